@@ -1,0 +1,58 @@
+#include "cli/commands.hpp"
+
+#include "runtime/run_operation.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace connhost::cli {
+
+int cmd_run(int argc, char** argv) {
+    runtime::RunOptions o;
+    po::options_description desc(
+        "Usage: connhost run --plugin P <spec|check|discover|read|write> [options]\n"
+        "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
+        "stdin and prints each STATE once the destination has committed every record before it.\n\nOptions");
+    std::string config, catalog, state;
+    desc.add_options()                                                                                        //
+        ("help,h", "show this help")                                                                         //
+        ("plugin,p", po::value(&o.plugin), "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
+        ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable; before CONNHOST_PLUGIN_PATH)")  //
+        ("config", po::value(&config), "connector config JSON file (check, discover, read, write)")          //
+        ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write)")              //
+        ("state", po::value(&state), "state JSON file: an array of STATE messages or a legacy state object (read)")  //
+        ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off");
+    po::options_description hidden;
+    hidden.add_options()("verb", po::value(&o.verb));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("verb", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "connhost run: %s\nRun `connhost run --help` for the options.\n", e.what());
+        return 2;
+    }
+    if (vm.count("help")) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    if (o.plugin.empty() || o.verb.empty()) {
+        std::fprintf(stderr, "connhost run: needs --plugin P and an operation (spec, check, discover, read or write)\n"
+                             "Run `connhost run --help` for the options, `connhost plugins` for the installed connectors.\n");
+        return 2;
+    }
+    if (vm.count("config")) o.config_path = config;
+    if (vm.count("catalog")) o.catalog_path = catalog;
+    if (vm.count("state")) o.state_path = state;
+    return runtime::run_operation(o);
+}
+
+}  // namespace connhost::cli

@@ -1,0 +1,32 @@
+// Central logging: one spdlog logger tree ("connhost", "plugin.<name>"), masked, to stderr or as LOG messages.
+#pragma once
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+namespace connhost::protocol {
+class MessageWriter;
+}
+
+namespace connhost::logging {
+
+// Where log lines go: human text or JSON lines on stderr, or Airbyte LOG messages through a MessageWriter.
+enum class LogFormat { Text, Json, Protocol };
+
+// Parses "text" / "json"; throws std::invalid_argument naming the allowed values.
+LogFormat parse_log_format(const std::string& s);
+// Parses trace|debug|info|warn|error|off; throws std::invalid_argument naming the allowed values.
+spdlog::level::level_enum parse_log_level(const std::string& s);
+
+// (Re)configures every logger. `out` is required for Protocol and must outlive logging.
+void init_logging(LogFormat format, spdlog::level::level_enum level, protocol::MessageWriter* out = nullptr);
+
+// The host's own logger ("connhost").
+spdlog::logger& host_log();
+// The logger of plugin `name` ("plugin.<name>"), created on first use.
+std::shared_ptr<spdlog::logger> plugin_log(const std::string& name);
+// Maps a CONNHOST_LOG_* level to spdlog's.
+spdlog::level::level_enum from_abi_level(int32_t level) noexcept;
+
+}  // namespace connhost::logging

@@ -1,0 +1,136 @@
+#include "protocol/catalog_input.hpp"
+
+#include "protocol/json_scan.hpp"
+
+#include <stdexcept>
+
+namespace connhost::protocol {
+
+namespace {
+
+[[noreturn]] void bad(const std::string& origin, const std::string& what) { throw std::runtime_error(origin + ": " + what); }
+
+std::string syntax(const std::string& origin, const JsonSyntaxError& e, std::string_view text) {
+    size_t line = 1;
+    for (size_t i = 0; i < e.offset() && i < text.size(); ++i) line += text[i] == '\n';
+    return origin + " line " + std::to_string(line) + ": " + e.what() + " (the file must be JSON)";
+}
+
+// The members of one stream entry we care about, as exact text spans.
+struct StreamEntry {
+    std::string_view whole, stream_obj, name_raw, ns_raw;
+    bool has_stream = false, has_name = false;
+};
+
+StreamEntry scan_stream_entry(JsonScanner& s, std::string_view text) {
+    StreamEntry e;
+    size_t start = s.offset();
+    if (s.peek() != '{') s.fail("every entry of \"streams\" must be an object");
+    s.expect('{', "'{'");
+    s.enter();
+    s.members([&](std::string_view key) {
+        if (key == "stream" && s.peek() == '{') {
+            e.stream_obj = s.skip_value();
+            e.has_stream = true;
+        } else if (key == "name" && s.peek() == '"') {
+            e.name_raw = s.read_string();
+            e.has_name = true;
+        } else {
+            s.skip_value();
+        }
+    });
+    s.leave();
+    e.whole = text.substr(start, s.offset() - start);
+    return e;
+}
+
+template <class F>
+void for_each_stream(std::string_view text, const std::string& origin, F&& f) {
+    JsonScanner s(text);
+    if (s.peek() != '{') bad(origin, "a catalog must be a JSON object with \"streams\"");
+    s.expect('{', "'{'");
+    bool found = false;
+    s.members([&](std::string_view key) {
+        if (key != "streams") {
+            s.skip_value();
+            return;
+        }
+        found = true;
+        s.expect('[', "\"streams\" to be an array");
+        if (s.consume(']')) return;
+        do {
+            f(scan_stream_entry(s, text));
+        } while (s.consume(','));
+        s.expect(']', "',' or ']' after a stream");
+    });
+    s.expect_end();
+    if (!found) bad(origin, "a catalog needs a \"streams\" array");
+}
+
+}  // namespace
+
+std::string normalize_catalog(std::string_view text, const std::string& origin) {
+    std::string out = R"({"streams":[)";
+    size_t i = 0;
+    try {
+        for_each_stream(text, origin, [&](const StreamEntry& e) {
+            if (i++) out += ',';
+            if (e.has_stream) {
+                out += e.whole;
+            } else if (e.has_name) {
+                out += R"({"stream":)";
+                out += e.whole;
+                out += R"(,"sync_mode":"full_refresh","destination_sync_mode":"append"})";
+            } else {
+                bad(origin, "streams[" + std::to_string(i - 1) + "] has neither \"stream\" (configured catalog) nor \"name\" (catalog)");
+            }
+        });
+    } catch (const JsonSyntaxError& e) {
+        throw std::runtime_error(syntax(origin, e, text));
+    }
+    out += "]}";
+    return out;
+}
+
+std::set<std::pair<std::string, std::string>> catalog_stream_keys(std::string_view configured) {
+    std::set<std::pair<std::string, std::string>> keys;
+    for_each_stream(configured, "catalog", [&](const StreamEntry& e) {
+        JsonScanner s(e.stream_obj);
+        s.expect('{', "'{'");
+        std::string name, ns;
+        s.members([&](std::string_view key) {
+            if (key == "name" && s.peek() == '"') s.read_string(&name);
+            else if (key == "namespace" && s.peek() == '"') s.read_string(&ns);
+            else s.skip_value();
+        });
+        keys.emplace(ns, name);
+    });
+    return keys;
+}
+
+std::string normalize_state(std::string_view text, const std::string& origin) {
+    try {
+        JsonScanner s(text);
+        char first = s.peek();
+        if (first == 0) return {};
+        if (first == '[') {
+            s.skip_value();
+            s.expect_end();
+            return std::string(text);
+        }
+        if (first != '{') bad(origin, "state must be a JSON array of STATE messages or a legacy state object");
+        s.expect('{', "'{'");
+        std::string type;
+        s.members([&](std::string_view key) {
+            if (key == "type" && s.peek() == '"') s.read_string(&type);
+            else s.skip_value();
+        });
+        s.expect_end();
+        if (type == "STREAM" || type == "GLOBAL" || type == "LEGACY") return "[" + std::string(text) + "]";
+        return R"([{"type":"LEGACY","data":)" + std::string(text) + "}]";
+    } catch (const JsonSyntaxError& e) {
+        throw std::runtime_error(syntax(origin, e, text));
+    }
+}
+
+}  // namespace connhost::protocol

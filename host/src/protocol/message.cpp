@@ -1,0 +1,188 @@
+#include "protocol/message.hpp"
+
+#include "protocol/json_scan.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace connhost::protocol {
+
+namespace {
+
+MessageType classify(std::string_view t) noexcept {
+    if (t == "RECORD") return MessageType::Record;
+    if (t == "STATE") return MessageType::State;
+    if (t == "LOG") return MessageType::Log;
+    if (t == "TRACE") return MessageType::Trace;
+    if (t == "SPEC") return MessageType::Spec;
+    if (t == "CATALOG") return MessageType::Catalog;
+    if (t == "CONNECTION_STATUS") return MessageType::ConnectionStatus;
+    if (t == "CONTROL") return MessageType::Control;
+    if (t == "SCHEMA") return MessageType::SingerSchema;
+    if (t == "ACTIVATE_VERSION") return MessageType::SingerActivateVersion;
+    return MessageType::Unknown;
+}
+
+int64_t parse_millis(std::string_view num) {
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+    if (ec == std::errc() && ptr == num.data() + num.size()) return v;
+    return static_cast<int64_t>(std::strtod(std::string(num).c_str(), nullptr));  // 1.6E12 and friends
+}
+
+// Spans captured from the top level and from a "record" object, before the type is known.
+struct Captured {
+    std::string_view record, state, trace, log, spec, catalog, connection_status, control, schema, value;
+    bool record_is_object = false;
+    bool rec_has_stream = false, rec_has_data = false, top_has_stream = false;
+    std::string rec_stream, top_stream;
+    std::string_view rec_data, rec_meta;
+    int64_t rec_emitted_at = 0;
+};
+
+// Scans the members of an Airbyte record object, leniently (a Singer record may hold anything).
+void scan_record_object(JsonScanner& s, ParsedMessage& out, Captured& c) {
+    s.enter();
+    s.members([&](std::string_view key) {
+        char next = s.peek();
+        if (key == "stream" && next == '"') {
+            s.read_string(&c.rec_stream);
+            c.rec_has_stream = true;
+        } else if (key == "namespace" && next == '"') {
+            s.read_string(&out.ns);
+            out.has_ns = true;
+        } else if (key == "data") {
+            c.rec_data = s.skip_value();
+            c.rec_has_data = true;
+        } else if (key == "emitted_at" && (next == '-' || (next >= '0' && next <= '9'))) {
+            c.rec_emitted_at = parse_millis(s.read_number());
+        } else if (key == "meta") {
+            c.rec_meta = s.skip_value();
+        } else {
+            s.skip_value();
+        }
+    });
+    s.leave();
+}
+
+std::string_view object_or_throw(std::string_view v, const char* field) {
+    if (v.empty()) throw ProtocolError(std::string("missing \"") + field + "\"");
+    if (v.front() != '{') throw ProtocolError(std::string("\"") + field + "\" must be an object");
+    return v;
+}
+
+}  // namespace
+
+const char* type_name(MessageType t) noexcept {
+    switch (t) {
+        case MessageType::Record: return "RECORD";
+        case MessageType::State: return "STATE";
+        case MessageType::Log: return "LOG";
+        case MessageType::Trace: return "TRACE";
+        case MessageType::Spec: return "SPEC";
+        case MessageType::Catalog: return "CATALOG";
+        case MessageType::ConnectionStatus: return "CONNECTION_STATUS";
+        case MessageType::Control: return "CONTROL";
+        case MessageType::SingerSchema: return "SCHEMA";
+        case MessageType::SingerRecord: return "RECORD";
+        case MessageType::SingerState: return "STATE";
+        case MessageType::SingerActivateVersion: return "ACTIVATE_VERSION";
+        default: return "UNKNOWN";
+    }
+}
+
+void parse_message(std::string_view line, ParsedMessage& out) {
+    out.line = line;
+    out.type = MessageType::Unknown;
+    out.type_name.clear();
+    out.has_ns = false;
+    out.ns.clear();
+    out.data = out.meta = out.body = {};
+    out.emitted_at = 0;
+    Captured c;
+    bool has_type = false;
+
+    JsonScanner s(line);
+    if (s.peek() != '{') s.fail("a message must be a JSON object");
+    s.expect('{', "'{'");
+    s.enter();
+    s.members([&](std::string_view key) {
+        char next = s.peek();
+        if (key == "type" && next == '"') {
+            s.read_string(&out.type_name);
+            has_type = true;
+        } else if (key == "record" && next == '{') {
+            const size_t start = s.offset();
+            s.expect('{', "'{'");
+            scan_record_object(s, out, c);
+            c.record = line.substr(start, s.offset() - start);
+            c.record_is_object = true;
+        } else if (key == "stream" && next == '"') {
+            s.read_string(&c.top_stream);
+            c.top_has_stream = true;
+        } else if (key == "state") c.state = s.skip_value();
+        else if (key == "trace") c.trace = s.skip_value();
+        else if (key == "log") c.log = s.skip_value();
+        else if (key == "spec") c.spec = s.skip_value();
+        else if (key == "catalog") c.catalog = s.skip_value();
+        else if (key == "connectionStatus") c.connection_status = s.skip_value();
+        else if (key == "control") c.control = s.skip_value();
+        else if (key == "schema") c.schema = s.skip_value();
+        else if (key == "value") c.value = s.skip_value();
+        else s.skip_value();
+    });
+    s.leave();
+    s.expect_end();
+
+    if (!has_type) throw ProtocolError("missing \"type\" (a message needs \"type\": \"RECORD\", \"STATE\", ...)");
+    out.type = classify(out.type_name);
+    // Singer lines carry "stream" at the top level; Airbyte lines never do.
+    const bool singer = c.top_has_stream || out.type == MessageType::SingerSchema || (out.type == MessageType::State && !c.value.empty() && c.state.empty());
+    switch (out.type) {
+        case MessageType::Record:
+            if (singer) {
+                out.type = MessageType::SingerRecord;
+                if (!c.top_has_stream) throw ProtocolError("Singer RECORD without \"stream\"");
+                out.stream = c.top_stream;
+                out.data = object_or_throw(c.record, "record");
+                out.has_ns = false;
+                out.ns.clear();
+                return;
+            }
+            if (!c.record_is_object) throw ProtocolError("RECORD without a \"record\" object");
+            if (!c.rec_has_stream) throw ProtocolError("RECORD without \"record.stream\" (a string)");
+            if (!c.rec_has_data) throw ProtocolError("RECORD without \"record.data\"");
+            out.stream = c.rec_stream;
+            out.data = object_or_throw(c.rec_data, "record.data");
+            out.meta = c.rec_meta;
+            out.emitted_at = c.rec_emitted_at;
+            return;
+        case MessageType::State:
+            if (singer) {
+                out.type = MessageType::SingerState;
+                out.body = c.value;
+                return;
+            }
+            out.body = object_or_throw(c.state, "state");
+            return;
+        case MessageType::Trace: out.body = object_or_throw(c.trace, "trace"); return;
+        case MessageType::Log: out.body = object_or_throw(c.log, "log"); return;
+        case MessageType::Spec: out.body = object_or_throw(c.spec, "spec"); return;
+        case MessageType::Catalog: out.body = object_or_throw(c.catalog, "catalog"); return;
+        case MessageType::ConnectionStatus: out.body = object_or_throw(c.connection_status, "connectionStatus"); return;
+        case MessageType::Control: out.body = object_or_throw(c.control, "control"); return;
+        case MessageType::SingerSchema:
+            if (!c.top_has_stream) throw ProtocolError("SCHEMA without \"stream\"");
+            out.stream = c.top_stream;
+            out.body = object_or_throw(c.schema, "schema");
+            return;
+        case MessageType::SingerActivateVersion:
+            out.stream = c.top_stream;
+            return;
+        default:
+            throw ProtocolError("unknown message type \"" + out.type_name +
+                                "\" (expected RECORD, STATE, TRACE, LOG, SPEC, CATALOG, CONNECTION_STATUS, CONTROL, or Singer's SCHEMA)");
+    }
+}
+
+}  // namespace connhost::protocol

@@ -1,0 +1,43 @@
+// ParsedMessage: one input line (Airbyte or Singer) split into its parts in a single validating pass.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace connhost::protocol {
+
+// The kinds of line connhost understands on input.
+enum class MessageType {
+    Record, State, Log, Trace, Spec, Catalog, ConnectionStatus, Control,  // Airbyte
+    SingerSchema, SingerRecord, SingerState, SingerActivateVersion,       // Singer
+    Unknown,
+};
+
+// A line that is valid JSON but not a valid message; `what()` names the field.
+class ProtocolError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The parts of one message. Views point into the line; reuse one object across lines to keep allocations flat.
+struct ParsedMessage {
+    MessageType type = MessageType::Unknown;
+    std::string type_name;        // the "type" field as written
+    std::string stream;           // RECORD / Singer: stream name (unescaped)
+    std::string ns;               // RECORD: namespace (unescaped); empty when has_ns is false
+    bool has_ns = false;
+    std::string_view data;        // RECORD: the data object's exact text; Singer RECORD: the record object
+    std::string_view meta;        // RECORD: the meta object's text, if any
+    int64_t emitted_at = 0;       // RECORD: ms since epoch; 0 when absent
+    std::string_view body;        // STATE/TRACE/LOG/SPEC/CATALOG/CONNECTION_STATUS/CONTROL: the payload object
+    std::string_view line;        // the whole line
+};
+
+// Parses `line` into `out`. Throws JsonSyntaxError (with a byte offset) or ProtocolError.
+void parse_message(std::string_view line, ParsedMessage& out);
+
+// The Airbyte protocol name of a payload type ("RECORD", "STATE", ...).
+const char* type_name(MessageType t) noexcept;
+
+}  // namespace connhost::protocol

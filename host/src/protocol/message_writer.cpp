@@ -1,0 +1,156 @@
+#include "protocol/message_writer.hpp"
+
+#include "protocol/json_scan.hpp"
+#include "protocol/json_text.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace connhost::protocol {
+
+MessageWriter::~MessageWriter() {
+    try {
+        flush();
+    } catch (...) {
+    }
+}
+
+int64_t MessageWriter::now_ms() noexcept {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void MessageWriter::write_all_locked() {
+    size_t off = 0;
+    while (off < buf_.size()) {
+        ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            buf_.clear();
+            throw std::runtime_error(std::string("cannot write the output: ") + std::strerror(errno) +
+                                     " (is the reading end of the pipe closed?)");
+        }
+        off += static_cast<size_t>(n);
+    }
+    buf_.clear();
+}
+
+void MessageWriter::maybe_flush_locked() {
+    if (buf_.size() >= limit_) write_all_locked();
+}
+
+void MessageWriter::flush() {
+    std::lock_guard<std::mutex> lock(mu_);
+    write_all_locked();
+}
+
+void MessageWriter::records(const connhost_record_batch& b, int64_t default_emitted_at) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string head = R"({"type":"RECORD","record":{"stream":)";
+    append_json_string(head, {b.stream, b.stream_size});
+    if (b.ns) {
+        head += R"(,"namespace":)";
+        append_json_string(head, {b.ns, b.ns_size});
+    }
+    head += R"(,"data":)";
+    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_offsets) && b.meta && b.meta_offsets;
+    char num[24];
+    for (uint32_t i = 0; i < b.record_count; ++i) {
+        buf_ += head;
+        buf_.append(b.data + b.offsets[i], b.offsets[i + 1] - b.offsets[i]);
+        buf_ += R"(,"emitted_at":)";
+        int64_t at = b.emitted_at ? b.emitted_at[i] : default_emitted_at;
+        int len = std::snprintf(num, sizeof num, "%lld", static_cast<long long>(at));
+        buf_.append(num, static_cast<size_t>(len));
+        if (has_meta && b.meta_offsets[i + 1] > b.meta_offsets[i]) {
+            buf_ += R"(,"meta":)";
+            buf_.append(b.meta + b.meta_offsets[i], b.meta_offsets[i + 1] - b.meta_offsets[i]);
+        }
+        buf_ += "}}\n";
+        maybe_flush_locked();
+    }
+}
+
+std::string with_destination_stats(std::string_view obj, uint64_t count) {
+    // Copy the members except destinationStats, then append ours: no DOM, so numbers keep their text.
+    JsonScanner s(obj);
+    s.expect('{', "a state object");
+    std::string out = "{";
+    size_t member_start = s.offset();
+    bool first = true;
+    s.members([&](std::string_view key) {
+        std::string_view value = s.skip_value();
+        if (key != "destinationStats") {
+            std::string_view member = obj.substr(member_start, static_cast<size_t>(value.data() + value.size() - obj.data()) - member_start);
+            // trim the separator that preceded the member
+            while (!member.empty() && (member.front() == ',' || member.front() == ' ' || member.front() == '\n' || member.front() == '\t' || member.front() == '\r'))
+                member.remove_prefix(1);
+            if (!first) out += ',';
+            out += member;
+            first = false;
+        }
+        member_start = static_cast<size_t>(value.data() + value.size() - obj.data());
+    });
+    if (!first) out += ',';
+    out += R"("destinationStats":{"recordCount":)";
+    out += std::to_string(count);
+    out += "}}";
+    return out;
+}
+
+void MessageWriter::state(std::string_view state_object, std::optional<uint64_t> record_count) {
+    std::string line = R"({"type":"STATE","state":)";
+    if (record_count) line += with_destination_stats(state_object, *record_count);
+    else line += state_object;
+    line += "}\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    buf_ += line;
+    maybe_flush_locked();
+}
+
+void MessageWriter::message(int32_t type, std::string_view payload) {
+    const char* name = "TRACE";
+    const char* field = "trace";
+    switch (type) {
+        case CONNHOST_MSG_SPEC: name = "SPEC", field = "spec"; break;
+        case CONNHOST_MSG_CONNECTION_STATUS: name = "CONNECTION_STATUS", field = "connectionStatus"; break;
+        case CONNHOST_MSG_CATALOG: name = "CATALOG", field = "catalog"; break;
+        case CONNHOST_MSG_CONTROL: name = "CONTROL", field = "control"; break;
+        default: break;
+    }
+    std::string line = std::string(R"({"type":")") + name + R"(",")" + field + "\":";
+    line += payload;
+    line += "}\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    buf_ += line;
+    maybe_flush_locked();
+}
+
+void MessageWriter::log(std::string_view level, std::string_view text) {
+    std::string line = R"({"type":"LOG","log":{"level":")";
+    line += level;
+    line += R"(","message":)";
+    append_json_string(line, text);
+    line += "}}\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    buf_ += line;
+    maybe_flush_locked();
+}
+
+void MessageWriter::trace_error(std::string_view message, std::string_view internal_message, std::string_view failure_type) {
+    std::string payload = R"({"type":"ERROR","emitted_at":)" + std::to_string(now_ms()) + R"(,"error":{"message":)";
+    append_json_string(payload, message);
+    if (!internal_message.empty()) {
+        payload += R"(,"internal_message":)";
+        append_json_string(payload, internal_message);
+    }
+    payload += R"(,"failure_type":)";
+    append_json_string(payload, failure_type);
+    payload += "}}";
+    this->message(CONNHOST_MSG_TRACE, payload);
+}
+
+}  // namespace connhost::protocol

@@ -1,0 +1,50 @@
+// MessageWriter: prints Airbyte protocol messages, one JSON object a line, to a file descriptor.
+#pragma once
+#include <connhost/plugin_api.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace connhost::protocol {
+
+// Thread-safe; buffers output and writes whole lines; flush() pushes everything out.
+class MessageWriter {
+public:
+    explicit MessageWriter(int fd, size_t buffer_limit = 1 << 20) : fd_(fd), limit_(buffer_limit) { buf_.reserve(limit_ + 4096); }
+    ~MessageWriter();
+    MessageWriter(const MessageWriter&) = delete;
+    MessageWriter& operator=(const MessageWriter&) = delete;
+
+    // One RECORD line per record of the batch (data bytes copied as they are).
+    void records(const connhost_record_batch& batch, int64_t default_emitted_at);
+    // A STATE line; with `record_count`, destinationStats.recordCount is set (replacing any given).
+    void state(std::string_view state_object, std::optional<uint64_t> record_count = std::nullopt);
+    // A line {"type": TYPE, FIELD: payload}, payload being a JSON object text (SPEC, CATALOG, TRACE, ...).
+    void message(int32_t connhost_msg_type, std::string_view payload);
+    // A LOG line at an Airbyte level (FATAL, ERROR, WARN, INFO, DEBUG, TRACE).
+    void log(std::string_view level, std::string_view text);
+    // A TRACE ERROR line; failure_type is system_error, config_error or transient_error.
+    void trace_error(std::string_view message, std::string_view internal_message, std::string_view failure_type);
+    // Writes out everything buffered; throws when stdout is gone.
+    void flush();
+
+    // Milliseconds since the Unix epoch.
+    static int64_t now_ms() noexcept;
+
+private:
+    void maybe_flush_locked();
+    void write_all_locked();
+
+    int fd_;
+    size_t limit_;
+    std::mutex mu_;
+    std::string buf_;
+};
+
+// Returns `state_object` with destinationStats.recordCount = count (any existing destinationStats replaced).
+std::string with_destination_stats(std::string_view state_object, uint64_t count);
+
+}  // namespace connhost::protocol

@@ -1,0 +1,59 @@
+#include "runtime/batch_buffer.hpp"
+
+namespace connhost::runtime {
+
+void BatchBuffer::clear() {
+    data_.clear();
+    meta_.clear();
+    offsets_.assign(1, 0);
+    meta_offsets_.assign(1, 0);
+    emitted_.clear();
+    any_meta_ = false;
+}
+
+void BatchBuffer::reset(std::string_view stream, bool has_ns, std::string_view ns) {
+    clear();
+    stream_.assign(stream);
+    has_ns_ = has_ns;
+    ns_.assign(has_ns ? ns : std::string_view());
+}
+
+void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_view meta) {
+    data_.append(data);
+    offsets_.push_back(data_.size());
+    emitted_.push_back(emitted_at);
+    if (!meta.empty()) {
+        meta_.append(meta);
+        any_meta_ = true;
+    }
+    meta_offsets_.push_back(meta_.size());
+}
+
+void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emitted_at) {
+    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_offsets) && b.meta && b.meta_offsets;
+    for (uint32_t i = 0; i < b.record_count; ++i) {
+        std::string_view meta;
+        if (has_meta) meta = {b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])};
+        add({b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])}, b.emitted_at ? b.emitted_at[i] : default_emitted_at,
+            meta);
+    }
+}
+
+const connhost_record_batch& BatchBuffer::view() {
+    view_ = {};
+    view_.struct_size = sizeof view_;
+    view_.record_count = static_cast<uint32_t>(emitted_.size());
+    view_.stream = stream_.data();
+    view_.stream_size = stream_.size();
+    view_.ns = has_ns_ ? ns_.data() : nullptr;
+    view_.ns_size = has_ns_ ? ns_.size() : 0;
+    view_.data = data_.data();
+    view_.data_size = data_.size();
+    view_.offsets = offsets_.data();
+    view_.emitted_at = emitted_.data();
+    view_.meta = any_meta_ ? meta_.data() : nullptr;
+    view_.meta_offsets = any_meta_ ? meta_offsets_.data() : nullptr;
+    return view_;
+}
+
+}  // namespace connhost::runtime

@@ -1,0 +1,45 @@
+// BatchBuffer: an owned record batch of one stream that can be filled record by record and viewed through the ABI.
+#pragma once
+#include <connhost/plugin_api.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace connhost::runtime {
+
+// Owns the bytes of a batch; view() stays valid until the buffer is modified. Not thread-safe.
+class BatchBuffer {
+public:
+    BatchBuffer() { clear(); }
+
+    // Starts a new batch for (stream, ns); has_ns false means no namespace.
+    void reset(std::string_view stream, bool has_ns, std::string_view ns);
+    // Appends a record's data text, its emission time and its meta text (empty: none).
+    void add(std::string_view data, int64_t emitted_at, std::string_view meta = {});
+    // Copies a whole batch (the same stream as this buffer).
+    void add_batch(const connhost_record_batch& b, int64_t default_emitted_at);
+    void clear();
+
+    bool empty() const noexcept { return emitted_.empty(); }
+    size_t size() const noexcept { return emitted_.size(); }
+    size_t bytes() const noexcept { return data_.size() + meta_.size(); }
+    bool same_stream(std::string_view stream, bool has_ns, std::string_view ns) const noexcept {
+        return stream == stream_ && has_ns == has_ns_ && (!has_ns || ns == ns_);
+    }
+    const std::string& stream() const noexcept { return stream_; }
+    // The batch as the ABI struct, borrowing this buffer's memory.
+    const connhost_record_batch& view();
+
+private:
+    std::string stream_, ns_;
+    bool has_ns_ = false;
+    std::string data_, meta_;
+    std::vector<uint64_t> offsets_, meta_offsets_;
+    std::vector<int64_t> emitted_;
+    bool any_meta_ = false;
+    connhost_record_batch view_{};
+};
+
+}  // namespace connhost::runtime

@@ -1,0 +1,65 @@
+// Connector: the one C++ interface the runtime uses to drive a connector, wherever it runs.
+#pragma once
+#include "loader/plugin_library.hpp"
+
+#include <connhost/plugin_api.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace connhost::runtime {
+
+// Receives what a running connector produces and feeds what it consumes.
+// log() and cancelled() may be called from any thread; the rest on the operation's run thread.
+class ConnectorEvents {
+public:
+    virtual ~ConnectorEvents() = default;
+    virtual void on_log(int32_t level, std::string_view msg) = 0;
+    // Source records (already validated as JSON objects). Returns a CONNHOST_STATUS_*.
+    virtual int32_t on_records(const connhost_record_batch& batch) = 0;
+    // Source state (validated JSON object). Returns a CONNHOST_STATUS_*.
+    virtual int32_t on_state(std::string_view state_json) = 0;
+    // SPEC / CATALOG / CONNECTION_STATUS / TRACE / CONTROL payload (validated JSON object).
+    virtual int32_t on_message(int32_t msg_type, std::string_view payload) = 0;
+    // Destination input; the default says there is none.
+    virtual int32_t next_input(connhost_input& in) {
+        (void)in;
+        return CONNHOST_STATUS_END_OF_INPUT;
+    }
+    // Destination acknowledgement of state `id` and all before it.
+    virtual int32_t ack_state(uint64_t id) {
+        (void)id;
+        return CONNHOST_STATUS_CONFIG;
+    }
+    // True once the operation should stop.
+    virtual bool cancelled() const = 0;
+};
+
+// How an operation ended: a CONNHOST_STATUS_* and, unless OK, the connector's message.
+struct Outcome {
+    int32_t status = CONNHOST_STATUS_OK;
+    std::string message;
+    bool ok() const noexcept { return status == CONNHOST_STATUS_OK; }
+};
+
+// A connector's operations. One operation at a time per object; cancel() from any thread.
+class Connector {
+public:
+    virtual ~Connector() = default;
+    virtual const loader::PluginInfo& info() const = 0;
+    virtual Outcome spec(ConnectorEvents& ev) = 0;
+    virtual Outcome check(ConnectorEvents& ev, std::string_view config) = 0;
+    virtual Outcome discover(ConnectorEvents& ev, std::string_view config) = 0;
+    // `state` is a JSON array of AirbyteStateMessage, or empty for none.
+    virtual Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) = 0;
+    virtual Outcome write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) = 0;
+    virtual void cancel() = 0;
+};
+
+// The Airbyte failure_type for a status: config_error, transient_error or system_error.
+const char* failure_type(int32_t status) noexcept;
+// A short English name for a status ("config error", "cancelled", ...).
+const char* status_name(int32_t status) noexcept;
+
+}  // namespace connhost::runtime

@@ -1,0 +1,219 @@
+#include "runtime/in_process_connector.hpp"
+
+#include "protocol/json_scan.hpp"
+
+#include <exception>
+#include <string>
+
+namespace connhost::runtime {
+
+namespace {
+
+// Per-operation state behind host_data.
+struct CallContext {
+    ConnectorEvents* ev;
+    const std::atomic<bool>* cancel_requested;
+    std::string plugin_error;  // set by the plugin through set_error
+    std::string host_error;    // set by the host when the plugin broke a contract or a sink failed
+};
+
+CallContext& ctx(const connhost_host* h) { return *static_cast<CallContext*>(h->host_data); }
+
+// Runs a host-side callback body; exceptions become a status with the message kept as host_error.
+template <class F>
+int32_t shielded(const connhost_host* h, F&& f) noexcept {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        ctx(h).host_error = e.what();
+    } catch (...) {
+        ctx(h).host_error = "unknown error in the host";
+    }
+    return CONNHOST_STATUS_SYSTEM;
+}
+
+int32_t contract_violation(const connhost_host* h, std::string msg) {
+    ctx(h).host_error = "the connector broke the plugin ABI contract: " + msg + " (report this to the connector's authors)";
+    return CONNHOST_STATUS_INTERNAL;
+}
+
+// Checks that `text` is one JSON object; returns an empty string or the reason it is not.
+std::string object_problem(std::string_view text) {
+    try {
+        protocol::JsonScanner s(text);
+        if (s.peek() != '{') return "not a JSON object";
+        s.skip_value();
+        s.expect_end();
+        return {};
+    } catch (const protocol::JsonSyntaxError& e) {
+        return std::string(e.what()) + " at byte " + std::to_string(e.offset());
+    }
+}
+
+void cb_log(const connhost_host* h, int32_t level, const char* msg, size_t size) {
+    try {
+        ctx(h).ev->on_log(level, msg ? std::string_view(msg, size) : std::string_view());
+    } catch (...) {
+    }
+}
+
+void cb_set_error(const connhost_host* h, const char* msg, size_t size) {
+    try {
+        ctx(h).plugin_error.assign(msg ? msg : "", msg ? size : 0);
+    } catch (...) {
+    }
+}
+
+int32_t cb_is_cancelled(const connhost_host* h) {
+    try {
+        return (ctx(h).cancel_requested->load() || ctx(h).ev->cancelled()) ? 1 : 0;
+    } catch (...) {
+        return 1;
+    }
+}
+
+int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
+    return shielded(h, [&]() -> int32_t {
+        if (!b || b->struct_size < sizeof(connhost_record_batch)) return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
+        if (!b->stream || b->stream_size == 0) return contract_violation(h, "emit_records got a batch without a stream name");
+        if (b->record_count && (!b->offsets || !b->data)) return contract_violation(h, "emit_records got records without data or offsets");
+        for (uint32_t i = 0; i < b->record_count; ++i) {
+            if (b->offsets[i] > b->offsets[i + 1] || b->offsets[i + 1] > b->data_size)
+                return contract_violation(h, "record offsets of stream " + std::string(b->stream, b->stream_size) + " are out of order or past data_size");
+            std::string why = object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
+            if (!why.empty())
+                return contract_violation(h, "record " + std::to_string(i) + " of a batch of stream " + std::string(b->stream, b->stream_size) + " is invalid: " + why);
+        }
+        return ctx(h).ev->on_records(*b);
+    });
+}
+
+int32_t cb_emit_state(const connhost_host* h, const char* json, size_t size) {
+    return shielded(h, [&]() -> int32_t {
+        std::string_view s(json ? json : "", json ? size : 0);
+        std::string why = object_problem(s);
+        if (!why.empty()) return contract_violation(h, "emit_state got a state that is " + why);
+        return ctx(h).ev->on_state(s);
+    });
+}
+
+int32_t cb_emit_message(const connhost_host* h, int32_t type, const char* json, size_t size) {
+    return shielded(h, [&]() -> int32_t {
+        if (type < CONNHOST_MSG_SPEC || type > CONNHOST_MSG_CONTROL)
+            return contract_violation(h, "emit_message got unknown message type " + std::to_string(type));
+        std::string_view s(json ? json : "", json ? size : 0);
+        std::string why = object_problem(s);
+        if (!why.empty()) return contract_violation(h, "emit_message got a payload that is " + why);
+        return ctx(h).ev->on_message(type, s);
+    });
+}
+
+int32_t cb_next_input(const connhost_host* h, connhost_input* in) {
+    return shielded(h, [&]() -> int32_t {
+        if (!in || in->struct_size < sizeof(connhost_input)) return contract_violation(h, "next_input got an input struct smaller than ABI 1.0's");
+        return ctx(h).ev->next_input(*in);
+    });
+}
+
+int32_t cb_ack_state(const connhost_host* h, uint64_t id) {
+    return shielded(h, [&] { return ctx(h).ev->ack_state(id); });
+}
+
+const void* cb_get_extension(const connhost_host*, const char*) { return nullptr; }
+
+}  // namespace
+
+template <class Call>
+Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
+    CallContext cx{&ev, &cancel_requested_, {}, {}};
+    connhost_host host{};
+    host.struct_size = sizeof host;
+    host.abi_major = CONNHOST_ABI_MAJOR;
+    host.abi_minor = CONNHOST_ABI_MINOR;
+    host.host_data = &cx;
+    host.log = cb_log;
+    host.set_error = cb_set_error;
+    host.is_cancelled = cb_is_cancelled;
+    host.emit_records = cb_emit_records;
+    host.emit_state = cb_emit_state;
+    host.emit_message = cb_emit_message;
+    host.next_input = cb_next_input;
+    host.ack_state = cb_ack_state;
+    host.get_extension = cb_get_extension;
+
+    const connhost_plugin* d = plugin_.descriptor;
+    connhost_instance* inst = d->create(&host);
+    if (!inst) {
+        return {CONNHOST_STATUS_INTERNAL,
+                "plugin " + plugin_.info.name + " could not create an instance" + (cx.plugin_error.empty() ? "" : ": " + cx.plugin_error)};
+    }
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        instance_ = inst;
+    }
+    if (cancel_requested_) d->cancel(inst);
+    int32_t st = call(d, inst);
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        instance_ = nullptr;
+    }
+    d->destroy(inst);
+
+    Outcome out{st, {}};
+    if (st != CONNHOST_STATUS_OK) {
+        if (!cx.host_error.empty()) out.message = cx.host_error;
+        else if (!cx.plugin_error.empty()) out.message = cx.plugin_error;
+        else out.message = std::string("the connector returned \"") + status_name(st) + "\" without saying why";
+    }
+    return out;
+}
+
+Outcome InProcessConnector::spec(ConnectorEvents& ev) {
+    return run(ev, [](const connhost_plugin* d, connhost_instance* i) { return d->spec ? d->spec(i) : CONNHOST_STATUS_UNSUPPORTED; });
+}
+
+Outcome InProcessConnector::check(ConnectorEvents& ev, std::string_view config) {
+    return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
+        return d->check ? d->check(i, config.data(), config.size()) : CONNHOST_STATUS_UNSUPPORTED;
+    });
+}
+
+Outcome InProcessConnector::discover(ConnectorEvents& ev, std::string_view config) {
+    return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
+        return d->discover ? d->discover(i, config.data(), config.size()) : CONNHOST_STATUS_UNSUPPORTED;
+    });
+}
+
+Outcome InProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) {
+    return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
+        connhost_read_args a{};
+        a.struct_size = sizeof a;
+        a.config = config.data();
+        a.config_size = config.size();
+        a.catalog = catalog.data();
+        a.catalog_size = catalog.size();
+        a.state = state.empty() ? nullptr : state.data();
+        a.state_size = state.size();
+        return d->read ? d->read(i, &a) : CONNHOST_STATUS_UNSUPPORTED;
+    });
+}
+
+Outcome InProcessConnector::write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
+    return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
+        connhost_write_args a{};
+        a.struct_size = sizeof a;
+        a.config = config.data();
+        a.config_size = config.size();
+        a.catalog = catalog.data();
+        a.catalog_size = catalog.size();
+        return d->write ? d->write(i, &a) : CONNHOST_STATUS_UNSUPPORTED;
+    });
+}
+
+void InProcessConnector::cancel() {
+    cancel_requested_ = true;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (instance_ && plugin_.descriptor->cancel) plugin_.descriptor->cancel(instance_);
+}
+
+}  // namespace connhost::runtime

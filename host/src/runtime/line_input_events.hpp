@@ -1,0 +1,57 @@
+// LineInputEvents: feeds a destination from Airbyte message lines and echoes the states it acknowledges.
+#pragma once
+#include "protocol/line_reader.hpp"
+#include "protocol/message.hpp"
+#include "runtime/batch_buffer.hpp"
+#include "runtime/protocol_events.hpp"
+#include "runtime/state_ledger.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace connhost::runtime {
+
+// Parses each line once; record bytes go into batches as they came. Input problems end the input
+// with CONFIG and are kept in input_error() (naming the line), after delivering everything before them.
+class LineInputEvents final : public ProtocolEvents {
+public:
+    LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name, protocol::LineReader& lines,
+                    std::set<std::pair<std::string, std::string>> catalog_streams, size_t max_batch_bytes = 1 << 20);
+
+    int32_t next_input(connhost_input& in) override;
+    int32_t ack_state(uint64_t id) override;
+
+    // Why the input ended early ("stdin line 4: ..."), or empty.
+    const std::string& input_error() const noexcept { return input_error_; }
+    uint64_t states_acknowledged() const noexcept { return ledger_.acknowledged(); }
+    uint64_t states_pending() const noexcept { return ledger_.pending(); }
+
+private:
+    // An item read but not yet delivered because a batch had to go first.
+    struct Held {
+        int32_t kind = 0;  // CONNHOST_INPUT_STATE or _STREAM_STATUS
+        std::string json;
+    };
+
+    int32_t deliver_batch(connhost_input& in);
+    int32_t deliver_held(connhost_input& in);
+    // Reads lines into building_ until something must be delivered; returns true if it put it in `in`.
+    bool read_until_delivery(connhost_input& in, int32_t& status);
+    void fail_line(const std::string& why);
+
+    protocol::LineReader& lines_;
+    std::set<std::pair<std::string, std::string>> streams_;
+    size_t max_batch_bytes_;
+    protocol::ParsedMessage msg_;
+    BatchBuffer building_, delivering_;
+    std::optional<Held> held_;
+    std::string held_json_;     // storage for the JSON of the item last delivered
+    StateLedger ledger_;
+    uint64_t records_since_state_ = 0;
+    std::string input_error_;
+    bool input_done_ = false;
+};
+
+}  // namespace connhost::runtime

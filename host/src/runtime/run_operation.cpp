@@ -1,0 +1,138 @@
+#include "runtime/run_operation.hpp"
+
+#include "loader/plugin_search.hpp"
+#include "logging/log_setup.hpp"
+#include "logging/secret_masker.hpp"
+#include "protocol/catalog_input.hpp"
+#include "protocol/line_reader.hpp"
+#include "protocol/message_writer.hpp"
+#include "runtime/files.hpp"
+#include "runtime/in_process_connector.hpp"
+#include "runtime/line_input_events.hpp"
+#include "runtime/protocol_events.hpp"
+#include "runtime/secrets_from_spec.hpp"
+#include "runtime/signals.hpp"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace connhost::runtime {
+
+namespace {
+
+// A failure to report: message for people, failure_type for Airbyte, exit code.
+struct Failure {
+    std::string message;
+    const char* failure_type = "system_error";
+    int exit_code = 1;
+};
+
+int report(protocol::MessageWriter& out, const Failure& f) {
+    std::string msg = logging::secrets().mask(f.message);
+    try {
+        out.trace_error(msg, "", f.failure_type);
+        out.flush();
+    } catch (...) {
+    }
+    std::fprintf(stderr, "connhost: %s\n", msg.c_str());
+    return f.exit_code;
+}
+
+std::string need(const std::optional<std::string>& path, const char* flag, const std::string& verb, const char* what) {
+    if (!path) throw std::invalid_argument("`connhost run " + verb + "` needs " + flag + " FILE (" + what + ")");
+    return read_file(*path, std::string(flag).substr(2));
+}
+
+}  // namespace
+
+int run_operation(const RunOptions& opts) {
+    protocol::MessageWriter out(STDOUT_FILENO);
+    try {
+        logging::init_logging(logging::LogFormat::Protocol, logging::parse_log_level(opts.log_level), &out);
+    } catch (const std::exception& e) {
+        return report(out, {e.what(), "config_error", 2});
+    }
+    static const char* verbs[] = {"spec", "check", "discover", "read", "write"};
+    if (std::find(std::begin(verbs), std::end(verbs), opts.verb) == std::end(verbs))
+        return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read or write", "config_error", 2});
+
+    std::unique_ptr<InProcessConnector> conn;
+    try {
+        auto path = loader::resolve_plugin(opts.plugin, loader::plugin_search_path(opts.plugin_dirs));
+        conn = std::make_unique<InProcessConnector>(loader::load_plugin(path));
+    } catch (const std::exception& e) {
+        return report(out, {e.what(), "config_error", 1});
+    }
+    const auto& info = conn->info();
+    const bool is_source = info.kind == CONNHOST_KIND_SOURCE;
+    if ((opts.verb == "discover" || opts.verb == "read") && !is_source)
+        return report(out, {"plugin " + info.name + " is a destination; `" + opts.verb + "` is an operation of sources", "config_error", 2});
+    if (opts.verb == "write" && is_source)
+        return report(out, {"plugin " + info.name + " is a source; `write` is an operation of destinations", "config_error", 2});
+
+    std::string config, catalog, state;
+    try {
+        if (opts.verb != "spec") {
+            config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
+            register_config_secrets(*conn, config);
+        }
+        if (opts.verb == "read" || opts.verb == "write")
+            catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
+                                                  "catalog " + *opts.catalog_path);
+        if (opts.verb == "read" && opts.state_path)
+            state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
+    } catch (const std::invalid_argument& e) {
+        return report(out, {e.what(), "config_error", 2});
+    } catch (const std::exception& e) {
+        return report(out, {e.what(), "config_error", 1});
+    }
+
+    std::unique_ptr<protocol::LineReader> lines;
+    std::unique_ptr<ProtocolEvents> events;
+    LineInputEvents* input = nullptr;
+    if (opts.verb == "write") {
+        lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin");
+        auto ev = std::make_unique<LineInputEvents>(out, info.name, *lines, protocol::catalog_stream_keys(catalog));
+        input = ev.get();
+        events = std::move(ev);
+    } else {
+        events = std::make_unique<ProtocolEvents>(out, info.name);
+    }
+
+    Outcome outcome;
+    {
+        CancelOnSignal on_signal([&] {
+            logging::host_log().warn("interrupted: stopping {} (press Ctrl-C again to stop at once)", info.name);
+            events->request_cancel();
+            conn->cancel();
+        });
+        if (opts.verb == "spec") outcome = conn->spec(*events);
+        else if (opts.verb == "check") outcome = conn->check(*events, config);
+        else if (opts.verb == "discover") outcome = conn->discover(*events, config);
+        else if (opts.verb == "read") outcome = conn->read(*events, config, catalog, state);
+        else outcome = conn->write(*events, config, catalog);
+        if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
+            if (input)
+                logging::host_log().warn("interrupted after {} records; {} states acknowledged", input->records(), input->states_acknowledged());
+            return report(out, {"interrupted by a signal; re-run from the last STATE printed to resume", "transient_error", 130});
+        }
+    }
+
+    if (input && !input->input_error().empty())
+        return report(out, {input->input_error() + " (" + std::to_string(input->states_acknowledged()) +
+                                " states before it were committed and printed)",
+                            "config_error", 1});
+    if (!outcome.ok())
+        return report(out, {"plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) + "): " + outcome.message,
+                            failure_type(outcome.status), 1});
+    if (input) logging::host_log().info("write done: {} records, {} states acknowledged", input->records(), input->states_acknowledged());
+    try {
+        out.flush();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "connhost: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace connhost::runtime

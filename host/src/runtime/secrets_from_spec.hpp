@@ -1,0 +1,12 @@
+// Registering the secret values of a config (fields its spec marks airbyte_secret) with the log masker.
+#pragma once
+#include "runtime/connector.hpp"
+
+#include <string_view>
+
+namespace connhost::runtime {
+
+// Asks `conn` for its spec (nothing printed) and masks every secret field of `config` from now on.
+void register_config_secrets(Connector& conn, std::string_view config);
+
+}  // namespace connhost::runtime

@@ -1,0 +1,92 @@
+#include "stream_file.hpp"
+
+#include <connhost/sdk/status.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace jsonl {
+
+using connhost::sdk::SystemError;
+
+namespace {
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+    throw SystemError("cannot " + what + " " + path + ": " + std::strerror(errno) + " (check free space and permissions)");
+}
+}  // namespace
+
+StreamFile::StreamFile(std::string path, bool truncate) : path_(std::move(path)) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    if (ec) throw SystemError("cannot create the directory of " + path_ + ": " + ec.message());
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
+    if (fd_ < 0) fail("open", path_);
+    buf_.reserve(1 << 20);
+    dirty_ = truncate;
+}
+
+StreamFile::~StreamFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void StreamFile::append_line(std::string_view json) {
+    size_t start = buf_.size();
+    buf_.append(json);
+    if (json.find_first_of("\r\n") != std::string_view::npos)
+        for (size_t i = start; i < buf_.size(); ++i)
+            if (buf_[i] == '\n' || buf_[i] == '\r') buf_[i] = ' ';
+    buf_.push_back('\n');
+    dirty_ = true;
+    if (buf_.size() >= (1u << 20)) write_out();
+}
+
+void StreamFile::write_out() {
+    size_t off = 0;
+    while (off < buf_.size()) {
+        ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail("write", path_);
+        off += static_cast<size_t>(n);
+    }
+    buf_.clear();
+}
+
+void StreamFile::sync() {
+    if (!dirty_ || fd_ < 0) return;
+    write_out();
+    if (::fdatasync(fd_) != 0) fail("fdatasync", path_);
+    dirty_ = false;
+}
+
+void StreamFile::close() {
+    if (fd_ < 0) return;
+    sync();
+    ::close(fd_);
+    fd_ = -1;
+}
+
+std::string safe_component(std::string_view name) {
+    std::string s(name);
+    for (char& c : s)
+        if (c == '/' || c == '\0') c = '_';
+    if (s.empty() || s == "." || s == "..") s = "_" + s;
+    return s;
+}
+
+void sync_parent_dir(const std::string& path) {
+    auto dir = std::filesystem::path(path).parent_path();
+    int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+void durable_rename(const std::string& from, const std::string& to) {
+    if (::rename(from.c_str(), to.c_str()) != 0) fail("rename " + from + " to", to);
+    sync_parent_dir(to);
+}
+
+}  // namespace jsonl

@@ -1,0 +1,115 @@
+// source_faker: deterministic generated data (users, products, purchases), full refresh and incremental.
+#include "faker_streams.hpp"
+
+#include <connhost/sdk.hpp>
+#include <connhost/sdk/entry.hpp>
+
+namespace {
+
+using namespace connhost::sdk;
+
+class FakerSource final : public Source {
+public:
+    using Source::Source;
+
+    json::object spec() override {
+        return parse_object(R"({
+          "documentationUrl": "https://connhost.invalid/docs/connectors/source_faker",
+          "supportsIncremental": true,
+          "connectionSpecification": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "title": "Faker source",
+            "type": "object",
+            "properties": {
+              "count": {"type": "integer", "minimum": 0, "default": 1000, "description": "records per stream"},
+              "seed": {"type": "integer", "default": 0, "description": "the same seed always yields the same records"},
+              "state_interval": {"type": "integer", "minimum": 1, "default": 1000, "description": "emit a STATE every N records"},
+              "streams": {"type": "array", "items": {"type": "string"}, "description": "limit discover to these streams"}
+            }
+          }
+        })", "spec");
+    }
+
+    void check(const json::object& config) override { settings(config); }
+
+    json::array discover(const json::object& config) override {
+        settings(config);
+        json::array streams;
+        for (const auto& name : faker::stream_names()) {
+            json::object s;
+            s["name"] = name;
+            s["json_schema"] = parse_json(faker::stream_schema(name), "schema");
+            s["supported_sync_modes"] = json::array{"full_refresh", "incremental"};
+            s["source_defined_cursor"] = true;
+            s["default_cursor_field"] = json::array{"updated_at"};
+            s["source_defined_primary_key"] = json::array{json::array{"id"}};
+            streams.push_back(std::move(s));
+        }
+        return streams;
+    }
+
+    void read(const json::object& config, const ConfiguredCatalog& catalog, const StateMap& state) override {
+        Settings st = settings(config);
+        for (const auto& cs : catalog.streams()) {
+            bool known = false;
+            for (const auto& n : faker::stream_names()) known |= (n == cs.name);
+            if (!known) throw ConfigError("catalog names stream \"" + cs.name + "\", which source_faker does not have (users, products, purchases)");
+            read_stream(st, cs, state);
+        }
+    }
+
+private:
+    struct Settings {
+        uint64_t count, seed, state_interval;
+    };
+
+    static Settings settings(const json::object& config) {
+        ConfigView c(config);
+        return {static_cast<uint64_t>(c.integer_or("count", 1000, 0, 1'000'000'000'000)), static_cast<uint64_t>(c.integer_or("seed", 0, 0)),
+                static_cast<uint64_t>(c.integer_or("state_interval", 1000, 1))};
+    }
+
+    void stream_status(const ConfiguredStream& cs, const char* status) {
+        std::string t = R"({"type":"STREAM_STATUS","emitted_at":)" + std::to_string(RecordBatchWriter::now_ms()) +
+                        R"(,"stream_status":{"stream_descriptor":{"name":)" + json_string(cs.name) + R"(},"status":")" + status + "\"}}";
+        host().emit_message(CONNHOST_MSG_TRACE, t);
+    }
+
+    void checkpoint(RecordBatchWriter& w, const ConfiguredStream& cs, uint64_t last_index) {
+        w.flush();
+        json::object blob;
+        blob["updated_at"] = faker::updated_at(last_index);
+        host().emit_state(stream_state_message(cs.name, {}, blob));
+    }
+
+    void read_stream(const Settings& st, const ConfiguredStream& cs, const StateMap& state) {
+        uint64_t start = 0;
+        if (cs.incremental()) {
+            if (const json::object* blob = state.stream(cs.name)) {
+                auto it = blob->find("updated_at");
+                if (it != blob->end() && it->value().is_string()) start = faker::first_index_after(it->value().as_string());
+            }
+        }
+        stream_status(cs, "STARTED");
+        RecordBatchWriter w(host(), cs.name);
+        std::string rec;
+        const int64_t emitted = RecordBatchWriter::now_ms();
+        for (uint64_t i = start; i < st.count; ++i) {
+            rec.clear();
+            faker::append_record(rec, cs.name, st.seed, i);
+            w.add(rec, emitted);
+            if ((i + 1 - start) % st.state_interval == 0) {
+                host().throw_if_cancelled();
+                checkpoint(w, cs, i);
+            }
+        }
+        if (st.count > start) checkpoint(w, cs, st.count - 1);
+        w.flush();
+        host().info("stream " + cs.name + ": " + std::to_string(w.total()) + " records from index " + std::to_string(start));
+        stream_status(cs, "COMPLETE");
+    }
+};
+
+}  // namespace
+
+CONNHOST_PLUGIN(FakerSource, "source_faker", "0.1.0", "Deterministic generated users, products and purchases")

@@ -1,0 +1,11 @@
+// The connhost C++ SDK in one include (entry.hpp is separate: include it in exactly one file).
+#pragma once
+#include <connhost/sdk/batch_writer.hpp>
+#include <connhost/sdk/catalog.hpp>
+#include <connhost/sdk/destination.hpp>
+#include <connhost/sdk/host.hpp>
+#include <connhost/sdk/input.hpp>
+#include <connhost/sdk/json.hpp>
+#include <connhost/sdk/source.hpp>
+#include <connhost/sdk/state.hpp>
+#include <connhost/sdk/status.hpp>

@@ -1,0 +1,59 @@
+// Host: a C++ view of the connhost_host services table handed to a plugin instance.
+#pragma once
+#include <connhost/plugin_api.h>
+#include <connhost/sdk/status.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace connhost::sdk {
+
+// Wraps the host table; cheap to copy; valid while the instance lives.
+class Host {
+public:
+    explicit Host(const connhost_host* host) noexcept : h_(host) {}
+
+    const connhost_host* raw() const noexcept { return h_; }
+
+    // Logs one line under the plugin's name. Any thread.
+    void log(int32_t level, std::string_view msg) const noexcept { h_->log(h_, level, msg.data(), msg.size()); }
+    void debug(std::string_view m) const noexcept { log(CONNHOST_LOG_DEBUG, m); }
+    void info(std::string_view m) const noexcept { log(CONNHOST_LOG_INFO, m); }
+    void warn(std::string_view m) const noexcept { log(CONNHOST_LOG_WARN, m); }
+    void error(std::string_view m) const noexcept { log(CONNHOST_LOG_ERROR, m); }
+
+    // True once the host asked to stop. Any thread.
+    bool cancelled() const noexcept { return h_->is_cancelled(h_) != 0; }
+    // Throws Cancelled when the host asked to stop. Run thread.
+    void throw_if_cancelled() const {
+        if (cancelled()) throw Cancelled();
+    }
+
+    // Sets the message for the status about to be returned. Run thread.
+    void set_error(std::string_view msg) const noexcept { h_->set_error(h_, msg.data(), msg.size()); }
+
+    // Emits a protocol message (CONNHOST_MSG_*) whose payload is a JSON object text. Run thread.
+    void emit_message(int32_t type, std::string_view json) const {
+        throw_if_failed(h_->emit_message(h_, type, json.data(), json.size()), "emit_message");
+    }
+    // Emits an AirbyteStateMessage JSON text after all records it covers. Run thread.
+    void emit_state(std::string_view json) const {
+        throw_if_failed(h_->emit_state(h_, json.data(), json.size()), "emit_state");
+    }
+    // Hands a record batch to the host (copied); may block for back-pressure. Run thread.
+    void emit_records(const connhost_record_batch& batch) const {
+        throw_if_failed(h_->emit_records(h_, &batch), "emit_records");
+    }
+    // Destination: fills `in` with the next input item; returns the raw status. Run thread.
+    int32_t next_input(connhost_input& in) const noexcept {
+        in.struct_size = sizeof(connhost_input);
+        return h_->next_input(h_, &in);
+    }
+    // Destination: acknowledges state `id` and all before it as durably committed. Run thread.
+    void ack_state(uint64_t id) const { throw_if_failed(h_->ack_state(h_, id), "ack_state"); }
+
+private:
+    const connhost_host* h_;
+};
+
+}  // namespace connhost::sdk

@@ -1,0 +1,83 @@
+// Destination input: typed views over the batches and states the host delivers through next_input.
+#pragma once
+#include <connhost/sdk/host.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+namespace connhost::sdk {
+
+// One record of a batch: its data JSON text, emission time and optional meta JSON (empty: none).
+struct RecordView {
+    std::string_view json;
+    int64_t emitted_at_ms;
+    std::string_view meta;
+};
+
+// A borrowed batch of records of one stream; valid until the next next_input call.
+class BatchView {
+public:
+    BatchView() = default;
+    explicit BatchView(const connhost_record_batch* b) noexcept : b_(b) {}
+
+    std::string_view stream() const noexcept { return {b_->stream, b_->stream_size}; }
+    std::string_view ns() const noexcept { return b_->ns ? std::string_view(b_->ns, b_->ns_size) : std::string_view(); }
+    size_t size() const noexcept { return b_->record_count; }
+    size_t bytes() const noexcept { return b_->data_size; }
+    // Record i, 0 <= i < size().
+    RecordView operator[](size_t i) const noexcept {
+        RecordView r{{b_->data + b_->offsets[i], static_cast<size_t>(b_->offsets[i + 1] - b_->offsets[i])},
+                     b_->emitted_at ? b_->emitted_at[i] : 0,
+                     {}};
+        if (CONNHOST_HAS_FIELD(b_, connhost_record_batch, meta_offsets) && b_->meta && b_->meta_offsets)
+            r.meta = {b_->meta + b_->meta_offsets[i], static_cast<size_t>(b_->meta_offsets[i + 1] - b_->meta_offsets[i])};
+        return r;
+    }
+    const connhost_record_batch* raw() const noexcept { return b_; }
+
+private:
+    const connhost_record_batch* b_ = nullptr;
+};
+
+// One input item: a batch, a state to acknowledge, or a stream status.
+struct InputItem {
+    int32_t kind = 0;          // CONNHOST_INPUT_*
+    BatchView batch;           // RECORDS
+    std::string_view json;     // STATE / STREAM_STATUS message JSON
+    uint64_t state_id = 0;     // STATE
+};
+
+// Pulls input items in order; next() is false at the end, with status() saying why. Run thread.
+class InputReader {
+public:
+    explicit InputReader(Host host) noexcept : host_(host) {}
+
+    // Fills `item`; false when input ended (status() OK), broke, or was cancelled.
+    bool next(InputItem& item) {
+        if (status_ != CONNHOST_STATUS_OK || ended_) return false;
+        connhost_input in{};
+        int32_t st = host_.next_input(in);
+        if (st == CONNHOST_STATUS_END_OF_INPUT) {
+            ended_ = true;
+            return false;
+        }
+        if (st != CONNHOST_STATUS_OK) {
+            status_ = st;
+            return false;
+        }
+        item.kind = in.kind;
+        item.batch = BatchView(in.batch);
+        item.json = in.json ? std::string_view(in.json, in.json_size) : std::string_view();
+        item.state_id = in.state_id;
+        return true;
+    }
+    // OK after a clean end; otherwise the status that stopped the input.
+    int32_t status() const noexcept { return status_; }
+
+private:
+    Host host_;
+    int32_t status_ = CONNHOST_STATUS_OK;
+    bool ended_ = false;
+};
+
+}  // namespace connhost::sdk
