@@ -1,0 +1,53 @@
+#include "runtime/sync/batch_queue.hpp"
+
+namespace connhost::runtime::sync {
+
+bool BatchQueue::push(QueueItem item) {
+    std::unique_lock lock(mu_);
+    const size_t n = item.bytes();
+    not_full_.wait(lock, [&] { return closed_ || items_.empty() || bytes_ + n <= max_bytes_; });
+    if (closed_) return false;
+    bytes_ += n;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+}
+
+bool BatchQueue::pop(QueueItem& item) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return false;
+    item = std::move(items_.front());
+    items_.pop_front();
+    bytes_ -= item.bytes();
+    not_full_.notify_all();
+    return true;
+}
+
+void BatchQueue::close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_full_.notify_all();
+    not_empty_.notify_all();
+}
+
+std::unique_ptr<BatchBuffer> BatchQueue::spare() {
+    std::lock_guard lock(mu_);
+    if (spares_.empty()) return std::make_unique<BatchBuffer>();
+    auto b = std::move(spares_.front());
+    spares_.pop_front();
+    return b;
+}
+
+void BatchQueue::recycle(std::unique_ptr<BatchBuffer> b) {
+    if (!b) return;
+    std::lock_guard lock(mu_);
+    if (spares_.size() < 4) spares_.push_back(std::move(b));
+}
+
+size_t BatchQueue::bytes() const {
+    std::lock_guard lock(mu_);
+    return bytes_;
+}
+
+}  // namespace connhost::runtime::sync

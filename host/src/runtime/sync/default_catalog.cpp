@@ -1,0 +1,95 @@
+#include "runtime/sync/default_catalog.hpp"
+
+#include <boost/json.hpp>
+
+#include <stdexcept>
+
+namespace connhost::runtime::sync {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string str(const json::object& o, const char* k) {
+    auto it = o.find(k);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+bool supports_incremental(const json::object& s) {
+    auto it = s.find("supported_sync_modes");
+    if (it == s.end() || !it->value().is_array()) return false;
+    for (const auto& m : it->value().as_array())
+        if (m == "incremental") return true;
+    return false;
+}
+
+json::value to_paths(const std::vector<std::vector<std::string>>& keys) {
+    json::array a;
+    for (const auto& k : keys) {
+        json::array p;
+        for (const auto& part : k) p.emplace_back(part);
+        a.push_back(std::move(p));
+    }
+    return a;
+}
+
+json::object configure(const json::object& stream, const StreamChoice* choice) {
+    json::object c;
+    c["stream"] = stream;
+    json::value cursor = json::array();
+    if (auto d = stream.find("default_cursor_field"); d != stream.end() && d->value().is_array()) cursor = d->value();
+    json::value pk = json::array();
+    if (auto d = stream.find("source_defined_primary_key"); d != stream.end() && d->value().is_array()) pk = d->value();
+    const bool has_cursor = !cursor.as_array().empty() || (stream.contains("source_defined_cursor") && stream.at("source_defined_cursor") == true);
+    const bool incremental = supports_incremental(stream) && has_cursor;
+    std::string sync_mode = incremental ? "incremental" : "full_refresh";
+    std::string dest_mode = incremental ? (pk.as_array().empty() ? "append" : "append_dedup") : "overwrite";
+    if (choice) {
+        if (choice->cursor_field) {
+            json::array a;
+            for (const auto& p : *choice->cursor_field) a.emplace_back(p);
+            cursor = std::move(a);
+        }
+        if (choice->primary_key) pk = to_paths(*choice->primary_key);
+        if (choice->sync_mode) sync_mode = *choice->sync_mode;
+        if (choice->destination_sync_mode) dest_mode = *choice->destination_sync_mode;
+    }
+    c["sync_mode"] = sync_mode;
+    c["destination_sync_mode"] = dest_mode;
+    c["cursor_field"] = cursor;
+    c["primary_key"] = pk;
+    return c;
+}
+
+}  // namespace
+
+std::string configure_catalog(std::string_view catalog_json, const std::vector<StreamChoice>& choices) {
+    boost::system::error_code ec;
+    json::value v = json::parse(json::string_view(catalog_json.data(), catalog_json.size()), ec);
+    if (ec || !v.is_object() || !v.as_object().contains("streams") || !v.as_object().at("streams").is_array())
+        throw std::runtime_error("the source's discover did not return a catalog with \"streams\"; report this to the source's authors");
+    const json::array& discovered = v.as_object().at("streams").as_array();
+    json::array out;
+    if (choices.empty()) {
+        for (const auto& s : discovered)
+            if (s.is_object()) out.push_back(configure(s.as_object(), nullptr));
+    } else {
+        for (const auto& choice : choices) {
+            const json::object* found = nullptr;
+            std::string names;
+            for (const auto& s : discovered) {
+                if (!s.is_object()) continue;
+                const auto& so = s.as_object();
+                names += (names.empty() ? "" : ", ") + str(so, "name");
+                if (str(so, "name") == choice.name && str(so, "namespace") == choice.ns.value_or("")) found = &so;
+            }
+            if (!found) throw std::runtime_error("stream \"" + choice.name + "\" is not among the streams the source discovered (" + names + ")");
+            out.push_back(configure(*found, &choice));
+        }
+    }
+    json::object cat;
+    cat["streams"] = std::move(out);
+    return json::serialize(cat);
+}
+
+}  // namespace connhost::runtime::sync

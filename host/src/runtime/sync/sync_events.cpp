@@ -1,0 +1,134 @@
+#include "runtime/sync/sync_events.hpp"
+
+#include "logging/log_setup.hpp"
+#include "protocol/message_writer.hpp"
+
+#include <boost/json.hpp>
+
+namespace connhost::runtime::sync {
+
+namespace {
+// The stream_status object of a STREAM_STATUS trace payload, or "".
+std::string stream_status_of(std::string_view trace) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(boost::json::string_view(trace.data(), trace.size()), ec);
+    if (ec || !v.is_object()) return {};
+    const auto& o = v.as_object();
+    auto t = o.find("type");
+    auto ss = o.find("stream_status");
+    if (t == o.end() || t->value() != "STREAM_STATUS" || ss == o.end() || !ss->value().is_object()) return {};
+    return boost::json::serialize(ss->value());
+}
+}  // namespace
+
+SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, std::set<std::pair<std::string, std::string>> streams)
+    : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), streams_(std::move(streams)) {}
+
+void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
+
+int32_t SourceEvents::on_records(const connhost_record_batch& b) {
+    if (ctl_.cancelled) return CONNHOST_STATUS_CANCELLED;
+    std::string_view stream(b.stream, b.stream_size), ns(b.ns ? b.ns : "", b.ns ? b.ns_size : 0);
+    if (!streams_.count({std::string(ns), std::string(stream)})) {
+        error_ = "the source emitted records for stream \"" + (ns.empty() ? "" : std::string(ns) + ".") + std::string(stream) +
+                 "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
+        return CONNHOST_STATUS_INTERNAL;
+    }
+    QueueItem item;
+    item.kind = QueueItem::Records;
+    item.batch = q_.spare();
+    item.batch->reset(stream, b.ns != nullptr, ns);
+    item.batch->add_batch(b, protocol::MessageWriter::now_ms());
+    return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+}
+
+int32_t SourceEvents::on_state(std::string_view state_json) {
+    QueueItem item;
+    item.kind = QueueItem::State;
+    item.json.assign(state_json);
+    return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+}
+
+int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
+    if (msg_type != CONNHOST_MSG_TRACE) return CONNHOST_STATUS_OK;
+    std::string ss = stream_status_of(payload);
+    if (ss.empty()) {
+        log_->info("trace: {}", payload);
+        return CONNHOST_STATUS_OK;
+    }
+    QueueItem item;
+    item.kind = QueueItem::StreamStatus;
+    item.json = std::move(ss);
+    return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+}
+
+DestinationEvents::DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store, SyncProgress& progress)
+    : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), store_(store), progress_(progress) {}
+
+void DestinationEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
+
+int32_t DestinationEvents::on_message(int32_t, std::string_view payload) {
+    log_->debug("message: {}", payload);
+    return CONNHOST_STATUS_OK;
+}
+
+int32_t DestinationEvents::next_input(connhost_input& in) {
+    q_.recycle(std::move(current_.batch));
+    if (ended_) return source_status_ == CONNHOST_STATUS_OK ? CONNHOST_STATUS_END_OF_INPUT : source_status_;
+    if (!q_.pop(current_)) {  // closed without an End item: cancelled
+        ended_ = true;
+        source_status_ = CONNHOST_STATUS_CANCELLED;
+        return source_status_;
+    }
+    in.batch = nullptr;
+    in.json = nullptr;
+    in.json_size = 0;
+    in.state_id = 0;
+    switch (current_.kind) {
+        case QueueItem::Records: {
+            const connhost_record_batch& b = current_.batch->view();
+            records_since_state_ += b.record_count;
+            progress_.add(current_.batch->stream(), b.record_count, b.data_size);
+            in.kind = CONNHOST_INPUT_RECORDS;
+            in.batch = &b;
+            return CONNHOST_STATUS_OK;
+        }
+        case QueueItem::State:
+            in.kind = CONNHOST_INPUT_STATE;
+            in.json = current_.json.data();
+            in.json_size = current_.json.size();
+            in.state_id = ledger_.add(current_.json, records_since_state_);
+            records_since_state_ = 0;
+            return CONNHOST_STATUS_OK;
+        case QueueItem::StreamStatus:
+            in.kind = CONNHOST_INPUT_STREAM_STATUS;
+            in.json = current_.json.data();
+            in.json_size = current_.json.size();
+            return CONNHOST_STATUS_OK;
+        case QueueItem::End:
+        default:
+            ended_ = true;
+            source_status_ = current_.end_status;
+            // A failed or cancelled source ends the input with its status: the destination commits and acks what
+            // it has, but completes no stream (an unfinished overwrite keeps the old data).
+            if (source_status_ == CONNHOST_STATUS_OK) return CONNHOST_STATUS_END_OF_INPUT;
+            return source_status_ == CONNHOST_STATUS_CANCELLED ? CONNHOST_STATUS_CANCELLED : CONNHOST_STATUS_SYSTEM;
+    }
+}
+
+int32_t DestinationEvents::ack_state(uint64_t id) {
+    int32_t st = ledger_.ack(id, [&](const StateLedger::Entry& e) {
+        store_.apply(e.json);
+        progress_.acknowledged(e.record_count);
+    });
+    if (st != CONNHOST_STATUS_OK) return st;
+    try {
+        store_.save();  // durable before the destination moves on
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        return CONNHOST_STATUS_SYSTEM;
+    }
+    return CONNHOST_STATUS_OK;
+}
+
+}  // namespace connhost::runtime::sync

@@ -1,0 +1,77 @@
+// The two sides of a sync: the source's events fill the queue, the destination's events drain it.
+#pragma once
+#include "runtime/connector.hpp"
+#include "runtime/state_ledger.hpp"
+#include "runtime/sync/batch_queue.hpp"
+#include "runtime/sync/state_store.hpp"
+#include "runtime/sync/sync_progress.hpp"
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <spdlog/logger.h>
+#include <string>
+#include <utility>
+
+namespace connhost::runtime::sync {
+
+// Shared between both sides: why the sync is stopping.
+struct SyncControl {
+    std::atomic<bool> cancelled{false};  // a signal, or the other side failed
+};
+
+// Source side: copies each batch into a queue item (no re-serialisation), passes states and stream statuses on.
+class SourceEvents final : public ConnectorEvents {
+public:
+    SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, std::set<std::pair<std::string, std::string>> streams);
+
+    void on_log(int32_t level, std::string_view msg) override;
+    int32_t on_records(const connhost_record_batch& batch) override;
+    int32_t on_state(std::string_view state_json) override;
+    int32_t on_message(int32_t msg_type, std::string_view payload) override;
+    bool cancelled() const override { return ctl_.cancelled.load(); }
+    // Set when the source broke a rule the host checks (a record of a stream not in the catalog).
+    const std::string& error() const noexcept { return error_; }
+
+private:
+    BatchQueue& q_;
+    SyncControl& ctl_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::set<std::pair<std::string, std::string>> streams_;
+    std::string error_;
+};
+
+// Destination side: hands queue items to the destination; each acknowledged state goes to the store.
+class DestinationEvents final : public ConnectorEvents {
+public:
+    DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store, SyncProgress& progress);
+
+    void on_log(int32_t level, std::string_view msg) override;
+    int32_t on_records(const connhost_record_batch&) override { return CONNHOST_STATUS_UNSUPPORTED; }
+    int32_t on_state(std::string_view) override { return CONNHOST_STATUS_UNSUPPORTED; }
+    int32_t on_message(int32_t msg_type, std::string_view payload) override;
+    int32_t next_input(connhost_input& in) override;
+    int32_t ack_state(uint64_t id) override;
+    bool cancelled() const override { return ctl_.cancelled.load(); }
+
+    // The status the source ended with (valid once the End item was delivered).
+    int32_t source_status() const noexcept { return source_status_; }
+    uint64_t states_acknowledged() const noexcept { return ledger_.acknowledged(); }
+    // Set when persisting a state failed.
+    const std::string& error() const noexcept { return error_; }
+
+private:
+    BatchQueue& q_;
+    SyncControl& ctl_;
+    std::shared_ptr<spdlog::logger> log_;
+    StateStore& store_;
+    SyncProgress& progress_;
+    StateLedger ledger_;
+    QueueItem current_;
+    uint64_t records_since_state_ = 0;
+    int32_t source_status_ = CONNHOST_STATUS_OK;
+    bool ended_ = false;
+    std::string error_;
+};
+
+}  // namespace connhost::runtime::sync

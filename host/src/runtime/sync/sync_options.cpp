@@ -1,0 +1,112 @@
+#include "runtime/sync/sync_options.hpp"
+
+#include "runtime/files.hpp"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace connhost::runtime::sync {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Reader {
+    std::string file;
+    fs::path dir;
+
+    [[noreturn]] void fail(const std::string& field, const std::string& what) const {
+        throw std::runtime_error("connection file " + file + ": " + field + " " + what);
+    }
+    std::string path_of(const std::string& p) const { return fs::path(p).is_absolute() ? p : (dir / p).lexically_normal().string(); }
+    const json::object& object_at(const json::object& o, const char* key, const std::string& where) const {
+        auto it = o.find(key);
+        if (it == o.end() || !it->value().is_object()) fail(where + key, "must be an object");
+        return it->value().as_object();
+    }
+    std::string string_at(const json::object& o, const char* key, const std::string& where) const {
+        auto it = o.find(key);
+        if (it == o.end() || !it->value().is_string()) fail(where + key, "must be a string");
+        return std::string(it->value().as_string());
+    }
+    // The config text of a "source" / "destination" entry: inline "config" or "config_file".
+    std::string config_of(const json::object& side, const std::string& where) const {
+        if (auto c = side.find("config"); c != side.end()) {
+            if (!c->value().is_object()) fail(where + "config", "must be an object");
+            return json::serialize(c->value());
+        }
+        if (side.contains("config_file")) return read_file(path_of(string_at(side, "config_file", where)), where + "config_file");
+        return "{}";
+    }
+    std::vector<std::string> strings(const json::value& v, const std::string& where) const {
+        if (!v.is_array()) fail(where, "must be an array of strings");
+        std::vector<std::string> out;
+        for (const auto& s : v.as_array()) {
+            if (!s.is_string()) fail(where, "must be an array of strings");
+            out.emplace_back(s.as_string());
+        }
+        return out;
+    }
+};
+
+}  // namespace
+
+SyncOptions read_connection_file(const std::string& path) {
+    Reader r{path, fs::path(path).parent_path()};
+    boost::system::error_code ec;
+    json::value root = json::parse(read_file(path, "connection file"), ec);
+    if (ec) throw std::runtime_error("connection file " + path + " is not valid JSON: " + ec.message());
+    if (!root.is_object()) r.fail("the top level", "must be an object");
+    const json::object& o = root.as_object();
+
+    SyncOptions s;
+    const json::object& src = r.object_at(o, "source", "");
+    const json::object& dst = r.object_at(o, "destination", "");
+    s.source = r.string_at(src, "plugin", "source.");
+    s.destination = r.string_at(dst, "plugin", "destination.");
+    s.source_config = r.config_of(src, "source.");
+    s.destination_config = r.config_of(dst, "destination.");
+    if (s.source.find('/') != std::string::npos) s.source = r.path_of(s.source);
+    if (s.destination.find('/') != std::string::npos) s.destination = r.path_of(s.destination);
+    if (auto c = o.find("catalog"); c != o.end()) {
+        if (!c->value().is_object()) r.fail("catalog", "must be an object");
+        s.catalog = json::serialize(c->value());
+        s.catalog_origin = "catalog in " + path;
+    } else if (o.contains("catalog_file")) {
+        std::string cp = r.path_of(r.string_at(o, "catalog_file", ""));
+        s.catalog = read_file(cp, "catalog_file");
+        s.catalog_origin = "catalog " + cp;
+    }
+    if (auto st = o.find("state_file"); st != o.end()) s.state_file = r.path_of(r.string_at(o, "state_file", ""));
+    else s.state_file = path + ".state.json";
+    if (auto q = o.find("queue_mb"); q != o.end() && q->value().is_int64() && q->value().as_int64() > 0)
+        s.queue_bytes = static_cast<size_t>(q->value().as_int64()) << 20;
+    if (auto ss = o.find("streams"); ss != o.end()) {
+        if (!ss->value().is_array()) r.fail("streams", "must be an array");
+        size_t i = 0;
+        for (const auto& e : ss->value().as_array()) {
+            std::string where = "streams[" + std::to_string(i++) + "].";
+            if (!e.is_object()) r.fail(where, "must be an object");
+            const auto& so = e.as_object();
+            StreamChoice c;
+            c.name = r.string_at(so, "name", where);
+            if (so.contains("namespace")) c.ns = r.string_at(so, "namespace", where);
+            if (so.contains("sync_mode")) c.sync_mode = r.string_at(so, "sync_mode", where);
+            if (so.contains("destination_sync_mode")) c.destination_sync_mode = r.string_at(so, "destination_sync_mode", where);
+            if (auto cf = so.find("cursor_field"); cf != so.end()) c.cursor_field = r.strings(cf->value(), where + "cursor_field");
+            if (auto pk = so.find("primary_key"); pk != so.end()) {
+                if (!pk->value().is_array()) r.fail(where + "primary_key", "must be an array of field paths");
+                std::vector<std::vector<std::string>> keys;
+                for (const auto& k : pk->value().as_array()) keys.push_back(r.strings(k, where + "primary_key"));
+                c.primary_key = std::move(keys);
+            }
+            s.streams.push_back(std::move(c));
+        }
+    }
+    return s;
+}
+
+}  // namespace connhost::runtime::sync

@@ -1,0 +1,35 @@
+// SyncOptions: everything `connhost sync` needs, from flags or from a connection file.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace connhost::runtime::sync {
+
+// Per-stream choices of a connection file: which streams, and modes that override the defaults.
+struct StreamChoice {
+    std::string name;
+    std::optional<std::string> ns, sync_mode, destination_sync_mode;
+    std::optional<std::vector<std::string>> cursor_field;
+    std::optional<std::vector<std::vector<std::string>>> primary_key;
+};
+
+struct SyncOptions {
+    std::string source, destination;            // plugin path, file name or short name
+    std::vector<std::string> plugin_dirs;
+    std::string source_config, destination_config;  // JSON texts
+    std::optional<std::string> catalog;         // a configured or plain catalog text; none: discover
+    std::string catalog_origin = "catalog";     // names the catalog in errors
+    std::vector<StreamChoice> streams;          // empty: every discovered stream
+    std::string state_file;                     // empty: state is not persisted
+    size_t queue_bytes = 16u << 20;
+    std::string log_level = "info", log_format = "text";
+};
+
+// Reads a connection file (JSON; relative paths are relative to the file's directory):
+// {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
+//  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F}.
+// Throws std::runtime_error naming the file and field.
+SyncOptions read_connection_file(const std::string& path);
+
+}  // namespace connhost::runtime::sync

@@ -1,0 +1,126 @@
+#include "runtime/sync/sync_progress.hpp"
+
+#include "logging/log_setup.hpp"
+
+#include <cstdio>
+
+namespace connhost::runtime::sync {
+
+namespace {
+std::string human_bytes(uint64_t b) {
+    char buf[32];
+    if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", b / double(1ull << 30));
+    else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", b / double(1ull << 20));
+    else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
+    else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+    return buf;
+}
+}  // namespace
+
+SyncProgress::SyncProgress(bool live, std::chrono::seconds log_every) : live_(live), log_every_(log_every) {}
+
+SyncProgress::~SyncProgress() { stop(); }
+
+void SyncProgress::add(const std::string& stream, uint64_t records, uint64_t bytes) {
+    std::lock_guard lock(mu_);
+    auto& s = streams_[stream];
+    auto now = std::chrono::steady_clock::now();
+    if (s.records == 0) s.first = now;
+    s.last = now;
+    s.records += records;
+    s.bytes += bytes;
+}
+
+void SyncProgress::acknowledged(uint64_t records) {
+    std::lock_guard lock(mu_);
+    ++states_;
+    committed_ += records;
+}
+
+uint64_t SyncProgress::total_records() const {
+    std::lock_guard lock(mu_);
+    uint64_t n = 0;
+    for (const auto& [name, s] : streams_) n += s.records;
+    return n;
+}
+
+uint64_t SyncProgress::committed_records() const {
+    std::lock_guard lock(mu_);
+    return committed_;
+}
+
+std::string SyncProgress::line() const {
+    // Called with mu_ held.
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    std::string out;
+    uint64_t total = 0;
+    for (const auto& [name, s] : streams_) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s%s %llu (%.0f/s)", out.empty() ? "" : " | ", name.c_str(), static_cast<unsigned long long>(s.records),
+                      secs > 0 ? s.records / secs : 0.0);
+        out += buf;
+        total += s.records;
+    }
+    char tail[128];
+    std::snprintf(tail, sizeof tail, "%s%llu records, %llu committed, %llu states, %.1fs", out.empty() ? "" : " | ",
+                  static_cast<unsigned long long>(total), static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_), secs);
+    return out + tail;
+}
+
+void SyncProgress::run() {
+    std::unique_lock lock(mu_);
+    auto period = live_ ? std::chrono::milliseconds(250) : std::chrono::duration_cast<std::chrono::milliseconds>(log_every_);
+    while (!cv_.wait_for(lock, period, [&] { return stopping_; })) {
+        std::string l = line();
+        if (live_) {
+            std::fprintf(stderr, "\r\033[K%s", l.c_str());
+            std::fflush(stderr);
+        } else {
+            lock.unlock();
+            logging::host_log().info("progress: {}", l);
+            lock.lock();
+        }
+    }
+    if (live_) std::fprintf(stderr, "\r\033[K");
+}
+
+void SyncProgress::start() { thread_ = std::thread([this] { run(); }); }
+
+void SyncProgress::stop() {
+    {
+        std::lock_guard lock(mu_);
+        if (stopping_) return;
+        stopping_ = true;
+        stopped_at_ = std::chrono::steady_clock::now();
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::string SyncProgress::summary() const {
+    std::lock_guard lock(mu_);
+    auto end = stopping_ ? stopped_at_ : std::chrono::steady_clock::now();
+    double secs = std::chrono::duration<double>(end - started_).count();
+    std::string out;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%-32s %12s %12s %10s %14s\n", "STREAM", "RECORDS", "BYTES", "DURATION", "RECORDS/S");
+    out += buf;
+    uint64_t tr = 0, tb = 0;
+    for (const auto& [name, s] : streams_) {
+        double d = std::chrono::duration<double>(s.last - s.first).count();
+        std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", name.c_str(), static_cast<unsigned long long>(s.records),
+                      human_bytes(s.bytes).c_str(), d, d > 0 ? s.records / d : 0.0);
+        out += buf;
+        tr += s.records;
+        tb += s.bytes;
+    }
+    std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", "TOTAL", static_cast<unsigned long long>(tr), human_bytes(tb).c_str(), secs,
+                  secs > 0 ? tr / secs : 0.0);
+    out += buf;
+    std::snprintf(buf, sizeof buf, "%llu records committed, %llu states acknowledged\n", static_cast<unsigned long long>(committed_),
+                  static_cast<unsigned long long>(states_));
+    out += buf;
+    return out;
+}
+
+}  // namespace connhost::runtime::sync

@@ -1,0 +1,52 @@
+// SyncProgress: per-stream counters of a sync, shown live on a terminal or logged periodically, then summarised.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace connhost::runtime::sync {
+
+// Thread-safe counters; start() runs a reporter thread until stop().
+class SyncProgress {
+public:
+    struct StreamStats {
+        uint64_t records = 0, bytes = 0;
+        std::chrono::steady_clock::time_point first{}, last{};  // first and latest delivery
+    };
+
+    // `live`: redraw one status line on stderr; otherwise log a line every `log_every`.
+    SyncProgress(bool live, std::chrono::seconds log_every = std::chrono::seconds(10));
+    ~SyncProgress();
+
+    // Counts records delivered to the destination for `stream`.
+    void add(const std::string& stream, uint64_t records, uint64_t bytes);
+    // Counts an acknowledged state and the records it covers.
+    void acknowledged(uint64_t records);
+    void start();
+    void stop();
+    // The summary table (records, bytes, duration, rate per stream) as text.
+    std::string summary() const;
+    uint64_t total_records() const;
+    uint64_t committed_records() const;
+
+private:
+    std::string line() const;
+    void run();
+
+    const bool live_;
+    const std::chrono::seconds log_every_;
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::map<std::string, StreamStats> streams_;
+    uint64_t states_ = 0, committed_ = 0;
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point stopped_at_{};
+    std::thread thread_;
+};
+
+}  // namespace connhost::runtime::sync

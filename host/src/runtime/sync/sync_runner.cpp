@@ -1,0 +1,121 @@
+#include "runtime/sync/sync_runner.hpp"
+
+#include "loader/plugin_search.hpp"
+#include "logging/log_setup.hpp"
+#include "logging/secret_masker.hpp"
+#include "protocol/catalog_input.hpp"
+#include "runtime/in_process_connector.hpp"
+#include "runtime/message_capture.hpp"
+#include "runtime/secrets_from_spec.hpp"
+#include "runtime/signals.hpp"
+#include "runtime/sync/batch_queue.hpp"
+#include "runtime/sync/default_catalog.hpp"
+#include "runtime/sync/state_store.hpp"
+#include "runtime/sync/sync_events.hpp"
+#include "runtime/sync/sync_progress.hpp"
+
+#include <cstdio>
+#include <thread>
+#include <unistd.h>
+
+namespace connhost::runtime::sync {
+
+namespace {
+
+int fail(const std::string& msg, int code = 1) {
+    std::fprintf(stderr, "connhost sync: %s\n", logging::secrets().mask(msg).c_str());
+    return code;
+}
+
+std::unique_ptr<InProcessConnector> load(const std::string& spec, const std::vector<std::string>& dirs, int32_t kind, const char* role) {
+    auto c = std::make_unique<InProcessConnector>(loader::load_plugin(loader::resolve_plugin(spec, loader::plugin_search_path(dirs))));
+    if (c->info().kind != kind)
+        throw std::runtime_error("plugin " + c->info().name + " is a " + c->info().kind_name() + ", but it was given as the " + role +
+                                 "; swap --source and --destination?");
+    return c;
+}
+
+std::string discover_catalog(Connector& src, const SyncOptions& o) {
+    MessageCapture cap(CONNHOST_MSG_CATALOG, src.info().name);
+    Outcome r = src.discover(cap, o.source_config);
+    if (!r.ok()) throw std::runtime_error("discover of source " + src.info().name + " failed (" + status_name(r.status) + "): " + r.message);
+    return configure_catalog(cap.payload, o.streams);
+}
+
+}  // namespace
+
+int run_sync(const SyncOptions& o) {
+    try {
+        logging::init_logging(logging::parse_log_format(o.log_format), logging::parse_log_level(o.log_level));
+    } catch (const std::exception& e) {
+        return fail(e.what(), 2);
+    }
+    auto& log = logging::host_log();
+    std::unique_ptr<InProcessConnector> src, dst;
+    std::string catalog;
+    std::unique_ptr<StateStore> store;
+    try {
+        src = load(o.source, o.plugin_dirs, CONNHOST_KIND_SOURCE, "source");
+        dst = load(o.destination, o.plugin_dirs, CONNHOST_KIND_DESTINATION, "destination");
+        register_config_secrets(*src, o.source_config);
+        register_config_secrets(*dst, o.destination_config);
+        catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*src, o);
+        store = std::make_unique<StateStore>(o.state_file);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+    const std::string initial_state = store->to_json();
+    log.info("sync {} -> {}{}", src->info().name, dst->info().name,
+             o.state_file.empty() ? std::string(" (no state file)")
+                                  : " (state file " + o.state_file + (initial_state.empty() ? ", starting fresh)" : ", resuming)"));
+
+    BatchQueue queue(o.queue_bytes);
+    SyncControl ctl;
+    SyncProgress progress(isatty(STDERR_FILENO) != 0);
+    SourceEvents src_events(queue, ctl, src->info().name, protocol::catalog_stream_keys(catalog));
+    DestinationEvents dst_events(queue, ctl, dst->info().name, *store, progress);
+    Outcome src_out, dst_out;
+    bool interrupted = false;
+    {
+        CancelOnSignal on_signal([&] {
+            log.warn("interrupted: stopping the source; the destination commits what it has (Ctrl-C again to stop at once)");
+            ctl.cancelled = true;
+            src->cancel();
+        });
+        progress.start();
+        std::thread dest_thread([&] {
+            dst_out = dst->write(dst_events, o.destination_config, catalog);
+            if (!dst_out.ok()) {  // stop the source: nothing more can be written
+                ctl.cancelled = true;
+                queue.close();
+                src->cancel();
+            }
+        });
+        src_out = src->read(src_events, o.source_config, catalog, initial_state);
+        QueueItem end;
+        end.kind = QueueItem::End;
+        end.end_status = src_out.status;
+        if (!queue.push(std::move(end))) queue.close();
+        dest_thread.join();
+        progress.stop();
+        interrupted = on_signal.fired();
+    }
+
+    std::fputs(progress.summary().c_str(), stderr);
+    const std::string resume = o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
+                                                    : "; the state file " + o.state_file + " matches what is committed: re-run the same command to resume";
+    if (interrupted) return fail("interrupted by a signal after " + std::to_string(progress.committed_records()) + " committed records" + resume, 130);
+    if (!src_events.error().empty()) return fail(src_events.error() + resume);
+    if (!dst_events.error().empty()) return fail("cannot save the state: " + dst_events.error() + resume);
+    // A failed source ends the destination's input with an error too, so blame the source first.
+    if (!src_out.ok() && src_out.status != CONNHOST_STATUS_CANCELLED)
+        return fail("source " + src->info().name + " failed (" + status_name(src_out.status) + "): " + src_out.message + resume);
+    if (!dst_out.ok())
+        return fail("destination " + dst->info().name + " failed (" + status_name(dst_out.status) + "): " + dst_out.message + resume);
+    if (!src_out.ok())
+        return fail("source " + src->info().name + " stopped (" + status_name(src_out.status) + "): " + src_out.message + resume);
+    log.info("sync done: {} records, {} states acknowledged", progress.total_records(), dst_events.states_acknowledged());
+    return 0;
+}
+
+}  // namespace connhost::runtime::sync
