@@ -1,0 +1,117 @@
+// runtime::BatchBuffer: an owned batch of one stream, filled record by record and seen through the ABI struct.
+#include "runtime/batch_buffer.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+using connhost::runtime::BatchBuffer;
+
+namespace {
+
+std::string_view record(const connhost_record_batch& b, uint32_t i) {
+    return {b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])};
+}
+
+}  // namespace
+
+TEST_CASE("records, times and the stream appear in the view") {
+    BatchBuffer buf;
+    CHECK(buf.empty());
+    buf.reset("users", false, "ignored");
+    buf.add(R"({"id":1})", 1000);
+    buf.add(R"({"id":2,"n":1.50})", 2000);
+    CHECK(buf.size() == 2);
+    CHECK(buf.bytes() == 25);
+    const connhost_record_batch& b = buf.view();
+    CHECK(b.struct_size == sizeof(connhost_record_batch));
+    CHECK(b.record_count == 2);
+    CHECK(std::string_view(b.stream, b.stream_size) == "users");
+    CHECK(b.ns == nullptr);
+    CHECK(b.ns_size == 0);
+    CHECK(b.offsets[0] == 0);
+    CHECK(b.data_size == 25);
+    CHECK(record(b, 0) == R"({"id":1})");
+    CHECK(record(b, 1) == R"({"id":2,"n":1.50})");
+    CHECK(b.emitted_at[0] == 1000);
+    CHECK(b.emitted_at[1] == 2000);
+    CHECK(b.meta == nullptr);
+    CHECK(b.meta_offsets == nullptr);
+}
+
+TEST_CASE("meta is carried per record; a record without meta has an empty span") {
+    BatchBuffer buf;
+    buf.reset("s", true, "ns");
+    buf.add("{}", 1, R"({"changes":[]})");
+    buf.add("{}", 2);
+    const connhost_record_batch& b = buf.view();
+    CHECK(std::string_view(b.ns, b.ns_size) == "ns");
+    REQUIRE(b.meta != nullptr);
+    REQUIRE(b.meta_offsets != nullptr);
+    CHECK(std::string_view(b.meta + b.meta_offsets[0], b.meta_offsets[1] - b.meta_offsets[0]) == R"({"changes":[]})");
+    CHECK(b.meta_offsets[2] == b.meta_offsets[1]);
+}
+
+TEST_CASE("same_stream compares name and namespace; an empty namespace is not no namespace") {
+    BatchBuffer buf;
+    buf.reset("s", true, "");
+    CHECK(buf.same_stream("s", true, ""));
+    CHECK_FALSE(buf.same_stream("s", false, ""));
+    CHECK_FALSE(buf.same_stream("t", true, ""));
+    buf.reset("s", false, "x");
+    CHECK(buf.same_stream("s", false, "anything"));
+    CHECK_FALSE(buf.same_stream("s", true, "x"));
+}
+
+TEST_CASE("add_batch copies another batch; the host stamps records without a time") {
+    BatchBuffer src;
+    src.reset("s", false, "");
+    src.add(R"({"a":1})", 5, R"({"m":1})");
+    src.add(R"({"a":2})", 6);
+    connhost_record_batch b = src.view();
+    b.emitted_at = nullptr;
+
+    BatchBuffer dst;
+    dst.reset("s", false, "");
+    dst.add(R"({"a":0})", 4);
+    dst.add_batch(b, 99);
+    const connhost_record_batch& v = dst.view();
+    REQUIRE(v.record_count == 3);
+    CHECK(record(v, 0) == R"({"a":0})");
+    CHECK(record(v, 1) == R"({"a":1})");
+    CHECK(record(v, 2) == R"({"a":2})");
+    CHECK(v.emitted_at[0] == 4);
+    CHECK(v.emitted_at[1] == 99);
+    CHECK(v.emitted_at[2] == 99);
+    REQUIRE(v.meta != nullptr);
+    CHECK(std::string_view(v.meta + v.meta_offsets[1], v.meta_offsets[2] - v.meta_offsets[1]) == R"({"m":1})");
+    CHECK(v.meta_offsets[3] == v.meta_offsets[2]);
+}
+
+TEST_CASE("a batch from an older, shorter struct is read without its meta fields") {
+    BatchBuffer src;
+    src.reset("s", false, "");
+    src.add("{}", 1, R"({"m":1})");
+    connhost_record_batch b = src.view();
+    b.struct_size = offsetof(connhost_record_batch, meta);  // a writer that predates meta
+    BatchBuffer dst;
+    dst.reset("s", false, "");
+    dst.add_batch(b, 0);
+    CHECK(dst.view().meta == nullptr);
+    CHECK(dst.size() == 1);
+}
+
+TEST_CASE("clear and reset empty the buffer") {
+    BatchBuffer buf;
+    buf.reset("s", false, "");
+    buf.add("{}", 1, "{}");
+    buf.clear();
+    CHECK(buf.empty());
+    CHECK(buf.bytes() == 0);
+    const connhost_record_batch& b = buf.view();
+    CHECK(b.record_count == 0);
+    CHECK(b.offsets[0] == 0);
+    CHECK(b.meta == nullptr);
+    CHECK(buf.stream() == "s");
+}

@@ -1,0 +1,132 @@
+// protocol::JsonScanner: strict validation (UTF-8, control characters, depth) and exact value spans.
+#include "protocol/json_scan.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using connhost::protocol::is_valid_json;
+using connhost::protocol::JsonScanner;
+using connhost::protocol::JsonSyntaxError;
+using connhost::protocol::unescape_json_string;
+
+namespace {
+
+// The error the scanner raises for `text` (validated as one value), or "" when it accepts it.
+std::string error_of(const std::string& text, size_t* offset = nullptr) {
+    try {
+        JsonScanner s(text);
+        s.skip_value();
+        s.expect_end();
+    } catch (const JsonSyntaxError& e) {
+        if (offset) *offset = e.offset();
+        return e.what();
+    }
+    return {};
+}
+
+std::string nested(int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); }
+
+}  // namespace
+
+TEST_CASE("valid JSON of every kind is accepted") {
+    for (const char* text : {"{}", "[]", "0", "-0", "1.5e-3", "-12E+7", "true", "false", "null", "\"\"", " \t\r\n{\"a\" : [1, {\"b\": null}] } ",
+                             R"({"s":"esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00"})", "{\"k\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}"}) {
+        CAPTURE(text);
+        CHECK(is_valid_json(text));
+    }
+}
+
+TEST_CASE("malformed JSON is refused with a message saying what was expected") {
+    size_t off = 0;
+    CHECK(error_of("{\"a\":1,}", &off) == "expected a string");
+    CHECK(off == 7);
+    CHECK(error_of("[1 2]") == "expected ',' or ']' in an array");
+    CHECK(error_of("{\"a\" 1}") == "expected ':' after a member name");
+    CHECK(error_of("[1,", &off) == "expected a number");
+    CHECK(off == 3);
+    CHECK(error_of("{\"a\":1") == "unexpected end of the line inside an object or array");
+    CHECK(error_of("\"open") == "unterminated string");
+    CHECK(error_of("01") == "unexpected text after the JSON value");
+    CHECK(error_of("1.") == "expected a digit after '.' in a number");
+    CHECK(error_of("1e") == "expected a digit in a number's exponent");
+    CHECK(error_of("tru") == "expected a value (string, number, object, array, true, false or null)");
+    CHECK(error_of("{} {}") == "unexpected text after the JSON value");
+    CHECK(error_of("\"\\x\"") == "invalid escape \\x in a string");
+    CHECK(error_of("\"\\u12G4\"") == "\\u must be followed by four hex digits");
+    CHECK(error_of("") == "expected a value, found the end of the line");
+}
+
+TEST_CASE("control characters inside strings must be escaped") {
+    size_t off = 0;
+    CHECK(error_of(std::string("{\"a\":\"x\ty\"}"), &off) == "unescaped control character in a string (write it as \\u00XX)");
+    CHECK(off == 7);
+    CHECK(error_of(std::string("\"a\nb\"")) == "unescaped control character in a string (write it as \\u00XX)");
+    CHECK(error_of(std::string("\"nul\0\"", 6)) == "unescaped control character in a string (write it as \\u00XX)");
+    CHECK(is_valid_json("\"x\\ty\\u0000\""));
+}
+
+TEST_CASE("bad UTF-8 inside strings is refused") {
+    CHECK(error_of("\"\xFF\"") == "invalid UTF-8 byte in a string");
+    CHECK(error_of("\"\xC0\xAF\"") == "invalid UTF-8 byte in a string");            // overlong '/'
+    CHECK(error_of("\"\x80\"") == "invalid UTF-8 byte in a string");                // lone continuation byte
+    CHECK(error_of("\"\xE2\x82\"") == "invalid UTF-8 sequence in a string");        // cut short before the quote
+    CHECK(error_of("\"\xE0\x80\xAF\"") == "invalid UTF-8 sequence in a string");    // overlong 3-byte form
+    CHECK(error_of("\"\xED\xA0\x80\"") == "invalid UTF-8 sequence in a string");    // UTF-16 surrogate encoded
+    CHECK(error_of("\"\xF4\x90\x80\x80\"") == "invalid UTF-8 sequence in a string"); // past U+10FFFF
+    CHECK(error_of("\"\xF0\x9F\x98") == "truncated UTF-8 sequence in a string");    // text ends mid-sequence
+}
+
+TEST_CASE("nesting is limited to kMaxDepth levels without recursion") {
+    CHECK(is_valid_json(nested(JsonScanner::kMaxDepth)));
+    CHECK(error_of(nested(JsonScanner::kMaxDepth + 1)) == "JSON nested deeper than 512 levels");
+    // Far past the limit: refused, not a stack overflow.
+    CHECK(error_of(std::string(100000, '[')) == "JSON nested deeper than 512 levels");
+    std::string objects;
+    for (int i = 0; i < 600; ++i) objects += "{\"a\":";
+    objects += "1" + std::string(600, '}');
+    CHECK(error_of(objects) == "JSON nested deeper than 512 levels");
+}
+
+TEST_CASE("a 500-digit number keeps its exact text") {
+    std::string digits(500, '7');
+    digits.front() = '1';
+    digits.back() = '3';
+    const std::string number = "-" + digits + ".000000000000000000001e+400";
+    const std::string text = "{\"n\": " + number + " }";
+    JsonScanner s(text);
+    s.expect('{', "'{'");
+    std::string key;
+    s.read_string(&key);
+    CHECK(key == "n");
+    s.expect(':', "':'");
+    CHECK(s.read_number() == number);
+    s.expect('}', "'}'");
+    s.expect_end();
+
+    JsonScanner whole(text);
+    CHECK(whole.skip_value() == text.substr(0, text.size()));
+}
+
+TEST_CASE("skip_value returns the exact span of each member, white space inside kept") {
+    const std::string text = R"({"a": [1, 2 ,{"x":"y"}], "b" :{ "c" : 1.50 }})";
+    JsonScanner s(text);
+    s.expect('{', "'{'");
+    std::string seen;
+    s.members([&](std::string_view key) { seen += std::string(key) + "=" + std::string(s.skip_value()) + ";"; });
+    s.expect_end();
+    CHECK(seen == R"(a=[1, 2 ,{"x":"y"}];b={ "c" : 1.50 };)");
+}
+
+TEST_CASE("strings are unescaped to UTF-8, surrogate pairs joined, lone surrogates replaced") {
+    CHECK(unescape_json_string(R"(a\"b\\c\/d\n)") == "a\"b\\c/d\n");
+    CHECK(unescape_json_string(R"(\u00e9\u20ac)") == "\xC3\xA9\xE2\x82\xAC");
+    CHECK(unescape_json_string(R"(\ud83d\ude00)") == "\xF0\x9F\x98\x80");
+    CHECK(unescape_json_string(R"(\ud83dx)") == "\xEF\xBF\xBDx");
+    CHECK(unescape_json_string(R"(\ude00)") == "\xEF\xBF\xBD");
+
+    std::string out;
+    JsonScanner s(R"("tab\there")");
+    CHECK(s.read_string(&out) == R"(tab\there)");
+    CHECK(out == "tab\there");
+}
