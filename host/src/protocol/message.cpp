@@ -32,7 +32,7 @@ int64_t parse_millis(std::string_view num) {
 
 // Spans captured from the top level and from a "record" object, before the type is known.
 struct Captured {
-    std::string_view record, state, trace, log, spec, catalog, connection_status, control, schema, value;
+    std::string_view record, state, trace, log, spec, catalog, connection_status, control, schema, value, key_properties, time_extracted;
     bool record_is_object = false;
     bool rec_has_stream = false, rec_has_data = false, top_has_stream = false;
     std::string rec_stream, top_stream;
@@ -97,7 +97,7 @@ void parse_message(std::string_view line, ParsedMessage& out) {
     out.type_name.clear();
     out.has_ns = false;
     out.ns.clear();
-    out.data = out.meta = out.body = {};
+    out.data = out.meta = out.body = out.key_properties = out.time_extracted = {};
     out.emitted_at = 0;
     Captured c;
     bool has_type = false;
@@ -129,6 +129,8 @@ void parse_message(std::string_view line, ParsedMessage& out) {
         else if (key == "control") c.control = s.skip_value();
         else if (key == "schema") c.schema = s.skip_value();
         else if (key == "value") c.value = s.skip_value();
+        else if (key == "key_properties") c.key_properties = s.skip_value();
+        else if (key == "time_extracted" && next == '"') c.time_extracted = s.read_string();
         else s.skip_value();
     });
     s.leave();
@@ -145,6 +147,7 @@ void parse_message(std::string_view line, ParsedMessage& out) {
                 if (!c.top_has_stream) throw ProtocolError("Singer RECORD without \"stream\"");
                 out.stream = c.top_stream;
                 out.data = object_or_throw(c.record, "record");
+                out.time_extracted = c.time_extracted;
                 out.has_ns = false;
                 out.ns.clear();
                 return;
@@ -160,6 +163,7 @@ void parse_message(std::string_view line, ParsedMessage& out) {
         case MessageType::State:
             if (singer) {
                 out.type = MessageType::SingerState;
+                if (c.value.empty()) throw ProtocolError("Singer STATE without \"value\"");
                 out.body = c.value;
                 return;
             }
@@ -175,6 +179,7 @@ void parse_message(std::string_view line, ParsedMessage& out) {
             if (!c.top_has_stream) throw ProtocolError("SCHEMA without \"stream\"");
             out.stream = c.top_stream;
             out.body = object_or_throw(c.schema, "schema");
+            out.key_properties = c.key_properties;
             return;
         case MessageType::SingerActivateVersion:
             out.stream = c.top_stream;

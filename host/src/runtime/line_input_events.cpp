@@ -59,6 +59,30 @@ std::string stream_status_of(std::string_view trace_body) {
 
 }  // namespace
 
+LineInputEvents::RecordVerdict LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at,
+                                                              std::string_view meta) {
+    const std::string ns = has_ns ? msg_.ns : std::string();
+    const bool same = !building_.empty() && building_.same_stream(msg_.stream, has_ns, ns);
+    if (!same && !streams_.count({ns, msg_.stream})) {
+        fail_line("a record for stream \"" + (has_ns ? ns + "." : std::string()) + msg_.stream +
+                  "\", which is not in the catalog: add the stream to the catalog, or drop its records");
+        return RecordVerdict::Failed;
+    }
+    if (!building_.empty() && !same) {
+        deliver_batch(in);  // the new record starts the next batch
+        building_.reset(msg_.stream, has_ns, ns);
+        building_.add(msg_.data, emitted_at, meta);
+        return RecordVerdict::Delivered;
+    }
+    if (building_.empty()) building_.reset(msg_.stream, has_ns, ns);
+    building_.add(msg_.data, emitted_at, meta);
+    if (building_.bytes() >= max_batch_bytes_ || building_.size() >= 65536) {
+        deliver_batch(in);
+        return RecordVerdict::Delivered;
+    }
+    return RecordVerdict::Buffered;
+}
+
 bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
     std::string_view line;
     while (!input_done_) {
@@ -84,25 +108,11 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
         }
         switch (msg_.type) {
             case protocol::MessageType::Record: {
-                if (!streams_.count({msg_.has_ns ? msg_.ns : std::string(), msg_.stream})) {
-                    fail_line("a record for stream \"" + (msg_.has_ns ? msg_.ns + "." : std::string()) + msg_.stream +
-                              "\", which is not in the catalog: add the stream to the catalog, or drop its records");
-                    break;
-                }
                 const int64_t at = msg_.emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms();
-                if (!building_.empty() && !building_.same_stream(msg_.stream, msg_.has_ns, msg_.ns)) {
-                    deliver_batch(in);
-                    building_.reset(msg_.stream, msg_.has_ns, msg_.ns);
-                    building_.add(msg_.data, at, msg_.meta);
-                    return true;
-                }
-                if (building_.empty()) building_.reset(msg_.stream, msg_.has_ns, msg_.ns);
-                building_.add(msg_.data, at, msg_.meta);
-                if (building_.bytes() >= max_batch_bytes_ || building_.size() >= 65536) {
-                    deliver_batch(in);
-                    return true;
-                }
-                continue;
+                RecordVerdict v = accept_record(in, msg_.has_ns, at, msg_.meta);
+                if (v == RecordVerdict::Delivered) return true;
+                if (v == RecordVerdict::Buffered) continue;
+                break;
             }
             case protocol::MessageType::State:
                 held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
@@ -121,12 +131,31 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
                 continue;
             }
             case protocol::MessageType::SingerSchema:
-            case protocol::MessageType::SingerRecord:
-            case protocol::MessageType::SingerState:
-            case protocol::MessageType::SingerActivateVersion:
-                fail_line("a Singer message (" + msg_.type_name +
-                          ") in an Airbyte stream; Singer input is read with `connhost run ... write --input-format singer`");
+                try {
+                    singer_.schema(msg_);
+                } catch (const std::exception& e) {
+                    fail_line(std::string("invalid Singer SCHEMA: ") + e.what());
+                    break;
+                }
+                continue;
+            case protocol::MessageType::SingerRecord: {
+                try {
+                    singer_.record(msg_);
+                } catch (const std::exception& e) {
+                    fail_line(std::string("invalid Singer RECORD: ") + e.what());
+                    break;
+                }
+                int64_t at = msg_.time_extracted.empty() ? 0 : protocol::iso8601_to_ms(msg_.time_extracted);
+                RecordVerdict v = accept_record(in, false, at ? at : protocol::MessageWriter::now_ms(), {});
+                if (v == RecordVerdict::Delivered) return true;
+                if (v == RecordVerdict::Buffered) continue;
                 break;
+            }
+            case protocol::MessageType::SingerState:
+                held_ = Held{CONNHOST_INPUT_STATE, protocol::singer_state_as_airbyte(msg_.body)};
+                break;
+            case protocol::MessageType::SingerActivateVersion:
+                continue;
             default:
                 continue;  // SPEC, CATALOG, CONNECTION_STATUS, CONTROL carry nothing for a destination
         }

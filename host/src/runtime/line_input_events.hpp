@@ -2,6 +2,7 @@
 #pragma once
 #include "protocol/line_reader.hpp"
 #include "protocol/message.hpp"
+#include "protocol/singer_catalog.hpp"
 #include "runtime/batch_buffer.hpp"
 #include "runtime/protocol_events.hpp"
 #include "runtime/state_ledger.hpp"
@@ -13,7 +14,7 @@
 
 namespace connhost::runtime {
 
-// Parses each line once; record bytes go into batches as they came. Input problems end the input
+// Parses each line once; record bytes go into batches as they came. Airbyte and Singer lines are both accepted. Input problems end the input
 // with CONFIG and are kept in input_error() (naming the line), after delivering everything before them.
 class LineInputEvents final : public ProtocolEvents {
 public:
@@ -35,6 +36,10 @@ private:
         std::string json;
     };
 
+    enum class RecordVerdict { Buffered, Delivered, Failed };
+
+    // Adds the record in msg_ to the batch being built; delivers a batch into `in` when one is due.
+    RecordVerdict accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta);
     int32_t deliver_batch(connhost_input& in);
     int32_t deliver_held(connhost_input& in);
     // Reads lines into building_ until something must be delivered; returns true if it put it in `in`.
@@ -45,6 +50,7 @@ private:
     std::set<std::pair<std::string, std::string>> streams_;
     size_t max_batch_bytes_;
     protocol::ParsedMessage msg_;
+    protocol::SingerCatalogBuilder singer_;  // validates Singer SCHEMA/RECORD lines as they come
     BatchBuffer building_, delivering_;
     std::optional<Held> held_;
     std::string held_json_;     // storage for the JSON of the item last delivered

@@ -12,6 +12,7 @@
 #include "runtime/protocol_events.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
+#include "runtime/singer_spool.hpp"
 
 #include <cstdio>
 #include <unistd.h>
@@ -76,7 +77,7 @@ int run_operation(const RunOptions& opts) {
             config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
             register_config_secrets(*conn, config);
         }
-        if (opts.verb == "read" || opts.verb == "write")
+        if (opts.verb == "read" || (opts.verb == "write" && opts.catalog_path))
             catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
                                                   "catalog " + *opts.catalog_path);
         if (opts.verb == "read" && opts.state_path)
@@ -88,10 +89,24 @@ int run_operation(const RunOptions& opts) {
     }
 
     std::unique_ptr<protocol::LineReader> lines;
+    int spool_fd = -1;  // Singer input spooled to an unlinked file; closed at exit
     std::unique_ptr<ProtocolEvents> events;
     LineInputEvents* input = nullptr;
     if (opts.verb == "write") {
         lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin");
+        if (!opts.catalog_path) {  // Singer input: the catalog comes from its SCHEMA messages
+            try {
+                SpooledInput spooled = spool_singer_input(*lines);
+                if (!spooled.has_schema)
+                    return report(out, {"`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages "
+                                        "(none was found on stdin)", "config_error", 2});
+                catalog = std::move(spooled.catalog);
+                spool_fd = spooled.fd;
+                lines = std::make_unique<protocol::LineReader>(spool_fd, "stdin");
+            } catch (const std::exception& e) {
+                return report(out, {e.what(), "system_error", 1});
+            }
+        }
         auto ev = std::make_unique<LineInputEvents>(out, info.name, *lines, protocol::catalog_stream_keys(catalog));
         input = ev.get();
         events = std::move(ev);
