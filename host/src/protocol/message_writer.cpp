@@ -101,10 +101,45 @@ std::string with_destination_stats(std::string_view obj, uint64_t count) {
     return out;
 }
 
+std::string with_global_stream_states(std::string_view obj) {
+    std::string_view type;
+    size_t global_close = std::string_view::npos;  // offset of the '}' closing "global"
+    bool global_empty = true, has_stream_states = false;
+    try {
+        JsonScanner s(obj);
+        s.expect('{', "a state object");
+        s.members([&](std::string_view key) {
+            if (key == "type" && s.peek() == '"') {
+                type = s.read_string();
+            } else if (key == "global" && s.peek() == '{') {
+                s.expect('{', "'{'");
+                s.enter();
+                s.members([&](std::string_view k) {
+                    global_empty = false;
+                    has_stream_states |= k == "stream_states";
+                    s.skip_value();
+                });
+                s.leave();
+                global_close = s.offset() - 1;
+            } else {
+                s.skip_value();
+            }
+        });
+    } catch (const JsonSyntaxError&) {
+        return std::string(obj);
+    }
+    if (type != "GLOBAL" || global_close == std::string_view::npos || has_stream_states) return std::string(obj);
+    std::string out(obj.substr(0, global_close));
+    out += global_empty ? R"("stream_states":[])" : R"(,"stream_states":[])";
+    out += obj.substr(global_close);
+    return out;
+}
+
 void MessageWriter::state(std::string_view state_object, std::optional<uint64_t> record_count) {
     std::string line = R"({"type":"STATE","state":)";
-    if (record_count) line += with_destination_stats(state_object, *record_count);
-    else line += state_object;
+    const std::string state = with_global_stream_states(state_object);
+    if (record_count) line += with_destination_stats(state, *record_count);
+    else line += state;
     line += "}\n";
     std::lock_guard<std::mutex> lock(mu_);
     buf_ += line;

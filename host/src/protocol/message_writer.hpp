@@ -46,5 +46,8 @@ private:
 
 // Returns `state_object` with destinationStats.recordCount = count (any existing destinationStats replaced).
 std::string with_destination_stats(std::string_view state_object, uint64_t count);
+// Returns `state_object` unchanged, except that a GLOBAL state whose "global" lacks the "stream_states" the protocol
+// requires (Airbyte's own destination test data has such states) gets an empty one, so the echo validates.
+std::string with_global_stream_states(std::string_view state_object);
 
 }  // namespace connhost::protocol
