@@ -2,6 +2,8 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <dlfcn.h>
+
 #include <mutex>
 #include <vector>
 
@@ -45,9 +47,13 @@ LoadedPlugin load_plugin(const std::filesystem::path& path) {
 
     boost::dll::shared_library lib;
     boost::dll::fs::error_code ec;
+    ::dlerror();  // clear any earlier message
     lib.load(boost::dll::fs::path(where), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
     if (ec || !lib.is_loaded()) {
-        throw PluginLoadError("cannot load plugin " + where + ": " + ec.message() +
+        // Boost.DLL reports every dlopen failure as "Bad file descriptor"; dlerror() says what actually failed
+        // ("invalid ELF header", "libpq.so.5: cannot open shared object file", "undefined symbol: ...").
+        const char* why = ::dlerror();
+        throw PluginLoadError("cannot load plugin " + where + ": " + (why ? std::string(why) : ec.message()) +
                               " (is it a shared library built for this machine, with its dependencies installed? `ldd " + where +
                               "` shows missing ones)");
     }
