@@ -1,0 +1,314 @@
+#include "stream_table.hpp"
+
+#include "names.hpp"
+
+#include <connhost/sdk/status.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace sqlitedest {
+
+using connhost::sdk::ConfigError;
+using connhost::sdk::ConfiguredStream;
+using connhost::sdk::FieldPath;
+
+namespace {
+
+const char* const kMetaColumns[] = {"_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"};
+const ColumnKind kMetaKinds[] = {ColumnKind::String, ColumnKind::String, ColumnKind::Integer, ColumnKind::Json};
+constexpr int kMetaCount = 4;
+
+const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
+const char* kTooLarge = "DESTINATION_FIELD_SIZE_LIMITATION";
+
+enum class IntParse { Ok, NotInteger, TooLarge };
+
+// The JSON number `text` as an int64 if its value is an integer (1, -0, 1.0, 1e2, 12.30e1 all are).
+IntParse parse_integer(std::string_view text, int64_t& out) {
+    size_t i = 0;
+    bool neg = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
+    std::string digits;
+    int64_t exp10 = 0;
+    bool any = false;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') digits.push_back(text[i++]), any = true;
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') digits.push_back(text[i++]), --exp10, any = true;
+    }
+    if (!any) return IntParse::NotInteger;  // NaN, Infinity, garbage
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        bool eneg = false;
+        if (i < text.size() && (text[i] == '-' || text[i] == '+')) eneg = text[i++] == '-';
+        int64_t e = 0;
+        if (i >= text.size()) return IntParse::NotInteger;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+            if (e < 1000000) e = e * 10 + (text[i] - '0');
+            ++i;
+        }
+        exp10 += eneg ? -e : e;
+    }
+    if (i != text.size()) return IntParse::NotInteger;
+    size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) {
+        out = 0;
+        return IntParse::Ok;
+    }
+    digits.erase(0, first);
+    while (digits.back() == '0') digits.pop_back(), ++exp10;
+    if (exp10 < 0) return IntParse::NotInteger;
+    if (static_cast<int64_t>(digits.size()) + exp10 > 19) return IntParse::TooLarge;
+    unsigned __int128 v = 0;
+    for (char c : digits) v = v * 10 + static_cast<unsigned>(c - '0');
+    for (int64_t k = 0; k < exp10; ++k) v *= 10;
+    const unsigned __int128 limit = neg ? static_cast<unsigned __int128>(INT64_MAX) + 1 : static_cast<unsigned __int128>(INT64_MAX);
+    if (v > limit) return IntParse::TooLarge;
+    out = neg ? static_cast<int64_t>(-static_cast<__int128>(v)) : static_cast<int64_t>(v);
+    return IntParse::Ok;
+}
+
+std::string replace_nul(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\0') out += "\xEF\xBF\xBD";  // U+FFFD: SQL text cannot hold NUL
+        else out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace
+
+StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::string table, bool fresh)
+    : db_(db), stream_(stream), table_(std::move(table)), dedup_(stream.destination_sync_mode == "append_dedup") {
+    if (fresh) {
+        db_.exec("DROP TABLE IF EXISTS " + quote(table_));
+        Statement del(db_, std::string("DELETE FROM ") + kColumnsTable + " WHERE table_name = ?1");
+        del.bind_text_copy(1, table_);
+        del.run();
+    }
+    std::string create = "CREATE TABLE IF NOT EXISTS " + quote(table_) + " (";
+    for (int i = 0; i < kMetaCount; ++i)
+        create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
+    db_.exec(create + ")");
+    load_existing();
+
+    // Schema properties, in schema order.
+    if (auto p = stream.json_schema.find("properties"); p != stream.json_schema.end() && p->value().is_object())
+        for (const auto& prop : p->value().as_object()) column_for(std::string(prop.key()), kind_from_schema(prop.value()));
+
+    if (dedup_) {
+        if (stream.primary_key.empty())
+            throw ConfigError("stream " + stream.display_name() +
+                              " is append_dedup but has no primary_key: set primary_key in the catalog, or use append");
+        std::string cols;
+        for (const FieldPath& pk : stream.primary_key) {
+            key_columns_.push_back(key_column(pk, "primary_key"));
+            cols += (cols.empty() ? "" : ", ") + quote(columns_[key_columns_.back()].name);
+        }
+        if (!stream.cursor_field.empty()) cursor_column_ = key_column(stream.cursor_field, "cursor_field");
+        db_.exec("CREATE INDEX IF NOT EXISTS " + quote("_connhost_pk__" + table_) + " ON " + quote(table_) + " (" + cols + ")");
+    }
+}
+
+int StreamTable::key_column(const FieldPath& path, const char* what) {
+    if (path.size() != 1)
+        throw ConfigError("stream " + stream_.display_name() + ": " + what +
+                          " paths into nested objects are not supported by dest_sqlite: use top-level fields");
+    ColumnKind kind = ColumnKind::Json;
+    if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
+        if (auto f = p->value().as_object().find(path[0]); f != p->value().as_object().end()) kind = kind_from_schema(f->value());
+    return column_for(path[0], kind);
+}
+
+void StreamTable::load_existing() {
+    std::vector<Column> existing;
+    {
+        Statement info(db_, "SELECT name, type FROM pragma_table_info(?1)");
+        info.bind_text_copy(1, table_);
+        while (info.step()) existing.push_back({info.column_text(0), kind_from_declared(info.column_text(1))});
+        info.reset();
+    }
+    // Metadata columns first (added if a table of an older shape lacks one).
+    for (int i = 0; i < kMetaCount; ++i) {
+        bool found = false;
+        for (const Column& c : existing) found = found || c.name == kMetaColumns[i];
+        if (!found) db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]));
+        columns_.push_back({kMetaColumns[i], kMetaKinds[i]});
+        taken_.insert(fold(kMetaColumns[i]));
+    }
+    std::unordered_map<std::string, std::string> renamed;  // column -> field
+    {
+        Statement map(db_, std::string("SELECT field, column_name FROM ") + kColumnsTable + " WHERE table_name = ?1");
+        map.bind_text_copy(1, table_);
+        while (map.step()) renamed[map.column_text(1)] = map.column_text(0);
+        map.reset();
+    }
+    for (const Column& c : existing) {
+        if (taken_.count(fold(c.name))) continue;  // a metadata column
+        int idx = static_cast<int>(columns_.size());
+        columns_.push_back(c);
+        taken_.insert(fold(c.name));
+        auto r = renamed.find(c.name);
+        by_field_[r != renamed.end() ? r->second : c.name] = idx;
+    }
+}
+
+std::string StreamTable::free_name(const std::string& field) const {
+    std::string base = field.find('\0') == std::string::npos ? field : replace_nul(field);
+    if (!taken_.count(fold(base))) return base;
+    for (int n = 2;; ++n) {
+        std::string candidate = base + "_" + std::to_string(n);
+        if (!taken_.count(fold(candidate))) return candidate;
+    }
+}
+
+int StreamTable::column_for(const std::string& field, ColumnKind kind_if_new) {
+    if (auto it = by_field_.find(field); it != by_field_.end()) return it->second;
+    std::string name = free_name(field);
+    db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(name) + " " + declared_type(kind_if_new));
+    if (name != field) {
+        Statement ins(db_, std::string("INSERT OR REPLACE INTO ") + kColumnsTable + " (table_name, field, column_name) VALUES (?1, ?2, ?3)");
+        ins.bind_text_copy(1, table_);
+        ins.bind_text_copy(2, field);
+        ins.bind_text_copy(3, name);
+        ins.run();
+    }
+    int idx = static_cast<int>(columns_.size());
+    columns_.push_back({name, kind_if_new});
+    taken_.insert(fold(name));
+    by_field_[field] = idx;
+    stale_ = true;
+    return idx;
+}
+
+void StreamTable::prepare() {
+    std::string cols, params;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+        cols += (i ? ", " : "") + quote(columns_[i].name);
+        params += (i ? ", ?" : "?") + std::to_string(i + 1);
+    }
+    insert_ = Statement(db_, "INSERT INTO " + quote(table_) + " (" + cols + ") VALUES (" + params + ")");
+    if (dedup_) {
+        // After inserting row ?1, delete whichever of it and the older row with the same key loses:
+        // the greater cursor wins (NULL loses), then the later extraction time, then the newer row.
+        auto cur = [&](const char* alias) {
+            if (cursor_column_ < 0) return std::string("NULL");
+            std::string c = std::string(alias) + "." + quote(columns_[cursor_column_].name);
+            return columns_[cursor_column_].kind == ColumnKind::Number ? "CAST(" + c + " AS NUMERIC)" : c;
+        };
+        std::string same_key;
+        for (int k : key_columns_) same_key += " AND o." + quote(columns_[k].name) + " IS n." + quote(columns_[k].name);
+        const std::string ext = quote("_connhost_extracted_at");
+        std::string new_wins = "(" + cur("n") + " IS NOT NULL AND (" + cur("o") + " IS NULL OR " + cur("n") + " > " + cur("o") +
+                               ")) OR (" + cur("n") + " IS " + cur("o") + " AND n." + ext + " >= o." + ext + ")";
+        dedup_delete_ = Statement(db_, "DELETE FROM " + quote(table_) + " WHERE rowid IN (SELECT CASE WHEN " + new_wins +
+                                           " THEN o.rowid ELSE n.rowid END FROM " + quote(table_) + " AS n, " + quote(table_) +
+                                           " AS o WHERE n.rowid = ?1 AND o.rowid <> n.rowid" + same_key + ")");
+    }
+    stale_ = false;
+}
+
+void StreamTable::retarget(std::string table) {
+    table_ = std::move(table);
+    insert_ = Statement();
+    dedup_delete_ = Statement();
+    stale_ = true;
+}
+
+void StreamTable::write(const connhost::sdk::BatchView& batch) {
+    for (size_t i = 0; i < batch.size(); ++i) write_record(batch[i]);
+}
+
+void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
+    try {
+        scan_object(rec.json, members_);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError("stream " + stream_.display_name() + ": " + e.what());
+    }
+    slots_.clear();
+    for (const Member& m : members_) {
+        if (m.key_escaped) key_ = unescape(m.key);
+        else key_.assign(m.key.data(), m.key.size());
+        slots_.push_back(column_for(key_, ColumnKind::Json));  // a field the schema does not name
+    }
+    if (stale_) prepare();
+    if (bufs_.size() < columns_.size()) bufs_.resize(columns_.size());
+
+    insert_.clear_bindings();
+    changes_.clear();
+    uuids_.next(uuid_);
+    insert_.bind_text_static(1, std::string_view(uuid_, 36));
+    extracted_at_ = iso8601_utc_ms(rec.emitted_at_ms);
+    insert_.bind_text_static(2, extracted_at_);
+    insert_.bind_int(3, stream_.generation_id);
+    for (size_t i = 0; i < members_.size(); ++i) bind_value(slots_[i], members_[i]);
+    build_meta(meta_, rec.meta, changes_);
+    insert_.bind_text_static(4, meta_);
+    insert_.run();
+    if (dedup_) {
+        dedup_delete_.bind_int(1, sqlite3_last_insert_rowid(db_.handle()));
+        dedup_delete_.run();
+    }
+}
+
+void StreamTable::bind_value(int col, const Member& m) {
+    const int param = col + 1;
+    std::string& buf = bufs_[col];
+    auto nulled = [&](const char* reason) {
+        insert_.bind_null(param);
+        for (const auto& [field, idx] : by_field_)
+            if (idx == col) {
+                changes_.push_back({field, "NULLED", reason});
+                break;
+            }
+    };
+    auto bind_json = [&] {
+        buf.clear();
+        if (m.kind == JsonKind::String) {
+            buf.push_back('"');
+            buf.append(m.value);
+            buf.push_back('"');
+        } else if (m.kind == JsonKind::Object || m.kind == JsonKind::Array) {
+            append_compact(buf, m.value);
+        } else {
+            buf.assign(m.value);
+        }
+        insert_.bind_text_static(param, buf);
+    };
+    if (m.kind == JsonKind::Null) {
+        insert_.bind_null(param);
+        return;
+    }
+    switch (columns_[col].kind) {
+        case ColumnKind::Integer: {
+            int64_t v = 0;
+            IntParse r = m.kind == JsonKind::Number ? parse_integer(m.value, v) : IntParse::NotInteger;
+            if (r == IntParse::Ok) insert_.bind_int(param, v);
+            else nulled(r == IntParse::TooLarge ? kTooLarge : kTypecast);
+            break;
+        }
+        case ColumnKind::Number:
+            if (m.kind == JsonKind::Number) insert_.bind_text_static(param, m.value);
+            else nulled(kTypecast);
+            break;
+        case ColumnKind::Boolean:
+            if (m.kind == JsonKind::True || m.kind == JsonKind::False) insert_.bind_int(param, m.kind == JsonKind::True ? 1 : 0);
+            else nulled(kTypecast);
+            break;
+        case ColumnKind::String:
+            if (m.kind != JsonKind::String) bind_json();
+            else if (!m.value_escaped) insert_.bind_text_static(param, m.value);
+            else {
+                buf = unescape(m.value);
+                insert_.bind_text_static(param, buf);
+            }
+            break;
+        case ColumnKind::Json:
+            bind_json();
+            break;
+    }
+}
+
+}  // namespace sqlitedest

@@ -1,0 +1,79 @@
+// StreamTable: the table one stream is written to, its columns, and the statements that fill it.
+//
+// Row shape: _connhost_raw_id (UUID v4 text), _connhost_extracted_at (ISO 8601 UTC text with ms,
+// from emitted_at), _connhost_generation_id (INTEGER), _connhost_meta (JSON text: the record's meta
+// plus the changes made here), then one column per field (see column_kind.hpp for the types).
+//
+// Columns: a field's column has the field's name, unless that name is already taken ignoring ASCII
+// case (SQLite's rule) by a metadata column or another field, or holds NUL: then it is
+// "<name>_2", "<name>_3"..., and the mapping is kept in the table _connhost_columns
+// (table_name, field, column_name), so later syncs find it again.
+#pragma once
+#include "column_kind.hpp"
+#include "database.hpp"
+#include "record_meta.hpp"
+#include "record_scanner.hpp"
+
+#include <connhost/sdk/catalog.hpp>
+#include <connhost/sdk/input.hpp>
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace sqlitedest {
+
+// The mapping table of renamed columns; created by the destination before any StreamTable.
+inline constexpr const char* kColumnsTable = "_connhost_columns";
+
+class StreamTable {
+public:
+    // Opens (creating, or for `fresh` dropping and re-creating) `table` for `stream`, with a column
+    // for each schema property and, for append_dedup, for each key and the cursor plus a key index.
+    // Call inside a transaction.
+    StreamTable(Database& db, const connhost::sdk::ConfiguredStream& stream, std::string table, bool fresh);
+
+    // Inserts the records of `batch` (append_dedup: keeps one row per key). Call inside a transaction.
+    void write(const connhost::sdk::BatchView& batch);
+    // The table was renamed to `table` (overwrite swap): statements are re-prepared for the new name.
+    void retarget(std::string table);
+    const std::string& table() const noexcept { return table_; }
+
+private:
+    struct Column {
+        std::string name;
+        ColumnKind kind;
+    };
+
+    void load_existing();
+    int column_for(const std::string& field, ColumnKind kind_if_new);
+    std::string free_name(const std::string& field) const;
+    void prepare();
+    void write_record(const connhost::sdk::RecordView& rec);
+    void bind_value(int col, const Member& m);
+    int key_column(const connhost::sdk::FieldPath& path, const char* what);
+
+    Database& db_;
+    const connhost::sdk::ConfiguredStream& stream_;
+    std::string table_;
+    bool dedup_;
+    std::vector<Column> columns_;                      // 0..3: the metadata columns
+    std::unordered_map<std::string, int> by_field_;    // field name -> index into columns_
+    std::unordered_set<std::string> taken_;           // fold()ed names of every column
+    std::vector<int> key_columns_;
+    int cursor_column_ = -1;
+    Statement insert_, dedup_delete_;
+    bool stale_ = true;                                // statements need preparing
+
+    // Per-record scratch, kept to avoid allocations.
+    std::vector<Member> members_;
+    std::vector<int> slots_;
+    std::vector<std::string> bufs_;                    // per column: decoded / compacted values
+    std::vector<Change> changes_;
+    std::string key_, meta_, extracted_at_;
+    char uuid_[36];
+    UuidGenerator uuids_;
+};
+
+}  // namespace sqlitedest
