@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""dest_sqlite through the real `connhost run --plugin dest_sqlite write`; tables read back with sqlite3.
+
+  sqlite_test.py file MESSAGES_TXT      one Airbyte destination-test file into a fresh database, every
+                                        table compared cell by cell with the input; a file with a
+                                        malformed line (users_with_generation_id line 4) must instead
+                                        fail with exit 1 naming "stdin line N" and leave the previous
+                                        rows of its overwrite stream untouched
+  sqlite_test.py <case>                 one of the destination cases below
+"""
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+
+from sqlite_lib import (AIRBYTE_DIR, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured,
+                        describe, errors_in, exact, expected_records, lines_bytes, messages_of, read_table, record_line,
+                        records_by_stream, run, run_write, state_line, sync_ok, table_name, table_names, write_json, main)
+
+
+def first_bad_line(data):
+    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
+        line = raw.rstrip("\r")
+        if line.strip(" \t"):
+            try:
+                json.loads(line)
+            except ValueError:
+                return n
+    return None
+
+
+def load_catalog(messages_path, messages):
+    base = os.path.basename(messages_path)
+    for suffix in ("_messages_in.txt", "_messages.txt", "_message.txt"):
+        if base.endswith(suffix):
+            prefix = os.path.join(os.path.dirname(messages_path), base[: -len(suffix)])
+            for cat in (prefix + "_configured_catalog.json", prefix + "_catalog.json"):
+                if os.path.exists(cat):
+                    with open(cat, encoding="utf-8") as f:
+                        return cat, json.load(f)
+    # No upstream catalog (nan_type_test_message.txt): the streams its records use, schemaless, append.
+    seen = []
+    for _, m in messages:
+        if m.get("type") == "RECORD":
+            key = (m["record"].get("namespace"), m["record"]["stream"])
+            if key not in seen:
+                seen.append(key)
+    streams = [dict({"name": n, "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
+                    **({"namespace": ns} if ns else {})) for ns, n in seen]
+    return None, {"streams": streams}
+
+
+def snapshot(db_path):
+    con = sqlite3.connect(db_path)
+    try:
+        out = {}
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            out[name] = con.execute('SELECT * FROM "%s" ORDER BY rowid' % name.replace('"', '""')).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def case_file(path):
+    check(os.path.isfile(path), "no such file: %s" % path)
+    with open(path, "rb") as f:
+        data = f.read()
+    bad = first_bad_line(data)
+    good = data if bad is None else "\n".join(data.decode("utf-8").split("\n")[: bad - 1]).encode("utf-8")
+    messages = messages_of(good)
+    cat_path, catalog = load_catalog(path, messages)
+    streams = catalog_streams(catalog)
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        if bad is None:
+            sync_ok(tmp, db, cat_path or catalog, data, messages)
+            got = records_by_stream(messages)
+            for key, s in streams.items():
+                compare_table(db, s, expected_records(s, [], got.get(key, [])))
+            check(set(table_names(db)) == {s.table() for s in streams.values()} | {"_connhost_columns"},
+                  "tables %r, expected one per stream" % table_names(db))
+            print("%s: %d records in %d tables, values equal" % (os.path.basename(path), sum(map(len, got.values())), len(streams)))
+            return
+        # A previous sync's rows, then the file with the malformed line.
+        old = []
+        for key, s in streams.items():
+            old.append(record_line(s.name, {"id": 100, "name": "previous sync \u2028 kept"}, 1600000000000, s.ns))
+            old.append(record_line(s.name, {"id": 101, "name": "two"}, 1600000000001, s.ns))
+        old_msgs = messages_of(lines_bytes(old))
+        sync_ok(tmp, db, cat_path or catalog, lines_bytes(old), old_msgs)
+        before = snapshot(db)
+        p, outputs = run_write(tmp, db, cat_path or catalog, data)
+        check(p.returncode == 1, "exit code %d, expected 1: %s" % (p.returncode, describe(p)))
+        errs = errors_in(outputs)
+        check(len(errs) == 1 and "stdin line %d" % bad in errs[0], "expected one error naming stdin line %d, got %r" % (bad, errs))
+        after = snapshot(db)
+        old_recs = records_by_stream(old_msgs)
+        new_recs = records_by_stream(messages)
+        for key, s in streams.items():
+            if s.mode == "overwrite":
+                check(after.get(s.table()) == before.get(s.table()),
+                      "table %r changed although its overwrite sync failed" % s.table())
+            else:
+                # Append keeps the old rows and at most the records before the bad line.
+                _, rows, _ = read_table(db, s.table())
+                check(rows[: len(before[s.table()])] == before[s.table()], "table %r lost rows" % s.table())
+                check(len(rows) <= len(old_recs[key]) + len(new_recs.get(key, [])), "table %r gained too many rows" % s.table())
+        check(sorted(after) == sorted(before), "tables after the failed sync %r, before %r" % (sorted(after), sorted(before)))
+        print("%s: failed cleanly (%s); previous rows kept" % (os.path.basename(path), errs[0]))
+
+
+# ---------------------------------------------------------------- destination cases
+
+def _sync(tmp, db, streams, lines):
+    data = lines_bytes(lines)
+    msgs = messages_of(data)
+    sync_ok(tmp, db, configured(streams), data, msgs)
+    return records_by_stream(msgs)
+
+
+USERS_SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+
+
+def case_overwrite_second_sync():
+    """Overwrite replaces only its own stream; an append stream next to it keeps both syncs."""
+    a = Stream(None, "a_over", USERS_SCHEMA, "overwrite", generation_id=7)
+    b = Stream(None, "b_append", USERS_SCHEMA, "append")
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        first = _sync(tmp, db, [a, b], [record_line("a_over", {"id": i, "name": "first %d" % i}, 1000 + i) for i in range(3)] +
+                      [record_line("b_append", {"id": i, "name": "b1"}, 2000 + i) for i in range(2)] + [state_line(1)])
+        compare_table(db, a, first[(None, "a_over")])
+        second = _sync(tmp, db, [a, b], [record_line("a_over", {"id": 9, "name": "second"}, 3000),
+                                         record_line("b_append", {"id": 5, "name": "b2"}, 3001), state_line(2)])
+        compare_table(db, a, second[(None, "a_over")])
+        compare_table(db, b, first[(None, "b_append")] + second[(None, "b_append")])
+        check(not [t for t in table_names(db) if t.startswith("_connhost_staging")], "staging tables left: %r" % table_names(db))
+
+
+def case_overwrite_empty_and_interrupted():
+    """A completed overwrite sync without records empties its table; an interrupted one keeps the old rows."""
+    a = Stream(None, "a", USERS_SCHEMA, "overwrite")
+    c = Stream(None, "c", USERS_SCHEMA, "overwrite")
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        first = _sync(tmp, db, [a, c], [record_line("a", {"id": 1, "name": "x"}, 1), record_line("c", {"id": 2, "name": "y"}, 2)])
+        compare_table(db, c, first[(None, "c")])
+        # Interrupted: a malformed line after records for both streams.
+        before = snapshot(db)
+        data = lines_bytes([record_line("a", {"id": 3, "name": "new"}, 3), state_line(1),
+                            record_line("c", {"id": 4, "name": "new"}, 4), '{"type": "RECORD", "record": {'])
+        p, outputs = run_write(tmp, db, configured([a, c]), data)
+        check(p.returncode != 0, "a malformed line did not fail the sync: %s" % describe(p))
+        check(any("stdin line 4" in e for e in errors_in(outputs)), "error does not name stdin line 4: %r" % errors_in(outputs))
+        check(snapshot(db) == before, "an interrupted overwrite changed the database: %r" % snapshot(db))
+        # Completed, but only `a` has records: `c` ends empty.
+        second = _sync(tmp, db, [a, c], [record_line("a", {"id": 5, "name": "only a"}, 5), state_line(2)])
+        compare_table(db, a, second[(None, "a")])
+        compare_table(db, c, [])
+
+
+def case_incremental_append():
+    s = Stream(None, "events", {"type": "object", "properties": {"id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}},
+               "append", cursor=["at"])
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        r1 = _sync(tmp, db, [s], [record_line("events", {"id": i, "at": "2024-01-0%dT00:00:00Z" % (i + 1)}, 10 + i) for i in range(3)] + [state_line(1)])
+        r2 = _sync(tmp, db, [s], [record_line("events", {"id": 3, "at": "2024-01-04T00:00:00+02:00"}, 20), state_line(2),
+                                  record_line("events", {"id": 2, "at": "2024-01-03T00:00:00Z"}, 21), state_line(3)])
+        compare_table(db, s, r1[(None, "events")] + r2[(None, "events")])
+
+
+def _dedup_check(s, syncs):
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        old = []
+        for lines in syncs:
+            got = _sync(tmp, db, [s], lines)
+            old = expected_records(s, old, got.get((s.ns, s.name), []))
+            compare_table(db, s, old, sort_rows=True)
+        return old
+
+
+def case_dedup_composite_key():
+    schema = {"type": "object", "properties": {"id": {"type": "integer"}, "region": {"type": "string"},
+                                               "updated": {"type": "integer"}, "v": {"type": "string"}}}
+    s = Stream(None, "accounts", schema, "append_dedup", primary_key=[["id"], ["region"]], cursor=["updated"])
+    r = lambda i, reg, upd, v, t: record_line("accounts", {"id": i, "region": reg, "updated": upd, "v": v}, t)
+    final = _dedup_check(s, [
+        [r(1, "eu", 5, "1eu-a", 100), r(1, "us", 5, "1us-a", 101), r(1, "eu", 7, "1eu-b", 102),  # newer cursor wins
+         r(1, "eu", 6, "1eu-older", 103),                                                          # older cursor loses
+         r(2, "eu", None, "2eu-null", 104), r(2, "eu", 1, "2eu-1", 105),                           # null cursor loses
+         state_line(1)],
+        [r(1, "us", 5, "1us-tie-later", 200),                                                      # tie: later emitted_at wins
+         r(2, "eu", None, "2eu-null-again", 201),                                                  # null loses to 1
+         r(3, "eu", 10, "3eu", 202), state_line(2)],
+    ])
+    got = sorted(x.data.get("v") for x in final)
+    check(got == ["1eu-b", "1us-tie-later", "2eu-1", "3eu"], "dedup kept %r" % got)
+
+
+def case_dedup_string_key():
+    schema = {"type": "object", "properties": {"email": {"type": "string"}, "seen": {"type": "string", "format": "date-time"},
+                                               "n": {"type": "number"}}}
+    s = Stream(None, "people", schema, "append_dedup", primary_key=[["email"]], cursor=["seen"])
+    r = lambda e, seen, n, t: record_line("people", {"email": e, "seen": seen, "n": n}, t)
+    final = _dedup_check(s, [
+        [r("a@x.org", "2024-01-01T00:00:00Z", 1, 1), r("B@x.org", "2024-01-01T00:00:00Z", 2, 2),
+         r("b@x.org", "2024-01-01T00:00:00Z", 3, 3),  # a different key: strings compare exactly
+         r("a@x.org", "2024-02-01T00:00:00Z", 4, 4), r("a@x.org", "2023-01-01T00:00:00Z", 5, 5)],
+        [r("B@x.org", "2024-03-01T00:00:00Z", 6.50, 6), r("ö \"quoted\"@x.org", None, 7, 7)],
+    ])
+    got = sorted(x.data.get("n").text for x in final)
+    check(got == ["3", "4", "6.5", "7"], "dedup kept %r" % got)
+    # No cursor: the latest emitted_at wins.
+    s2 = Stream(None, "nocursor", schema, "append_dedup", primary_key=[["email"]])
+    r2 = lambda e, n, t: record_line("nocursor", {"email": e, "n": n}, t)
+    final = _dedup_check(s2, [[r2("a", 1, 5), r2("a", 2, 6)], [r2("a", 3, 7), r2("b", 4, 1)]])
+    check(sorted(x.data.get("n").text for x in final) == ["3", "4"], "no-cursor dedup kept the wrong rows")
+
+
+def case_new_field_mid_stream():
+    s = Stream(None, "users", USERS_SCHEMA, "append")
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        got = _sync(tmp, db, [s], [
+            record_line("users", {"id": 1, "name": "a"}, 1),
+            record_line("users", {"id": 2, "name": "b", "extra": {"x": 1.50, "y": [1, "two", None]}}, 2),
+            state_line(1),
+            record_line("users", {"id": 3, "score": 12, "extra": "text now"}, 3),
+            record_line("users", {"id": 4, "name": "d", "flag": True}, 4)])
+        compare_table(db, s, got[(None, "users")])
+        cols, _, _ = read_table(db, "users")
+        check(cols[4:] == ["id", "name", "extra", "score", "flag"], "columns %r" % cols)
+        # The next sync finds the added columns again (no duplicates, same kinds).
+        got2 = _sync(tmp, db, [s], [record_line("users", {"id": 5, "extra": [1], "score": 1e3}, 5)])
+        compare_table(db, s, got[(None, "users")] + got2[(None, "users")])
+        check(read_table(db, "users")[0] == cols, "columns changed on the second sync")
+
+
+def case_large_record():
+    big = "x\u2028y\n" * (10 * 1024 * 1024 // 5)
+    s = Stream(None, "blobs", {"type": "object", "properties": {"id": {"type": "integer"}, "body": {"type": "string"}}})
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        lines = [record_line("blobs", {"id": 1, "body": big, "nested": {"list": [big[:1000]] * 100}}, 1),
+                 record_line("blobs", {"id": 2, "body": "small"}, 2), state_line(1)]
+        check(len(lines[0]) > 10 * 1024 * 1024, "the large record is not over 10 MB")
+        got = _sync(tmp, db, [s], lines)
+        compare_table(db, s, got[(None, "blobs")])
+        con = sqlite3.connect(db)
+        (body,) = con.execute("SELECT body FROM blobs WHERE id = 1").fetchone()
+        con.close()
+        check(hashlib.sha256(body.encode()).digest() == hashlib.sha256(big.encode()).digest(), "the 10 MB value changed")
+
+
+def case_typecast_nulled():
+    schema = {"type": "object", "properties": {"id": {"type": "integer"}, "ok": {"type": "boolean"}, "amount": {"type": "number"},
+                                               "name": {"type": "string"}}}
+    s = Stream(None, "users", schema, "append")
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        got = _sync(tmp, db, [s], [
+            record_line("users", {"id": "two", "ok": "yes", "amount": "12.5", "name": 42}, 1),
+            record_line("users", {"id": 1.5, "ok": 1, "amount": {"a": 1}, "name": {"k": [True]}}, 2,
+                        meta={"changes": [{"field": "name", "change": "TRUNCATED", "reason": "SOURCE_FIELD_SIZE_LIMITATION"}], "x": 1}),
+            '{"type":"RECORD","record":{"stream":"users","emitted_at":3,"data":{"id":99999999999999999999,"ok":true,"amount":-0}}}',
+            '{"type":"RECORD","record":{"stream":"users","emitted_at":4,"data":{"id":1e2,"ok":false,"amount":1E-7}}}',
+            '{"type":"RECORD","record":{"stream":"users","emitted_at":5,"data":{"id":-9223372036854775808,"amount":1e999}}}',
+            '{"type":"RECORD","record":{"stream":"users","emitted_at":6,"data":{"id":9223372036854775808}}}',
+            state_line(1)])
+        compare_table(db, s, got[(None, "users")])
+        _, rows, _ = read_table(db, "users")
+        meta = json.loads(rows[0][3])
+        check({"field": "id", "change": "NULLED", "reason": "DESTINATION_TYPECAST_ERROR"} in meta["changes"],
+              "change for \"two\" not recorded: %r" % meta)
+        check(rows[0][4] is None and rows[2][4] is None and rows[3][4] == 100, "integer cells %r" % [r[4] for r in rows])
+
+
+def case_numbers_exact():
+    digits500 = "9" * 250 + "1" * 250
+    schema = {"type": "object", "properties": {"n": {"type": "number"}, "i": {"type": ["null", "integer"]}, "s": {"type": "string"}, "j": {}}}
+    s = Stream(None, "numbers", schema)
+    literals = ["56.78", "0", "-0", "1.50", "-12345.678", "1e500", "1E-7", "0.1000000000000000055511151231257827",
+                digits500, "-" + digits500 + ".000", "123456789012345678901234567890.5e-3"]
+    lines = ['{"type":"RECORD","record":{"stream":"numbers","emitted_at":%d,"data":{"n":%s,"s":%s,"j":{"deep":[%s]},"i":%s}}}'
+             % (k + 1, lit, lit, lit, lit if k in (1, 2) else "7") for k, lit in enumerate(literals)]
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        got = _sync(tmp, db, [s], lines + [state_line(1)])
+        compare_table(db, s, got[(None, "numbers")])
+        con = sqlite3.connect(db)
+        rows = con.execute("SELECT n, typeof(n), s, j, typeof(i) FROM numbers ORDER BY rowid").fetchall()
+        con.close()
+        for lit, (n, tn, st, j, ti) in zip(literals, rows):
+            check(n == lit and tn == "text", "number %s stored as %r (%s)" % (lit[:40], n[:40] if n else n, tn))
+            check(st == lit, "number %s in a string column stored as %r" % (lit[:40], st[:40]))
+            check(j == '{"deep":[%s]}' % lit, "number %s in a JSON column stored as %r" % (lit[:40], j[:80]))
+        check([r[4] for r in rows] == ["integer"] * len(rows), "integer column storage classes %r" % [r[4] for r in rows])
+
+
+def case_namespaces():
+    with open(os.path.join(AIRBYTE_DIR, "namespace_test_cases.json"), encoding="utf-8") as f:
+        cases = json.load(f)
+    namespaces = [c["namespace"] for c in cases] + ["ns_", "ns__x", "a", "a__b", "a_", "50%", "50%25", "", None]
+    pairs = [(ns, "users") for ns in namespaces] + [("a", "b__c"), ("a__b", "c"), (None, "a__b__c"), ("a_", "_b"),
+                                                    ("a", "_b"), (None, "__x"), ("x", "y")]
+    schema = {"type": "object", "properties": {"id": {"type": "integer"}, "ns": {"type": ["null", "string"]}}}
+    streams = [Stream(ns, name, schema) for ns, name in pairs if ns != ""]
+    tables = [s.table() for s in streams]
+    check(len(set(t.lower() for t in tables)) == len(tables), "the rule maps two pairs to one table: %r" % tables)
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        lines = [record_line(s.name, {"id": i, "ns": s.ns}, 100 + i, s.ns) for i, s in enumerate(streams)]
+        got = _sync(tmp, db, streams, lines + [state_line(1)])
+        for s in streams:
+            compare_table(db, s, got[(s.ns, s.name)])
+        check(set(table_names(db)) == set(tables) | {"_connhost_columns"}, "tables %r" % table_names(db))
+        check(table_name("dest_1001_namespace", "users") in table_names(db), "plain namespace prefix missing")
+        # Two streams whose tables differ only in ASCII case are refused with a clear error.
+        p, outputs = run_write(tmp, db, configured([Stream(None, "Users", schema), Stream(None, "users", schema)]), b"")
+        check(p.returncode != 0 and any("same SQLite table" in e for e in errors_in(outputs)),
+              "a case collision was not refused clearly: %s" % describe(p))
+
+
+def case_identifiers():
+    """Any stream or field name works: spaces, quotes, unicode, reserved words, names differing only in case."""
+    schema = {"type": "object", "properties": {"order": {"type": "string"}, "a \"b\" c": {"type": "integer"},
+                                               "ünï 流": {"type": "boolean"}, "ID": {"type": "integer"}}}
+    names = ['select', 'my "quoted" stream', "naïve 流 ☃", "table; DROP TABLE x; --", "group"]
+    streams = [Stream(None, n, schema) for n in names]
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        lines = []
+        for k, s in enumerate(streams):
+            lines.append(record_line(s.name, {"order": "asc", "a \"b\" c": k, "ünï 流": True, "ID": 1, "id": "lower",
+                                              "_connhost_meta": "a field", "": "empty name", "where": [1]}, k + 1))
+            lines.append(record_line(s.name, {"Id": 5, "iD": {"x": None}, "order": "desc\r\n\u2028\u0000end"}, 10 + k))
+        got = _sync(tmp, db, streams, lines + [state_line(1)])
+        for s in streams:
+            compare_table(db, s, got[(None, s.name)])
+        _, _, renamed = read_table(db, "select")
+        check(set(renamed) == {"id", "_connhost_meta", "Id", "iD"}, "renamed columns %r" % renamed)
+        # A second sync finds every renamed column again.
+        got2 = _sync(tmp, db, streams[:1], [record_line("select", {"id": "again", "ID": 2}, 99)])
+        compare_table(db, streams[0], got[(None, "select")] + got2[(None, "select")])
+
+
+def case_check_config():
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        def status(path):
+            cfg = write_json(os.path.join(tmp, "c.json"), {"path": path})
+            p = run(["run", "--plugin", "dest_sqlite", "check", "--config", cfg])
+            st = [json.loads(l)["connectionStatus"] for l in p.stdout.decode().splitlines()
+                  if json.loads(l).get("type") == "CONNECTION_STATUS"]
+            check(len(st) == 1, "no CONNECTION_STATUS: %s" % describe(p))
+            return st[0]
+        ok = status(os.path.join(tmp, "sub", "new.sqlite"))
+        check(ok["status"] == "SUCCEEDED", "check of a new file failed: %r" % ok)
+        check(os.path.exists(os.path.join(tmp, "sub", "new.sqlite")), "check did not create the file")
+        bad = status(tmp)  # a directory
+        check(bad["status"] == "FAILED" and tmp in bad.get("message", ""), "check of a directory: %r" % bad)
+        junk = os.path.join(tmp, "junk.sqlite")
+        with open(junk, "wb") as f:
+            f.write(b"this is not a database, just text" * 100)
+        bad = status(junk)
+        check(bad["status"] == "FAILED" and "not" in bad.get("message", "") and junk in bad["message"], "check of a non-database: %r" % bad)
+
+
+if __name__ == "__main__":
+    main({"file": case_file, "overwrite_second_sync": case_overwrite_second_sync,
+          "overwrite_empty_and_interrupted": case_overwrite_empty_and_interrupted, "incremental_append": case_incremental_append,
+          "dedup_composite_key": case_dedup_composite_key, "dedup_string_key": case_dedup_string_key,
+          "new_field_mid_stream": case_new_field_mid_stream, "large_record": case_large_record,
+          "typecast_nulled": case_typecast_nulled, "numbers_exact": case_numbers_exact, "namespaces": case_namespaces,
+          "identifiers": case_identifiers, "check_config": case_check_config})
