@@ -194,10 +194,11 @@ def case_dedup_composite_key():
          state_line(1)],
         [r(1, "us", 5, "1us-tie-later", 200),                                                      # tie: later emitted_at wins
          r(2, "eu", None, "2eu-null-again", 201),                                                  # null loses to 1
-         r(3, "eu", 10, "3eu", 202), state_line(2)],
+         r(3, "eu", 10, "3eu", 202), r(3, "eu", 10, "3eu-tie", 202),                              # full tie: the later row wins
+         state_line(2)],
     ])
     got = sorted(x.data.get("v") for x in final)
-    check(got == ["1eu-b", "1us-tie-later", "2eu-1", "3eu"], "dedup kept %r" % got)
+    check(got == ["1eu-b", "1us-tie-later", "2eu-1", "3eu-tie"], "dedup kept %r" % got)
 
 
 def case_dedup_string_key():
