@@ -127,7 +127,8 @@ public:
             // An unfinished overwrite never replaces the previous rows: drop its staging table.
             for (auto& [s, t] : targets_) {
                 if (!t.staging) continue;
-                std::string staging = t.table->table();
+                // By name, never t.table->table(): a failed swap may already have retargeted it to the final table.
+                const std::string staging = staging_name(t.final_table);
                 t.table.reset();
                 try {
                     db_->exec("BEGIN IMMEDIATE; DROP TABLE IF EXISTS " + quote(staging) + "; DELETE FROM " + kColumnsTable +
