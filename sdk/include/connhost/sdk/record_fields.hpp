@@ -1,0 +1,262 @@
+// Record fields: a record's top-level members read without a DOM, every value as the exact bytes it
+// came in (number text never converted), for destinations that map fields to columns.
+//
+// Input is expected to be valid JSON (the host validated it); malformed text still fails cleanly with
+// std::invalid_argument naming the byte offset, and never reads out of bounds. NaN / Infinity /
+// -Infinity, which some sources emit, are read as numbers.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace connhost::sdk {
+
+enum class FieldKind { String, Number, True, False, Null, Object, Array };
+
+// One top-level member of a record's data object.
+struct Field {
+    std::string_view key;    // raw key text between the quotes (escapes not decoded)
+    bool key_escaped;        // key holds a backslash: decode with json_unescape (json_slice.hpp)
+    FieldKind kind;
+    std::string_view value;  // String: raw text between the quotes; others: the exact value text
+    bool value_escaped;      // String only: holds a backslash
+};
+
+namespace detail {
+
+// A linear scanner over JSON text; strings are found with memchr. Not thread-safe (one per call).
+class FieldScanner {
+public:
+    explicit FieldScanner(std::string_view s) noexcept : s_(s) {}
+
+    void ws() noexcept {
+        while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t')) ++p_;
+    }
+    char peek() {
+        ws();
+        if (p_ >= s_.size()) fail("unexpected end");
+        return s_[p_];
+    }
+    void expect(char c) {
+        if (peek() != c) fail(std::string("expected '") + c + "'");
+        ++p_;
+    }
+    bool at_end() noexcept {
+        ws();
+        return p_ >= s_.size();
+    }
+    // After the opening quote: the raw body; moves past the closing quote.
+    std::string_view string_body(bool& escaped) {
+        const size_t start = p_;
+        escaped = false;
+        for (;;) {
+            const char* q = static_cast<const char*>(std::memchr(s_.data() + p_, '"', s_.size() - p_));
+            if (!q) fail("unterminated string");
+            const size_t qpos = static_cast<size_t>(q - s_.data());
+            while (p_ < qpos) {
+                const void* b = std::memchr(s_.data() + p_, '\\', qpos - p_);
+                if (!b) {
+                    p_ = qpos;
+                    break;
+                }
+                escaped = true;
+                p_ = static_cast<size_t>(static_cast<const char*>(b) - s_.data()) + 2;
+            }
+            if (p_ == qpos) {
+                ++p_;
+                return s_.substr(start, qpos - start);
+            }
+            if (p_ > s_.size()) fail("unterminated string");
+        }
+    }
+    // Skips one value; returns its kind and text (strings: the body without quotes).
+    FieldKind value(std::string_view& text, bool& escaped, int depth = 0) {
+        if (depth > 1000) fail("JSON nested too deeply");
+        const char c = peek();
+        const size_t start = p_;
+        escaped = false;
+        if (c == '"') {
+            ++p_;
+            text = string_body(escaped);
+            return FieldKind::String;
+        }
+        if (c == '{' || c == '[') {
+            const char close = c == '{' ? '}' : ']';
+            ++p_;
+            if (peek() == close) {
+                ++p_;
+            } else {
+                for (;;) {
+                    std::string_view inner;
+                    bool esc;
+                    if (c == '{') {
+                        expect('"');
+                        string_body(esc);
+                        expect(':');
+                    }
+                    value(inner, esc, depth + 1);
+                    const char n = peek();
+                    ++p_;
+                    if (n == ',') continue;
+                    if (n != close) fail(std::string("expected ',' or '") + close + "'");
+                    break;
+                }
+            }
+            text = s_.substr(start, p_ - start);
+            return c == '{' ? FieldKind::Object : FieldKind::Array;
+        }
+        while (p_ < s_.size()) {
+            const char d = s_[p_];
+            if ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d == '-' || d == '+' || d == '.') ++p_;
+            else break;
+        }
+        text = s_.substr(start, p_ - start);
+        if (text.empty()) fail("unexpected character");
+        if (text == "true") return FieldKind::True;
+        if (text == "false") return FieldKind::False;
+        if (text == "null") return FieldKind::Null;
+        return FieldKind::Number;
+    }
+    [[noreturn]] void fail(const std::string& what) const {
+        throw std::invalid_argument("record data is not valid JSON: " + what + " at byte " + std::to_string(p_));
+    }
+
+private:
+    std::string_view s_;
+    size_t p_ = 0;
+};
+
+}  // namespace detail
+
+// Replaces `out` with the top-level members of the JSON object `json`, in input order (duplicates kept).
+// Throws std::invalid_argument if `json` is not one object.
+inline void scan_fields(std::string_view json, std::vector<Field>& out) {
+    out.clear();
+    detail::FieldScanner s(json);
+    if (s.peek() != '{') s.fail("the record data is not a JSON object");
+    s.expect('{');
+    if (s.peek() == '}') {
+        s.expect('}');
+    } else {
+        for (;;) {
+            Field f{};
+            s.expect('"');
+            f.key = s.string_body(f.key_escaped);
+            s.expect(':');
+            f.kind = s.value(f.value, f.value_escaped);
+            out.push_back(f);
+            const char n = s.peek();
+            s.expect(n == ',' ? ',' : '}');
+            if (n != ',') break;
+        }
+    }
+    if (!s.at_end()) s.fail("text after the object");
+}
+
+// What parse_json_integer found.
+enum class IntegerText { Ok, NotInteger, TooLarge };
+
+// The JSON number `text` as an int64 when its value is integral (1, -0, 1.0, 1e2, 12.30e1 all are);
+// TooLarge when integral but outside int64; NotInteger for fractions, NaN, Infinity, garbage.
+inline IntegerText parse_json_integer(std::string_view text, int64_t& out) {
+    size_t i = 0;
+    bool neg = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
+    const size_t int_start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    const std::string_view int_digits = text.substr(int_start, i - int_start);
+    std::string_view frac_digits;
+    if (i < text.size() && text[i] == '.') {
+        const size_t f = ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+        frac_digits = text.substr(f, i - f);
+    }
+    if (int_digits.empty() && frac_digits.empty()) return IntegerText::NotInteger;
+    int64_t exp10 = 0;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        bool eneg = false;
+        if (i < text.size() && (text[i] == '-' || text[i] == '+')) eneg = text[i++] == '-';
+        if (i >= text.size()) return IntegerText::NotInteger;
+        int64_t e = 0;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+            if (e < 1000000) e = e * 10 + (text[i] - '0');
+            ++i;
+        }
+        exp10 = eneg ? -e : e;
+    }
+    if (i != text.size()) return IntegerText::NotInteger;
+    // digits = int_digits + frac_digits, value = digits * 10^(exp10 - |frac|); strip zeros both ends.
+    std::string digits;
+    digits.reserve(int_digits.size() + frac_digits.size());
+    digits.append(int_digits).append(frac_digits);
+    exp10 -= static_cast<int64_t>(frac_digits.size());
+    const size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) {
+        out = 0;
+        return IntegerText::Ok;
+    }
+    digits.erase(0, first);
+    while (digits.back() == '0') digits.pop_back(), ++exp10;
+    if (exp10 < 0) return IntegerText::NotInteger;
+    if (static_cast<int64_t>(digits.size()) + exp10 > 19) return IntegerText::TooLarge;
+    unsigned __int128 v = 0;
+    for (char c : digits) v = v * 10 + static_cast<unsigned>(c - '0');
+    for (int64_t k = 0; k < exp10; ++k) v *= 10;
+    const unsigned __int128 limit =
+        neg ? static_cast<unsigned __int128>(INT64_MAX) + 1 : static_cast<unsigned __int128>(INT64_MAX);
+    if (v > limit) return IntegerText::TooLarge;
+    out = neg ? static_cast<int64_t>(-static_cast<__int128>(v)) : static_cast<int64_t>(v);
+    return IntegerText::Ok;
+}
+
+// The parts of a finite JSON number's text, for range checks against a decimal column type.
+struct DecimalShape {
+    bool finite = false;          // false for NaN / Infinity / -Infinity / garbage
+    int64_t int_digits = 0;       // significant digits before the decimal point, after applying the exponent
+    int64_t scale = 0;            // digits after the decimal point, after applying the exponent (>= 0)
+    int64_t exponent = 0;         // the literal exponent (0 without one)
+};
+
+// The shape of JSON number text `text` (never converts the value).
+inline DecimalShape decimal_shape(std::string_view text) {
+    DecimalShape d;
+    size_t i = 0;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    const size_t a = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    std::string_view ip = text.substr(a, i - a);
+    std::string_view fp;
+    if (i < text.size() && text[i] == '.') {
+        const size_t f = ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+        fp = text.substr(f, i - f);
+    }
+    if (ip.empty() && fp.empty()) return d;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        bool eneg = false;
+        if (i < text.size() && (text[i] == '-' || text[i] == '+')) eneg = text[i++] == '-';
+        if (i >= text.size()) return d;
+        int64_t e = 0;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+            if (e < 100000000) e = e * 10 + (text[i] - '0');
+            ++i;
+        }
+        d.exponent = eneg ? -e : e;
+    }
+    if (i != text.size()) return d;
+    const size_t nz = ip.find_first_not_of('0');
+    const int64_t sig_int = nz == std::string_view::npos ? 0 : static_cast<int64_t>(ip.size() - nz);
+    d.finite = true;
+    d.int_digits = sig_int + d.exponent;
+    if (d.int_digits < 0) d.int_digits = 0;
+    d.scale = static_cast<int64_t>(fp.size()) - d.exponent;
+    if (d.scale < 0) d.scale = 0;
+    return d;
+}
+
+}  // namespace connhost::sdk

@@ -1,0 +1,156 @@
+// Record metadata for table destinations: random row ids, extraction times, and the meta JSON that
+// carries a record's own meta plus the changes the destination made to its values.
+#pragma once
+#include <connhost/sdk/json.hpp>
+#include <connhost/sdk/record_fields.hpp>
+#include <connhost/sdk/json_slice.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace connhost::sdk {
+
+// Random (version 4) UUIDs from a per-instance generator seeded by the OS. Not thread-safe.
+class UuidGenerator {
+public:
+    UuidGenerator() {
+        std::random_device rd;
+        std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+        rng_.seed(seq);
+    }
+    // Writes 36 characters ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") into `out`.
+    void next(char out[36]) {
+        static const char hex[] = "0123456789abcdef";
+        uint64_t hi = rng_(), lo = rng_();
+        hi = (hi & ~0xF000ull) | 0x4000ull;                         // version 4
+        lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
+        unsigned char b[16];
+        for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
+        for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
+        int o = 0;
+        for (int i = 0; i < 16; ++i) {
+            if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+            out[o++] = hex[b[i] >> 4];
+            out[o++] = hex[b[i] & 15];
+        }
+    }
+
+private:
+    std::mt19937_64 rng_;
+};
+
+// Appends milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds: "2020-10-14T01:06:29.100Z".
+inline void append_iso8601_utc_ms(std::string& out, int64_t ms) {
+    int64_t days = ms / 86400000, rem = ms % 86400000;
+    if (rem < 0) {
+        rem += 86400000;
+        --days;
+    }
+    // Howard Hinnant's civil_from_days.
+    const int64_t z = days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) ++y;
+    char buf[64];
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
+                                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600000),
+                                static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
+                                static_cast<long long>(rem % 1000));
+    out.append(buf, static_cast<size_t>(n));
+}
+
+// One change a destination made to a record's value (Airbyte's AirbyteRecordMessageMetaChange).
+struct ValueChange {
+    std::string field;
+    const char* change;  // "NULLED" | "TRUNCATED"
+    const char* reason;  // "DESTINATION_TYPECAST_ERROR", "DESTINATION_FIELD_SIZE_LIMITATION", "DESTINATION_SERIALIZATION_ERROR"
+};
+
+namespace detail {
+inline void append_changes(std::string& out, const std::vector<ValueChange>& changes, bool comma) {
+    for (const ValueChange& c : changes) {
+        if (comma) out.push_back(',');
+        comma = true;
+        out += "{\"field\":";
+        append_json_string(out, c.field);
+        out += ",\"change\":\"";
+        out += c.change;
+        out += "\",\"reason\":\"";
+        out += c.reason;
+        out += "\"}";
+    }
+}
+}  // namespace detail
+
+// Replaces `out` with the meta JSON: the record's meta object (`record_meta`, may be empty) with
+// `changes` appended to its "changes" array; {"changes":[]} when there is neither. Other members are
+// kept; a meta that is not an object is kept as the string "source_meta". Whitespace is dropped.
+inline void build_record_meta(std::string& out, std::string_view record_meta, const std::vector<ValueChange>& changes) {
+    out.clear();
+    if (record_meta.empty() && changes.empty()) {
+        out = "{\"changes\":[]}";
+        return;
+    }
+    std::vector<Field> members;
+    bool is_object = false;
+    if (!record_meta.empty()) {
+        try {
+            scan_fields(record_meta, members);
+            is_object = true;
+        } catch (const std::invalid_argument&) {
+        }
+    }
+    out.push_back('{');
+    bool had_changes = false, first = true;
+    if (is_object) {
+        for (const Field& m : members) {
+            if (!first) out.push_back(',');
+            first = false;
+            out.push_back('"');
+            out.append(m.key);
+            out += "\":";
+            if (!m.key_escaped && m.key == "changes") {  // a "changes" that is not an array is replaced by ours
+                had_changes = true;
+                out.push_back('[');
+                bool comma = false;
+                if (m.kind == FieldKind::Array)
+                    for (auto e : json_array_elements(m.value)) {
+                        if (comma) out.push_back(',');
+                        comma = true;
+                        append_json_compact(out, e);
+                    }
+                detail::append_changes(out, changes, comma);
+                out.push_back(']');
+            } else if (m.kind == FieldKind::String) {
+                out.push_back('"');
+                out.append(m.value);
+                out.push_back('"');
+            } else {
+                append_json_compact(out, m.value);
+            }
+        }
+    } else if (!record_meta.empty()) {
+        out += "\"source_meta\":";
+        append_json_string(out, record_meta);
+        first = false;
+    }
+    if (!had_changes) {
+        if (!first) out.push_back(',');
+        out += "\"changes\":[";
+        detail::append_changes(out, changes, false);
+        out.push_back(']');
+    }
+    out.push_back('}');
+}
+
+}  // namespace connhost::sdk
