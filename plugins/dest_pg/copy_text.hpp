@@ -1,0 +1,50 @@
+// COPY text format: how one JSON value becomes one cell of a `COPY ... FROM STDIN` row.
+//
+// Cells are separated by tab, rows end with newline, NULL is \N, and backslash, newline, carriage
+// return and tab inside a value are written \\ \n \r \t. Values are checked here against what the
+// column type accepts, so one bad value never fails a whole COPY:
+//
+//   column     accepted                                          otherwise
+//   bigint     integral JSON numbers within int64 (1.0, 1e2)     NULL, TYPECAST / FIELD_SIZE_LIMITATION
+//   numeric    JSON numbers, NaN / Infinity; |exponent| <= 1000,  NULL, TYPECAST / FIELD_SIZE_LIMITATION
+//              <= 131072 integer digits, <= 16383 decimals
+//   boolean    true / false                                      NULL, TYPECAST
+//   text       strings (decoded); other values as JSON text      -
+//   date       "YYYY-MM-DD" (year 0001-9999, a real day)         NULL, TYPECAST
+//   timestamptz "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+-HH[:MM]]" NULL, TYPECAST  (no offset: UTC)
+//   jsonb      any JSON except NaN / Infinity / huge exponents    NULL, TYPECAST / FIELD_SIZE_LIMITATION
+// PostgreSQL text and jsonb cannot hold NUL: \u0000 is removed from strings (change TRUNCATED,
+// reason DESTINATION_SERIALIZATION_ERROR). A lone UTF-16 surrogate escape becomes U+FFFD.
+// JSON null is SQL NULL.
+#pragma once
+#include <connhost/sdk/column_types.hpp>
+#include <connhost/sdk/record_fields.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace pgdest {
+
+inline constexpr const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
+inline constexpr const char* kSizeLimit = "DESTINATION_FIELD_SIZE_LIMITATION";
+inline constexpr const char* kSerialization = "DESTINATION_SERIALIZATION_ERROR";
+
+// What became of a value; change == nullptr when it was stored as it came.
+struct CellOutcome {
+    const char* change = nullptr;  // "NULLED" | "TRUNCATED"
+    const char* reason = nullptr;
+};
+
+// Appends the cell of `field` in a column of `type` to `out` (COPY text format, without the separator).
+CellOutcome append_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field);
+// Appends `text` escaped for COPY text format.
+void append_copy_escaped(std::string& out, std::string_view text);
+// Appends JSON text `json` as a jsonb cell: compacted, NUL escapes removed (stripped set true), backslashes
+// escaped for COPY. Returns nullptr, or the change reason when the value cannot be jsonb (out unchanged).
+const char* append_jsonb_cell(std::string& out, std::string_view json, bool& stripped);
+
+// Exposed for tests and docs: the checks behind date / timestamptz cells.
+bool valid_date(std::string_view s);
+bool valid_timestamp(std::string_view s);
+
+}  // namespace pgdest

@@ -1,0 +1,72 @@
+// PgConnection: one libpq connection with retried connects, checked statements and COPY FROM STDIN.
+// Every failure throws an SDK Error whose message names host:port and says what to do. Run thread only.
+#pragma once
+#include "pg_config.hpp"
+
+#include <connhost/sdk/host.hpp>
+#include <libpq-fe.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgdest {
+
+// A PGresult owned for one scope.
+class PgResult {
+public:
+    explicit PgResult(PGresult* r = nullptr) noexcept : r_(r) {}
+    ~PgResult() { if (r_) PQclear(r_); }
+    PgResult(PgResult&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+    PgResult& operator=(PgResult&& o) noexcept { std::swap(r_, o.r_); return *this; }
+    PGresult* get() const noexcept { return r_; }
+    int rows() const noexcept { return PQntuples(r_); }
+    bool is_null(int row, int col) const noexcept { return PQgetisnull(r_, row, col) != 0; }
+    std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col)); }
+
+private:
+    PGresult* r_;
+};
+
+class PgConnection {
+public:
+    // Connects, retrying refused / unreachable servers `attempts` times with back-off; throws SystemError
+    // (server unreachable) or ConfigError (rejected credentials or database).
+    PgConnection(const PgConfig& config, connhost::sdk::Host host);
+    ~PgConnection();
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+
+    // Runs a statement without parameters; throws naming `what` on failure.
+    void exec(const std::string& sql, std::string_view what);
+    // Runs a statement with text parameters and returns its rows; throws naming `what`.
+    PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
+    // Runs COMMIT and checks the server really committed (an aborted transaction answers ROLLBACK).
+    void commit();
+
+    // Starts COPY ... FROM STDIN (`sql` is the whole COPY statement).
+    void copy_begin(const std::string& sql);
+    // Sends COPY data; blocks while the server's socket is full (that is the back-pressure).
+    void copy_send(std::string_view data);
+    // Ends the COPY and checks the server accepted every row; returns the rows copied.
+    void copy_end();
+    bool in_copy() const noexcept { return in_copy_; }
+
+    // True when the connection is gone (server stopped, network dropped).
+    bool broken() const noexcept { return !conn_ || PQstatus(conn_) != CONNECTION_OK; }
+    // Replaces a broken connection with a new one (same retries as the constructor).
+    void reconnect();
+
+    const PgConfig& config() const noexcept { return config_; }
+
+private:
+    void connect();
+    [[noreturn]] void fail(std::string_view what, const char* detail) const;
+
+    PgConfig config_;
+    connhost::sdk::Host host_;
+    PGconn* conn_ = nullptr;
+    bool in_copy_ = false;
+};
+
+}  // namespace pgdest

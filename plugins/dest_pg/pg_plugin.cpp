@@ -1,0 +1,191 @@
+// dest_pg: writes each stream into a table of a PostgreSQL database, loading with COPY.
+//
+// Transactions: BEGIN at the first write after a commit; commit() ends the open COPY, merges the
+// append_dedup temp tables and COMMITs, checking the server answered COMMIT (not ROLLBACK). The SDK
+// acknowledges a state only after the commit() that follows it, so every acknowledged state's records
+// are committed. Any failure marks the destination failed: later commit() calls throw, so nothing
+// after a failure is acknowledged.
+//
+// Pipelining: one COPY stays open across batches of a stream; rows are encoded into a buffer that is
+// handed to libpq every copy_buffer_kb, so the server parses and inserts the previous chunks (from the
+// socket buffer) while this thread encodes the next ones.
+//
+// Connections: refused or unreachable -> retried with doubling back-off (connect_attempts); a
+// connection found dropped between transactions is re-opened the same way; a drop inside a
+// transaction fails the sync (nothing since the last acknowledged state was committed).
+#include "pg_config.hpp"
+#include "pg_connection.hpp"
+#include "pg_names.hpp"
+#include "stream_table.hpp"
+
+#include <connhost/sdk.hpp>
+#include <connhost/sdk/entry.hpp>
+
+#include <map>
+#include <memory>
+#include <set>
+
+namespace {
+
+using namespace connhost::sdk;
+using namespace pgdest;
+
+class PgDestination final : public Destination {
+public:
+    using Destination::Destination;
+
+    json::object spec() override { return spec_json(); }
+
+    void check(const json::object& config) override {
+        const PgConfig cfg = parse_config(config);
+        std::unique_ptr<PgConnection> conn;
+        try {
+            conn = std::make_unique<PgConnection>(cfg, host());
+        } catch (const Error& e) {
+            throw Error(e.status(), std::string("connect: ") + e.what());
+        }
+        const std::string schema = quote(identifier(cfg.schema));
+        conn->exec("BEGIN", "BEGIN");
+        try {
+            ensure_schema(*conn, identifier(cfg.schema));
+        } catch (const Error& e) {
+            throw Error(CONNHOST_STATUS_CONFIG, std::string("create schema: user \"") + cfg.username + "\" may not create or use schema " +
+                                                    schema + " in database \"" + cfg.database + "\": " + e.what());
+        }
+        try {
+            conn->exec("CREATE TABLE " + schema + ".\"_connhost_check\" (x integer)", "CREATE TABLE");
+        } catch (const Error& e) {
+            throw Error(CONNHOST_STATUS_CONFIG, std::string("create table: user \"") + cfg.username + "\" may not create tables in schema " +
+                                                    schema + ": " + e.what());
+        }
+        conn->exec("ROLLBACK", "ROLLBACK");  // leaves nothing behind
+    }
+
+    void open(const json::object& config, const ConfiguredCatalog& catalog) override {
+        cfg_ = parse_config(config);
+        // Names first: refuse a bad catalog before touching the database.
+        std::set<std::pair<std::string, std::string>> seen;
+        std::map<std::pair<std::string, std::string>, std::string> owner;
+        for (const auto& s : catalog.streams()) {
+            const std::string schema = identifier(s.ns && !s.ns->empty() ? *s.ns : cfg_.schema);
+            const std::string table = identifier(s.name);
+            if (table.rfind("_connhost_", 0) == 0)
+                throw ConfigError("stream " + s.display_name() + ": table names starting with _connhost_ are reserved by dest_pg: rename the stream");
+            auto [it, fresh] = owner.emplace(std::make_pair(schema, table), s.display_name());
+            if (!fresh)
+                throw ConfigError("streams " + it->second + " and " + s.display_name() + " map to the same table " + quote(schema) + "." +
+                                  quote(table) + ": rename one or give them different namespaces");
+        }
+        conn_ = std::make_unique<PgConnection>(cfg_, host());
+        conn_->exec("BEGIN", "BEGIN");
+        std::set<std::string> schemas;
+        for (const auto& s : catalog.streams()) {
+            const std::string schema = identifier(s.ns && !s.ns->empty() ? *s.ns : cfg_.schema);
+            if (schemas.insert(schema).second) ensure_schema(*conn_, schema);
+            auto t = std::make_unique<StreamTable>(*conn_, s, schema, identifier(s.name), cfg_.copy_buffer_bytes);
+            t->prepare();
+            tables_.emplace(&s, std::move(t));
+        }
+        conn_->commit();
+        host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" + cfg_.database + "\" at " +
+                    cfg_.endpoint());
+    }
+
+    void write_batch(const ConfiguredStream& s, const BatchView& batch) override {
+        guarded([&] {
+            begin_if_needed();
+            StreamTable* t = tables_.at(&s).get();
+            if (active_ && active_ != t) active_->end_copy();
+            active_ = t;
+            t->write(batch);
+        });
+    }
+
+    void commit() override {
+        if (failed_) throw SystemError("dest_pg stopped after an earlier failure; nothing more is committed");
+        if (!in_transaction_) return;
+        guarded([&] {
+            if (active_) active_->end_copy();
+            active_ = nullptr;
+            for (auto& [s, t] : tables_) t->merge();
+            conn_->commit();
+            in_transaction_ = false;
+        });
+    }
+
+    void complete_stream(const ConfiguredStream& s) override {
+        StreamTable& t = *tables_.at(&s);
+        if (!t.staging()) return;
+        guarded([&] {
+            begin_if_needed();
+            t.swap_in();
+            conn_->commit();
+            in_transaction_ = false;
+        });
+    }
+
+    void close(bool success) override {
+        if (!conn_) return;
+        if (!success && !conn_->broken()) {
+            // An unfinished overwrite never replaces the previous rows: drop its staging table.
+            try {
+                if (in_transaction_ || conn_->in_copy()) conn_->exec("ROLLBACK", "ROLLBACK");
+            } catch (...) {
+            }
+            for (auto& [s, t] : tables_) {
+                try {
+                    t->drop_staging();
+                } catch (const std::exception& e) {
+                    host().warn(std::string("could not drop a staging table (the next sync drops it): ") + e.what());
+                }
+            }
+        }
+        tables_.clear();
+        conn_.reset();
+    }
+
+    CommitPolicy commit_policy() const override { return {cfg_.commit_bytes, cfg_.commit_seconds}; }
+
+private:
+    // Creates `schema` when missing. Never CREATE SCHEMA IF NOT EXISTS for one that exists: that needs
+    // the CREATE privilege on the database, which a user writing into an existing schema may lack.
+    static void ensure_schema(PgConnection& conn, const std::string& schema) {
+        PgResult r = conn.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}, "looking up schema " + quote(schema));
+        if (r.rows() == 0) conn.exec("CREATE SCHEMA IF NOT EXISTS " + quote(schema), "CREATE SCHEMA " + quote(schema));
+    }
+
+    template <class F>
+    void guarded(F&& f) {
+        try {
+            f();
+        } catch (...) {
+            failed_ = true;
+            throw;
+        }
+    }
+
+    // BEGIN, re-opening the connection first if it was dropped while idle (nothing is in flight then).
+    void begin_if_needed() {
+        if (in_transaction_) return;
+        try {
+            conn_->exec("BEGIN", "BEGIN");
+        } catch (const Error&) {
+            if (!conn_->broken()) throw;
+            conn_->reconnect();
+            for (auto& [s, t] : tables_) t->session_lost();
+            conn_->exec("BEGIN", "BEGIN");
+        }
+        in_transaction_ = true;
+    }
+
+    PgConfig cfg_;
+    std::unique_ptr<PgConnection> conn_;
+    std::map<const ConfiguredStream*, std::unique_ptr<StreamTable>> tables_;
+    StreamTable* active_ = nullptr;
+    bool in_transaction_ = false;
+    bool failed_ = false;
+};
+
+}  // namespace
+
+CONNHOST_PLUGIN(PgDestination, "dest_pg", "0.1.0", "Writes each stream into a PostgreSQL table, loading with COPY")

@@ -1,0 +1,340 @@
+#include "stream_table.hpp"
+
+#include "copy_text.hpp"
+#include "pg_names.hpp"
+
+#include <connhost/sdk/json_slice.hpp>
+#include <connhost/sdk/status.hpp>
+
+#include <stdexcept>
+
+namespace pgdest {
+
+using connhost::sdk::ColumnType;
+using connhost::sdk::ConfigError;
+using connhost::sdk::ConfiguredStream;
+using connhost::sdk::FieldPath;
+
+namespace {
+
+const char* const kMetaColumns[] = {"_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"};
+const char* const kMetaTypes[] = {"uuid NOT NULL", "timestamp with time zone NOT NULL", "bigint", "jsonb NOT NULL"};
+constexpr const char* kSeqColumn = "_connhost_seq";
+
+const char* sql_type(ColumnType t) {
+    switch (t) {
+        case ColumnType::Integer: return "bigint";
+        case ColumnType::Number: return "numeric";
+        case ColumnType::Boolean: return "boolean";
+        case ColumnType::String: return "text";
+        case ColumnType::Date: return "date";
+        case ColumnType::DateTime: return "timestamp with time zone";
+        case ColumnType::Json: return "jsonb";
+    }
+    return "text";
+}
+
+ColumnType type_from_sql(const std::string& t) {
+    if (t == "bigint" || t == "integer" || t == "smallint") return ColumnType::Integer;
+    if (t.rfind("numeric", 0) == 0 || t == "double precision" || t == "real") return ColumnType::Number;
+    if (t == "boolean") return ColumnType::Boolean;
+    if (t == "date") return ColumnType::Date;
+    if (t.rfind("timestamp", 0) == 0) return ColumnType::DateTime;
+    if (t == "jsonb" || t == "json") return ColumnType::Json;
+    return ColumnType::String;
+}
+
+std::string column_name_for(const std::string& field) {
+    if (field.rfind("_connhost_", 0) == 0) return hashed_identifier(field);
+    return identifier(field);
+}
+
+}  // namespace
+
+StreamTable::StreamTable(PgConnection& conn, const ConfiguredStream& stream, std::string schema, std::string table,
+                         size_t copy_buffer_bytes)
+    : conn_(conn),
+      stream_(stream),
+      schema_(std::move(schema)),
+      table_(std::move(table)),
+      staging_table_(identifier("_connhost_stg_" + table_)),
+      dedup_(stream.destination_sync_mode == "append_dedup"),
+      staging_(stream.destination_sync_mode == "overwrite"),
+      copy_buffer_bytes_(copy_buffer_bytes),
+      generation_text_(std::to_string(stream.generation_id)) {
+    qualified_ = q(table_);
+}
+
+std::string StreamTable::q(const std::string& table) const { return quote(schema_) + "." + quote(table); }
+
+void StreamTable::prepare() {
+    const std::string target = staging_ ? staging_table_ : table_;
+    if (staging_) conn_.exec("DROP TABLE IF EXISTS " + q(staging_table_), "dropping an old staging table of " + stream_.display_name());
+    std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
+    for (int i = 0; i < 4; ++i) create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
+    conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
+    load_columns(target);
+    if (staging_) {
+        // Keep the columns (and their types) of the table being replaced, so a column's type stays put.
+        load_columns(table_);
+    }
+    if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
+        for (const auto& prop : p->value().as_object())
+            column_for(std::string(prop.key()), connhost::sdk::column_type_of(prop.value()), false);
+    if (dedup_) {
+        if (stream_.primary_key.empty())
+            throw ConfigError("stream " + stream_.display_name() +
+                              " is append_dedup but has no primary_key: set primary_key in the catalog, or use append");
+        for (const FieldPath& pk : stream_.primary_key) key_columns_.push_back(key_column(pk, "primary_key"));
+        if (!stream_.cursor_field.empty()) cursor_column_ = key_column(stream_.cursor_field, "cursor_field");
+    }
+    // Add every column the table lacks (IF NOT EXISTS: columns loaded from the replaced table).
+    for (const Column& c : columns_)
+        conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
+                   "adding column " + quote(c.name) + " to " + q(target));
+    if (dedup_) {
+        std::string cols;
+        for (int k : key_columns_) cols += (cols.empty() ? "" : ", ") + quote(columns_[k].name);
+        conn_.exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(hashed_identifier("_connhost_pk_" + table_)) + " ON " + q(table_) + " (" +
+                       cols + ") NULLS NOT DISTINCT",
+                   "creating the primary-key index of " + q(table_) +
+                       " (if the table already holds duplicate keys, de-duplicate it or start with a fresh table)");
+    }
+}
+
+void StreamTable::load_columns(const std::string& table) {
+    PgResult r = conn_.query(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        {q(table)}, "reading the columns of " + q(table));
+    for (int i = 0; i < r.rows(); ++i) {
+        const std::string name = r.text(i, 0);
+        bool meta = false;
+        for (const char* m : kMetaColumns) meta = meta || name == m;
+        if (meta || name_owner_.count(name)) continue;
+        // The owning field is not known yet (hashed names cannot be reversed): column_for claims it
+        // when a field maps to this name. Unclaimed columns are written NULL.
+        Column c{std::string(), name, type_from_sql(r.text(i, 1))};
+        name_owner_[name] = std::string();
+        columns_.push_back(c);
+    }
+}
+
+int StreamTable::column_for(const std::string& field, ColumnType type_if_new, bool alter) {
+    if (auto it = by_field_.find(field); it != by_field_.end()) return it->second;
+    const std::string name = column_name_for(field);
+    if (auto owner = name_owner_.find(name); owner != name_owner_.end()) {
+        if (!owner->second.empty() && owner->second != field)
+            throw ConfigError("stream " + stream_.display_name() + ": fields \"" + owner->second + "\" and \"" + field +
+                              "\" map to the same PostgreSQL column \"" + name + "\": rename one of them");
+        owner->second = field;
+        for (size_t i = 0; i < columns_.size(); ++i)
+            if (columns_[i].name == name) {
+                columns_[i].field = field;
+                by_field_[field] = static_cast<int>(i);
+                return static_cast<int>(i);
+            }
+    }
+    Column c{field, name, type_if_new};
+    if (alter) add_column_now(c);
+    name_owner_[name] = field;
+    columns_.push_back(c);
+    const int idx = static_cast<int>(columns_.size()) - 1;
+    by_field_[field] = idx;
+    return idx;
+}
+
+int StreamTable::key_column(const FieldPath& path, const char* what) {
+    if (path.size() != 1)
+        throw ConfigError("stream " + stream_.display_name() + ": " + what +
+                          " paths into nested objects are not supported by dest_pg: use top-level fields");
+    ColumnType type = ColumnType::Json;
+    if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
+        if (auto f = p->value().as_object().find(path[0]); f != p->value().as_object().end()) type = connhost::sdk::column_type_of(f->value());
+    return column_for(path[0], type, false);
+}
+
+void StreamTable::add_column_now(const Column& c) {
+    end_copy();  // ALTER cannot run inside a COPY; buffered rows go out with the old column list
+    const std::string target = staging_ ? staging_table_ : table_;
+    conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
+               "adding column " + quote(c.name) + " (new field \"" + c.field + "\") to " + q(target));
+    if (temp_ready_)
+        conn_.exec("ALTER TABLE " + quote(temp_table_) + " ADD COLUMN " + quote(c.name) + " " + sql_type(c.type),
+                   "adding column " + quote(c.name) + " to the dedup temp table");
+}
+
+void StreamTable::session_lost() noexcept {
+    temp_ready_ = false;
+    copying_ = false;
+    merge_pending_ = false;
+    out_.clear();
+}
+
+void StreamTable::ensure_temp() {
+    if (temp_ready_) return;
+    temp_table_ = hashed_identifier("_connhost_dedup_" + schema_ + "." + table_);
+    conn_.exec("DROP TABLE IF EXISTS pg_temp." + quote(temp_table_), "dropping the dedup temp table");
+    conn_.exec("CREATE TEMP TABLE " + quote(temp_table_) + " (LIKE " + q(table_) + ") ON COMMIT DELETE ROWS",
+               "creating the dedup temp table of " + q(table_));
+    conn_.exec("ALTER TABLE " + quote(temp_table_) + " ADD COLUMN " + quote(kSeqColumn) + " bigint", "adding the dedup sequence column");
+    temp_ready_ = true;
+}
+
+void StreamTable::begin_copy() {
+    std::string target;
+    if (dedup_) {
+        ensure_temp();
+        target = quote(temp_table_);
+    } else {
+        target = q(staging_ ? staging_table_ : table_);
+    }
+    std::string sql = "COPY " + target + " (";
+    for (const Column& c : columns_) sql += quote(c.name) + ", ";
+    // The order encode_record writes them in: meta first (it is built from the cells' changes).
+    sql += quote("_connhost_meta") + ", " + quote("_connhost_raw_id") + ", " + quote("_connhost_extracted_at") + ", " +
+           quote("_connhost_generation_id");
+    if (dedup_) sql += std::string(", ") + quote(kSeqColumn);
+    conn_.copy_begin(sql + ") FROM STDIN");
+    copying_ = true;
+    merge_pending_ = merge_pending_ || dedup_;
+}
+
+void StreamTable::end_copy() {
+    if (!copying_) return;
+    copying_ = false;
+    conn_.copy_send(out_);
+    out_.clear();
+    conn_.copy_end();
+}
+
+void StreamTable::write(const connhost::sdk::BatchView& batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+        encode_record(batch[i]);
+        if (out_.size() >= copy_buffer_bytes_) {
+            conn_.copy_send(out_);
+            out_.clear();
+        }
+    }
+}
+
+void StreamTable::resolve_columns() {
+    slots_.resize(fields_.size());
+    bool same = fields_.size() == last_keys_.size();
+    for (size_t i = 0; same && i < fields_.size(); ++i) same = fields_[i].key == last_keys_[i];
+    if (same) {
+        slots_ = last_slots_;
+        return;
+    }
+    for (size_t i = 0; i < fields_.size(); ++i) {
+        const auto& f = fields_[i];
+        if (f.key_escaped) key_ = connhost::sdk::json_unescape(f.key);
+        else key_.assign(f.key.data(), f.key.size());
+        slots_[i] = column_for(key_, ColumnType::Json, true);  // a field the schema does not name: jsonb
+    }
+    last_keys_.resize(fields_.size());
+    for (size_t i = 0; i < fields_.size(); ++i) last_keys_[i].assign(fields_[i].key.data(), fields_[i].key.size());
+    last_slots_ = slots_;
+}
+
+void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
+    try {
+        connhost::sdk::scan_fields(rec.json, fields_);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError("stream " + stream_.display_name() + ": " + e.what());
+    }
+    resolve_columns();
+    if (!copying_) begin_copy();
+    if (cells_.size() < columns_.size()) cells_.resize(columns_.size());
+
+    scratch_.clear();
+    touched_.clear();
+    for (size_t i = 0; i < fields_.size(); ++i) {
+        const int col = slots_[i];
+        Cell& cell = cells_[col];
+        if (!cell.set) touched_.push_back(col);
+        cell.set = true;
+        cell.off = static_cast<uint32_t>(scratch_.size());
+        const CellOutcome o = append_cell(scratch_, columns_[col].type, fields_[i]);
+        cell.len = static_cast<uint32_t>(scratch_.size() - cell.off);
+        cell.change = o.change;
+        cell.reason = o.reason;
+    }
+    for (size_t c = 0; c < columns_.size(); ++c) {
+        Cell& cell = cells_[c];
+        if (cell.set) out_.append(scratch_, cell.off, cell.len);
+        else out_ += "\\N";
+        out_.push_back('\t');
+    }
+    changes_.clear();
+    for (int col : touched_) {
+        Cell& cell = cells_[col];
+        if (cell.change) changes_.push_back({columns_[col].field, cell.change, cell.reason});
+        cell.set = false;
+        cell.change = nullptr;
+    }
+    if (rec.meta.empty() && changes_.empty()) {
+        out_ += "{\"changes\":[]}";
+    } else {
+        connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
+        bool stripped = false;
+        if (append_jsonb_cell(out_, meta_, stripped)) {  // a meta jsonb cannot hold: keep only the changes
+            connhost::sdk::build_record_meta(meta_, {}, changes_);
+            append_jsonb_cell(out_, meta_, stripped);
+        }
+    }
+    out_.push_back('\t');
+    const size_t at = out_.size();
+    out_.resize(at + 36);
+    uuids_.next(&out_[at]);
+    out_.push_back('\t');
+    connhost::sdk::append_iso8601_utc_ms(out_, rec.emitted_at_ms);
+    out_.push_back('\t');
+    out_ += generation_text_;
+    if (dedup_) {
+        out_.push_back('\t');
+        out_ += std::to_string(++seq_);
+    }
+    out_.push_back('\n');
+}
+
+void StreamTable::merge() {
+    if (!merge_pending_) return;
+    merge_pending_ = false;
+    std::string cols, pk, set;
+    for (const Column& c : columns_) cols += quote(c.name) + ", ";
+    for (int i = 0; i < 4; ++i) cols += std::string(i ? ", " : "") + quote(kMetaColumns[i]);
+    for (int k : key_columns_) pk += (pk.empty() ? "" : ", ") + quote(columns_[k].name);
+    for (const Column& c : columns_) set += quote(c.name) + " = EXCLUDED." + quote(c.name) + ", ";
+    for (int i = 0; i < 4; ++i) set += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " = EXCLUDED." + quote(kMetaColumns[i]);
+    const std::string ext = quote("_connhost_extracted_at");
+    std::string order = pk, wins;
+    if (cursor_column_ >= 0) {
+        const Column& c = columns_[cursor_column_];
+        const std::string coll = c.type == ColumnType::String ? " COLLATE \"C\"" : "";
+        const std::string n = "EXCLUDED." + quote(c.name) + coll, o = "t." + quote(c.name) + coll;
+        order += ", " + quote(c.name) + coll + " DESC NULLS LAST";
+        wins = "(" + n + " IS NOT NULL AND (" + o + " IS NULL OR " + n + " > " + o + ")) OR (" + n + " IS NOT DISTINCT FROM " + o +
+               " AND EXCLUDED." + ext + " >= t." + ext + ")";
+    } else {
+        wins = "EXCLUDED." + ext + " >= t." + ext;
+    }
+    order += ", " + ext + " DESC, " + quote(kSeqColumn) + " DESC";
+    conn_.exec("INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk + ") * FROM " +
+                   quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk + ") DO UPDATE SET " + set + " WHERE " + wins,
+               "merging the new rows of " + stream_.display_name() + " into " + q(table_));
+}
+
+void StreamTable::swap_in() {
+    if (!staging_) return;
+    conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
+    conn_.exec("ALTER TABLE " + q(staging_table_) + " RENAME TO " + quote(table_), "renaming the staging table to " + q(table_));
+    staging_ = false;
+}
+
+void StreamTable::drop_staging() {
+    if (!staging_) return;
+    conn_.exec("DROP TABLE IF EXISTS " + q(staging_table_), "dropping the staging table " + q(staging_table_));
+}
+
+}  // namespace pgdest

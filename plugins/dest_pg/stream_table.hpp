@@ -1,0 +1,109 @@
+// StreamTable: the table one stream is written to, its columns, and the COPY that fills it.
+//
+// Row shape: one column per field (type from the JSON schema, see copy_text.hpp), then
+// _connhost_raw_id uuid, _connhost_extracted_at timestamptz (from emitted_at), _connhost_generation_id
+// bigint, _connhost_meta jsonb (the record's meta plus the changes made here). A field's column is
+// identifier(field) (pg_names.hpp), or hashed_identifier(field) for fields named "_connhost_...".
+//
+// Modes: append COPYs into the table; overwrite COPYs into a staging table that swap_in() renames over
+// the table; append_dedup COPYs into a session temp table that merge() upserts into the table through
+// a unique index on the primary key (latest by cursor, then emitted_at, then input order).
+// All statements run in the caller's transaction. Not thread-safe (run thread only).
+#pragma once
+#include "pg_connection.hpp"
+
+#include <connhost/sdk/catalog.hpp>
+#include <connhost/sdk/column_types.hpp>
+#include <connhost/sdk/input.hpp>
+#include <connhost/sdk/record_fields.hpp>
+#include <connhost/sdk/record_meta.hpp>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pgdest {
+
+class StreamTable {
+public:
+    // `schema` / `table`: already fitted identifiers (unquoted).
+    StreamTable(PgConnection& conn, const connhost::sdk::ConfiguredStream& stream, std::string schema, std::string table,
+                size_t copy_buffer_bytes);
+
+    // Creates or evolves the table (overwrite: a fresh staging table); call inside a transaction.
+    void prepare();
+    // Encodes and sends the batch's rows; opens the COPY when needed. Call inside a transaction, with
+    // no other table's COPY open.
+    void write(const connhost::sdk::BatchView& batch);
+    // Sends what is buffered and ends the COPY, if one is open.
+    void end_copy();
+    // append_dedup: upserts this transaction's rows into the table. Call after end_copy(), before COMMIT.
+    void merge();
+    // overwrite: replaces the table by the staging table. Call inside its own transaction.
+    void swap_in();
+    // overwrite: drops the staging table (unfinished sync). Own statement; errors are the caller's.
+    void drop_staging();
+    // The session was replaced (reconnect): temp tables are gone.
+    void session_lost() noexcept;
+
+    bool copying() const noexcept { return copying_; }
+    bool staging() const noexcept { return staging_; }
+    const std::string& qualified() const noexcept { return qualified_; }
+
+private:
+    struct Column {
+        std::string field;
+        std::string name;
+        connhost::sdk::ColumnType type;
+    };
+    struct Cell {
+        uint32_t off = 0, len = 0;
+        bool set = false;
+        const char* change = nullptr;
+        const char* reason = nullptr;
+    };
+
+    std::string q(const std::string& table) const;  // "schema"."table"
+    void load_columns(const std::string& table);
+    int column_for(const std::string& field, connhost::sdk::ColumnType type_if_new, bool alter);
+    int key_column(const connhost::sdk::FieldPath& path, const char* what);
+    void add_column_now(const Column& c);
+    void ensure_temp();
+    void begin_copy();
+    void resolve_columns();
+    void encode_record(const connhost::sdk::RecordView& rec);
+
+    PgConnection& conn_;
+    const connhost::sdk::ConfiguredStream& stream_;
+    std::string schema_, table_, staging_table_, qualified_;
+    std::string temp_table_;
+    bool dedup_, staging_;
+    size_t copy_buffer_bytes_;
+
+    std::vector<Column> columns_;
+    std::unordered_map<std::string, int> by_field_;
+    std::unordered_map<std::string, std::string> name_owner_;  // column name -> field
+    std::vector<int> key_columns_;
+    int cursor_column_ = -1;
+
+    bool copying_ = false;
+    bool temp_ready_ = false;
+    bool merge_pending_ = false;
+    int64_t seq_ = 0;
+    std::string out_;                 // COPY data not yet sent
+
+    // Per-record scratch, kept across records.
+    std::vector<connhost::sdk::Field> fields_;
+    std::vector<int> slots_;
+    std::vector<std::string> last_keys_;  // raw keys of the previous record, for the slot cache
+    std::vector<int> last_slots_;
+    std::vector<Cell> cells_;
+    std::vector<int> touched_;
+    std::vector<connhost::sdk::ValueChange> changes_;
+    std::string scratch_, meta_, key_;
+    connhost::sdk::UuidGenerator uuids_;
+    std::string generation_text_;
+};
+
+}  // namespace pgdest
