@@ -1,0 +1,640 @@
+"""Helpers of the dest_pg tests: run the real connhost binary against the test cluster (pg_server.sh),
+model what each table must hold, and compare it with what psql reads back, value by value.
+
+The model re-implements dest_pg's documented rules (docs/connectors/dest_pg.md, copy_text.hpp)
+independently: column types from the JSON schema, numbers compared exactly (as decimals), values a
+column cannot hold NULLed with a change, \\u0000 removed with a change, schema = namespace.
+"""
+import datetime
+import decimal
+import json
+import os
+import re
+import subprocess
+import sys
+
+CONNHOST = os.environ.get("CONNHOST", "connhost")
+CONFORMANCE_DIR = os.environ.get("CONNHOST_CONFORMANCE_DIR", "")
+AIRBYTE_DIR = os.path.join(CONFORMANCE_DIR, "airbyte")
+SERVER_JSON = os.environ.get("PG_TEST_SERVER_JSON", "")
+META_COLUMNS = ["_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"]
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+TYPECAST = "DESTINATION_TYPECAST_ERROR"
+TOO_LARGE = "DESTINATION_FIELD_SIZE_LIMITATION"
+SERIALIZATION = "DESTINATION_SERIALIZATION_ERROR"
+decimal.getcontext().prec = 100000
+decimal.getcontext().Emax = decimal.MAX_EMAX
+decimal.getcontext().Emin = decimal.MIN_EMIN
+
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+# ---------------------------------------------------------------- the server
+
+def server():
+    check(SERVER_JSON and os.path.isfile(SERVER_JSON), "no test server info at %r (fixture pg_server not run?)" % SERVER_JSON)
+    with open(SERVER_JSON, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def psql(sql, db="postgres", info=None, check_ok=True):
+    """Runs `sql` as the superuser over the unix socket; returns stdout text (unaligned, tuples only)."""
+    info = info or server()
+    p = subprocess.run([os.path.join(info["bindir"], "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        "-h", info["socket_dir"], "-p", str(info["port"]), "-U", info["superuser"], "-d", db],
+                       input=("SET TimeZone = 'UTC';\n" + sql).encode("utf-8"), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check_ok:
+        check(p.returncode == 0, "psql failed: %s\n%s" % (p.stderr.decode("utf-8", "replace"), sql[:500]))
+    return p.stdout.decode("utf-8")
+
+
+def psql_json(sql, db):
+    out = psql(sql, db).strip()
+    return json.loads(out) if out else None
+
+
+def fresh_database(name, info=None):
+    """A new empty database owned by the test role; returns the dest_pg config for it."""
+    info = info or server()
+    psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE);' % name, info=info)
+    psql('CREATE DATABASE "%s" OWNER %s;' % (name, info["username"]), info=info)
+    return {"host": info["host"], "port": info["port"], "database": name, "username": info["username"],
+            "password": info["password"], "ssl_mode": "disable"}
+
+
+def drop_database(name):
+    psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE);' % name)
+
+
+# ---------------------------------------------------------------- exact JSON values
+
+class Num:
+    """A JSON number kept as its literal text."""
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __eq__(self, other):
+        return isinstance(other, Num) and other.text == self.text
+
+    def __hash__(self):
+        return hash(self.text)
+
+    def __repr__(self):
+        return "Num(%s)" % self.text
+
+
+class Obj(tuple):
+    """A JSON object as its (key, value) pairs, in order."""
+
+    def get(self, key):
+        found = None
+        for k, v in self:
+            if k == key:
+                found = v
+        return found
+
+    def keys_last_wins(self):
+        out = {}
+        for k, v in self:
+            out[k] = v
+        return out
+
+
+def _fix(v):
+    return tuple(_fix(x) for x in v) if isinstance(v, list) else v
+
+
+def exact(text):
+    return _fix(json.loads(text, parse_float=Num, parse_int=Num, parse_constant=Num,
+                           object_pairs_hook=lambda pairs: Obj((k, _fix(v)) for k, v in pairs)))
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(s):
+    """What PostgreSQL text holds for decoded string `s`: NULs removed, lone surrogates U+FFFD. (text, stripped?)"""
+    return SURROGATE.sub("\ufffd", s.replace("\x00", "")), "\x00" in s
+
+
+def num_ok(text):
+    """None if numeric can hold JSON number `text`, else the change reason."""
+    m = re.match(r"^-?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$", text)
+    if not m or not (m.group(1) or m.group(2)):
+        return TYPECAST
+    e = int(m.group(3) or 0)
+    ip = (m.group(1) or "").lstrip("0")
+    if abs(e) > 1000 or len(ip) + e > 131072 or len(m.group(2) or "") - e > 16383:
+        return TOO_LARGE
+    return None
+
+
+def norm_json(v):
+    """A JSON value (exact form) as jsonb keeps it: numbers by value, last duplicate key wins, NUL removed.
+    Returns (normalised, stripped?, problem reason or None)."""
+    stripped, problem = False, None
+
+    def walk(x):
+        nonlocal stripped, problem
+        if isinstance(x, Num):
+            r = num_ok(x.text)
+            if r:
+                problem = problem or r
+                return None
+            return decimal.Decimal(x.text)
+        if isinstance(x, str):
+            t, s = clean_text(x)
+            stripped = stripped or s
+            return t
+        if isinstance(x, Obj):
+            out = {}
+            for k, val in x:
+                kk, s = clean_text(k)
+                stripped = stripped or s
+                out[kk] = walk(val)
+            return out
+        if isinstance(x, tuple):
+            return [walk(e) for e in x]
+        return x
+
+    n = walk(v)
+    return n, stripped, problem
+
+
+def stored_json(text):
+    return json.loads(text, parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+
+
+# ---------------------------------------------------------------- running connhost
+
+def run(args, stdin_bytes=None, timeout=600):
+    return subprocess.run([CONNHOST] + args, input=stdin_bytes, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+
+
+def describe(p):
+    return "exit %d\n--- stdout (tail) ---\n%s\n--- stderr (tail) ---\n%s" % (
+        p.returncode, p.stdout.decode("utf-8", "replace")[-3000:], p.stderr.decode("utf-8", "replace")[-3000:])
+
+
+def write_json(path, value):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f)
+    return path
+
+
+def parse_output(p):
+    outputs = []
+    for n, line in enumerate(p.stdout.decode("utf-8").splitlines(), 1):
+        try:
+            outputs.append(json.loads(line))
+        except ValueError as err:
+            raise Failure("stdout line %d is not JSON (%s): %r" % (n, err, line[:300]))
+    return outputs
+
+
+def run_write(workdir, config, catalog, stdin_bytes):
+    cfg = write_json(os.path.join(workdir, "config.json"), config)
+    cat = catalog if isinstance(catalog, str) else write_json(os.path.join(workdir, "catalog.json"), catalog)
+    p = run(["run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog", cat], stdin_bytes)
+    return p, parse_output(p)
+
+
+def errors_in(outputs):
+    return [m["trace"]["error"]["message"] for m in outputs if m.get("type") == "TRACE" and m["trace"].get("type") == "ERROR"]
+
+
+def sync_ok(workdir, config, catalog, data, messages):
+    p, outputs = run_write(workdir, config, catalog, data)
+    check(p.returncode == 0, "write failed: %s" % describe(p))
+    check(not errors_in(outputs), "TRACE ERROR printed: %s" % errors_in(outputs))
+    check_state_echo(outputs, [m for _, m in messages])
+    return outputs
+
+
+def check_state_echo(outputs, messages):
+    want, since = [], 0
+    for m in messages:
+        if m.get("type") == "RECORD":
+            since += 1
+        elif m.get("type") == "STATE":
+            want.append((m["state"], since))
+            since = 0
+    got = [m["state"] for m in outputs if m.get("type") == "STATE"]
+    check(len(got) == len(want), "%d STATE lines printed, expected %d" % (len(got), len(want)))
+    for i, ((state, count), echoed) in enumerate(zip(want, got)):
+        stats = echoed.get("destinationStats")
+        check(isinstance(stats, dict) and stats.get("recordCount") == count,
+              "state %d: destinationStats %r, expected recordCount %d" % (i + 1, stats, count))
+        e = dict(echoed)
+        e.pop("destinationStats")
+        s = dict(state)
+        s.pop("destinationStats", None)
+        if s.get("type") == "GLOBAL" and "stream_states" not in s.get("global", {}):
+            s["global"] = dict(s["global"], stream_states=[])
+        check(e == s, "state %d echoed as %r, expected %r" % (i + 1, e, s))
+
+
+# ---------------------------------------------------------------- input
+
+def messages_of(data):
+    out = []
+    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
+        line = raw.rstrip("\r")
+        if line.strip(" \t"):
+            try:
+                out.append((exact(line), json.loads(line)))
+            except ValueError as err:
+                raise Failure("input line %d is not valid JSON: %s" % (n, err))
+    return out
+
+
+def record_line(stream, data, emitted_at, namespace=None, meta=None):
+    rec = {"stream": stream, "emitted_at": emitted_at, "data": data}
+    if namespace is not None:
+        rec["namespace"] = namespace
+    if meta is not None:
+        rec["meta"] = meta
+    return json.dumps({"type": "RECORD", "record": rec}, ensure_ascii=False)
+
+
+def state_line(n):
+    return json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
+        "stream_descriptor": {"name": "any"}, "stream_state": {"n": n}}}})
+
+
+def lines_bytes(lines):
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- names (pg_names.hpp)
+
+def fnv_suffix(name):
+    h = 1469598103934665603
+    for b in name.encode("utf-8"):
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "_%08x" % ((h >> 32) ^ (h & 0xFFFFFFFF))
+
+
+def hashed_identifier(name):
+    out = b""
+    for ch in name:
+        b = ch.encode("utf-8", "surrogatepass")
+        if len(out) + len(b) > 54:
+            break
+        out += b.replace(b"\x00", b"")
+    return out.decode("utf-8") + fnv_suffix(name)
+
+
+def identifier(name):
+    b = name.encode("utf-8")
+    if 0 < len(b) <= 63 and "\x00" not in name:
+        return name
+    return hashed_identifier(name)
+
+
+def column_name(field):
+    return hashed_identifier(field) if field.startswith("_connhost_") else identifier(field)
+
+
+def qi(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------- catalogs and the model
+
+class Stream:
+    def __init__(self, ns, name, schema, mode="append", primary_key=(), cursor=(), generation_id=0):
+        self.ns, self.name, self.schema = ns, name, schema or {}
+        self.mode, self.primary_key, self.cursor, self.generation_id = mode, list(primary_key), list(cursor), generation_id
+
+    def where(self, default_schema="public"):
+        return identifier(self.ns or default_schema), identifier(self.name)
+
+
+def catalog_streams(catalog):
+    out = {}
+    for s in catalog["streams"]:
+        if "stream" in s:
+            st = s["stream"]
+            conf = Stream(st.get("namespace"), st["name"], st.get("json_schema"), s.get("destination_sync_mode", "append"),
+                          s.get("primary_key") or [], s.get("cursor_field") or [], s.get("generation_id", 0))
+        else:
+            conf = Stream(s.get("namespace"), s["name"], s.get("json_schema"))
+        out[(conf.ns or None, conf.name)] = conf
+    return out
+
+
+def configured(streams):
+    out = []
+    for s in streams:
+        st = {"name": s.name, "json_schema": s.schema, "supported_sync_modes": ["full_refresh", "incremental"]}
+        if s.ns is not None:
+            st["namespace"] = s.ns
+        out.append({"stream": st, "sync_mode": "incremental" if s.mode != "overwrite" else "full_refresh",
+                    "destination_sync_mode": s.mode, "primary_key": s.primary_key, "cursor_field": s.cursor,
+                    "generation_id": s.generation_id})
+    return {"streams": out}
+
+
+def kind_of(prop):
+    if not isinstance(prop, dict):
+        return "json"
+    fmt = prop.get("format")
+    t = prop.get("type")
+    if t is None:
+        ref = prop.get("$ref", "")
+        if not isinstance(ref, str):
+            return "json"
+        for suffix, kind in (("/Integer", "integer"), ("/Number", "number"), ("/Boolean", "boolean"), ("/Date", "date"),
+                             ("/TimestampWithTimezone", "datetime"), ("/TimestampWithoutTimezone", "datetime")):
+            if ref.endswith(suffix):
+                return kind
+        return "string" if "/definitions/" in ref else "json"
+    if isinstance(t, list):
+        rest = [x for x in t if x != "null"]
+        if len(rest) != 1:
+            return "json"
+        t = rest[0]
+    if t == "string":
+        return {"date": "date", "date-time": "datetime"}.get(fmt, "string")
+    return {"integer": "integer", "number": "number", "boolean": "boolean"}.get(t, "json")
+
+
+def field_kinds(stream):
+    props = (stream.schema or {}).get("properties") or {}
+    return {k: kind_of(v) for k, v in props.items()}
+
+
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+def parse_stamp(s):
+    """The UTC instant of a timestamp dest_pg accepts, or None."""
+    m = STAMP.match(s)
+    if not m:
+        return None
+    y, mo, d, hh, mi = (int(m.group(i)) for i in range(1, 6))
+    ss = int(m.group(6) or 0)
+    frac = m.group(7) or ""
+    try:
+        if y < 1 or hh > 23 or mi > 59 or ss > 59:
+            return None
+        t = datetime.datetime(y, mo, d, hh, mi, ss, tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    micro = decimal.Decimal("0." + frac) if frac else decimal.Decimal(0)
+    off = m.group(8)
+    if off and off not in ("Z", "z"):
+        sign = 1 if off[0] == "+" else -1
+        digits = off[1:].replace(":", "")
+        oh, om = int(digits[:2]), int(digits[2:4] or 0)
+        if oh > 15 or om > 59:
+            return None
+        t -= sign * datetime.timedelta(hours=oh, minutes=om)
+    return t, micro
+
+
+def expected_cell(kind, v):
+    """(predicate over the stored text or None, change or None); predicate None means SQL NULL."""
+    if v is None:
+        return None, None
+    if kind == "integer":
+        if not isinstance(v, Num) or num_ok(v.text) == TYPECAST:
+            return None, ("NULLED", TYPECAST)
+        try:
+            d = decimal.Decimal(v.text)
+        except decimal.InvalidOperation:
+            return None, ("NULLED", TYPECAST)
+        if not d.is_finite() or d != d.to_integral_value():
+            return None, ("NULLED", TYPECAST)
+        i = int(d)
+        if not INT64[0] <= i <= INT64[1]:
+            return None, ("NULLED", TOO_LARGE)
+        return ("=", str(i)), None
+    if kind == "number":
+        if not isinstance(v, Num):
+            return None, ("NULLED", TYPECAST)
+        if v.text in ("NaN", "Infinity", "-Infinity"):
+            return ("=", v.text), None
+        r = num_ok(v.text)
+        if r:
+            return None, ("NULLED", r)
+        return ("decimal", decimal.Decimal(v.text)), None
+    if kind == "boolean":
+        return (("=", "true" if v else "false"), None) if isinstance(v, bool) else (None, ("NULLED", TYPECAST))
+    if kind == "date":
+        if isinstance(v, str) and DATE.match(v):
+            try:
+                if int(v[:4]) >= 1:
+                    datetime.date(int(v[:4]), int(v[5:7]), int(v[8:10]))
+                    return ("=", v), None
+            except ValueError:
+                pass
+        return None, ("NULLED", TYPECAST)
+    if kind == "datetime":
+        st = parse_stamp(v) if isinstance(v, str) else None
+        return (("instant", st), None) if st else (None, ("NULLED", TYPECAST))
+    if kind == "string":
+        if isinstance(v, str):
+            t, stripped = clean_text(v)
+            return ("=", t), (("TRUNCATED", SERIALIZATION) if stripped else None)
+        n, _, _ = norm_json(v)
+        return ("json", n), None
+    n, stripped, problem = norm_json(v)
+    if problem:
+        return None, ("NULLED", problem)
+    return ("json", n), (("TRUNCATED", SERIALIZATION) if stripped else None)
+
+
+def cell_matches(stored, want):
+    op, value = want
+    if stored is None:
+        return False
+    if op == "=":
+        return stored == value
+    if op == "decimal":
+        try:
+            return decimal.Decimal(stored) == value
+        except decimal.InvalidOperation:
+            return False
+    if op == "json":
+        try:
+            return stored_json(stored) == value
+        except ValueError:
+            return False
+    if op == "instant":
+        t, micro = value
+        try:
+            got = datetime.datetime.fromisoformat(stored)
+        except ValueError:
+            return False
+        diff = (got - t).total_seconds()
+        return abs(decimal.Decimal(repr(diff)) - micro) <= decimal.Decimal("0.000001")
+    raise AssertionError(op)
+
+
+class Rec:
+    def __init__(self, data, emitted_at, meta):
+        self.data, self.emitted_at, self.meta = data, emitted_at, meta
+
+
+def records_by_stream(messages):
+    out = {}
+    for e, m in messages:
+        if m.get("type") != "RECORD":
+            continue
+        r = e.get("record")
+        out.setdefault((r.get("namespace") or None, r.get("stream")), []).append(
+            Rec(r.get("data"), m["record"].get("emitted_at", 0), r.get("meta")))
+    return out
+
+
+def _cursor_key(stream, rec):
+    if not stream.cursor:
+        return (0, 0)
+    v = rec.data.keys_last_wins().get(stream.cursor[0])
+    if v is None:
+        return (0, 0)
+    if isinstance(v, Num):
+        return (1, decimal.Decimal(v.text))
+    return (2, v.encode("utf-8") if isinstance(v, str) else repr(v).encode())
+
+
+def expected_records(stream, old, new):
+    if stream.mode == "overwrite":
+        return list(new)
+    if stream.mode == "append":
+        return list(old) + list(new)
+    best, order = {}, []
+    for r in list(old) + list(new):
+        d = r.data.keys_last_wins()
+        key = tuple(repr(d.get(pk[0])) for pk in stream.primary_key)
+        if key not in best:
+            order.append(key)
+            best[key] = r
+        elif (_cursor_key(stream, r), r.emitted_at) >= (_cursor_key(stream, best[key]), best[key].emitted_at):
+            best[key] = r
+    return [best[k] for k in order]
+
+
+# ---------------------------------------------------------------- reading back
+
+def table_columns(db, schema, table):
+    rows = psql_json("SELECT coalesce(json_agg(json_build_array(attname, format_type(atttypid, atttypmod)) ORDER BY attnum), '[]') "
+                     "FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped"
+                     % sql_literal(qi(schema) + "." + qi(table)), db)
+    return [(n, t) for n, t in rows]
+
+
+def sql_literal(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def read_table(db, schema, table):
+    """(columns [(name, type)], rows as lists of text-or-None, in physical order)."""
+    cols = table_columns(db, schema, table)
+    check(cols, "table %s.%s does not exist" % (schema, table))
+    cells = ", ".join("%s::text" % qi(n) for n, _ in cols)
+    rows = psql_json("SELECT coalesce(json_agg(to_json(ARRAY[%s]) ORDER BY ctid), '[]') FROM %s.%s" % (cells, qi(schema), qi(table)), db)
+    return cols, rows
+
+
+def tables_in(db):
+    rows = psql_json("SELECT coalesce(json_agg(json_build_array(schemaname, tablename) ORDER BY 1), '[]') FROM pg_tables "
+                     "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')", db)
+    return sorted((s, t) for s, t in rows)
+
+
+def ms_of(text):
+    t = datetime.datetime.fromisoformat(text)
+    return round((t - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)).total_seconds() * 1000)
+
+
+SQL_TYPES = {"integer": "bigint", "number": "numeric", "boolean": "boolean", "string": "text", "date": "date",
+             "datetime": "timestamp with time zone", "json": "jsonb"}
+
+
+def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema="public", sort_by=None, check_extracted=True):
+    """The table of `stream` holds exactly the records `want`, cell by cell, with valid metadata."""
+    kinds = dict(field_kinds(stream), **(kinds or {}))
+    schema, table = stream.where(default_schema)
+    where_t = "%s.%s" % (schema, table)
+    cols, rows = read_table(db, schema, table)
+    index = {n: i for i, (n, _) in enumerate(cols)}
+    types = dict(cols)
+    for m in META_COLUMNS:
+        check(m in index, "table %s has no column %s (columns %r)" % (where_t, m, cols))
+    check(len(rows) == len(want), "table %s: %d rows, expected %d" % (where_t, len(rows), len(want)))
+    for field, kind in kinds.items():
+        c = column_name(field)
+        check(c in index, "table %s has no column for field %r (columns %r)" % (where_t, field, cols))
+        check(types[c] == SQL_TYPES[kind], "table %s column %r is %s, expected %s" % (where_t, c, types[c], SQL_TYPES[kind]))
+    if sort_by:
+        rows = sorted(rows, key=lambda r: int(r[index[column_name(sort_by)]]))
+    elif sort_rows:
+        rows = sorted(rows, key=lambda r: (ms_of(r[index["_connhost_extracted_at"]]), json.dumps(r)))
+        want = sorted(want, key=lambda r: r.emitted_at)
+    ids = set()
+    for n, (row, rec) in enumerate(zip(rows, want), 1):
+        where = "table %s row %d" % (where_t, n)
+        raw_id = row[index["_connhost_raw_id"]]
+        check(isinstance(raw_id, str) and UUID4.match(raw_id), "%s: _connhost_raw_id %r is not a UUID v4" % (where, raw_id))
+        ids.add(raw_id)
+        check(not check_extracted or ms_of(row[index["_connhost_extracted_at"]]) == rec.emitted_at,
+              "%s: _connhost_extracted_at %r, expected %d ms" % (where, row[index["_connhost_extracted_at"]], rec.emitted_at))
+        check(row[index["_connhost_generation_id"]] == str(stream.generation_id),
+              "%s: _connhost_generation_id %r, expected %r" % (where, row[index["_connhost_generation_id"]], stream.generation_id))
+        data = rec.data.keys_last_wins() if isinstance(rec.data, Obj) else {}
+        changes, seen = [], set()
+        for field, v in data.items():
+            col = column_name(field)
+            check(col in index, "%s: no column for field %r (columns %r)" % (where, field, [c for c, _ in cols]))
+            seen.add(col)
+            kind = kinds.get(field)
+            if kind is None:  # a field the schema does not name: jsonb
+                kind = "json"
+            want_cell, change = expected_cell(kind, v)
+            if change:
+                changes.append((field, change))
+            have = row[index[col]]
+            ok = have is None if want_cell is None else cell_matches(have, want_cell)
+            check(ok, "%s field %r (%s): stored %r, expected %r (input %r)" % (
+                where, field, kind, have if not isinstance(have, str) or len(have) < 300 else have[:300] + "...",
+                want_cell if len(repr(want_cell)) < 300 else repr(want_cell)[:300] + "...",
+                v if not isinstance(v, str) or len(v) < 300 else v[:300] + "..."))
+        for col, _ in cols:
+            if col not in seen and col not in META_COLUMNS:
+                check(row[index[col]] is None, "%s: column %r holds %r for a record without that field" % (where, col, row[index[col]]))
+        meta = exact(row[index["_connhost_meta"]])
+        check(isinstance(meta, Obj), "%s: _connhost_meta %r is not an object" % (where, row[index["_connhost_meta"]]))
+        base = rec.meta if isinstance(rec.meta, Obj) else Obj()
+        want_changes = [dict(c) for c in (base.get("changes") or ())] + \
+                       [{"field": f, "change": c, "reason": r} for f, (c, r) in changes]
+        got_changes = json.loads(row[index["_connhost_meta"]]).get("changes")
+        check(got_changes == want_changes, "%s: _connhost_meta changes %r, expected %r" % (where, got_changes, want_changes))
+        for k, v in base:
+            if k != "changes":
+                check(meta.get(k) is not None, "%s: _connhost_meta lost %r of the record's meta" % (where, k))
+    check(len(ids) == len(rows), "table %s: _connhost_raw_id values are not unique" % where_t)
+
+
+def main(cases):
+    if len(sys.argv) < 2 or sys.argv[1] not in cases:
+        sys.exit("usage: %s <%s> [args]" % (sys.argv[0], "|".join(cases)))
+    try:
+        cases[sys.argv[1]](*sys.argv[2:])
+    except Failure as f:
+        print("FAIL: %s" % f, file=sys.stderr)
+        sys.exit(1)
+    print("ok")
