@@ -143,7 +143,7 @@ void MessageWriter::state(std::string_view state_object, std::optional<uint64_t>
     line += "}\n";
     std::lock_guard<std::mutex> lock(mu_);
     buf_ += line;
-    maybe_flush_locked();
+    write_all_locked();  // a checkpoint goes out at once, with every record before it
 }
 
 void MessageWriter::message(int32_t type, std::string_view payload) {

@@ -20,7 +20,8 @@ public:
 
     // One RECORD line per record of the batch (data bytes copied as they are).
     void records(const connhost_record_batch& batch, int64_t default_emitted_at);
-    // A STATE line; with `record_count`, destinationStats.recordCount is set (replacing any given).
+    // A STATE line, written out at once with everything before it; with `record_count`,
+    // destinationStats.recordCount is set (replacing any given).
     void state(std::string_view state_object, std::optional<uint64_t> record_count = std::nullopt);
     // A line {"type": TYPE, FIELD: payload}, payload being a JSON object text (SPEC, CATALOG, TRACE, ...).
     void message(int32_t connhost_msg_type, std::string_view payload);
