@@ -108,15 +108,41 @@ std::set<std::pair<std::string, std::string>> catalog_stream_keys(std::string_vi
     return keys;
 }
 
+namespace {
+// The "state" object of an AirbyteMessage envelope {"type":"STATE","state":{...}}, or `element` itself.
+std::string state_of_envelope(std::string_view element) {
+    JsonScanner s(element);
+    if (s.peek() != '{') return std::string(element);
+    s.expect('{', "'{'");
+    std::string type;
+    std::string_view state;
+    s.members([&](std::string_view key) {
+        if (key == "type" && s.peek() == '"') s.read_string(&type);
+        else if (key == "state") state = s.skip_value();
+        else s.skip_value();
+    });
+    return (type == "STATE" && !state.empty()) ? std::string(state) : std::string(element);
+}
+}  // namespace
+
 std::string normalize_state(std::string_view text, const std::string& origin) {
     try {
         JsonScanner s(text);
         char first = s.peek();
         if (first == 0) return {};
-        if (first == '[') {
-            s.skip_value();
+        if (first == '[') {  // STATE messages, or whole {"type":"STATE","state":...} lines: unwrap those
+            s.expect('[', "'['");
+            std::string out = "[";
+            if (!s.consume(']')) {
+                do {
+                    std::string_view element = s.skip_value();
+                    if (out.size() > 1) out += ',';
+                    out += state_of_envelope(element);
+                } while (s.consume(','));
+                s.expect(']', "',' or ']' in the state array");
+            }
             s.expect_end();
-            return std::string(text);
+            return out + "]";
         }
         if (first != '{') bad(origin, "state must be a JSON array of STATE messages or a legacy state object");
         s.expect('{', "'{'");
@@ -127,6 +153,7 @@ std::string normalize_state(std::string_view text, const std::string& origin) {
         });
         s.expect_end();
         if (type == "STREAM" || type == "GLOBAL" || type == "LEGACY") return "[" + std::string(text) + "]";
+        if (type == "STATE") return "[" + state_of_envelope(text) + "]";
         return R"([{"type":"LEGACY","data":)" + std::string(text) + "}]";
     } catch (const JsonSyntaxError& e) {
         throw std::runtime_error(syntax(origin, e, text));

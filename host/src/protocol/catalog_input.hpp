@@ -14,8 +14,9 @@ std::string normalize_catalog(std::string_view text, const std::string& origin);
 // The (namespace, name) of every stream of a configured catalog text (namespace "" when absent).
 std::set<std::pair<std::string, std::string>> catalog_stream_keys(std::string_view configured_catalog);
 
-// Returns a JSON array of AirbyteStateMessage: an array is kept, one state message is wrapped,
-// any other object is a legacy state and becomes [{"type":"LEGACY","data":...}]. Empty text: "".
+// Returns a JSON array of AirbyteStateMessage: an array is kept (whole {"type":"STATE","state":...} lines in it
+// are unwrapped), one state message or line is wrapped, any other object is a legacy state and becomes
+// [{"type":"LEGACY","data":...}]. Empty text: "".
 std::string normalize_state(std::string_view text, const std::string& origin);
 
 }  // namespace connhost::protocol
