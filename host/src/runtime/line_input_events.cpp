@@ -57,6 +57,22 @@ std::string stream_status_of(std::string_view trace_body) {
     return boost::json::serialize(ss->value());
 }
 
+// The error message of a TRACE ERROR body, or "".
+std::string upstream_error_of(std::string_view trace_body) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(boost::json::string_view(trace_body.data(), trace_body.size()), ec);
+    if (ec || !v.is_object()) return {};
+    const auto& o = v.as_object();
+    auto t = o.find("type");
+    if (t == o.end() || t->value() != "ERROR") return {};
+    auto e = o.find("error");
+    if (e != o.end() && e->value().is_object()) {
+        auto m = e->value().as_object().find("message");
+        if (m != e->value().as_object().end() && m->value().is_string()) return std::string(m->value().as_string());
+    }
+    return "(no message)";
+}
+
 }  // namespace
 
 LineInputEvents::RecordVerdict LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at,
@@ -118,8 +134,14 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
                 held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
                 break;
             case protocol::MessageType::Trace: {
+                std::string upstream = upstream_error_of(msg_.body);
+                if (!upstream.empty()) {  // the source failed: what follows, if anything, is not a complete sync
+                    fail_line("the source reported an error: " + upstream +
+                              "; streams are not completed (an overwrite keeps the previous data), re-run from the last echoed state");
+                    break;
+                }
                 std::string ss = stream_status_of(msg_.body);
-                if (ss.empty()) continue;  // ERROR / ESTIMATE traces are the source's business
+                if (ss.empty()) continue;  // ESTIMATE and other traces carry nothing for a destination
                 held_ = Held{CONNHOST_INPUT_STREAM_STATUS, std::move(ss)};
                 break;
             }
