@@ -1,13 +1,13 @@
-# connhost_add_plugin(<target> SOURCES <files...> [LIBRARIES <libs...>])
+# connhost_add_plugin(<target> SOURCES <files...> [LIBRARIES <libs...>] [NO_INSTALL])
 #
 # Builds a connector as a shared module lib<target>.so the way every connector must be built:
 # hidden visibility, a version script that exports only connhost_plugin_entry_v1, and -z defs so a
 # missing symbol fails the link instead of the load. Link the SDK target (connhost::sdk) or give
-# your own include path to plugin_api.h.
+# your own include path to plugin_api.h. NO_INSTALL keeps a (test) connector out of `install` and packages.
 option(CONNHOST_PLUGIN_NO_UNDEFINED "Link connectors with -z defs" ON)
 
 function(connhost_add_plugin target)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "connhost_add_plugin(${target}): SOURCES is required")
   endif()
@@ -31,5 +31,7 @@ function(connhost_add_plugin target)
   if(DEFINED CONNHOST_PLUGIN_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CONNHOST_PLUGIN_OUTPUT_DIR})
   endif()
-  install(TARGETS ${target} LIBRARY DESTINATION lib/connhost/plugins)
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${target} LIBRARY DESTINATION lib/connhost/plugins)
+  endif()
 endfunction()

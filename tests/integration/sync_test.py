@@ -182,5 +182,64 @@ def case_unknown_plugin_lists_paths():
           "an unknown plugin lists where it looked: " + r.stderr.strip()[:300])
 
 
+TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
+
+
+def case_isolated_source_crash():
+    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    src = write_json(os.path.join(d, "src.json"), {"crash_after": 55})
+    dst = write_json(os.path.join(d, "j.json"), {"destination_path": os.path.join(d, "out")})
+    cat = write_json(os.path.join(d, "c.json"), {"streams": [{"stream": {"name": "numbers"}, "sync_mode": "full_refresh",
+                                                             "destination_sync_mode": "append"}]})
+    state = os.path.join(d, "state.json")
+    r = sync(["--isolate", "--plugin-dir", TEST_PLUGINS, "--source", "source_crash", "--source-config", src, "--destination", "dest_jsonl",
+              "--destination-config", dst, "--catalog", cat, "--state-file", state], timeout=120)
+    check(r.returncode == 1, "a crashing source fails the sync instead of killing the host (rc %d)" % r.returncode)
+    check("source source_crash failed" in r.stderr and "crashed" in r.stderr and "signal 6" in r.stderr,
+          "the error says the source crashed, with the signal: " + r.stderr.strip()[-400:])
+    saved = json.load(open(state))
+    n = saved[0]["stream"]["stream_state"]["n"]
+    check(n == 50, "the state file holds the last state before the crash (n=%s)" % n)
+    rows = ids = [json.loads(l)["n"] for l in open(os.path.join(d, "out", "numbers.jsonl"))]
+    check(set(range(1, 51)) <= set(rows), "every record before the saved state is committed (%d rows)" % len(ids))
+
+
+def case_isolated_destination_crash():
+    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    src = write_json(os.path.join(d, "f.json"), {"count": 5000, "state_interval": 100})
+    dst = write_json(os.path.join(d, "dst.json"), {"crash_after": 1500})
+    state = os.path.join(d, "state.json")
+    cat = write_json(os.path.join(d, "c.json"), {"streams": [{"stream": {"name": "users"}, "sync_mode": "incremental",
+                                                             "cursor_field": ["updated_at"], "destination_sync_mode": "append"}]})
+    r = sync(["--isolate", "--plugin-dir", TEST_PLUGINS, "--source", "source_faker", "--source-config", src, "--destination", "dest_crash",
+              "--destination-config", dst, "--catalog", cat, "--state-file", state], timeout=120)
+    check(r.returncode == 1, "a crashing destination fails the sync instead of killing the host (rc %d)" % r.returncode)
+    check("destination dest_crash failed" in r.stderr and "crashed" in r.stderr,
+          "the error names the destination and the crash: " + r.stderr.strip()[-400:])
+    if os.path.exists(state):
+        cursor = json.load(open(state))[0]["stream"]["stream_state"]["updated_at"]
+        check(cursor < "2020-01-01T00:25:00Z", "the saved state precedes the records the destination never committed (%s)" % cursor)
+    else:
+        print("ok: no state acknowledged before the crash, none saved")
+
+
+def case_upstream_error_completes_nothing():
+    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    out = os.path.join(d, "out")
+    os.makedirs(out)
+    open(os.path.join(out, "users.jsonl"), "w").write('{"id":"old"}\n')
+    dst = write_json(os.path.join(d, "j.json"), {"destination_path": out})
+    cat = write_json(os.path.join(d, "c.json"), {"streams": [{"stream": {"name": "users"}, "sync_mode": "full_refresh",
+                                                             "destination_sync_mode": "overwrite"}]})
+    lines = ['{"type":"RECORD","record":{"stream":"users","data":{"id":1},"emitted_at":1}}',
+             '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":{"n":1}}}}',
+             '{"type":"TRACE","trace":{"type":"ERROR","emitted_at":2,"error":{"message":"API went away","failure_type":"system_error"}}}']
+    r = subprocess.run([CONNHOST, "run", "--plugin", "dest_jsonl", "write", "--config", dst, "--catalog", cat],
+                       input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=60)
+    check(r.returncode == 1 and "the source reported an error: API went away" in r.stderr, "a TRACE ERROR in the input fails the write: " + r.stderr.strip())
+    check(open(os.path.join(out, "users.jsonl")).read() == '{"id":"old"}\n', "the unfinished overwrite left the previous data untouched")
+    check(sum('"type":"STATE"' in l for l in r.stdout.splitlines()) == 1, "the state before the error was committed and echoed")
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()

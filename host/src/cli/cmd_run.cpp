@@ -25,7 +25,8 @@ int cmd_run(int argc, char** argv) {
         ("config", po::value(&config), "connector config JSON file (check, discover, read, write)")          //
         ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write)")              //
         ("state", po::value(&state), "state JSON file: an array of STATE messages or a legacy state object (read)")  //
-        ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off");
+        ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
+        ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host");
     po::options_description hidden;
     hidden.add_options()("verb", po::value(&o.verb));
     po::options_description all;

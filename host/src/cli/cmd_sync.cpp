@@ -31,6 +31,7 @@ int cmd_sync(int argc, char** argv) {
         ("catalog", po::value(&catalog), "configured or plain catalog JSON file (default: discover)")         //
         ("state-file", po::value(&state_file), "where acknowledged state is kept (read at start, replaced atomically)")  //
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
+        ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
         ("queue-mb", po::value(&queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
         ("log-level", po::value(&log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
         ("log-format", po::value(&log_format)->default_value("text"), "text or json (on stderr)");
@@ -65,6 +66,7 @@ int cmd_sync(int argc, char** argv) {
             o.state_file = state_file;
         }
         if (!vm["queue-mb"].defaulted() || connection.empty()) o.queue_bytes = queue_mb << 20;
+        if (vm.count("isolate")) o.isolate = true;
         o.log_level = log_level;
         o.log_format = log_format;
     } catch (const std::exception& e) {

@@ -1,13 +1,12 @@
 #include "runtime/run_operation.hpp"
 
-#include "loader/plugin_search.hpp"
 #include "logging/log_setup.hpp"
 #include "logging/secret_masker.hpp"
 #include "protocol/catalog_input.hpp"
 #include "protocol/line_reader.hpp"
 #include "protocol/message_writer.hpp"
 #include "runtime/files.hpp"
-#include "runtime/in_process_connector.hpp"
+#include "runtime/connector_factory.hpp"
 #include "runtime/line_input_events.hpp"
 #include "runtime/protocol_events.hpp"
 #include "runtime/secrets_from_spec.hpp"
@@ -57,10 +56,9 @@ int run_operation(const RunOptions& opts) {
     if (std::find(std::begin(verbs), std::end(verbs), opts.verb) == std::end(verbs))
         return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read or write", "config_error", 2});
 
-    std::unique_ptr<InProcessConnector> conn;
+    std::unique_ptr<Connector> conn;
     try {
-        auto path = loader::resolve_plugin(opts.plugin, loader::plugin_search_path(opts.plugin_dirs));
-        conn = std::make_unique<InProcessConnector>(loader::load_plugin(path));
+        conn = make_connector(opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level);
     } catch (const std::exception& e) {
         return report(out, {e.what(), "config_error", 1});
     }

@@ -13,6 +13,7 @@ struct RunOptions {
     std::string verb;                       // spec | check | discover | read | write
     std::optional<std::string> config_path, catalog_path, state_path;
     std::string log_level = "info";
+    bool isolate = false;                   // run the plugin in a child process
 };
 
 // Runs the operation; returns the process exit code (0 ok, 1 failed, 2 usage, 130 interrupted).

@@ -82,6 +82,10 @@ SyncOptions read_connection_file(const std::string& path) {
     }
     if (auto st = o.find("state_file"); st != o.end()) s.state_file = r.path_of(r.string_at(o, "state_file", ""));
     else s.state_file = path + ".state.json";
+    if (auto iso = o.find("isolate"); iso != o.end()) {
+        if (!iso->value().is_bool()) r.fail("isolate", "must be true or false");
+        s.isolate = iso->value().as_bool();
+    }
     if (auto q = o.find("queue_mb"); q != o.end() && q->value().is_int64() && q->value().as_int64() > 0)
         s.queue_bytes = static_cast<size_t>(q->value().as_int64()) << 20;
     if (auto ss = o.find("streams"); ss != o.end()) {

@@ -24,11 +24,13 @@ struct SyncOptions {
     std::string state_file;                     // empty: state is not persisted
     size_t queue_bytes = 16u << 20;
     std::string log_level = "info", log_format = "text";
+    bool isolate = false;                       // run each plugin in a child process
 };
 
 // Reads a connection file (JSON; relative paths are relative to the file's directory):
 // {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
-//  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F}.
+//  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
+//  "isolate": true|false, "queue_mb": N}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
 

@@ -1,10 +1,9 @@
 #include "runtime/sync/sync_runner.hpp"
 
-#include "loader/plugin_search.hpp"
 #include "logging/log_setup.hpp"
 #include "logging/secret_masker.hpp"
 #include "protocol/catalog_input.hpp"
-#include "runtime/in_process_connector.hpp"
+#include "runtime/connector_factory.hpp"
 #include "runtime/message_capture.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
@@ -27,8 +26,8 @@ int fail(const std::string& msg, int code = 1) {
     return code;
 }
 
-std::unique_ptr<InProcessConnector> load(const std::string& spec, const std::vector<std::string>& dirs, int32_t kind, const char* role) {
-    auto c = std::make_unique<InProcessConnector>(loader::load_plugin(loader::resolve_plugin(spec, loader::plugin_search_path(dirs))));
+std::unique_ptr<Connector> load(const SyncOptions& o, const std::string& spec, int32_t kind, const char* role) {
+    auto c = make_connector(spec, o.plugin_dirs, o.isolate, o.log_level);
     if (c->info().kind != kind)
         throw std::runtime_error("plugin " + c->info().name + " is a " + c->info().kind_name() + ", but it was given as the " + role +
                                  "; swap --source and --destination?");
@@ -51,12 +50,12 @@ int run_sync(const SyncOptions& o) {
         return fail(e.what(), 2);
     }
     auto& log = logging::host_log();
-    std::unique_ptr<InProcessConnector> src, dst;
+    std::unique_ptr<Connector> src, dst;
     std::string catalog;
     std::unique_ptr<StateStore> store;
     try {
-        src = load(o.source, o.plugin_dirs, CONNHOST_KIND_SOURCE, "source");
-        dst = load(o.destination, o.plugin_dirs, CONNHOST_KIND_DESTINATION, "destination");
+        src = load(o, o.source, CONNHOST_KIND_SOURCE, "source");
+        dst = load(o, o.destination, CONNHOST_KIND_DESTINATION, "destination");
         register_config_secrets(*src, o.source_config);
         register_config_secrets(*dst, o.destination_config);
         catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*src, o);

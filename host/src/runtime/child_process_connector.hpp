@@ -1,0 +1,40 @@
+// ChildProcessConnector: runs a connector's operations in a child `connhost run` process over pipes,
+// so a plugin that crashes costs an error message, never the host or the committed state.
+#pragma once
+#include "runtime/connector.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+
+namespace connhost::runtime {
+
+// Same contract as InProcessConnector; the Airbyte protocol lines of `connhost run` are the wire format.
+// Config, catalog and state reach the child through memfds, never through files on disk.
+class ChildProcessConnector final : public Connector {
+public:
+    // `info` comes from loading the plugin once in this process (which checks its ABI).
+    ChildProcessConnector(loader::PluginInfo info, std::string log_level);
+
+    const loader::PluginInfo& info() const override { return info_; }
+    Outcome spec(ConnectorEvents& ev) override;
+    Outcome check(ConnectorEvents& ev, std::string_view config) override;
+    Outcome discover(ConnectorEvents& ev, std::string_view config) override;
+    Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) override;
+    Outcome write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) override;
+    void cancel() override;
+
+private:
+    struct Child;
+    Outcome run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog, std::string_view state,
+                bool feed_input);
+
+    loader::PluginInfo info_;
+    std::string log_level_;
+    std::mutex mu_;
+    pid_t pid_ = -1;  // the running child, for cancel()
+    std::atomic<bool> cancel_requested_{false};
+};
+
+}  // namespace connhost::runtime

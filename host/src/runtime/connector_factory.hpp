@@ -1,0 +1,17 @@
+// make_connector: finds and loads a plugin, and wraps it in the in-process or child-process runner.
+#pragma once
+#include "runtime/connector.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace connhost::runtime {
+
+// Resolves `spec` on the search path (plus `plugin_dirs`), loads and ABI-checks it in this process, and
+// returns a connector that runs it here or, with `isolate`, in a child process (a crash then costs an
+// error, not the host). Throws loader::PluginLoadError with what to do.
+std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs, bool isolate,
+                                          const std::string& log_level);
+
+}  // namespace connhost::runtime

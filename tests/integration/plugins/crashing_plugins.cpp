@@ -1,0 +1,60 @@
+// Test connectors that crash (abort) mid-operation: `source_crash` after `crash_after` records,
+// `dest_crash` after writing `crash_after` records. Used to show that --isolate turns a crash into an error.
+#include <connhost/sdk.hpp>
+#include <connhost/sdk/entry.hpp>
+
+#include <cstdlib>
+
+namespace {
+
+using namespace connhost::sdk;
+
+json::object empty_spec() { return parse_object(R"({"connectionSpecification":{"type":"object"}})", "spec"); }
+
+#if defined(CRASH_SOURCE)
+class CrashSource final : public Source {
+public:
+    using Source::Source;
+    json::object spec() override { return empty_spec(); }
+    void check(const json::object&) override {}
+    json::array discover(const json::object&) override {
+        return json::array{json::object{{"name", "numbers"}, {"json_schema", json::object{}}, {"supported_sync_modes", json::array{"full_refresh"}}}};
+    }
+    void read(const json::object& config, const ConfiguredCatalog&, const StateMap&) override {
+        const int64_t crash_after = ConfigView(config).integer_or("crash_after", 100);
+        RecordBatchWriter out(host(), "numbers");
+        for (int64_t i = 1;; ++i) {
+            out.add("{\"n\":" + std::to_string(i) + "}");
+            if (i % 10 == 0) {
+                out.flush();
+                host().emit_state(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"numbers"},"stream_state":{"n":)" +
+                                  std::to_string(i) + "}}}");
+            }
+            if (i == crash_after) std::abort();
+        }
+    }
+};
+CONNHOST_PLUGIN(CrashSource, "source_crash", "0.0.1", "Test source that aborts after crash_after records")
+#else
+class CrashDestination final : public Destination {
+public:
+    using Destination::Destination;
+    json::object spec() override { return empty_spec(); }
+    void check(const json::object&) override {}
+    void open(const json::object& config, const ConfiguredCatalog&) override { crash_after_ = ConfigView(config).integer_or("crash_after", 100); }
+    void write_batch(const ConfiguredStream&, const BatchView& batch) override {
+        written_ += static_cast<int64_t>(batch.size());
+        if (written_ >= crash_after_) std::abort();
+    }
+    void commit() override {}
+    void complete_stream(const ConfiguredStream&) override {}
+    void close(bool) override {}
+    CommitPolicy commit_policy() const override { return {0, 0.0}; }
+
+private:
+    int64_t crash_after_ = 100, written_ = 0;
+};
+CONNHOST_PLUGIN(CrashDestination, "dest_crash", "0.0.1", "Test destination that aborts after crash_after records")
+#endif
+
+}  // namespace
