@@ -56,8 +56,8 @@ def psql(sql, db="postgres", info=None, check_ok=True):
     return p.stdout.decode("utf-8")
 
 
-def psql_json(sql, db):
-    out = psql(sql, db).strip()
+def psql_json(sql, db, info=None):
+    out = psql(sql, db, info=info).strip()
     return json.loads(out) if out else None
 
 

@@ -438,7 +438,7 @@ def case_server_killed():
     script = os.path.join(HERE, "pg_server.sh")
     schema = {"type": "object", "properties": {"id": {"type": "integer"}, "pad": {"type": "string"}}}
     streams = [Stream(None, "killed_append", schema, "append"), Stream(None, "killed_dedup", schema, "append_dedup", primary_key=[["id"]])]
-    n_records, per_state = 200000, 2000
+    n_records, per_state = 60000, 2000
     lines = []
     for i in range(n_records):
         s = streams[i % 2]
@@ -488,7 +488,7 @@ def case_server_killed():
             # Every record up to the last echoed state is committed.
             db = info["database"]
             for s in streams:
-                have = set(psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db) if True else [])
+                have = set(psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db, info))
                 want = {i for i in range(0, last + 1) if streams[i % 2] is s}
                 missing = want - have
                 check(not missing, "%s: %d records before the last echoed state are missing, e.g. %r" % (s.name, len(missing), sorted(missing)[:5]))
@@ -497,7 +497,7 @@ def case_server_killed():
             p, outputs = run_write(tmp, cfg, cat, lines_bytes(lines[rest_start:]))
             check(p.returncode == 0, "the re-run failed: %s" % describe(p))
             for s in streams:
-                ids = psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db)
+                ids = psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db, info)
                 want = {i for i in range(n_records) if streams[i % 2] is s}
                 check(set(ids) == want, "%s: %d records missing after the re-run" % (s.name, len(want - set(ids))))
                 if s.mode == "append_dedup":
