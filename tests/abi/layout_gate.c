@@ -37,7 +37,7 @@ CONNHOST_STATIC_ASSERT(CONNHOST_MSG_SPEC == 1 && CONNHOST_MSG_CONNECTION_STATUS 
 CONNHOST_STATIC_ASSERT(CONNHOST_INPUT_RECORDS == 1 && CONNHOST_INPUT_STATE == 2 && CONNHOST_INPUT_STREAM_STATUS == 3,
                        "a released input kind changed");
 
-SIZE(connhost_record_batch, 88);
+SIZE(connhost_record_batch, 96);
 OFF(connhost_record_batch, struct_size, 0);
 OFF(connhost_record_batch, record_count, 4);
 OFF(connhost_record_batch, stream, 8);
@@ -50,6 +50,7 @@ OFF(connhost_record_batch, offsets, 56);
 OFF(connhost_record_batch, emitted_at, 64);
 OFF(connhost_record_batch, meta, 72);
 OFF(connhost_record_batch, meta_offsets, 80);
+OFF(connhost_record_batch, meta_size, 88);
 
 SIZE(connhost_input, 40);
 OFF(connhost_input, struct_size, 0);

@@ -56,7 +56,7 @@ void MessageWriter::records(const connhost_record_batch& b, int64_t default_emit
         append_json_string(head, {b.ns, b.ns_size});
     }
     head += R"(,"data":)";
-    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_offsets) && b.meta && b.meta_offsets;
+    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_size) && b.meta && b.meta_offsets;
     char num[24];
     for (uint32_t i = 0; i < b.record_count; ++i) {
         buf_ += head;

@@ -30,7 +30,7 @@ void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_vie
 }
 
 void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emitted_at) {
-    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_offsets) && b.meta && b.meta_offsets;
+    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_size) && b.meta && b.meta_offsets;
     for (uint32_t i = 0; i < b.record_count; ++i) {
         std::string_view meta;
         if (has_meta) meta = {b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])};
@@ -53,6 +53,7 @@ const connhost_record_batch& BatchBuffer::view() {
     view_.emitted_at = emitted_.data();
     view_.meta = any_meta_ ? meta_.data() : nullptr;
     view_.meta_offsets = any_meta_ ? meta_offsets_.data() : nullptr;
+    view_.meta_size = any_meta_ ? meta_.size() : 0;
     return view_;
 }
 

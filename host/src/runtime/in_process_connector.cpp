@@ -84,6 +84,16 @@ int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) 
             if (!why.empty())
                 return contract_violation(h, "record " + std::to_string(i) + " of a batch of stream " + std::string(b->stream, b->stream_size) + " is invalid: " + why);
         }
+        if (b->meta && b->meta_offsets) {
+            for (uint32_t i = 0; i < b->record_count; ++i) {
+                if (b->meta_offsets[i] > b->meta_offsets[i + 1] || b->meta_offsets[i + 1] > b->meta_size)
+                    return contract_violation(h, "meta offsets of stream " + std::string(b->stream, b->stream_size) + " are out of order or past meta_size");
+                if (b->meta_offsets[i] == b->meta_offsets[i + 1]) continue;  // no meta for this record
+                std::string why = object_problem({b->meta + b->meta_offsets[i], static_cast<size_t>(b->meta_offsets[i + 1] - b->meta_offsets[i])});
+                if (!why.empty())
+                    return contract_violation(h, "the meta of record " + std::to_string(i) + " of stream " + std::string(b->stream, b->stream_size) + " is invalid: " + why);
+            }
+        }
         return ctx(h).ev->on_records(*b);
     });
 }

@@ -109,6 +109,7 @@ typedef struct connhost_record_batch {
     const int64_t* emitted_at;  /* record_count values, ms since epoch; NULL: host stamps "now" */
     const char* meta;           /* concatenated AirbyteRecordMessageMeta JSON texts; NULL: none */
     const uint64_t* meta_offsets; /* record_count + 1 offsets into meta; empty span: no meta */
+    size_t meta_size;           /* bytes in meta; meta is ignored when this field is absent */
 } connhost_record_batch;
 
 /* One item of a destination's input (filled by the host in next_input). */
@@ -251,10 +252,11 @@ typedef const connhost_plugin* (*connhost_plugin_entry_fn)(void);
 #endif
 
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu /* LP64 / LLP64 layouts of ABI 1.0 */
-CONNHOST_STATIC_ASSERT(sizeof(connhost_record_batch) == 88, "connhost_record_batch layout changed");
+CONNHOST_STATIC_ASSERT(sizeof(connhost_record_batch) == 96, "connhost_record_batch layout changed");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, stream) == 8, "connhost_record_batch.stream moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, data) == 40, "connhost_record_batch.data moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, meta_offsets) == 80, "connhost_record_batch.meta_offsets moved");
+CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, meta_size) == 88, "connhost_record_batch.meta_size moved");
 CONNHOST_STATIC_ASSERT(sizeof(connhost_input) == 40, "connhost_input layout changed");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_input, batch) == 8, "connhost_input.batch moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_input, state_id) == 32, "connhost_input.state_id moved");

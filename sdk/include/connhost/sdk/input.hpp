@@ -29,7 +29,7 @@ public:
         RecordView r{{b_->data + b_->offsets[i], static_cast<size_t>(b_->offsets[i + 1] - b_->offsets[i])},
                      b_->emitted_at ? b_->emitted_at[i] : 0,
                      {}};
-        if (CONNHOST_HAS_FIELD(b_, connhost_record_batch, meta_offsets) && b_->meta && b_->meta_offsets)
+        if (CONNHOST_HAS_FIELD(b_, connhost_record_batch, meta_size) && b_->meta && b_->meta_offsets)
             r.meta = {b_->meta + b_->meta_offsets[i], static_cast<size_t>(b_->meta_offsets[i + 1] - b_->meta_offsets[i])};
         return r;
     }
