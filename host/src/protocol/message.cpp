@@ -38,6 +38,7 @@ struct Captured {
     std::string rec_stream, top_stream;
     std::string_view rec_data, rec_meta;
     int64_t rec_emitted_at = 0;
+    bool rec_has_emitted_at = false;
 };
 
 // Scans the members of an Airbyte record object, leniently (a Singer record may hold anything).
@@ -56,6 +57,7 @@ void scan_record_object(JsonScanner& s, ParsedMessage& out, Captured& c) {
             c.rec_has_data = true;
         } else if (key == "emitted_at" && (next == '-' || (next >= '0' && next <= '9'))) {
             c.rec_emitted_at = parse_millis(s.read_number());
+            c.rec_has_emitted_at = true;
         } else if (key == "meta") {
             c.rec_meta = s.skip_value();
         } else {
@@ -99,6 +101,7 @@ void parse_message(std::string_view line, ParsedMessage& out) {
     out.ns.clear();
     out.data = out.meta = out.body = out.key_properties = out.time_extracted = {};
     out.emitted_at = 0;
+    out.has_emitted_at = false;
     Captured c;
     bool has_type = false;
 
@@ -159,6 +162,7 @@ void parse_message(std::string_view line, ParsedMessage& out) {
             out.data = object_or_throw(c.rec_data, "record.data");
             out.meta = c.rec_meta;
             out.emitted_at = c.rec_emitted_at;
+            out.has_emitted_at = c.rec_has_emitted_at;
             return;
         case MessageType::State:
             if (singer) {

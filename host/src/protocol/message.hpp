@@ -29,7 +29,8 @@ struct ParsedMessage {
     bool has_ns = false;
     std::string_view data;        // RECORD: the data object's exact text; Singer RECORD: the record object
     std::string_view meta;        // RECORD: the meta object's text, if any
-    int64_t emitted_at = 0;       // RECORD: ms since epoch; 0 when absent
+    int64_t emitted_at = 0;       // RECORD: ms since epoch (valid when has_emitted_at)
+    bool has_emitted_at = false;
     std::string_view body;        // STATE/TRACE/LOG/SPEC/CATALOG/CONNECTION_STATUS/CONTROL: the payload object;
                                   // Singer SCHEMA: the schema; Singer STATE: the value
     std::string_view key_properties;  // Singer SCHEMA: the key_properties array text, if present

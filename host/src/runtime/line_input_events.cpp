@@ -124,7 +124,7 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
         }
         switch (msg_.type) {
             case protocol::MessageType::Record: {
-                const int64_t at = msg_.emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms();
+                const int64_t at = msg_.has_emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms();
                 RecordVerdict v = accept_record(in, msg_.has_ns, at, msg_.meta);
                 if (v == RecordVerdict::Delivered) return true;
                 if (v == RecordVerdict::Buffered) continue;
