@@ -4,15 +4,19 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
 #include <string>
 
 using namespace connhost::protocol;
 
 namespace {
 
+// Parses `line` into a message whose views stay valid: the text is kept alive for the whole test run.
 ParsedMessage parse(const std::string& line) {
+    static std::deque<std::string> keep;
+    keep.push_back(line);
     ParsedMessage m;
-    parse_message(line, m);
+    parse_message(keep.back(), m);
     return m;
 }
 
