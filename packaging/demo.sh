@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# The demo: source_faker -> dest_jsonl through two `connhost run` processes, then shows the result.
+# The main job: `connhost sync` of source_faker (100k records a stream) into the embedded default, dest_sqlite,
+# with a durable state file, then a summary and a sample query. Re-running it resumes from the saved state.
 set -euo pipefail
 BUILD=${BUILD:-build}
 CONNHOST=$BUILD/bin/connhost
 out=${DEMO_DIR:-out/demo}
 mkdir -p "$out"
-echo '{"count": 100000, "seed": 42, "state_interval": 10000}' > "$out/faker.json"
-echo "{\"destination_path\": \"$out/jsonl\"}" > "$out/jsonl.json"
-cat > "$out/catalog.json" <<'JSON'
-{"streams": [
- {"stream": {"name": "users"}, "sync_mode": "incremental", "cursor_field": ["updated_at"], "destination_sync_mode": "append_dedup", "primary_key": [["id"]]},
- {"stream": {"name": "products"}, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"},
- {"stream": {"name": "purchases"}, "sync_mode": "incremental", "cursor_field": ["updated_at"], "destination_sync_mode": "append"}
-]}
+db=$(cd "$out" && pwd)/demo.sqlite   # plugin configs are opaque to the host: give the plugin an absolute path
+cat > "$out/connection.json" <<JSON
+{
+  "source": {"plugin": "source_faker", "config": {"count": 100000, "seed": 42, "state_interval": 10000}},
+  "destination": {"plugin": "dest_sqlite", "config": {"path": "$db"}},
+  "streams": [
+    {"name": "users", "sync_mode": "incremental", "cursor_field": ["updated_at"], "destination_sync_mode": "append_dedup", "primary_key": [["id"]]},
+    {"name": "products", "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"},
+    {"name": "purchases", "sync_mode": "incremental", "cursor_field": ["updated_at"], "destination_sync_mode": "append"}
+  ],
+  "state_file": "state.json"
+}
 JSON
-"$CONNHOST" run --plugin source_faker read --config "$out/faker.json" --catalog "$out/catalog.json" |
-  "$CONNHOST" run --plugin dest_jsonl write --config "$out/jsonl.json" --catalog "$out/catalog.json" > "$out/states.jsonl"
-echo "states acknowledged: $(grep -c '"type":"STATE"' "$out/states.jsonl")"
-wc -l "$out"/jsonl/*.jsonl
-echo "first user:"
-head -n 1 "$out/jsonl/users.jsonl"
+"$CONNHOST" sync "$out/connection.json"
+echo
+echo "database: $out/demo.sqlite   state: $out/state.json"
+sqlite3 -header -column "$out/demo.sqlite" \
+  "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM purchases) AS purchases;"
+echo
+sqlite3 -header -column "$out/demo.sqlite" \
+  "SELECT u.name, count(*) AS purchases, sum(p.quantity) AS items FROM purchases p JOIN users u ON u.id = p.user_id GROUP BY u.id ORDER BY items DESC LIMIT 5;"
