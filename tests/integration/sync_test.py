@@ -37,12 +37,15 @@ def check(cond, msg):
 
 
 class Setup:
-    def __init__(self, count, mode, state_interval=2000):
+    def __init__(self, count, mode, state_interval=2000, destination="dest_jsonl"):
         self.dir = tempfile.mkdtemp(prefix="connhost-sync-")
         self.count = count
         self.src = write_json(os.path.join(self.dir, "faker.json"), {"count": count, "state_interval": state_interval, "seed": 7})
         self.out = os.path.join(self.dir, "out")
-        self.dst = write_json(os.path.join(self.dir, "jsonl.json"), {"destination_path": self.out})
+        self.destination = destination
+        self.db = os.path.join(self.dir, "sync.sqlite")
+        self.dst = write_json(os.path.join(self.dir, "dst.json"),
+                              {"path": self.db} if destination == "dest_sqlite" else {"destination_path": self.out})
         self.state = os.path.join(self.dir, "state.json")
         streams = [{"stream": {"name": n}, "sync_mode": "incremental", "cursor_field": ["updated_at"],
                     "destination_sync_mode": mode, "primary_key": [["id"]]} for n in ("users", "products", "purchases")]
@@ -51,8 +54,15 @@ class Setup:
     def args(self, count=None):
         if count is not None:
             write_json(self.src, {"count": count, "state_interval": 2000, "seed": 7})
-        return ["--source", "source_faker", "--source-config", self.src, "--destination", "dest_jsonl",
+        return ["--source", "source_faker", "--source-config", self.src, "--destination", self.destination,
                 "--destination-config", self.dst, "--catalog", self.catalog, "--state-file", self.state]
+
+    def ids(self, stream):
+        if self.destination == "dest_sqlite":
+            import sqlite3
+            with sqlite3.connect(self.db) as db:
+                return [int(r[0]) for r in db.execute('SELECT "id" FROM "%s"' % stream)]  # untyped catalog: JSON text
+        return ids_in(os.path.join(self.out, stream + ".jsonl"))
 
     def start(self):
         return subprocess.Popen([CONNHOST, "sync", *self.args()], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -68,8 +78,8 @@ class Setup:
         return False
 
 
-def killed_then_resumed(mode, sig):
-    s = Setup(400000, mode)
+def killed_then_resumed(mode, sig, destination="dest_jsonl"):
+    s = Setup(400000, mode, destination=destination)
     p = s.start()
     check(s.wait_for_state(p), "the sync saved a first state while still running")
     p.send_signal(sig)
@@ -84,7 +94,7 @@ def killed_then_resumed(mode, sig):
     r = sync(s.args(), timeout=300)
     check(r.returncode == 0, "the re-run from the saved state succeeds: " + r.stderr[-500:])
     for stream in ("users", "products", "purchases"):
-        ids = ids_in(os.path.join(s.out, stream + ".jsonl"))
+        ids = s.ids(stream)
         missing = set(range(1, s.count + 1)) - set(ids)
         check(not missing, "%s: no record missing after resume (%d rows, %d missing)" % (stream, len(ids), len(missing)))
         if mode == "append_dedup":
@@ -98,6 +108,14 @@ def case_resume_after_sigkill_append():
 
 def case_resume_after_sigkill_dedup():
     killed_then_resumed("append_dedup", signal.SIGKILL)
+
+
+def case_resume_after_sigkill_sqlite_append():
+    killed_then_resumed("append", signal.SIGKILL, "dest_sqlite")
+
+
+def case_resume_after_sigkill_sqlite_dedup():
+    killed_then_resumed("append_dedup", signal.SIGKILL, "dest_sqlite")
 
 
 def case_sigterm_saves_state():
