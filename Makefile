@@ -34,6 +34,8 @@ test-asan: test-deps
 
 bench: test-deps build
 	BUILD=$(BUILD) bench/passthrough.sh
+	BUILD=$(BUILD) bench/sqlite.sh
+	bench/pg/pg_bench.sh $(BUILD)/bin/connhost
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
