@@ -3,6 +3,7 @@
 #include "protocol/line_reader.hpp"
 #include "protocol/message.hpp"
 #include "protocol/message_writer.hpp"
+#include "protocol/trace_fields.hpp"
 #include "runtime/batch_buffer.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -174,12 +175,10 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
                     return false;
                 }
             } else if (msg.type == MessageType::Trace) {
-                json::value v = json::parse(json::string_view(msg.body.data(), msg.body.size()));
-                const json::object& t = v.as_object();
-                if (str_at(t, "type") == "ERROR" && t.contains("error") && t.at("error").is_object()) {
+                if (auto err = protocol::trace_error_of(msg.body)) {
                     std::lock_guard lock(child.mu);
-                    child.error_message = str_at(t.at("error").as_object(), "message");
-                    child.failure_type = str_at(t.at("error").as_object(), "failure_type");
+                    child.error_message = err->message;
+                    child.failure_type = err->failure_type;
                 } else if (on_run_thread && ev.on_message(CONNHOST_MSG_TRACE, msg.body) != CONNHOST_STATUS_OK) {
                     return false;
                 }

@@ -1,6 +1,7 @@
 #include "runtime/line_input_events.hpp"
 
 #include "protocol/json_scan.hpp"
+#include "protocol/trace_fields.hpp"
 
 #include <boost/json.hpp>
 
@@ -43,37 +44,6 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
     return CONNHOST_STATUS_OK;
 }
 
-namespace {
-
-// The stream_status object of a TRACE body when it is a STREAM_STATUS trace, else empty.
-std::string stream_status_of(std::string_view trace_body) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(boost::json::string_view(trace_body.data(), trace_body.size()), ec);
-    if (ec || !v.is_object()) return {};
-    const auto& o = v.as_object();
-    auto t = o.find("type");
-    auto ss = o.find("stream_status");
-    if (t == o.end() || t->value() != "STREAM_STATUS" || ss == o.end() || !ss->value().is_object()) return {};
-    return boost::json::serialize(ss->value());
-}
-
-// The error message of a TRACE ERROR body, or "".
-std::string upstream_error_of(std::string_view trace_body) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(boost::json::string_view(trace_body.data(), trace_body.size()), ec);
-    if (ec || !v.is_object()) return {};
-    const auto& o = v.as_object();
-    auto t = o.find("type");
-    if (t == o.end() || t->value() != "ERROR") return {};
-    auto e = o.find("error");
-    if (e != o.end() && e->value().is_object()) {
-        auto m = e->value().as_object().find("message");
-        if (m != e->value().as_object().end() && m->value().is_string()) return std::string(m->value().as_string());
-    }
-    return "(no message)";
-}
-
-}  // namespace
 
 LineInputEvents::RecordVerdict LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at,
                                                               std::string_view meta) {
@@ -134,13 +104,12 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
                 held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
                 break;
             case protocol::MessageType::Trace: {
-                std::string upstream = upstream_error_of(msg_.body);
-                if (!upstream.empty()) {  // the source failed: what follows, if anything, is not a complete sync
-                    fail_line("the source reported an error: " + upstream +
+                if (auto upstream = protocol::trace_error_of(msg_.body)) {  // the source failed: the sync is not complete
+                    fail_line("the source reported an error: " + upstream->message +
                               "; streams are not completed (an overwrite keeps the previous data), re-run from the last echoed state");
                     break;
                 }
-                std::string ss = stream_status_of(msg_.body);
+                std::string ss = protocol::stream_status_of(msg_.body);
                 if (ss.empty()) continue;  // ESTIMATE and other traces carry nothing for a destination
                 held_ = Held{CONNHOST_INPUT_STREAM_STATUS, std::move(ss)};
                 break;

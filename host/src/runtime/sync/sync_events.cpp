@@ -2,24 +2,10 @@
 
 #include "logging/log_setup.hpp"
 #include "protocol/message_writer.hpp"
-
-#include <boost/json.hpp>
+#include "protocol/trace_fields.hpp"
 
 namespace connhost::runtime::sync {
 
-namespace {
-// The stream_status object of a STREAM_STATUS trace payload, or "".
-std::string stream_status_of(std::string_view trace) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(boost::json::string_view(trace.data(), trace.size()), ec);
-    if (ec || !v.is_object()) return {};
-    const auto& o = v.as_object();
-    auto t = o.find("type");
-    auto ss = o.find("stream_status");
-    if (t == o.end() || t->value() != "STREAM_STATUS" || ss == o.end() || !ss->value().is_object()) return {};
-    return boost::json::serialize(ss->value());
-}
-}  // namespace
 
 SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, std::set<std::pair<std::string, std::string>> streams)
     : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), streams_(std::move(streams)) {}
@@ -51,7 +37,7 @@ int32_t SourceEvents::on_state(std::string_view state_json) {
 
 int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
     if (msg_type != CONNHOST_MSG_TRACE) return CONNHOST_STATUS_OK;
-    std::string ss = stream_status_of(payload);
+    std::string ss = protocol::stream_status_of(payload);
     if (ss.empty()) {
         log_->info("trace: {}", payload);
         return CONNHOST_STATUS_OK;
