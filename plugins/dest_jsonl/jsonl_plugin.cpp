@@ -52,6 +52,9 @@ public:
             t.final_path = path_for(s);
             const bool overwrite = s.destination_sync_mode == "overwrite";
             t.file = std::make_unique<jsonl::StreamFile>(overwrite ? t.final_path + kStagingSuffix : t.final_path, overwrite);
+            if (size_t torn = t.file->torn_bytes_removed())
+                host().warn(t.final_path + ": removed a torn last line (" + std::to_string(torn) +
+                            " bytes never acknowledged, left by an interrupted sync); its records come again from the saved state");
             targets_.emplace(&s, std::move(t));
         }
     }

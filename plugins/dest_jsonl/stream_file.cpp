@@ -22,14 +22,40 @@ StreamFile::StreamFile(std::string path, bool truncate) : path_(std::move(path))
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
     if (ec) throw SystemError("cannot create the directory of " + path_ + ": " + ec.message());
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
     if (fd_ < 0) fail("open", path_);
+    if (!truncate) cut_torn_tail();
     buf_.reserve(1 << 20);
     dirty_ = truncate;
 }
 
 StreamFile::~StreamFile() {
     if (fd_ >= 0) ::close(fd_);
+}
+
+void StreamFile::cut_torn_tail() {
+    const off_t size = ::lseek(fd_, 0, SEEK_END);
+    if (size < 0) fail("seek in", path_);
+    // Every acknowledged line was whole and synced, so bytes after the last newline were never acknowledged.
+    const off_t end = end_of_last_line(size);
+    if (end == size) return;
+    if (::ftruncate(fd_, end) != 0) fail("truncate the torn last line of", path_);
+    if (::fdatasync(fd_) != 0) fail("fdatasync", path_);
+    torn_ = static_cast<size_t>(size - end);
+}
+
+off_t StreamFile::end_of_last_line(off_t size) {
+    char chunk[4096];
+    for (off_t end = size; end > 0;) {
+        const off_t start = end > static_cast<off_t>(sizeof chunk) ? end - static_cast<off_t>(sizeof chunk) : 0;
+        const ssize_t n = ::pread(fd_, chunk, static_cast<size_t>(end - start), start);
+        if (n < 0 && errno == EINTR) continue;
+        if (n != end - start) fail("read", path_);
+        for (ssize_t i = n; i > 0; --i)
+            if (chunk[i - 1] == '\n') return start + i;
+        end = start;
+    }
+    return 0;
 }
 
 void StreamFile::append_line(std::string_view json) {

@@ -1,6 +1,7 @@
 // StreamFile: one stream's JSONL file, written through a buffer and made durable with fdatasync.
 #pragma once
 #include <string>
+#include <sys/types.h>
 #include <string_view>
 
 namespace jsonl {
@@ -8,7 +9,8 @@ namespace jsonl {
 // Appends lines to a file; sync() makes them durable. Not thread-safe. Throws SystemError naming the file.
 class StreamFile {
 public:
-    // Opens `path` for appending (truncate: start empty). Parent directories are created.
+    // Opens `path` for appending (truncate: start empty). Parent directories are created. An appended-to
+    // file that does not end in a newline (a write torn by a killed process) is cut back to its last one.
     StreamFile(std::string path, bool truncate);
     ~StreamFile();
     StreamFile(const StreamFile&) = delete;
@@ -20,14 +22,20 @@ public:
     void sync();
     void close();
     const std::string& path() const noexcept { return path_; }
+    // Bytes of a torn last line removed when the file was opened (0: the file was whole).
+    size_t torn_bytes_removed() const noexcept { return torn_; }
 
 private:
     void write_out();
+    void cut_torn_tail();
+    // The offset just past the last '\n' among the first `size` bytes (0 when there is none).
+    off_t end_of_last_line(off_t size);
 
     std::string path_;
     int fd_ = -1;
     std::string buf_;
     bool dirty_ = false;
+    size_t torn_ = 0;
 };
 
 // Makes a stream or namespace name safe as one path component: '/' and NUL become '_', "" "." ".." get a '_' prefix.

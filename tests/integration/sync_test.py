@@ -118,6 +118,20 @@ def case_resume_after_sigkill_sqlite_dedup():
     killed_then_resumed("append_dedup", signal.SIGKILL, "dest_sqlite")
 
 
+def case_torn_jsonl_tail_cut_on_append():
+    # What a SIGKILL mid-write leaves: whole acknowledged lines, then part of an unacknowledged one.
+    s = Setup(300, "append")
+    r = sync(s.args(), timeout=120)
+    check(r.returncode == 0, "first sync succeeds: " + r.stderr[-300:])
+    users = os.path.join(s.out, "users.jsonl")
+    with open(users, "a") as f:
+        f.write('{"id": 999999, "name": "tor')
+    r = sync(s.args(count=400), timeout=120)
+    check(r.returncode == 0, "the append after a torn line succeeds: " + r.stderr[-300:])
+    check("removed a torn last line" in r.stderr and users in r.stderr, "the torn line's removal is logged with the file")
+    check(ids_in(users) == list(range(1, 401)), "users.jsonl holds whole lines only: the first 300 then the 100 new")
+
+
 def case_sigterm_saves_state():
     killed_then_resumed("append_dedup", signal.SIGTERM)
 
