@@ -69,12 +69,6 @@ private:
                 static_cast<uint64_t>(c.integer_or("state_interval", 1000, 1))};
     }
 
-    void stream_status(const ConfiguredStream& cs, const char* status) {
-        std::string t = R"({"type":"STREAM_STATUS","emitted_at":)" + std::to_string(RecordBatchWriter::now_ms()) +
-                        R"(,"stream_status":{"stream_descriptor":{"name":)" + json_string(cs.name) + R"(},"status":")" + status + "\"}}";
-        host().emit_message(CONNHOST_MSG_TRACE, t);
-    }
-
     void checkpoint(RecordBatchWriter& w, const ConfiguredStream& cs, uint64_t last_index) {
         w.flush();
         json::object blob;
@@ -90,7 +84,7 @@ private:
                 if (it != blob->end() && it->value().is_string()) start = faker::first_index_after(it->value().as_string());
             }
         }
-        stream_status(cs, "STARTED");
+        emit_stream_status(host(), cs.name, {}, "STARTED");
         RecordBatchWriter w(host(), cs.name);
         std::string rec;
         const int64_t emitted = RecordBatchWriter::now_ms();
@@ -106,7 +100,7 @@ private:
         if (st.count > start) checkpoint(w, cs, st.count - 1);
         w.flush();
         host().info("stream " + cs.name + ": " + std::to_string(w.total()) + " records from index " + std::to_string(start));
-        stream_status(cs, "COMPLETE");
+        emit_stream_status(host(), cs.name, {}, "COMPLETE");
     }
 };
 

@@ -112,14 +112,6 @@ private:
         return client;
     }
 
-    void stream_status(const ConfiguredStream& cs, const char* status) {
-        std::string t = R"({"type":"STREAM_STATUS","emitted_at":)" + std::to_string(RecordBatchWriter::now_ms()) +
-                        R"(,"stream_status":{"stream_descriptor":{"name":)" + json_string(cs.name);
-        if (cs.ns) t += R"(,"namespace":)" + json_string(*cs.ns);
-        t += R"(},"status":")" + std::string(status) + "\"}}";
-        host().emit_message(CONNHOST_MSG_TRACE, t);
-    }
-
     void read_stream(HttpClient& client, const SourceConfig& cfg, const StreamConfig& s, const ConfiguredStream& cs, const StateMap& state) {
         const std::string ns = cs.ns.value_or("");
         std::optional<CursorTracker> cursor;
@@ -131,7 +123,7 @@ private:
         QueryParams extra;
         if (cursor && cursor->since() && !s.cursor_param.empty()) extra.emplace_back(s.cursor_param, *cursor->since());
 
-        stream_status(cs, "STARTED");
+        emit_stream_status(host(), cs.name, ns, "STARTED");
         RecordBatchWriter w(host(), cs.name, ns);
         StreamPages pages(client, cfg, s, extra);
         Page page;
@@ -158,7 +150,7 @@ private:
         if (!cursor || !s.records_sorted) host().emit_state(stream_state_message(cs.name, ns, cursor ? cursor->blob() : json::object()));
         host().info("stream " + s.name + ": " + std::to_string(w.total()) + " records from " + std::to_string(pages_read) + " pages" +
                     (skipped ? " (" + std::to_string(skipped) + " older than the saved cursor skipped)" : std::string()));
-        stream_status(cs, "COMPLETE");
+        emit_stream_status(host(), cs.name, ns, "COMPLETE");
     }
 };
 

@@ -9,3 +9,4 @@
 #include <connhost/sdk/source.hpp>
 #include <connhost/sdk/state.hpp>
 #include <connhost/sdk/status.hpp>
+#include <connhost/sdk/stream_status.hpp>
