@@ -2,23 +2,13 @@
 
 #include <connhost/sdk/status.hpp>
 
-#include <algorithm>
-#include <chrono>
 #include <cstring>
-#include <thread>
 
 namespace pgdest {
 
-using connhost::sdk::ConfigError;
 using connhost::sdk::SystemError;
 
-namespace {
-std::string trimmed(const char* s) {
-    std::string out = s ? s : "";
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
-}
-}  // namespace
+using connhost::sdk::detail::pg_trimmed;
 
 PgConnection::PgConnection(const PgConfig& config, connhost::sdk::Host host) : config_(config), host_(host) { connect(); }
 
@@ -27,49 +17,19 @@ PgConnection::~PgConnection() {
 }
 
 void PgConnection::connect() {
-    const std::string port = std::to_string(config_.port);
-    const std::string timeout = std::to_string(config_.connect_timeout_seconds);
-    const char* keys[] = {"host", "port", "dbname", "user", "password", "sslmode", "connect_timeout",
-                          "application_name", "client_encoding", "options", nullptr};
-    const char* values[] = {config_.host.c_str(), port.c_str(), config_.database.c_str(), config_.username.c_str(),
-                            config_.password.c_str(), config_.ssl_mode.c_str(), timeout.c_str(), "connhost dest_pg", "UTF8",
-                            "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601", nullptr};
-    int wait_ms = config_.connect_backoff_ms;
-    std::string last;
-    for (int attempt = 1; attempt <= config_.connect_attempts; ++attempt) {
-        if (conn_) PQfinish(conn_);
-        conn_ = PQconnectdbParams(keys, values, 0);
-        if (conn_ && PQstatus(conn_) == CONNECTION_OK) {
-            PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // "already exists, skipping" and the like
-            in_copy_ = false;
-            return;
-        }
-        last = trimmed(conn_ ? PQerrorMessage(conn_) : "out of memory");
-        // Only an unreachable or not-yet-ready server is worth another try; a rejected login is not.
-        const PGPing ping = PQpingParams(keys, values, 0);
-        if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT)
-            throw ConfigError("connecting to PostgreSQL at " + config_.endpoint() + " (database \"" + config_.database + "\", user \"" +
-                              config_.username + "\") failed: " + last +
-                              ": check config.username, config.password, config.database and config.ssl_mode");
-        if (attempt < config_.connect_attempts) {
-            host_.warn("PostgreSQL at " + config_.endpoint() + " is not reachable (attempt " + std::to_string(attempt) + " of " +
-                       std::to_string(config_.connect_attempts) + "): " + last + "; retrying in " + std::to_string(wait_ms) + " ms");
-            std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-            wait_ms = std::min(wait_ms * 2, 8000);
-        }
-    }
-    throw SystemError("cannot connect to PostgreSQL at " + config_.endpoint() + " after " + std::to_string(config_.connect_attempts) +
-                      " attempt(s): " + last + ": check that the server is running and accepts TCP connections there " +
-                      "(config.host, config.port), then re-run the sync; it resumes from the last acknowledged state");
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    conn_ = connhost::sdk::pg_connect(config_.conn, host_, "connhost dest_pg");
+    in_copy_ = false;
 }
 
 void PgConnection::reconnect() {
-    host_.warn("the connection to PostgreSQL at " + config_.endpoint() + " was lost; reconnecting");
+    host_.warn("the connection to PostgreSQL at " + config_.conn.endpoint() + " was lost; reconnecting");
     connect();
 }
 
 void PgConnection::fail(std::string_view what, const char* detail) const {
-    std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.endpoint() + ": " + trimmed(detail);
+    std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail);
     if (broken())
         throw SystemError(msg + " (the connection was lost: the server stopped or the network dropped; the records since the last "
                                 "acknowledged state were not committed: re-run the sync once the server is back, it resumes from that state)");
@@ -95,7 +55,7 @@ void PgConnection::commit() {
     PgResult r(PQexec(conn_, "COMMIT"));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail("COMMIT", PQerrorMessage(conn_));
     if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
-        throw SystemError("COMMIT on PostgreSQL at " + config_.endpoint() + " rolled the transaction back (an earlier statement failed): nothing was acknowledged");
+        throw SystemError("COMMIT on PostgreSQL at " + config_.conn.endpoint() + " rolled the transaction back (an earlier statement failed): nothing was acknowledged");
 }
 
 void PgConnection::copy_begin(const std::string& sql) {

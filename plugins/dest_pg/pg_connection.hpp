@@ -4,7 +4,7 @@
 #include "pg_config.hpp"
 
 #include <connhost/sdk/host.hpp>
-#include <libpq-fe.h>
+#include <connhost/sdk/pg_connect.hpp>
 
 #include <string>
 #include <string_view>
@@ -12,26 +12,12 @@
 
 namespace pgdest {
 
-// A PGresult owned for one scope.
-class PgResult {
-public:
-    explicit PgResult(PGresult* r = nullptr) noexcept : r_(r) {}
-    ~PgResult() { if (r_) PQclear(r_); }
-    PgResult(PgResult&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
-    PgResult& operator=(PgResult&& o) noexcept { std::swap(r_, o.r_); return *this; }
-    PGresult* get() const noexcept { return r_; }
-    int rows() const noexcept { return PQntuples(r_); }
-    bool is_null(int row, int col) const noexcept { return PQgetisnull(r_, row, col) != 0; }
-    std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col)); }
-
-private:
-    PGresult* r_;
-};
+using connhost::sdk::PgResult;
 
 class PgConnection {
 public:
-    // Connects, retrying refused / unreachable servers `attempts` times with back-off; throws SystemError
-    // (server unreachable) or ConfigError (rejected credentials or database).
+    // Connects (connhost::sdk::pg_connect: retried with back-off); throws SystemError (server
+    // unreachable) or ConfigError (rejected credentials or database).
     PgConnection(const PgConfig& config, connhost::sdk::Host host);
     ~PgConnection();
     PgConnection(const PgConnection&) = delete;

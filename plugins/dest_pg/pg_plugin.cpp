@@ -49,13 +49,13 @@ public:
         try {
             ensure_schema(*conn, identifier(cfg.schema));
         } catch (const Error& e) {
-            throw Error(CONNHOST_STATUS_CONFIG, std::string("create schema: user \"") + cfg.username + "\" may not create or use schema " +
-                                                    schema + " in database \"" + cfg.database + "\": " + e.what());
+            throw Error(CONNHOST_STATUS_CONFIG, std::string("create schema: user \"") + cfg.conn.username + "\" may not create or use schema " +
+                                                    schema + " in database \"" + cfg.conn.database + "\": " + e.what());
         }
         try {
             conn->exec("CREATE TABLE " + schema + ".\"_connhost_check\" (x integer)", "CREATE TABLE");
         } catch (const Error& e) {
-            throw Error(CONNHOST_STATUS_CONFIG, std::string("create table: user \"") + cfg.username + "\" may not create tables in schema " +
+            throw Error(CONNHOST_STATUS_CONFIG, std::string("create table: user \"") + cfg.conn.username + "\" may not create tables in schema " +
                                                     schema + ": " + e.what());
         }
         conn->exec("ROLLBACK", "ROLLBACK");  // leaves nothing behind
@@ -87,8 +87,8 @@ public:
             tables_.emplace(&s, std::move(t));
         }
         conn_->commit();
-        host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" + cfg_.database + "\" at " +
-                    cfg_.endpoint());
+        host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" + cfg_.conn.database + "\" at " +
+                    cfg_.conn.endpoint());
     }
 
     void write_batch(const ConfiguredStream& s, const BatchView& batch) override {

@@ -100,10 +100,27 @@ inline int hex_digit(char c) noexcept {
     return -1;
 }
 
+inline int read_hex4(std::string_view raw, size_t at) noexcept {
+    if (at + 4 > raw.size()) return -1;
+    int v = 0;
+    for (size_t k = at; k < at + 4; ++k) {
+        const int d = hex_digit(raw[k]);
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+}  // namespace detail
+
+// Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
 inline void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) out.push_back(static_cast<char>(cp));
-    else if (cp < 0x800) { out.push_back(static_cast<char>(0xC0 | (cp >> 6))); out.push_back(static_cast<char>(0x80 | (cp & 0x3F))); }
-    else if (cp < 0x10000) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
         out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
         out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
@@ -115,9 +132,24 @@ inline void append_utf8(std::string& out, unsigned cp) {
     }
 }
 
-}  // namespace detail
+// The code point of the \u escape whose 'u' is raw[i] (a following \u low surrogate joined, a lone
+// surrogate U+FFFD), moving i to its last hex digit; -1 (i unchanged) when 4 hex digits do not follow.
+inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
+    int cp = detail::read_hex4(raw, i + 1);
+    if (cp < 0) return -1;
+    i += 4;
+    if (cp >= 0xD800 && cp < 0xDC00 && i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+        const int lo = detail::read_hex4(raw, i + 3);
+        if (lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+        }
+    }
+    if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate is not UTF-8
+    return cp;
+}
 
-// Decodes the raw text between a string literal's quotes (escapes resolved, \u surrogates joined).
+// Decodes the raw text between a string literal's quotes (escapes resolved, \u surrogates joined, lone ones U+FFFD).
 inline std::string json_unescape(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
@@ -132,27 +164,9 @@ inline std::string json_unescape(std::string_view raw) {
             case 'b': out.push_back('\b'); break;
             case 'f': out.push_back('\f'); break;
             case 'u': {
-                auto read4 = [&](size_t at) -> int {
-                    if (at + 4 > raw.size()) return -1;
-                    int v = 0;
-                    for (size_t k = at; k < at + 4; ++k) {
-                        int d = detail::hex_digit(raw[k]);
-                        if (d < 0) return -1;
-                        v = v * 16 + d;
-                    }
-                    return v;
-                };
-                int cp = read4(i + 1);
-                if (cp < 0) { out += "\\u"; break; }
-                i += 4;
-                if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
-                    int lo = read4(i + 3);
-                    if (lo >= 0xDC00 && lo < 0xE000) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        i += 6;
-                    }
-                }
-                detail::append_utf8(out, static_cast<unsigned>(cp));
+                const int cp = json_unicode_escape(raw, i);
+                if (cp < 0) out += "\\u";
+                else append_utf8(out, static_cast<unsigned>(cp));
                 break;
             }
             default: out.push_back(e);  // \" \\ \/

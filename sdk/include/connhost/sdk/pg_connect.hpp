@@ -1,0 +1,171 @@
+// PostgreSQL connections for connectors that link libpq: the Airbyte-style connection config
+// (host, port, database, username, password, ssl_mode), a connect with retries whose errors say
+// what failed, an owned PGresult and identifier quoting. Include only from a connector that links
+// libpq (this header includes libpq-fe.h).
+#pragma once
+#include <connhost/sdk/host.hpp>
+#include <connhost/sdk/json.hpp>
+#include <connhost/sdk/status.hpp>
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+namespace connhost::sdk {
+
+// A PGresult owned for one scope.
+class PgResult {
+public:
+    explicit PgResult(PGresult* r = nullptr) noexcept : r_(r) {}
+    ~PgResult() { if (r_) PQclear(r_); }
+    PgResult(PgResult&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+    PgResult& operator=(PgResult&& o) noexcept { std::swap(r_, o.r_); return *this; }
+    PgResult(const PgResult&) = delete;
+    PgResult& operator=(const PgResult&) = delete;
+    PGresult* get() const noexcept { return r_; }
+    int rows() const noexcept { return PQntuples(r_); }
+    bool is_null(int row, int col) const noexcept { return PQgetisnull(r_, row, col) != 0; }
+    std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col)); }
+    // The value's bytes, valid while this result lives.
+    std::string_view view(int row, int col) const noexcept {
+        return {PQgetvalue(r_, row, col), static_cast<size_t>(PQgetlength(r_, row, col))};
+    }
+
+private:
+    PGresult* r_;
+};
+
+// Where and how to connect; parsed by parse_pg_connect().
+struct PgConnectConfig {
+    std::string host;
+    int port = 5432;
+    std::string database;
+    std::string username;
+    std::string password;
+    std::string ssl_mode = "prefer";   // libpq sslmode
+    int connect_timeout_seconds = 10;  // per attempt
+    int connect_attempts = 5;          // tries per connect, >= 1
+    int connect_backoff_ms = 500;      // first wait between tries; doubles up to 8 s
+
+    // "host:port", for messages.
+    std::string endpoint() const { return host + ":" + std::to_string(port); }
+};
+
+// Reads the connection fields of `config`; throws ConfigError naming the field. ssl_mode is a libpq
+// sslmode string or Airbyte's {"mode": "..."} object.
+inline PgConnectConfig parse_pg_connect(const json::object& config) {
+    ConfigView c(config);
+    PgConnectConfig p;
+    p.host = c.string("host");
+    p.port = static_cast<int>(c.integer_or("port", 5432, 1, 65535));
+    p.database = c.string("database");
+    p.username = c.string("username");
+    p.password = c.string_or("password", "");
+    static const std::initializer_list<std::string_view> modes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+    if (auto it = config.find("ssl_mode"); it != config.end() && it->value().is_object()) {
+        ConfigView ssl(it->value().as_object(), "config.ssl_mode");
+        p.ssl_mode = ssl.choice_or("mode", modes, "prefer");
+    } else {
+        p.ssl_mode = c.choice_or("ssl_mode", modes, "prefer");
+    }
+    p.connect_timeout_seconds = static_cast<int>(c.integer_or("connect_timeout_seconds", 10, 1, 3600));
+    p.connect_attempts = static_cast<int>(c.integer_or("connect_attempts", 5, 1, 100));
+    p.connect_backoff_ms = static_cast<int>(c.integer_or("connect_backoff_ms", 500, 0, 600000));
+    return p;
+}
+
+// The spec properties of the connection fields.
+inline json::object pg_connect_spec_properties() {
+    return parse_object(R"SPEC({
+      "host": {"type": "string", "title": "Host", "order": 0, "description": "server host name or IP address"},
+      "port": {"type": "integer", "title": "Port", "order": 1, "default": 5432, "minimum": 1, "maximum": 65535},
+      "database": {"type": "string", "title": "Database", "order": 2},
+      "username": {"type": "string", "title": "User", "order": 4},
+      "password": {"type": "string", "title": "Password", "order": 5, "airbyte_secret": true},
+      "ssl_mode": {"title": "SSL mode", "order": 6, "default": "prefer",
+                   "description": "libpq sslmode; a string or Airbyte's {\"mode\": ...} object",
+                   "oneOf": [{"type": "string", "enum": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]},
+                             {"type": "object", "properties": {"mode": {"type": "string"}}}]},
+      "connect_timeout_seconds": {"type": "integer", "default": 10, "minimum": 1, "description": "per connection attempt"},
+      "connect_attempts": {"type": "integer", "default": 5, "minimum": 1,
+                           "description": "tries to (re)connect when the server refuses or drops the connection"},
+      "connect_backoff_ms": {"type": "integer", "default": 500, "minimum": 0,
+                             "description": "first wait between connection tries; doubles each time, at most 8 s"}
+    })SPEC", "spec");
+}
+
+// Adds the connection fields to spec.connectionSpecification.properties (which must be an object).
+inline void add_pg_connect_spec(json::object& spec) {
+    auto& props = spec["connectionSpecification"].as_object()["properties"].as_object();
+    for (auto& kv : pg_connect_spec_properties()) props[kv.key()] = kv.value();
+}
+
+namespace detail {
+inline std::string pg_trimmed(const char* s) {
+    std::string out = s ? s : "";
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+}  // namespace detail
+
+// Opens a connection (client_encoding UTF8, TimeZone UTC, DateStyle ISO, IntervalStyle iso_8601,
+// extra_float_digits 3), retrying an unreachable or starting server with back-off. Returns an open
+// connection the caller PQfinish()es; throws ConfigError when the server rejects the login or the
+// database, SystemError when it stays unreachable. Run thread.
+inline PGconn* pg_connect(const PgConnectConfig& cfg, Host host, const char* application_name) {
+    const std::string port = std::to_string(cfg.port);
+    const std::string timeout = std::to_string(cfg.connect_timeout_seconds);
+    const char* keys[] = {"host", "port", "dbname", "user", "password", "sslmode", "connect_timeout",
+                          "application_name", "client_encoding", "options", nullptr};
+    const char* values[] = {cfg.host.c_str(), port.c_str(), cfg.database.c_str(), cfg.username.c_str(),
+                            cfg.password.c_str(), cfg.ssl_mode.c_str(), timeout.c_str(), application_name, "UTF8",
+                            "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3", nullptr};
+    int wait_ms = cfg.connect_backoff_ms;
+    std::string last;
+    PGconn* conn = nullptr;
+    for (int attempt = 1; attempt <= cfg.connect_attempts; ++attempt) {
+        if (conn) PQfinish(conn);
+        conn = PQconnectdbParams(keys, values, 0);
+        if (conn && PQstatus(conn) == CONNECTION_OK) {
+            PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // "already exists, skipping" and the like
+            return conn;
+        }
+        last = detail::pg_trimmed(conn ? PQerrorMessage(conn) : "out of memory");
+        // Only an unreachable or not-yet-ready server is worth another try; a rejected login is not.
+        const PGPing ping = PQpingParams(keys, values, 0);
+        if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT) {
+            if (conn) PQfinish(conn);
+            throw ConfigError("connecting to PostgreSQL at " + cfg.endpoint() + " (database \"" + cfg.database + "\", user \"" +
+                              cfg.username + "\") failed: " + last +
+                              ": check config.username, config.password, config.database and config.ssl_mode");
+        }
+        if (attempt < cfg.connect_attempts) {
+            host.warn("PostgreSQL at " + cfg.endpoint() + " is not reachable (attempt " + std::to_string(attempt) + " of " +
+                      std::to_string(cfg.connect_attempts) + "): " + last + "; retrying in " + std::to_string(wait_ms) + " ms");
+            std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+            wait_ms = std::min(wait_ms * 2, 8000);
+        }
+    }
+    if (conn) PQfinish(conn);
+    throw SystemError("cannot connect to PostgreSQL at " + cfg.endpoint() + " after " + std::to_string(cfg.connect_attempts) +
+                      " attempt(s): " + last + ": check that the server is running and accepts TCP connections there " +
+                      "(config.host, config.port), then re-run; a sync resumes from its last saved state");
+}
+
+// A double-quoted SQL identifier (inner quotes doubled): any name is safe and keeps its case.
+inline std::string pg_quote_ident(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace connhost::sdk
