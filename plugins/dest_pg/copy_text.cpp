@@ -34,24 +34,6 @@ void append_copy_char(std::string& out, char c) {
     }
 }
 
-void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-        append_copy_char(out, static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
 // Appends the decoded body of a JSON string literal as COPY text; NULs are dropped (stripped = true).
 void append_string_body(std::string& out, std::string_view raw, bool escaped, bool& stripped) {
     if (!escaped) {  // no backslash: valid JSON strings hold no raw tab / newline either
@@ -73,28 +55,11 @@ void append_string_body(std::string& out, std::string_view raw, bool escaped, bo
             case 'f': out.push_back('\f'); break;
             case '\\': out += "\\\\"; break;
             case 'u': {
-                int cp = hex4(raw, i + 1);
-                if (cp < 0) {
-                    out += "\\\\u";
-                    break;
-                }
-                i += 4;
-                if (cp >= 0xD800 && cp < 0xDC00) {
-                    const int lo = (i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') ? hex4(raw, i + 3) : -1;
-                    if (lo >= 0xDC00 && lo < 0xE000) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        i += 6;
-                    } else {
-                        cp = 0xFFFD;
-                    }
-                } else if (cp >= 0xDC00 && cp < 0xE000) {
-                    cp = 0xFFFD;
-                }
-                if (cp == 0) {
-                    stripped = true;
-                    break;
-                }
-                append_utf8(out, static_cast<unsigned>(cp));
+                const int cp = connhost::sdk::json_unicode_escape(raw, i);
+                if (cp < 0) out += "\\\\u";
+                else if (cp == 0) stripped = true;
+                else if (cp < 0x80) append_copy_char(out, static_cast<char>(cp));
+                else connhost::sdk::append_utf8(out, static_cast<unsigned>(cp));
                 break;
             }
             default: out.push_back(e);  // \" \/

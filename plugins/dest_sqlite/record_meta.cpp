@@ -3,6 +3,7 @@
 #include "record_scanner.hpp"
 
 #include <connhost/sdk/json.hpp>
+#include <connhost/sdk/json_slice.hpp>
 
 #include <cstdio>
 
@@ -101,7 +102,7 @@ void build_meta(std::string& out, std::string_view record_meta, const std::vecto
                     for (auto e : array_elements(m.value)) {
                         if (comma) out.push_back(',');
                         comma = true;
-                        append_compact(out, e);
+                        connhost::sdk::append_json_compact(out, e);
                     }
                 append_changes(out, changes, comma);
                 out.push_back(']');
@@ -110,7 +111,7 @@ void build_meta(std::string& out, std::string_view record_meta, const std::vecto
                 out.append(m.value);
                 out.push_back('"');
             } else {
-                append_compact(out, m.value);
+                connhost::sdk::append_json_compact(out, m.value);
             }
         }
     } else if (!record_meta.empty()) {

@@ -13,7 +13,7 @@ enum class JsonKind { String, Number, True, False, Null, Object, Array };
 
 struct Member {
     std::string_view key;    // raw key text between the quotes (escapes not decoded)
-    bool key_escaped;        // key holds a backslash: decode with unescape()
+    bool key_escaped;        // key holds a backslash: decode with connhost::sdk::json_unescape()
     JsonKind kind;
     std::string_view value;  // String: raw text between the quotes; others: the exact value text
     bool value_escaped;      // String only: holds a backslash
@@ -25,11 +25,5 @@ void scan_object(std::string_view json, std::vector<Member>& out);
 
 // The elements of the JSON array `json`, each as its exact text. Throws std::invalid_argument if not an array.
 std::vector<std::string_view> array_elements(std::string_view json);
-
-// Decodes the raw text between a string literal's quotes: escapes resolved, \u surrogate pairs joined.
-std::string unescape(std::string_view raw);
-
-// Appends `text` to `out` without whitespace outside strings (strings and numbers untouched).
-void append_compact(std::string& out, std::string_view text);
 
 }  // namespace sqlitedest

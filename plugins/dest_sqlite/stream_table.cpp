@@ -2,6 +2,7 @@
 
 #include "names.hpp"
 
+#include <connhost/sdk/json_slice.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <cstdint>
@@ -229,7 +230,7 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     }
     slots_.clear();
     for (const Member& m : members_) {
-        if (m.key_escaped) key_ = unescape(m.key);
+        if (m.key_escaped) key_ = connhost::sdk::json_unescape(m.key);
         else key_.assign(m.key.data(), m.key.size());
         slots_.push_back(column_for(key_, ColumnKind::Json));  // a field the schema does not name
     }
@@ -271,7 +272,7 @@ void StreamTable::bind_value(int col, const Member& m) {
             buf.append(m.value);
             buf.push_back('"');
         } else if (m.kind == JsonKind::Object || m.kind == JsonKind::Array) {
-            append_compact(buf, m.value);
+            connhost::sdk::append_json_compact(buf, m.value);
         } else {
             buf.assign(m.value);
         }
@@ -301,7 +302,7 @@ void StreamTable::bind_value(int col, const Member& m) {
             if (m.kind != JsonKind::String) bind_json();
             else if (!m.value_escaped) insert_.bind_text_static(param, m.value);
             else {
-                buf = unescape(m.value);
+                buf = connhost::sdk::json_unescape(m.value);
                 insert_.bind_text_static(param, buf);
             }
             break;
