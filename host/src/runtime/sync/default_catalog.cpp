@@ -61,6 +61,33 @@ json::object configure(const json::object& stream, const StreamChoice* choice) {
     return c;
 }
 
+std::string display_name(const json::object& s) {
+    const std::string ns = str(s, "namespace");
+    return ns.empty() ? str(s, "name") : ns + "." + str(s, "name");
+}
+
+// The discovered stream `choice` names: by name and namespace, or by name alone when the choice gives no
+// namespace and only one discovered stream has that name.
+const json::object& find_stream(const json::array& discovered, const StreamChoice& choice) {
+    std::vector<const json::object*> by_name;
+    std::string names;
+    for (const auto& s : discovered) {
+        if (!s.is_object()) continue;
+        const auto& so = s.as_object();
+        names += (names.empty() ? "" : ", ") + display_name(so);
+        if (str(so, "name") != choice.name) continue;
+        if (choice.ns ? str(so, "namespace") == *choice.ns : str(so, "namespace").empty()) return so;
+        by_name.push_back(&so);
+    }
+    if (!choice.ns && by_name.size() == 1) return *by_name.front();
+    const std::string wanted = choice.ns ? *choice.ns + "." + choice.name : choice.name;
+    if (!choice.ns && by_name.size() > 1)
+        throw std::runtime_error("stream \"" + wanted + "\" is in several namespaces of the source (" + names +
+                                 "): give the stream's \"namespace\" too");
+    throw std::runtime_error("stream \"" + wanted + "\" is not among the streams the source discovered (" + names +
+                             "): fix the name, or run `connhost run --plugin <source> discover` to list them");
+}
+
 }  // namespace
 
 std::string configure_catalog(std::string_view catalog_json, const std::vector<StreamChoice>& choices) {
@@ -74,18 +101,7 @@ std::string configure_catalog(std::string_view catalog_json, const std::vector<S
         for (const auto& s : discovered)
             if (s.is_object()) out.push_back(configure(s.as_object(), nullptr));
     } else {
-        for (const auto& choice : choices) {
-            const json::object* found = nullptr;
-            std::string names;
-            for (const auto& s : discovered) {
-                if (!s.is_object()) continue;
-                const auto& so = s.as_object();
-                names += (names.empty() ? "" : ", ") + str(so, "name");
-                if (str(so, "name") == choice.name && str(so, "namespace") == choice.ns.value_or("")) found = &so;
-            }
-            if (!found) throw std::runtime_error("stream \"" + choice.name + "\" is not among the streams the source discovered (" + names + ")");
-            out.push_back(configure(*found, &choice));
-        }
+        for (const auto& choice : choices) out.push_back(configure(find_stream(discovered, choice), &choice));
     }
     json::object cat;
     cat["streams"] = std::move(out);
