@@ -1,0 +1,41 @@
+// PgSession: one libpq connection for reading, with checked statements and a cancel usable from any thread.
+#pragma once
+#include "source_config.hpp"
+
+#include <connhost/sdk/host.hpp>
+#include <connhost/sdk/pg_connect.hpp>
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgsource {
+
+using connhost::sdk::PgResult;
+
+class PgSession {
+public:
+    // Connects (retried, see connhost::sdk::pg_connect); throws ConfigError / SystemError.
+    PgSession(const connhost::sdk::PgConnectConfig& config, connhost::sdk::Host host);
+    ~PgSession();
+    PgSession(const PgSession&) = delete;
+    PgSession& operator=(const PgSession&) = delete;
+
+    // Runs a statement with text parameters; returns its result; throws SystemError naming `what`. Run thread.
+    PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
+    void exec(const std::string& sql, std::string_view what) { query(sql, {}, what); }
+    // Asks the server to abort the running statement. Any thread.
+    void cancel() noexcept;
+
+    const connhost::sdk::PgConnectConfig& config() const noexcept { return config_; }
+
+private:
+    connhost::sdk::PgConnectConfig config_;
+    connhost::sdk::Host host_;
+    PGconn* conn_ = nullptr;
+    std::mutex cancel_mu_;
+    PGcancel* cancel_ = nullptr;
+};
+
+}  // namespace pgsource

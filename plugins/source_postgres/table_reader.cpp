@@ -1,0 +1,133 @@
+#include "table_reader.hpp"
+
+#include "value_json.hpp"
+
+#include <connhost/sdk/batch_writer.hpp>
+#include <connhost/sdk/json.hpp>
+#include <connhost/sdk/pg_connect.hpp>
+#include <connhost/sdk/status.hpp>
+#include <connhost/sdk/stream_status.hpp>
+
+#include <optional>
+
+namespace pgsource {
+
+namespace json = boost::json;
+using connhost::sdk::ConfigError;
+using connhost::sdk::ConfiguredStream;
+using connhost::sdk::emit_stream_status;
+using connhost::sdk::Host;
+using connhost::sdk::json_string;
+using connhost::sdk::pg_quote_ident;
+using connhost::sdk::RecordBatchWriter;
+
+namespace {
+
+// The columns to read: those the configured schema names (all when it names none), in table order.
+std::vector<const Column*> selected_columns(const Table& t, const ConfiguredStream& cs, const Column* cursor) {
+    const json::object* props = nullptr;
+    if (auto p = cs.json_schema.find("properties"); p != cs.json_schema.end() && p->value().is_object() && !p->value().as_object().empty())
+        props = &p->value().as_object();
+    std::vector<const Column*> out;
+    for (const auto& c : t.columns)
+        if (!props || props->contains(c.name) || &c == cursor) out.push_back(&c);
+    if (out.empty()) throw ConfigError("stream " + cs.display_name() + ": the configured json_schema names none of the table's columns");
+    return out;
+}
+
+void emit_state(Host host, const Table& t, const Column& cursor, const std::optional<std::string>& value) {
+    json::object blob;
+    blob["cursor_field"] = json::array{json::string(cursor.name)};
+    if (value) blob["cursor"] = *value;
+    host.emit_state(connhost::sdk::stream_state_message(t.name, t.schema, blob));
+}
+
+}  // namespace
+
+void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
+                const connhost::sdk::StateMap& state, Host host) {
+    const Column* cursor = nullptr;
+    std::optional<std::string> start;
+    if (cs.incremental()) {
+        if (cs.cursor_field.empty())
+            throw ConfigError("stream " + cs.display_name() + " is incremental but has no cursor_field: pick one of its columns " +
+                              "(cursor_candidates in discover lists the integer, date and timestamp ones)");
+        if (cs.cursor_field.size() != 1)
+            throw ConfigError("stream " + cs.display_name() + ": cursor_field must name one top-level column");
+        cursor = t.column(cs.cursor_field[0]);
+        if (!cursor) throw ConfigError("stream " + cs.display_name() + ": cursor_field \"" + cs.cursor_field[0] + "\" is not a column of the table");
+        if (const json::object* blob = state.stream(t.name, t.schema)) {
+            auto f = blob->find("cursor_field");
+            auto v = blob->find("cursor");
+            const bool same_field = f != blob->end() && f->value().is_array() && f->value().as_array().size() == 1 &&
+                                    f->value().as_array()[0].is_string() && f->value().as_array()[0].as_string() == cursor->name;
+            if (same_field && v != blob->end() && v->value().is_string()) start = std::string(v->value().as_string());
+            else if (!same_field && !blob->empty())
+                host.warn("stream " + cs.display_name() + ": the saved state is for another cursor field; reading everything");
+        }
+    }
+    const std::vector<const Column*> cols = selected_columns(t, cs, cursor);
+    size_t cursor_index = 0;
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < cols.size(); ++i) {
+        if (i) sql += ", ";
+        sql += pg_quote_ident(cols[i]->name);
+        if (cols[i] == cursor) cursor_index = i;
+    }
+    sql += " FROM " + pg_quote_ident(t.schema) + "." + pg_quote_ident(t.name);
+    std::vector<std::string> params;
+    if (cursor) {
+        if (start) {
+            sql += " WHERE " + pg_quote_ident(cursor->name) + " >= $1";
+            params.push_back(*start);
+        }
+        sql += " ORDER BY " + pg_quote_ident(cursor->name) + " ASC NULLS LAST";
+    }
+    // The JSON key of every column, with the separator before it.
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < cols.size(); ++i) keys.push_back((i ? "," : "{") + json_string(cols[i]->name) + ":");
+
+    emit_stream_status(host, t.name, t.schema, "STARTED");
+    db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the read transaction of " + cs.display_name());
+    db.query("DECLARE connhost_read NO SCROLL CURSOR FOR " + sql, params, "opening a cursor over " + cs.display_name());
+    const std::string fetch = "FETCH FORWARD " + std::to_string(cfg.fetch_rows) + " FROM connhost_read";
+    RecordBatchWriter w(host, t.name, t.schema);
+    std::optional<std::string> last = start;
+    uint64_t since_state = 0;
+    std::string rec;
+    for (;;) {
+        host.throw_if_cancelled();
+        PgResult r = db.query(fetch, {}, "reading " + cs.display_name());
+        const int n = r.rows();
+        if (n == 0) break;
+        const int64_t emitted = RecordBatchWriter::now_ms();
+        for (int row = 0; row < n; ++row) {
+            rec.clear();
+            for (size_t i = 0; i < cols.size(); ++i) {
+                rec += keys[i];
+                const int c = static_cast<int>(i);
+                if (r.is_null(row, c)) rec += "null";
+                else append_value(rec, *cols[i], r.view(row, c));
+            }
+            rec += '}';
+            w.add(rec, emitted);
+            if (cursor) {
+                if (!r.is_null(row, static_cast<int>(cursor_index))) last = r.text(row, static_cast<int>(cursor_index));
+                if (++since_state >= cfg.state_interval) {
+                    w.flush();
+                    emit_state(host, t, *cursor, last);
+                    since_state = 0;
+                }
+            }
+        }
+    }
+    db.exec("CLOSE connhost_read", "closing the cursor");
+    db.exec("COMMIT", "ending the read transaction");
+    w.flush();
+    if (cursor) emit_state(host, t, *cursor, last);
+    host.info("stream " + cs.display_name() + ": " + std::to_string(w.total()) + " records" +
+              (start ? " from cursor " + *start : std::string()));
+    emit_stream_status(host, t.name, t.schema, "COMPLETE");
+}
+
+}  // namespace pgsource

@@ -1,0 +1,29 @@
+// How a PostgreSQL value's text form (client_encoding UTF8, DateStyle ISO, TimeZone UTC,
+// IntervalStyle iso_8601, extra_float_digits 3) becomes JSON text, appended without a DOM:
+//
+//   Integer            the digits as a JSON integer
+//   Numeric, Float     the server's text as a JSON number (exact); NaN, Infinity, -Infinity as strings
+//   Boolean            true / false
+//   Date, Time(Tz)     the text as a string ("2024-01-31", "13:45:00.5", "13:45:00+02")
+//   Timestamp          ISO 8601 string, 'T' between date and time ("2024-01-31T13:45:00.25")
+//   TimestampTz        ISO 8601 string in UTC with 'Z' ("2024-01-31T13:45:00Z"), other offsets as +hh:mm
+//   Json               the json/jsonb text embedded, white space between tokens removed (one line)
+//   Bytea              base64 string of the bytes
+//   Array              a JSON array (nested for several dimensions) of the elements' values
+//   String (others)    the text as a string (text, varchar, char, uuid, interval, inet, enums, ...)
+#pragma once
+#include "table_catalog.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace pgsource {
+
+// Appends the JSON value of a non-NULL column value whose text form is `text`.
+void append_value(std::string& out, const Column& col, std::string_view text);
+// Appends the JSON value of one scalar of kind `k` (an array element or a column).
+void append_scalar(std::string& out, Kind k, std::string_view text);
+// Appends `bytes` base64-encoded (RFC 4648, with padding), without quotes.
+void append_base64(std::string& out, std::string_view bytes);
+
+}  // namespace pgsource
