@@ -194,7 +194,10 @@ def write_json(path, value):
 
 def parse_output(p):
     outputs = []
-    for n, line in enumerate(p.stdout.decode("utf-8").splitlines(), 1):
+    # split("\n"), not splitlines(): U+2028 and friends may stand raw inside a JSON string.
+    for n, line in enumerate(p.stdout.decode("utf-8").split("\n"), 1):
+        if not line:
+            continue
         try:
             outputs.append(json.loads(line))
         except ValueError as err:

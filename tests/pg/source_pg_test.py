@@ -1,0 +1,533 @@
+#!/usr/bin/env python3
+"""source_postgres through the real `connhost` binary against a real PostgreSQL (the pg_server fixture).
+
+Each case builds its own database(s) with psql, runs `connhost run --plugin source_postgres ...` or
+`connhost sync`, and checks what came out against values written down here or read back with psql.
+
+  source_pg_test.py <case>
+"""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+from pg_lib import (Failure, Num, Obj, check, describe, drop_database, exact, fresh_database, parse_output, psql, psql_json, run,
+                    server, write_json, main, CONNHOST)
+
+ROLE = "connhost_test"
+
+
+class SourceDb:
+    """A fresh database (plus a temp dir) whose tables the test role owns; dropped when the case passed."""
+
+    def __init__(self, tag):
+        self.name = "src_" + tag
+
+    def __enter__(self):
+        self.config = dict(fresh_database(self.name), connect_attempts=1)
+        self._tmp = tempfile.TemporaryDirectory(prefix="srcpg-")
+        self.tmp = self._tmp.name
+        return self
+
+    def __exit__(self, exc_type, *rest):
+        self._tmp.cleanup()
+        if exc_type is None:
+            drop_database(self.name)
+
+    def sql(self, text, as_owner=True):
+        """Runs `text` in this database (as the test role unless as_owner is False: then as the superuser)."""
+        return psql(("SET ROLE %s;\n" % ROLE if as_owner else "") + text, self.name)
+
+    def path(self, name, value):
+        return write_json(os.path.join(self.tmp, name), value)
+
+    def cfg(self, **extra):
+        return self.path("source.json", dict(self.config, **extra))
+
+
+def connhost(args, timeout=600):
+    return run(args, timeout=timeout)
+
+
+def messages(p):
+    """(parsed messages, RECORD data as exact values) of a `run read`."""
+    out = parse_output(p)
+    exact_records = [exact(line) for line in p.stdout.decode("utf-8").split("\n") if line.startswith('{"type":"RECORD"')]
+    return out, exact_records
+
+
+def discover(db, cfg):
+    p = connhost(["run", "--plugin", "source_postgres", "discover", "--config", cfg])
+    check(p.returncode == 0, "discover failed: %s" % describe(p))
+    cats = [m["catalog"] for m in parse_output(p) if m.get("type") == "CATALOG"]
+    check(len(cats) == 1, "discover printed one CATALOG")
+    return {(s.get("namespace"), s["name"]): s for s in cats[0]["streams"]}
+
+
+def configured(streams, sync_mode="full_refresh", dest="append", cursor=None, pk=None):
+    out = []
+    for s in streams:
+        c = {"stream": s, "sync_mode": sync_mode, "destination_sync_mode": dest}
+        if cursor:
+            c["cursor_field"] = cursor
+        c["primary_key"] = pk if pk is not None else s.get("source_defined_primary_key", [])
+        out.append(c)
+    return {"streams": out}
+
+
+def read(db, cfg, catalog, state=None, expect_ok=True):
+    args = ["run", "--plugin", "source_postgres", "read", "--config", cfg, "--catalog", db.path("catalog.json", catalog)]
+    if state is not None:
+        args += ["--state", db.path("state.json", state)]
+    p = connhost(args)
+    if expect_ok:
+        check(p.returncode == 0, "read failed: %s" % describe(p))
+    return p
+
+
+def records(exact_msgs, stream=None):
+    out = []
+    for m in exact_msgs:
+        rec = m.get("record")
+        if stream is None or rec.get("stream") == stream:
+            out.append(rec.get("data"))
+    return out
+
+
+def states(msgs):
+    return [m["state"] for m in msgs if m.get("type") == "STATE"]
+
+
+def error_text(p):
+    return p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------- discover and check
+
+def case_discover():
+    """Every readable relation of the configured schemas, with types, keys and cursor candidates; nothing else."""
+    with SourceDb("discover") as db:
+        db.sql("""
+            CREATE SCHEMA sales; CREATE SCHEMA hidden;
+            CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+            CREATE TABLE pairs (a int, b text, v text, PRIMARY KEY (b, a));
+            CREATE VIEW cheap_items AS SELECT id, name FROM items WHERE price < 10;
+            CREATE MATERIALIZED VIEW item_count AS SELECT count(*) AS n FROM items;
+            CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);
+            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE sales.orders (order_id bigint PRIMARY KEY, "Total Amount" numeric, "select" boolean);
+            CREATE TABLE hidden.secret (id int);
+        """)
+        db.sql("CREATE TABLE public.locked (id int);", as_owner=False)  # owned by the superuser, never granted
+        cfg = db.cfg(schemas=["public", "sales"])
+        streams = discover(db, cfg)
+        want = {("public", "items"), ("public", "pairs"), ("public", "cheap_items"), ("public", "item_count"), ("public", "events"),
+                ("sales", "orders")}
+        check(set(streams) == want, "discover lists exactly the readable relations of public and sales: %r" % sorted(streams))
+        items = streams[("public", "items")]
+        props = items["json_schema"]["properties"]
+        check(list(props) == ["id", "name", "price", "updated_at"], "columns in table order: %r" % list(props))
+        check(props["id"] == {"type": "integer"} and props["name"] == {"type": "string"}, "NOT NULL columns are not nullable: %r" % props)
+        check(props["price"] == {"type": ["null", "number"]}, "numeric is a nullable number: %r" % props["price"])
+        check(props["updated_at"].get("format") == "date-time" and props["updated_at"].get("airbyte_type") == "timestamp_with_timezone",
+              "timestamptz is a date-time with time zone: %r" % props["updated_at"])
+        check(items["source_defined_primary_key"] == [["id"]], "items' primary key: %r" % items["source_defined_primary_key"])
+        check(items["supported_sync_modes"] == ["full_refresh", "incremental"], "both sync modes")
+        check(items["cursor_candidates"] == [["id"], ["updated_at"]], "cursor candidates: %r" % items["cursor_candidates"])
+        check(streams[("public", "pairs")]["source_defined_primary_key"] == [["b"], ["a"]], "a composite key keeps the index order")
+        check(streams[("public", "cheap_items")]["source_defined_primary_key"] == [], "a view has no primary key")
+        check(list(streams[("sales", "orders")]["json_schema"]["properties"]) == ["order_id", "Total Amount", "select"],
+              "any column name is kept as it is")
+        check(streams[("public", "events")]["json_schema"]["properties"]["at"].get("format") == "date", "a partitioned table by its parent")
+
+
+def case_check():
+    """check succeeds on a good config and says what is wrong otherwise, without printing the password."""
+    with SourceDb("check") as db:
+        db.sql("CREATE TABLE t (id int);")
+        p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg()])
+        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        check(p.returncode == 0 and st and st[0]["status"] == "SUCCEEDED", "check succeeds: %s" % describe(p))
+
+        p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg(schemas=["public", "no_such_schema"])])
+        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        check(st and st[0]["status"] == "FAILED" and "no_such_schema" in st[0].get("message", "") and "config.schemas" in st[0]["message"],
+              "a missing schema is named: %r" % st)
+
+        bad_pw = "WRONG-pass-271828"
+        p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg(password=bad_pw)])
+        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        check(st and st[0]["status"] == "FAILED" and "config.password" in st[0].get("message", ""),
+              "a rejected login says to check the password: %r" % st)
+        check(bad_pw not in error_text(p), "the password is never printed")
+
+        info = server()
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+        s.close()
+        p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg(port=dead_port, connect_backoff_ms=10)])
+        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        msg = st[0].get("message", "") if st else ""
+        check(st and st[0]["status"] == "FAILED" and ("127.0.0.1:%d" % dead_port) in msg and "server is running" in msg,
+              "a dead server is named host:port with what to check: %r" % msg)
+        check(info["port"] != dead_port, "the dead port is not the test server's")
+
+
+# ---------------------------------------------------------------- values
+
+# (column, SQL type, [(SQL literal of the value, the JSON the record must hold)], the column's JSON schema)
+EVERY_TYPE = [
+    ("i2", "smallint", [("-32768", "-32768"), ("NULL", "null")], {"type": ["null", "integer"]}),
+    ("i4", "integer", [("2147483647", "2147483647"), ("0", "0")], {"type": ["null", "integer"]}),
+    ("i8", "bigint", [("-9223372036854775808", "-9223372036854775808"), ("NULL", "null")], {"type": ["null", "integer"]}),
+    ("num", "numeric", [("123456789012345678901234567890.123456789012", "123456789012345678901234567890.123456789012"),
+                        ("'NaN'", '"NaN"')], {"type": ["null", "number"]}),
+    ("num_s", "numeric(12,2)", [("1.5", "1.50"), ("-0.004", "0.00")], {"type": ["null", "number"]}),
+    ("r", "real", [("1.5", "1.5"), ("'Infinity'", '"Infinity"')], {"type": ["null", "number"]}),
+    ("f8", "double precision", [("0.1", "0.1"), ("1e300", "1e+300")], {"type": ["null", "number"]}),
+    ("b", "boolean", [("true", "true"), ("false", "false")], {"type": ["null", "boolean"]}),
+    ("t", "text", [("E'line\\nbreak \"q\" \\\\ tab\\t \\u2028 \u00fc \U0001F600'", '"line\\nbreak \\"q\\" \\\\ tab\\t \\u2028 \u00fc \U0001F600"'),
+                   ("''", '""')], {"type": ["null", "string"]}),
+    ("vc", "varchar(5)", [("'abc'", '"abc"'), ("NULL", "null")], {"type": ["null", "string"]}),
+    ("ch", "char(3)", [("'x'", '"x  "'), ("NULL", "null")], {"type": ["null", "string"]}),
+    ("d", "date", [("'2024-02-29'", '"2024-02-29"'), ("'-infinity'", '"-infinity"')], {"type": ["null", "string"], "format": "date"}),
+    ("tm", "time", [("'13:45:00.5'", '"13:45:00.5"'), ("'00:00'", '"00:00:00"')],
+     {"type": ["null", "string"], "format": "time", "airbyte_type": "time_without_timezone"}),
+    ("tmz", "timetz", [("'13:45:00+02'", '"13:45:00+02"'), ("'23:59:59.999-05:30'", '"23:59:59.999-05:30"')],
+     {"type": ["null", "string"], "format": "time", "airbyte_type": "time_with_timezone"}),
+    ("ts", "timestamp", [("'2024-01-31 13:45:00.25'", '"2024-01-31T13:45:00.25"'), ("'1999-12-31 23:59:59'", '"1999-12-31T23:59:59"')],
+     {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_without_timezone"}),
+    ("tsz", "timestamptz", [("'2024-01-31 13:45:00.123456+05:30'", '"2024-01-31T08:15:00.123456Z"'), ("'infinity'", '"infinity"')],
+     {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_with_timezone"}),
+    ("j", "json", [("'{\"a\": [1, 2.50],\n \"b\": null}'", '{"a":[1,2.50],"b":null}'), ("'\"just text\"'", '"just text"')],
+     {"type": ["null", "object", "array", "string", "number", "boolean"]}),
+    ("jb", "jsonb", [("'{\"k\": \"v\\u00e9\", \"n\": 1e2}'", '{"k":"v\u00e9","n":100}'), ("'[1, \"x\", {}]'", '[1,"x",{}]')],
+     {"type": ["null", "object", "array", "string", "number", "boolean"]}),
+    ("ia", "integer[]", [("'{1,NULL,3}'", "[1,null,3]"), ("'{}'", "[]")],
+     {"type": ["null", "array"], "items": {"type": ["null", "integer"]}}),
+    ("ta", "text[]", [("E'{\"a,b\",\"c\\\\\"d\",NULL,\"NULL\",\"  sp \"}'", '["a,b","c\\"d",null,"NULL","  sp "]'), ("NULL", "null")],
+     {"type": ["null", "array"], "items": {"type": ["null", "string"]}}),
+    ("ia2", "integer[][]", [("'{{1,2},{3,4}}'", "[[1,2],[3,4]]"), ("'[0:1]={7,8}'", "[7,8]")],
+     {"type": ["null", "array"], "items": {"type": ["null", "integer"]}}),
+    ("na", "numeric[]", [("'{1.10,NaN}'", '[1.10,"NaN"]'), ("'{}'", "[]")],
+     {"type": ["null", "array"], "items": {"type": ["null", "number"]}}),
+    ("tsa", "timestamptz[]", [("'{\"2024-01-01 00:00:00+00\",\"2024-06-01 12:30:00+02\"}'", '["2024-01-01T00:00:00Z","2024-06-01T10:30:00Z"]'),
+                              ("NULL", "null")],
+     {"type": ["null", "array"], "items": {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_with_timezone"}}),
+    ("by", "bytea", [("'\\x00ff10'", '"AP8Q"'), ("'\\x'", '""')], {"type": ["null", "string"], "contentEncoding": "base64"}),
+    ("u", "uuid", [("'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'", '"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"'), ("NULL", "null")],
+     {"type": ["null", "string"]}),
+    ("iv", "interval", [("'1 day 2 hours'", '"P1DT2H"'), ("'-3 minutes'", '"PT-3M"')], {"type": ["null", "string"]}),
+    ("ip", "inet", [("'10.0.0.1/8'", '"10.0.0.1/8"'), ("'::1'", '"::1"')], {"type": ["null", "string"]}),
+    ("m", "mood", [("'happy'", '"happy"'), ("'sad'", '"sad"')], {"type": ["null", "string"]}),
+    ("p", "posint", [("5", "5"), ("NULL", "null")], {"type": ["null", "integer"]}),
+]
+
+
+def every_type_table(db):
+    cols = ", ".join('"%s" %s' % (c, t) for c, t, _, _ in EVERY_TYPE)
+    db.sql("CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE DOMAIN posint AS integer CHECK (VALUE > 0);\n"
+           "CREATE TABLE every_type (id int PRIMARY KEY, %s);" % cols)
+    rows = len(EVERY_TYPE[0][2])
+    for r in range(rows):
+        vals = ", ".join(v[r][0] for _, _, v, _ in EVERY_TYPE)
+        db.sql('INSERT INTO every_type (id, %s) VALUES (%d, %s);' % (", ".join('"%s"' % c for c, _, _, _ in EVERY_TYPE), r + 1, vals))
+    db.sql("INSERT INTO every_type (id) VALUES (%d);" % (rows + 1))  # every column NULL
+    return rows + 1
+
+
+def case_every_type():
+    """Each PostgreSQL type becomes the JSON value and schema written down in EVERY_TYPE, exactly."""
+    with SourceDb("every_type") as db:
+        n = every_type_table(db)
+        cfg = db.cfg()
+        streams = discover(db, cfg)
+        s = streams[("public", "every_type")]
+        props = s["json_schema"]["properties"]
+        for col, sqltype, _, schema in EVERY_TYPE:
+            check(props.get(col) == schema, "%s (%s): schema %r, expected %r" % (col, sqltype, props.get(col), schema))
+        p = read(db, cfg, configured([s]))
+        msgs, recs = messages(p)
+        data = records(recs, "every_type")
+        check(len(data) == n, "%d records, expected %d" % (len(data), n))
+        by_id = {int(d.get("id").text): d for d in data}
+        for r in range(n - 1):
+            d = by_id[r + 1]
+            check([k for k, _ in d] == ["id"] + [c for c, _, _, _ in EVERY_TYPE], "row %d: the record has every column, in order" % (r + 1))
+            for col, sqltype, vals, _ in EVERY_TYPE:
+                want = exact(vals[r][1])
+                check(d.get(col) == want, "row %d %s (%s) = %s: record holds %r, expected %r" % (r + 1, col, sqltype, vals[r][0], d.get(col), want))
+        last = by_id[n]
+        check(all(v is None for k, v in last if k != "id"), "an all-NULL row gives JSON null for every column")
+        st = [m["trace"]["stream_status"]["status"] for m in msgs if m.get("type") == "TRACE" and m["trace"].get("type") == "STREAM_STATUS"]
+        check(st == ["STARTED", "COMPLETE"], "stream status STARTED then COMPLETE: %r" % st)
+        check(not states(msgs), "a full refresh emits no STATE")
+
+        # The configured json_schema picks the columns to read.
+        narrowed = dict(s, json_schema={"type": "object", "properties": {"t": props["t"], "jb": props["jb"]}})
+        p = read(db, cfg, configured([narrowed]))
+        _, recs = messages(p)
+        check(all([k for k, _ in d] == ["t", "jb"] for d in records(recs)), "only the configured columns are read")
+
+
+# ---------------------------------------------------------------- volume
+
+def case_full_refresh_100k():
+    """100k rows through a server-side cursor, 1000 a FETCH: every row once, in order, every value right."""
+    n = 100000
+    with SourceDb("full_100k") as db:
+        db.sql("CREATE TABLE big (id bigint PRIMARY KEY, name text, score numeric(12,2), flag boolean, at timestamptz);"
+               "INSERT INTO big SELECT g, 'user-' || g, g * 1.25, g %% 3 = 0, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second' "
+               "FROM generate_series(1, %d) g;" % n)
+        cfg = db.cfg(fetch_rows=1000)
+        s = discover(db, cfg)[("public", "big")]
+        p = read(db, cfg, configured([s]))
+        check(b'"type":"RECORD"' in p.stdout, "records printed")
+        count = 0
+        base = 1704067200  # 2024-01-01T00:00:00Z
+        for line in p.stdout.decode("utf-8").split("\n"):
+            if not line.startswith('{"type":"RECORD"'):
+                continue
+            count += 1
+            d = json.loads(line, parse_float=str)["record"]["data"]
+            i = d["id"]
+            check(i == count, "record %d has id %r (ids in table order)" % (count, i))
+            t = time.gmtime(base + i)
+            want_at = "%04d-%02d-%02dT%02d:%02d:%02dZ" % t[:6]
+            if d["name"] != "user-%d" % i or d["score"] != "%d.%02d" % divmod(i * 125, 100) or d["flag"] != (i % 3 == 0) or d["at"] != want_at:
+                raise Failure("record %d: %r (expected score %s, at %s)" % (count, d, "%d.%02d" % divmod(i * 125, 100), want_at))
+        check(count == n, "%d records, expected %d" % (count, n))
+        log = [m["log"]["message"] for m in parse_output(p) if m.get("type") == "LOG"]
+        check(any("public.big: %d records" % n in l for l in log), "the source logs the stream's record count")
+
+
+# ---------------------------------------------------------------- incremental
+
+def case_incremental():
+    """A STATE every state_interval rows and at the end; a re-run from the last state reads only rows at or after its cursor."""
+    with SourceDb("incremental") as db:
+        db.sql("CREATE TABLE ev (id int PRIMARY KEY, updated_at timestamptz NOT NULL, v text);"
+               "INSERT INTO ev SELECT g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', 'v' || g "
+               "FROM generate_series(1, 1000) g;")
+        cfg = db.cfg(state_interval=300, fetch_rows=128)
+        s = discover(db, cfg)[("public", "ev")]
+        cat = configured([s], "incremental", "append_dedup", cursor=["updated_at"])
+        p = read(db, cfg, cat)
+        msgs, recs = messages(p)
+        ids = [int(d.get("id").text) for d in records(recs)]
+        check(ids == list(range(1, 1001)), "the first read emits all 1000 rows in cursor order")
+        st = states(msgs)
+        cursors = [x["stream"]["stream_state"]["cursor"] for x in st]
+        check(cursors == ["2024-01-01 05:00:00+00", "2024-01-01 10:00:00+00", "2024-01-01 15:00:00+00", "2024-01-01 16:40:00+00"],
+              "a STATE after rows 300, 600, 900 and at the end, each with the cursor it covers: %r" % cursors)
+        check(all(x["type"] == "STREAM" and x["stream"]["stream_descriptor"] == {"name": "ev", "namespace": "public"}
+                  and x["stream"]["stream_state"]["cursor_field"] == ["updated_at"] for x in st), "STREAM states for public.ev: %r" % st[0])
+        # Records before each state: the state follows the 300th record.
+        lines = [m for m in msgs if m.get("type") in ("RECORD", "STATE")]
+        first_state = next(i for i, m in enumerate(lines) if m["type"] == "STATE")
+        check(first_state == 300, "the first STATE follows exactly 300 records (after %d)" % first_state)
+
+        db.sql("INSERT INTO ev SELECT g, timestamptz '2024-01-02 00:00:00+00' + g * interval '1 minute', 'new' || g "
+               "FROM generate_series(1001, 1050) g;"
+               "UPDATE ev SET updated_at = timestamptz '2024-01-03 00:00:00+00' + id * interval '1 second', v = 'changed' "
+               "WHERE id IN (5, 50, 500);")
+        p = read(db, cfg, cat, state=[st[-1]])
+        msgs, recs = messages(p)
+        ids = sorted(int(d.get("id").text) for d in records(recs))
+        check(ids == sorted([1000] + list(range(1001, 1051)) + [5, 50, 500]),
+              "the re-run reads only the boundary row, the 50 new and the 3 updated rows: %r" % ids[:20])
+        check(states(msgs)[-1]["stream"]["stream_state"]["cursor"] == "2024-01-03 00:08:20+00", "the last state holds the new maximum")
+
+        p = read(db, cfg, cat, state=[states(msgs)[-1]])
+        msgs, recs = messages(p)
+        check([int(d.get("id").text) for d in records(recs)] == [500], "a re-run with nothing new re-reads only the boundary row")
+
+        # A legacy-style array of states, a state of another cursor field, an integer cursor.
+        cat_id = configured([s], "incremental", "append", cursor=["id"])
+        p = read(db, cfg, cat_id, state=[st[-1]])
+        msgs, recs = messages(p)
+        check(len(records(recs)) == 1050, "a state for another cursor field is not applied: everything is read")
+        check("another cursor field" in error_text(p), "and that is logged")
+        p = read(db, cfg, cat_id, state=[states(msgs)[-1]])
+        _, recs = messages(p)
+        check([int(d.get("id").text) for d in records(recs)] == [1050], "an integer cursor resumes from its value")
+
+
+def case_incremental_errors():
+    """Misconfigured incremental streams fail with a config error naming the stream and what to pick."""
+    with SourceDb("incr_errors") as db:
+        db.sql("CREATE TABLE ev (id int PRIMARY KEY, v text);")
+        cfg = db.cfg()
+        s = discover(db, cfg)[("public", "ev")]
+        p = read(db, cfg, configured([s], "incremental", "append"), expect_ok=False)
+        check(p.returncode != 0 and "public.ev" in error_text(p) and "cursor_field" in error_text(p),
+              "incremental without a cursor names the stream and cursor_field: %s" % describe(p))
+        p = read(db, cfg, configured([s], "incremental", "append", cursor=["nope"]), expect_ok=False)
+        check(p.returncode != 0 and '"nope" is not a column' in error_text(p), "an unknown cursor column is named")
+        missing = dict(s, name="gone")
+        p = read(db, cfg, configured([missing]), expect_ok=False)
+        check(p.returncode != 0 and "public.gone" in error_text(p) and "discover" in error_text(p),
+              "a stream that is no table names it and says to run discover: %s" % describe(p))
+
+
+# ---------------------------------------------------------------- syncs into destinations
+
+PEOPLE_SQL = """
+CREATE TABLE people (id int PRIMARY KEY, big bigint, amount numeric, name text, active boolean, born date,
+                     seen_at timestamptz NOT NULL, local_at timestamp, doc jsonb, tags text[]);
+INSERT INTO people
+SELECT g, g::bigint * 1000000007, (g * 3.14159)::numeric(20,5) * CASE WHEN g %% 7 = 0 THEN -1 ELSE 1 END,
+       CASE g %% 5 WHEN 0 THEN E'multi\\nline "quoted" \\u2028' WHEN 1 THEN 'ünïcødé ' || g WHEN 2 THEN '' ELSE 'name ' || g END,
+       g %% 2 = 0, date '2000-01-01' + g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1.5 second',
+       timestamp '2023-06-01 12:00:00' + g * interval '1 minute',
+       jsonb_build_object('g', g, 'half', g / 2.0, 'list', jsonb_build_array(g, 'x')),
+       ARRAY['t' || g, 'with,comma', 'q"uote']
+FROM generate_series(1, %d) g;
+INSERT INTO people (id, seen_at) VALUES (0, '2024-01-01 00:00:00+00');
+"""
+
+
+def people_source(db, n):
+    db.sql(PEOPLE_SQL % n)
+    return db.cfg(state_interval=500, fetch_rows=700)
+
+
+def sync_connection(db, dest_plugin, dest_config, tag):
+    conn = {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+            "destination": {"plugin": dest_plugin, "config": dest_config},
+            "streams": [{"name": "people", "sync_mode": "incremental", "cursor_field": ["seen_at"], "destination_sync_mode": "append_dedup"}],
+            "state_file": os.path.join(db.tmp, tag + ".state.json")}
+    return db.path(tag + ".connection.json", conn)
+
+
+def sync(conn):
+    p = connhost(["sync", conn])
+    check(p.returncode == 0, "sync failed: %s" % describe(p))
+    return p
+
+
+# Each column as text, the same on both sides of a PostgreSQL -> PostgreSQL copy (TimeZone UTC).
+PG_COLUMNS_SRC = ["id::text", "big::text", "amount::text", "name", "active::text", "born::text", "seen_at::text",
+                  "(local_at AT TIME ZONE 'UTC')::text", "doc::text", "to_jsonb(tags)::text"]
+PG_COLUMNS_DST = ["id::text", "big::text", "amount::text", "name", "active::text", "born::text", "seen_at::text",
+                  "local_at::text", "doc::text", "tags::text"]
+PG_TYPES_DST = {"id": "bigint", "big": "bigint", "amount": "numeric", "name": "text", "active": "boolean", "born": "date",
+                "seen_at": "timestamp with time zone", "local_at": "timestamp with time zone", "doc": "jsonb", "tags": "jsonb"}
+
+
+def pg_rows(db, table, columns):
+    return psql_json("SELECT coalesce(json_agg(json_build_array(%s) ORDER BY id), '[]') FROM %s" % (", ".join(columns), table), db)
+
+
+def case_sync_to_pg():
+    """`connhost sync` source_postgres -> dest_pg copies the table value for value; an incremental re-run brings the changes."""
+    with SourceDb("sync_pg") as db:
+        dest = "dst_sync_pg"
+        dest_cfg = fresh_database(dest)
+        people_source(db, 3000)
+        conn = sync_connection(db, "dest_pg", dest_cfg, "pg")
+        sync(conn)
+        types = dict(psql_json("SELECT json_agg(json_build_array(attname, format_type(atttypid, atttypmod))) FROM pg_attribute "
+                               "WHERE attrelid = 'public.people'::regclass AND attnum > 0 AND NOT attisdropped", dest))
+        for col, t in PG_TYPES_DST.items():
+            check(types.get(col) == t, "dest column %s is %s, expected %s" % (col, types.get(col), t))
+        src_rows = pg_rows(db.name, "people", PG_COLUMNS_SRC)
+        dst_rows = pg_rows(dest, "public.people", PG_COLUMNS_DST)
+        check(len(src_rows) == 3001 and len(dst_rows) == 3001, "3001 rows on both sides (%d, %d)" % (len(src_rows), len(dst_rows)))
+        for a, b in zip(src_rows, dst_rows):
+            check(a == b, "row id %s: source %r, destination %r" % (a[0], a, b))
+
+        db.sql("UPDATE people SET name = 'renamed', amount = 0.000001, seen_at = timestamptz '2030-01-01 00:00:00+00' + id * interval '1 second' "
+               "WHERE id IN (10, 20, 30);"
+               "INSERT INTO people (id, name, seen_at) SELECT g, 'late ' || g, timestamptz '2030-02-01 00:00:00+00' + g * interval '1 second' "
+               "FROM generate_series(3001, 3100) g;")
+        p = sync(conn)
+        check("104 records committed" in p.stderr.decode(), "the re-run moves the boundary row, 3 updated and 100 new rows: %s"
+              % p.stderr.decode()[-600:])
+        src_rows = pg_rows(db.name, "people", PG_COLUMNS_SRC)
+        dst_rows = pg_rows(dest, "public.people", PG_COLUMNS_DST)
+        check(len(dst_rows) == 3101, "append_dedup keeps one row per id: %d rows" % len(dst_rows))
+        for a, b in zip(src_rows, dst_rows):
+            check(a == b, "after the re-run, row id %s: source %r, destination %r" % (a[0], a, b))
+        drop_database(dest)
+
+
+def iso_utc(pg_text):
+    """'2024-01-01 00:00:01.5+00' (TimeZone UTC) as source_postgres writes it: '2024-01-01T00:00:01.5Z'."""
+    check(pg_text.endswith("+00"), "a UTC timestamp: %r" % pg_text)
+    return pg_text[:-3].replace(" ", "T") + "Z"
+
+
+def case_sync_to_sqlite():
+    """`connhost sync` source_postgres -> dest_sqlite: every cell equals the source's value in dest_sqlite's documented form."""
+    with SourceDb("sync_sqlite") as db:
+        people_source(db, 2000)
+        path = os.path.join(db.tmp, "people.sqlite")
+        conn = sync_connection(db, "dest_sqlite", {"path": path}, "sqlite")
+        sync(conn)
+        db.sql("UPDATE people SET active = NOT active, seen_at = '2031-01-01 00:00:00+00' WHERE id = 77;")
+        sync(conn)
+        src = psql_json("SELECT json_agg(json_build_array(id, big::text, amount::text, name, active, born::text, seen_at::text, "
+                        "local_at::text, doc::text, to_jsonb(tags)::text) ORDER BY id) FROM people", db.name)
+        with sqlite3.connect(path) as lite:
+            got = lite.execute('SELECT id, big, amount, name, active, born, seen_at, local_at, doc, tags FROM "public__people" ORDER BY id').fetchall()
+            decl = {r[1]: r[2] for r in lite.execute('PRAGMA table_info("public__people")')}
+        check(decl["id"] == "INTEGER" and decl["amount"] == "NUMBER_TEXT" and decl["doc"] == "JSON_TEXT" and decl["active"] == "BOOLEAN",
+              "sqlite column types from the discovered schema: %r" % decl)
+        check(len(got) == len(src) == 2001, "2001 rows on both sides (%d, %d)" % (len(src), len(got)))
+        for s, g in zip(src, got):
+            want = (s[0], int(s[1]) if s[1] is not None else None, s[2], s[3], None if s[4] is None else int(s[4]), s[5],
+                    iso_utc(s[6]), s[7].replace(" ", "T") if s[7] else None)
+            check(tuple(g[:8]) == want, "row id %s: sqlite %r, expected %r" % (s[0], g[:8], want))
+            for i, what in ((8, "doc"), (9, "tags")):
+                if s[i] is None:
+                    check(g[i] is None, "row id %s %s: NULL" % (s[0], what))
+                else:
+                    check(json.loads(g[i], parse_float=str) == json.loads(s[i], parse_float=str),
+                          "row id %s %s: sqlite %r, source %r" % (s[0], what, g[i], s[i]))
+
+
+def case_sigterm_resumes():
+    """A sync interrupted by SIGTERM mid-table saves the acknowledged state; the re-run completes with every row exactly once."""
+    with SourceDb("sigterm") as db:
+        n = 400000
+        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text, at timestamptz NOT NULL);"
+               "INSERT INTO big SELECT g, repeat('x', 40) || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 ms' "
+               "FROM generate_series(1, %d) g;" % n)
+        db.cfg(state_interval=5000, fetch_rows=2000)
+        path = os.path.join(db.tmp, "big.sqlite")
+        conn = db.path("c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                  "destination": {"plugin": "dest_sqlite", "config": {"path": path}},
+                                  "streams": [{"name": "big", "sync_mode": "incremental", "cursor_field": ["at"],
+                                               "destination_sync_mode": "append_dedup"}],
+                                  "state_file": os.path.join(db.tmp, "state.json")})
+        state = os.path.join(db.tmp, "state.json")
+        p = subprocess.Popen([CONNHOST, "sync", conn], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 120
+        while time.time() < deadline and p.poll() is None and not (os.path.exists(state) and os.path.getsize(state) > 0):
+            time.sleep(0.005)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=120)
+        check(p.returncode == 130, "SIGTERM ends the sync with exit code 130 (rc %s): %s" % (p.returncode, err.decode()[-400:]))
+        saved = json.load(open(state))
+        cursor = saved[0]["stream"]["stream_state"]["cursor"]
+        with sqlite3.connect(path) as lite:
+            rows = lite.execute('SELECT count(*), max(at) FROM "public__big"').fetchone()
+        check(rows[0] < n, "the sync stopped mid-table (%d of %d rows)" % (rows[0], n))
+        check(rows[1] >= iso_utc(cursor), "the saved cursor %s is covered by committed rows (max %s)" % (cursor, rows[1]))
+        p = connhost(["sync", conn])
+        check(p.returncode == 0, "the re-run succeeds: %s" % describe(p))
+        with sqlite3.connect(path) as lite:
+            count, distinct = lite.execute('SELECT count(*), count(DISTINCT id) FROM "public__big"').fetchone()
+        check(count == distinct == n, "every row exactly once after the resume (%d rows, %d distinct)" % (count, distinct))
+
+
+CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
+
+if __name__ == "__main__":
+    main(CASES)
