@@ -29,6 +29,8 @@ public:
         return stream == stream_ && has_ns == has_ns_ && (!has_ns || ns == ns_);
     }
     const std::string& stream() const noexcept { return stream_; }
+    // "ns.stream", or the stream alone without a namespace: for people.
+    std::string display_name() const { return has_ns_ && !ns_.empty() ? ns_ + "." + stream_ : stream_; }
     // The batch as the ABI struct, borrowing this buffer's memory.
     const connhost_record_batch& view();
 

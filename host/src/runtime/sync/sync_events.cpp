@@ -74,7 +74,7 @@ int32_t DestinationEvents::next_input(connhost_input& in) {
         case QueueItem::Records: {
             const connhost_record_batch& b = current_.batch->view();
             records_since_state_ += b.record_count;
-            progress_.add(current_.batch->stream(), b.record_count, b.data_size);
+            progress_.add(current_.batch->display_name(), b.record_count, b.data_size);
             in.kind = CONNHOST_INPUT_RECORDS;
             in.batch = &b;
             return CONNHOST_STATUS_OK;

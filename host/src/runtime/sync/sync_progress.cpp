@@ -37,6 +37,13 @@ void SyncProgress::acknowledged(uint64_t records) {
     committed_ += records;
 }
 
+void SyncProgress::all_committed() {
+    std::lock_guard lock(mu_);
+    uint64_t n = 0;
+    for (const auto& [name, s] : streams_) n += s.records;
+    committed_ = n;
+}
+
 uint64_t SyncProgress::total_records() const {
     std::lock_guard lock(mu_);
     uint64_t n = 0;

@@ -26,6 +26,8 @@ public:
     void add(const std::string& stream, uint64_t records, uint64_t bytes);
     // Counts an acknowledged state and the records it covers.
     void acknowledged(uint64_t records);
+    // The destination completed every stream: every delivered record is committed (states or not).
+    void all_committed();
     void start();
     void stop();
     // The summary table (records, bytes, duration, rate per stream) as text.

@@ -100,6 +100,7 @@ int run_sync(const SyncOptions& o) {
         interrupted = on_signal.fired();
     }
 
+    if (!interrupted && src_out.ok() && dst_out.ok() && src_events.error().empty() && dst_events.error().empty()) progress.all_committed();
     std::fputs(progress.summary().c_str(), stderr);
     const std::string resume = o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
                                                     : "; the state file " + o.state_file + " matches what is committed: re-run the same command to resume";
