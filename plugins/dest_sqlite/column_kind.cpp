@@ -1,54 +1,22 @@
 #include "column_kind.hpp"
 
+#include <connhost/sdk/column_types.hpp>
+
 #include <string>
 
 namespace sqlitedest {
 
 namespace json = boost::json;
 
-namespace {
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// Airbyte protocol v1 well-known types: {"$ref": "WellKnownTypes.json#/definitions/Integer"}.
-ColumnKind kind_from_ref(std::string_view ref) {
-    if (ends_with(ref, "/Integer")) return ColumnKind::Integer;
-    if (ends_with(ref, "/Number")) return ColumnKind::Number;
-    if (ends_with(ref, "/Boolean")) return ColumnKind::Boolean;
-    if (ref.find("/definitions/") != std::string_view::npos) return ColumnKind::String;  // String, Date, Timestamp*, Time*, BinaryData
-    return ColumnKind::Json;
-}
-
-ColumnKind kind_from_type_name(std::string_view t) {
-    if (t == "integer") return ColumnKind::Integer;
-    if (t == "number") return ColumnKind::Number;
-    if (t == "boolean") return ColumnKind::Boolean;
-    if (t == "string") return ColumnKind::String;
-    return ColumnKind::Json;
-}
-
-}  // namespace
-
 ColumnKind kind_from_schema(const json::value& property) {
-    if (!property.is_object()) return ColumnKind::Json;
-    const json::object& p = property.as_object();
-    auto type = p.find("type");
-    if (type == p.end()) {
-        if (auto ref = p.find("$ref"); ref != p.end() && ref->value().is_string()) return kind_from_ref(ref->value().as_string());
-        return ColumnKind::Json;  // oneOf / anyOf / allOf / no type
-    }
-    if (type->value().is_string()) return kind_from_type_name(type->value().as_string());
-    if (type->value().is_array()) {
-        std::string_view only;
-        int n = 0;
-        for (const auto& t : type->value().as_array()) {
-            if (!t.is_string() || t.as_string() == "null") continue;
-            only = t.as_string();
-            ++n;
-        }
-        if (n == 1) return kind_from_type_name(only);
+    switch (connhost::sdk::column_type_of(property)) {
+        case connhost::sdk::ColumnType::Integer: return ColumnKind::Integer;
+        case connhost::sdk::ColumnType::Number: return ColumnKind::Number;
+        case connhost::sdk::ColumnType::Boolean: return ColumnKind::Boolean;
+        case connhost::sdk::ColumnType::String:
+        case connhost::sdk::ColumnType::Date:
+        case connhost::sdk::ColumnType::DateTime: return ColumnKind::String;  // ISO text kept as given
+        case connhost::sdk::ColumnType::Json: return ColumnKind::Json;
     }
     return ColumnKind::Json;
 }

@@ -17,7 +17,7 @@ namespace sqlitedest {
 
 enum class ColumnKind { Integer, Number, Boolean, String, Json };
 
-// The kind for one property schema (the value of json_schema.properties[name]).
+// The kind for one property schema (the value of json_schema.properties[name]), by connhost::sdk::column_type_of.
 ColumnKind kind_from_schema(const boost::json::value& property);
 // The declared SQL type written in CREATE TABLE / ALTER TABLE for `kind`.
 const char* declared_type(ColumnKind kind);

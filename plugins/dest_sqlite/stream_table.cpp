@@ -12,7 +12,10 @@ namespace sqlitedest {
 
 using connhost::sdk::ConfigError;
 using connhost::sdk::ConfiguredStream;
+using connhost::sdk::Field;
+using connhost::sdk::FieldKind;
 using connhost::sdk::FieldPath;
+using connhost::sdk::IntegerText;
 
 namespace {
 
@@ -22,53 +25,6 @@ constexpr int kMetaCount = 4;
 
 const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
 const char* kTooLarge = "DESTINATION_FIELD_SIZE_LIMITATION";
-
-enum class IntParse { Ok, NotInteger, TooLarge };
-
-// The JSON number `text` as an int64 if its value is an integer (1, -0, 1.0, 1e2, 12.30e1 all are).
-IntParse parse_integer(std::string_view text, int64_t& out) {
-    size_t i = 0;
-    bool neg = false;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
-    std::string digits;
-    int64_t exp10 = 0;
-    bool any = false;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') digits.push_back(text[i++]), any = true;
-    if (i < text.size() && text[i] == '.') {
-        ++i;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') digits.push_back(text[i++]), --exp10, any = true;
-    }
-    if (!any) return IntParse::NotInteger;  // NaN, Infinity, garbage
-    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-        ++i;
-        bool eneg = false;
-        if (i < text.size() && (text[i] == '-' || text[i] == '+')) eneg = text[i++] == '-';
-        int64_t e = 0;
-        if (i >= text.size()) return IntParse::NotInteger;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-            if (e < 1000000) e = e * 10 + (text[i] - '0');
-            ++i;
-        }
-        exp10 += eneg ? -e : e;
-    }
-    if (i != text.size()) return IntParse::NotInteger;
-    size_t first = digits.find_first_not_of('0');
-    if (first == std::string::npos) {
-        out = 0;
-        return IntParse::Ok;
-    }
-    digits.erase(0, first);
-    while (digits.back() == '0') digits.pop_back(), ++exp10;
-    if (exp10 < 0) return IntParse::NotInteger;
-    if (static_cast<int64_t>(digits.size()) + exp10 > 19) return IntParse::TooLarge;
-    unsigned __int128 v = 0;
-    for (char c : digits) v = v * 10 + static_cast<unsigned>(c - '0');
-    for (int64_t k = 0; k < exp10; ++k) v *= 10;
-    const unsigned __int128 limit = neg ? static_cast<unsigned __int128>(INT64_MAX) + 1 : static_cast<unsigned __int128>(INT64_MAX);
-    if (v > limit) return IntParse::TooLarge;
-    out = neg ? static_cast<int64_t>(-static_cast<__int128>(v)) : static_cast<int64_t>(v);
-    return IntParse::Ok;
-}
 
 std::string replace_nul(const std::string& s) {
     std::string out;
@@ -224,12 +180,12 @@ void StreamTable::write(const connhost::sdk::BatchView& batch) {
 
 void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     try {
-        scan_object(rec.json, members_);
+        connhost::sdk::scan_fields(rec.json, members_);
     } catch (const std::invalid_argument& e) {
         throw ConfigError("stream " + stream_.display_name() + ": " + e.what());
     }
     slots_.clear();
-    for (const Member& m : members_) {
+    for (const Field& m : members_) {
         if (m.key_escaped) key_ = connhost::sdk::json_unescape(m.key);
         else key_.assign(m.key.data(), m.key.size());
         slots_.push_back(column_for(key_, ColumnKind::Json));  // a field the schema does not name
@@ -241,11 +197,12 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     changes_.clear();
     uuids_.next(uuid_);
     insert_.bind_text_static(1, std::string_view(uuid_, 36));
-    extracted_at_ = iso8601_utc_ms(rec.emitted_at_ms);
+    extracted_at_.clear();
+    connhost::sdk::append_iso8601_utc_ms(extracted_at_, rec.emitted_at_ms);
     insert_.bind_text_static(2, extracted_at_);
     insert_.bind_int(3, stream_.generation_id);
     for (size_t i = 0; i < members_.size(); ++i) bind_value(slots_[i], members_[i]);
-    build_meta(meta_, rec.meta, changes_);
+    connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
     insert_.bind_text_static(4, meta_);
     insert_.run();
     if (dedup_) {
@@ -254,7 +211,7 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     }
 }
 
-void StreamTable::bind_value(int col, const Member& m) {
+void StreamTable::bind_value(int col, const Field& m) {
     const int param = col + 1;
     std::string& buf = bufs_[col];
     auto nulled = [&](const char* reason) {
@@ -267,39 +224,39 @@ void StreamTable::bind_value(int col, const Member& m) {
     };
     auto bind_json = [&] {
         buf.clear();
-        if (m.kind == JsonKind::String) {
+        if (m.kind == FieldKind::String) {
             buf.push_back('"');
             buf.append(m.value);
             buf.push_back('"');
-        } else if (m.kind == JsonKind::Object || m.kind == JsonKind::Array) {
+        } else if (m.kind == FieldKind::Object || m.kind == FieldKind::Array) {
             connhost::sdk::append_json_compact(buf, m.value);
         } else {
             buf.assign(m.value);
         }
         insert_.bind_text_static(param, buf);
     };
-    if (m.kind == JsonKind::Null) {
+    if (m.kind == FieldKind::Null) {
         insert_.bind_null(param);
         return;
     }
     switch (columns_[col].kind) {
         case ColumnKind::Integer: {
             int64_t v = 0;
-            IntParse r = m.kind == JsonKind::Number ? parse_integer(m.value, v) : IntParse::NotInteger;
-            if (r == IntParse::Ok) insert_.bind_int(param, v);
-            else nulled(r == IntParse::TooLarge ? kTooLarge : kTypecast);
+            const IntegerText r = m.kind == FieldKind::Number ? connhost::sdk::parse_json_integer(m.value, v) : IntegerText::NotInteger;
+            if (r == IntegerText::Ok) insert_.bind_int(param, v);
+            else nulled(r == IntegerText::TooLarge ? kTooLarge : kTypecast);
             break;
         }
         case ColumnKind::Number:
-            if (m.kind == JsonKind::Number) insert_.bind_text_static(param, m.value);
+            if (m.kind == FieldKind::Number) insert_.bind_text_static(param, m.value);
             else nulled(kTypecast);
             break;
         case ColumnKind::Boolean:
-            if (m.kind == JsonKind::True || m.kind == JsonKind::False) insert_.bind_int(param, m.kind == JsonKind::True ? 1 : 0);
+            if (m.kind == FieldKind::True || m.kind == FieldKind::False) insert_.bind_int(param, m.kind == FieldKind::True ? 1 : 0);
             else nulled(kTypecast);
             break;
         case ColumnKind::String:
-            if (m.kind != JsonKind::String) bind_json();
+            if (m.kind != FieldKind::String) bind_json();
             else if (!m.value_escaped) insert_.bind_text_static(param, m.value);
             else {
                 buf = connhost::sdk::json_unescape(m.value);

@@ -11,11 +11,11 @@
 #pragma once
 #include "column_kind.hpp"
 #include "database.hpp"
-#include "record_meta.hpp"
-#include "record_scanner.hpp"
 
 #include <connhost/sdk/catalog.hpp>
 #include <connhost/sdk/input.hpp>
+#include <connhost/sdk/record_fields.hpp>
+#include <connhost/sdk/record_meta.hpp>
 
 #include <string>
 #include <unordered_map>
@@ -51,7 +51,7 @@ private:
     std::string free_name(const std::string& field) const;
     void prepare();
     void write_record(const connhost::sdk::RecordView& rec);
-    void bind_value(int col, const Member& m);
+    void bind_value(int col, const connhost::sdk::Field& m);
     int key_column(const connhost::sdk::FieldPath& path, const char* what);
 
     Database& db_;
@@ -67,13 +67,13 @@ private:
     bool stale_ = true;                                // statements need preparing
 
     // Per-record scratch, kept to avoid allocations.
-    std::vector<Member> members_;
+    std::vector<connhost::sdk::Field> members_;
     std::vector<int> slots_;
     std::vector<std::string> bufs_;                    // per column: decoded / compacted values
-    std::vector<Change> changes_;
+    std::vector<connhost::sdk::ValueChange> changes_;
     std::string key_, meta_, extracted_at_;
     char uuid_[36];
-    UuidGenerator uuids_;
+    connhost::sdk::UuidGenerator uuids_;
 };
 
 }  // namespace sqlitedest
