@@ -1,0 +1,11 @@
+# Sets CONNHOST_LIBPQ to a target linking libpq (CMake's FindPostgreSQL, else pkg-config), for the PostgreSQL connectors.
+if(NOT DEFINED CONNHOST_LIBPQ)
+  find_package(PostgreSQL QUIET)
+  if(PostgreSQL_FOUND)
+    set(CONNHOST_LIBPQ PostgreSQL::PostgreSQL)
+  else()
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(libpq REQUIRED IMPORTED_TARGET GLOBAL libpq)
+    set(CONNHOST_LIBPQ PkgConfig::libpq)
+  endif()
+endif()
