@@ -13,19 +13,13 @@ import sys
 import jsonschema
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from dest_testlib import Failure, check, describe, write_json  # noqa: E402,F401
+
 CONNHOST = os.environ.get("CONNHOST", "connhost")
 CONFORMANCE_DIR = os.environ.get("CONNHOST_CONFORMANCE_DIR", "")
 AIRBYTE_DIR = os.path.join(CONFORMANCE_DIR, "airbyte")
 MESSAGE_SUFFIXES = ("_messages_in.txt", "_messages.txt", "_message.txt")
-
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 # ---------------------------------------------------------------- exact JSON values
@@ -194,12 +188,6 @@ def run(args, stdin_bytes=None, timeout=300):
     return p
 
 
-def write_json(path, value):
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(value, f)
-    return path
-
-
 def run_write(workdir, catalog, stdin_bytes, dest_dir=None):
     """`connhost run --plugin dest_jsonl write` into workdir/out (or dest_dir). Returns (proc, dest_dir)."""
     dest_dir = dest_dir or os.path.join(workdir, "out")
@@ -210,11 +198,6 @@ def run_write(workdir, catalog, stdin_bytes, dest_dir=None):
         cat_path = write_json(os.path.join(workdir, "catalog.json"), catalog)
     p = run(["run", "--plugin", "dest_jsonl", "write", "--config", config, "--catalog", cat_path], stdin_bytes)
     return p, dest_dir
-
-
-def describe(p):
-    return "exit %d\n--- stdout (tail) ---\n%s\n--- stderr (tail) ---\n%s" % (
-        p.returncode, p.stdout.decode("utf-8", "replace")[-3000:], p.stderr.decode("utf-8", "replace")[-3000:])
 
 
 # ---------------------------------------------------------------- the model of what must be written

@@ -12,6 +12,13 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import dest_testlib  # noqa: E402
+from dest_testlib import (Failure, Num, Obj, Rec, StreamBase, check, check_state_echo, configured, describe, errors_in,  # noqa: E402,F401
+                          exact, field_kinds, lines_bytes, main, messages_of, record_line, records_by_stream, state_line,
+                          write_json)
 
 CONNHOST = os.environ.get("CONNHOST", "connhost")
 CONFORMANCE_DIR = os.environ.get("CONNHOST_CONFORMANCE_DIR", "")
@@ -26,15 +33,6 @@ SERIALIZATION = "DESTINATION_SERIALIZATION_ERROR"
 decimal.getcontext().prec = 100000
 decimal.getcontext().Emax = decimal.MAX_EMAX
 decimal.getcontext().Emin = decimal.MIN_EMIN
-
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 # ---------------------------------------------------------------- the server
@@ -74,50 +72,35 @@ def drop_database(name):
     psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE);' % name)
 
 
+def db_name(tag):
+    return "t_" + re.sub(r"[^a-z0-9]+", "_", tag.lower())[:50]
+
+
+class Db:
+    """A fresh database and temp dir for one case; dropped afterwards when the case passed."""
+
+    def __init__(self, tag):
+        self.name = db_name(tag)
+
+    def __enter__(self):
+        self.config = fresh_database(self.name)
+        self._tmp = tempfile.TemporaryDirectory(prefix="pg-")
+        self.tmp = self._tmp.name
+        return self
+
+    def __exit__(self, exc_type, *rest):
+        self._tmp.cleanup()
+        if exc_type is None:
+            drop_database(self.name)
+
+    def sync(self, streams, lines, config=None):
+        data = lines_bytes(lines)
+        msgs = messages_of(data)
+        sync_ok(self.tmp, config or self.config, configured(streams), data, msgs)
+        return records_by_stream(msgs)
+
+
 # ---------------------------------------------------------------- exact JSON values
-
-class Num:
-    """A JSON number kept as its literal text."""
-    __slots__ = ("text",)
-
-    def __init__(self, text):
-        self.text = text
-
-    def __eq__(self, other):
-        return isinstance(other, Num) and other.text == self.text
-
-    def __hash__(self):
-        return hash(self.text)
-
-    def __repr__(self):
-        return "Num(%s)" % self.text
-
-
-class Obj(tuple):
-    """A JSON object as its (key, value) pairs, in order."""
-
-    def get(self, key):
-        found = None
-        for k, v in self:
-            if k == key:
-                found = v
-        return found
-
-    def keys_last_wins(self):
-        out = {}
-        for k, v in self:
-            out[k] = v
-        return out
-
-
-def _fix(v):
-    return tuple(_fix(x) for x in v) if isinstance(v, list) else v
-
-
-def exact(text):
-    return _fix(json.loads(text, parse_float=Num, parse_int=Num, parse_constant=Num,
-                           object_pairs_hook=lambda pairs: Obj((k, _fix(v)) for k, v in pairs)))
-
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -178,18 +161,7 @@ def stored_json(text):
 # ---------------------------------------------------------------- running connhost
 
 def run(args, stdin_bytes=None, timeout=600):
-    return subprocess.run([CONNHOST] + args, input=stdin_bytes, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-
-
-def describe(p):
-    return "exit %d\n--- stdout (tail) ---\n%s\n--- stderr (tail) ---\n%s" % (
-        p.returncode, p.stdout.decode("utf-8", "replace")[-3000:], p.stderr.decode("utf-8", "replace")[-3000:])
-
-
-def write_json(path, value):
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(value, f)
-    return path
+    return dest_testlib.run_connhost(CONNHOST, args, stdin_bytes, timeout)
 
 
 def parse_output(p):
@@ -212,71 +184,12 @@ def run_write(workdir, config, catalog, stdin_bytes):
     return p, parse_output(p)
 
 
-def errors_in(outputs):
-    return [m["trace"]["error"]["message"] for m in outputs if m.get("type") == "TRACE" and m["trace"].get("type") == "ERROR"]
-
-
 def sync_ok(workdir, config, catalog, data, messages):
     p, outputs = run_write(workdir, config, catalog, data)
     check(p.returncode == 0, "write failed: %s" % describe(p))
     check(not errors_in(outputs), "TRACE ERROR printed: %s" % errors_in(outputs))
     check_state_echo(outputs, [m for _, m in messages])
     return outputs
-
-
-def check_state_echo(outputs, messages):
-    want, since = [], 0
-    for m in messages:
-        if m.get("type") == "RECORD":
-            since += 1
-        elif m.get("type") == "STATE":
-            want.append((m["state"], since))
-            since = 0
-    got = [m["state"] for m in outputs if m.get("type") == "STATE"]
-    check(len(got) == len(want), "%d STATE lines printed, expected %d" % (len(got), len(want)))
-    for i, ((state, count), echoed) in enumerate(zip(want, got)):
-        stats = echoed.get("destinationStats")
-        check(isinstance(stats, dict) and stats.get("recordCount") == count,
-              "state %d: destinationStats %r, expected recordCount %d" % (i + 1, stats, count))
-        e = dict(echoed)
-        e.pop("destinationStats")
-        s = dict(state)
-        s.pop("destinationStats", None)
-        if s.get("type") == "GLOBAL" and "stream_states" not in s.get("global", {}):
-            s["global"] = dict(s["global"], stream_states=[])
-        check(e == s, "state %d echoed as %r, expected %r" % (i + 1, e, s))
-
-
-# ---------------------------------------------------------------- input
-
-def messages_of(data):
-    out = []
-    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
-        line = raw.rstrip("\r")
-        if line.strip(" \t"):
-            try:
-                out.append((exact(line), json.loads(line)))
-            except ValueError as err:
-                raise Failure("input line %d is not valid JSON: %s" % (n, err))
-    return out
-
-
-def record_line(stream, data, emitted_at, namespace=None, meta=None):
-    rec = {"stream": stream, "emitted_at": emitted_at, "data": data}
-    if namespace is not None:
-        rec["namespace"] = namespace
-    if meta is not None:
-        rec["meta"] = meta
-    return json.dumps({"type": "RECORD", "record": rec}, ensure_ascii=False)
-
-
-def state_line(n):
-    return json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
-        "stream_descriptor": {"name": "any"}, "stream_state": {"n": n}}}})
-
-
-def lines_bytes(lines):
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- names (pg_names.hpp)
@@ -315,67 +228,18 @@ def qi(name):
 
 # ---------------------------------------------------------------- catalogs and the model
 
-class Stream:
-    def __init__(self, ns, name, schema, mode="append", primary_key=(), cursor=(), generation_id=0):
-        self.ns, self.name, self.schema = ns, name, schema or {}
-        self.mode, self.primary_key, self.cursor, self.generation_id = mode, list(primary_key), list(cursor), generation_id
-
+class Stream(StreamBase):
     def where(self, default_schema="public"):
         return identifier(self.ns or default_schema), identifier(self.name)
 
 
 def catalog_streams(catalog):
-    out = {}
-    for s in catalog["streams"]:
-        if "stream" in s:
-            st = s["stream"]
-            conf = Stream(st.get("namespace"), st["name"], st.get("json_schema"), s.get("destination_sync_mode", "append"),
-                          s.get("primary_key") or [], s.get("cursor_field") or [], s.get("generation_id", 0))
-        else:
-            conf = Stream(s.get("namespace"), s["name"], s.get("json_schema"))
-        out[(conf.ns or None, conf.name)] = conf
-    return out
+    return dest_testlib.catalog_streams(catalog, Stream)
 
 
-def configured(streams):
-    out = []
-    for s in streams:
-        st = {"name": s.name, "json_schema": s.schema, "supported_sync_modes": ["full_refresh", "incremental"]}
-        if s.ns is not None:
-            st["namespace"] = s.ns
-        out.append({"stream": st, "sync_mode": "incremental" if s.mode != "overwrite" else "full_refresh",
-                    "destination_sync_mode": s.mode, "primary_key": s.primary_key, "cursor_field": s.cursor,
-                    "generation_id": s.generation_id})
-    return {"streams": out}
-
-
-def kind_of(prop):
-    if not isinstance(prop, dict):
-        return "json"
-    fmt = prop.get("format")
-    t = prop.get("type")
-    if t is None:
-        ref = prop.get("$ref", "")
-        if not isinstance(ref, str):
-            return "json"
-        for suffix, kind in (("/Integer", "integer"), ("/Number", "number"), ("/Boolean", "boolean"), ("/Date", "date"),
-                             ("/TimestampWithTimezone", "datetime"), ("/TimestampWithoutTimezone", "datetime")):
-            if ref.endswith(suffix):
-                return kind
-        return "string" if "/definitions/" in ref else "json"
-    if isinstance(t, list):
-        rest = [x for x in t if x != "null"]
-        if len(rest) != 1:
-            return "json"
-        t = rest[0]
-    if t == "string":
-        return {"date": "date", "date-time": "datetime"}.get(fmt, "string")
-    return {"integer": "integer", "number": "number", "boolean": "boolean"}.get(t, "json")
-
-
-def field_kinds(stream):
-    props = (stream.schema or {}).get("properties") or {}
-    return {k: kind_of(v) for k, v in props.items()}
+def expected_records(stream, old, new):
+    # text columns are COLLATE "C": strings order by their UTF-8 bytes
+    return dest_testlib.expected_records(stream, old, new, lambda v: v.encode("utf-8") if isinstance(v, str) else repr(v).encode())
 
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -487,50 +351,6 @@ def cell_matches(stored, want):
     raise AssertionError(op)
 
 
-class Rec:
-    def __init__(self, data, emitted_at, meta):
-        self.data, self.emitted_at, self.meta = data, emitted_at, meta
-
-
-def records_by_stream(messages):
-    out = {}
-    for e, m in messages:
-        if m.get("type") != "RECORD":
-            continue
-        r = e.get("record")
-        out.setdefault((r.get("namespace") or None, r.get("stream")), []).append(
-            Rec(r.get("data"), m["record"].get("emitted_at", 0), r.get("meta")))
-    return out
-
-
-def _cursor_key(stream, rec):
-    if not stream.cursor:
-        return (0, 0)
-    v = rec.data.keys_last_wins().get(stream.cursor[0])
-    if v is None:
-        return (0, 0)
-    if isinstance(v, Num):
-        return (1, decimal.Decimal(v.text))
-    return (2, v.encode("utf-8") if isinstance(v, str) else repr(v).encode())
-
-
-def expected_records(stream, old, new):
-    if stream.mode == "overwrite":
-        return list(new)
-    if stream.mode == "append":
-        return list(old) + list(new)
-    best, order = {}, []
-    for r in list(old) + list(new):
-        d = r.data.keys_last_wins()
-        key = tuple(repr(d.get(pk[0])) for pk in stream.primary_key)
-        if key not in best:
-            order.append(key)
-            best[key] = r
-        elif (_cursor_key(stream, r), r.emitted_at) >= (_cursor_key(stream, best[key]), best[key].emitted_at):
-            best[key] = r
-    return [best[k] for k in order]
-
-
 # ---------------------------------------------------------------- reading back
 
 def table_columns(db, schema, table):
@@ -630,14 +450,3 @@ def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema=
             if k != "changes":
                 check(meta.get(k) is not None, "%s: _connhost_meta lost %r of the record's meta" % (where, k))
     check(len(ids) == len(rows), "table %s: _connhost_raw_id values are not unique" % where_t)
-
-
-def main(cases):
-    if len(sys.argv) < 2 or sys.argv[1] not in cases:
-        sys.exit("usage: %s <%s> [args]" % (sys.argv[0], "|".join(cases)))
-    try:
-        cases[sys.argv[1]](*sys.argv[2:])
-    except Failure as f:
-        print("FAIL: %s" % f, file=sys.stderr)
-        sys.exit(1)
-    print("ok")

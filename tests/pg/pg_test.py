@@ -18,47 +18,13 @@ import tempfile
 import threading
 import time
 
-from pg_lib import (AIRBYTE_DIR, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured, describe,
+from pg_lib import (AIRBYTE_DIR, Db, db_name, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured, describe,
                     drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
                     sync_ok, tables_in, write_json)
+from dest_testlib import first_bad_line, load_catalog  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def first_bad_line(data):
-    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
-        line = raw.rstrip("\r")
-        if line.strip(" \t"):
-            try:
-                json.loads(line)
-            except ValueError:
-                return n
-    return None
-
-
-def load_catalog(messages_path, messages):
-    base = os.path.basename(messages_path)
-    for suffix in ("_messages_in.txt", "_messages.txt", "_message.txt"):
-        if base.endswith(suffix):
-            prefix = os.path.join(os.path.dirname(messages_path), base[: -len(suffix)])
-            for cat in (prefix + "_configured_catalog.json", prefix + "_catalog.json"):
-                if os.path.exists(cat):
-                    with open(cat, encoding="utf-8") as f:
-                        return cat, json.load(f)
-    seen = []
-    for _, m in messages:
-        if m.get("type") == "RECORD":
-            key = (m["record"].get("namespace"), m["record"]["stream"])
-            if key not in seen:
-                seen.append(key)
-    streams = [dict({"name": n, "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
-                    **({"namespace": ns} if ns else {})) for ns, n in seen]
-    return None, {"streams": streams}
-
-
-def db_name(tag):
-    return "t_" + re.sub(r"[^a-z0-9]+", "_", tag.lower())[:50]
 
 
 def snapshot(db):
@@ -106,30 +72,6 @@ def case_file(path):
 
 
 # ---------------------------------------------------------------- destination cases
-
-class Db:
-    """A fresh database and temp dir for one case; dropped afterwards when the case passed."""
-
-    def __init__(self, tag):
-        self.name = db_name(tag)
-
-    def __enter__(self):
-        self.config = fresh_database(self.name)
-        self._tmp = tempfile.TemporaryDirectory(prefix="pg-")
-        self.tmp = self._tmp.name
-        return self
-
-    def __exit__(self, exc_type, *rest):
-        self._tmp.cleanup()
-        if exc_type is None:
-            drop_database(self.name)
-
-    def sync(self, streams, lines, config=None):
-        data = lines_bytes(lines)
-        msgs = messages_of(data)
-        sync_ok(self.tmp, config or self.config, configured(streams), data, msgs)
-        return records_by_stream(msgs)
-
 
 USERS = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
 

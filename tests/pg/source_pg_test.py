@@ -11,31 +11,24 @@ import os
 import signal
 import sqlite3
 import subprocess
-import tempfile
 import time
 
-from pg_lib import (Failure, Num, Obj, check, describe, drop_database, exact, fresh_database, parse_output, psql, psql_json, run,
+from pg_lib import (Db, Failure, check, describe, drop_database, exact, fresh_database, parse_output, psql, psql_json, run,
                     server, write_json, main, CONNHOST)
 
 ROLE = "connhost_test"
 
 
-class SourceDb:
+class SourceDb(Db):
     """A fresh database (plus a temp dir) whose tables the test role owns; dropped when the case passed."""
 
     def __init__(self, tag):
-        self.name = "src_" + tag
+        super().__init__("src_" + tag)
 
     def __enter__(self):
-        self.config = dict(fresh_database(self.name), connect_attempts=1)
-        self._tmp = tempfile.TemporaryDirectory(prefix="srcpg-")
-        self.tmp = self._tmp.name
+        super().__enter__()
+        self.config["connect_attempts"] = 1
         return self
-
-    def __exit__(self, exc_type, *rest):
-        self._tmp.cleanup()
-        if exc_type is None:
-            drop_database(self.name)
 
     def sql(self, text, as_owner=True):
         """Runs `text` in this database (as the test role unless as_owner is False: then as the superuser)."""

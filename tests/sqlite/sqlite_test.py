@@ -17,38 +17,7 @@ import tempfile
 from sqlite_lib import (AIRBYTE_DIR, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured,
                         describe, errors_in, exact, expected_records, lines_bytes, messages_of, read_table, record_line,
                         records_by_stream, run, run_write, state_line, sync_ok, table_name, table_names, write_json, main)
-
-
-def first_bad_line(data):
-    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
-        line = raw.rstrip("\r")
-        if line.strip(" \t"):
-            try:
-                json.loads(line)
-            except ValueError:
-                return n
-    return None
-
-
-def load_catalog(messages_path, messages):
-    base = os.path.basename(messages_path)
-    for suffix in ("_messages_in.txt", "_messages.txt", "_message.txt"):
-        if base.endswith(suffix):
-            prefix = os.path.join(os.path.dirname(messages_path), base[: -len(suffix)])
-            for cat in (prefix + "_configured_catalog.json", prefix + "_catalog.json"):
-                if os.path.exists(cat):
-                    with open(cat, encoding="utf-8") as f:
-                        return cat, json.load(f)
-    # No upstream catalog (nan_type_test_message.txt): the streams its records use, schemaless, append.
-    seen = []
-    for _, m in messages:
-        if m.get("type") == "RECORD":
-            key = (m["record"].get("namespace"), m["record"]["stream"])
-            if key not in seen:
-                seen.append(key)
-    streams = [dict({"name": n, "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
-                    **({"namespace": ns} if ns else {})) for ns, n in seen]
-    return None, {"streams": streams}
+from dest_testlib import first_bad_line, load_catalog  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
 
 def snapshot(db_path):

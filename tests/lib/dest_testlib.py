@@ -1,0 +1,292 @@
+"""What the destination tests of every suite share: exact JSON values, checks, the messages a test feeds
+`connhost run write`, the state-echo rule, and the append / overwrite / append_dedup model.
+
+A destination's own lib (tests/pg/pg_lib.py, tests/sqlite/sqlite_lib.py) adds how its tables are read back.
+"""
+import decimal
+import json
+import os
+import subprocess
+import sys
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+class Num:
+    """A JSON number kept as its literal text."""
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __eq__(self, other):
+        return isinstance(other, Num) and other.text == self.text
+
+    def __hash__(self):
+        return hash(self.text)
+
+    def __repr__(self):
+        return "Num(%s)" % self.text
+
+
+class Obj(tuple):
+    """A JSON object as its (key, value) pairs, in order."""
+
+    def get(self, key):
+        found = None
+        for k, v in self:
+            if k == key:
+                found = v
+        return found
+
+    def keys_last_wins(self):
+        out = {}
+        for k, v in self:
+            out[k] = v
+        return out
+
+
+def _fix(v):
+    return tuple(_fix(x) for x in v) if isinstance(v, list) else v
+
+
+def exact(text):
+    return _fix(json.loads(text, parse_float=Num, parse_int=Num, parse_constant=Num,
+                           object_pairs_hook=lambda pairs: Obj((k, _fix(v)) for k, v in pairs)))
+
+
+def describe(p):
+    return "exit %d\n--- stdout (tail) ---\n%s\n--- stderr (tail) ---\n%s" % (
+        p.returncode, p.stdout.decode("utf-8", "replace")[-3000:], p.stderr.decode("utf-8", "replace")[-3000:])
+
+
+def write_json(path, value):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f)
+    return path
+
+
+def errors_in(outputs):
+    return [m["trace"]["error"]["message"] for m in outputs if m.get("type") == "TRACE" and m["trace"].get("type") == "ERROR"]
+
+
+def check_state_echo(outputs, messages):
+    want, since = [], 0
+    for m in messages:
+        if m.get("type") == "RECORD":
+            since += 1
+        elif m.get("type") == "STATE":
+            want.append((m["state"], since))
+            since = 0
+    got = [m["state"] for m in outputs if m.get("type") == "STATE"]
+    check(len(got) == len(want), "%d STATE lines printed, expected %d" % (len(got), len(want)))
+    for i, ((state, count), echoed) in enumerate(zip(want, got)):
+        stats = echoed.get("destinationStats")
+        check(isinstance(stats, dict) and stats.get("recordCount") == count,
+              "state %d: destinationStats %r, expected recordCount %d" % (i + 1, stats, count))
+        e = dict(echoed)
+        e.pop("destinationStats")
+        s = dict(state)
+        s.pop("destinationStats", None)
+        if s.get("type") == "GLOBAL" and "stream_states" not in s.get("global", {}):
+            s["global"] = dict(s["global"], stream_states=[])
+        check(e == s, "state %d echoed as %r, expected %r" % (i + 1, e, s))
+
+
+def messages_of(data):
+    out = []
+    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
+        line = raw.rstrip("\r")
+        if line.strip(" \t"):
+            try:
+                out.append((exact(line), json.loads(line)))
+            except ValueError as err:
+                raise Failure("input line %d is not valid JSON: %s" % (n, err))
+    return out
+
+
+def record_line(stream, data, emitted_at, namespace=None, meta=None):
+    rec = {"stream": stream, "emitted_at": emitted_at, "data": data}
+    if namespace is not None:
+        rec["namespace"] = namespace
+    if meta is not None:
+        rec["meta"] = meta
+    return json.dumps({"type": "RECORD", "record": rec}, ensure_ascii=False)
+
+
+def state_line(n):
+    return json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
+        "stream_descriptor": {"name": "any"}, "stream_state": {"n": n}}}})
+
+
+def lines_bytes(lines):
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def configured(streams):
+    out = []
+    for s in streams:
+        st = {"name": s.name, "json_schema": s.schema, "supported_sync_modes": ["full_refresh", "incremental"]}
+        if s.ns is not None:
+            st["namespace"] = s.ns
+        out.append({"stream": st, "sync_mode": "incremental" if s.mode != "overwrite" else "full_refresh",
+                    "destination_sync_mode": s.mode, "primary_key": s.primary_key, "cursor_field": s.cursor,
+                    "generation_id": s.generation_id})
+    return {"streams": out}
+
+
+class Rec:
+    def __init__(self, data, emitted_at, meta):
+        self.data, self.emitted_at, self.meta = data, emitted_at, meta
+
+
+def expected_records(stream, old, new, text_key):
+    """What a stream's table holds after `old` then `new` records were written in the stream's mode;
+    append_dedup keeps per key the latest by cursor (see cursor_key, strings ordered by text_key), then emitted_at."""
+    if stream.mode == "overwrite":
+        return list(new)
+    if stream.mode == "append":
+        return list(old) + list(new)
+    best, order = {}, []
+    for r in list(old) + list(new):
+        d = r.data.keys_last_wins()
+        key = tuple(repr(d.get(pk[0])) for pk in stream.primary_key)
+        if key not in best:
+            order.append(key)
+            best[key] = r
+        elif (cursor_key(stream, r, text_key), r.emitted_at) >= (cursor_key(stream, best[key], text_key), best[key].emitted_at):
+            best[key] = r
+    return [best[k] for k in order]
+
+
+def main(cases):
+    if len(sys.argv) < 2 or sys.argv[1] not in cases:
+        sys.exit("usage: %s <%s> [args]" % (sys.argv[0], "|".join(cases)))
+    try:
+        cases[sys.argv[1]](*sys.argv[2:])
+    except Failure as f:
+        print("FAIL: %s" % f, file=sys.stderr)
+        sys.exit(1)
+    print("ok")
+
+
+class StreamBase:
+    """One configured stream of a test catalog; a destination's lib subclasses it to name the table."""
+
+    def __init__(self, ns, name, schema, mode="append", primary_key=(), cursor=(), generation_id=0):
+        self.ns, self.name, self.schema = ns, name, schema or {}
+        self.mode, self.primary_key, self.cursor, self.generation_id = mode, list(primary_key), list(cursor), generation_id
+
+
+def catalog_streams(catalog, stream_class):
+    """{(namespace or None, name): stream_class} of a configured or plain catalog."""
+    out = {}
+    for s in catalog["streams"]:
+        if "stream" in s:
+            st = s["stream"]
+            conf = stream_class(st.get("namespace"), st["name"], st.get("json_schema"), s.get("destination_sync_mode", "append"),
+                                s.get("primary_key") or [], s.get("cursor_field") or [], s.get("generation_id", 0))
+        else:
+            conf = stream_class(s.get("namespace"), s["name"], s.get("json_schema"))
+        out[(conf.ns or None, conf.name)] = conf
+    return out
+
+
+def kind_of(prop):
+    """The column kind a JSON-schema property maps to (connhost/sdk/column_types.hpp):
+    integer, number, boolean, string, date, datetime or json."""
+    if not isinstance(prop, dict):
+        return "json"
+    fmt = prop.get("format")
+    t = prop.get("type")
+    if t is None:
+        ref = prop.get("$ref", "")
+        if not isinstance(ref, str):
+            return "json"
+        for suffix, kind in (("/Integer", "integer"), ("/Number", "number"), ("/Boolean", "boolean"), ("/Date", "date"),
+                             ("/TimestampWithTimezone", "datetime"), ("/TimestampWithoutTimezone", "datetime")):
+            if ref.endswith(suffix):
+                return kind
+        return "string" if "/definitions/" in ref else "json"
+    if isinstance(t, list):
+        rest = [x for x in t if x != "null"]
+        if len(rest) != 1:
+            return "json"
+        t = rest[0]
+    if t == "string":
+        return {"date": "date", "date-time": "datetime"}.get(fmt, "string")
+    return {"integer": "integer", "number": "number", "boolean": "boolean"}.get(t, "json")
+
+
+def field_kinds(stream):
+    """{field: kind_of(its property)} of the stream's schema."""
+    props = (stream.schema or {}).get("properties") or {}
+    return {k: kind_of(v) for k, v in props.items()}
+
+
+def records_by_stream(messages):
+    """{(namespace or None, stream): [Rec]} of the RECORD messages among [(exact, plain)] `messages`."""
+    out = {}
+    for ex, m in messages:
+        if m.get("type") != "RECORD":
+            continue
+        r = ex.get("record")
+        out.setdefault((r.get("namespace") or None, r.get("stream")), []).append(
+            Rec(r.get("data"), m["record"].get("emitted_at", 0), r.get("meta")))
+    return out
+
+
+def cursor_key(stream, rec, text_key):
+    """The order of `rec` by the stream's cursor: missing / null lowest, numbers by value, others by text_key(value)."""
+    if not stream.cursor:
+        return (0, 0)
+    v = rec.data.keys_last_wins().get(stream.cursor[0])
+    if v is None:
+        return (0, 0)
+    if isinstance(v, Num):
+        return (1, decimal.Decimal(v.text))
+    return (2, text_key(v))
+
+
+def run_connhost(connhost, args, stdin_bytes=None, timeout=600):
+    return subprocess.run([connhost] + args, input=stdin_bytes, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+
+
+def first_bad_line(data):
+    """The number of the first non-blank line of `data` that is not JSON, or None."""
+    for n, raw in enumerate(data.decode("utf-8").split("\n"), 1):
+        line = raw.rstrip("\r")
+        if line.strip(" \t"):
+            try:
+                json.loads(line)
+            except ValueError:
+                return n
+    return None
+
+
+def load_catalog(messages_path, messages):
+    """(path, catalog) of the Airbyte catalog beside a conformance messages file; a schemaless one (path None) if it has none."""
+    base = os.path.basename(messages_path)
+    for suffix in ("_messages_in.txt", "_messages.txt", "_message.txt"):
+        if base.endswith(suffix):
+            prefix = os.path.join(os.path.dirname(messages_path), base[: -len(suffix)])
+            for cat in (prefix + "_configured_catalog.json", prefix + "_catalog.json"):
+                if os.path.exists(cat):
+                    with open(cat, encoding="utf-8") as f:
+                        return cat, json.load(f)
+    # No upstream catalog (nan_type_test_message.txt): the streams its records use, schemaless, append.
+    seen = []
+    for _, m in messages:
+        if m.get("type") == "RECORD":
+            key = (m["record"].get("namespace"), m["record"]["stream"])
+            if key not in seen:
+                seen.append(key)
+    streams = [dict({"name": n, "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
+                    **({"namespace": ns} if ns else {})) for ns, n in seen]
+    return None, {"streams": streams}
