@@ -23,6 +23,13 @@ TEST_CASE("every occurrence of every secret is masked; the longest secret first"
     CHECK(m.mask("") == "");
 }
 
+TEST_CASE("a secret is masked as written and as it stands escaped inside a JSON string") {
+    SecretMasker m;
+    m.add("pa\"ss\\word");
+    CHECK(m.mask("raw pa\"ss\\word") == "raw **********");
+    CHECK(m.mask(R"({"message":"rejected pa\"ss\\word"})") == R"({"message":"rejected **********"})");
+}
+
 TEST_CASE("a mask that contains part of a secret does not loop") {
     SecretMasker m;
     m.add("**");

@@ -11,9 +11,12 @@ namespace json = boost::json;
 
 void SecretMasker::add(std::string value) {
     if (value.size() < 2) return;
+    // Inside a JSON message the secret stands escaped ("a\"b" for a"b): mask that spelling too.
+    std::string escaped = json::serialize(json::string(value));
+    escaped = escaped.substr(1, escaped.size() - 2);
     std::unique_lock lock(mu_);
-    if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
-    secrets_.push_back(std::move(value));
+    if (escaped != value && std::find(secrets_.begin(), secrets_.end(), escaped) == secrets_.end()) secrets_.push_back(std::move(escaped));
+    if (std::find(secrets_.begin(), secrets_.end(), value) == secrets_.end()) secrets_.push_back(std::move(value));
     // Longest first, so a secret containing another is masked whole.
     std::sort(secrets_.begin(), secrets_.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }

@@ -12,7 +12,7 @@ class SecretMasker {
 public:
     static constexpr std::string_view kMask = "**********";
 
-    // Adds a secret; values shorter than 2 bytes are ignored (they would mask everything).
+    // Adds a secret (and its JSON-escaped spelling); values shorter than 2 bytes are ignored (they would mask everything).
     void add(std::string value);
     // `text` with every occurrence of every secret replaced by kMask.
     std::string mask(std::string_view text) const;
