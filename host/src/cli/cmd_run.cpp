@@ -4,7 +4,6 @@
 
 #include <boost/program_options.hpp>
 
-#include <cstdio>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -26,6 +25,8 @@ int cmd_run(int argc, char** argv) {
         ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write)")              //
         ("state", po::value(&state), "state JSON file: an array of STATE messages or a legacy state object (read)")  //
         ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
+        ("log-format", po::value(&o.log_format)->default_value("protocol"),
+         "protocol (Airbyte LOG messages on stdout), or text / json lines on stderr (stdout then carries data only)")  //
         ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host");
     po::options_description hidden;
     hidden.add_options()("verb", po::value(&o.verb));
@@ -38,18 +39,15 @@ int cmd_run(int argc, char** argv) {
         po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
         po::notify(vm);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "connhost run: %s\nRun `connhost run --help` for the options.\n", e.what());
-        return 2;
+        return runtime::report_usage_error(e.what());
     }
     if (vm.count("help")) {
         std::cout << desc << "\n";
         return 0;
     }
-    if (o.plugin.empty() || o.verb.empty()) {
-        std::fprintf(stderr, "connhost run: needs --plugin P and an operation (spec, check, discover, read or write)\n"
-                             "Run `connhost run --help` for the options, `connhost plugins` for the installed connectors.\n");
-        return 2;
-    }
+    if (o.plugin.empty() || o.verb.empty())
+        return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read or write); "
+                                           "`connhost plugins` lists the installed connectors");
     if (vm.count("config")) o.config_path = config;
     if (vm.count("catalog")) o.catalog_path = catalog;
     if (vm.count("state")) o.state_path = state;

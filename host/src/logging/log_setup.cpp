@@ -85,10 +85,12 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name) {
 
 }  // namespace
 
-LogFormat parse_log_format(const std::string& s) {
+LogFormat parse_log_format(const std::string& s, bool allow_protocol) {
     if (s == "text") return LogFormat::Text;
     if (s == "json") return LogFormat::Json;
-    throw std::invalid_argument("--log-format must be text or json, got \"" + s + "\"");
+    if (allow_protocol && s == "protocol") return LogFormat::Protocol;
+    throw std::invalid_argument(std::string("--log-format must be ") + (allow_protocol ? "protocol, text or json" : "text or json") +
+                                ", got \"" + s + "\"");
 }
 
 spdlog::level::level_enum parse_log_level(const std::string& s) {

@@ -14,8 +14,8 @@ namespace connhost::logging {
 // Where log lines go: human text or JSON lines on stderr, or Airbyte LOG messages through a MessageWriter.
 enum class LogFormat { Text, Json, Protocol };
 
-// Parses "text" / "json"; throws std::invalid_argument naming the allowed values.
-LogFormat parse_log_format(const std::string& s);
+// Parses "text" / "json" (and "protocol" when allowed); throws std::invalid_argument naming the allowed values.
+LogFormat parse_log_format(const std::string& s, bool allow_protocol = false);
 // Parses trace|debug|info|warn|error|off; throws std::invalid_argument naming the allowed values.
 spdlog::level::level_enum parse_log_level(const std::string& s);
 

@@ -45,10 +45,15 @@ std::string need(const std::optional<std::string>& path, const char* flag, const
 
 }  // namespace
 
+int report_usage_error(const std::string& message) {
+    protocol::MessageWriter out(STDOUT_FILENO);
+    return report(out, {message + " (run `connhost run --help` for the options)", "config_error", 2});
+}
+
 int run_operation(const RunOptions& opts) {
     protocol::MessageWriter out(STDOUT_FILENO);
     try {
-        logging::init_logging(logging::LogFormat::Protocol, logging::parse_log_level(opts.log_level), &out);
+        logging::init_logging(logging::parse_log_format(opts.log_format, true), logging::parse_log_level(opts.log_level), &out);
     } catch (const std::exception& e) {
         return report(out, {e.what(), "config_error", 2});
     }

@@ -13,11 +13,16 @@ struct RunOptions {
     std::string verb;                       // spec | check | discover | read | write
     std::optional<std::string> config_path, catalog_path, state_path;
     std::string log_level = "info";
+    std::string log_format = "protocol";    // protocol: LOG messages on stdout; text | json: lines on stderr
     bool isolate = false;                   // run the plugin in a child process
 };
 
 // Runs the operation; returns the process exit code (0 ok, 1 failed, 2 usage, 130 interrupted).
 // Every failure leaves a TRACE ERROR line on stdout and a one-line explanation on stderr.
 int run_operation(const RunOptions& opts);
+
+// Reports a command-line mistake of `connhost run` like any other failure (TRACE ERROR on stdout, a line on
+// stderr naming `--help`); returns the usage exit code 2.
+int report_usage_error(const std::string& message);
 
 }  // namespace connhost::runtime
