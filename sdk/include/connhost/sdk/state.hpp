@@ -28,10 +28,15 @@ public:
         return m;
     }
 
-    // The saved blob of stream (name, ns), or nullptr.
+    // The saved blob of stream (name, ns), or nullptr. Without a STREAM state for it, a LEGACY state shaped
+    // {"<stream name>": {...}} (older Airbyte sources) or {"bookmarks": {"<stream name>": {...}}} (Singer) gives that object.
     const json::object* stream(std::string_view name, std::string_view ns = {}) const {
         auto it = streams_.find({std::string(name), std::string(ns)});
-        return it == streams_.end() ? nullptr : &it->second;
+        if (it != streams_.end()) return &it->second;
+        if (!legacy_) return nullptr;
+        if (const json::object* b = object_member(*legacy_, "bookmarks"))
+            if (const json::object* s = object_member(*b, name)) return s;
+        return object_member(*legacy_, name);
     }
     // GLOBAL shared_state, or nullptr.
     const json::object* shared() const { return shared_ ? &*shared_ : nullptr; }
@@ -39,6 +44,10 @@ public:
     const json::object* legacy() const { return legacy_ ? &*legacy_ : nullptr; }
 
 private:
+    static const json::object* object_member(const json::object& o, std::string_view key) {
+        auto it = o.find(key);
+        return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
+    }
     void add_stream(const json::object& s) {
         auto d = s.find("stream_descriptor");
         if (d == s.end() || !d->value().is_object()) throw ConfigError("state: stream_descriptor is required");
