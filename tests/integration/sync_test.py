@@ -5,6 +5,7 @@ Usage: sync_test.py CASE   (CONNHOST names the binary). Each case prints what it
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -134,6 +135,56 @@ def case_torn_jsonl_tail_cut_on_append():
 
 def case_sigterm_saves_state():
     killed_then_resumed("append_dedup", signal.SIGTERM)
+
+
+def case_sigint_saves_state():
+    killed_then_resumed("append_dedup", signal.SIGINT)  # Ctrl-C
+
+
+def null_sync_args(d, count):
+    src = write_json(os.path.join(d, "faker.json"), {"count": count, "state_interval": 5000})
+    dst = write_json(os.path.join(d, "null.json"), {})
+    return ["--source", "source_faker", "--source-config", src, "--destination", "dest_null", "--destination-config", dst]
+
+
+def case_progress_on_terminal():
+    import pty
+    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    master, slave = pty.openpty()
+    p = subprocess.Popen([CONNHOST, "sync", *null_sync_args(d, 400000)], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait(timeout=120)
+    os.close(master)
+    text = out.decode("utf-8", "replace")
+    check(p.returncode == 0, "the sync on a terminal succeeds: " + text[-300:])
+    check(re.search(r"\r\x1b\[Kusers \d+ \(\d+/s\).* records, \d+ committed, \d+ states, [\d.]+s", text) is not None,
+          "a live progress line (records and rate per stream) is drawn: %r" % text[:300])
+    starts = [m.start() for m in re.finditer(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARN)", text)]
+    check(starts, "log lines are shown")
+    for at in starts:
+        before = text[max(0, at - 4):at]
+        check(at == 0 or before.endswith("\x1b[K") or before.endswith("\n"),
+              "a log line starts on a cleared line, not after the progress line: %r" % text[max(0, at - 60):at + 40])
+    check("TOTAL" in text and "1200000 records committed" in text, "the summary table ends the sync")
+
+
+def case_progress_logged_off_terminal():
+    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    r = sync(["--progress-seconds", "1", *null_sync_args(d, 1500000)], timeout=300)
+    check(r.returncode == 0, "the sync succeeds: " + r.stderr[-300:])
+    lines = [l for l in r.stderr.splitlines() if "progress: " in l]
+    check(lines and all(re.search(r"INFO \[connhost\] progress: .* records, \d+ committed, \d+ states", l) for l in lines),
+          "off a terminal, progress is logged as lines every --progress-seconds: %r" % lines[:2])
+    check("\x1b[K" not in r.stderr, "no terminal control codes off a terminal")
 
 
 def case_incremental_rerun():

@@ -16,6 +16,7 @@ int cmd_sync(int argc, char** argv) {
     std::string connection, src_cfg, dst_cfg, catalog, state_file, log_level = "info", log_format = "text";
     runtime::sync::SyncOptions o;
     size_t queue_mb = 16;
+    int progress_seconds = 10;
     po::options_description desc(
         "Usage: connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] [--state-file F]\n"
         "       connhost sync CONNECTION.json\n"
@@ -33,6 +34,8 @@ int cmd_sync(int argc, char** argv) {
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
         ("queue-mb", po::value(&queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
+        ("progress-seconds", po::value(&progress_seconds)->default_value(10),
+         "when stderr is not a terminal, log a progress line this often (on a terminal one line is redrawn live)")  //
         ("log-level", po::value(&log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
         ("log-format", po::value(&log_format)->default_value("text"), "text or json (on stderr)");
     po::options_description hidden;
@@ -67,6 +70,8 @@ int cmd_sync(int argc, char** argv) {
         }
         if (!vm["queue-mb"].defaulted() || connection.empty()) o.queue_bytes = queue_mb << 20;
         if (vm.count("isolate")) o.isolate = true;
+        if (progress_seconds < 1) throw std::invalid_argument("--progress-seconds must be at least 1");
+        o.progress_seconds = progress_seconds;
         o.log_level = log_level;
         o.log_format = log_format;
     } catch (const std::exception& e) {

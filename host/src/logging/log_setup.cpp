@@ -7,6 +7,7 @@
 #include <connhost/plugin_api.h>
 #include <spdlog/sinks/base_sink.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -28,6 +29,8 @@ const char* airbyte_level(spdlog::level::level_enum l) {
     }
 }
 
+std::atomic<bool> g_status_line{false};
+
 // The one sink: masks secrets, then formats for the chosen destination.
 class ConnhostSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
@@ -48,12 +51,12 @@ protected:
         char ts[64];
         std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                       tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-        std::string line;
+        std::string line = g_status_line.load(std::memory_order_relaxed) ? "\r\033[K" : "";
         if (format_ == LogFormat::Json) {
-            line = std::string(R"({"ts":")") + ts + R"(","level":")" + airbyte_level(msg.level) + R"(","logger":)" +
+            line += std::string(R"({"ts":")") + ts + R"(","level":")" + airbyte_level(msg.level) + R"(","logger":)" +
                    protocol::json_string(logger) + R"(,"message":)" + protocol::json_string(text) + "}\n";
         } else {
-            line = std::string(ts) + " " + airbyte_level(msg.level) + " [" + std::string(logger) + "] " + text + "\n";
+            line += std::string(ts) + " " + airbyte_level(msg.level) + " [" + std::string(logger) + "] " + text + "\n";
         }
         std::fwrite(line.data(), 1, line.size(), stderr);
     }
@@ -84,6 +87,8 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name) {
 }
 
 }  // namespace
+
+void set_status_line(bool on) noexcept { g_status_line.store(on, std::memory_order_relaxed); }
 
 LogFormat parse_log_format(const std::string& s, bool allow_protocol) {
     if (s == "text") return LogFormat::Text;

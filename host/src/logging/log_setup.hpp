@@ -22,6 +22,10 @@ spdlog::level::level_enum parse_log_level(const std::string& s);
 // (Re)configures every logger. `out` is required for Protocol and must outlive logging.
 void init_logging(LogFormat format, spdlog::level::level_enum level, protocol::MessageWriter* out = nullptr);
 
+// While on, every log line written to stderr first clears the terminal line it starts on: the live
+// progress line its owner redraws (SyncProgress). Any thread.
+void set_status_line(bool on) noexcept;
+
 // The host's own logger ("connhost").
 spdlog::logger& host_log();
 // The logger of plugin `name` ("plugin.<name>"), created on first use.

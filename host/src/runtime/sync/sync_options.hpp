@@ -23,6 +23,7 @@ struct SyncOptions {
     std::vector<StreamChoice> streams;          // empty: every discovered stream
     std::string state_file;                     // empty: state is not persisted
     size_t queue_bytes = 16u << 20;
+    int progress_seconds = 10;                  // not on a terminal: a progress log line this often
     std::string log_level = "info", log_format = "text";
     bool isolate = false;                       // run each plugin in a child process
 };

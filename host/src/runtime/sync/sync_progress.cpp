@@ -88,10 +88,16 @@ void SyncProgress::run() {
             lock.lock();
         }
     }
-    if (live_) std::fprintf(stderr, "\r\033[K");
+    if (live_) {
+        logging::set_status_line(false);
+        std::fprintf(stderr, "\r\033[K");
+    }
 }
 
-void SyncProgress::start() { thread_ = std::thread([this] { run(); }); }
+void SyncProgress::start() {
+    if (live_) logging::set_status_line(true);  // log lines clear the progress line before they are written
+    thread_ = std::thread([this] { run(); });
+}
 
 void SyncProgress::stop() {
     {

@@ -70,7 +70,7 @@ int run_sync(const SyncOptions& o) {
 
     BatchQueue queue(o.queue_bytes);
     SyncControl ctl;
-    SyncProgress progress(isatty(STDERR_FILENO) != 0);
+    SyncProgress progress(isatty(STDERR_FILENO) != 0, std::chrono::seconds(o.progress_seconds));
     SourceEvents src_events(queue, ctl, src->info().name, protocol::catalog_stream_keys(catalog));
     DestinationEvents dst_events(queue, ctl, dst->info().name, *store, progress);
     Outcome src_out, dst_out;
