@@ -238,6 +238,17 @@ def case_page_number_bearer():
     srv.stop()
 
 
+def case_no_paginator_no_auth():
+    srv = Server(items=7)
+    cfg = config(srv, [stream("/single/items", "/records", {"type": "none"})], auth={"type": "none"})
+    r = run("read", cfg, catalog())
+    read_ok(r, list(range(1, 8)), "paginator none, auth none")
+    reqs = srv.requests("/single")
+    check(len(reqs) == 1, "one request: paginator none never asks for a second page (%d made)" % len(reqs))
+    check("authorization" not in reqs[0]["headers"], "auth none sends no Authorization header")
+    srv.stop()
+
+
 def case_offset_limit_basic():
     srv = Server(items=7, auth="basic", user="alice", secret="basic-pass-4242")
     cfg = config(srv, [stream("/offset/items", "/results", {"type": "offset_limit", "limit": 3})],
