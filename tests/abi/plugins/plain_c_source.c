@@ -134,11 +134,30 @@ static const void* plain_get_extension(const char* id) {
     return NULL;
 }
 
+#ifndef PLAIN_C_FUTURE_MINOR
 static const connhost_plugin plain_descriptor = {
     sizeof(connhost_plugin), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR, CONNHOST_KIND_SOURCE,
     "plain_c_source", "0.0.1", "A source written in plain C99 without the SDK (ABI test)",
     plain_create, plain_destroy, plain_spec, plain_check, plain_discover, plain_read, plain_write, plain_cancel,
     plain_get_extension,
 };
+#define PLAIN_DESCRIPTOR (&plain_descriptor)
+#else
+/* The same connector as built against a future minor of the header: the descriptor has grown at its end
+   (DESIGN.md §2.3), struct_size says so, and abi_minor is newer than the host's. The host must load it. */
+typedef struct {
+    connhost_plugin v1_0;
+    uint64_t field_of_a_later_minor;
+    const char* another_later_field;
+} future_descriptor;
+static const future_descriptor plain_descriptor = {
+    {sizeof(future_descriptor), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR + 7, CONNHOST_KIND_SOURCE,
+     "future_minor_source", "0.0.1", "plain_c_source as built against a later ABI minor (ABI test)",
+     plain_create, plain_destroy, plain_spec, plain_check, plain_discover, plain_read, plain_write, plain_cancel,
+     plain_get_extension},
+    42, "later",
+};
+#define PLAIN_DESCRIPTOR (&plain_descriptor.v1_0)
+#endif
 
-__attribute__((visibility("default"))) const connhost_plugin* connhost_plugin_entry_v1(void) { return &plain_descriptor; }
+__attribute__((visibility("default"))) const connhost_plugin* connhost_plugin_entry_v1(void) { return PLAIN_DESCRIPTOR; }
