@@ -35,6 +35,7 @@ test-asan: test-deps
 bench: test-deps build
 	BUILD=$(BUILD) bench/passthrough.sh
 	BUILD=$(BUILD) bench/sqlite.sh
+	BUILD=$(BUILD) bench/footprint.sh
 	bench/pg/pg_bench.sh $(BUILD)/bin/connhost
 	bench/pg_to_pg/pg_to_pg.sh $(BUILD)/bin/connhost
 
