@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for tests and benchmarks. Installs nothing (the Makefile's test-deps
-# install postgresql); finds the server binaries, initdb's a cluster in a fresh temp dir and starts it
+# A throwaway PostgreSQL cluster for tests and benchmarks. Finds the server binaries (as root, installs
+# the postgresql package through packaging/install-deps.sh when they are missing), initdb's a cluster in a fresh temp dir and starts it
 # listening on 127.0.0.1 only, on a free port, with its unix socket in the temp dir and fsync on.
 # As root, every server command runs as the `postgres` user (initdb refuses root).
 #
@@ -26,6 +26,15 @@ cmd=$1 info=$2
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
+find_or_install_bindir() {
+  local d
+  if d=$(find_bindir 2>/dev/null); then echo "$d"; return; fi
+  if [ "$(id -u)" = 0 ]; then
+    "$(dirname "$0")/../../packaging/install-deps.sh" test >&2
+  fi
+  find_bindir
+}
+
 find_bindir() {
   if [ -n "${PG_BINDIR:-}" ] && [ -x "$PG_BINDIR/initdb" ]; then echo "$PG_BINDIR"; return; fi
   local d
@@ -34,7 +43,7 @@ find_bindir() {
   done
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then pg_config --bindir; return; fi
   if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return; fi
-  echo "pg_server.sh: no PostgreSQL server binaries (initdb) found: install postgresql (make test-deps does)" >&2
+  echo "pg_server.sh: no PostgreSQL server binaries (initdb) found: install postgresql (make test-deps does; as root this script does)" >&2
   exit 1
 }
 
@@ -52,7 +61,7 @@ free_port() {
 
 setup() {
   local bindir root user="" port pw attempt
-  bindir=$(find_bindir)
+  bindir=$(find_or_install_bindir)
   root=$(mktemp -d /tmp/connhost-pg.XXXXXX)
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || { echo "pg_server.sh: running as root needs a 'postgres' user (the postgresql package creates it)" >&2; exit 1; }
