@@ -12,21 +12,8 @@ root=$(cd "$here/../.." && pwd)
 connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
 n=${2:-1000000}
 rounds=${ROUNDS:-2}
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-work=$(mktemp -d /tmp/connhost-bench-pg.XXXXXX)
-info=$work/server.json
-cleanup() { "$root/tests/pg/pg_server.sh" cleanup "$info" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-chmod 755 "$work"
-
-"$root/tests/pg/pg_server.sh" setup "$info" >/dev/null
-get() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$info" "$1"; }
-port=$(get port) user=$(get username) db=$(get database) sock=$(get socket_dir) bindir=$(get bindir)
-export PGPASSWORD=$(get password)
-psql_tcp() { "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$user" -d "$db" "$@"; }
-psql_su() { "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d "$db" "$@"; }
+tag=pg
+. "$root/bench/pg/bench_cluster.sh"
 
 echo "generating $n rows (JSONL and CSV)..."
 "$PY" "$here/gen_rows.py" "$n" "$work/rows.jsonl" "$work/rows.csv"
@@ -41,30 +28,30 @@ echo "jsonl: $(du -h "$work/rows.jsonl" | cut -f1), csv: $(du -h "$work/rows.csv
 
 # dest_pg creates its table from one record; the \copy table copies its shape (columns, types, order).
 head -1 "$work/rows.jsonl" | "$connhost" run --plugin dest_pg write --config "$work/config.json" --catalog "$work/catalog.json" >/dev/null
-psql_tcp -c 'CREATE TABLE public.bench_copy (LIKE public.bench)'
+psql_tcp "$db" -c 'CREATE TABLE public.bench_copy (LIKE public.bench)'
 cols=$("$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import gen_rows; print(", ".join("\"%s\"" % c for c in gen_rows.COLUMNS))' "$here")
 
 now() { date +%s.%N; }
 best_pg="" best_copy=""
 for r in $(seq 1 "$rounds"); do
-  psql_su -c 'TRUNCATE public.bench, public.bench_copy' -c 'CHECKPOINT'
+  psql_su "$db" -c 'TRUNCATE public.bench, public.bench_copy' -c 'CHECKPOINT'
   t0=$(now)
-  psql_tcp -c "\\copy public.bench_copy ($cols) FROM '$work/rows.csv' WITH (FORMAT csv)"
+  psql_tcp "$db" -c "\\copy public.bench_copy ($cols) FROM '$work/rows.csv' WITH (FORMAT csv)"
   t_copy=$("$PY" -c "print($(now) - $t0)")
-  psql_su -c 'CHECKPOINT'
+  psql_su "$db" -c 'CHECKPOINT'
   t0=$(now)
   "$connhost" run --plugin dest_pg write --config "$work/config.json" --catalog "$work/catalog.json" < "$work/rows.jsonl" > "$work/out.txt"
   t_pg=$("$PY" -c "print($(now) - $t0)")
-  rows_pg=$(psql_su -c 'SELECT count(*) FROM public.bench')
-  rows_copy=$(psql_su -c 'SELECT count(*) FROM public.bench_copy')
+  rows_pg=$(psql_su "$db" -c 'SELECT count(*) FROM public.bench')
+  rows_copy=$(psql_su "$db" -c 'SELECT count(*) FROM public.bench_copy')
   [ "$rows_pg" = "$n" ] && [ "$rows_copy" = "$n" ] || { echo "row counts: dest_pg $rows_pg, \\copy $rows_copy, expected $n" >&2; exit 1; }
   printf 'round %d: psql \\copy %.2f s, dest_pg %.2f s\n' "$r" "$t_copy" "$t_pg"
   best_copy=$("$PY" -c "print(min(x for x in [$t_copy, ${best_copy:-1e9}]))")
   best_pg=$("$PY" -c "print(min(x for x in [$t_pg, ${best_pg:-1e9}]))")
 done
 # Same values on both sides (a sample compared cell by cell, the raw ids aside).
-diff <(psql_su -c "SELECT id, name, email, score, active, created_at, payload, _connhost_meta, _connhost_extracted_at, _connhost_generation_id FROM public.bench WHERE id % 9973 = 0 ORDER BY id") \
-     <(psql_su -c "SELECT id, name, email, score, active, created_at, payload, _connhost_meta, _connhost_extracted_at, _connhost_generation_id FROM public.bench_copy WHERE id % 9973 = 0 ORDER BY id") \
+diff <(psql_su "$db" -c "SELECT id, name, email, score, active, created_at, payload, _connhost_meta, _connhost_extracted_at, _connhost_generation_id FROM public.bench WHERE id % 9973 = 0 ORDER BY id") \
+     <(psql_su "$db" -c "SELECT id, name, email, score, active, created_at, payload, _connhost_meta, _connhost_extracted_at, _connhost_generation_id FROM public.bench_copy WHERE id % 9973 = 0 ORDER BY id") \
   >/dev/null || { echo "dest_pg and \\copy stored different values" >&2; exit 1; }
 "$PY" -c "
 c, p = $best_copy, $best_pg

@@ -17,23 +17,10 @@ root=$(cd "$here/../.." && pwd)
 connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
 n=${2:-1000000}
 rounds=${ROUNDS:-2}
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-work=$(mktemp -d /tmp/connhost-bench-pg2pg.XXXXXX)
-info=$work/server.json
-cleanup() { "$root/tests/pg/pg_server.sh" cleanup "$info" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-chmod 755 "$work"
-
-"$root/tests/pg/pg_server.sh" setup "$info" >/dev/null
-get() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$info" "$1"; }
-port=$(get port) user=$(get username) src_db=$(get database) sock=$(get socket_dir) bindir=$(get bindir)
+tag=pg2pg
+. "$root/bench/pg/bench_cluster.sh"
+src_db=$db
 dst_db=bench_dst
-export PGPASSWORD=$(get password)
-# psql_tcp DB ...: the test role over TCP; psql_su DB ...: superuser over the unix socket, unaligned tuples only.
-psql_tcp() { local d=$1; shift; "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$user" -d "$d" "$@"; }
-psql_su() { local d=$1; shift; "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d "$d" "$@"; }
 
 echo "generating $n rows in $src_db.public.bench_src..."
 psql_tcp "$src_db" -v n="$n" <<'SQL'

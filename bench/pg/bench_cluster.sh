@@ -1,0 +1,20 @@
+# Sourced by the PostgreSQL benchmarks (bench/pg, bench/pg_to_pg) after `set -euo pipefail`, with `root` (the
+# repository) and `tag` (names the work dir) set: makes $work (removed on exit), starts a throwaway cluster
+# (tests/pg/pg_server.sh, stopped on exit) and sets port, user, db, sock, bindir, PGPASSWORD, PY and
+#   psql_tcp DB ARGS...   psql as the test role over TCP 127.0.0.1
+#   psql_su DB ARGS...    psql as the superuser over the unix socket, unaligned tuples only
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+work=$(mktemp -d "/tmp/connhost-bench-$tag.XXXXXX")
+info=$work/server.json
+cleanup() { "$root/tests/pg/pg_server.sh" cleanup "$info" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+chmod 755 "$work"
+
+"$root/tests/pg/pg_server.sh" setup "$info" >/dev/null
+get() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$info" "$1"; }
+port=$(get port) user=$(get username) db=$(get database) sock=$(get socket_dir) bindir=$(get bindir)
+PGPASSWORD=$(get password)
+export PGPASSWORD
+psql_tcp() { local d=$1; shift; "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$user" -d "$d" "$@"; }
+psql_su() { local d=$1; shift; "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d "$d" "$@"; }
