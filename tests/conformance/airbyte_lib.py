@@ -14,6 +14,7 @@ import jsonschema
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import dest_testlib  # noqa: E402
 from dest_testlib import Failure, check, describe, write_json  # noqa: E402,F401
 
 CONNHOST = os.environ.get("CONNHOST", "connhost")
@@ -335,12 +336,4 @@ def errors_in(outputs):
 
 
 def main(cases):
-    if len(sys.argv) < 2 or sys.argv[1] not in cases:
-        sys.exit("usage: %s <%s> [args]" % (sys.argv[0], "|".join(cases)))
-    check(os.path.isdir(AIRBYTE_DIR), "CONNHOST_CONFORMANCE_DIR/airbyte is not a folder: %r" % AIRBYTE_DIR)
-    try:
-        cases[sys.argv[1]](*sys.argv[2:])
-    except Failure as f:
-        print("FAIL: %s" % f, file=sys.stderr)
-        sys.exit(1)
-    print("ok")
+    dest_testlib.main(cases, lambda: check(os.path.isdir(AIRBYTE_DIR), "CONNHOST_CONFORMANCE_DIR/airbyte is not a folder: %r" % AIRBYTE_DIR))

@@ -165,10 +165,13 @@ def expected_records(stream, old, new, text_key):
     return [best[k] for k in order]
 
 
-def main(cases):
+def main(cases, precondition=None):
+    """Runs the case sys.argv[1] names (after `precondition`, if any); a Failure prints FAIL and exits 1."""
     if len(sys.argv) < 2 or sys.argv[1] not in cases:
         sys.exit("usage: %s <%s> [args]" % (sys.argv[0], "|".join(cases)))
     try:
+        if precondition:
+            precondition()
         cases[sys.argv[1]](*sys.argv[2:])
     except Failure as f:
         print("FAIL: %s" % f, file=sys.stderr)
