@@ -1,21 +1,13 @@
 #include "pg_names.hpp"
 
+#include <connhost/sdk/sql_identifier.hpp>
+
 #include <cstdint>
 #include <cstdio>
 
 namespace pgdest {
 
-std::string quote(std::string_view name) {
-    std::string out;
-    out.reserve(name.size() + 2);
-    out.push_back('"');
-    for (char c : name) {
-        if (c == '"') out.push_back('"');
-        out.push_back(c);
-    }
-    out.push_back('"');
-    return out;
-}
+std::string quote(std::string_view name) { return connhost::sdk::sql_quote_identifier(name); }
 
 std::string literal(std::string_view text) {
     std::string out = "'";

@@ -1,18 +1,10 @@
 #include "names.hpp"
 
+#include <connhost/sdk/sql_identifier.hpp>
+
 namespace sqlitedest {
 
-std::string quote(std::string_view name) {
-    std::string out;
-    out.reserve(name.size() + 2);
-    out.push_back('"');
-    for (char c : name) {
-        if (c == '"') out.push_back('"');
-        out.push_back(c);
-    }
-    out.push_back('"');
-    return out;
-}
+std::string quote(std::string_view name) { return connhost::sdk::sql_quote_identifier(name); }
 
 namespace {
 std::string escape_namespace(std::string_view ns) {

@@ -4,7 +4,7 @@
 
 #include <connhost/sdk/batch_writer.hpp>
 #include <connhost/sdk/json.hpp>
-#include <connhost/sdk/pg_connect.hpp>
+#include <connhost/sdk/sql_identifier.hpp>
 #include <connhost/sdk/status.hpp>
 #include <connhost/sdk/stream_status.hpp>
 
@@ -18,7 +18,7 @@ using connhost::sdk::ConfiguredStream;
 using connhost::sdk::emit_stream_status;
 using connhost::sdk::Host;
 using connhost::sdk::json_string;
-using connhost::sdk::pg_quote_ident;
+using connhost::sdk::sql_quote_identifier;
 using connhost::sdk::RecordBatchWriter;
 
 namespace {
@@ -71,17 +71,17 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     std::string sql = "SELECT ";
     for (size_t i = 0; i < cols.size(); ++i) {
         if (i) sql += ", ";
-        sql += pg_quote_ident(cols[i]->name);
+        sql += sql_quote_identifier(cols[i]->name);
         if (cols[i] == cursor) cursor_index = i;
     }
-    sql += " FROM " + pg_quote_ident(t.schema) + "." + pg_quote_ident(t.name);
+    sql += " FROM " + sql_quote_identifier(t.schema) + "." + sql_quote_identifier(t.name);
     std::vector<std::string> params;
     if (cursor) {
         if (start) {
-            sql += " WHERE " + pg_quote_ident(cursor->name) + " >= $1";
+            sql += " WHERE " + sql_quote_identifier(cursor->name) + " >= $1";
             params.push_back(*start);
         }
-        sql += " ORDER BY " + pg_quote_ident(cursor->name) + " ASC NULLS LAST";
+        sql += " ORDER BY " + sql_quote_identifier(cursor->name) + " ASC NULLS LAST";
     }
     // The JSON key of every column, with the separator before it.
     std::vector<std::string> keys;

@@ -1,6 +1,6 @@
 // PostgreSQL connections for connectors that link libpq: the Airbyte-style connection config
 // (host, port, database, username, password, ssl_mode), a connect with retries whose errors say
-// what failed, an owned PGresult and identifier quoting. Include only from a connector that links
+// what failed, and an owned PGresult. Include only from a connector that links
 // libpq (this header includes libpq-fe.h).
 #pragma once
 #include <connhost/sdk/host.hpp>
@@ -155,17 +155,6 @@ inline PGconn* pg_connect(const PgConnectConfig& cfg, Host host, const char* app
     throw SystemError("cannot connect to PostgreSQL at " + cfg.endpoint() + " after " + std::to_string(cfg.connect_attempts) +
                       " attempt(s): " + last + ": check that the server is running and accepts TCP connections there " +
                       "(config.host, config.port), then re-run; a sync resumes from its last saved state");
-}
-
-// A double-quoted SQL identifier (inner quotes doubled): any name is safe and keeps its case.
-inline std::string pg_quote_ident(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
 }
 
 }  // namespace connhost::sdk
