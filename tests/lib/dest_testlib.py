@@ -293,3 +293,16 @@ def load_catalog(messages_path, messages):
     streams = [dict({"name": n, "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
                     **({"namespace": ns} if ns else {})) for ns, n in seen]
     return None, {"streams": streams}
+
+
+def read_messages_file(path):
+    """A conformance messages file: (its bytes, the number of its first malformed line or None, the messages
+    before that line as [(exact, plain)], the path of its catalog or None, the catalog)."""
+    check(os.path.isfile(path), "no such file: %s" % path)
+    with open(path, "rb") as f:
+        data = f.read()
+    bad = first_bad_line(data)
+    good = data if bad is None else "\n".join(data.decode("utf-8").split("\n")[: bad - 1]).encode("utf-8")
+    messages = messages_of(good)
+    cat_path, catalog = load_catalog(path, messages)
+    return data, bad, messages, cat_path, catalog

@@ -22,7 +22,7 @@ from pg_lib import (AIRBYTE_DIR, Db, db_name, Failure, Num, Obj, Rec, Stream, ca
                     drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
                     sync_ok, tables_in, write_json)
-from dest_testlib import first_bad_line, load_catalog  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
+from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,13 +32,7 @@ def snapshot(db):
 
 
 def case_file(path):
-    check(os.path.isfile(path), "no such file: %s" % path)
-    with open(path, "rb") as f:
-        data = f.read()
-    bad = first_bad_line(data)
-    good = data if bad is None else "\n".join(data.decode("utf-8").split("\n")[: bad - 1]).encode("utf-8")
-    messages = messages_of(good)
-    cat_path, catalog = load_catalog(path, messages)
+    data, bad, messages, cat_path, catalog = read_messages_file(path)
     streams = catalog_streams(catalog)
     db = db_name("file_" + os.path.basename(path).split(".")[0])
     config = fresh_database(db)

@@ -17,7 +17,7 @@ import tempfile
 from sqlite_lib import (AIRBYTE_DIR, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured,
                         describe, errors_in, exact, expected_records, lines_bytes, messages_of, read_table, record_line,
                         records_by_stream, run, run_write, state_line, sync_ok, table_name, table_names, write_json, main)
-from dest_testlib import first_bad_line, load_catalog  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
+from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
 
 def snapshot(db_path):
@@ -32,13 +32,7 @@ def snapshot(db_path):
 
 
 def case_file(path):
-    check(os.path.isfile(path), "no such file: %s" % path)
-    with open(path, "rb") as f:
-        data = f.read()
-    bad = first_bad_line(data)
-    good = data if bad is None else "\n".join(data.decode("utf-8").split("\n")[: bad - 1]).encode("utf-8")
-    messages = messages_of(good)
-    cat_path, catalog = load_catalog(path, messages)
+    data, bad, messages, cat_path, catalog = read_messages_file(path)
     streams = catalog_streams(catalog)
     with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
         db = os.path.join(tmp, "dest.sqlite")
