@@ -92,10 +92,18 @@ TEST_CASE("missing or mistyped fields are ProtocolErrors naming the field") {
     CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":7,"data":{}}})") == R"(RECORD without "record.stream" (a string))");
     CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s"}})") == R"(RECORD without "record.data")");
     CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s","data":[1]}})") == R"("record.data" must be an object)");
+    CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":1e99}})") ==
+          R"("record.emitted_at" 1e99 is not a time in milliseconds since 1970)");
     CHECK(protocol_error(R"({"type":"STATE"})") == R"(missing "state")");
     CHECK(protocol_error(R"({"type":"TRACE","trace":"x"})") == R"("trace" must be an object)");
     CHECK(protocol_error(R"({"type":"LOG"})") == R"(missing "log")");
     CHECK(protocol_error(R"({"type":"BOGUS"})").find(R"(unknown message type "BOGUS")") == 0);
+}
+
+TEST_CASE("a Singer record may hold any emitted_at: it is data, not the envelope") {
+    ParsedMessage m = parse(R"({"type":"RECORD","stream":"s","record":{"emitted_at":1e99}})");
+    CHECK(m.type == MessageType::SingerRecord);
+    CHECK(m.data == R"({"emitted_at":1e99})");
 }
 
 TEST_CASE("lines that are not one JSON object are syntax errors with an offset") {

@@ -23,11 +23,15 @@ MessageType classify(std::string_view t) noexcept {
     return MessageType::Unknown;
 }
 
-int64_t parse_millis(std::string_view num) {
-    int64_t v = 0;
+// The JSON number `num` as milliseconds (1.6E12 and friends rounded toward zero), or false when no int64
+// holds it (tests/fuzz found 1e99: converting it was undefined behaviour).
+bool parse_millis(std::string_view num, int64_t& v) {
     auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-    if (ec == std::errc() && ptr == num.data() + num.size()) return v;
-    return static_cast<int64_t>(std::strtod(std::string(num).c_str(), nullptr));  // 1.6E12 and friends
+    if (ec == std::errc() && ptr == num.data() + num.size()) return true;
+    const double d = std::strtod(std::string(num).c_str(), nullptr);
+    if (!(d > -9.2e18 && d < 9.2e18)) return false;
+    v = static_cast<int64_t>(d);
+    return true;
 }
 
 // Spans captured from the top level and from a "record" object, before the type is known.
@@ -39,6 +43,7 @@ struct Captured {
     std::string_view rec_data, rec_meta;
     int64_t rec_emitted_at = 0;
     bool rec_has_emitted_at = false;
+    std::string_view rec_bad_emitted_at;  // an emitted_at no int64 holds (an error only for an Airbyte RECORD)
 };
 
 // Scans the members of an Airbyte record object, leniently (a Singer record may hold anything).
@@ -56,8 +61,9 @@ void scan_record_object(JsonScanner& s, ParsedMessage& out, Captured& c) {
             c.rec_data = s.skip_value();
             c.rec_has_data = true;
         } else if (key == "emitted_at" && (next == '-' || (next >= '0' && next <= '9'))) {
-            c.rec_emitted_at = parse_millis(s.read_number());
-            c.rec_has_emitted_at = true;
+            const std::string_view num = s.read_number();
+            c.rec_has_emitted_at = parse_millis(num, c.rec_emitted_at);
+            if (!c.rec_has_emitted_at) c.rec_bad_emitted_at = num;
         } else if (key == "meta") {
             c.rec_meta = s.skip_value();
         } else {
@@ -158,6 +164,9 @@ void parse_message(std::string_view line, ParsedMessage& out) {
             if (!c.record_is_object) throw ProtocolError("RECORD without a \"record\" object");
             if (!c.rec_has_stream) throw ProtocolError("RECORD without \"record.stream\" (a string)");
             if (!c.rec_has_data) throw ProtocolError("RECORD without \"record.data\"");
+            if (!c.rec_bad_emitted_at.empty())
+                throw ProtocolError("\"record.emitted_at\" " + std::string(c.rec_bad_emitted_at.substr(0, 40)) +
+                                    " is not a time in milliseconds since 1970");
             out.stream = c.rec_stream;
             out.data = object_or_throw(c.rec_data, "record.data");
             out.meta = c.rec_meta;
