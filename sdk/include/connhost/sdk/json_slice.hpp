@@ -200,7 +200,8 @@ inline std::vector<std::string> json_pointer_tokens(std::string_view pointer) {
     return tokens;
 }
 
-// The exact text of the value at `pointer` in `json`, or nullopt when the path does not exist.
+// The exact text of the value at `pointer` in `json`, or nullopt when the path does not exist. Of members
+// with the same name, the last counts.
 inline std::optional<std::string_view> json_find(std::string_view json, std::string_view pointer) {
     std::vector<std::string> tokens = json_pointer_tokens(pointer);
     detail::JsonSkipper s(json);
@@ -208,21 +209,26 @@ inline std::optional<std::string_view> json_find(std::string_view json, std::str
         char c = s.peek();
         if (c == '{') {
             s.expect('{');
-            bool found = false;
             if (s.peek() == '}') return std::nullopt;
+            // The last member of that name wins, as in Boost.JSON, JavaScript and Python (tests/fuzz).
+            std::optional<size_t> found;
             for (;;) {
                 std::string_view raw = s.string();
                 s.expect(':');
-                bool match = raw.find('\\') == std::string_view::npos ? raw == tok : json_unescape(raw) == tok;
-                if (match) { found = true; break; }
+                const bool match = raw.find('\\') == std::string_view::npos ? raw == tok : json_unescape(raw) == tok;
+                if (match) found = s.pos();
                 s.value();
                 if (s.peek() == ',') { s.expect(','); continue; }
+                s.expect('}');
                 break;
             }
             if (!found) return std::nullopt;
+            s = detail::JsonSkipper(json, *found);
         } else if (c == '[') {
-            if (tok.empty() || tok.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-            size_t want = std::stoul(tok), idx = 0;
+            // An index is digits; more than 18 of them name no element (and would overflow: tests/fuzz found stoul throwing).
+            if (tok.empty() || tok.size() > 18 || tok.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+            size_t want = 0, idx = 0;
+            for (char d : tok) want = want * 10 + static_cast<size_t>(d - '0');
             s.expect('[');
             if (s.peek() == ']') return std::nullopt;
             for (;; ++idx) {
