@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,10 +24,38 @@ void require_at(bool ok, int line) {
 }
 #define require(ok) require_at((ok), __LINE__)
 
-std::string serialized(std::string_view text) {
+// Equal values; doubles within 1e-12 relative, since Boost 1.81's fast number parsing can give the same
+// literal a last-digit difference depending on where it stands in the text.
+bool same(const boost::json::value& a, const boost::json::value& b) {
+    if (a.is_double() || b.is_double()) {
+        if (!a.is_number() || !b.is_number()) return false;
+        const double x = a.to_number<double>(), y = b.to_number<double>();
+        return x == y || (x != x && y != y) || std::fabs(x - y) <= 1e-12 * std::max(std::fabs(x), std::fabs(y));
+    }
+    if (a.kind() != b.kind()) return false;
+    if (a.is_object()) {
+        const auto &oa = a.as_object(), &ob = b.as_object();
+        if (oa.size() != ob.size()) return false;
+        for (const auto& kv : oa) {
+            auto it = ob.find(kv.key());
+            if (it == ob.end() || !same(kv.value(), it->value())) return false;
+        }
+        return true;
+    }
+    if (a.is_array()) {
+        const auto &xa = a.as_array(), &xb = b.as_array();
+        if (xa.size() != xb.size()) return false;
+        for (size_t i = 0; i < xa.size(); ++i)
+            if (!same(xa[i], xb[i])) return false;
+        return true;
+    }
+    return a == b;
+}
+
+bool same_text(std::string_view text, const boost::json::value& want) {
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
-    return ec ? std::string("<invalid>") : boost::json::serialize(v);
+    return !ec && same(v, want);
 }
 
 }  // namespace
@@ -61,11 +91,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     require(found.has_value());
-    require(serialized(*found) == boost::json::serialize(*want));
+    require(same_text(*found, *want));
     if (want->is_array()) {
         const auto elems = json_array_elements(*found);
         require(elems.size() == want->as_array().size());
-        for (size_t i = 0; i < elems.size(); ++i) require(serialized(elems[i]) == boost::json::serialize(want->as_array()[i]));
+        for (size_t i = 0; i < elems.size(); ++i) require(same_text(elems[i], want->as_array()[i]));
     }
     return 0;
 }
