@@ -44,6 +44,7 @@ bool valid_json(std::string_view text, bool object_only) {
     const std::string plain = without_surrogate_escapes(text);
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(plain, ec);
+    if (ec == boost::json::error::exponent_overflow) return true;  // 1e<100 digits>: valid JSON Boost cannot hold
     return !ec && (!object_only || v.is_object());
 }
 
