@@ -1,8 +1,13 @@
 # Sourced by the PostgreSQL benchmarks (bench/pg, bench/pg_to_pg) after `set -euo pipefail`, with `root` (the
-# repository) and `tag` (names the work dir) set: makes $work (removed on exit), starts a throwaway cluster
+# repository) and `tag` (names the work dir) set. Reads the benchmark's arguments [CONNHOST_BINARY] [RECORDS]
+# into connhost and n (defaults build/bin/connhost, 1000000) and ROUNDS into rounds (default 2); makes $work
+# (removed on exit), starts a throwaway cluster
 # (tests/pg/pg_server.sh, stopped on exit) and sets port, user, db, sock, bindir, PGPASSWORD, PY and
 #   psql_tcp DB ARGS...   psql as the test role over TCP 127.0.0.1
 #   psql_su DB ARGS...    psql as the superuser over the unix socket, unaligned tuples only
+connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
+n=${2:-1000000}
+rounds=${ROUNDS:-2}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 work=$(mktemp -d "/tmp/connhost-bench-$tag.XXXXXX")

@@ -9,9 +9,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
-n=${2:-1000000}
-rounds=${ROUNDS:-2}
 tag=pg
 . "$root/bench/pg/bench_cluster.sh"
 

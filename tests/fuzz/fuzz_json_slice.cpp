@@ -4,6 +4,8 @@
 // json_array_elements of an array must give its elements. On any other text it may only throw invalid_argument.
 #include <connhost/sdk/json_slice.hpp>
 
+#include "fuzz_require.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -17,12 +19,6 @@
 
 namespace {
 
-void require_at(bool ok, int line) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz_json_slice.cpp:%d: property broken\n", line);
-    std::abort();
-}
-#define require(ok) require_at((ok), __LINE__)
 
 // Equal values; doubles within 1e-12 relative, since Boost 1.81's fast number parsing can give the same
 // literal a last-digit difference depending on where it stands in the text.

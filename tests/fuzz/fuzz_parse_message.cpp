@@ -4,6 +4,8 @@
 #include "protocol/json_scan.hpp"
 #include "protocol/message.hpp"
 
+#include "fuzz_require.hpp"
+
 #include <boost/json.hpp>
 
 #include <cstdint>
@@ -47,14 +49,6 @@ bool valid_json(std::string_view text, bool object_only) {
     if (ec == boost::json::error::exponent_overflow) return true;  // 1e<100 digits>: valid JSON Boost cannot hold
     return !ec && (!object_only || v.is_object());
 }
-
-void require_at(bool ok, int line) {  // libFuzzer reports the input that broke the property
-    if (ok) return;
-    std::fprintf(stderr, "fuzz_parse_message.cpp:%d: property broken\n", line);
-    std::abort();
-}
-#define require(ok) require_at((ok), __LINE__)
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,6 +5,8 @@
 #include <connhost/sdk/json_slice.hpp>
 #include <connhost/sdk/record_fields.hpp>
 
+#include "fuzz_require.hpp"
+
 #include <boost/json.hpp>
 
 #include <cstdint>
@@ -14,17 +16,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace {
-
-void require_at(bool ok, int line) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz_record_fields.cpp:%d: property broken\n", line);
-    std::abort();
-}
-#define require(ok) require_at((ok), __LINE__)
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace connhost::sdk;
