@@ -11,7 +11,7 @@
 // without namespace; escaped and unescaped namespaces differ ("%" in one, not in the other).
 // So distinct (namespace, stream) pairs always give distinct table names.
 // SQLite compares identifiers ignoring ASCII case, so two streams whose tables differ only in
-// ASCII case are refused, as are names starting with "_connhost_" (reserved for this connector).
+// ASCII case are refused (in one catalog, or against a table already in the file), as are names starting with "_connhost_" (reserved for this connector).
 #pragma once
 #include <optional>
 #include <string>

@@ -69,6 +69,7 @@ public:
         for (const auto& s : catalog.streams()) {
             Target t;
             t.final_table = table_name(s.ns, s.name);
+            refuse_case_twin(s, t.final_table);
             t.staging = s.destination_sync_mode == "overwrite";
             t.table = std::make_unique<StreamTable>(*db_, s, t.staging ? staging_name(t.final_table) : t.final_table, t.staging);
             targets_.emplace(&s, std::move(t));
@@ -173,6 +174,19 @@ private:
                 throw ConfigError("streams " + it->second + " and " + s.display_name() + " map to the same SQLite table \"" + table +
                                   "\" (SQLite ignores ASCII case in names): rename one or put them in different namespaces");
         }
+    }
+
+    // SQLite would resolve `table` to an existing table whose name differs only in ASCII case, i.e. another
+    // stream's (an earlier sync of "Users" made "Users"; "users" must not be written into it): refused.
+    void refuse_case_twin(const ConfiguredStream& s, const std::string& table) {
+        Statement q(*db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE AND name <> ?1");
+        q.bind_text_copy(1, table);
+        if (!q.step()) return;
+        const std::string twin = q.column_text(0);
+        db_->exec("ROLLBACK");
+        throw ConfigError("stream " + s.display_name() + " maps to table \"" + table + "\", but the database already has table \"" + twin +
+                          "\" (another stream's: SQLite ignores ASCII case in names), so its rows would mix with that stream's: "
+                          "rename the stream, give it a namespace, or write it into another database file");
     }
 
     std::unique_ptr<Database> db_;

@@ -286,6 +286,16 @@ def case_namespaces():
         p, outputs = run_write(tmp, db, configured([Stream(None, "Users", schema), Stream(None, "users", schema)]), b"")
         check(p.returncode != 0 and any("same SQLite table" in e for e in errors_in(outputs)),
               "a case collision was not refused clearly: %s" % describe(p))
+        # The same across syncs: "Users" was synced before, so "users" must not land in its table.
+        db = os.path.join(tmp, "case_twins.sqlite")
+        users = Stream(None, "Users", schema)
+        _sync(tmp, db, [users], [record_line("Users", {"id": 1}, 1000), state_line(1)])
+        before = read_table(db, "Users")[1]
+        p, outputs = run_write(tmp, db, configured([Stream(None, "users", schema)]),
+                               lines_bytes([record_line("users", {"id": 2}, 2000), state_line(2)]))
+        check(p.returncode != 0 and any('already has table "Users"' in e and "rename the stream" in e for e in errors_in(outputs)),
+              "a stream whose table differs from an existing one only in case is refused: %s" % describe(p))
+        check(read_table(db, "Users")[1] == before, "the other stream's table is untouched")
 
 
 def case_identifiers():
