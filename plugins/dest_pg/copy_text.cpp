@@ -1,5 +1,6 @@
 #include "copy_text.hpp"
 
+#include <connhost/sdk/hex.hpp>
 #include <connhost/sdk/json_slice.hpp>
 
 #include <cstring>
@@ -11,18 +12,6 @@ using connhost::sdk::Field;
 using connhost::sdk::FieldKind;
 
 namespace {
-
-int hex4(std::string_view s, size_t at) {
-    if (at + 4 > s.size()) return -1;
-    int v = 0;
-    for (size_t k = at; k < at + 4; ++k) {
-        const char c = s[k];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0) return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
 
 void append_copy_char(std::string& out, char c) {
     switch (c) {
@@ -154,14 +143,14 @@ const char* append_jsonb_cell(std::string& out, std::string_view json, bool& str
                     continue;
                 }
                 if (i + 1 < json.size() && json[i + 1] == 'u') {
-                    const int cp = hex4(json, i + 2);
+                    const int cp = connhost::sdk::read_hex4(json, i + 2);
                     if (cp == 0) {
                         stripped = true;
                         i += 6;
                         continue;
                     }
                     if (cp >= 0xD800 && cp < 0xDC00) {
-                        const int lo = (i + 7 < json.size() && json[i + 6] == '\\' && json[i + 7] == 'u') ? hex4(json, i + 8) : -1;
+                        const int lo = (i + 7 < json.size() && json[i + 6] == '\\' && json[i + 7] == 'u') ? connhost::sdk::read_hex4(json, i + 8) : -1;
                         if (lo >= 0xDC00 && lo < 0xE000) {
                             out.append("\\\\u").append(json.data() + i + 2, 4).append("\\\\u").append(json.data() + i + 8, 4);
                             i += 12;

@@ -1,5 +1,6 @@
 #include "value_json.hpp"
 
+#include <connhost/sdk/hex.hpp>
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/json_slice.hpp>
 
@@ -10,13 +11,6 @@ using connhost::sdk::append_json_string;
 namespace {
 
 bool is_special_float(std::string_view t) { return t == "NaN" || t == "Infinity" || t == "-Infinity"; }
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // "2024-01-31 13:45:00" -> "2024-01-31T13:45:00"; BC dates and infinities stay as they are.
 void append_timestamp(std::string& out, std::string_view t, bool with_tz) {
@@ -53,7 +47,7 @@ std::string bytea_bytes(std::string_view t) {
     std::string b;
     if (t.size() >= 2 && t[0] == '\\' && t[1] == 'x') {
         b.reserve((t.size() - 2) / 2);
-        for (size_t i = 2; i + 1 < t.size(); i += 2) b.push_back(static_cast<char>(hex_value(t[i]) * 16 + hex_value(t[i + 1])));
+        for (size_t i = 2; i + 1 < t.size(); i += 2) b.push_back(static_cast<char>(connhost::sdk::hex_digit(t[i]) * 16 + connhost::sdk::hex_digit(t[i + 1])));
         return b;
     }
     for (size_t i = 0; i < t.size(); ++i) {

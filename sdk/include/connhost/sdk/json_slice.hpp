@@ -6,6 +6,8 @@
 // Input is expected to be valid JSON (validate first, e.g. with boost::json::parse); on malformed
 // input they throw std::invalid_argument naming the byte offset, never read out of bounds.
 #pragma once
+#include <connhost/sdk/hex.hpp>
+
 #include <cctype>
 #include <cstddef>
 #include <optional>
@@ -93,24 +95,6 @@ private:
     size_t p_;
 };
 
-inline int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-inline int read_hex4(std::string_view raw, size_t at) noexcept {
-    if (at + 4 > raw.size()) return -1;
-    int v = 0;
-    for (size_t k = at; k < at + 4; ++k) {
-        const int d = hex_digit(raw[k]);
-        if (d < 0) return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
 }  // namespace detail
 
 // Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
@@ -135,11 +119,11 @@ inline void append_utf8(std::string& out, unsigned cp) {
 // The code point of the \u escape whose 'u' is raw[i] (a following \u low surrogate joined, a lone
 // surrogate U+FFFD), moving i to its last hex digit; -1 (i unchanged) when 4 hex digits do not follow.
 inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
-    int cp = detail::read_hex4(raw, i + 1);
+    int cp = read_hex4(raw, i + 1);
     if (cp < 0) return -1;
     i += 4;
     if (cp >= 0xD800 && cp < 0xDC00 && i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
-        const int lo = detail::read_hex4(raw, i + 3);
+        const int lo = read_hex4(raw, i + 3);
         if (lo >= 0xDC00 && lo < 0xE000) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             i += 6;

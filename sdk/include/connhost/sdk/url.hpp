@@ -1,6 +1,8 @@
 // URL helpers for HTTP sources: percent-encoding, query strings, origins, relative references, and
 // masking of secrets so that no token, password or api key ever reaches a message or a log line.
 #pragma once
+#include <connhost/sdk/hex.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
@@ -34,9 +36,8 @@ inline std::string url_encode(std::string_view s) {
 inline std::string url_decode(std::string_view s) {
     std::string out;
     for (size_t i = 0; i < s.size(); ++i) {
-        auto hexv = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
-        if (s[i] == '%' && i + 2 < s.size() && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hexv(s[i + 1]) * 16 + hexv(s[i + 2])));
+        if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2])));
             i += 2;
         } else {
             out.push_back(s[i] == '+' ? ' ' : s[i]);
