@@ -1,5 +1,7 @@
 // BatchBuffer: an owned record batch of one stream that can be filled record by record and viewed through the ABI.
 #pragma once
+#include "protocol/stream_name.hpp"
+
 #include <connhost/plugin_api.h>
 
 #include <cstdint>
@@ -30,7 +32,7 @@ public:
     }
     const std::string& stream() const noexcept { return stream_; }
     // "ns.stream", or the stream alone without a namespace: for people.
-    std::string display_name() const { return has_ns_ && !ns_.empty() ? ns_ + "." + stream_ : stream_; }
+    std::string display_name() const { return protocol::stream_display_name(has_ns_ ? ns_ : std::string_view(), stream_); }
     // The batch as the ABI struct, borrowing this buffer's memory.
     const connhost_record_batch& view();
 

@@ -1,5 +1,7 @@
 #include "runtime/sync/default_catalog.hpp"
 
+#include "protocol/stream_name.hpp"
+
 #include <boost/json.hpp>
 
 #include <stdexcept>
@@ -61,11 +63,6 @@ json::object configure(const json::object& stream, const StreamChoice* choice) {
     return c;
 }
 
-std::string display_name(const json::object& s) {
-    const std::string ns = str(s, "namespace");
-    return ns.empty() ? str(s, "name") : ns + "." + str(s, "name");
-}
-
 // The discovered stream `choice` names: by name and namespace, or by name alone when the choice gives no
 // namespace and only one discovered stream has that name.
 const json::object& find_stream(const json::array& discovered, const StreamChoice& choice) {
@@ -74,13 +71,13 @@ const json::object& find_stream(const json::array& discovered, const StreamChoic
     for (const auto& s : discovered) {
         if (!s.is_object()) continue;
         const auto& so = s.as_object();
-        names += (names.empty() ? "" : ", ") + display_name(so);
+        names += (names.empty() ? "" : ", ") + protocol::stream_display_name(str(so, "namespace"), str(so, "name"));
         if (str(so, "name") != choice.name) continue;
         if (choice.ns ? str(so, "namespace") == *choice.ns : str(so, "namespace").empty()) return so;
         by_name.push_back(&so);
     }
     if (!choice.ns && by_name.size() == 1) return *by_name.front();
-    const std::string wanted = choice.ns ? *choice.ns + "." + choice.name : choice.name;
+    const std::string wanted = protocol::stream_display_name(choice.ns.value_or(""), choice.name);
     if (!choice.ns && by_name.size() > 1)
         throw std::runtime_error("stream \"" + wanted + "\" is in several namespaces of the source (" + names +
                                  "): give the stream's \"namespace\" too");

@@ -2,6 +2,7 @@
 
 #include "logging/log_setup.hpp"
 #include "protocol/message_writer.hpp"
+#include "protocol/stream_name.hpp"
 #include "protocol/trace_fields.hpp"
 
 namespace connhost::runtime::sync {
@@ -16,7 +17,7 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     if (ctl_.cancelled) return CONNHOST_STATUS_CANCELLED;
     std::string_view stream(b.stream, b.stream_size), ns(b.ns ? b.ns : "", b.ns ? b.ns_size : 0);
     if (!streams_.count({std::string(ns), std::string(stream)})) {
-        error_ = "the source emitted records for stream \"" + (ns.empty() ? "" : std::string(ns) + ".") + std::string(stream) +
+        error_ = "the source emitted records for stream \"" + protocol::stream_display_name(ns, stream) +
                  "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
         return CONNHOST_STATUS_INTERNAL;
     }
