@@ -37,18 +37,21 @@ void SyncProgress::acknowledged(uint64_t records) {
     committed_ += records;
 }
 
-void SyncProgress::all_committed() {
-    std::lock_guard lock(mu_);
+uint64_t SyncProgress::delivered() const {
+    // Called with mu_ held.
     uint64_t n = 0;
     for (const auto& [name, s] : streams_) n += s.records;
-    committed_ = n;
+    return n;
+}
+
+void SyncProgress::all_committed() {
+    std::lock_guard lock(mu_);
+    committed_ = delivered();
 }
 
 uint64_t SyncProgress::total_records() const {
     std::lock_guard lock(mu_);
-    uint64_t n = 0;
-    for (const auto& [name, s] : streams_) n += s.records;
-    return n;
+    return delivered();
 }
 
 uint64_t SyncProgress::committed_records() const {

@@ -36,6 +36,8 @@ public:
     uint64_t committed_records() const;
 
 private:
+    // Records delivered over all streams; mu_ held.
+    uint64_t delivered() const;
     std::string line() const;
     void run();
 
