@@ -38,16 +38,12 @@ void PgConnection::fail(std::string_view what, const char* detail) const {
 
 void PgConnection::exec(const std::string& sql, std::string_view what) {
     PgResult r(PQexec(conn_, sql.c_str()));
-    const ExecStatusType st = PQresultStatus(r.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(what, PQerrorMessage(conn_));
+    if (!r.ok()) fail(what, PQerrorMessage(conn_));
 }
 
 PgResult PgConnection::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
-    std::vector<const char*> values;
-    for (const auto& p : params) values.push_back(p.c_str());
-    PgResult r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-    const ExecStatusType st = PQresultStatus(r.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(what, PQerrorMessage(conn_));
+    PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
+    if (!r.ok()) fail(what, PQerrorMessage(conn_));
     return r;
 }
 

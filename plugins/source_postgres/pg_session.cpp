@@ -23,11 +23,8 @@ PgSession::~PgSession() {
 }
 
 PgResult PgSession::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
-    std::vector<const char*> values;
-    for (const auto& p : params) values.push_back(p.c_str());
-    PgResult r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-    const ExecStatusType st = PQresultStatus(r.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
+    if (!r.ok()) {
         if (host_.cancelled()) throw connhost::sdk::Cancelled();  // on_cancel() aborted the statement
         std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.endpoint() + ": " +
                           connhost::sdk::detail::pg_trimmed(PQerrorMessage(conn_));

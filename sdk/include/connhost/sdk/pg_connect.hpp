@@ -15,6 +15,7 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace connhost::sdk {
 
@@ -28,6 +29,11 @@ public:
     PgResult(const PgResult&) = delete;
     PgResult& operator=(const PgResult&) = delete;
     PGresult* get() const noexcept { return r_; }
+    // True for a completed command or query (not an error, not COPY).
+    bool ok() const noexcept {
+        const ExecStatusType st = PQresultStatus(r_);
+        return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    }
     int rows() const noexcept { return PQntuples(r_); }
     bool is_null(int row, int col) const noexcept { return PQgetisnull(r_, row, col) != 0; }
     std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col)); }
@@ -39,6 +45,14 @@ public:
 private:
     PGresult* r_;
 };
+
+// Runs `sql` with text parameters ($1, $2, ...) and returns its result, failed or not (see PgResult::ok). Run thread.
+inline PgResult pg_exec_params(PGconn* conn, const std::string& sql, const std::vector<std::string>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p.c_str());
+    return PgResult(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+}
 
 // Where and how to connect; parsed by parse_pg_connect().
 struct PgConnectConfig {
