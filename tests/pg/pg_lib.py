@@ -10,6 +10,7 @@ import decimal
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,15 @@ def fresh_database(name, info=None):
     psql('CREATE DATABASE "%s" OWNER %s;' % (name, info["username"]), info=info)
     return {"host": info["host"], "port": info["port"], "database": name, "username": info["username"],
             "password": info["password"], "ssl_mode": "disable"}
+
+
+def free_port():
+    """A loopback TCP port nothing listens on (for connection-refused cases)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def drop_database(name):

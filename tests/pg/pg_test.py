@@ -12,14 +12,13 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 
-from pg_lib import (AIRBYTE_DIR, Db, db_name, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured, describe,
-                    drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
+from pg_lib import (AIRBYTE_DIR, Db, db_name, Failure, free_port, Num, Obj, Rec, Stream, catalog_streams, check,
+                    compare_table, configured, describe, drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
                     sync_ok, tables_in, write_json)
 from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
@@ -303,14 +302,6 @@ def case_check_config():
         psql("DROP OWNED BY limited_role;", d.name)
         drop_database(d.name)
         psql("DROP ROLE limited_role;")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def case_connection_refused():

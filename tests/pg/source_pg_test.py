@@ -13,8 +13,8 @@ import sqlite3
 import subprocess
 import time
 
-from pg_lib import (Db, Failure, check, describe, drop_database, exact, fresh_database, parse_output, psql, psql_json, run,
-                    server, write_json, main, CONNHOST)
+from pg_lib import (Db, Failure, check, free_port, describe, drop_database, exact, fresh_database, parse_output, psql,
+                    psql_json, run, server, write_json, main, CONNHOST)
 
 ROLE = "connhost_test"
 
@@ -137,34 +137,35 @@ def case_discover():
         check(streams[("public", "events")]["json_schema"]["properties"]["at"].get("format") == "date", "a partitioned table by its parent")
 
 
+def connection_status(p):
+    """The CONNECTION_STATUS objects a `run check` printed."""
+    return [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+
+
 def case_check():
     """check succeeds on a good config and says what is wrong otherwise, without printing the password."""
     with SourceDb("check") as db:
         db.sql("CREATE TABLE t (id int);")
         p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg()])
-        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        st = connection_status(p)
         check(p.returncode == 0 and st and st[0]["status"] == "SUCCEEDED", "check succeeds: %s" % describe(p))
 
         p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg(schemas=["public", "no_such_schema"])])
-        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        st = connection_status(p)
         check(st and st[0]["status"] == "FAILED" and "no_such_schema" in st[0].get("message", "") and "config.schemas" in st[0]["message"],
               "a missing schema is named: %r" % st)
 
         bad_pw = "WRONG-pass-271828"
         p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg(password=bad_pw)])
-        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        st = connection_status(p)
         check(st and st[0]["status"] == "FAILED" and "config.password" in st[0].get("message", ""),
               "a rejected login says to check the password: %r" % st)
         check(bad_pw not in error_text(p), "the password is never printed")
 
         info = server()
-        import socket
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        dead_port = s.getsockname()[1]
-        s.close()
+        dead_port = free_port()
         p = connhost(["run", "--plugin", "source_postgres", "check", "--config", db.cfg(port=dead_port, connect_backoff_ms=10)])
-        st = [m["connectionStatus"] for m in parse_output(p) if m.get("type") == "CONNECTION_STATUS"]
+        st = connection_status(p)
         msg = st[0].get("message", "") if st else ""
         check(st and st[0]["status"] == "FAILED" and ("127.0.0.1:%d" % dead_port) in msg and "server is running" in msg,
               "a dead server is named host:port with what to check: %r" % msg)
