@@ -101,6 +101,12 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
         const int n = r.rows();
         if (n == 0) break;
         const int64_t emitted = RecordBatchWriter::now_ms();
+        // The cursor text is copied out of the result only when a state needs it, not once a row.
+        int last_row = -1;
+        auto settle = [&] {
+            if (last_row >= 0) last = r.text(last_row, static_cast<int>(cursor_index));
+            last_row = -1;
+        };
         for (int row = 0; row < n; ++row) {
             rec.clear();
             for (size_t i = 0; i < cols.size(); ++i) {
@@ -112,14 +118,16 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
             rec += '}';
             w.add(rec, emitted);
             if (cursor) {
-                if (!r.is_null(row, static_cast<int>(cursor_index))) last = r.text(row, static_cast<int>(cursor_index));
+                if (!r.is_null(row, static_cast<int>(cursor_index))) last_row = row;
                 if (++since_state >= cfg.state_interval) {
                     w.flush();
+                    settle();
                     emit_state(host, t, *cursor, last);
                     since_state = 0;
                 }
             }
         }
+        settle();
     }
     db.exec("CLOSE connhost_read", "closing the cursor");
     db.exec("COMMIT", "ending the read transaction");
