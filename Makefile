@@ -4,9 +4,11 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps test-deps build demo test test-asan bench clean
+CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-all: build
+.PHONY: all deps test-deps build build-all demo test test-asan bench fresh-check clean
+
+all: build-all
 
 deps:
 	@packaging/install-deps.sh build
@@ -14,8 +16,15 @@ deps:
 test-deps:
 	@packaging/install-deps.sh test
 
+# The host and the bundled plugins only: needs nothing beyond `install-deps.sh build` (no doctest, clang,
+# PostgreSQL server or fuzzers), so the main job works on a machine without the test packages.
 build: deps
-	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	$(CONFIGURE) -DCONNHOST_BUILD_TESTS=OFF -DCONNHOST_BUILD_BENCH=OFF
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Everything: host, plugins, the test suite and the benchmark tools (after installing the test packages).
+build-all: test-deps
+	$(CONFIGURE) -DCONNHOST_BUILD_TESTS=ON -DCONNHOST_BUILD_BENCH=ON
 	cmake --build $(BUILD) -j$(JOBS)
 
 # The main job: a demo sync into the embedded default, with a summary on screen.
@@ -23,8 +32,14 @@ demo: build
 	@BUILD=$(BUILD) packaging/demo.sh
 
 # The whole suite (starts and stops its own PostgreSQL where tests need one).
-test: test-deps build
+test: build-all
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# `make demo` in a new Debian 12 root (debootstrap minbase, cached in $(FRESH_CACHE)) through chroot, on a
+# clone of the current commit: catches an install step that only this machine's packages hide.
+FRESH_CACHE ?= /var/tmp/connhost-fresh-cache
+fresh-check:
+	tests/fresh/fresh_check.sh $(FRESH_CACHE)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: test-deps
@@ -32,7 +47,7 @@ test-asan: test-deps
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
 
-bench: test-deps build
+bench: build-all
 	BUILD=$(BUILD) bench/passthrough.sh
 	BUILD=$(BUILD) bench/sqlite.sh
 	BUILD=$(BUILD) bench/footprint.sh
