@@ -52,13 +52,15 @@ OFF(connhost_record_batch, meta, 72);
 OFF(connhost_record_batch, meta_offsets, 80);
 OFF(connhost_record_batch, meta_size, 88);
 
-SIZE(connhost_input, 40);
+SIZE(connhost_input, 48);
 OFF(connhost_input, struct_size, 0);
 OFF(connhost_input, kind, 4);
 OFF(connhost_input, batch, 8);
 OFF(connhost_input, json, 16);
 OFF(connhost_input, json_size, 24);
 OFF(connhost_input, state_id, 32);
+OFF(connhost_input, wait_ms, 40);
+OFF(connhost_input, reserved0, 44);
 
 SIZE(connhost_host, 96);
 OFF(connhost_host, struct_size, 0);

@@ -1,14 +1,29 @@
 #include "cli/commands.hpp"
 
+#include "runtime/delivery_ledger.hpp"
 #include "runtime/run_operation.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <csignal>
 #include <iostream>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 namespace po = boost::program_options;
 
 namespace connhost::cli {
+
+namespace {
+
+// A child of `--isolate` must not outlive its host: once the host is gone, an end of input on stdin would look
+// clean and a write would complete streams with partial data. SIGKILL is the same as the host's own death.
+void die_with_parent(pid_t parent) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(137);  // the host died before the line above took effect
+}
+
+}  // namespace
 
 int cmd_run(int argc, char** argv) {
     runtime::RunOptions o;
@@ -17,6 +32,7 @@ int cmd_run(int argc, char** argv) {
         "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
         "stdin and prints each STATE once the destination has committed every record before it.\n\nOptions");
     std::string config, catalog, state;
+    double idle_seconds = 5;
     desc.add_options()                                                                                        //
         ("help,h", "show this help")                                                                         //
         ("plugin,p", po::value(&o.plugin), "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
@@ -27,9 +43,12 @@ int cmd_run(int argc, char** argv) {
         ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
         ("log-format", po::value(&o.log_format)->default_value("protocol"),
          "protocol (Airbyte LOG messages on stdout), or text / json lines on stderr (stdout then carries data only)")  //
-        ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host");
+        ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host")  //
+        ("idle-commit-seconds", po::value(&idle_seconds)->default_value(5),
+         "write: while no input comes, a destination commits and acknowledges what it holds within this bound");
     po::options_description hidden;
-    hidden.add_options()("verb", po::value(&o.verb));
+    long parent_pid = 0;  // set by --isolate's parent: die with it, never finish its work alone
+    hidden.add_options()("verb", po::value(&o.verb))("parent-pid", po::value(&parent_pid));
     po::options_description all;
     all.add(desc).add(hidden);
     po::positional_options_description pos;
@@ -38,6 +57,7 @@ int cmd_run(int argc, char** argv) {
     try {
         po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
         po::notify(vm);
+        o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(idle_seconds, "--idle-commit-seconds");
     } catch (const std::exception& e) {
         return runtime::report_usage_error(e.what());
     }
@@ -45,6 +65,7 @@ int cmd_run(int argc, char** argv) {
         std::cout << desc << "\n";
         return 0;
     }
+    if (parent_pid > 0) die_with_parent(static_cast<pid_t>(parent_pid));
     if (o.plugin.empty() || o.verb.empty())
         return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read or write); "
                                            "`connhost plugins` lists the installed connectors");

@@ -92,19 +92,31 @@ std::string normalize_catalog(std::string_view text, const std::string& origin) 
     return out;
 }
 
-std::set<std::pair<std::string, std::string>> catalog_stream_keys(std::string_view configured) {
-    std::set<std::pair<std::string, std::string>> keys;
+std::vector<CatalogStream> catalog_streams(std::string_view configured) {
+    std::vector<CatalogStream> out;
     for_each_stream(configured, "catalog", [&](const StreamEntry& e) {
+        CatalogStream c;
+        JsonScanner w(e.whole);
+        w.expect('{', "'{'");
+        w.members([&](std::string_view key) {
+            if (key == "destination_sync_mode" && w.peek() == '"') w.read_string(&c.destination_sync_mode);
+            else w.skip_value();
+        });
         JsonScanner s(e.stream_obj);
         s.expect('{', "'{'");
-        std::string name, ns;
         s.members([&](std::string_view key) {
-            if (key == "name" && s.peek() == '"') s.read_string(&name);
-            else if (key == "namespace" && s.peek() == '"') s.read_string(&ns);
+            if (key == "name" && s.peek() == '"') s.read_string(&c.name);
+            else if (key == "namespace" && s.peek() == '"') s.read_string(&c.ns);
             else s.skip_value();
         });
-        keys.emplace(ns, name);
+        out.push_back(std::move(c));
     });
+    return out;
+}
+
+std::set<std::pair<std::string, std::string>> catalog_stream_keys(std::string_view configured) {
+    std::set<std::pair<std::string, std::string>> keys;
+    for (auto& c : catalog_streams(configured)) keys.emplace(std::move(c.ns), std::move(c.name));
     return keys;
 }
 
@@ -125,8 +137,29 @@ std::string state_of_envelope(std::string_view element) {
 }
 }  // namespace
 
+std::optional<StateFileParts> state_file_parts(std::string_view text) {
+    JsonScanner s(text);
+    if (s.peek() != '{') return std::nullopt;
+    s.expect('{', "'{'");
+    StateFileParts parts;
+    bool ours = false;
+    s.members([&](std::string_view key) {
+        std::string_view v = s.skip_value();
+        if (key == "connhost_state_file") ours = true;
+        else if (key == "owner") parts.owner = v;
+        else if (key == "states") parts.states = v;
+    });
+    s.expect_end();
+    if (!ours) return std::nullopt;
+    return parts;
+}
+
 std::string normalize_state(std::string_view text, const std::string& origin) {
     try {
+        if (auto parts = state_file_parts(text)) {
+            if (parts->states.empty() || parts->states.front() != '[') bad(origin, "\"states\" must be an array of STATE messages");
+            return normalize_state(parts->states, origin);
+        }
         JsonScanner s(text);
         char first = s.peek();
         if (first == 0) return {};

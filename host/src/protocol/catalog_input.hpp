@@ -1,9 +1,11 @@
 // Normalising what users pass with --catalog and --state into the forms plugins receive.
 #pragma once
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace connhost::protocol {
 
@@ -11,10 +13,26 @@ namespace connhost::protocol {
 // (streams[].name) becomes full_refresh + append for every stream. `origin` names the input in errors.
 std::string normalize_catalog(std::string_view text, const std::string& origin);
 
+// One stream of a configured catalog, as far as the host's delivery rules need it.
+struct CatalogStream {
+    std::string ns, name;              // namespace "" when absent
+    std::string destination_sync_mode; // as written; "" when absent
+};
+
+// Every stream of a configured catalog text, in catalog order.
+std::vector<CatalogStream> catalog_streams(std::string_view configured_catalog);
+
 // The (namespace, name) of every stream of a configured catalog text (namespace "" when absent).
 std::set<std::pair<std::string, std::string>> catalog_stream_keys(std::string_view configured_catalog);
 
-// Returns a JSON array of AirbyteStateMessage: an array is kept (whole {"type":"STATE","state":...} lines in it
+// The parts of a sync's state file {"connhost_state_file": 1, "owner": {...}, "states": [...]} as exact text spans
+// into `text` (owner "" when absent); nullopt when `text` is not such an object. Throws JsonSyntaxError on bad JSON.
+struct StateFileParts {
+    std::string_view owner, states;
+};
+std::optional<StateFileParts> state_file_parts(std::string_view text);
+
+// Returns a JSON array of AirbyteStateMessage: a sync's state file gives its "states"; an array is kept (whole {"type":"STATE","state":...} lines in it
 // are unwrapped), one state message or line is wrapped, any other object is a legacy state and becomes
 // [{"type":"LEGACY","data":...}]. Empty text: "".
 std::string normalize_state(std::string_view text, const std::string& origin);

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -30,6 +31,16 @@ bool LineReader::fill() {
         if (errno == EINTR) continue;
         throw std::runtime_error("cannot read " + name_ + ": " + std::strerror(errno));
     }
+}
+
+bool LineReader::ready(int timeout_ms) {
+    if (eof_ || std::memchr(buf_.data() + begin_, '\n', end_ - begin_)) return true;
+    pollfd p{fd_, POLLIN, 0};
+    int n;
+    do {
+        n = ::poll(&p, 1, timeout_ms);
+    } while (n < 0 && errno == EINTR);
+    return n != 0;  // readable, hung up, or an error that next() reports
 }
 
 bool LineReader::next(std::string_view& line) {

@@ -16,6 +16,9 @@ public:
 
     // Sets `line` to the next line (valid until the next call); false at the end of input.
     bool next(std::string_view& line);
+    // True when next() has a whole line or the end of input to give, or the fd became readable within
+    // `timeout_ms`; false when nothing came in that time. next() may still wait for the rest of a partial line.
+    bool ready(int timeout_ms);
     // Number of the line last returned (1-based).
     uint64_t line_number() const noexcept { return line_no_; }
     const std::string& name() const noexcept { return name_; }

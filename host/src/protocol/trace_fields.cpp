@@ -28,6 +28,20 @@ std::string stream_status_of(std::string_view trace_body) {
     return ss != o->end() && ss->value().is_object() ? json::serialize(ss->value()) : std::string();
 }
 
+StreamStatusFields stream_status_fields(std::string_view stream_status_json) {
+    StreamStatusFields f;
+    boost::system::error_code ec;
+    json::value v = json::parse(json::string_view(stream_status_json.data(), stream_status_json.size()), ec);
+    if (ec || !v.is_object()) return f;
+    const json::object& o = v.as_object();
+    f.status = str_at(o, "status");
+    if (auto d = o.find("stream_descriptor"); d != o.end() && d->value().is_object()) {
+        f.name = str_at(d->value().as_object(), "name");
+        f.ns = str_at(d->value().as_object(), "namespace");
+    }
+    return f;
+}
+
 std::optional<TraceError> trace_error_of(std::string_view trace_body) {
     auto o = trace_of_type(trace_body, "ERROR");
     if (!o) return std::nullopt;

@@ -90,7 +90,8 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
     std::signal(SIGPIPE, SIG_IGN);  // a dead child must not kill the host through a write
     boost::dll::fs::error_code ec;
     std::string exe = boost::dll::program_location(ec).string();
-    std::vector<std::string> args = {exe, "run", "--plugin", info_.path.string(), verb, "--log-level", log_level_};
+    std::vector<std::string> args = {exe,         "run",        "--plugin", info_.path.string(), verb, "--log-level", log_level_,
+                                     "--parent-pid", std::to_string(::getpid())};
     std::vector<int> memfds;
     auto add_file = [&](const char* flag, std::string_view content) {
         int fd = memfd_with(flag, content);
@@ -231,7 +232,8 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
                 apply_acks();
                 item = {};
                 item.struct_size = sizeof item;
-                int32_t st = ev.next_input(item);
+                // Wake up now and then while input is idle: the child commits on its own, and its acks are applied here.
+                int32_t st = ev.next_input(item, 200);
                 if (st == CONNHOST_STATUS_END_OF_INPUT) break;
                 if (st != CONNHOST_STATUS_OK) {
                     input_status = st;
@@ -240,7 +242,9 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
                                          "system_error");
                     break;
                 }
-                if (item.kind == CONNHOST_INPUT_RECORDS) {
+                if (item.kind == CONNHOST_INPUT_IDLE) {
+                    to_child.flush();  // the child sees everything sent so far and can commit it
+                } else if (item.kind == CONNHOST_INPUT_RECORDS) {
                     to_child.records(*item.batch, protocol::MessageWriter::now_ms());
                 } else if (item.kind == CONNHOST_INPUT_STATE) {
                     sent.push_back(item.state_id);

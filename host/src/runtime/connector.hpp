@@ -22,9 +22,10 @@ public:
     virtual int32_t on_state(std::string_view state_json) = 0;
     // SPEC / CATALOG / CONNECTION_STATUS / TRACE / CONTROL payload (validated JSON object).
     virtual int32_t on_message(int32_t msg_type, std::string_view payload) = 0;
-    // Destination input; the default says there is none.
-    virtual int32_t next_input(connhost_input& in) {
-        (void)in;
+    // Destination input: fills `in` (never past its ABI 1.0 fields); waits at most `wait_ms` before giving
+    // kind CONNHOST_INPUT_IDLE, or blocks until input comes when it is 0. The default says there is none.
+    virtual int32_t next_input(connhost_input& in, uint32_t wait_ms) {
+        (void)in, (void)wait_ms;
         return CONNHOST_STATUS_END_OF_INPUT;
     }
     // Destination acknowledgement of state `id` and all before it.

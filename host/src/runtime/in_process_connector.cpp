@@ -1,6 +1,7 @@
 #include "runtime/in_process_connector.hpp"
 
 #include "protocol/json_scan.hpp"
+#include "protocol/state_shape.hpp"
 
 #include <exception>
 #include <string>
@@ -103,6 +104,8 @@ int32_t cb_emit_state(const connhost_host* h, const char* json, size_t size) {
         std::string_view s(json ? json : "", json ? size : 0);
         std::string why = object_problem(s);
         if (!why.empty()) return contract_violation(h, "emit_state got a state that is " + why);
+        why = protocol::state_shape_problem(s);
+        if (!why.empty()) return contract_violation(h, "emit_state got a state no later run could resume from: " + why);
         return ctx(h).ev->on_state(s);
     });
 }
@@ -120,8 +123,10 @@ int32_t cb_emit_message(const connhost_host* h, int32_t type, const char* json, 
 
 int32_t cb_next_input(const connhost_host* h, connhost_input* in) {
     return shielded(h, [&]() -> int32_t {
-        if (!in || in->struct_size < sizeof(connhost_input)) return contract_violation(h, "next_input got an input struct smaller than ABI 1.0's");
-        return ctx(h).ev->next_input(*in);
+        if (!in || in->struct_size < offsetof(connhost_input, wait_ms))
+            return contract_violation(h, "next_input got an input struct smaller than ABI 1.0's");
+        const uint32_t wait_ms = CONNHOST_HAS_FIELD(in, connhost_input, wait_ms) ? in->wait_ms : 0;
+        return ctx(h).ev->next_input(*in, wait_ms);
     });
 }
 
@@ -169,6 +174,7 @@ Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
     }
     d->destroy(inst);
 
+    if (st == CONNHOST_STATUS_OK && !cx.host_error.empty()) st = CONNHOST_STATUS_INTERNAL;  // it ignored a refusal
     Outcome out{st, {}};
     if (st != CONNHOST_STATUS_OK) {
         if (!cx.host_error.empty()) out.message = cx.host_error;

@@ -1,6 +1,7 @@
 #include "runtime/line_input_events.hpp"
 
 #include "protocol/json_scan.hpp"
+#include "protocol/state_shape.hpp"
 #include "protocol/trace_fields.hpp"
 
 #include <boost/json.hpp>
@@ -8,8 +9,11 @@
 namespace connhost::runtime {
 
 LineInputEvents::LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name, protocol::LineReader& lines,
-                                 std::set<std::pair<std::string, std::string>> catalog_streams, size_t max_batch_bytes)
-    : ProtocolEvents(out, plugin_name), lines_(lines), streams_(std::move(catalog_streams)), max_batch_bytes_(max_batch_bytes) {}
+                                 const std::vector<protocol::CatalogStream>& catalog_streams, uint32_t idle_bound_ms,
+                                 size_t max_batch_bytes)
+    : ProtocolEvents(out, plugin_name), lines_(lines), max_batch_bytes_(max_batch_bytes), ledger_(catalog_streams, idle_bound_ms) {
+    for (const auto& c : catalog_streams) streams_.emplace(c.ns, c.name);
+}
 
 void LineInputEvents::fail_line(const std::string& why) {
     input_error_ = lines_.name() + " line " + std::to_string(lines_.line_number()) + ": " + why;
@@ -19,7 +23,7 @@ void LineInputEvents::fail_line(const std::string& why) {
 int32_t LineInputEvents::deliver_batch(connhost_input& in) {
     std::swap(building_, delivering_);
     building_.clear();
-    records_since_state_ += delivering_.size();
+    ledger_.records(delivering_.ns(), delivering_.stream(), delivering_.size());
     records_ += delivering_.size();
     in.kind = CONNHOST_INPUT_RECORDS;
     in.batch = &delivering_.view();
@@ -36,10 +40,8 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
     in.json = held_json_.data();
     in.json_size = held_json_.size();
     in.state_id = 0;
-    if (held_->kind == CONNHOST_INPUT_STATE) {
-        in.state_id = ledger_.add(held_json_, records_since_state_);
-        records_since_state_ = 0;
-    }
+    if (held_->kind == CONNHOST_INPUT_STATE) in.state_id = ledger_.state(held_json_);
+    else ledger_.status(held_json_);
     held_.reset();
     return CONNHOST_STATUS_OK;
 }
@@ -53,6 +55,13 @@ LineInputEvents::RecordVerdict LineInputEvents::accept_record(connhost_input& in
         fail_line("a record for stream \"" + (has_ns ? ns + "." : std::string()) + msg_.stream +
                   "\", which is not in the catalog: add the stream to the catalog, or drop its records");
         return RecordVerdict::Failed;
+    }
+    if (!same) {
+        std::string refused = ledger_.records(ns, msg_.stream, 0);
+        if (!refused.empty()) {
+            fail_line(refused);
+            return RecordVerdict::Failed;
+        }
     }
     if (!building_.empty() && !same) {
         deliver_batch(in);  // the new record starts the next batch
@@ -69,16 +78,22 @@ LineInputEvents::RecordVerdict LineInputEvents::accept_record(connhost_input& in
     return RecordVerdict::Buffered;
 }
 
-bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
+bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, uint32_t wait_ms) {
     std::string_view line;
+    bool idle = false;
     while (!input_done_) {
         if (cancelled_) {
             status = CONNHOST_STATUS_CANCELLED;
             input_done_ = true;
             return true;
         }
+        if (wait_ms && !lines_.ready(static_cast<int>(wait_ms))) {
+            idle = true;
+            break;
+        }
         if (!lines_.next(line)) {
             input_done_ = true;
+            clean_end_ = true;
             break;
         }
         if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
@@ -101,6 +116,10 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
                 break;
             }
             case protocol::MessageType::State:
+                if (std::string why = protocol::state_shape_problem(msg_.body); !why.empty()) {
+                    fail_line("a STATE no later run could resume from: " + why + "; fix the source that wrote it");
+                    break;
+                }
                 held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
                 break;
             case protocol::MessageType::Trace: {
@@ -160,24 +179,42 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
         deliver_held(in);
         return true;
     }
+    if (idle) {
+        in.kind = CONNHOST_INPUT_IDLE;
+        in.batch = nullptr;
+        in.json = nullptr;
+        in.json_size = 0;
+        in.state_id = 0;
+        return true;
+    }
     return false;
 }
 
-int32_t LineInputEvents::next_input(connhost_input& in) {
+int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
     if (held_) return deliver_held(in);
     int32_t status = CONNHOST_STATUS_OK;
     try {
-        if (read_until_delivery(in, status)) return status;
+        if (read_until_delivery(in, status, ledger_.wait_ms(wait_ms))) return status;
     } catch (const std::exception& e) {
         input_error_ = e.what();
         return CONNHOST_STATUS_SYSTEM;
     }
     if (cancelled_) return CONNHOST_STATUS_CANCELLED;
-    return input_error_.empty() ? CONNHOST_STATUS_END_OF_INPUT : CONNHOST_STATUS_CONFIG;
+    if (clean_end_ && input_error_.empty()) {
+        std::string incomplete = ledger_.incomplete_at_end();
+        if (incomplete.empty()) return CONNHOST_STATUS_END_OF_INPUT;
+        input_error_ = lines_.name() + ": " + incomplete;
+        clean_end_ = false;
+    }
+    return CONNHOST_STATUS_CONFIG;
 }
 
 int32_t LineInputEvents::ack_state(uint64_t id) {
     return ledger_.ack(id, [&](const StateLedger::Entry& e) { out_.state(e.json, e.record_count); });
+}
+
+void LineInputEvents::finish() {
+    if (clean_end_) ledger_.finish([&](const StateLedger::Entry& e) { out_.state(e.json, e.record_count); });
 }
 
 }  // namespace connhost::runtime

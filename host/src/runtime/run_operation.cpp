@@ -110,7 +110,7 @@ int run_operation(const RunOptions& opts) {
                 return report(out, {e.what(), "system_error", 1});
             }
         }
-        auto ev = std::make_unique<LineInputEvents>(out, info.name, *lines, protocol::catalog_stream_keys(catalog));
+        auto ev = std::make_unique<LineInputEvents>(out, info.name, *lines, protocol::catalog_streams(catalog), opts.idle_commit_ms);
         input = ev.get();
         events = std::move(ev);
     } else {
@@ -143,7 +143,10 @@ int run_operation(const RunOptions& opts) {
     if (!outcome.ok())
         return report(out, {"plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) + "): " + outcome.message,
                             failure_type(outcome.status), 1});
-    if (input) logging::host_log().info("write done: {} records, {} states acknowledged", input->records(), input->states_acknowledged());
+    if (input) {
+        input->finish();
+        logging::host_log().info("write done: {} records, {} states acknowledged", input->records(), input->states_acknowledged());
+    }
     try {
         out.flush();
     } catch (const std::exception& e) {

@@ -89,6 +89,8 @@ extern "C" {
 #define CONNHOST_INPUT_RECORDS       1 /* input.batch holds records of one stream */
 #define CONNHOST_INPUT_STATE         2 /* input.json is an AirbyteStateMessage; ack with input.state_id */
 #define CONNHOST_INPUT_STREAM_STATUS 3 /* input.json is an AirbyteStreamStatusTraceMessage */
+#define CONNHOST_INPUT_IDLE          4 /* nothing arrived within input.wait_ms: commit and ack what you have, then
+                                          call next_input again (only when the destination set wait_ms) */
 
 /*
  * A batch of records of one stream. Record i is the JSON text of the record's
@@ -112,7 +114,8 @@ typedef struct connhost_record_batch {
     size_t meta_size;           /* bytes in meta; meta is ignored when this field is absent */
 } connhost_record_batch;
 
-/* One item of a destination's input (filled by the host in next_input). */
+/* One item of a destination's input (filled by the host in next_input). The host writes only the fields that
+   fit in the caller's struct_size. */
 typedef struct connhost_input {
     uint32_t struct_size;              /* set by the caller of next_input to its sizeof */
     int32_t kind;                      /* CONNHOST_INPUT_* */
@@ -120,6 +123,9 @@ typedef struct connhost_input {
     const char* json;                  /* STATE / STREAM_STATUS: the message JSON; borrowed likewise */
     size_t json_size;
     uint64_t state_id;                 /* STATE: pass to ack_state once its records are committed */
+    uint32_t wait_ms;                  /* set by the caller: longest wait for input before next_input returns
+                                          kind IDLE (the host may wake it sooner); 0 blocks until input comes */
+    uint32_t reserved0;                /* zero */
 } connhost_input;
 
 typedef struct connhost_host connhost_host;
@@ -257,9 +263,10 @@ CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, stream) == 8, "connhost_r
 CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, data) == 40, "connhost_record_batch.data moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, meta_offsets) == 80, "connhost_record_batch.meta_offsets moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, meta_size) == 88, "connhost_record_batch.meta_size moved");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_input) == 40, "connhost_input layout changed");
+CONNHOST_STATIC_ASSERT(sizeof(connhost_input) == 48, "connhost_input layout changed");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_input, batch) == 8, "connhost_input.batch moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_input, state_id) == 32, "connhost_input.state_id moved");
+CONNHOST_STATIC_ASSERT(offsetof(connhost_input, wait_ms) == 40, "connhost_input.wait_ms moved");
 CONNHOST_STATIC_ASSERT(sizeof(connhost_host) == 96, "connhost_host layout changed");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_host, host_data) == 16, "connhost_host.host_data moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_host, log) == 24, "connhost_host.log moved");

@@ -13,15 +13,27 @@ bool BatchQueue::push(QueueItem item) {
     return true;
 }
 
-bool BatchQueue::pop(QueueItem& item) {
-    std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
-    if (items_.empty()) return false;
+void BatchQueue::take(QueueItem& item) {
     item = std::move(items_.front());
     items_.pop_front();
     bytes_ -= item.bytes();
     not_full_.notify_all();
+}
+
+bool BatchQueue::pop(QueueItem& item) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return false;
+    take(item);
     return true;
+}
+
+BatchQueue::Popped BatchQueue::pop_for(QueueItem& item, std::chrono::milliseconds wait) {
+    std::unique_lock lock(mu_);
+    if (!not_empty_.wait_for(lock, wait, [&] { return closed_ || !items_.empty(); })) return Popped::TimedOut;
+    if (items_.empty()) return Popped::Closed;
+    take(item);
+    return Popped::Item;
 }
 
 void BatchQueue::close() {

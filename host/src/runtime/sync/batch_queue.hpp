@@ -2,6 +2,7 @@
 #pragma once
 #include "runtime/batch_buffer.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -30,6 +31,9 @@ public:
     bool push(QueueItem item);
     // Removes the next item, waiting for one; false once closed and drained.
     bool pop(QueueItem& item);
+    enum class Popped { Item, TimedOut, Closed };
+    // Like pop(), but waits at most `wait` for an item.
+    Popped pop_for(QueueItem& item, std::chrono::milliseconds wait);
     // Wakes everyone; later pushes fail, pops drain what is left.
     void close();
     // A spare buffer to fill (recycled from consumed batches when there is one).
@@ -40,6 +44,8 @@ public:
     size_t bytes() const;
 
 private:
+    void take(QueueItem& item);  // with mu_ held and an item there
+
     const size_t max_bytes_;
     mutable std::mutex mu_;
     std::condition_variable not_full_, not_empty_;

@@ -49,8 +49,18 @@ int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
     return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
 }
 
-DestinationEvents::DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store, SyncProgress& progress)
-    : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), store_(store), progress_(progress) {}
+DestinationEvents::DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store,
+                                     SyncProgress& progress, const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms)
+    : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), store_(store), progress_(progress), ledger_(streams, idle_bound_ms) {}
+
+int32_t DestinationEvents::fail_input(std::string why) {
+    input_error_ = std::move(why);
+    ended_ = true;
+    source_status_ = CONNHOST_STATUS_CONFIG;
+    ctl_.cancelled = true;  // stop the source: nothing more of it can be written
+    q_.close();
+    return source_status_;
+}
 
 void DestinationEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
 
@@ -59,22 +69,30 @@ int32_t DestinationEvents::on_message(int32_t, std::string_view payload) {
     return CONNHOST_STATUS_OK;
 }
 
-int32_t DestinationEvents::next_input(connhost_input& in) {
+int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
     q_.recycle(std::move(current_.batch));
     if (ended_) return source_status_ == CONNHOST_STATUS_OK ? CONNHOST_STATUS_END_OF_INPUT : source_status_;
-    if (!q_.pop(current_)) {  // closed without an End item: cancelled
-        ended_ = true;
-        source_status_ = CONNHOST_STATUS_CANCELLED;
-        return source_status_;
-    }
     in.batch = nullptr;
     in.json = nullptr;
     in.json_size = 0;
     in.state_id = 0;
+    const uint32_t wait = ledger_.wait_ms(wait_ms);
+    const BatchQueue::Popped popped =
+        wait ? q_.pop_for(current_, std::chrono::milliseconds(wait)) : (q_.pop(current_) ? BatchQueue::Popped::Item : BatchQueue::Popped::Closed);
+    if (popped == BatchQueue::Popped::TimedOut) {
+        in.kind = CONNHOST_INPUT_IDLE;
+        return CONNHOST_STATUS_OK;
+    }
+    if (popped == BatchQueue::Popped::Closed) {  // closed without an End item: cancelled
+        ended_ = true;
+        source_status_ = CONNHOST_STATUS_CANCELLED;
+        return source_status_;
+    }
     switch (current_.kind) {
         case QueueItem::Records: {
             const connhost_record_batch& b = current_.batch->view();
-            records_since_state_ += b.record_count;
+            std::string refused = ledger_.records(current_.batch->ns(), current_.batch->stream(), b.record_count);
+            if (!refused.empty()) return fail_input("the source broke a protocol rule: " + refused);
             progress_.add(current_.batch->display_name(), b.record_count, b.data_size);
             in.kind = CONNHOST_INPUT_RECORDS;
             in.batch = &b;
@@ -84,10 +102,10 @@ int32_t DestinationEvents::next_input(connhost_input& in) {
             in.kind = CONNHOST_INPUT_STATE;
             in.json = current_.json.data();
             in.json_size = current_.json.size();
-            in.state_id = ledger_.add(current_.json, records_since_state_);
-            records_since_state_ = 0;
+            in.state_id = ledger_.state(current_.json);
             return CONNHOST_STATUS_OK;
         case QueueItem::StreamStatus:
+            ledger_.status(current_.json);
             in.kind = CONNHOST_INPUT_STREAM_STATUS;
             in.json = current_.json.data();
             in.json_size = current_.json.size();
@@ -98,16 +116,23 @@ int32_t DestinationEvents::next_input(connhost_input& in) {
             source_status_ = current_.end_status;
             // A failed or cancelled source ends the input with its status: the destination commits and acks what
             // it has, but completes no stream (an unfinished overwrite keeps the old data).
-            if (source_status_ == CONNHOST_STATUS_OK) return CONNHOST_STATUS_END_OF_INPUT;
+            if (source_status_ == CONNHOST_STATUS_OK) {
+                std::string incomplete = ledger_.incomplete_at_end();
+                if (!incomplete.empty()) return fail_input("source output: " + incomplete);
+                clean_end_ = true;
+                return CONNHOST_STATUS_END_OF_INPUT;
+            }
             return source_status_ == CONNHOST_STATUS_CANCELLED ? CONNHOST_STATUS_CANCELLED : CONNHOST_STATUS_SYSTEM;
     }
 }
 
+void DestinationEvents::save(const StateLedger::Entry& e) {
+    store_.apply(e.json);
+    progress_.acknowledged(e.record_count);
+}
+
 int32_t DestinationEvents::ack_state(uint64_t id) {
-    int32_t st = ledger_.ack(id, [&](const StateLedger::Entry& e) {
-        store_.apply(e.json);
-        progress_.acknowledged(e.record_count);
-    });
+    int32_t st = ledger_.ack(id, [&](const StateLedger::Entry& e) { save(e); });
     if (st != CONNHOST_STATUS_OK) return st;
     try {
         store_.save();  // durable before the destination moves on
@@ -116,6 +141,16 @@ int32_t DestinationEvents::ack_state(uint64_t id) {
         return CONNHOST_STATUS_SYSTEM;
     }
     return CONNHOST_STATUS_OK;
+}
+
+void DestinationEvents::finish() {
+    if (!clean_end_) return;
+    ledger_.finish([&](const StateLedger::Entry& e) { save(e); });
+    try {
+        store_.save();
+    } catch (const std::exception& e) {
+        error_ = e.what();
+    }
 }
 
 }  // namespace connhost::runtime::sync

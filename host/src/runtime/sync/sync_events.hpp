@@ -1,7 +1,7 @@
 // The two sides of a sync: the source's events fill the queue, the destination's events drain it.
 #pragma once
 #include "runtime/connector.hpp"
-#include "runtime/state_ledger.hpp"
+#include "runtime/delivery_ledger.hpp"
 #include "runtime/sync/batch_queue.hpp"
 #include "runtime/sync/state_store.hpp"
 #include "runtime/sync/sync_progress.hpp"
@@ -12,6 +12,7 @@
 #include <spdlog/logger.h>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace connhost::runtime::sync {
 
@@ -44,21 +45,27 @@ private:
 // Destination side: hands queue items to the destination; each acknowledged state goes to the store.
 class DestinationEvents final : public ConnectorEvents {
 public:
-    DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store, SyncProgress& progress);
+    DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store, SyncProgress& progress,
+                      const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms);
 
     void on_log(int32_t level, std::string_view msg) override;
     int32_t on_records(const connhost_record_batch&) override { return CONNHOST_STATUS_UNSUPPORTED; }
     int32_t on_state(std::string_view) override { return CONNHOST_STATUS_UNSUPPORTED; }
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
-    int32_t next_input(connhost_input& in) override;
+    int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
 
+    // The write succeeded: saves every acknowledged state still held back (see DeliveryLedger).
+    void finish();
+
     // The status the source ended with (valid once the End item was delivered).
     int32_t source_status() const noexcept { return source_status_; }
-    uint64_t states_acknowledged() const noexcept { return ledger_.acknowledged(); }
+    uint64_t states_acknowledged() const noexcept { return ledger_.states_released(); }
     // Set when persisting a state failed.
     const std::string& error() const noexcept { return error_; }
+    // Set when the source's output broke a delivery rule (records after COMPLETE, streams left incomplete).
+    const std::string& input_error() const noexcept { return input_error_; }
 
 private:
     BatchQueue& q_;
@@ -66,12 +73,14 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     StateStore& store_;
     SyncProgress& progress_;
-    StateLedger ledger_;
+    int32_t fail_input(std::string why);
+    void save(const StateLedger::Entry& e);
+
+    DeliveryLedger ledger_;
     QueueItem current_;
-    uint64_t records_since_state_ = 0;
     int32_t source_status_ = CONNHOST_STATUS_OK;
-    bool ended_ = false;
-    std::string error_;
+    bool ended_ = false, clean_end_ = false;
+    std::string error_, input_error_;
 };
 
 }  // namespace connhost::runtime::sync

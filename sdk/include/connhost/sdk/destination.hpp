@@ -15,6 +15,9 @@ namespace connhost::sdk {
 struct CommitPolicy {
     size_t max_bytes = 32u << 20;    // record bytes written since the last commit
     double max_seconds = 1.0;        // time since the last commit
+    // While no input comes, commit and acknowledge what is held after this long (the host may wake the
+    // destination sooner: its --idle-commit-seconds bound). 0: wait for the next input, as before ABI idle.
+    double idle_seconds = 1.0;
 };
 
 // Derive and implement the hooks; the SDK's write loop calls them in input order. Hooks throw Error.
@@ -61,9 +64,9 @@ namespace detail {
 inline int32_t run_destination(Destination& dest, const json::object& config, const ConfiguredCatalog& catalog) {
     Host host = dest.host();
     dest.open(config, catalog);
-    InputReader input(host);
-    InputItem item;
     const CommitPolicy policy = dest.commit_policy();
+    InputReader input(host, static_cast<uint32_t>(policy.idle_seconds * 1000));
+    InputItem item;
     auto last_commit = std::chrono::steady_clock::now();
     size_t uncommitted_bytes = 0;
     uint64_t pending_state = 0;
@@ -89,6 +92,10 @@ inline int32_t run_destination(Destination& dest, const json::object& config, co
 
     try {
         while (input.next(item)) {
+            if (item.kind == CONNHOST_INPUT_IDLE) {
+                if (have_pending || uncommitted_bytes) commit_and_ack();
+                continue;
+            }
             if (item.kind == CONNHOST_INPUT_RECORDS) {
                 const ConfiguredStream* s = catalog.find(item.batch.stream(), item.batch.ns());
                 if (!s) {

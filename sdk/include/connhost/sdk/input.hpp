@@ -39,7 +39,7 @@ private:
     const connhost_record_batch* b_ = nullptr;
 };
 
-// One input item: a batch, a state to acknowledge, or a stream status.
+// One input item: a batch, a state to acknowledge, a stream status, or IDLE (no input came for a while).
 struct InputItem {
     int32_t kind = 0;          // CONNHOST_INPUT_*
     BatchView batch;           // RECORDS
@@ -50,12 +50,14 @@ struct InputItem {
 // Pulls input items in order; next() is false at the end, with status() saying why. Run thread.
 class InputReader {
 public:
-    explicit InputReader(Host host) noexcept : host_(host) {}
+    // `idle_ms` > 0: next() gives an IDLE item when no input came for that long (the host may wake it sooner).
+    explicit InputReader(Host host, uint32_t idle_ms = 0) noexcept : host_(host), idle_ms_(idle_ms) {}
 
     // Fills `item`; false when input ended (status() OK), broke, or was cancelled.
     bool next(InputItem& item) {
         if (status_ != CONNHOST_STATUS_OK || ended_) return false;
         connhost_input in{};
+        in.wait_ms = idle_ms_;
         int32_t st = host_.next_input(in);
         if (st == CONNHOST_STATUS_END_OF_INPUT) {
             ended_ = true;
@@ -76,6 +78,7 @@ public:
 
 private:
     Host host_;
+    uint32_t idle_ms_;
     int32_t status_ = CONNHOST_STATUS_OK;
     bool ended_ = false;
 };
