@@ -30,7 +30,7 @@ boost::json::object spec_json() {
         "type": "object",
         "required": ["host", "database", "username"],
         "properties": {
-          "schema": {"type": "string", "title": "Default schema", "order": 3, "default": "public",
+          "schema": {"type": "string", "title": "Default schema", "order": 3, "default": "public", "connhost_target": true,
                      "description": "schema of streams without a namespace; a stream's namespace is its schema (created if missing)"},
           "copy_buffer_kb": {"type": "integer", "default": 1024, "minimum": 16, "description": "COPY data is sent in chunks of this size"},
           "commit_mb": {"type": "integer", "default": 64, "minimum": 1,

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "runtime/delivery_ledger.hpp"
 #include "runtime/files.hpp"
 #include "runtime/sync/sync_runner.hpp"
 
@@ -17,6 +18,7 @@ int cmd_sync(int argc, char** argv) {
     runtime::sync::SyncOptions o;
     size_t queue_mb = 16;
     int progress_seconds = 10;
+    double idle_seconds = 5;
     po::options_description desc(
         "Usage: connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] [--state-file F]\n"
         "       connhost sync CONNECTION.json\n"
@@ -31,11 +33,14 @@ int cmd_sync(int argc, char** argv) {
         ("destination-config", po::value(&dst_cfg), "destination config JSON file")                            //
         ("catalog", po::value(&catalog), "configured or plain catalog JSON file (default: discover)")         //
         ("state-file", po::value(&state_file), "where acknowledged state is kept (read at start, replaced atomically)")  //
+        ("reset-state", "start from scratch: drop the state file's states (e.g. for a new destination target)")  //
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
         ("queue-mb", po::value(&queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
         ("progress-seconds", po::value(&progress_seconds)->default_value(10),
          "when stderr is not a terminal, log a progress line this often (on a terminal one line is redrawn live)")  //
+        ("idle-commit-seconds", po::value(&idle_seconds)->default_value(5),
+         "while the source sends nothing, the destination commits and the state file is saved within this bound")  //
         ("log-level", po::value(&log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
         ("log-format", po::value(&log_format)->default_value("text"), "text or json (on stderr)");
     po::options_description hidden;
@@ -70,6 +75,9 @@ int cmd_sync(int argc, char** argv) {
         }
         if (!vm["queue-mb"].defaulted() || connection.empty()) o.queue_bytes = queue_mb << 20;
         if (vm.count("isolate")) o.isolate = true;
+        if (vm.count("reset-state")) o.reset_state = true;
+        if (!vm["idle-commit-seconds"].defaulted() || connection.empty())
+            o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(idle_seconds, "--idle-commit-seconds");
         if (progress_seconds < 1) throw std::invalid_argument("--progress-seconds must be at least 1");
         o.progress_seconds = progress_seconds;
         o.log_level = log_level;

@@ -5,9 +5,11 @@
 
 namespace connhost::runtime {
 
-void register_config_secrets(Connector& conn, std::string_view config) {
+std::string register_config_secrets(Connector& conn, std::string_view config) {
     MessageCapture cap(CONNHOST_MSG_SPEC, conn.info().name);
-    if (conn.spec(cap).ok() && !cap.payload.empty()) logging::collect_secrets(cap.payload, config, logging::secrets());
+    if (!conn.spec(cap).ok()) return {};
+    if (!cap.payload.empty()) logging::collect_secrets(cap.payload, config, logging::secrets());
+    return std::move(cap.payload);
 }
 
 }  // namespace connhost::runtime

@@ -2,11 +2,13 @@
 #pragma once
 #include "runtime/connector.hpp"
 
+#include <string>
 #include <string_view>
 
 namespace connhost::runtime {
 
 // Asks `conn` for its spec (nothing printed) and masks every secret field of `config` from now on.
-void register_config_secrets(Connector& conn, std::string_view config);
+// Returns the ConnectorSpecification text ("" when the connector gave none).
+std::string register_config_secrets(Connector& conn, std::string_view config);
 
 }  // namespace connhost::runtime

@@ -2,12 +2,17 @@
 
 #include "protocol/catalog_input.hpp"
 #include "protocol/json_scan.hpp"
+#include "protocol/state_shape.hpp"
 #include "runtime/files.hpp"
+
+#include <boost/json.hpp>
 
 #include <filesystem>
 #include <stdexcept>
 
 namespace connhost::runtime::sync {
+
+namespace json = boost::json;
 
 namespace {
 
@@ -48,18 +53,57 @@ StateKind kind_of(std::string_view msg) {
 }  // namespace
 
 StateStore::StateStore(std::string path) : path_(std::move(path)) {
+    if (path_.empty()) return;
+    lock_ = std::make_unique<FileLock>(path_, "state file " + path_);
     std::error_code ec;
-    if (path_.empty() || !std::filesystem::exists(path_, ec)) return;
-    std::string arr = protocol::normalize_state(read_file(path_, "state file"), "state file " + path_);
+    if (!std::filesystem::exists(path_, ec)) return;
+    std::string text = read_file(path_, "state file");
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw std::runtime_error("state file " + path_ + " is empty: connhost replaces it atomically and never leaves it empty, so "
+                                 "something else wrote it. Restore it from a backup, or pass --reset-state to start from scratch");
+    load(text);
+    dirty_ = false;
+}
+
+void StateStore::load(const std::string& text) {
+    std::optional<protocol::StateFileParts> parts;
+    try {
+        parts = protocol::state_file_parts(text);
+    } catch (const protocol::JsonSyntaxError&) {
+        // normalize_state below names the file, line and fault
+    }
+    if (parts && !parts->owner.empty()) saved_owner_ = StateOwner::from_json(json::parse(parts->owner), path_);
+    std::string arr = protocol::normalize_state(text, "state file " + path_);
     if (arr.empty()) return;
     protocol::JsonScanner s(arr);
     s.expect('[', "an array of states");
     if (s.consume(']')) return;
+    size_t i = 0;
     do {
-        apply(s.skip_value());
+        std::string_view msg = s.skip_value();
+        if (std::string why = protocol::state_shape_problem(msg); !why.empty())
+            throw std::runtime_error("state file " + path_ + ": state " + std::to_string(i) + " cannot be resumed from: " + why +
+                                     ". Remove that entry, or pass --reset-state to start from scratch");
+        apply(msg);
+        ++i;
     } while (s.consume(','));
-    dirty_ = false;
 }
+
+void StateStore::adopt(const StateOwner& owner, bool reset) {
+    owner_ = owner;
+    if (reset) {
+        streams_.clear();
+        global_.reset();
+        legacy_.reset();
+        dirty_ = true;
+        save();
+        return;
+    }
+    if (saved_owner_) check_state_owner(*saved_owner_, owner, path_);
+    if (!saved_owner_ || saved_owner_->to_json() != owner.to_json()) dirty_ = dirty_ || !empty();
+}
+
+bool StateStore::forget_stream(const std::string& ns, const std::string& name) { return streams_.erase({ns, name}) > 0; }
 
 void StateStore::apply(std::string_view msg) {
     StateKind k = kind_of(msg);
@@ -85,7 +129,14 @@ std::string StateStore::to_json() const {
 
 void StateStore::save() {
     if (path_.empty() || !dirty_) return;
-    write_file_atomically(path_, to_json());
+    json::object file;
+    file["connhost_state_file"] = 1;
+    if (owner_) file["owner"] = owner_->to_json();
+    std::string text = json::serialize(file);
+    text.pop_back();  // the states keep their exact text (numbers, key order): spliced in, not re-serialised
+    const std::string states = to_json();
+    text += ",\"states\":" + (states.empty() ? std::string("[]") : states.substr(0, states.size() - 1)) + "}\n";
+    write_file_atomically(path_, text);
     dirty_ = false;
 }
 

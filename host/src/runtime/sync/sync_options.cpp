@@ -1,5 +1,6 @@
 #include "runtime/sync/sync_options.hpp"
 
+#include "runtime/delivery_ledger.hpp"
 #include "runtime/files.hpp"
 
 #include <boost/json.hpp>
@@ -88,6 +89,14 @@ SyncOptions read_connection_file(const std::string& path) {
     }
     if (auto q = o.find("queue_mb"); q != o.end() && q->value().is_int64() && q->value().as_int64() > 0)
         s.queue_bytes = static_cast<size_t>(q->value().as_int64()) << 20;
+    if (auto idle = o.find("idle_commit_seconds"); idle != o.end()) {
+        if (!idle->value().is_number()) r.fail("idle_commit_seconds", "must be a number of seconds");
+        try {
+            s.idle_commit_ms = DeliveryLedger::idle_bound_from_seconds(idle->value().to_number<double>(), "idle_commit_seconds");
+        } catch (const std::invalid_argument& e) {
+            r.fail("", e.what());
+        }
+    }
     if (auto ss = o.find("streams"); ss != o.end()) {
         if (!ss->value().is_array()) r.fail("streams", "must be an array");
         size_t i = 0;

@@ -1,5 +1,6 @@
 // SyncOptions: everything `connhost sync` needs, from flags or from a connection file.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,16 +23,18 @@ struct SyncOptions {
     std::string catalog_origin = "catalog";     // names the catalog in errors
     std::vector<StreamChoice> streams;          // empty: every discovered stream
     std::string state_file;                     // empty: state is not persisted
+    bool reset_state = false;                   // start from scratch: the state file's states are dropped
     size_t queue_bytes = 16u << 20;
     int progress_seconds = 10;                  // not on a terminal: a progress log line this often
     std::string log_level = "info", log_format = "text";
     bool isolate = false;                       // run each plugin in a child process
+    uint32_t idle_commit_ms = 5000;             // the destination commits within this bound while the source is idle
 };
 
 // Reads a connection file (JSON; relative paths are relative to the file's directory):
 // {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
 //  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
-//  "isolate": true|false, "queue_mb": N}.
+//  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
 

@@ -3,6 +3,7 @@
 #include "logging/log_setup.hpp"
 #include "logging/secret_masker.hpp"
 #include "protocol/catalog_input.hpp"
+#include "protocol/stream_name.hpp"
 #include "runtime/connector_factory.hpp"
 #include "runtime/message_capture.hpp"
 #include "runtime/secrets_from_spec.hpp"
@@ -41,6 +42,24 @@ std::string discover_catalog(Connector& src, const SyncOptions& o) {
     return configure_catalog(cap.payload, o.streams);
 }
 
+// Opens and locks the state file, checks it belongs to this connection, and forgets the states of overwrite
+// streams: an overwrite replaces the whole table, so it reads from the start (a saved state would make it
+// replace the table with only what came after that state).
+std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Connector& dst, const std::string& dst_spec,
+                                       const std::string& catalog) {
+    auto store = std::make_unique<StateStore>(o.state_file);
+    const auto streams = protocol::catalog_streams(catalog);
+    std::vector<std::string> names;
+    for (const auto& c : streams) names.push_back(protocol::stream_display_name(c.ns, c.name));
+    store->adopt(state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config, std::move(names)),
+                 o.reset_state);
+    for (const auto& c : streams)
+        if (c.destination_sync_mode == "overwrite" && store->forget_stream(c.ns, c.name))
+            logging::host_log().info("stream {} is overwritten, so it is read from its start; its saved state is not used",
+                                     protocol::stream_display_name(c.ns, c.name));
+    return store;
+}
+
 }  // namespace
 
 int run_sync(const SyncOptions& o) {
@@ -57,9 +76,9 @@ int run_sync(const SyncOptions& o) {
         src = load(o, o.source, CONNHOST_KIND_SOURCE, "source");
         dst = load(o, o.destination, CONNHOST_KIND_DESTINATION, "destination");
         register_config_secrets(*src, o.source_config);
-        register_config_secrets(*dst, o.destination_config);
+        const std::string dst_spec = register_config_secrets(*dst, o.destination_config);
         catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*src, o);
-        store = std::make_unique<StateStore>(o.state_file);
+        store = open_state(o, *src, *dst, dst_spec, catalog);
     } catch (const std::exception& e) {
         return fail(e.what());
     }
@@ -72,7 +91,7 @@ int run_sync(const SyncOptions& o) {
     SyncControl ctl;
     SyncProgress progress(isatty(STDERR_FILENO) != 0, std::chrono::seconds(o.progress_seconds));
     SourceEvents src_events(queue, ctl, src->info().name, protocol::catalog_stream_keys(catalog));
-    DestinationEvents dst_events(queue, ctl, dst->info().name, *store, progress);
+    DestinationEvents dst_events(queue, ctl, dst->info().name, *store, progress, protocol::catalog_streams(catalog), o.idle_commit_ms);
     Outcome src_out, dst_out;
     bool interrupted = false;
     {
@@ -100,12 +119,16 @@ int run_sync(const SyncOptions& o) {
         interrupted = on_signal.fired();
     }
 
-    if (!interrupted && src_out.ok() && dst_out.ok() && src_events.error().empty() && dst_events.error().empty()) progress.all_committed();
+    if (!interrupted && src_out.ok() && dst_out.ok() && src_events.error().empty() && dst_events.input_error().empty()) {
+        dst_events.finish();
+        if (dst_events.error().empty()) progress.all_committed();
+    }
     std::fputs(progress.summary().c_str(), stderr);
     const std::string resume = o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
                                                     : "; the state file " + o.state_file + " matches what is committed: re-run the same command to resume";
     if (interrupted) return fail("interrupted by a signal after " + std::to_string(progress.committed_records()) + " committed records" + resume, 130);
     if (!src_events.error().empty()) return fail(src_events.error() + resume);
+    if (!dst_events.input_error().empty()) return fail(dst_events.input_error());
     if (!dst_events.error().empty()) return fail("cannot save the state: " + dst_events.error() + resume);
     // A failed source ends the destination's input with an error too, so blame the source first.
     if (!src_out.ok() && src_out.status != CONNHOST_STATUS_CANCELLED)

@@ -96,9 +96,9 @@ inline PgConnectConfig parse_pg_connect(const json::object& config) {
 // The spec properties of the connection fields.
 inline json::object pg_connect_spec_properties() {
     return parse_object(R"SPEC({
-      "host": {"type": "string", "title": "Host", "order": 0, "description": "server host name or IP address"},
-      "port": {"type": "integer", "title": "Port", "order": 1, "default": 5432, "minimum": 1, "maximum": 65535},
-      "database": {"type": "string", "title": "Database", "order": 2},
+      "host": {"type": "string", "title": "Host", "order": 0, "description": "server host name or IP address", "connhost_target": true},
+      "port": {"type": "integer", "title": "Port", "order": 1, "default": 5432, "minimum": 1, "maximum": 65535, "connhost_target": true},
+      "database": {"type": "string", "title": "Database", "order": 2, "connhost_target": true},
       "username": {"type": "string", "title": "User", "order": 4},
       "password": {"type": "string", "title": "Password", "order": 5, "airbyte_secret": true},
       "ssl_mode": {"title": "SSL mode", "order": 6, "default": "prefer",
