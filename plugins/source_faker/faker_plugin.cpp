@@ -70,10 +70,9 @@ private:
     }
 
     void checkpoint(RecordBatchWriter& w, const ConfiguredStream& cs, uint64_t last_index) {
-        w.flush();
         json::object blob;
         blob["updated_at"] = faker::updated_at(last_index);
-        host().emit_state(stream_state_message(cs.name, {}, blob));
+        w.emit_state(stream_state_message(cs.name, {}, blob));
     }
 
     void read_stream(const Settings& st, const ConfiguredStream& cs, const StateMap& state) {

@@ -12,15 +12,27 @@
 namespace connhost::sdk {
 
 // Buffers records of one stream; emits a batch when it holds max_bytes or max_records. Run thread.
-class RecordBatchWriter {
+// Nothing added is ever dropped: a state emitted through the host (or emit_state below) first hands over what
+// is buffered, and what is still buffered when the writer is destroyed is handed over then.
+class RecordBatchWriter final : private detail::PendingRecords {
 public:
     RecordBatchWriter(Host host, std::string stream, std::string ns = {}, size_t max_bytes = 1 << 20,
                       size_t max_records = 4096)
         : host_(host), stream_(std::move(stream)), ns_(std::move(ns)), max_bytes_(max_bytes), max_records_(max_records) {
         offsets_.push_back(0);
+        detail::pending_records().emplace_back(host_.raw(), static_cast<detail::PendingRecords*>(this));
     }
     RecordBatchWriter(const RecordBatchWriter&) = delete;
     RecordBatchWriter& operator=(const RecordBatchWriter&) = delete;
+    ~RecordBatchWriter() {
+        flush_pending();
+        auto& live = detail::pending_records();
+        for (auto it = live.begin(); it != live.end(); ++it)
+            if (it->second == static_cast<detail::PendingRecords*>(this)) {
+                live.erase(it);
+                break;
+            }
+    }
 
     // Appends one record, given as the JSON text of its data object (not validated here; the host checks).
     void add(std::string_view record_json, int64_t emitted_at_ms = 0) {
@@ -32,25 +44,13 @@ public:
     // Appends one record given as a JSON object.
     void add(const json::object& record, int64_t emitted_at_ms = 0) { add(json::serialize(record), emitted_at_ms); }
 
-    // Emits whatever is buffered. Call before emitting a state that covers these records.
-    void flush() {
-        if (emitted_.empty()) return;
-        connhost_record_batch b{};
-        b.struct_size = sizeof b;
-        b.record_count = static_cast<uint32_t>(emitted_.size());
-        b.stream = stream_.data();
-        b.stream_size = stream_.size();
-        b.ns = ns_.empty() ? nullptr : ns_.data();
-        b.ns_size = ns_.size();
-        b.data = data_.data();
-        b.data_size = data_.size();
-        b.offsets = offsets_.data();
-        b.emitted_at = emitted_.data();
-        host_.emit_records(b);
-        total_ += emitted_.size();
-        data_.clear();
-        offsets_.assign(1, 0);
-        emitted_.clear();
+    // Emits whatever is buffered; throws when the host refuses (cancelled, or a broken batch).
+    void flush() { throw_if_failed(flush_pending(), "emit_records"); }
+
+    // Emits whatever is buffered, then the AirbyteStateMessage JSON `state` that covers it.
+    void emit_state(std::string_view state) {
+        flush();
+        host_.emit_state(state);
     }
 
     // Records emitted so far (flushed ones).
@@ -63,6 +63,28 @@ public:
     }
 
 private:
+    // Hands what is buffered to the host and empties the buffer, whatever the host answers.
+    int32_t flush_pending() noexcept override {
+        if (emitted_.empty()) return CONNHOST_STATUS_OK;
+        connhost_record_batch b{};
+        b.struct_size = sizeof b;
+        b.record_count = static_cast<uint32_t>(emitted_.size());
+        b.stream = stream_.data();
+        b.stream_size = stream_.size();
+        b.ns = ns_.empty() ? nullptr : ns_.data();
+        b.ns_size = ns_.size();
+        b.data = data_.data();
+        b.data_size = data_.size();
+        b.offsets = offsets_.data();
+        b.emitted_at = emitted_.data();
+        const int32_t st = host_.raw()->emit_records(host_.raw(), &b);
+        if (st == CONNHOST_STATUS_OK) total_ += emitted_.size();
+        data_.clear();
+        offsets_.assign(1, 0);
+        emitted_.clear();
+        return st;
+    }
+
     Host host_;
     std::string stream_, ns_;
     size_t max_bytes_, max_records_;

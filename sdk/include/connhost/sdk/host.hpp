@@ -5,8 +5,31 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace connhost::sdk {
+
+namespace detail {
+
+// Records a source buffered but has not handed to the host yet (a RecordBatchWriter's). Every state leaving
+// through Host::emit_state flushes the buffers of its host first, so a state never overtakes its records.
+class PendingRecords {
+public:
+    // Hands the buffered records to the host; returns its status (CONNHOST_STATUS_OK when nothing was buffered).
+    virtual int32_t flush_pending() noexcept = 0;
+
+protected:
+    ~PendingRecords() = default;
+};
+
+// The live buffers of the run thread, with the host each belongs to.
+inline std::vector<std::pair<const connhost_host*, PendingRecords*>>& pending_records() {
+    static thread_local std::vector<std::pair<const connhost_host*, PendingRecords*>> live;
+    return live;
+}
+
+}  // namespace detail
 
 // Wraps the host table; cheap to copy; valid while the instance lives.
 class Host {
@@ -36,8 +59,11 @@ public:
     void emit_message(int32_t type, std::string_view json) const {
         throw_if_failed(h_->emit_message(h_, type, json.data(), json.size()), "emit_message");
     }
-    // Emits an AirbyteStateMessage JSON text after all records it covers. Run thread.
+    // Emits an AirbyteStateMessage JSON text; first hands over every record this host's RecordBatchWriters
+    // still buffer, so the state follows all records added before it. Run thread.
     void emit_state(std::string_view json) const {
+        for (const auto& [host, pending] : detail::pending_records())
+            if (host == h_) throw_if_failed(pending->flush_pending(), "emit_records");
         throw_if_failed(h_->emit_state(h_, json.data(), json.size()), "emit_state");
     }
     // Hands a record batch to the host (copied); may block for back-pressure. Run thread.
