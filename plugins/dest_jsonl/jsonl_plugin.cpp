@@ -30,7 +30,7 @@ public:
             "type": "object",
             "required": ["destination_path"],
             "properties": {
-              "destination_path": {"type": "string", "description": "directory that receives <stream>.jsonl files"}
+              "destination_path": {"type": "string", "description": "directory that receives <stream>.jsonl files", "connhost_target": true}
             }
           }
         })", "spec");
@@ -47,6 +47,7 @@ public:
 
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         root_ = ConfigView(config).string("destination_path");
+        lock_ = std::make_unique<PathLock>((std::filesystem::path(root_) / ".connhost-lock").string(), "the folder " + root_);
         for (const auto& s : catalog.streams()) {
             Target t;
             t.final_path = path_for(s);
@@ -102,6 +103,7 @@ private:
     }
 
     std::string root_;
+    std::unique_ptr<PathLock> lock_;  // held while writing
     std::map<const ConfiguredStream*, Target> targets_;
 };
 

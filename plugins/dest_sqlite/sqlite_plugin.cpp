@@ -40,7 +40,7 @@ public:
             "type": "object",
             "required": ["path"],
             "properties": {
-              "path": {"type": "string", "description": "the SQLite database file; created (with its folders) if missing"}
+              "path": {"type": "string", "description": "the SQLite database file; created (with its folders) if missing", "connhost_target": true}
             }
           }
         })", "spec");
@@ -60,6 +60,7 @@ public:
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         const std::string path = ConfigView(config).string("path");
         validate_names(catalog);
+        lock_ = std::make_unique<PathLock>(path + ".connhost-lock", "the SQLite database " + path);
         db_ = std::make_unique<Database>(path);
         db_->exec("PRAGMA journal_mode=WAL");
         db_->exec("PRAGMA synchronous=FULL");
@@ -144,6 +145,8 @@ public:
     }
 
 private:
+    std::unique_ptr<PathLock> lock_;  // held while writing; declared first, so it is released last
+
     struct Target {
         std::string final_table;
         bool staging = false;  // rows go to the staging table until complete_stream
