@@ -15,7 +15,7 @@
 import os
 import tempfile
 
-from airbyte_lib import (AIRBYTE_DIR, Failure, catalog_for, catalog_streams, check, check_state_echo, compare_streams,
+from airbyte_lib import (AIRBYTE_DIR, Failure, catalog_for, catalog_streams, check, check_state_echo, compare_streams, files_under,
                          describe, errors_in, exact, expected_streams, input_messages, main, message_validator,
                          parse_output, plain, plain_catalog_from_streams, read_input, run_write)
 import json
@@ -99,7 +99,7 @@ def sync_expecting_line_error(messages_path, data, bad_line):
                 check(now.startswith(OLD_CONTENT), "%s lost its previous content: %r" % (conf.relpath(), now[:300]))
                 extra = [exact(l) for l in now[len(OLD_CONTENT):].decode("utf-8").split("\n")[:-1]]
                 check(extra == before[key][: len(extra)], "%s gained records that were not before the bad line" % conf.relpath())
-        left = sorted(os.path.relpath(os.path.join(d, f), dest) for d, _, fs in os.walk(dest) for f in fs)
+        left = files_under(dest)
         check(left == sorted(c.relpath() for c in confs.values()), "files left after the failed sync: %s" % left)
         print("%s: failed cleanly with: %s" % (os.path.basename(messages_path), errs[0]))
 

@@ -261,9 +261,18 @@ def dedup(records, primary_key, cursor):
     return [best[k] for k in order]
 
 
+LOCK_FILE = ".connhost-lock"  # dest_jsonl's lock on its folder (docs/connectors/dest_jsonl.md)
+
+
+def files_under(dest_dir):
+    """Every file under dest_dir (relative paths, sorted) but dest_jsonl's lock file."""
+    return sorted(os.path.relpath(os.path.join(d, f), dest_dir) for d, _, fs in os.walk(dest_dir) for f in fs
+                  if os.path.join(d, f) != os.path.join(dest_dir, LOCK_FILE))
+
+
 def read_written(dest_dir, confs):
-    """{key: [exact]} of the files dest_jsonl left, and the list of every file under dest_dir."""
-    files = sorted(os.path.relpath(os.path.join(d, f), dest_dir) for d, _, fs in os.walk(dest_dir) for f in fs)
+    """{key: [exact]} of the files dest_jsonl left, and the list of every file under dest_dir but its lock file."""
+    files = files_under(dest_dir)
     got = {}
     for key, conf in confs.items():
         path = os.path.join(dest_dir, conf.relpath())

@@ -508,7 +508,7 @@ def case_sigterm_resumes():
         p.send_signal(signal.SIGTERM)
         _, err = p.communicate(timeout=120)
         check(p.returncode == 130, "SIGTERM ends the sync with exit code 130 (rc %s): %s" % (p.returncode, err.decode()[-400:]))
-        saved = json.load(open(state))
+        saved = json.load(open(state))["states"]
         cursor = saved[0]["stream"]["stream_state"]["cursor"]
         with sqlite3.connect(path) as lite:
             rows = lite.execute('SELECT count(*), max(at) FROM "public__big"').fetchone()
