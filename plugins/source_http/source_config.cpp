@@ -71,6 +71,8 @@ void check_pointer(const std::string& ptr, const std::string& where) {
 
 StreamConfig parse_stream(const json::object& o, const std::string& where, SourceConfig& cfg) {
     sdk::ConfigView c(o, where);
+    c.reject_unknown_keys({"name", "path", "params", "records_pointer", "primary_key", "cursor_field", "cursor_param", "cursor_start",
+                           "records_sorted", "paginator", "max_pages"});
     StreamConfig s;
     s.name = c.string("name");
     if (s.name.empty()) throw ConfigError(where + ".name must not be empty");
@@ -127,6 +129,9 @@ const StreamConfig* SourceConfig::find(const std::string& name) const {
 
 SourceConfig parse_config(const json::object& config) {
     sdk::ConfigView c(config);
+    c.reject_unknown_keys({"base_url", "auth", "headers", "requests_per_second", "connect_timeout_seconds", "timeout_seconds", "max_attempts",
+                           "retry_initial_delay_seconds", "retry_max_delay_seconds", "max_retry_after_seconds", "follow_redirects", "user_agent",
+                           "check_path", "discover_pages", "streams"});
     SourceConfig cfg;
     cfg.base_url = c.string("base_url");
     if (cfg.base_url.rfind("http://", 0) != 0 && cfg.base_url.rfind("https://", 0) != 0)

@@ -11,20 +11,21 @@ const char* spec_json() {
     "title": "HTTP API source",
     "type": "object",
     "required": ["base_url", "streams"],
+    "additionalProperties": false,
     "properties": {
       "base_url": {"type": "string", "description": "scheme://host[:port][/prefix] every stream path is appended to"},
       "auth": {
         "type": "object",
         "description": "how requests authenticate",
         "oneOf": [
-          {"title": "none", "properties": {"type": {"const": "none"}}},
-          {"title": "bearer", "required": ["type", "token"], "properties": {"type": {"const": "bearer"}, "token": {"type": "string", "airbyte_secret": true}}},
-          {"title": "basic", "required": ["type", "username"], "properties": {"type": {"const": "basic"}, "username": {"type": "string"}, "password": {"type": "string", "airbyte_secret": true}}},
-          {"title": "api_key", "required": ["type", "value"], "properties": {"type": {"const": "api_key"}, "in": {"enum": ["header", "query"], "default": "header"},
+          {"title": "none", "additionalProperties": false, "properties": {"type": {"const": "none"}}},
+          {"title": "bearer", "required": ["type", "token"], "additionalProperties": false, "properties": {"type": {"const": "bearer"}, "token": {"type": "string", "airbyte_secret": true}}},
+          {"title": "basic", "required": ["type", "username"], "additionalProperties": false, "properties": {"type": {"const": "basic"}, "username": {"type": "string"}, "password": {"type": "string", "airbyte_secret": true}}},
+          {"title": "api_key", "required": ["type", "value"], "additionalProperties": false, "properties": {"type": {"const": "api_key"}, "in": {"enum": ["header", "query"], "default": "header"},
             "name": {"type": "string", "description": "header (default X-API-Key) or query parameter (default api_key) name"},
             "prefix": {"type": "string", "description": "put before the key in a header, e.g. \"Token \""},
             "value": {"type": "string", "airbyte_secret": true}}},
-          {"title": "oauth2_client_credentials", "required": ["type", "token_url", "client_id", "client_secret"], "properties": {
+          {"title": "oauth2_client_credentials", "required": ["type", "token_url", "client_id", "client_secret"], "additionalProperties": false, "properties": {
             "type": {"const": "oauth2_client_credentials"}, "token_url": {"type": "string"}, "client_id": {"type": "string"},
             "client_secret": {"type": "string", "airbyte_secret": true}, "scope": {"type": "string"},
             "credentials_in": {"enum": ["basic", "body"], "default": "basic"}}}
@@ -48,11 +49,12 @@ const char* spec_json() {
         "items": {
           "type": "object",
           "required": ["name"],
+          "additionalProperties": false,
           "properties": {
             "name": {"type": "string"},
             "path": {"type": "string", "description": "appended to base_url"},
-            "params": {"type": "object", "description": "query parameters of every request"},
-            "records_pointer": {"type": "string", "default": "", "description": "JSON pointer to the records array in a response"},
+            "params": {"type": "object", "description": "query parameters of every request; a paginator's parameter of the same name replaces one given here or in path"},
+            "records_pointer": {"type": "string", "default": "", "description": "JSON pointer to the records array in a response (matching nothing on the first page logs a WARN)"},
             "primary_key": {"description": "field name, path, or array of paths"},
             "cursor_field": {"description": "field name or path of the record field that orders records (enables incremental)"},
             "cursor_param": {"type": "string", "description": "query parameter that asks for records with a cursor at or after a value"},
@@ -61,6 +63,8 @@ const char* spec_json() {
             "max_pages": {"type": "integer", "minimum": 0, "default": 0},
             "paginator": {
               "type": "object",
+              "description": "how to page; a page whose records repeat the previous page's fails the stream (none re-emitted): configure a stop signal",
+              "additionalProperties": false,
               "properties": {
                 "type": {"enum": ["none", "page_number", "offset_limit", "cursor", "link_header"], "default": "none"},
                 "page_param": {"type": "string", "default": "page"},
@@ -70,9 +74,11 @@ const char* spec_json() {
                 "offset_param": {"type": "string", "default": "offset"},
                 "limit_param": {"type": "string", "default": "limit"},
                 "limit": {"type": "integer", "default": 100},
+                "start_offset": {"type": "integer", "minimum": 0, "default": 0},
                 "token_pointer": {"type": "string", "description": "cursor: JSON pointer to the next token (or next URL)"},
                 "cursor_param": {"type": "string", "default": "cursor"},
-                "has_more_pointer": {"type": "string"}
+                "has_more_pointer": {"type": "string", "description": "JSON pointer to a value that ends the walk when false, null or missing (e.g. /has_more, or /next for json-server 1.x)"},
+                "total_pointer": {"type": "string", "description": "JSON pointer to the total record count: the walk ends once that many records came"}
               }
             }
           }

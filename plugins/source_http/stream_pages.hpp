@@ -22,7 +22,9 @@ struct Page {
 };
 
 // Fetches the pages of `stream` in order; `extra` params (e.g. the cursor param) go with every request
-// to the stream's own URL. Throws sdk::Error with the URL masked. Run thread.
+// to the stream's own URL. Warns (naming the stream) when the first page looks like an under-read: no
+// records at records_pointer, or a paginator signal missing. Throws sdk::Error with the URL masked,
+// ConfigError when a page repeats the previous page's records. Run thread.
 class StreamPages {
 public:
     StreamPages(sdk::HttpClient& client, const SourceConfig& cfg, const StreamConfig& stream, sdk::QueryParams extra = {});
@@ -31,17 +33,26 @@ public:
     bool next(Page& page);
 
 private:
+    // GETs `url` (same origin as base_url, never twice) until the body is valid JSON.
+    sdk::HttpResponse fetch(const std::string& url);
+    // Sets page.records (and records_found) from the body at records_pointer; throws ConfigError for non-objects.
+    void cut_records(Page& page, const std::string& url) const;
+    // Asks the paginator for the request after `page` and logs its warnings.
+    void advance(const Page& page, const std::string& url);
+
     sdk::HttpClient& client_;
     const SourceConfig& cfg_;
     const StreamConfig& stream_;
-    sdk::QueryParams extra_;
+    const std::string stream_url_;  // base_url + path with the stream params, then `extra`, set
     std::unique_ptr<sdk::Paginator> paginator_;
     std::optional<sdk::PageRequest> pending_;
     std::set<std::string> seen_urls_;
+    sdk::RepeatedPageCheck repeats_;
     int pages_ = 0;
 };
 
-// The URL of a page request of `stream`: base_url + path + stream params + `extra` + paginator params, or the paginator's URL.
-std::string page_url(const SourceConfig& cfg, const StreamConfig& stream, const sdk::QueryParams& extra, const sdk::PageRequest& req);
+// The URL of the stream's requests before paging: base_url + path, with the stream params and then `extra`
+// set in its query (each replacing same-named parameters before it).
+std::string stream_url(const SourceConfig& cfg, const StreamConfig& stream, const sdk::QueryParams& extra);
 
 }  // namespace source_http

@@ -11,18 +11,22 @@
 //   POST /admin/add?count=K                  K newer items
 //   POST /admin/fault?kind=K&at=I&times=T&retry_after=S&http_date=1&delay_ms=D
 //        K: 429 | 500 | slow | truncated | drop; applies to data requests number I..I+T-1 (1-based)
-//   GET  /admin/requests                     JSON array of {method, path, query, headers, body, t, fault}
+//   GET  /admin/requests                     JSON array of {method, path, query, raw_query, headers, body, t, fault}
+//                                            (query: the first value of each name; raw_query: the query string as sent)
 // Data (authenticated, faulted, recorded):
 //   GET /page/items?page=&per_page=          {"data": [...], "page": p}
 //   GET /offset/items?offset=&limit=         {"results": [...]}   (records pretty-printed over several lines)
 //   GET /cursor/items?cursor=&limit=         {"items": [...], "meta": {"next_cursor": "..."|null}}
 //   GET /link/items?page=&per_page=          [...] with Link: <...>; rel="next"
 //   GET /single/items                        {"records": [...]}
+//   GET /clamped/items?_page=&_per_page=     json-server 1.x: {"first", "prev", "next", "last", "pages", "items", "data": [...]}
+//                                            plus "meta": {"has_more": bool}; a page past the last answers the last page
 //   GET /health                              {"ok": true}
 //   every data endpoint filters with updated_since (strictly newer) and sorts by updated_at.
 //   POST /oauth/token                        client credentials grant (recorded, not faulted)
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -168,7 +172,10 @@ void record(const httplib::Request& req, const std::string& fault) {
         h += (h.size() > 1 ? "," : "") + esc(lk) + ":" + esc(v);
     }
     double t = std::chrono::duration<double>(Clock::now() - g.t0).count();
-    std::string e = "{\"method\":" + esc(req.method) + ",\"path\":" + esc(req.path) + ",\"query\":" + q + "},\"headers\":" + h +
+    size_t qm = req.target.find('?');
+    std::string raw_query = qm == std::string::npos ? "" : req.target.substr(qm + 1);
+    std::string e = "{\"method\":" + esc(req.method) + ",\"path\":" + esc(req.path) + ",\"query\":" + q + "},\"raw_query\":" + esc(raw_query) +
+                    ",\"headers\":" + h +
                     "},\"body\":" + esc(req.body) + ",\"t\":" + std::to_string(t) + ",\"fault\":" + esc(fault) + "}";
     g.log.push_back(std::move(e));
 }
@@ -254,6 +261,23 @@ std::string passthrough(const httplib::Request& req) {  // params a next link mu
     for (const char* p : {"updated_since"})
         if (req.has_param(p)) q += std::string("&") + p + "=" + httplib::detail::encode_query_param(req.get_param_value(p));
     return q;
+}
+
+// GET /clamped/items: json-server 1.x paging (_page, _per_page default 10), which answers a page past the
+// last one with the last page; "next" is null and "meta.has_more" false on the last page, "items" the total.
+void clamped_items(const httplib::Request& req, httplib::Response& res) {
+    std::string fault;
+    if (!admit(req, res, fault)) return;
+    auto ids = visible(req);
+    int per = std::max(1, param_int(req, "_per_page", 10));
+    int last = std::max(1, static_cast<int>((ids.size() + per - 1) / per));
+    int page = std::min(std::max(1, param_int(req, "_page", 1)), last);
+    auto num_or_null = [](bool has, int n) { return has ? std::to_string(n) : std::string("null"); };
+    reply(res,
+          "{\"first\": 1, \"prev\": " + num_or_null(page > 1, page - 1) + ", \"next\": " + num_or_null(page < last, page + 1) +
+              ", \"last\": " + std::to_string(last) + ", \"pages\": " + std::to_string(last) + ", \"items\": " + std::to_string(ids.size()) +
+              ", \"data\": " + join(ids, static_cast<size_t>((page - 1) * per), per) + ", \"meta\": {\"has_more\": " + (page < last ? "true" : "false") + "}}",
+          fault);
 }
 
 }  // namespace
@@ -378,6 +402,8 @@ int main(int argc, char** argv) {
         auto ids = visible(req);
         reply(res, "{\"records\": " + join(ids, 0, ids.size()) + "}", fault);
     });
+
+    svr.Get("/clamped/items", clamped_items);
 
     int port = svr.bind_to_any_port("127.0.0.1");
     if (port <= 0) {

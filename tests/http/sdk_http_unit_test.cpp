@@ -107,3 +107,100 @@ TEST_CASE("paginators stop where they should") {
     r.headers.clear();
     CHECK(!lh.next({r, 5}));
 }
+
+TEST_CASE("url_with_params replaces same-named parameters instead of sending them twice") {
+    CHECK(url_with_params("http://h/p?page=1&x=1&page=3#f", {{"page", "2"}}) == "http://h/p?x=1&page=2#f");
+    CHECK(url_with_params("http://h/p?a%20b=1&c=2", {{"a b", "3"}}) == "http://h/p?c=2&a%20b=3");
+    CHECK(url_with_params("http://h/p?ids=1", {{"ids", "2"}, {"ids", "3"}}) == "http://h/p?ids=2&ids=3");
+    CHECK(url_with_params("http://h/p?", {{"a", "1"}}) == "http://h/p?a=1");
+    PageRequest req{{{"page", "2"}, {"per_page", "5"}}, {}};
+    CHECK(page_request_url("http://h/p?per_page=2&page=1&q=x", req) == "http://h/p?q=x&page=2&per_page=5");
+    req.url = "http://h/next?page=3";
+    CHECK(page_request_url("http://h/p?page=1", req) == "http://h/next?page=3");
+}
+
+TEST_CASE("body stop signals end every paginator's walk") {
+    HttpResponse r;
+    PageNumberPaginator pn("page", 1, "per_page", 2);
+    pn.set_stop_signals({"/has_more", ""});
+    pn.first();
+    r.body = R"({"has_more": true})";
+    CHECK(pn.next({r, 2}));
+    r.body = R"({"has_more": false})";
+    CHECK(!pn.next({r, 2}));
+    CHECK(pn.take_warnings().empty());
+
+    OffsetLimitPaginator ol("offset", "limit", 3);
+    ol.set_stop_signals({"", "/total"});
+    ol.first();
+    r.body = R"({"total": "6"})";
+    CHECK(ol.next({r, 3}));
+    r.body = R"({})";  // a total given once holds for the later pages
+    CHECK(!ol.next({r, 3}));
+    r.body = R"({"total": -1})";
+    CHECK_THROWS_AS(ol.next({r, 3}), ConfigError);
+
+    LinkHeaderPaginator lh;
+    lh.set_stop_signals({"/next", ""});
+    lh.first();
+    r.body = R"({"next": null})";
+    r.headers = {{"Link", "</x?page=2>; rel=\"next\""}};
+    CHECK(!lh.next({r, 5}));
+}
+
+TEST_CASE("a configured signal missing from the first response is warned about, once") {
+    HttpResponse r;
+    r.body = "{}";
+    LinkHeaderPaginator lh;
+    lh.first();
+    CHECK(!lh.next({r, 5}));
+    auto w = lh.take_warnings();
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find("no Link header") != std::string::npos);
+    CHECK(lh.take_warnings().empty());
+
+    PageNumberPaginator pn;
+    pn.set_stop_signals({"", "/total"});
+    pn.first();
+    CHECK(pn.next({r, 5}));
+    CHECK(pn.take_warnings().size() == 1);
+    CHECK(pn.next({r, 5}));
+    CHECK(pn.take_warnings().empty());
+
+    CursorPaginator cp("/next");
+    cp.first();
+    CHECK(!cp.next({r, 5}));
+    CHECK(cp.take_warnings().size() == 1);
+    r.body = R"({"next": null})";
+    cp.first();
+    CHECK(!cp.next({r, 5}));
+    CHECK(cp.take_warnings().empty());
+}
+
+TEST_CASE("RepeatedPageCheck tells a page that repeats the previous one") {
+    RepeatedPageCheck c;
+    CHECK(!c.repeats({"{\"id\":1}", "{\"id\":2}"}));
+    CHECK(!c.repeats({"{\"id\":3}"}));
+    CHECK(c.repeats({"{\"id\":3}"}));
+    CHECK(!c.repeats({"{\"id\":3}", "{\"id\":3}"}));
+    CHECK(!c.repeats({}));
+    CHECK(!c.repeats({}));
+}
+
+TEST_CASE("config keys: unknown ones are errors naming the path and the nearest known key") {
+    CHECK(edit_distance("paginatr", "paginator") == 1);
+    CHECK(edit_distance("PAGE", "page") == 0);
+    auto msg = [](const char* text, const char* where) {
+        try {
+            make_paginator(parse_object(text, "t"), where);
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(msg(R"({"type": "cursor", "token_pointer": "/n", "has_more_pointr": "/m"})", "config.streams[0].paginator") ==
+          "config.streams[0].paginator.has_more_pointr: unknown key for paginator type cursor; did you mean \"has_more_pointer\"?");
+    CHECK(msg(R"({"type": "none", "page_size": 5})", "p") == "p.page_size: unknown key for paginator type none; the known keys are: type");
+    CHECK(msg(R"({"type": "offset_limit", "total_pointer": "x"})", "p").find("p.total_pointer: ") == 0);
+    CHECK(msg(R"({"type": "link_header", "has_more_pointer": "/more", "total_pointer": "/total"})", "p").empty());
+}

@@ -94,6 +94,10 @@ class Run:
     def everything(self):
         return self.out + self.err
 
+    def warnings(self):
+        """The messages of WARN logs."""
+        return [m["log"]["message"] for m in self.of("LOG") if m["log"]["level"] == "WARN"]
+
 
 def tmpdir():
     return tempfile.mkdtemp(prefix="connhost-http-")
@@ -557,6 +561,124 @@ def case_sync_to_jsonl():
     check(r.returncode == 0, "the incremental re-sync succeeds: " + r.stderr[-400:])
     check([json.loads(l)["id"] for l in open(path).read().splitlines()] == list(range(1, 15)), "the re-sync appended only items 13 and 14")
     check(all(q["query"].get("updated_since") == ts(12) for q in srv.requests("/page")), "and asked only for records after the saved cursor")
+    srv.stop()
+
+
+# --- nothing duplicated, nothing silently lost ----------------------------------------------------
+
+
+def once_each(reqs, *names):
+    """True when every request's query string carries each of `names` exactly once."""
+    return all(sum(1 for pair in q["raw_query"].split("&") if pair.split("=")[0] == n) == 1 for q in reqs for n in names)
+
+
+def case_params_replaced_by_paginator():
+    srv = Server(items=12)
+    b64_at0 = "YXQ6MA=="  # the server's cursor for "from the first item"
+    runs = [
+        ("page_number over params page/per_page", "/page/items", "/data",
+         {"type": "page_number", "page_size_param": "per_page", "page_size": 5}, {"page": 7, "per_page": 2}, ("page", "per_page")),
+        ("page_number over a query in the path", "/page/items?per_page=2&page=9", "/data",
+         {"type": "page_number", "page_size_param": "per_page", "page_size": 5}, {}, ("page", "per_page")),
+        ("offset_limit over params offset/limit", "/offset/items", "/results",
+         {"type": "offset_limit", "limit": 3}, {"offset": 4, "limit": 1}, ("offset", "limit")),
+        ("cursor over params cursor/limit", "/cursor/items", "/items",
+         {"type": "cursor", "token_pointer": "/meta/next_cursor", "page_size_param": "limit", "page_size": 5},
+         {"cursor": b64_at0, "limit": 2}, ("limit",)),
+    ]
+    for what, path, pointer, pag, params, names in runs:
+        srv.admin("reset", items=12)
+        r = run("read", config(srv, [stream(path, pointer, pag, params=params, max_pages=20)]), catalog())
+        read_ok(r, list(range(1, 13)), what + ": each record once")
+        reqs = srv.requests("/")
+        check(once_each(reqs, *names), what + ": the paginator's values replace the stream's, never sent twice: %s" % [q["raw_query"] for q in reqs])
+    cursors = [q["raw_query"].count("cursor=") for q in srv.requests("/cursor")]
+    check(cursors == [1, 1, 1], "cursor: the stream's cursor param on the first page, the API's token after it: %s" % cursors)
+    srv.stop()
+
+
+def clamped_cfg(srv, **paginator):
+    pag = {"type": "page_number", "page_param": "_page", "page_size_param": "_per_page"}
+    pag.update(paginator)
+    return config(srv, [stream("/clamped/items", "/data", pag, max_pages=30)])
+
+
+def case_page_number_past_the_end_fails():
+    srv = Server(items=10)
+    r = run("read", clamped_cfg(srv, page_size=5), catalog())
+    e = r.error()
+    check(r.rc != 0, "a page past the end answered with the last page again fails the read (rc %d, %d records)" % (r.rc, len(r.ids())))
+    check("stream items" in e and "page 3" in e and "same 5 records as page 2" in e and "has_more_pointer" in e,
+          "the error names the stream, the repeated page and the fix: " + e[:500])
+    check(r.ids() == list(range(1, 11)), "every record emitted once, the repeated page not at all: %s" % r.ids())
+    check(len(srv.requests("/clamped")) == 3, "no request after the repeated page")
+
+    srv.admin("reset", items=25)  # no page_size: only an empty page would have ended the walk
+    r = run("read", clamped_cfg(srv), catalog())
+    check(r.rc != 0 and "page 4" in r.error() and r.ids() == list(range(1, 26)),
+          "without page_size: 3 pages, page 4 repeats page 3 and fails (rc %d, %d records)" % (r.rc, len(r.ids())))
+    srv.stop()
+
+
+def case_body_stop_signals():
+    srv = Server(items=10)
+    for what, pag in [("has_more_pointer at next (null on the last page)", {"has_more_pointer": "/next"}),
+                      ("has_more_pointer at a boolean", {"has_more_pointer": "/meta/has_more"}),
+                      ("total_pointer at the item count", {"total_pointer": "/items"})]:
+        srv.admin("reset", items=10)
+        r = run("read", clamped_cfg(srv, page_size=5, **pag), catalog())
+        read_ok(r, list(range(1, 11)), what)
+        check([q["query"]["_page"] for q in srv.requests("/clamped")] == ["1", "2"], what + ": pages 1 and 2, no page past the end")
+        check(not r.warnings(), what + ": no warning: %s" % r.warnings())
+    srv.admin("reset", items=12)
+    r = run("read", config(srv, [stream("/offset/items", "/results", {"type": "offset_limit", "limit": 4, "total_pointer": "/results/0/id"})]), catalog())
+    read_ok(r, [1, 2, 3, 4], "offset_limit honours total_pointer too (a total of 1 ends the walk after the first page)")
+    r = run("read", clamped_cfg(srv, page_size=5, total_pointer="/data/0/name"), catalog())
+    check(r.rc != 0 and "total_pointer \"/data/0/name\"" in r.error() and "not a record count" in r.error() and "stream items" in r.error(),
+          "a total_pointer at something other than a count fails naming it: " + r.error()[:300])
+    srv.stop()
+
+
+def case_first_page_under_reads_warn():
+    srv = Server(items=12)
+    runs = [("link_header against an API that sends no Link header", stream("/page/items", "/data", {"type": "link_header"}), "no Link header"),
+            ("records_pointer that matches nothing", stream("/page/items", "/nope", {"type": "page_number"}), 'records_pointer "/nope" matches nothing'),
+            ("cursor token_pointer that matches nothing", stream("/cursor/items", "/items", {"type": "cursor", "token_pointer": "/meta/next"}),
+             'token_pointer "/meta/next" matches nothing'),
+            ("has_more_pointer that matches nothing", stream("/page/items", "/data", {"type": "page_number", "has_more_pointer": "/more"}),
+             'has_more_pointer "/more" matches nothing')]
+    for what, st, needle in runs:
+        r = run("read", config(srv, [st]), catalog())
+        check(r.rc == 0, what + ": the read still succeeds (rc %d): %s" % (r.rc, r.err[-300:]))
+        hits = [w for w in r.warnings() if "stream items" in w and needle in w]
+        check(len(hits) == 1, what + ": one WARN log names the stream and what was missing: %s" % r.warnings())
+    srv.stop()
+
+
+def case_unknown_config_keys_rejected():
+    srv = Server(items=3)
+    good = stream("/page/items", "/data", {"type": "page_number"})
+    runs = [
+        ("a misspelled stream key", config(srv, [dict(good, paginatr={"type": "page_number"})]),
+         'config.streams[0].paginatr: unknown key; did you mean "paginator"?'),
+        ("a misspelled top-level key", config(srv, [good], discover_page=2), 'config.discover_page: unknown key; did you mean "discover_pages"?'),
+        ("a misspelled paginator key", config(srv, [dict(good, paginator={"type": "page_number", "page_sise": 5})]),
+         'config.streams[0].paginator.page_sise: unknown key for paginator type page_number; did you mean "page_size"?'),
+        ("a key of another paginator type", config(srv, [dict(good, paginator={"type": "page_number", "limit": 5})]),
+         "config.streams[0].paginator.limit: unknown key for paginator type page_number; the known keys are: type, page_param"),
+        ("a misspelled auth key", config(srv, [good], auth={"type": "bearer", "tokn": "t"}),
+         'config.auth.tokn: unknown key for auth type bearer; did you mean "token"?'),
+        ("a stop signal that is not a string", config(srv, [dict(good, paginator={"type": "page_number", "total_pointer": 5})]),
+         "config.streams[0].paginator.total_pointer must be a string"),
+        ("a stop signal that is not a JSON pointer", config(srv, [dict(good, paginator={"type": "page_number", "has_more_pointer": "more"})]),
+         "config.streams[0].paginator.has_more_pointer"),
+    ]
+    for what, cfg, needle in runs:
+        st = run("check", cfg).status()
+        check(st["status"] == "FAILED" and needle in st.get("message", ""), what + ": check fails with: %s" % st)
+        r = run("read", cfg, catalog())
+        check(r.rc != 0 and needle in r.error(), what + ": read fails (rc %d) with the same message" % r.rc)
+    check(not srv.requests("/page"), "no request was made with a bad config")
     srv.stop()
 
 

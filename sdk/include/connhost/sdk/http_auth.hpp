@@ -134,10 +134,16 @@ private:
 //   {"type": "none"} | {"type": "bearer", "token"} | {"type": "basic", "username", "password"}
 //   | {"type": "api_key", "name", "value", "in": "header"|"query", "prefix"}
 //   | {"type": "oauth2_client_credentials", "token_url", "client_id", "client_secret", "scope", "credentials_in": "basic"|"body"}
-// Throws ConfigError naming the missing field; `where` prefixes field names ("config.auth").
+// Throws ConfigError naming the missing or unknown field; `where` prefixes field names ("config.auth").
 inline std::unique_ptr<Authenticator> make_authenticator(HttpClient& client, const json::object& auth, const std::string& where = "config.auth") {
     ConfigView c(auth, where);
     std::string type = c.choice_or("type", {"none", "bearer", "basic", "api_key", "oauth2_client_credentials"}, "none");
+    const std::string ctx = "for auth type " + type;
+    if (type == "none") c.reject_unknown_keys({"type"}, ctx);
+    if (type == "bearer") c.reject_unknown_keys({"type", "token"}, ctx);
+    if (type == "basic") c.reject_unknown_keys({"type", "username", "password"}, ctx);
+    if (type == "api_key") c.reject_unknown_keys({"type", "in", "name", "prefix", "value"}, ctx);
+    if (type == "oauth2_client_credentials") c.reject_unknown_keys({"type", "token_url", "client_id", "client_secret", "scope", "credentials_in"}, ctx);
     if (type == "none") return nullptr;
     if (type == "bearer") return std::make_unique<BearerAuth>(c.string("token"));
     if (type == "basic") return std::make_unique<BasicAuth>(c.string("username"), c.string_or("password", ""));

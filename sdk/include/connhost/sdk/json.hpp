@@ -4,10 +4,14 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace connhost::sdk {
 
@@ -61,6 +65,23 @@ inline std::string json_string(std::string_view s) {
     return out;
 }
 
+// The number of single-character insertions, deletions and substitutions (ASCII case ignored) that turn `a` into `b`.
+inline size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+            size_t next = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+            diag = row[j];
+            row[j] = next;
+        }
+    }
+    return row[b.size()];
+}
+
 // Typed read access to a config object; every error names the field and what was expected.
 class ConfigView {
 public:
@@ -111,6 +132,29 @@ public:
             list += (list.empty() ? "" : ", ") + std::string(a);
         }
         throw ConfigError(name(key) + " must be one of " + list + ", got \"" + s + "\"");
+    }
+    // Throws ConfigError for the first key of the object not in `known`, naming its path and the nearest
+    // known key within two edits ("config.streams[0].paginatr: unknown key; did you mean \"paginator\"?"),
+    // else listing the known keys. `context` qualifies the message (e.g. "for paginator type cursor").
+    void reject_unknown_keys(std::initializer_list<std::string_view> known, std::string_view context = {}) const {
+        for (const auto& kv : obj_) {
+            std::string_view key(kv.key().data(), kv.key().size());
+            if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+            std::string msg = name(key) + ": unknown key" + (context.empty() ? "" : " " + std::string(context));
+            std::string_view near;
+            size_t best = 3;
+            for (auto k : known) {
+                size_t d = edit_distance(key, k);
+                if (d < best && d < std::max<size_t>(k.size() / 2, 1)) {
+                    best = d;
+                    near = k;
+                }
+            }
+            if (!near.empty()) throw ConfigError(msg + "; did you mean \"" + std::string(near) + "\"?");
+            std::string list;
+            for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+            throw ConfigError(msg + "; the known keys are: " + list);
+        }
     }
 
 private:

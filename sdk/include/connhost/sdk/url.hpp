@@ -46,7 +46,9 @@ inline std::string url_decode(std::string_view s) {
     return out;
 }
 
-// Returns `url` with `params` appended to its query (after any query it already has).
+// Returns `url` with `params` set in its query: every pair already in the query whose (decoded) name is
+// in `params` is dropped, then `params` are appended in order, so a parameter is replaced, never sent twice
+// (pairs of one name within `params` all stay: ids=1&ids=2).
 inline std::string url_with_params(std::string url, const QueryParams& params) {
     if (params.empty()) return url;
     size_t hash = url.find('#');
@@ -55,15 +57,22 @@ inline std::string url_with_params(std::string url, const QueryParams& params) {
         fragment = url.substr(hash);
         url.resize(hash);
     }
-    char sep = url.find('?') == std::string::npos ? '?' : '&';
-    for (const auto& [k, v] : params) {
-        url.push_back(sep);
-        url += url_encode(k);
-        url.push_back('=');
-        url += url_encode(v);
-        sep = '&';
+    size_t q = url.find('?');
+    std::string query;
+    if (q != std::string::npos) {
+        std::string_view old(url.data() + q + 1, url.size() - q - 1);
+        for (size_t i = 0; i <= old.size();) {
+            size_t amp = std::min(old.find('&', i), old.size());
+            std::string_view pair = old.substr(i, amp - i);
+            std::string name = url_decode(pair.substr(0, pair.find('=')));
+            bool replaced = std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+            if (!pair.empty() && !replaced) query += (query.empty() ? "" : "&") + std::string(pair);
+            i = amp + 1;
+        }
+        url.resize(q);
     }
-    return url + fragment;
+    for (const auto& [k, v] : params) query += (query.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(v);
+    return url + "?" + query + fragment;
 }
 
 // Joins a base URL and a path with exactly one '/' between them ("http://h/api" + "items").
