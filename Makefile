@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps test-deps build demo test test-asan bench clean
+.PHONY: all deps test-deps build demo test test-asan campaign bench clean
 
 all: build
 
@@ -31,6 +31,11 @@ test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DCONNHOST_SANITIZE=ON -DCONNHOST_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
+
+# The full kill campaign (tests/campaign/kill_campaign.py): 20 SIGKILLs of `connhost sync` per destination, profile and
+# isolate mode, re-runs to completion, then missing and duplicated ids per stream. `make test` runs it with 4 kills.
+campaign: test-deps build
+	CONNHOST=$(BUILD)/bin/connhost HTTP_TEST_SERVER=$(BUILD)/tests/http/http_test_server tests/campaign/kill_campaign.py --kills 20
 
 bench: test-deps build
 	BUILD=$(BUILD) bench/passthrough.sh
