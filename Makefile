@@ -6,7 +6,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps test-deps build build-all demo test test-asan bench fresh-check clean
+.PHONY: all deps test-deps build build-all demo test test-asan campaign bench fresh-check clean
 
 all: build-all
 
@@ -46,6 +46,11 @@ test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DCONNHOST_SANITIZE=ON -DCONNHOST_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
+
+# The full kill campaign (tests/campaign/kill_campaign.py): 20 SIGKILLs of `connhost sync` per destination, profile and
+# isolate mode, re-runs to completion, then missing and duplicated ids per stream. `make test` runs it with 4 kills.
+campaign: build-all
+	CONNHOST=$(BUILD)/bin/connhost HTTP_TEST_SERVER=$(BUILD)/tests/http/http_test_server tests/campaign/kill_campaign.py --kills 20
 
 bench: build-all
 	BUILD=$(BUILD) bench/passthrough.sh
