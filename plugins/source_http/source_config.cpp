@@ -82,7 +82,10 @@ StreamConfig parse_stream(const json::object& o, const std::string& where, Sourc
         for (const auto& kv : p->value().as_object()) {
             std::string name(kv.key());
             s.params.emplace_back(name, scalar_text(kv.value(), where + ".params." + name));
-            if (looks_secret(name)) cfg.http.secret_params.push_back(name);
+            if (looks_secret(name)) {
+                cfg.http.secret_params.push_back(name);
+                cfg.http.secrets.push_back(s.params.back().second);
+            }
         }
     }
     s.records_pointer = c.string_or("records_pointer", "");

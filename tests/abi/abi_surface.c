@@ -35,3 +35,4 @@ EXPORT uint32_t connhost_abi_surface_write_args(const connhost_write_args* a) { 
 EXPORT uint32_t connhost_abi_surface_plugin(const connhost_plugin* p) { return p->struct_size; }
 EXPORT const connhost_plugin* connhost_abi_surface_entry(connhost_plugin_entry_fn entry) { return entry(); }
 EXPORT void connhost_abi_surface_instance(connhost_instance* inst, const connhost_plugin* p) { p->destroy(inst); }
+EXPORT uint32_t connhost_abi_surface_secrets_ext(const connhost_secrets_ext* e) { return e->struct_size; }

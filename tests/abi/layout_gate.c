@@ -114,6 +114,13 @@ OFF(connhost_plugin, write, 88);
 OFF(connhost_plugin, cancel, 96);
 OFF(connhost_plugin, get_extension, 104);
 
+/* Host extension tables, reached by id through connhost_host.get_extension: ids and layouts never change either. */
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_SECRETS) == sizeof("connhost.secrets/1"), "the id of the secrets extension changed");
+SIZE(connhost_secrets_ext, 16);
+OFF(connhost_secrets_ext, struct_size, 0);
+OFF(connhost_secrets_ext, reserved0, 4);
+OFF(connhost_secrets_ext, add_secret, 8);
+
 #ifdef CONNHOST_GATE_SELF_CHECK
 CONNHOST_STATIC_ASSERT(sizeof(connhost_plugin) == 1, "connhost gate self-check: this assertion must fail");
 #endif

@@ -282,6 +282,8 @@ void clamped_items(const httplib::Request& req, httplib::Response& res) {
 
 }  // namespace
 
+void add_echo_endpoint(httplib::Server& svr);  // defined at the end of this file
+
 int main(int argc, char** argv) {
     int lifetime = 300;
     for (int i = 1; i + 1 < argc; ++i)
@@ -402,6 +404,7 @@ int main(int argc, char** argv) {
         auto ids = visible(req);
         reply(res, "{\"records\": " + join(ids, 0, ids.size()) + "}", fault);
     });
+    add_echo_endpoint(svr);
 
     svr.Get("/clamped/items", clamped_items);
 
@@ -427,4 +430,45 @@ int main(int argc, char** argv) {
 
     svr.listen_after_bind();
     return 0;
+}
+
+// GET|POST /echo/items[?status=CODE]: echoes each request as a record {"id", "seen", "request_line", "query", "headers",
+// "body"} ("seen": the request line and every header as one text, a cursor that puts them into states), answering
+// {"records": [this request's echo, the previous request's echo], "access_token": ...}: the token makes the endpoint
+// an OAuth2 token_url too, and the previous echo brings the token request into the records of the data request after
+// it. With status=CODE the answer is that status and the body {"error": request line and headers, credentials first}.
+// Recorded in /admin/requests; never authenticated or faulted.
+void add_echo_endpoint(httplib::Server& svr) {
+    auto echo = [](const httplib::Request& req, httplib::Response& res) {
+        static int requests = 0;
+        static std::string previous;  // the echo of the request before this one
+        std::lock_guard<std::mutex> lock(g.mu);
+        record(req, "");
+        const std::string line = req.method + " " + req.target + " " + req.version;
+        std::string first, rest, headers = "{", query = "{";
+        for (const auto& [k, v] : req.headers) {
+            if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+            std::string lk = k;
+            for (char& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            bool credential = lk == "authorization" || lk == "x-api-key";
+            (credential ? first : rest) += " | " + k + ": " + v;
+            headers += (headers.size() > 1 ? "," : "") + esc(k) + ":" + esc(v);
+        }
+        for (const auto& [k, v] : req.params) query += (query.size() > 1 ? "," : "") + esc(k) + ":" + esc(v);
+        const std::string seen = line + first + rest;
+        const std::string echoed = "{\"id\": " + std::to_string(++requests) + ", \"seen\": " + esc(seen) + ", \"request_line\": " + esc(line) +
+                                   ", \"query\": " + query + "}, \"headers\": " + headers + "}, \"body\": " + esc(req.body) + "}";
+        const std::string records = "[" + echoed + (previous.empty() ? "" : ", " + previous) + "]";
+        previous = echoed;
+        if (req.has_param("status")) {
+            res.status = std::atoi(req.get_param_value("status").c_str());
+            res.set_content("{\"error\": " + esc(seen) + "}", "application/json");
+            return;
+        }
+        const std::string token = "Echo/Tok+" + std::to_string(requests) + "==";
+        res.set_content("{\"records\": " + records + ", \"access_token\": " + esc(token) + ", \"token_type\": \"Bearer\", \"expires_in\": 3600}",
+                        "application/json");
+    };
+    svr.Get("/echo/items", echo);
+    svr.Post("/echo/items", echo);
 }

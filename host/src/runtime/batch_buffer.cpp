@@ -2,6 +2,19 @@
 
 namespace connhost::runtime {
 
+std::string_view record_data(const connhost_record_batch& b, uint32_t i) noexcept {
+    return {b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])};
+}
+
+bool has_meta(const connhost_record_batch& b) noexcept {
+    return CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_size) && b.meta && b.meta_offsets;
+}
+
+std::string_view record_meta(const connhost_record_batch& b, uint32_t i) noexcept {
+    if (!has_meta(b)) return {};
+    return {b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])};
+}
+
 void BatchBuffer::clear() {
     data_.clear();
     meta_.clear();
@@ -30,13 +43,8 @@ void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_vie
 }
 
 void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emitted_at) {
-    const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_size) && b.meta && b.meta_offsets;
-    for (uint32_t i = 0; i < b.record_count; ++i) {
-        std::string_view meta;
-        if (has_meta) meta = {b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])};
-        add({b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])}, b.emitted_at ? b.emitted_at[i] : default_emitted_at,
-            meta);
-    }
+    for (uint32_t i = 0; i < b.record_count; ++i)
+        add(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
 }
 
 const connhost_record_batch& BatchBuffer::view() {

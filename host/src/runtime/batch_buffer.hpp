@@ -11,6 +11,12 @@
 
 namespace connhost::runtime {
 
+// True when batch `b` carries meta texts.
+bool has_meta(const connhost_record_batch& b) noexcept;
+// Record `i` of batch `b`: its data text, and its meta text ("" when it has none).
+std::string_view record_data(const connhost_record_batch& b, uint32_t i) noexcept;
+std::string_view record_meta(const connhost_record_batch& b, uint32_t i) noexcept;
+
 // Owns the bytes of a batch; view() stays valid until the buffer is modified. Not thread-safe.
 class BatchBuffer {
 public:

@@ -1,5 +1,6 @@
 #include "runtime/in_process_connector.hpp"
 
+#include "logging/secret_masker.hpp"
 #include "protocol/json_scan.hpp"
 #include "protocol/state_shape.hpp"
 
@@ -134,7 +135,19 @@ int32_t cb_ack_state(const connhost_host* h, uint64_t id) {
     return shielded(h, [&] { return ctx(h).ev->ack_state(id); });
 }
 
-const void* cb_get_extension(const connhost_host*, const char*) { return nullptr; }
+void cb_add_secret(const connhost_host*, const char* secret, size_t size) {
+    try {
+        if (secret) logging::secrets().add(std::string_view(secret, size));
+    } catch (...) {
+    }
+}
+
+const connhost_secrets_ext kSecretsExt{sizeof(connhost_secrets_ext), 0, cb_add_secret};
+
+const void* cb_get_extension(const connhost_host*, const char* id) {
+    if (id && std::string_view(id) == CONNHOST_EXT_SECRETS) return &kSecretsExt;
+    return nullptr;
+}
 
 }  // namespace
 

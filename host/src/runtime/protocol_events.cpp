@@ -1,7 +1,6 @@
 #include "runtime/protocol_events.hpp"
 
 #include "logging/log_setup.hpp"
-#include "logging/secret_masker.hpp"
 
 namespace connhost::runtime {
 
@@ -25,10 +24,7 @@ int32_t ProtocolEvents::on_state(std::string_view state_json) {
 }
 
 int32_t ProtocolEvents::on_message(int32_t msg_type, std::string_view payload) {
-    // A plugin's own messages may quote its config (a check naming a rejected token): masked like its logs.
-    const logging::SecretMasker& secrets = logging::secrets();
-    if (secrets.empty()) out_.message(msg_type, payload);
-    else out_.message(msg_type, secrets.mask(payload));
+    out_.message(msg_type, payload);
     return CONNHOST_STATUS_OK;
 }
 

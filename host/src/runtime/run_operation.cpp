@@ -8,6 +8,7 @@
 #include "runtime/files.hpp"
 #include "runtime/connector_factory.hpp"
 #include "runtime/line_input_events.hpp"
+#include "runtime/masking_events.hpp"
 #include "runtime/protocol_events.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
@@ -124,11 +125,12 @@ int run_operation(const RunOptions& opts) {
             events->request_cancel();
             conn->cancel();
         });
-        if (opts.verb == "spec") outcome = conn->spec(*events);
-        else if (opts.verb == "check") outcome = conn->check(*events, config);
-        else if (opts.verb == "discover") outcome = conn->discover(*events, config);
-        else if (opts.verb == "read") outcome = conn->read(*events, config, catalog, state);
-        else outcome = conn->write(*events, config, catalog);
+        MaskingEvents masked(*events, logging::secrets());
+        if (opts.verb == "spec") outcome = conn->spec(masked);
+        else if (opts.verb == "check") outcome = conn->check(masked, config);
+        else if (opts.verb == "discover") outcome = conn->discover(masked, config);
+        else if (opts.verb == "read") outcome = conn->read(masked, config, catalog, state);
+        else outcome = conn->write(masked, config, catalog);
         if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
             if (input)
                 logging::host_log().warn("interrupted after {} records; {} states acknowledged", input->records(), input->states_acknowledged());

@@ -1,4 +1,4 @@
-// Registering the secret values of a config (fields its spec marks airbyte_secret) with the log masker.
+// Registering the secrets of a config (fields its spec marks airbyte_secret, credentials in URLs) with the masker.
 #pragma once
 #include "runtime/connector.hpp"
 

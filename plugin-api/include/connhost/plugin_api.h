@@ -246,6 +246,20 @@ typedef struct connhost_plugin {
 /* The entry point's type. The exported function has no side effects. */
 typedef const connhost_plugin* (*connhost_plugin_entry_fn)(void);
 
+/* ---- host extensions: host->get_extension(host, id) returns the table or NULL ---- */
+
+/* "connhost.secrets/1": secrets the plugin learns while it runs (an OAuth2 access token it fetched, a signed
+   URL). The host masks each registered string, and its JSON-escaped, percent-encoded and base64 spellings, in
+   every log line, message, record and state from then on, as it does for the config fields the spec marks
+   airbyte_secret. Register a secret before using it, so that nothing echoing it can get out first. */
+#define CONNHOST_EXT_SECRETS "connhost.secrets/1"
+typedef struct connhost_secrets_ext {
+    uint32_t struct_size; /* sizeof(connhost_secrets_ext) of the host */
+    uint32_t reserved0;   /* zero */
+    /* Masks `secret` from now on; strings shorter than 2 bytes are ignored. Any thread. */
+    void (*add_secret)(const connhost_host* host, const char* secret, size_t secret_size);
+} connhost_secrets_ext;
+
 /* ---- layout gates: released structs never change size or offsets -------- */
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define CONNHOST_STATIC_ASSERT(c, m) _Static_assert(c, m)
@@ -278,6 +292,8 @@ CONNHOST_STATIC_ASSERT(sizeof(connhost_plugin) == 112, "connhost_plugin layout c
 CONNHOST_STATIC_ASSERT(offsetof(connhost_plugin, name) == 16, "connhost_plugin.name moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_plugin, create) == 40, "connhost_plugin.create moved");
 CONNHOST_STATIC_ASSERT(offsetof(connhost_plugin, get_extension) == 104, "connhost_plugin.get_extension moved");
+CONNHOST_STATIC_ASSERT(sizeof(connhost_secrets_ext) == 16, "connhost_secrets_ext layout changed");
+CONNHOST_STATIC_ASSERT(offsetof(connhost_secrets_ext, add_secret) == 8, "connhost_secrets_ext.add_secret moved");
 #endif
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 #include "protocol/catalog_input.hpp"
 #include "protocol/stream_name.hpp"
 #include "runtime/connector_factory.hpp"
+#include "runtime/masking_events.hpp"
 #include "runtime/message_capture.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
@@ -109,7 +110,8 @@ int run_sync(const SyncOptions& o) {
                 src->cancel();
             }
         });
-        src_out = src->read(src_events, o.source_config, catalog, initial_state);
+        MaskingEvents masked_src_events(src_events, logging::secrets());  // the destination and the state file get no secret
+        src_out = src->read(masked_src_events, o.source_config, catalog, initial_state);
         QueueItem end;
         end.kind = QueueItem::End;
         end.end_status = src_out.status;

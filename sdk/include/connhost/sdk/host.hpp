@@ -45,6 +45,16 @@ public:
     void warn(std::string_view m) const noexcept { log(CONNHOST_LOG_WARN, m); }
     void error(std::string_view m) const noexcept { log(CONNHOST_LOG_ERROR, m); }
 
+    // Has the host mask `secret`, in every spelling (JSON-escaped, percent-encoded, base64), in every log line, message,
+    // record and state from now on: for credentials learnt at run time, such as a fetched token (config fields marked
+    // airbyte_secret are masked already). Does nothing on a host without the "connhost.secrets/1" extension. Any thread.
+    void add_secret(std::string_view secret) const noexcept {
+        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_SECRETS) : nullptr;
+        const auto* secrets = static_cast<const connhost_secrets_ext*>(ext);
+        if (secrets && CONNHOST_HAS_FIELD(secrets, connhost_secrets_ext, add_secret) && secrets->add_secret)
+            secrets->add_secret(h_, secret.data(), secret.size());
+    }
+
     // True once the host asked to stop. Any thread.
     bool cancelled() const noexcept { return h_->is_cancelled(h_) != 0; }
     // Throws Cancelled when the host asked to stop. Run thread.

@@ -8,7 +8,8 @@
 // http_pagination.hpp (page_number, offset_limit, cursor, link_header), json_slice.hpp (exact record text).
 //
 // Messages never carry secrets: URLs are masked (user-info, secret query parameters) and every
-// registered secret string is replaced with "***" in errors and logs.
+// registered secret string is replaced with "***" in errors and logs. Every secret is also handed to the
+// host (Host::add_secret), which masks it in all its spellings wherever it may be echoed: records, states too.
 #pragma once
 #include <connhost/sdk/host.hpp>
 #include <connhost/sdk/rate_limiter.hpp>
@@ -144,6 +145,7 @@ public:
         curl_ = curl_easy_init();
         if (!curl_) throw SystemError("libcurl could not create a handle (out of memory?)");
         if (opt_.retry.max_attempts < 1) opt_.retry.max_attempts = 1;
+        for (const std::string& secret : opt_.secrets) host_.add_secret(secret);
     }
     ~HttpClient() {
         if (curl_) curl_easy_cleanup(curl_);
@@ -154,9 +156,11 @@ public:
     const HttpOptions& options() const noexcept { return opt_; }
     Host host() const noexcept { return host_; }
 
-    // Registers a string to mask in every message from now on (e.g. a freshly fetched token).
+    // Registers a string to mask in every message from now on (e.g. a freshly fetched token), here and by the host.
     void add_secret(std::string s) {
-        if (!s.empty()) opt_.secrets.push_back(std::move(s));
+        if (s.empty()) return;
+        host_.add_secret(s);
+        opt_.secrets.push_back(std::move(s));
     }
     // `text` with every secret masked.
     std::string mask(std::string text) const { return mask_secrets(std::move(text), all_secrets()); }
@@ -164,7 +168,11 @@ public:
     std::string mask_url_text(std::string_view url) const { return mask_url(url, all_secret_params(), all_secrets()); }
 
     // Makes `auth` add the credentials of every send() (nullptr: none); its secrets are masked from now on.
-    void set_authenticator(std::unique_ptr<Authenticator> auth) { auth_ = std::move(auth); }
+    void set_authenticator(std::unique_ptr<Authenticator> auth) {
+        auth_ = std::move(auth);
+        shared_auth_secrets_ = 0;
+        share_auth_secrets();
+    }
     Authenticator* authenticator() const noexcept { return auth_.get(); }
 
     // Sends `req` with the credentials of the authenticator until it gets an acceptable 2xx response,
@@ -197,6 +205,7 @@ private:
             host_.throw_if_cancelled();
             HttpRequest r = req;
             if (auth) auth->apply(r);
+            share_auth_secrets();  // a token apply() just fetched is masked before anything can echo it
             limiter_.acquire([this] { return host_.cancelled(); });
             Attempt a = perform(r);
             std::optional<double> retry_after;
@@ -267,6 +276,14 @@ private:
         if (auth_)
             for (auto& x : auth_->secrets()) s.push_back(std::move(x));
         return s;
+    }
+    // Hands the authenticator's secrets to the host when their number changed (a token was fetched).
+    void share_auth_secrets() {
+        if (!auth_) return;
+        const std::vector<std::string> s = auth_->secrets();
+        if (s.size() == shared_auth_secrets_) return;
+        for (const std::string& secret : s) host_.add_secret(secret);
+        shared_auth_secrets_ = s.size();
     }
     std::vector<std::string> all_secret_params() const {
         std::vector<std::string> p = opt_.secret_params;
@@ -370,6 +387,7 @@ private:
     std::mt19937_64 rng_;
     CURL* curl_ = nullptr;
     std::unique_ptr<Authenticator> auth_;
+    size_t shared_auth_secrets_ = 0;  // how many of auth_->secrets() the host has
 };
 
 }  // namespace connhost::sdk

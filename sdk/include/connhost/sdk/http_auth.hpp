@@ -79,6 +79,7 @@ public:
         std::vector<std::string> s = old_tokens_;
         s.push_back(s_.client_secret);
         s.push_back(base64_encode(s_.client_id + ":" + s_.client_secret));
+        s.push_back(basic_credentials());  // as the token request sends them
         s.push_back(url_encode(s_.client_secret));
         return s;
     }
@@ -96,7 +97,7 @@ private:
         if (!s_.scope.empty()) req.body += "&scope=" + url_encode(s_.scope);
         for (const auto& [k, v] : s_.extra_params) req.body += "&" + url_encode(k) + "=" + url_encode(v);
         if (s_.credentials_in_body) req.body += "&client_id=" + url_encode(s_.client_id) + "&client_secret=" + url_encode(s_.client_secret);
-        else req.headers.emplace_back("Authorization", "Basic " + base64_encode(url_encode(s_.client_id) + ":" + url_encode(s_.client_secret)));
+        else req.headers.emplace_back("Authorization", "Basic " + basic_credentials());
         ++fetches_;
         HttpResponse resp = client_.send_unauthenticated(req, [](const HttpResponse& r) -> std::string {
             boost::system::error_code ec;
@@ -121,6 +122,9 @@ private:
         refresh_at_ = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                              std::chrono::duration<double>(std::max(0.0, lifetime - early)));
     }
+
+    // HTTP basic client authentication (RFC 6749 2.3.1): base64 of the form-encoded id ":" secret.
+    std::string basic_credentials() const { return base64_encode(url_encode(s_.client_id) + ":" + url_encode(s_.client_secret)); }
 
     HttpClient& client_;
     Settings s_;
