@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "protocol/record_limit.hpp"
 #include "runtime/run_operation.hpp"
 
 #include <boost/program_options.hpp>
@@ -17,6 +18,7 @@ int cmd_run(int argc, char** argv) {
         "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
         "stdin and prints each STATE once the destination has committed every record before it.\n\nOptions");
     std::string config, catalog, state;
+    int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     desc.add_options()                                                                                        //
         ("help,h", "show this help")                                                                         //
         ("plugin,p", po::value(&o.plugin), "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
@@ -27,7 +29,9 @@ int cmd_run(int argc, char** argv) {
         ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
         ("log-format", po::value(&o.log_format)->default_value("protocol"),
          "protocol (Airbyte LOG messages on stdout), or text / json lines on stderr (stdout then carries data only)")  //
-        ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host");
+        ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host")  //
+        ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
+         "record size limit, MiB: a longer input line (write) or a larger source record (read) fails, naming it");
     po::options_description hidden;
     hidden.add_options()("verb", po::value(&o.verb));
     po::options_description all;
@@ -38,6 +42,7 @@ int cmd_run(int argc, char** argv) {
     try {
         po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
         po::notify(vm);
+        o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
     } catch (const std::exception& e) {
         return runtime::report_usage_error(e.what());
     }

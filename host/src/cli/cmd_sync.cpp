@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "protocol/record_limit.hpp"
 #include "runtime/files.hpp"
 #include "runtime/sync/sync_runner.hpp"
 
@@ -16,6 +17,7 @@ int cmd_sync(int argc, char** argv) {
     std::string connection, src_cfg, dst_cfg, catalog, state_file, log_level = "info", log_format = "text";
     runtime::sync::SyncOptions o;
     size_t queue_mb = 16;
+    int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     int progress_seconds = 10;
     po::options_description desc(
         "Usage: connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] [--state-file F]\n"
@@ -34,6 +36,8 @@ int cmd_sync(int argc, char** argv) {
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
         ("queue-mb", po::value(&queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
+        ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
+         "record size limit, MiB: a larger source record fails the sync, naming its stream")  //
         ("progress-seconds", po::value(&progress_seconds)->default_value(10),
          "when stderr is not a terminal, log a progress line this often (on a terminal one line is redrawn live)")  //
         ("log-level", po::value(&log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
@@ -69,6 +73,7 @@ int cmd_sync(int argc, char** argv) {
             o.state_file = state_file;
         }
         if (!vm["queue-mb"].defaulted() || connection.empty()) o.queue_bytes = queue_mb << 20;
+        if (!vm["max-record-mb"].defaulted() || connection.empty()) o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
         if (vm.count("isolate")) o.isolate = true;
         if (progress_seconds < 1) throw std::invalid_argument("--progress-seconds must be at least 1");
         o.progress_seconds = progress_seconds;

@@ -1,5 +1,8 @@
 // `connhost run`: one connector operation with Airbyte protocol lines on stdout, as an Airbyte connector behaves.
 #pragma once
+#include "protocol/record_limit.hpp"
+
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@ struct RunOptions {
     std::string log_level = "info";
     std::string log_format = "protocol";    // protocol: LOG messages on stdout; text | json: lines on stderr
     bool isolate = false;                   // run the plugin in a child process
+    size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
 };
 
 // Runs the operation; returns the process exit code (0 ok, 1 failed, 2 usage, 130 interrupted).

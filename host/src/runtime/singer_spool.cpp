@@ -12,6 +12,19 @@
 namespace connhost::runtime {
 
 namespace {
+
+constexpr size_t kSpoolBuffer = 1u << 20;
+
+// The next line of `lines`; false at the end of input, or at a line over the limit (kept in `too_long`).
+bool next_line(protocol::LineReader& lines, std::string_view& line, std::optional<protocol::LineTooLong>& too_long) {
+    try {
+        return lines.next(line);
+    } catch (const protocol::LineTooLong& e) {
+        too_long = e;
+        return false;
+    }
+}
+
 void write_all(int fd, const char* p, size_t n) {
     while (n) {
         ssize_t w = ::write(fd, p, n);
@@ -21,6 +34,7 @@ void write_all(int fd, const char* p, size_t n) {
         n -= static_cast<size_t>(w);
     }
 }
+
 }  // namespace
 
 SpooledInput spool_singer_input(protocol::LineReader& lines) {
@@ -33,11 +47,12 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
     protocol::ParsedMessage msg;
     bool building = true, seen_schema = false;
     std::string buf;
+    std::optional<protocol::LineTooLong> too_long;
     std::string_view line;
-    while (lines.next(line)) {
+    while (next_line(lines, line, too_long)) {
         buf.append(line);
         buf.push_back('\n');
-        if (buf.size() >= (1u << 20)) {
+        if (buf.size() >= kSpoolBuffer) {
             write_all(fd, buf.data(), buf.size());
             buf.clear();
         }
@@ -53,7 +68,7 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
     }
     write_all(fd, buf.data(), buf.size());
     if (::lseek(fd, 0, SEEK_SET) != 0) throw std::runtime_error(std::string("cannot rewind the spool file: ") + std::strerror(errno));
-    return {fd, builder.configured_catalog(), seen_schema};
+    return {fd, builder.configured_catalog(), seen_schema, std::move(too_long)};
 }
 
 }  // namespace connhost::runtime

@@ -88,6 +88,13 @@ SyncOptions read_connection_file(const std::string& path) {
     }
     if (auto q = o.find("queue_mb"); q != o.end() && q->value().is_int64() && q->value().as_int64() > 0)
         s.queue_bytes = static_cast<size_t>(q->value().as_int64()) << 20;
+    if (auto m = o.find("max_record_mb"); m != o.end()) {
+        try {
+            s.max_record_bytes = protocol::max_record_bytes(m->value().is_int64() ? m->value().as_int64() : 0, "max_record_mb");
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("connection file " + path + ": " + e.what());
+        }
+    }
     if (auto ss = o.find("streams"); ss != o.end()) {
         if (!ss->value().is_array()) r.fail("streams", "must be an array");
         size_t i = 0;

@@ -1,5 +1,8 @@
 // SyncOptions: everything `connhost sync` needs, from flags or from a connection file.
 #pragma once
+#include "protocol/record_limit.hpp"
+
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +26,7 @@ struct SyncOptions {
     std::vector<StreamChoice> streams;          // empty: every discovered stream
     std::string state_file;                     // empty: state is not persisted
     size_t queue_bytes = 16u << 20;
+    size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // a larger source record fails the sync
     int progress_seconds = 10;                  // not on a terminal: a progress log line this often
     std::string log_level = "info", log_format = "text";
     bool isolate = false;                       // run each plugin in a child process
@@ -31,7 +35,7 @@ struct SyncOptions {
 // Reads a connection file (JSON; relative paths are relative to the file's directory):
 // {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
 //  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
-//  "isolate": true|false, "queue_mb": N}.
+//  "isolate": true|false, "queue_mb": N, "max_record_mb": N}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
 
