@@ -16,17 +16,21 @@ void LineInputEvents::fail_line(const std::string& why) {
     input_done_ = true;
 }
 
-int32_t LineInputEvents::deliver_batch(connhost_input& in) {
-    std::swap(building_, delivering_);
-    building_.clear();
-    records_since_state_ += delivering_.size();
-    records_ += delivering_.size();
+int32_t LineInputEvents::deliver_records(connhost_input& in, BatchBuffer& batch) {
+    records_since_state_ += batch.size();
+    records_ += batch.size();
     in.kind = CONNHOST_INPUT_RECORDS;
-    in.batch = &delivering_.view();
+    in.batch = &batch.view();
     in.json = nullptr;
     in.json_size = 0;
     in.state_id = 0;
     return CONNHOST_STATUS_OK;
+}
+
+int32_t LineInputEvents::deliver_batch(connhost_input& in) {
+    std::swap(building_, delivering_);
+    building_.clear();
+    return deliver_records(in, delivering_);
 }
 
 int32_t LineInputEvents::deliver_held(connhost_input& in) {
@@ -44,6 +48,11 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
     return CONNHOST_STATUS_OK;
 }
 
+int32_t LineInputEvents::deliver_large(connhost_input& in) {
+    large_due_ = false;
+    return deliver_records(in, large_);
+}
+
 void LineInputEvents::fail_too_long(const protocol::LineTooLong& e) {
     input_error_ = std::string(e.what()) + "; raise --max-record-mb or split the record, and re-run from the last echoed state";
     input_done_ = true;
@@ -56,6 +65,16 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
         fail_line("a record for stream \"" + (has_ns ? ns + "." : std::string()) + msg_.stream +
                   "\", which is not in the catalog: add the stream to the catalog, or drop its records");
         return Step::Stop;
+    }
+    if (msg_.data.size() + meta.size() >= max_batch_bytes_) {  // the line stays put until the next read: lend it
+        large_.borrow(msg_.stream, has_ns, ns, msg_.data, emitted_at, meta);
+        if (building_.empty()) {
+            deliver_large(in);
+        } else {
+            large_due_ = true;  // after the batch before it
+            deliver_batch(in);
+        }
+        return Step::Delivered;
     }
     if (!building_.empty() && !same) {
         deliver_batch(in);  // the new record starts the next batch
@@ -174,6 +193,7 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status) {
 }
 
 int32_t LineInputEvents::next_input(connhost_input& in) {
+    if (large_due_) return deliver_large(in);
     if (held_) return deliver_held(in);
     int32_t status = CONNHOST_STATUS_OK;
     try {

@@ -16,7 +16,7 @@ namespace connhost::runtime {
 
 // Parses each line once; record bytes go into batches as they came. Airbyte and Singer lines are both accepted. Input problems end the input
 // with CONFIG and are kept in input_error() (naming the line), after delivering everything before them. A line over the reader's
-// limit is such a problem.
+// limit is such a problem. A record of max_batch_bytes or more is delivered alone, borrowed from the line, never copied.
 class LineInputEvents final : public ProtocolEvents {
 public:
     LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name, protocol::LineReader& lines,
@@ -45,8 +45,11 @@ private:
 
     // Adds the record in msg_ to the batch being built; delivers a batch into `in` when one is due.
     Step accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta);
+    // Puts `batch` in `in` and counts its records.
+    int32_t deliver_records(connhost_input& in, BatchBuffer& batch);
     int32_t deliver_batch(connhost_input& in);
     int32_t deliver_held(connhost_input& in);
+    int32_t deliver_large(connhost_input& in);
     // Reads lines into building_ until something must be delivered; returns true if it put it in `in`.
     bool read_until_delivery(connhost_input& in, int32_t& status);
     // The next line; false (the input done) at its end or at a line over the limit.
@@ -64,6 +67,8 @@ private:
     protocol::ParsedMessage msg_;
     protocol::SingerCatalogBuilder singer_;  // validates Singer SCHEMA/RECORD lines as they come
     BatchBuffer building_, delivering_;
+    BatchBuffer large_;         // a record too large to copy, borrowed from the line reader's buffer
+    bool large_due_ = false;    // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
     std::optional<protocol::LineTooLong> ends_with_;
     std::string held_json_;     // storage for the JSON of the item last delivered

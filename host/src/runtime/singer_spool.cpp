@@ -50,12 +50,13 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
     std::optional<protocol::LineTooLong> too_long;
     std::string_view line;
     while (next_line(lines, line, too_long)) {
-        buf.append(line);
-        buf.push_back('\n');
-        if (buf.size() >= kSpoolBuffer) {
+        if (buf.size() + line.size() >= kSpoolBuffer) {  // a long line goes out as it is, not through the buffer
             write_all(fd, buf.data(), buf.size());
             buf.clear();
+            if (line.size() >= kSpoolBuffer) write_all(fd, line.data(), line.size());
         }
+        if (line.size() < kSpoolBuffer) buf.append(line);
+        buf.push_back('\n');
         if (!building || line.find("SCHEMA") == std::string_view::npos) continue;  // only SCHEMA lines shape the catalog
         try {
             protocol::parse_message(line, msg);
