@@ -100,6 +100,20 @@ def case_write_line_at_limit_passes():
               "the large record arrives byte for byte")
 
 
+def case_large_records_keep_order():
+    w = Write()
+    lines = [record(1), record_of_size(2, 3 * MIB // 2), record_of_size(3, 6 * MIB // 5), record(4), state(4),
+             record_of_size(5, MIB), state(5), record(6), state(6)]
+    r = w.run(lines, "--max-record-mb", "2")
+    check(r.returncode == 0, "records of 1 to 1.5 MiB between small ones are written (rc %d): %s" % (r.returncode, r.stderr.strip()[-300:]))
+    with open(os.path.join(w.out, "blobs.jsonl")) as f:
+        got = f.read().splitlines()
+    want = [json.dumps(json.loads(l)["record"]["data"], separators=(",", ":")) for l in lines if '"RECORD"' in l]
+    check(got == want, "every record arrives once, in input order, byte for byte")
+    counts = [json.loads(l)["state"]["destinationStats"]["recordCount"] for l in r.stdout.splitlines() if '"type":"STATE"' in l]
+    check(counts == [4, 1, 1], "each echoed state counts the records since the one before (%s)" % counts)
+
+
 def case_singer_line_over_limit():
     w = Write()
     lines = ['{"type":"SCHEMA","stream":"blobs","schema":{"type":"object","properties":{"n":{"type":"integer"},"pad":{"type":"string"}}},"key_properties":[]}',
