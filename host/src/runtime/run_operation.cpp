@@ -43,6 +43,35 @@ std::string need(const std::optional<std::string>& path, const char* flag, const
     return read_file(*path, std::string(flag).substr(2));
 }
 
+// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws Failure.
+void read_inputs(const RunOptions& opts, Connector& conn, std::string& config, std::string& catalog, std::string& state) {
+    try {
+        if (opts.verb != "spec") {
+            config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
+            register_config_secrets(conn, config);
+        }
+        if (opts.verb == "read" || (opts.verb == "write" && opts.catalog_path))
+            catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
+                                                  "catalog " + *opts.catalog_path);
+        if (opts.verb == "read" && opts.state_path)
+            state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
+    } catch (const std::invalid_argument& e) {
+        throw Failure{e.what(), "config_error", 2};
+    } catch (const std::exception& e) {
+        throw Failure{e.what(), "config_error", 1};
+    }
+}
+
+// Runs operation `verb` of `conn`.
+Outcome run_verb(Connector& conn, ProtocolEvents& events, const std::string& verb, const std::string& config, const std::string& catalog,
+                 const std::string& state) {
+    if (verb == "spec") return conn.spec(events);
+    if (verb == "check") return conn.check(events, config);
+    if (verb == "discover") return conn.discover(events, config);
+    if (verb == "read") return conn.read(events, config, catalog, state);
+    return conn.write(events, config, catalog);
+}
+
 // The input of `run write`.
 struct WriteInput {
     std::unique_ptr<protocol::LineReader> lines;
@@ -105,19 +134,9 @@ int run_operation(const RunOptions& opts) {
 
     std::string config, catalog, state;
     try {
-        if (opts.verb != "spec") {
-            config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
-            register_config_secrets(*conn, config);
-        }
-        if (opts.verb == "read" || (opts.verb == "write" && opts.catalog_path))
-            catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
-                                                  "catalog " + *opts.catalog_path);
-        if (opts.verb == "read" && opts.state_path)
-            state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
-    } catch (const std::invalid_argument& e) {
-        return report(out, {e.what(), "config_error", 2});
-    } catch (const std::exception& e) {
-        return report(out, {e.what(), "config_error", 1});
+        read_inputs(opts, *conn, config, catalog, state);
+    } catch (const Failure& f) {
+        return report(out, f);
     }
 
     WriteInput write_input;
@@ -144,11 +163,7 @@ int run_operation(const RunOptions& opts) {
             events->request_cancel();
             conn->cancel();
         });
-        if (opts.verb == "spec") outcome = conn->spec(*events);
-        else if (opts.verb == "check") outcome = conn->check(*events, config);
-        else if (opts.verb == "discover") outcome = conn->discover(*events, config);
-        else if (opts.verb == "read") outcome = conn->read(*events, config, catalog, state);
-        else outcome = conn->write(*events, config, catalog);
+        outcome = run_verb(*conn, *events, opts.verb, config, catalog, state);
         if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
             if (input)
                 logging::host_log().warn("interrupted after {} records; {} states acknowledged", input->records(), input->states_acknowledged());
