@@ -56,6 +56,7 @@ bench: build-all
 	BUILD=$(BUILD) bench/passthrough.sh
 	BUILD=$(BUILD) bench/sqlite.sh
 	BUILD=$(BUILD) bench/footprint.sh
+	BUILD=$(BUILD) bench/record_size.sh
 	bench/pg/pg_bench.sh $(BUILD)/bin/connhost
 	bench/pg_to_pg/pg_to_pg.sh $(BUILD)/bin/connhost
 

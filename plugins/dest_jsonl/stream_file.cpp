@@ -25,7 +25,7 @@ StreamFile::StreamFile(std::string path, bool truncate) : path_(std::move(path))
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
     if (fd_ < 0) fail("open", path_);
     if (!truncate) cut_torn_tail();
-    buf_.reserve(1 << 20);
+    buf_.reserve(kBufferBytes + 1);
     dirty_ = truncate;
 }
 
@@ -59,14 +59,19 @@ off_t StreamFile::end_of_last_line(off_t size) {
 }
 
 void StreamFile::append_line(std::string_view json) {
-    size_t start = buf_.size();
-    buf_.append(json);
-    if (json.find_first_of("\r\n") != std::string_view::npos)
-        for (size_t i = start; i < buf_.size(); ++i)
-            if (buf_[i] == '\n' || buf_[i] == '\r') buf_[i] = ' ';
+    while (!json.empty()) {  // a slice at a time, so a record of any size costs at most the buffer
+        if (buf_.size() >= kBufferBytes) write_out();
+        const std::string_view part = json.substr(0, kBufferBytes - buf_.size());
+        const size_t start = buf_.size();
+        buf_.append(part);
+        if (part.find_first_of("\r\n") != std::string_view::npos)
+            for (size_t i = start; i < buf_.size(); ++i)
+                if (buf_[i] == '\n' || buf_[i] == '\r') buf_[i] = ' ';
+        json.remove_prefix(part.size());
+    }
     buf_.push_back('\n');
     dirty_ = true;
-    if (buf_.size() >= (1u << 20)) write_out();
+    if (buf_.size() >= kBufferBytes) write_out();
 }
 
 void StreamFile::write_out() {

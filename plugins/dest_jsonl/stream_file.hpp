@@ -6,7 +6,8 @@
 
 namespace jsonl {
 
-// Appends lines to a file; sync() makes them durable. Not thread-safe. Throws SystemError naming the file.
+// Appends lines to a file through a buffer of about 1 MiB; sync() makes them durable. Not thread-safe. Throws SystemError
+// naming the file.
 class StreamFile {
 public:
     // Opens `path` for appending (truncate: start empty). Parent directories are created. An appended-to
@@ -26,6 +27,8 @@ public:
     size_t torn_bytes_removed() const noexcept { return torn_; }
 
 private:
+    static constexpr size_t kBufferBytes = 1u << 20;
+
     void write_out();
     void cut_torn_tail();
     // The offset just past the last '\n' among the first `size` bytes (0 when there is none).

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -114,4 +115,24 @@ TEST_CASE("clear and reset empty the buffer") {
     CHECK(b.offsets[0] == 0);
     CHECK(b.meta == nullptr);
     CHECK(buf.stream() == "s");
+}
+
+TEST_CASE("a borrowed record is seen in place, not copied, until the next reset") {
+    const std::string big(3000, 'x');
+    const std::string data = "{\"pad\":\"" + big + "\"}";
+    BatchBuffer buf;
+    buf.borrow("blobs", true, "ns", data, 42, R"({"m":1})");
+    CHECK(buf.size() == 1);
+    CHECK(buf.bytes() == data.size() + 7);
+    const connhost_record_batch& b = buf.view();
+    CHECK(b.data == data.data());  // the caller's bytes themselves
+    CHECK(record(b, 0) == data);
+    CHECK(b.emitted_at[0] == 42);
+    CHECK(std::string_view(b.meta + b.meta_offsets[0], b.meta_offsets[1] - b.meta_offsets[0]) == R"({"m":1})");
+    CHECK(std::string_view(b.ns, b.ns_size) == "ns");
+    CHECK_THROWS_AS(buf.add("{}", 1), std::logic_error);
+    buf.reset("blobs", false, "");
+    buf.add(R"({"id":1})", 1);
+    CHECK(buf.view().data != data.data());
+    CHECK(record(buf.view(), 0) == R"({"id":1})");
 }

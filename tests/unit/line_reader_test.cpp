@@ -1,10 +1,15 @@
-// protocol::LineReader: lines from a real pipe or file, CRLF endings, a missing last newline, lines longer than a block.
+// protocol::LineReader: lines from a real pipe or file, CRLF endings, a missing last newline, lines longer than a block,
+// and the line length limit (refused without reading the whole line).
 #include "protocol/line_reader.hpp"
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -12,8 +17,11 @@
 #include <vector>
 
 using connhost::protocol::LineReader;
+using connhost::protocol::LineTooLong;
 
 namespace {
+
+constexpr size_t kNoLimit = SIZE_MAX;
 
 // Writes `text` into a pipe from another thread (so it may exceed the pipe buffer) and reads every line back.
 std::vector<std::pair<uint64_t, std::string>> read_through_pipe(const std::string& text, size_t block_size, uint64_t* bytes = nullptr) {
@@ -30,7 +38,7 @@ std::vector<std::pair<uint64_t, std::string>> read_through_pipe(const std::strin
         ::close(fds[1]);
     });
     std::vector<std::pair<uint64_t, std::string>> lines;
-    LineReader reader(fds[0], "pipe", block_size);
+    LineReader reader(fds[0], "pipe", kNoLimit, block_size);
     std::string_view line;
     while (reader.next(line)) lines.emplace_back(reader.line_number(), std::string(line));
     writer.join();
@@ -71,7 +79,7 @@ TEST_CASE("a temp file is read the same way as a pipe") {
     for (int i = 1; i <= 1000; ++i) text += "{\"i\":" + std::to_string(i) + "}\n";
     REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
     REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
-    LineReader reader(fd, path, 100);
+    LineReader reader(fd, path, kNoLimit, 100);
     std::string_view line;
     int n = 0;
     bool in_order = true;
@@ -91,7 +99,7 @@ TEST_CASE("a temp file is read the same way as a pipe") {
 TEST_CASE("a read error names the input") {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
-    LineReader reader(fds[1], "the-write-end", 16);  // reading a pipe's write end fails with EBADF
+    LineReader reader(fds[1], "the-write-end", kNoLimit, 16);  // reading a pipe's write end fails with EBADF
     std::string_view line;
     try {
         reader.next(line);
@@ -101,4 +109,105 @@ TEST_CASE("a read error names the input") {
     }
     ::close(fds[0]);
     ::close(fds[1]);
+}
+
+namespace {
+
+// A temp file holding `text`, open for reading from its start; unlinked at once.
+int file_with(const std::string& text) {
+    char path[] = "/tmp/connhost_line_reader_XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::unlink(path);
+    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
+    return fd;
+}
+
+// Reads every line of `text` with `limit`; returns the lines before the refused one and sets *refused to it.
+Lines read_with_limit(const std::string& text, size_t limit, size_t block, std::optional<LineTooLong>* refused) {
+    int fd = file_with(text);
+    LineReader reader(fd, "input.jsonl", limit, block);
+    Lines lines;
+    std::string_view line;
+    try {
+        while (reader.next(line)) lines.emplace_back(reader.line_number(), std::string(line));
+    } catch (const LineTooLong& e) {
+        *refused = e;
+        CHECK(reader.line_number() == e.line());
+        CHECK_FALSE(reader.next(line));  // the reader is at its end after refusing
+    }
+    ::close(fd);
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("a line over the limit is refused, naming its number, after the lines before it") {
+    std::optional<LineTooLong> refused;
+    const Lines before = read_with_limit("a\nbb\n" + std::string(300, 'x') + "\nc\n", 100, 16, &refused);
+    CHECK(before == Lines{{1, "a"}, {2, "bb"}});
+    REQUIRE(refused);
+    CHECK(refused->line() == 3);
+    CHECK(refused->limit() == 100);
+    CHECK_FALSE(refused->whole());  // reading stopped inside the line
+    CHECK(refused->bytes_seen() > 100);
+    CHECK(std::string(refused->what()) == "input.jsonl line 3: a record larger than the 100 bytes record size limit (reading it stopped there)");
+}
+
+TEST_CASE("a line of exactly the limit passes, with or without CR; one byte more is refused") {
+    const std::string at(100, 'y');
+    std::optional<LineTooLong> refused;
+    CHECK(read_with_limit(at + "\r\n" + at + "\n" + at, 100, 16, &refused) == Lines{{1, at}, {2, at}, {3, at}});
+    CHECK_FALSE(refused);
+    CHECK(read_with_limit("ok\n" + at + "z\r\n", 100, 16, &refused) == Lines{{1, "ok"}});
+    REQUIRE(refused);
+    CHECK(refused->line() == 2);
+}
+
+TEST_CASE("a whole line over the limit that arrived in one read reports its size") {
+    std::optional<LineTooLong> refused;
+    CHECK(read_with_limit("first\n" + std::string(150, 'z') + "\n", 100, 4096, &refused) == Lines{{1, "first"}});
+    REQUIRE(refused);
+    CHECK(refused->whole());
+    CHECK(refused->bytes_seen() == 150);
+    CHECK(std::string(refused->what()) == "input.jsonl line 2: a record of 150 bytes is over the 100 bytes record size limit");
+}
+
+TEST_CASE("the last line, without a newline, is held to the limit too") {
+    std::optional<LineTooLong> refused;
+    CHECK(read_with_limit("first\n" + std::string(101, 'z'), 100, 4096, &refused) == Lines{{1, "first"}});
+    REQUIRE(refused);
+    CHECK(refused->line() == 2);
+}
+
+TEST_CASE("a line that never ends is refused after reading at most the limit and a block of it") {
+    std::signal(SIGPIPE, SIG_IGN);  // the writer learns of the refusal through EPIPE
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::atomic<uint64_t> written{0};
+    std::thread writer([&] {
+        const std::string chunk(4096, 'x');
+        for (;;) {
+            ssize_t n = ::write(fds[1], chunk.data(), chunk.size());
+            if (n <= 0) break;
+            written += static_cast<uint64_t>(n);
+        }
+        ::close(fds[1]);
+    });
+    constexpr size_t limit = 1 << 20, block = 64 << 10;
+    LineReader reader(fds[0], "pipe", limit, block);
+    std::string_view line;
+    std::optional<LineTooLong> refused;
+    try {
+        reader.next(line);
+    } catch (const LineTooLong& e) {
+        refused = e;
+    }
+    ::close(fds[0]);  // the writer's next write fails: the line is never read to an end
+    writer.join();
+    REQUIRE(refused);
+    CHECK(refused->line() == 1);
+    CHECK(refused->bytes_seen() <= limit + block);
+    CHECK(written.load() < limit + block + (1 << 20));  // at most a pipe buffer more than was read
 }

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "protocol/record_limit.hpp"
 #include "runtime/delivery_ledger.hpp"
 #include "runtime/run_operation.hpp"
 
@@ -33,6 +34,7 @@ int cmd_run(int argc, char** argv) {
         "stdin and prints each STATE once the destination has committed every record before it.\n\nOptions");
     std::string config, catalog, state;
     double idle_seconds = 5;
+    int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     desc.add_options()                                                                                        //
         ("help,h", "show this help")                                                                         //
         ("plugin,p", po::value(&o.plugin), "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
@@ -45,7 +47,9 @@ int cmd_run(int argc, char** argv) {
          "protocol (Airbyte LOG messages on stdout), or text / json lines on stderr (stdout then carries data only)")  //
         ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host")  //
         ("idle-commit-seconds", po::value(&idle_seconds)->default_value(5),
-         "write: while no input comes, a destination commits and acknowledges what it holds within this bound");
+         "write: while no input comes, a destination commits and acknowledges what it holds within this bound")  //
+        ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
+         "record size limit, MiB: a longer input line (write) or a larger source record (read) fails, naming it");
     po::options_description hidden;
     long parent_pid = 0;  // set by --isolate's parent: die with it, never finish its work alone
     hidden.add_options()("verb", po::value(&o.verb))("parent-pid", po::value(&parent_pid));
@@ -58,6 +62,7 @@ int cmd_run(int argc, char** argv) {
         po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
         po::notify(vm);
         o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(idle_seconds, "--idle-commit-seconds");
+        o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
     } catch (const std::exception& e) {
         return runtime::report_usage_error(e.what());
     }

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "protocol/record_limit.hpp"
 #include "runtime/delivery_ledger.hpp"
 #include "runtime/files.hpp"
 #include "runtime/sync/sync_runner.hpp"
@@ -17,6 +18,7 @@ int cmd_sync(int argc, char** argv) {
     std::string connection, src_cfg, dst_cfg, catalog, state_file, log_level = "info", log_format = "text";
     runtime::sync::SyncOptions o;
     size_t queue_mb = 16;
+    int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     int progress_seconds = 10;
     double idle_seconds = 5;
     po::options_description desc(
@@ -37,6 +39,8 @@ int cmd_sync(int argc, char** argv) {
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
         ("queue-mb", po::value(&queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
+        ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
+         "record size limit, MiB: a larger source record fails the sync, naming its stream")  //
         ("progress-seconds", po::value(&progress_seconds)->default_value(10),
          "when stderr is not a terminal, log a progress line this often (on a terminal one line is redrawn live)")  //
         ("idle-commit-seconds", po::value(&idle_seconds)->default_value(5),
@@ -74,6 +78,7 @@ int cmd_sync(int argc, char** argv) {
             o.state_file = state_file;
         }
         if (!vm["queue-mb"].defaulted() || connection.empty()) o.queue_bytes = queue_mb << 20;
+        if (!vm["max-record-mb"].defaulted() || connection.empty()) o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
         if (vm.count("isolate")) o.isolate = true;
         if (vm.count("reset-state")) o.reset_state = true;
         if (!vm["idle-commit-seconds"].defaulted() || connection.empty())

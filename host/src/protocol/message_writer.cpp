@@ -23,10 +23,10 @@ int64_t MessageWriter::now_ms() noexcept {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void MessageWriter::write_all_locked() {
+void MessageWriter::write_locked(std::string_view bytes) {
     size_t off = 0;
-    while (off < buf_.size()) {
-        ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
+    while (off < bytes.size()) {
+        ssize_t n = ::write(fd_, bytes.data() + off, bytes.size() - off);
         if (n < 0) {
             if (errno == EINTR) continue;
             buf_.clear();
@@ -35,7 +35,20 @@ void MessageWriter::write_all_locked() {
         }
         off += static_cast<size_t>(n);
     }
+}
+
+void MessageWriter::write_all_locked() {
+    write_locked(buf_);
     buf_.clear();
+}
+
+void MessageWriter::append_locked(std::string_view bytes) {
+    if (bytes.size() < limit_) {
+        buf_.append(bytes);
+        return;
+    }
+    write_all_locked();
+    write_locked(bytes);
 }
 
 void MessageWriter::maybe_flush_locked() {
@@ -60,14 +73,14 @@ void MessageWriter::records(const connhost_record_batch& b, int64_t default_emit
     char num[24];
     for (uint32_t i = 0; i < b.record_count; ++i) {
         buf_ += head;
-        buf_.append(b.data + b.offsets[i], b.offsets[i + 1] - b.offsets[i]);
+        append_locked({b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])});
         buf_ += R"(,"emitted_at":)";
         int64_t at = b.emitted_at ? b.emitted_at[i] : default_emitted_at;
         int len = std::snprintf(num, sizeof num, "%lld", static_cast<long long>(at));
         buf_.append(num, static_cast<size_t>(len));
         if (has_meta && b.meta_offsets[i + 1] > b.meta_offsets[i]) {
             buf_ += R"(,"meta":)";
-            buf_.append(b.meta + b.meta_offsets[i], b.meta_offsets[i + 1] - b.meta_offsets[i]);
+            append_locked({b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])});
         }
         buf_ += "}}\n";
         maybe_flush_locked();

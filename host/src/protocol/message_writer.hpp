@@ -10,7 +10,8 @@
 
 namespace connhost::protocol {
 
-// Thread-safe; buffers output and writes whole lines; flush() pushes everything out.
+// Thread-safe; buffers output in order (a record's data or meta of buffer_limit bytes or more is written directly,
+// not copied into the buffer); flush() pushes everything out.
 class MessageWriter {
 public:
     explicit MessageWriter(int fd, size_t buffer_limit = 1 << 20) : fd_(fd), limit_(buffer_limit) { buf_.reserve(limit_ + 4096); }
@@ -38,6 +39,9 @@ public:
 private:
     void maybe_flush_locked();
     void write_all_locked();
+    void write_locked(std::string_view bytes);
+    // Appends `bytes` to the buffer, or writes the buffer and then `bytes` when they are at least the buffer limit.
+    void append_locked(std::string_view bytes);
 
     int fd_;
     size_t limit_;

@@ -1,5 +1,7 @@
 #include "runtime/batch_buffer.hpp"
 
+#include <stdexcept>
+
 namespace connhost::runtime {
 
 std::string_view record_data(const connhost_record_batch& b, uint32_t i) noexcept {
@@ -22,6 +24,8 @@ void BatchBuffer::clear() {
     meta_offsets_.assign(1, 0);
     emitted_.clear();
     any_meta_ = false;
+    borrowed_ = false;
+    borrowed_data_ = borrowed_meta_ = {};
 }
 
 void BatchBuffer::reset(std::string_view stream, bool has_ns, std::string_view ns) {
@@ -32,6 +36,7 @@ void BatchBuffer::reset(std::string_view stream, bool has_ns, std::string_view n
 }
 
 void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_view meta) {
+    if (borrowed_) throw std::logic_error("BatchBuffer::add on a borrowed record: reset() first");
     data_.append(data);
     offsets_.push_back(data_.size());
     emitted_.push_back(emitted_at);
@@ -47,6 +52,18 @@ void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emit
         add(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
 }
 
+void BatchBuffer::borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data, int64_t emitted_at,
+                         std::string_view meta) {
+    reset(stream, has_ns, ns);
+    borrowed_ = true;
+    borrowed_data_ = data;
+    borrowed_meta_ = meta;
+    offsets_.push_back(data.size());
+    meta_offsets_.push_back(meta.size());
+    emitted_.push_back(emitted_at);
+    any_meta_ = !meta.empty();
+}
+
 const connhost_record_batch& BatchBuffer::view() {
     view_ = {};
     view_.struct_size = sizeof view_;
@@ -55,13 +72,13 @@ const connhost_record_batch& BatchBuffer::view() {
     view_.stream_size = stream_.size();
     view_.ns = has_ns_ ? ns_.data() : nullptr;
     view_.ns_size = has_ns_ ? ns_.size() : 0;
-    view_.data = data_.data();
-    view_.data_size = data_.size();
+    view_.data = data().data();
+    view_.data_size = data().size();
     view_.offsets = offsets_.data();
     view_.emitted_at = emitted_.data();
-    view_.meta = any_meta_ ? meta_.data() : nullptr;
+    view_.meta = any_meta_ ? meta().data() : nullptr;
     view_.meta_offsets = any_meta_ ? meta_offsets_.data() : nullptr;
-    view_.meta_size = any_meta_ ? meta_.size() : 0;
+    view_.meta_size = any_meta_ ? meta().size() : 0;
     return view_;
 }
 

@@ -28,11 +28,15 @@ public:
     void add(std::string_view data, int64_t emitted_at, std::string_view meta = {});
     // Copies a whole batch (the same stream as this buffer).
     void add_batch(const connhost_record_batch& b, int64_t default_emitted_at);
+    // Makes this a batch of (stream, ns) holding one record whose data and meta are borrowed, not copied: they must
+    // stay valid while view() is used. For a record too large to copy; the next reset() or clear() ends the borrow.
+    void borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data, int64_t emitted_at,
+                std::string_view meta = {});
     void clear();
 
     bool empty() const noexcept { return emitted_.empty(); }
     size_t size() const noexcept { return emitted_.size(); }
-    size_t bytes() const noexcept { return data_.size() + meta_.size(); }
+    size_t bytes() const noexcept { return data().size() + meta().size(); }
     bool same_stream(std::string_view stream, bool has_ns, std::string_view ns) const noexcept {
         return stream == stream_ && has_ns == has_ns_ && (!has_ns || ns == ns_);
     }
@@ -45,12 +49,17 @@ public:
     const connhost_record_batch& view();
 
 private:
+    std::string_view data() const noexcept { return borrowed_ ? borrowed_data_ : std::string_view(data_); }
+    std::string_view meta() const noexcept { return borrowed_ ? borrowed_meta_ : std::string_view(meta_); }
+
     std::string stream_, ns_;
     bool has_ns_ = false;
     std::string data_, meta_;
     std::vector<uint64_t> offsets_, meta_offsets_;
     std::vector<int64_t> emitted_;
     bool any_meta_ = false;
+    bool borrowed_ = false;
+    std::string_view borrowed_data_, borrowed_meta_;
     connhost_record_batch view_{};
 };
 

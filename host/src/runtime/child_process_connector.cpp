@@ -29,6 +29,9 @@ namespace {
 
 namespace json = boost::json;
 
+// Room for the envelope of a record line (type, stream, namespace, emitted_at, meta) beyond the record size limit.
+constexpr size_t kEnvelopeBytes = 1u << 20;
+
 // An fd holding `content`, inherited by the child and read through /dev/fd/N.
 int memfd_with(const char* name, std::string_view content) {
     int fd = ::memfd_create(name, 0);
@@ -76,8 +79,8 @@ struct ChildProcessConnector::Child {
     std::string error_message, failure_type;
 };
 
-ChildProcessConnector::ChildProcessConnector(loader::PluginInfo info, std::string log_level)
-    : info_(std::move(info)), log_level_(std::move(log_level)) {}
+ChildProcessConnector::ChildProcessConnector(loader::PluginInfo info, std::string log_level, size_t max_record_bytes)
+    : info_(std::move(info)), log_level_(std::move(log_level)), max_record_bytes_(max_record_bytes) {}
 
 void ChildProcessConnector::cancel() {
     cancel_requested_ = true;
@@ -90,8 +93,11 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
     std::signal(SIGPIPE, SIG_IGN);  // a dead child must not kill the host through a write
     boost::dll::fs::error_code ec;
     std::string exe = boost::dll::program_location(ec).string();
-    std::vector<std::string> args = {exe,         "run",        "--plugin", info_.path.string(), verb, "--log-level", log_level_,
-                                     "--parent-pid", std::to_string(::getpid())};
+    // A line between the processes is a record plus its envelope; the input's records were checked here already.
+    const size_t line_limit = max_record_bytes_ + kEnvelopeBytes;
+    std::vector<std::string> args = {exe, "run", "--plugin", info_.path.string(), verb, "--log-level", log_level_, "--max-record-mb",
+                                     std::to_string((feed_input ? line_limit : max_record_bytes_) >> 20), "--parent-pid",
+                                     std::to_string(::getpid())};
     std::vector<int> memfds;
     auto add_file = [&](const char* flag, std::string_view content) {
         int fd = memfd_with(flag, content);
@@ -135,7 +141,7 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
 
     // Reads the child's stdout, turning protocol lines back into events. Returns false when a sink refused.
     auto pump = [&](bool on_run_thread) {
-        protocol::LineReader lines(child.out_r, info_.name + " (child process) stdout");
+        protocol::LineReader lines(child.out_r, info_.name + " (child process) stdout", line_limit);
         protocol::ParsedMessage msg;
         BatchBuffer batch;
         auto flush = [&] {

@@ -14,8 +14,9 @@ namespace connhost::runtime {
 // Config, catalog and state reach the child through memfds, never through files on disk.
 class ChildProcessConnector final : public Connector {
 public:
-    // `info` comes from loading the plugin once in this process (which checks its ABI).
-    ChildProcessConnector(loader::PluginInfo info, std::string log_level);
+    // `info` comes from loading the plugin once in this process (which checks its ABI). The child refuses source
+    // records over `max_record_bytes` as the in-process connector does.
+    ChildProcessConnector(loader::PluginInfo info, std::string log_level, size_t max_record_bytes);
 
     const loader::PluginInfo& info() const override { return info_; }
     Outcome spec(ConnectorEvents& ev) override;
@@ -32,6 +33,7 @@ private:
 
     loader::PluginInfo info_;
     std::string log_level_;
+    size_t max_record_bytes_;
     std::mutex mu_;
     pid_t pid_ = -1;  // the running child, for cancel()
     std::atomic<bool> cancel_requested_{false};

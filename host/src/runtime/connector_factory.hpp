@@ -10,8 +10,9 @@ namespace connhost::runtime {
 
 // Resolves `spec` on the search path (plus `plugin_dirs`), loads and ABI-checks it in this process, and
 // returns a connector that runs it here or, with `isolate`, in a child process (a crash then costs an
-// error, not the host). Throws loader::PluginLoadError with what to do.
+// error, not the host). A source record (its data) over `max_record_bytes` fails the operation with CONFIG.
+// Throws loader::PluginLoadError with what to do.
 std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs, bool isolate,
-                                          const std::string& log_level);
+                                          const std::string& log_level, size_t max_record_bytes);
 
 }  // namespace connhost::runtime

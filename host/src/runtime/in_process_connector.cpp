@@ -2,7 +2,9 @@
 
 #include "logging/secret_masker.hpp"
 #include "protocol/json_scan.hpp"
+#include "protocol/record_limit.hpp"
 #include "protocol/state_shape.hpp"
+#include "protocol/stream_name.hpp"
 
 #include <exception>
 #include <string>
@@ -15,6 +17,7 @@ namespace {
 struct CallContext {
     ConnectorEvents* ev;
     const std::atomic<bool>* cancel_requested;
+    size_t max_record_bytes;
     std::string plugin_error;  // set by the plugin through set_error
     std::string host_error;    // set by the host when the plugin broke a contract or a sink failed
 };
@@ -74,6 +77,15 @@ int32_t cb_is_cancelled(const connhost_host* h) {
     }
 }
 
+// Refuses a record over the record size limit, naming its stream and size.
+int32_t record_too_large(const connhost_host* h, const connhost_record_batch& b, uint64_t size) {
+    ctx(h).host_error = "stream \"" + protocol::stream_display_name(b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view(),
+                                                                     {b.stream, b.stream_size}) +
+                        "\": " + protocol::over_limit_text(size, true, ctx(h).max_record_bytes) +
+                        "; raise --max-record-mb (\"max_record_mb\" in a connection file)";
+    return CONNHOST_STATUS_CONFIG;
+}
+
 int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
     return shielded(h, [&]() -> int32_t {
         if (!b || b->struct_size < sizeof(connhost_record_batch)) return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
@@ -82,6 +94,7 @@ int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) 
         for (uint32_t i = 0; i < b->record_count; ++i) {
             if (b->offsets[i] > b->offsets[i + 1] || b->offsets[i + 1] > b->data_size)
                 return contract_violation(h, "record offsets of stream " + std::string(b->stream, b->stream_size) + " are out of order or past data_size");
+            if (b->offsets[i + 1] - b->offsets[i] > ctx(h).max_record_bytes) return record_too_large(h, *b, b->offsets[i + 1] - b->offsets[i]);
             std::string why = object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
             if (!why.empty())
                 return contract_violation(h, "record " + std::to_string(i) + " of a batch of stream " + std::string(b->stream, b->stream_size) + " is invalid: " + why);
@@ -153,7 +166,7 @@ const void* cb_get_extension(const connhost_host*, const char* id) {
 
 template <class Call>
 Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
-    CallContext cx{&ev, &cancel_requested_, {}, {}};
+    CallContext cx{&ev, &cancel_requested_, max_record_bytes_, {}, {}};
     connhost_host host{};
     host.struct_size = sizeof host;
     host.abi_major = CONNHOST_ABI_MAJOR;

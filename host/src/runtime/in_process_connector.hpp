@@ -10,7 +10,8 @@ namespace connhost::runtime {
 // Each operation creates a plugin instance with a fresh host table, runs, and destroys it.
 class InProcessConnector final : public Connector {
 public:
-    explicit InProcessConnector(loader::LoadedPlugin plugin) : plugin_(std::move(plugin)) {}
+    // Emitted records whose data is over `max_record_bytes` end the operation with CONFIG, naming the stream.
+    InProcessConnector(loader::LoadedPlugin plugin, size_t max_record_bytes) : plugin_(std::move(plugin)), max_record_bytes_(max_record_bytes) {}
 
     const loader::PluginInfo& info() const override { return plugin_.info; }
     Outcome spec(ConnectorEvents& ev) override;
@@ -25,6 +26,7 @@ private:
     Outcome run(ConnectorEvents& ev, Call&& call);
 
     loader::LoadedPlugin plugin_;
+    size_t max_record_bytes_;
     std::mutex mu_;                                  // guards instance_ against cancel()
     connhost_instance* instance_ = nullptr;
     std::atomic<bool> cancel_requested_{false};

@@ -20,17 +20,21 @@ void LineInputEvents::fail_line(const std::string& why) {
     input_done_ = true;
 }
 
-int32_t LineInputEvents::deliver_batch(connhost_input& in) {
-    std::swap(building_, delivering_);
-    building_.clear();
-    ledger_.records(delivering_.ns(), delivering_.stream(), delivering_.size());
-    records_ += delivering_.size();
+int32_t LineInputEvents::deliver_records(connhost_input& in, BatchBuffer& batch) {
+    ledger_.records(batch.ns(), batch.stream(), batch.size());
+    records_ += batch.size();
     in.kind = CONNHOST_INPUT_RECORDS;
-    in.batch = &delivering_.view();
+    in.batch = &batch.view();
     in.json = nullptr;
     in.json_size = 0;
     in.state_id = 0;
     return CONNHOST_STATUS_OK;
+}
+
+int32_t LineInputEvents::deliver_batch(connhost_input& in) {
+    std::swap(building_, delivering_);
+    building_.clear();
+    return deliver_records(in, delivering_);
 }
 
 int32_t LineInputEvents::deliver_held(connhost_input& in) {
@@ -46,36 +50,134 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
     return CONNHOST_STATUS_OK;
 }
 
+int32_t LineInputEvents::deliver_large(connhost_input& in) {
+    large_due_ = false;
+    return deliver_records(in, large_);
+}
 
-LineInputEvents::RecordVerdict LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at,
-                                                              std::string_view meta) {
+void LineInputEvents::fail_too_long(const protocol::LineTooLong& e) {
+    input_error_ = std::string(e.what()) + "; raise --max-record-mb or split the record, and re-run from the last echoed state";
+    input_done_ = true;
+}
+
+LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta) {
     const std::string ns = has_ns ? msg_.ns : std::string();
     const bool same = !building_.empty() && building_.same_stream(msg_.stream, has_ns, ns);
     if (!same && !streams_.count({ns, msg_.stream})) {
         fail_line("a record for stream \"" + (has_ns ? ns + "." : std::string()) + msg_.stream +
                   "\", which is not in the catalog: add the stream to the catalog, or drop its records");
-        return RecordVerdict::Failed;
+        return Step::Stop;
     }
     if (!same) {
         std::string refused = ledger_.records(ns, msg_.stream, 0);
         if (!refused.empty()) {
             fail_line(refused);
-            return RecordVerdict::Failed;
+            return Step::Stop;
         }
+    }
+    if (msg_.data.size() + meta.size() >= max_batch_bytes_) {  // the line stays put until the next read: lend it
+        large_.borrow(msg_.stream, has_ns, ns, msg_.data, emitted_at, meta);
+        if (building_.empty()) {
+            deliver_large(in);
+        } else {
+            large_due_ = true;  // after the batch before it
+            deliver_batch(in);
+        }
+        return Step::Delivered;
     }
     if (!building_.empty() && !same) {
         deliver_batch(in);  // the new record starts the next batch
         building_.reset(msg_.stream, has_ns, ns);
         building_.add(msg_.data, emitted_at, meta);
-        return RecordVerdict::Delivered;
+        return Step::Delivered;
     }
     if (building_.empty()) building_.reset(msg_.stream, has_ns, ns);
     building_.add(msg_.data, emitted_at, meta);
     if (building_.bytes() >= max_batch_bytes_ || building_.size() >= 65536) {
         deliver_batch(in);
-        return RecordVerdict::Delivered;
+        return Step::Delivered;
     }
-    return RecordVerdict::Buffered;
+    return Step::Continue;
+}
+
+bool LineInputEvents::next_line(std::string_view& line) {
+    try {
+        if (lines_.next(line)) return true;
+        if (ends_with_) fail_too_long(*ends_with_);
+        else clean_end_ = true;
+    } catch (const protocol::LineTooLong& e) {
+        fail_too_long(e);
+    }
+    input_done_ = true;
+    return false;
+}
+
+bool LineInputEvents::parse_line(std::string_view line) {
+    try {
+        protocol::parse_message(line, msg_);
+        return true;
+    } catch (const protocol::JsonSyntaxError& e) {
+        fail_line(std::string("not valid JSON: ") + e.what() + " at column " + std::to_string(e.offset() + 1) +
+                  "; fix or remove the line and re-run from the last echoed state");
+    } catch (const protocol::ProtocolError& e) {
+        fail_line(std::string("not a valid Airbyte message: ") + e.what() + "; fix or remove the line and re-run from the last echoed state");
+    }
+    return false;
+}
+
+LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
+    switch (msg_.type) {
+        case protocol::MessageType::Record:
+            return accept_record(in, msg_.has_ns, msg_.has_emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms(), msg_.meta);
+        case protocol::MessageType::State:
+            if (std::string why = protocol::state_shape_problem(msg_.body); !why.empty()) {
+                fail_line("a STATE no later run could resume from: " + why + "; fix the source that wrote it");
+                return Step::Stop;
+            }
+            held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
+            return Step::Stop;
+        case protocol::MessageType::Trace: {
+            if (auto upstream = protocol::trace_error_of(msg_.body)) {  // the source failed: the sync is not complete
+                fail_line("the source reported an error: " + upstream->message +
+                          "; streams are not completed (an overwrite keeps the previous data), re-run from the last echoed state");
+                return Step::Stop;
+            }
+            std::string ss = protocol::stream_status_of(msg_.body);
+            if (ss.empty()) return Step::Continue;  // ESTIMATE and other traces carry nothing for a destination
+            held_ = Held{CONNHOST_INPUT_STREAM_STATUS, std::move(ss)};
+            return Step::Stop;
+        }
+        case protocol::MessageType::Log: {
+            boost::system::error_code ec;
+            auto v = boost::json::parse(boost::json::string_view(msg_.body.data(), msg_.body.size()), ec);
+            if (!ec && v.is_object() && v.as_object().contains("message") && v.as_object().at("message").is_string())
+                log_->info("upstream: {}", std::string_view(v.as_object().at("message").as_string()));
+            return Step::Continue;
+        }
+        case protocol::MessageType::SingerSchema:
+            try {
+                singer_.schema(msg_);
+            } catch (const std::exception& e) {
+                fail_line(std::string("invalid Singer SCHEMA: ") + e.what());
+                return Step::Stop;
+            }
+            return Step::Continue;
+        case protocol::MessageType::SingerRecord: {
+            try {
+                singer_.record(msg_);
+            } catch (const std::exception& e) {
+                fail_line(std::string("invalid Singer RECORD: ") + e.what());
+                return Step::Stop;
+            }
+            int64_t at = msg_.time_extracted.empty() ? 0 : protocol::iso8601_to_ms(msg_.time_extracted);
+            return accept_record(in, false, at ? at : protocol::MessageWriter::now_ms(), {});
+        }
+        case protocol::MessageType::SingerState:
+            held_ = Held{CONNHOST_INPUT_STATE, protocol::singer_state_as_airbyte(msg_.body)};
+            return Step::Stop;
+        default:
+            return Step::Continue;  // SPEC, CATALOG, CONNECTION_STATUS, CONTROL, ACTIVATE_VERSION carry nothing for a destination
+    }
 }
 
 bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, uint32_t wait_ms) {
@@ -91,85 +193,12 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, u
             idle = true;
             break;
         }
-        if (!lines_.next(line)) {
-            input_done_ = true;
-            clean_end_ = true;
-            break;
-        }
+        if (!next_line(line)) break;
         if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
-        try {
-            protocol::parse_message(line, msg_);
-        } catch (const protocol::JsonSyntaxError& e) {
-            fail_line(std::string("not valid JSON: ") + e.what() + " at column " + std::to_string(e.offset() + 1) +
-                      "; fix or remove the line and re-run from the last echoed state");
-            break;
-        } catch (const protocol::ProtocolError& e) {
-            fail_line(std::string("not a valid Airbyte message: ") + e.what() + "; fix or remove the line and re-run from the last echoed state");
-            break;
-        }
-        switch (msg_.type) {
-            case protocol::MessageType::Record: {
-                const int64_t at = msg_.has_emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms();
-                RecordVerdict v = accept_record(in, msg_.has_ns, at, msg_.meta);
-                if (v == RecordVerdict::Delivered) return true;
-                if (v == RecordVerdict::Buffered) continue;
-                break;
-            }
-            case protocol::MessageType::State:
-                if (std::string why = protocol::state_shape_problem(msg_.body); !why.empty()) {
-                    fail_line("a STATE no later run could resume from: " + why + "; fix the source that wrote it");
-                    break;
-                }
-                held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
-                break;
-            case protocol::MessageType::Trace: {
-                if (auto upstream = protocol::trace_error_of(msg_.body)) {  // the source failed: the sync is not complete
-                    fail_line("the source reported an error: " + upstream->message +
-                              "; streams are not completed (an overwrite keeps the previous data), re-run from the last echoed state");
-                    break;
-                }
-                std::string ss = protocol::stream_status_of(msg_.body);
-                if (ss.empty()) continue;  // ESTIMATE and other traces carry nothing for a destination
-                held_ = Held{CONNHOST_INPUT_STREAM_STATUS, std::move(ss)};
-                break;
-            }
-            case protocol::MessageType::Log: {
-                boost::system::error_code ec;
-                auto v = boost::json::parse(boost::json::string_view(msg_.body.data(), msg_.body.size()), ec);
-                if (!ec && v.is_object() && v.as_object().contains("message") && v.as_object().at("message").is_string())
-                    log_->info("upstream: {}", std::string_view(v.as_object().at("message").as_string()));
-                continue;
-            }
-            case protocol::MessageType::SingerSchema:
-                try {
-                    singer_.schema(msg_);
-                } catch (const std::exception& e) {
-                    fail_line(std::string("invalid Singer SCHEMA: ") + e.what());
-                    break;
-                }
-                continue;
-            case protocol::MessageType::SingerRecord: {
-                try {
-                    singer_.record(msg_);
-                } catch (const std::exception& e) {
-                    fail_line(std::string("invalid Singer RECORD: ") + e.what());
-                    break;
-                }
-                int64_t at = msg_.time_extracted.empty() ? 0 : protocol::iso8601_to_ms(msg_.time_extracted);
-                RecordVerdict v = accept_record(in, false, at ? at : protocol::MessageWriter::now_ms(), {});
-                if (v == RecordVerdict::Delivered) return true;
-                if (v == RecordVerdict::Buffered) continue;
-                break;
-            }
-            case protocol::MessageType::SingerState:
-                held_ = Held{CONNHOST_INPUT_STATE, protocol::singer_state_as_airbyte(msg_.body)};
-                break;
-            case protocol::MessageType::SingerActivateVersion:
-                continue;
-            default:
-                continue;  // SPEC, CATALOG, CONNECTION_STATUS, CONTROL carry nothing for a destination
-        }
-        break;  // a held item or an error stops reading
+        if (!parse_line(line)) break;
+        Step step = take_message(in);
+        if (step == Step::Delivered) return true;
+        if (step == Step::Stop) break;  // a held item or an error stops reading
     }
     if (!building_.empty()) {
         deliver_batch(in);
@@ -191,6 +220,7 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, u
 }
 
 int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
+    if (large_due_) return deliver_large(in);
     if (held_) return deliver_held(in);
     int32_t status = CONNHOST_STATUS_OK;
     try {

@@ -9,14 +9,15 @@
 
 #include <optional>
 #include <set>
-#include <vector>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace connhost::runtime {
 
 // Parses each line once; record bytes go into batches as they came. Airbyte and Singer lines are both accepted. Input problems end the input
-// with CONFIG and are kept in input_error() (naming the line), after delivering everything before them.
+// with CONFIG and are kept in input_error() (naming the line), after delivering everything before them. A line over the reader's
+// limit is such a problem. A record of max_batch_bytes or more is delivered alone, borrowed from the line, never copied.
 class LineInputEvents final : public ProtocolEvents {
 public:
     LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name, protocol::LineReader& lines,
@@ -25,6 +26,9 @@ public:
 
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
+    // Ends the input with `e` after the last line of `lines`, as if `lines` had refused that line itself (the Singer spool
+    // read the input first and stopped there).
+    void end_with(const protocol::LineTooLong& e) { ends_with_ = e; }
 
     // The write succeeded: echoes every acknowledged state still held back (see DeliveryLedger).
     void finish();
@@ -41,16 +45,27 @@ private:
         std::string json;
     };
 
-    enum class RecordVerdict { Buffered, Delivered, Failed };
+    // What reading one message led to: read on, something was put in `in`, or reading stops (an error or a held item).
+    enum class Step { Continue, Delivered, Stop };
 
     // Adds the record in msg_ to the batch being built; delivers a batch into `in` when one is due.
-    RecordVerdict accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta);
+    Step accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta);
+    // Puts `batch` in `in` and counts its records.
+    int32_t deliver_records(connhost_input& in, BatchBuffer& batch);
     int32_t deliver_batch(connhost_input& in);
     int32_t deliver_held(connhost_input& in);
+    int32_t deliver_large(connhost_input& in);
     // Reads lines into building_ until something must be delivered, or for `wait_ms` (0: no limit) no line
     // came; returns true if it put an item (an IDLE one included) in `in`.
     bool read_until_delivery(connhost_input& in, int32_t& status, uint32_t wait_ms);
+    // The next line; false (the input done) at its end or at a line over the limit.
+    bool next_line(std::string_view& line);
+    // Parses `line` into msg_; false (the input failed) when it is not a valid message.
+    bool parse_line(std::string_view line);
+    // Acts on the message in msg_.
+    Step take_message(connhost_input& in);
     void fail_line(const std::string& why);
+    void fail_too_long(const protocol::LineTooLong& e);
 
     protocol::LineReader& lines_;
     std::set<std::pair<std::string, std::string>> streams_;
@@ -58,7 +73,10 @@ private:
     protocol::ParsedMessage msg_;
     protocol::SingerCatalogBuilder singer_;  // validates Singer SCHEMA/RECORD lines as they come
     BatchBuffer building_, delivering_;
+    BatchBuffer large_;         // a record too large to copy, borrowed from the line reader's buffer
+    bool large_due_ = false;    // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
+    std::optional<protocol::LineTooLong> ends_with_;
     std::string held_json_;     // storage for the JSON of the item last delivered
     DeliveryLedger ledger_;
     bool clean_end_ = false;  // the input ended without an error

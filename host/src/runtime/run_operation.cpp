@@ -44,6 +44,64 @@ std::string need(const std::optional<std::string>& path, const char* flag, const
     return read_file(*path, std::string(flag).substr(2));
 }
 
+// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws Failure.
+void read_inputs(const RunOptions& opts, Connector& conn, std::string& config, std::string& catalog, std::string& state) {
+    try {
+        if (opts.verb != "spec") {
+            config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
+            register_config_secrets(conn, config);
+        }
+        if (opts.verb == "read" || (opts.verb == "write" && opts.catalog_path))
+            catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
+                                                  "catalog " + *opts.catalog_path);
+        if (opts.verb == "read" && opts.state_path)
+            state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
+    } catch (const std::invalid_argument& e) {
+        throw Failure{e.what(), "config_error", 2};
+    } catch (const std::exception& e) {
+        throw Failure{e.what(), "config_error", 1};
+    }
+}
+
+// Runs operation `verb` of `conn`.
+Outcome run_verb(Connector& conn, ConnectorEvents& events, const std::string& verb, const std::string& config, const std::string& catalog,
+                 const std::string& state) {
+    if (verb == "spec") return conn.spec(events);
+    if (verb == "check") return conn.check(events, config);
+    if (verb == "discover") return conn.discover(events, config);
+    if (verb == "read") return conn.read(events, config, catalog, state);
+    return conn.write(events, config, catalog);
+}
+
+// The input of `run write`.
+struct WriteInput {
+    std::unique_ptr<protocol::LineReader> lines;
+    std::optional<protocol::LineTooLong> too_long;  // Singer input: the line over the limit where the spool stopped
+};
+
+// stdin, or for Singer input without --catalog, stdin spooled to an unlinked file (closed at exit) while its SCHEMA
+// messages make `catalog`. Throws Failure.
+WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
+    WriteInput in;
+    in.lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);
+    if (opts.catalog_path) return in;
+    SpooledInput spooled;
+    try {
+        spooled = spool_singer_input(*in.lines);
+    } catch (const std::exception& e) {
+        throw Failure{e.what(), "system_error", 1};
+    }
+    if (!spooled.has_schema && spooled.too_long)
+        throw Failure{std::string(spooled.too_long->what()) + "; raise --max-record-mb or split the record (nothing was written)", "config_error", 1};
+    if (!spooled.has_schema)
+        throw Failure{"`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none was found on stdin)",
+                      "config_error", 2};
+    catalog = std::move(spooled.catalog);
+    in.lines = std::make_unique<protocol::LineReader>(spooled.fd, "stdin", opts.max_record_bytes);
+    in.too_long = std::move(spooled.too_long);
+    return in;
+}
+
 }  // namespace
 
 int report_usage_error(const std::string& message) {
@@ -64,7 +122,7 @@ int run_operation(const RunOptions& opts) {
 
     std::unique_ptr<Connector> conn;
     try {
-        conn = make_connector(opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level);
+        conn = make_connector(opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes);
     } catch (const std::exception& e) {
         return report(out, {e.what(), "config_error", 1});
     }
@@ -77,41 +135,23 @@ int run_operation(const RunOptions& opts) {
 
     std::string config, catalog, state;
     try {
-        if (opts.verb != "spec") {
-            config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
-            register_config_secrets(*conn, config);
-        }
-        if (opts.verb == "read" || (opts.verb == "write" && opts.catalog_path))
-            catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
-                                                  "catalog " + *opts.catalog_path);
-        if (opts.verb == "read" && opts.state_path)
-            state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
-    } catch (const std::invalid_argument& e) {
-        return report(out, {e.what(), "config_error", 2});
-    } catch (const std::exception& e) {
-        return report(out, {e.what(), "config_error", 1});
+        read_inputs(opts, *conn, config, catalog, state);
+    } catch (const Failure& f) {
+        return report(out, f);
     }
 
-    std::unique_ptr<protocol::LineReader> lines;
-    int spool_fd = -1;  // Singer input spooled to an unlinked file; closed at exit
+    WriteInput write_input;
     std::unique_ptr<ProtocolEvents> events;
     LineInputEvents* input = nullptr;
     if (opts.verb == "write") {
-        lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin");
-        if (!opts.catalog_path) {  // Singer input: the catalog comes from its SCHEMA messages
-            try {
-                SpooledInput spooled = spool_singer_input(*lines);
-                if (!spooled.has_schema)
-                    return report(out, {"`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages "
-                                        "(none was found on stdin)", "config_error", 2});
-                catalog = std::move(spooled.catalog);
-                spool_fd = spooled.fd;
-                lines = std::make_unique<protocol::LineReader>(spool_fd, "stdin");
-            } catch (const std::exception& e) {
-                return report(out, {e.what(), "system_error", 1});
-            }
+        try {
+            write_input = open_write_input(opts, catalog);
+        } catch (const Failure& f) {
+            return report(out, f);
         }
-        auto ev = std::make_unique<LineInputEvents>(out, info.name, *lines, protocol::catalog_streams(catalog), opts.idle_commit_ms);
+        auto ev = std::make_unique<LineInputEvents>(out, info.name, *write_input.lines, protocol::catalog_streams(catalog),
+                                                    opts.idle_commit_ms);
+        if (write_input.too_long) ev->end_with(*write_input.too_long);
         input = ev.get();
         events = std::move(ev);
     } else {
@@ -126,11 +166,7 @@ int run_operation(const RunOptions& opts) {
             conn->cancel();
         });
         MaskingEvents masked(*events, logging::secrets());
-        if (opts.verb == "spec") outcome = conn->spec(masked);
-        else if (opts.verb == "check") outcome = conn->check(masked, config);
-        else if (opts.verb == "discover") outcome = conn->discover(masked, config);
-        else if (opts.verb == "read") outcome = conn->read(masked, config, catalog, state);
-        else outcome = conn->write(masked, config, catalog);
+        outcome = run_verb(*conn, masked, opts.verb, config, catalog, state);
         if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
             if (input)
                 logging::host_log().warn("interrupted after {} records; {} states acknowledged", input->records(), input->states_acknowledged());

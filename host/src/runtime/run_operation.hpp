@@ -1,5 +1,8 @@
 // `connhost run`: one connector operation with Airbyte protocol lines on stdout, as an Airbyte connector behaves.
 #pragma once
+#include "protocol/record_limit.hpp"
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +20,7 @@ struct RunOptions {
     std::string log_format = "protocol";    // protocol: LOG messages on stdout; text | json: lines on stderr
     bool isolate = false;                   // run the plugin in a child process
     uint32_t idle_commit_ms = 5000;         // write: wake a destination that asked for it after this long without input
+    size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
 };
 
 // Runs the operation; returns the process exit code (0 ok, 1 failed, 2 usage, 130 interrupted).

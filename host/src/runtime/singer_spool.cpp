@@ -12,6 +12,19 @@
 namespace connhost::runtime {
 
 namespace {
+
+constexpr size_t kSpoolBuffer = 1u << 20;
+
+// The next line of `lines`; false at the end of input, or at a line over the limit (kept in `too_long`).
+bool next_line(protocol::LineReader& lines, std::string_view& line, std::optional<protocol::LineTooLong>& too_long) {
+    try {
+        return lines.next(line);
+    } catch (const protocol::LineTooLong& e) {
+        too_long = e;
+        return false;
+    }
+}
+
 void write_all(int fd, const char* p, size_t n) {
     while (n) {
         ssize_t w = ::write(fd, p, n);
@@ -21,6 +34,7 @@ void write_all(int fd, const char* p, size_t n) {
         n -= static_cast<size_t>(w);
     }
 }
+
 }  // namespace
 
 SpooledInput spool_singer_input(protocol::LineReader& lines) {
@@ -33,14 +47,16 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
     protocol::ParsedMessage msg;
     bool building = true, seen_schema = false;
     std::string buf;
+    std::optional<protocol::LineTooLong> too_long;
     std::string_view line;
-    while (lines.next(line)) {
-        buf.append(line);
-        buf.push_back('\n');
-        if (buf.size() >= (1u << 20)) {
+    while (next_line(lines, line, too_long)) {
+        if (buf.size() + line.size() >= kSpoolBuffer) {  // a long line goes out as it is, not through the buffer
             write_all(fd, buf.data(), buf.size());
             buf.clear();
+            if (line.size() >= kSpoolBuffer) write_all(fd, line.data(), line.size());
         }
+        if (line.size() < kSpoolBuffer) buf.append(line);
+        buf.push_back('\n');
         if (!building || line.find("SCHEMA") == std::string_view::npos) continue;  // only SCHEMA lines shape the catalog
         try {
             protocol::parse_message(line, msg);
@@ -53,7 +69,7 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
     }
     write_all(fd, buf.data(), buf.size());
     if (::lseek(fd, 0, SEEK_SET) != 0) throw std::runtime_error(std::string("cannot rewind the spool file: ") + std::strerror(errno));
-    return {fd, builder.configured_catalog(), seen_schema};
+    return {fd, builder.configured_catalog(), seen_schema, std::move(too_long)};
 }
 
 }  // namespace connhost::runtime

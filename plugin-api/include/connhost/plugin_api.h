@@ -152,7 +152,8 @@ struct connhost_host {
     int32_t (*is_cancelled)(const connhost_host* host);
 
     /* Source: hand over a batch of records (copied). Run thread. May block for back-pressure.
-       Returns OK, or CANCELLED when the operation should stop. */
+       Returns OK, CONFIG when a record's data is over the host's record size limit (the host
+       keeps the error, naming the stream), or CANCELLED when the operation should stop. */
     int32_t (*emit_records)(const connhost_host* host, const connhost_record_batch* batch);
 
     /* Source: emit a checkpoint, an AirbyteStateMessage JSON object, after every record it

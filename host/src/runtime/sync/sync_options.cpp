@@ -94,7 +94,14 @@ SyncOptions read_connection_file(const std::string& path) {
         try {
             s.idle_commit_ms = DeliveryLedger::idle_bound_from_seconds(idle->value().to_number<double>(), "idle_commit_seconds");
         } catch (const std::invalid_argument& e) {
-            r.fail("", e.what());
+            throw std::runtime_error("connection file " + path + ": " + e.what());
+        }
+    }
+    if (auto m = o.find("max_record_mb"); m != o.end()) {
+        try {
+            s.max_record_bytes = protocol::max_record_bytes(m->value().is_int64() ? m->value().as_int64() : 0, "max_record_mb");
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("connection file " + path + ": " + e.what());
         }
     }
     if (auto ss = o.find("streams"); ss != o.end()) {

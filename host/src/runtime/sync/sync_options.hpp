@@ -1,5 +1,8 @@
 // SyncOptions: everything `connhost sync` needs, from flags or from a connection file.
 #pragma once
+#include "protocol/record_limit.hpp"
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +28,7 @@ struct SyncOptions {
     std::string state_file;                     // empty: state is not persisted
     bool reset_state = false;                   // start from scratch: the state file's states are dropped
     size_t queue_bytes = 16u << 20;
+    size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // a larger source record fails the sync
     int progress_seconds = 10;                  // not on a terminal: a progress log line this often
     std::string log_level = "info", log_format = "text";
     bool isolate = false;                       // run each plugin in a child process
@@ -34,7 +38,7 @@ struct SyncOptions {
 // Reads a connection file (JSON; relative paths are relative to the file's directory):
 // {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
 //  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
-//  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S}.
+//  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S, "max_record_mb": N}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
 

@@ -29,7 +29,7 @@ int fail(const std::string& msg, int code = 1) {
 }
 
 std::unique_ptr<Connector> load(const SyncOptions& o, const std::string& spec, int32_t kind, const char* role) {
-    auto c = make_connector(spec, o.plugin_dirs, o.isolate, o.log_level);
+    auto c = make_connector(spec, o.plugin_dirs, o.isolate, o.log_level, o.max_record_bytes);
     if (c->info().kind != kind)
         throw std::runtime_error("plugin " + c->info().name + " is a " + c->info().kind_name() + ", but it was given as the " + role +
                                  "; swap --source and --destination?");
