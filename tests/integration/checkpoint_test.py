@@ -14,22 +14,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import check, run_case, write_json  # noqa: E402
+
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
 STREAMS = ("users", "products", "purchases")
-
-
-def check(cond, msg):
-    if not cond:
-        print("FAIL:", msg)
-        sys.exit(1)
-    print("ok:", msg)
-
-
-def write_json(path, obj):
-    with open(path, "w") as f:
-        json.dump(obj, f)
-    return path
 
 
 def run(args, stdin=None, timeout=300):
@@ -387,4 +377,4 @@ def case_record_after_complete_pg():
 
 
 if __name__ == "__main__":
-    globals()["case_" + sys.argv[1]]()
+    run_case(globals())

@@ -11,22 +11,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import check, run_case, write_json  # noqa: E402
+
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
 MIB = 1 << 20
-
-
-def check(cond, msg):
-    if not cond:
-        print("FAIL:", msg)
-        sys.exit(1)
-    print("ok:", msg)
-
-
-def write_json(path, obj):
-    with open(path, "w") as f:
-        json.dump(obj, f)
-    return path
 
 
 def record(n, pad=0):
@@ -195,4 +185,4 @@ def case_connection_file_max_record_mb():
 
 
 if __name__ == "__main__":
-    globals()["case_" + sys.argv[1]]()
+    run_case(globals())

@@ -12,13 +12,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import check, run_case, write_json  # noqa: E402
+
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
-
-
-def write_json(path, obj):
-    with open(path, "w") as f:
-        json.dump(obj, f)
-    return path
 
 
 def sync(args, **kw):
@@ -28,13 +25,6 @@ def sync(args, **kw):
 def ids_in(path):
     with open(path) as f:
         return [json.loads(line)["id"] for line in f if line.strip()]
-
-
-def check(cond, msg):
-    if not cond:
-        print("FAIL:", msg)
-        sys.exit(1)
-    print("ok:", msg)
 
 
 class Setup:
@@ -345,4 +335,4 @@ def case_upstream_error_completes_nothing():
 
 
 if __name__ == "__main__":
-    globals()["case_" + sys.argv[1]]()
+    run_case(globals())
