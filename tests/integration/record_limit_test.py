@@ -145,7 +145,7 @@ class Sync:
                                "--state-file", self.state, *flags], capture_output=True, text=True, timeout=120)
 
     def saved_n(self):
-        return json.load(open(self.state))[0]["stream"]["stream_state"]["n"] if os.path.exists(self.state) else None
+        return json.load(open(self.state))["states"][0]["stream"]["stream_state"]["n"] if os.path.exists(self.state) else None
 
 
 def source_over_limit_refused(*flags):
