@@ -75,12 +75,16 @@ mount -t proc proc "$root/proc" && mounted+=("$root/proc")
 mount -t sysfs sysfs "$root/sys" && mounted+=("$root/sys")
 mount --bind /dev "$root/dev" && mounted+=("$root/dev")
 mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts")
+# The compiler cache outlives the root (compiling again what did not change proves nothing about packages:
+# a missing header or library still fails, as configure and the link run every time).
+mkdir -p "$cache/ccache" "$root/var/cache/connhost-ccache"
+mount --bind "$cache/ccache" "$root/var/cache/connhost-ccache" && mounted+=("$root/var/cache/connhost-ccache")
 
 git clone -q --no-local "$repo" "$root/src/connhost"
 git -C "$root/src/connhost" checkout -q "$commit"
 say "running 'make demo' in a fresh $suite root at $root (commit ${commit:0:12})"
 in_root() {
-  chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+  chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CCACHE_DIR=/var/cache/connhost-ccache \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c "$1"
 }
 rc=0
