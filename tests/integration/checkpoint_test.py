@@ -347,6 +347,9 @@ def case_invalid_state_shape_is_refused():
     r = write(dest, cat, [record_line("users", 1), state_line("users", 1), bad])
     check(r.returncode != 0 and "line 3" in r.stderr, "run write refuses that state naming its line: " + r.stderr.strip()[-300:])
     check(len(echoed_states(r.stdout)) == 1, "the valid state before it is still echoed")
+    deep = {"type": "STATE", "state": {"type": "LEGACY", "data": json.loads('{"a":' * 40 + "1" + "}" * 40)}}
+    r = write(dest, cat, [record_line("users", 2), json.dumps(deep) + "\n"])
+    check(r.returncode == 0 and len(echoed_states(r.stdout)) == 1, "a valid state nested 40 levels deep is kept: " + r.stderr[-300:])
 
 
 # ---- item 8: records after their stream's COMPLETE status ----------------------------------------------------

@@ -1,5 +1,7 @@
 #include "protocol/state_shape.hpp"
 
+#include "protocol/json_scan.hpp"
+
 #include <boost/json.hpp>
 
 namespace connhost::protocol {
@@ -50,7 +52,9 @@ std::string global_problem(const json::object& msg) {
 
 std::string state_shape_problem(std::string_view state_json) {
     boost::system::error_code ec;
-    json::value v = json::parse(json::string_view(state_json.data(), state_json.size()), ec);
+    json::parse_options opts;
+    opts.max_depth = JsonScanner::kMaxDepth;  // as deep as the line parser accepts, not Boost's default of 32
+    json::value v = json::parse(json::string_view(state_json.data(), state_json.size()), ec, {}, opts);
     if (ec) return "not valid JSON (" + ec.message() + ")";
     if (!v.is_object()) return "not a JSON object";
     const json::object& msg = v.as_object();
