@@ -20,18 +20,13 @@ public:
                       size_t max_records = 4096)
         : host_(host), stream_(std::move(stream)), ns_(std::move(ns)), max_bytes_(max_bytes), max_records_(max_records) {
         offsets_.push_back(0);
-        detail::pending_records().emplace_back(host_.raw(), static_cast<detail::PendingRecords*>(this));
+        detail::pending_records().add(host_.raw(), static_cast<detail::PendingRecords*>(this));
     }
     RecordBatchWriter(const RecordBatchWriter&) = delete;
     RecordBatchWriter& operator=(const RecordBatchWriter&) = delete;
     ~RecordBatchWriter() {
         flush_pending();
-        auto& live = detail::pending_records();
-        for (auto it = live.begin(); it != live.end(); ++it)
-            if (it->second == static_cast<detail::PendingRecords*>(this)) {
-                live.erase(it);
-                break;
-            }
+        detail::pending_records().remove(static_cast<detail::PendingRecords*>(this));
     }
 
     // Appends one record, given as the JSON text of its data object (not validated here; the host checks).

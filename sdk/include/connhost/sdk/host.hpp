@@ -3,6 +3,7 @@
 #include <connhost/plugin_api.h>
 #include <connhost/sdk/status.hpp>
 
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,10 +24,37 @@ protected:
     ~PendingRecords() = default;
 };
 
-// The live buffers of the run thread, with the host each belongs to.
-inline std::vector<std::pair<const connhost_host*, PendingRecords*>>& pending_records() {
-    static thread_local std::vector<std::pair<const connhost_host*, PendingRecords*>> live;
-    return live;
+// The live buffers of this plugin library, with the host each belongs to. A plain static under a mutex, not a
+// thread_local: TLS in a dlopen'ed library trips LeakSanitizer's thread scan, and writers are few and long-lived.
+struct PendingRegistry {
+    std::mutex mu;
+    std::vector<std::pair<const connhost_host*, PendingRecords*>> live;
+
+    void add(const connhost_host* h, PendingRecords* p) {
+        std::lock_guard<std::mutex> lock(mu);
+        live.emplace_back(h, p);
+    }
+    void remove(PendingRecords* p) {
+        std::lock_guard<std::mutex> lock(mu);
+        for (auto it = live.begin(); it != live.end(); ++it)
+            if (it->second == p) {
+                live.erase(it);
+                return;
+            }
+    }
+    // The buffers of host `h` (its run thread is the caller: they are not destroyed meanwhile).
+    std::vector<PendingRecords*> of(const connhost_host* h) {
+        std::lock_guard<std::mutex> lock(mu);
+        std::vector<PendingRecords*> out;
+        for (const auto& [host, p] : live)
+            if (host == h) out.push_back(p);
+        return out;
+    }
+};
+
+inline PendingRegistry& pending_records() {
+    static PendingRegistry registry;
+    return registry;
 }
 
 }  // namespace detail
@@ -72,8 +100,8 @@ public:
     // Emits an AirbyteStateMessage JSON text; first hands over every record this host's RecordBatchWriters
     // still buffer, so the state follows all records added before it. Run thread.
     void emit_state(std::string_view json) const {
-        for (const auto& [host, pending] : detail::pending_records())
-            if (host == h_) throw_if_failed(pending->flush_pending(), "emit_records");
+        for (detail::PendingRecords* pending : detail::pending_records().of(h_))
+            throw_if_failed(pending->flush_pending(), "emit_records");
         throw_if_failed(h_->emit_state(h_, json.data(), json.size()), "emit_state");
     }
     // Hands a record batch to the host (copied); may block for back-pressure. Run thread.
