@@ -239,12 +239,14 @@ int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
     return CONNHOST_STATUS_CONFIG;
 }
 
+void LineInputEvents::echo(const StateLedger::Entry& e) { out_.state(e.json, e.record_count); }
+
 int32_t LineInputEvents::ack_state(uint64_t id) {
-    return ledger_.ack(id, [&](const StateLedger::Entry& e) { out_.state(e.json, e.record_count); });
+    return ledger_.ack(id, [&](const StateLedger::Entry& e) { echo(e); });
 }
 
 void LineInputEvents::finish() {
-    if (clean_end_) ledger_.finish([&](const StateLedger::Entry& e) { out_.state(e.json, e.record_count); });
+    if (clean_end_) ledger_.finish([&](const StateLedger::Entry& e) { echo(e); });
 }
 
 }  // namespace connhost::runtime

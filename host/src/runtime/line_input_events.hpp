@@ -65,6 +65,8 @@ private:
     // Acts on the message in msg_.
     Step take_message(connhost_input& in);
     void fail_line(const std::string& why);
+    // Prints a released state with its destinationStats.recordCount.
+    void echo(const StateLedger::Entry& e);
     void fail_too_long(const protocol::LineTooLong& e);
 
     protocol::LineReader& lines_;
