@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -16,7 +17,7 @@ using namespace connhost::sdk;
 
 constexpr const char* kStagingSuffix = ".connhost-staging";
 
-class JsonlDestination final : public Destination {
+class JsonlDestination final : public Destination, public ReadBack {
 public:
     using Destination::Destination;
 
@@ -87,6 +88,20 @@ public:
             if (!success && s->destination_sync_mode == "overwrite") std::remove(t.file->path().c_str());
         }
         targets_.clear();
+    }
+
+    // Each stream's file, line by line, as written; a file that does not exist is an empty stream.
+    void read_back(const json::object& config, const ConfiguredCatalog& catalog) override {
+        root_ = ConfigView(config).string("destination_path");
+        for (const auto& s : catalog.streams()) {
+            const std::string path = path_for(s);
+            std::ifstream in(path, std::ios::binary);
+            if (!in && std::filesystem::exists(path)) throw SystemError("cannot read " + path + ": check its permissions");
+            RecordBatchWriter out(host(), s.name, s.ns.value_or(""));
+            for (std::string line; std::getline(in, line);)
+                if (!line.empty()) out.add(line);
+            out.flush();
+        }
     }
 
 private:

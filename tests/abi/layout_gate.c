@@ -34,9 +34,11 @@ CONNHOST_STATIC_ASSERT(CONNHOST_KIND_SOURCE == 1 && CONNHOST_KIND_DESTINATION ==
 CONNHOST_STATIC_ASSERT(CONNHOST_MSG_SPEC == 1 && CONNHOST_MSG_CONNECTION_STATUS == 2 && CONNHOST_MSG_CATALOG == 3 &&
                            CONNHOST_MSG_TRACE == 4 && CONNHOST_MSG_CONTROL == 5,
                        "a released message type changed");
-CONNHOST_STATIC_ASSERT(CONNHOST_INPUT_RECORDS == 1 && CONNHOST_INPUT_STATE == 2 && CONNHOST_INPUT_STREAM_STATUS == 3,
+CONNHOST_STATIC_ASSERT(CONNHOST_INPUT_RECORDS == 1 && CONNHOST_INPUT_STATE == 2 && CONNHOST_INPUT_STREAM_STATUS == 3 &&
+                           CONNHOST_INPUT_IDLE == 4,
                        "a released input kind changed");
 
+/* sizeof is this header's newest minor; the grown test header (grow_header.py) is never compiled with this file. */
 SIZE(connhost_record_batch, 96);
 OFF(connhost_record_batch, struct_size, 0);
 OFF(connhost_record_batch, record_count, 4);
@@ -120,6 +122,25 @@ SIZE(connhost_secrets_ext, 16);
 OFF(connhost_secrets_ext, struct_size, 0);
 OFF(connhost_secrets_ext, reserved0, 4);
 OFF(connhost_secrets_ext, add_secret, 8);
+
+/* Plugin extension tables, reached by id through connhost_plugin.get_extension. */
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"), "the id of the read-back extension changed");
+SIZE(connhost_read_back_ext, 16);
+OFF(connhost_read_back_ext, struct_size, 0);
+OFF(connhost_read_back_ext, reserved0, 4);
+OFF(connhost_read_back_ext, read_back, 8);
+
+/* The published 1.0 sizes never change, whatever later minors add. */
+CONNHOST_STATIC_ASSERT(CONNHOST_RECORD_BATCH_SIZE_1_0 == 96 && CONNHOST_INPUT_SIZE_1_0 == 48 && CONNHOST_HOST_SIZE_1_0 == 96 &&
+                           CONNHOST_READ_ARGS_SIZE_1_0 == 56 && CONNHOST_WRITE_ARGS_SIZE_1_0 == 40 &&
+                           CONNHOST_PLUGIN_SIZE_1_0 == 112 && CONNHOST_SECRETS_EXT_SIZE_1_0 == 16 &&
+                           CONNHOST_READ_BACK_EXT_SIZE_1_0 == 16,
+                       "a published 1.0 size changed");
+
+/* The value families are int32_t: a signature's type says which constants it takes, its size never changes. */
+CONNHOST_STATIC_ASSERT(sizeof(connhost_status) == 4 && sizeof(connhost_log_level) == 4 && sizeof(connhost_kind) == 4 &&
+                           sizeof(connhost_msg_type) == 4 && sizeof(connhost_input_kind) == 4,
+                       "a value family is no longer 32 bits");
 
 #ifdef CONNHOST_GATE_SELF_CHECK
 CONNHOST_STATIC_ASSERT(sizeof(connhost_plugin) == 1, "connhost gate self-check: this assertion must fail");

@@ -29,9 +29,10 @@ void die_with_parent(pid_t parent) {
 int cmd_run(int argc, char** argv) {
     runtime::RunOptions o;
     po::options_description desc(
-        "Usage: connhost run --plugin P <spec|check|discover|read|write> [options]\n"
+        "Usage: connhost run --plugin P <spec|check|discover|read|write|read-back> [options]\n"
         "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
-        "stdin and prints each STATE once the destination has committed every record before it.\n\nOptions");
+        "stdin and prints each STATE once the destination has committed every record before it. `read-back` prints, as\n"
+        "RECORD lines, what a destination holds for each stream of --catalog (destinations offering connhost.read_back/1).\n\nOptions");
     std::string config, catalog, state;
     double idle_seconds = 5;
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
@@ -39,8 +40,8 @@ int cmd_run(int argc, char** argv) {
         ("help,h", "show this help")                                                                         //
         ("plugin,p", po::value(&o.plugin), "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable; before CONNHOST_PLUGIN_PATH)")  //
-        ("config", po::value(&config), "connector config JSON file (check, discover, read, write)")          //
-        ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write)")              //
+        ("config", po::value(&config), "connector config JSON file (check, discover, read, write, read-back)")          //
+        ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write, read-back)")              //
         ("state", po::value(&state), "state JSON file: an array of STATE messages or a legacy state object (read)")  //
         ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
         ("log-format", po::value(&o.log_format)->default_value("protocol"),
@@ -72,7 +73,7 @@ int cmd_run(int argc, char** argv) {
     }
     if (parent_pid > 0) die_with_parent(static_cast<pid_t>(parent_pid));
     if (o.plugin.empty() || o.verb.empty())
-        return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read or write); "
+        return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read, write or read-back); "
                                            "`connhost plugins` lists the installed connectors");
     if (vm.count("config")) o.config_path = config;
     if (vm.count("catalog")) o.catalog_path = catalog;

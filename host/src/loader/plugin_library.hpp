@@ -34,7 +34,7 @@ struct LoadedPlugin {
 // Loads `path` with RTLD_NOW | RTLD_LOCAL and validates its descriptor; throws PluginLoadError.
 LoadedPlugin load_plugin(const std::filesystem::path& path);
 
-// The smallest descriptor size an ABI 1 plugin may declare (the 1.0 layout).
-constexpr uint32_t kMinDescriptorSize = sizeof(connhost_plugin);
+// The smallest descriptor size an ABI 1 plugin may declare: the 1.0 layout's, whatever minor this host is built with.
+constexpr uint32_t kMinDescriptorSize = CONNHOST_PLUGIN_SIZE_1_0;
 
 }  // namespace connhost::loader

@@ -106,7 +106,7 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
         args.push_back("/dev/fd/" + std::to_string(fd));
     };
     if (verb != "spec") add_file("--config", config);
-    if (verb == "read" || verb == "write") add_file("--catalog", catalog);
+    if (verb == "read" || verb == "write" || verb == "read-back") add_file("--catalog", catalog);
     if (verb == "read" && !state.empty()) add_file("--state", state);
 
     int out[2], in[2] = {-1, -1};
@@ -305,6 +305,9 @@ Outcome ChildProcessConnector::read(ConnectorEvents& ev, std::string_view config
 }
 Outcome ChildProcessConnector::write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
     return run(ev, "write", config, catalog, {}, true);
+}
+Outcome ChildProcessConnector::read_back(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
+    return run(ev, "read-back", config, catalog, {}, false);
 }
 
 }  // namespace connhost::runtime

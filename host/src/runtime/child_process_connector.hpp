@@ -24,6 +24,7 @@ public:
     Outcome discover(ConnectorEvents& ev, std::string_view config) override;
     Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) override;
     Outcome write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) override;
+    Outcome read_back(ConnectorEvents& ev, std::string_view config, std::string_view catalog) override;
     void cancel() override;
 
 private:

@@ -22,7 +22,7 @@ public:
     virtual int32_t on_state(std::string_view state_json) = 0;
     // SPEC / CATALOG / CONNECTION_STATUS / TRACE / CONTROL payload (validated JSON object).
     virtual int32_t on_message(int32_t msg_type, std::string_view payload) = 0;
-    // Destination input: fills `in` (never past its ABI 1.0 fields); waits at most `wait_ms` before giving
+    // Destination input: fills `in`, a connhost_input of this host's size; waits at most `wait_ms` before giving
     // kind CONNHOST_INPUT_IDLE, or blocks until input comes when it is 0. The default says there is none.
     virtual int32_t next_input(connhost_input& in, uint32_t wait_ms) {
         (void)in, (void)wait_ms;
@@ -55,6 +55,9 @@ public:
     // `state` is a JSON array of AirbyteStateMessage, or empty for none.
     virtual Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) = 0;
     virtual Outcome write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) = 0;
+    // Destination: emits, as records, what it holds for each stream of `catalog` (plugin extension
+    // "connhost.read_back/1"); UNSUPPORTED, saying so, when the destination does not offer it.
+    virtual Outcome read_back(ConnectorEvents& ev, std::string_view config, std::string_view catalog) = 0;
     virtual void cancel() = 0;
 };
 

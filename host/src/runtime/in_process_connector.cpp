@@ -6,6 +6,8 @@
 #include "protocol/state_shape.hpp"
 #include "protocol/stream_name.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <exception>
 #include <string>
 
@@ -55,7 +57,7 @@ std::string object_problem(std::string_view text) {
     }
 }
 
-void cb_log(const connhost_host* h, int32_t level, const char* msg, size_t size) {
+void cb_log(const connhost_host* h, connhost_log_level level, const char* msg, size_t size) {
     try {
         ctx(h).ev->on_log(level, msg ? std::string_view(msg, size) : std::string_view());
     } catch (...) {
@@ -86,9 +88,9 @@ int32_t record_too_large(const connhost_host* h, const connhost_record_batch& b,
     return CONNHOST_STATUS_CONFIG;
 }
 
-int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
+connhost_status cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
     return shielded(h, [&]() -> int32_t {
-        if (!b || b->struct_size < sizeof(connhost_record_batch)) return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
+        if (!b || b->struct_size < CONNHOST_RECORD_BATCH_SIZE_1_0) return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
         if (!b->stream || b->stream_size == 0) return contract_violation(h, "emit_records got a batch without a stream name");
         if (b->record_count && (!b->offsets || !b->data)) return contract_violation(h, "emit_records got records without data or offsets");
         for (uint32_t i = 0; i < b->record_count; ++i) {
@@ -113,7 +115,7 @@ int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) 
     });
 }
 
-int32_t cb_emit_state(const connhost_host* h, const char* json, size_t size) {
+connhost_status cb_emit_state(const connhost_host* h, const char* json, size_t size) {
     return shielded(h, [&]() -> int32_t {
         std::string_view s(json ? json : "", json ? size : 0);
         std::string why = object_problem(s);
@@ -124,7 +126,7 @@ int32_t cb_emit_state(const connhost_host* h, const char* json, size_t size) {
     });
 }
 
-int32_t cb_emit_message(const connhost_host* h, int32_t type, const char* json, size_t size) {
+connhost_status cb_emit_message(const connhost_host* h, connhost_msg_type type, const char* json, size_t size) {
     return shielded(h, [&]() -> int32_t {
         if (type < CONNHOST_MSG_SPEC || type > CONNHOST_MSG_CONTROL)
             return contract_violation(h, "emit_message got unknown message type " + std::to_string(type));
@@ -135,16 +137,24 @@ int32_t cb_emit_message(const connhost_host* h, int32_t type, const char* json, 
     });
 }
 
-int32_t cb_next_input(const connhost_host* h, connhost_input* in) {
+// The plugin's `in` may be of an older or newer minor than this host: the events fill a host-sized copy, and only
+// the bytes the plugin's struct_size covers are copied back (its struct_size unchanged).
+connhost_status cb_next_input(const connhost_host* h, connhost_input* in) {
     return shielded(h, [&]() -> int32_t {
-        if (!in || in->struct_size < offsetof(connhost_input, wait_ms))
+        if (!in || in->struct_size < CONNHOST_INPUT_SIZE_1_0)
             return contract_violation(h, "next_input got an input struct smaller than ABI 1.0's");
-        const uint32_t wait_ms = CONNHOST_HAS_FIELD(in, connhost_input, wait_ms) ? in->wait_ms : 0;
-        return ctx(h).ev->next_input(*in, wait_ms);
+        connhost_input item{};
+        const size_t shared = std::min<size_t>(in->struct_size, sizeof item);
+        std::memcpy(&item, in, shared);
+        item.struct_size = sizeof item;
+        const connhost_status st = ctx(h).ev->next_input(item, item.wait_ms);
+        item.struct_size = in->struct_size;
+        std::memcpy(in, &item, shared);
+        return st;
     });
 }
 
-int32_t cb_ack_state(const connhost_host* h, uint64_t id) {
+connhost_status cb_ack_state(const connhost_host* h, uint64_t id) {
     return shielded(h, [&] { return ctx(h).ev->ack_state(id); });
 }
 
@@ -192,7 +202,7 @@ Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
         std::lock_guard<std::mutex> lock(mu_);
         instance_ = inst;
     }
-    if (cancel_requested_) d->cancel(inst);
+    if (cancel_requested_ && d->cancel) d->cancel(inst);
     int32_t st = call(d, inst);
     {
         std::lock_guard<std::mutex> lock(mu_);
@@ -240,16 +250,49 @@ Outcome InProcessConnector::read(ConnectorEvents& ev, std::string_view config, s
     });
 }
 
+namespace {
+
+connhost_write_args write_args(std::string_view config, std::string_view catalog) {
+    connhost_write_args a{};
+    a.struct_size = sizeof a;
+    a.config = config.data();
+    a.config_size = config.size();
+    a.catalog = catalog.data();
+    a.catalog_size = catalog.size();
+    return a;
+}
+
+// The instance's read-back table, or nullptr when the plugin does not offer a usable one.
+const connhost_read_back_ext* read_back_ext(const connhost_plugin* d, connhost_instance* i) {
+    const void* ext = d->get_extension ? d->get_extension(i, CONNHOST_EXT_READ_BACK) : nullptr;
+    const auto* rb = static_cast<const connhost_read_back_ext*>(ext);
+    return rb && rb->struct_size >= CONNHOST_READ_BACK_EXT_SIZE_1_0 && rb->read_back ? rb : nullptr;
+}
+
+}  // namespace
+
 Outcome InProcessConnector::write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
     return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
-        connhost_write_args a{};
-        a.struct_size = sizeof a;
-        a.config = config.data();
-        a.config_size = config.size();
-        a.catalog = catalog.data();
-        a.catalog_size = catalog.size();
+        const connhost_write_args a = write_args(config, catalog);
         return d->write ? d->write(i, &a) : CONNHOST_STATUS_UNSUPPORTED;
     });
+}
+
+Outcome InProcessConnector::read_back(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
+    bool offered = true;
+    Outcome out = run(ev, [&](const connhost_plugin* d, connhost_instance* i) -> connhost_status {
+        const connhost_read_back_ext* rb = read_back_ext(d, i);
+        if (!rb) {
+            offered = false;
+            return CONNHOST_STATUS_UNSUPPORTED;
+        }
+        const connhost_write_args a = write_args(config, catalog);
+        return rb->read_back(i, &a);
+    });
+    if (!offered)
+        out.message = "it does not offer the read-back extension (" CONNHOST_EXT_READ_BACK
+                      "), so it cannot list the records it holds; read them with the destination's own tools";
+    return out;
 }
 
 void InProcessConnector::cancel() {

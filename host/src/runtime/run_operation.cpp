@@ -51,7 +51,7 @@ void read_inputs(const RunOptions& opts, Connector& conn, std::string& config, s
             config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
             register_config_secrets(conn, config);
         }
-        if (opts.verb == "read" || (opts.verb == "write" && opts.catalog_path))
+        if (opts.verb == "read" || opts.verb == "read-back" || (opts.verb == "write" && opts.catalog_path))
             catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
                                                   "catalog " + *opts.catalog_path);
         if (opts.verb == "read" && opts.state_path)
@@ -70,6 +70,7 @@ Outcome run_verb(Connector& conn, ConnectorEvents& events, const std::string& ve
     if (verb == "check") return conn.check(events, config);
     if (verb == "discover") return conn.discover(events, config);
     if (verb == "read") return conn.read(events, config, catalog, state);
+    if (verb == "read-back") return conn.read_back(events, config, catalog);
     return conn.write(events, config, catalog);
 }
 
@@ -116,9 +117,9 @@ int run_operation(const RunOptions& opts) {
     } catch (const std::exception& e) {
         return report(out, {e.what(), "config_error", 2});
     }
-    static const char* verbs[] = {"spec", "check", "discover", "read", "write"};
+    static const char* verbs[] = {"spec", "check", "discover", "read", "write", "read-back"};
     if (std::find(std::begin(verbs), std::end(verbs), opts.verb) == std::end(verbs))
-        return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read or write", "config_error", 2});
+        return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read, write or read-back", "config_error", 2});
 
     std::unique_ptr<Connector> conn;
     try {
@@ -130,8 +131,8 @@ int run_operation(const RunOptions& opts) {
     const bool is_source = info.kind == CONNHOST_KIND_SOURCE;
     if ((opts.verb == "discover" || opts.verb == "read") && !is_source)
         return report(out, {"plugin " + info.name + " is a destination; `" + opts.verb + "` is an operation of sources", "config_error", 2});
-    if (opts.verb == "write" && is_source)
-        return report(out, {"plugin " + info.name + " is a source; `write` is an operation of destinations", "config_error", 2});
+    if ((opts.verb == "write" || opts.verb == "read-back") && is_source)
+        return report(out, {"plugin " + info.name + " is a source; `" + opts.verb + "` is an operation of destinations", "config_error", 2});
 
     std::string config, catalog, state;
     try {

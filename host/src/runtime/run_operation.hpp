@@ -14,7 +14,7 @@ namespace connhost::runtime {
 struct RunOptions {
     std::string plugin;                     // path, file name or short name
     std::vector<std::string> plugin_dirs;   // extra --plugin-dir entries
-    std::string verb;                       // spec | check | discover | read | write
+    std::string verb;                       // spec | check | discover | read | write | read-back
     std::optional<std::string> config_path, catalog_path, state_path;
     std::string log_level = "info";
     std::string log_format = "protocol";    // protocol: LOG messages on stdout; text | json: lines on stderr

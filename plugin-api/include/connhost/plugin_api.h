@@ -7,8 +7,8 @@
  *
  * How it fits together (the pattern of SQLite's sqlite3ext.h and CLAP):
  *
- *   1. The connector library exports exactly one symbol,
- *        const connhost_plugin* connhost_plugin_entry_v1(void);
+ *   1. The connector library exports exactly one symbol, declared below:
+ *        CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void);
  *      It has no side effects and returns a pointer to a static descriptor.
  *   2. The host checks descriptor->struct_size and abi_major, then calls
  *      descriptor->create(host) to get an instance. `host` is a table of
@@ -16,24 +16,46 @@
  *      (logging, emitting records and states, pulling input) arrives there. The
  *      connector links nothing from the host.
  *   3. The host calls one operation on the instance (spec, check, discover,
- *      read or write), then destroy(). Results leave through host callbacks,
- *      which copy what they are given, so the connector keeps ownership of its
- *      memory and the host of its own.
+ *      read or write, or an operation of a plugin extension), then destroy().
+ *      Results leave through host callbacks, which copy what they are given,
+ *      so the connector keeps ownership of its memory and the host of its own.
  *
- * Rules every struct follows:
- *   - it starts with uint32_t struct_size, set by whoever fills it in;
- *   - it only ever grows at its end; a reader checks struct_size before
- *     touching a field added in a later minor version (CONNHOST_HAS_FIELD);
+ * Versioning (every minor of major 1 loads in both directions):
+ *   - every struct starts with uint32_t struct_size, set by whoever fills it in
+ *     to the sizeof of the struct as compiled;
+ *   - a struct only ever grows at its end: fields are added to the end only,
+ *     never inserted, moved, retyped or removed. Each field is tagged with the
+ *     minor that added it (since 1.0); CONNHOST_<STRUCT>_SIZE_1_<minor> gives the
+ *     size of each struct in each minor (LP64 values);
+ *   - a reader checks CONNHOST_HAS_FIELD before touching a field added after
+ *     1.0, and refuses a struct smaller than its 1.0 size (never compares with
+ *     the sizeof of its own, possibly newer, header);
+ *   - whoever writes into a struct the other side allocated (the host filling a
+ *     plugin's connhost_input) writes only the fields that fit in its struct_size;
  *   - zero / NULL in a field means "absent, old behaviour";
  *   - strings are UTF-8 as pointer + length (not NUL-terminated) unless the
  *     field's comment says otherwise;
- *   - status codes are int32_t values of CONNHOST_STATUS_*, never C enums.
+ *   - value families are int32_t typedefs (connhost_status, connhost_log_level,
+ *     connhost_kind, connhost_msg_type, connhost_input_kind), never C enums.
+ *
+ * Extensions: optional capabilities are tables reached by a string id, on the
+ * host side (host->get_extension) and on the plugin side
+ * (descriptor->get_extension). Ids read "connhost.<name>/<version>", version
+ * being the extension's integer major; an incompatible change gets a new id,
+ * and an extension table grows at its end like every other struct.
  *
  * Threads: each function below says which thread may call it.
- *   "any thread"      : thread-safe, may be called concurrently.
- *   "run thread"      : only on the thread that entered the current plugin
- *                       operation (spec/check/discover/read/write), during it.
- *   "host serialised" : the host never calls two of these at once on one instance.
+ *   "any thread"      : thread-safe: any thread, concurrently with other calls,
+ *                       between create() and the return of destroy().
+ *   "run thread"      : only the thread on which the host entered the instance's
+ *                       current operation (spec, check, discover, read, write,
+ *                       or an extension operation such as read_back), and only
+ *                       until that operation returns. A plugin using threads of
+ *                       its own hands their results to the run thread.
+ *   "host serialised" : the host never calls two of these at once on one
+ *                       instance; successive calls may come from different threads.
+ * A plugin operation "runs on the run thread of the call": the host calls it on
+ * a thread of its choosing, which is the run thread until the call returns.
  */
 #ifndef CONNHOST_PLUGIN_API_H
 #define CONNHOST_PLUGIN_API_H
@@ -45,18 +67,31 @@
 extern "C" {
 #endif
 
-/* ABI version this header describes. Majors break, minors only grow structs. */
+/* ABI version this header describes. Majors break, minors only grow structs at their end. */
 #define CONNHOST_ABI_MAJOR 1
 #define CONNHOST_ABI_MINOR 0
 
 /* Name of the one exported symbol for this major. */
 #define CONNHOST_ENTRY_SYMBOL "connhost_plugin_entry_v1"
 
-/* True when a struct of the given size contains FIELD of TYPE (for minor-version growth). */
+/* Marks the entry point as exported from a library built with hidden visibility. */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#define CONNHOST_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define CONNHOST_EXPORT __attribute__((visibility("default")))
+#else
+#define CONNHOST_EXPORT
+#endif
+
+/* True when a struct whose struct_size is (ptr)->struct_size contains FIELD of TYPE: check it before reading or
+   writing any field added after 1.0. */
 #define CONNHOST_HAS_FIELD(ptr, TYPE, FIELD) \
     ((ptr)->struct_size >= offsetof(TYPE, FIELD) + sizeof(((TYPE*)0)->FIELD))
 
-/* ---- status codes: every fallible call returns one ---------------------- */
+/* ---- value families: each typedef takes only the constants listed under it ---- */
+
+/* Status of every fallible call: CONNHOST_STATUS_*. */
+typedef int32_t connhost_status;
 #define CONNHOST_STATUS_OK           0 /* success */
 #define CONNHOST_STATUS_CONFIG       1 /* the user's config/catalog/state is wrong: fix the input */
 #define CONNHOST_STATUS_TRANSIENT    2 /* temporary failure (network, lock): retrying may succeed */
@@ -66,7 +101,8 @@ extern "C" {
 #define CONNHOST_STATUS_INTERNAL     6 /* a bug in the connector or host */
 #define CONNHOST_STATUS_END_OF_INPUT 7 /* next_input only: no more input, not an error */
 
-/* ---- log levels ---------------------------------------------------------- */
+/* Severity of a log line: CONNHOST_LOG_*. */
+typedef int32_t connhost_log_level;
 #define CONNHOST_LOG_TRACE 0
 #define CONNHOST_LOG_DEBUG 1
 #define CONNHOST_LOG_INFO  2
@@ -74,18 +110,21 @@ extern "C" {
 #define CONNHOST_LOG_ERROR 4
 #define CONNHOST_LOG_FATAL 5
 
-/* ---- connector kinds ----------------------------------------------------- */
+/* What a connector is: CONNHOST_KIND_*. */
+typedef int32_t connhost_kind;
 #define CONNHOST_KIND_SOURCE      1
 #define CONNHOST_KIND_DESTINATION 2
 
-/* ---- message types for connhost_host.emit_message ------------------------ */
+/* Type of a message for connhost_host.emit_message: CONNHOST_MSG_*. */
+typedef int32_t connhost_msg_type;
 #define CONNHOST_MSG_SPEC              1 /* payload: ConnectorSpecification object */
 #define CONNHOST_MSG_CONNECTION_STATUS 2 /* payload: AirbyteConnectionStatus object */
 #define CONNHOST_MSG_CATALOG           3 /* payload: AirbyteCatalog object */
 #define CONNHOST_MSG_TRACE             4 /* payload: AirbyteTraceMessage object */
 #define CONNHOST_MSG_CONTROL           5 /* payload: AirbyteControlMessage object */
 
-/* ---- input kinds for connhost_host.next_input ---------------------------- */
+/* Kind of an item connhost_host.next_input delivers: CONNHOST_INPUT_*. */
+typedef int32_t connhost_input_kind;
 #define CONNHOST_INPUT_RECORDS       1 /* input.batch holds records of one stream */
 #define CONNHOST_INPUT_STATE         2 /* input.json is an AirbyteStateMessage; ack with input.state_id */
 #define CONNHOST_INPUT_STREAM_STATUS 3 /* input.json is an AirbyteStreamStatusTraceMessage */
@@ -99,33 +138,33 @@ extern "C" {
  * or until the next next_input call (destinations).
  */
 typedef struct connhost_record_batch {
-    uint32_t struct_size;       /* sizeof(connhost_record_batch) of the writer */
-    uint32_t record_count;      /* number of records */
-    const char* stream;         /* stream name, UTF-8 */
-    size_t stream_size;
-    const char* ns;             /* namespace, UTF-8; NULL when the stream has none */
-    size_t ns_size;
-    const char* data;           /* concatenated record JSON texts */
-    size_t data_size;
-    const uint64_t* offsets;    /* record_count + 1 offsets into data, offsets[0] == 0 */
-    const int64_t* emitted_at;  /* record_count values, ms since epoch; NULL: host stamps "now" */
-    const char* meta;           /* concatenated AirbyteRecordMessageMeta JSON texts; NULL: none */
-    const uint64_t* meta_offsets; /* record_count + 1 offsets into meta; empty span: no meta */
-    size_t meta_size;           /* bytes in meta; meta is ignored when this field is absent */
+    uint32_t struct_size;         /* since 1.0: sizeof(connhost_record_batch) of the writer */
+    uint32_t record_count;        /* since 1.0: number of records */
+    const char* stream;           /* since 1.0: stream name, UTF-8 */
+    size_t stream_size;           /* since 1.0 */
+    const char* ns;               /* since 1.0: namespace, UTF-8; NULL when the stream has none */
+    size_t ns_size;               /* since 1.0 */
+    const char* data;             /* since 1.0: concatenated record JSON texts */
+    size_t data_size;             /* since 1.0 */
+    const uint64_t* offsets;      /* since 1.0: record_count + 1 offsets into data, offsets[0] == 0 */
+    const int64_t* emitted_at;    /* since 1.0: record_count values, ms since epoch; NULL: host stamps "now" */
+    const char* meta;             /* since 1.0: concatenated AirbyteRecordMessageMeta JSON texts; NULL: none */
+    const uint64_t* meta_offsets; /* since 1.0: record_count + 1 offsets into meta; empty span: no meta */
+    size_t meta_size;             /* since 1.0: bytes in meta */
 } connhost_record_batch;
 
-/* One item of a destination's input (filled by the host in next_input). The host writes only the fields that
-   fit in the caller's struct_size. */
+/* One item of a destination's input, allocated by the destination and filled by the host in next_input. The
+   host writes only the fields that fit in the caller's struct_size and never changes struct_size. */
 typedef struct connhost_input {
-    uint32_t struct_size;              /* set by the caller of next_input to its sizeof */
-    int32_t kind;                      /* CONNHOST_INPUT_* */
-    const connhost_record_batch* batch; /* RECORDS: the batch; borrowed until the next next_input */
-    const char* json;                  /* STATE / STREAM_STATUS: the message JSON; borrowed likewise */
-    size_t json_size;
-    uint64_t state_id;                 /* STATE: pass to ack_state once its records are committed */
-    uint32_t wait_ms;                  /* set by the caller: longest wait for input before next_input returns
-                                          kind IDLE (the host may wake it sooner); 0 blocks until input comes */
-    uint32_t reserved0;                /* zero */
+    uint32_t struct_size;               /* since 1.0: set by the caller of next_input to its sizeof */
+    connhost_input_kind kind;           /* since 1.0: CONNHOST_INPUT_* */
+    const connhost_record_batch* batch; /* since 1.0: RECORDS: the batch; borrowed until the next next_input */
+    const char* json;                   /* since 1.0: STATE / STREAM_STATUS: the message JSON; borrowed likewise */
+    size_t json_size;                   /* since 1.0 */
+    uint64_t state_id;                  /* since 1.0: STATE: pass to ack_state once its records are committed */
+    uint32_t wait_ms;                   /* since 1.0: set by the caller: longest wait for input before next_input
+                                           returns kind IDLE (the host may wake it sooner); 0 blocks until input */
+    uint32_t reserved0;                 /* since 1.0: zero */
 } connhost_input;
 
 typedef struct connhost_host connhost_host;
@@ -133,119 +172,134 @@ typedef struct connhost_host connhost_host;
 /*
  * Services the host offers to a plugin instance. Handed to create(); valid
  * until destroy() returns. Calls never throw, and copy whatever they are given.
+ * Add to the end only.
  */
 struct connhost_host {
-    uint32_t struct_size;  /* sizeof(connhost_host) of the host */
-    uint32_t abi_major;    /* the host's CONNHOST_ABI_MAJOR */
-    uint32_t abi_minor;    /* the host's CONNHOST_ABI_MINOR */
-    uint32_t reserved0;    /* zero */
-    void* host_data;       /* opaque to the plugin: pass `host` back unchanged */
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_host) of the host */
+    uint32_t abi_major;   /* since 1.0: the host's CONNHOST_ABI_MAJOR */
+    uint32_t abi_minor;   /* since 1.0: the host's CONNHOST_ABI_MINOR */
+    uint32_t reserved0;   /* since 1.0: zero */
+    void* host_data;      /* since 1.0: opaque to the plugin, owned by the host; plugins never read or write it */
 
-    /* Log one line under the plugin's name. Any thread. Secrets are masked by the host. */
-    void (*log)(const connhost_host* host, int32_t level, const char* msg, size_t msg_size);
+    /* since 1.0. Log one line under the plugin's name. Any thread. Secrets are masked by the host. */
+    void (*log)(const connhost_host* host, connhost_log_level level, const char* msg, size_t msg_size);
 
-    /* Set the message explaining the status the current operation is about to return.
+    /* since 1.0. Set the message explaining the status the current operation is about to return.
        Run thread. Say what failed and what the user can do. Last call wins. */
     void (*set_error)(const connhost_host* host, const char* msg, size_t msg_size);
 
-    /* Non-zero once the host asked the operation to stop. Any thread. Cheap: poll it. */
+    /* since 1.0. Non-zero once the host asked the operation to stop. Any thread. Cheap: poll it. */
     int32_t (*is_cancelled)(const connhost_host* host);
 
-    /* Source: hand over a batch of records (copied). Run thread. May block for back-pressure.
+    /* since 1.0. Hand over a batch of records (copied). Run thread. May block for back-pressure.
        Returns OK, CONFIG when a record's data is over the host's record size limit (the host
        keeps the error, naming the stream), or CANCELLED when the operation should stop. */
-    int32_t (*emit_records)(const connhost_host* host, const connhost_record_batch* batch);
+    connhost_status (*emit_records)(const connhost_host* host, const connhost_record_batch* batch);
 
-    /* Source: emit a checkpoint, an AirbyteStateMessage JSON object, after every record it
+    /* since 1.0. Source: emit a checkpoint, an AirbyteStateMessage JSON object, after every record it
        covers has been emitted. Run thread. Returns OK, CONFIG (not valid JSON) or CANCELLED. */
-    int32_t (*emit_state)(const connhost_host* host, const char* json, size_t json_size);
+    connhost_status (*emit_state)(const connhost_host* host, const char* json, size_t json_size);
 
-    /* Emit a protocol message of type CONNHOST_MSG_* with its payload object (copied).
+    /* since 1.0. Emit a protocol message of type CONNHOST_MSG_* with its payload object (copied).
        Run thread. Returns OK or CONFIG (payload not valid JSON). */
-    int32_t (*emit_message)(const connhost_host* host, int32_t msg_type, const char* json, size_t json_size);
+    connhost_status (*emit_message)(const connhost_host* host, connhost_msg_type msg_type, const char* json,
+                                    size_t json_size);
 
-    /* Destination: fill *input with the next item, in input order. Run thread. May block.
+    /* since 1.0. Destination: fill *input with the next item, in input order. Run thread. May block.
        Returns OK, END_OF_INPUT (everything delivered), CANCELLED, or CONFIG/SYSTEM when the
        input broke (the host logs where; commit what you have, ack, and return). */
-    int32_t (*next_input)(const connhost_host* host, connhost_input* input);
+    connhost_status (*next_input)(const connhost_host* host, connhost_input* input);
 
-    /* Destination: every record delivered before the state `state_id` is durably committed.
+    /* since 1.0. Destination: every record delivered before the state `state_id` is durably committed.
        Acknowledges that state and all earlier ones, in order. Run thread. Returns OK, or
        CONFIG for an unknown or already acknowledged id. */
-    int32_t (*ack_state)(const connhost_host* host, uint64_t state_id);
+    connhost_status (*ack_state)(const connhost_host* host, uint64_t state_id);
 
-    /* Look up an optional host capability by id ("connhost.xyz/1"); NULL if absent. Any thread. */
-    const void* (*get_extension)(const connhost_host* host, const char* id_nul_terminated);
+    /* since 1.0. Look up a host extension by its NUL-terminated id ("connhost.<name>/<version>"); NULL if
+       absent. The table returned is static: valid until the library is unloaded. Any thread. */
+    const void* (*get_extension)(const connhost_host* host, const char* id);
 };
 
-/* Arguments of read(). Borrowed for the duration of the call. */
+/* Arguments of read(). Borrowed for the duration of the call. Add to the end only. */
 typedef struct connhost_read_args {
-    uint32_t struct_size;
-    uint32_t reserved0;
-    const char* config;      /* config JSON object */
-    size_t config_size;
-    const char* catalog;     /* ConfiguredAirbyteCatalog JSON (plain catalogs are converted by the host) */
-    size_t catalog_size;
-    const char* state;       /* JSON array of AirbyteStateMessage (legacy state is wrapped); NULL: none */
-    size_t state_size;
+    uint32_t struct_size; /* since 1.0 */
+    uint32_t reserved0;   /* since 1.0: zero */
+    const char* config;   /* since 1.0: config JSON object */
+    size_t config_size;   /* since 1.0 */
+    const char* catalog;  /* since 1.0: ConfiguredAirbyteCatalog JSON (plain catalogs are converted by the host) */
+    size_t catalog_size;  /* since 1.0 */
+    const char* state;    /* since 1.0: JSON array of AirbyteStateMessage (legacy state is wrapped); NULL: none */
+    size_t state_size;    /* since 1.0 */
 } connhost_read_args;
 
-/* Arguments of write(). Borrowed for the duration of the call. */
+/* Arguments of write() (and of read_back()). Borrowed for the duration of the call. Add to the end only. */
 typedef struct connhost_write_args {
-    uint32_t struct_size;
-    uint32_t reserved0;
-    const char* config;      /* config JSON object */
-    size_t config_size;
-    const char* catalog;     /* ConfiguredAirbyteCatalog JSON (plain catalogs are converted by the host) */
-    size_t catalog_size;
+    uint32_t struct_size; /* since 1.0 */
+    uint32_t reserved0;   /* since 1.0: zero */
+    const char* config;   /* since 1.0: config JSON object */
+    size_t config_size;   /* since 1.0 */
+    const char* catalog;  /* since 1.0: ConfiguredAirbyteCatalog JSON (plain catalogs are converted by the host) */
+    size_t catalog_size;  /* since 1.0 */
 } connhost_write_args;
 
 /* Opaque per-instance handle owned by the plugin. */
 typedef struct connhost_instance connhost_instance;
 
-/* The descriptor returned by the entry point. Static, immutable, valid until the library is unloaded. */
+/* The descriptor returned by the entry point. Static, immutable, valid until the library is unloaded.
+   Add to the end only. NULL operations mean "not supported" (the host answers UNSUPPORTED for them);
+   name, create and destroy are required. */
 typedef struct connhost_plugin {
-    uint32_t struct_size;     /* sizeof(connhost_plugin) of the plugin */
-    uint32_t abi_major;       /* CONNHOST_ABI_MAJOR the plugin was built against */
-    uint32_t abi_minor;       /* CONNHOST_ABI_MINOR the plugin was built against */
-    int32_t kind;             /* CONNHOST_KIND_* */
-    const char* name;         /* NUL-terminated, static: short name, e.g. "dest_jsonl" */
-    const char* version;      /* NUL-terminated, static: connector version, e.g. "1.2.0" */
-    const char* description;  /* NUL-terminated, static: one line */
+    uint32_t struct_size;    /* since 1.0: sizeof(connhost_plugin) of the plugin */
+    uint32_t abi_major;      /* since 1.0: CONNHOST_ABI_MAJOR the plugin was built against */
+    uint32_t abi_minor;      /* since 1.0: CONNHOST_ABI_MINOR the plugin was built against */
+    connhost_kind kind;      /* since 1.0: CONNHOST_KIND_* */
+    const char* name;        /* since 1.0: NUL-terminated, static: short name, e.g. "dest_jsonl" */
+    const char* version;     /* since 1.0: NUL-terminated, static: connector version, e.g. "1.2.0" */
+    const char* description; /* since 1.0: NUL-terminated, static: one line */
 
-    /* Create an instance bound to `host` (kept until destroy). Host serialised.
+    /* since 1.0. Create an instance bound to `host` (kept until destroy). Host serialised.
        Returns NULL on failure after calling host->set_error. */
     connhost_instance* (*create)(const connhost_host* host);
 
-    /* Destroy an instance; no call on it may be in progress. Host serialised. */
+    /* since 1.0. Destroy an instance; no call on it may be in progress. Host serialised. */
     void (*destroy)(connhost_instance* instance);
 
-    /* Emit the ConnectorSpecification (CONNHOST_MSG_SPEC). Run thread of the call. */
-    int32_t (*spec)(connhost_instance* instance);
+    /* since 1.0. Emit the ConnectorSpecification (CONNHOST_MSG_SPEC). Host serialised; runs on the run thread
+       of the call. */
+    connhost_status (*spec)(connhost_instance* instance);
 
-    /* Validate config and reachability; emit CONNHOST_MSG_CONNECTION_STATUS. Returns OK when the
-       check ran, whatever its verdict. Run thread of the call. */
-    int32_t (*check)(connhost_instance* instance, const char* config, size_t config_size);
+    /* since 1.0. Validate config and reachability; emit CONNHOST_MSG_CONNECTION_STATUS. Returns OK when the
+       check ran, whatever its verdict. Host serialised; runs on the run thread of the call. */
+    connhost_status (*check)(connhost_instance* instance, const char* config, size_t config_size);
 
-    /* Source: emit the AirbyteCatalog (CONNHOST_MSG_CATALOG). Run thread of the call. */
-    int32_t (*discover)(connhost_instance* instance, const char* config, size_t config_size);
+    /* since 1.0. Source: emit the AirbyteCatalog (CONNHOST_MSG_CATALOG). Host serialised; runs on the run
+       thread of the call. */
+    connhost_status (*discover)(connhost_instance* instance, const char* config, size_t config_size);
 
-    /* Source: emit records and states for the configured streams. Run thread of the call. */
-    int32_t (*read)(connhost_instance* instance, const connhost_read_args* args);
+    /* since 1.0. Source: emit records and states for the configured streams. Host serialised; runs on the run
+       thread of the call. */
+    connhost_status (*read)(connhost_instance* instance, const connhost_read_args* args);
 
-    /* Destination: pull input with next_input until END_OF_INPUT, commit, ack states.
-       Run thread of the call. */
-    int32_t (*write)(connhost_instance* instance, const connhost_write_args* args);
+    /* since 1.0. Destination: pull input with next_input until END_OF_INPUT, commit, ack states.
+       Host serialised; runs on the run thread of the call. */
+    connhost_status (*write)(connhost_instance* instance, const connhost_write_args* args);
 
-    /* Ask a running operation to stop soon (it then returns CANCELLED). Any thread. */
+    /* since 1.0. Optional (NULL: the plugin only polls host->is_cancelled). Ask a running operation to stop
+       soon (it then returns CANCELLED). Any thread; may come before the operation starts. */
     void (*cancel)(connhost_instance* instance);
 
-    /* Look up an optional plugin capability by id ("connhost.xyz/1"); NULL if absent. Any thread. */
-    const void* (*get_extension)(const char* id_nul_terminated);
+    /* since 1.0. Optional (NULL: no plugin extensions). Look up a plugin extension of `instance` by its
+       NUL-terminated id ("connhost.<name>/<version>"); NULL if absent. The table returned stays valid until
+       destroy(instance). Any thread. */
+    const void* (*get_extension)(connhost_instance* instance, const char* id);
 } connhost_plugin;
 
 /* The entry point's type. The exported function has no side effects. */
 typedef const connhost_plugin* (*connhost_plugin_entry_fn)(void);
+
+/* The entry point every connector defines (with CONNHOST_EXPORT): declared here so that a definition with
+   another signature fails to compile. Returns the static descriptor; no side effects. */
+CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void);
 
 /* ---- host extensions: host->get_extension(host, id) returns the table or NULL ---- */
 
@@ -255,11 +309,49 @@ typedef const connhost_plugin* (*connhost_plugin_entry_fn)(void);
    airbyte_secret. Register a secret before using it, so that nothing echoing it can get out first. */
 #define CONNHOST_EXT_SECRETS "connhost.secrets/1"
 typedef struct connhost_secrets_ext {
-    uint32_t struct_size; /* sizeof(connhost_secrets_ext) of the host */
-    uint32_t reserved0;   /* zero */
-    /* Masks `secret` from now on; strings shorter than 2 bytes are ignored. Any thread. */
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_secrets_ext) of the host */
+    uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. Masks `secret` from now on; strings shorter than 2 bytes are ignored. Any thread. */
     void (*add_secret)(const connhost_host* host, const char* secret, size_t secret_size);
 } connhost_secrets_ext;
+
+/* ---- plugin extensions: descriptor->get_extension(instance, id) returns the table or NULL ---- */
+
+/* "connhost.read_back/1": a destination reads back what it holds (what Airbyte's destination tests call
+   retrieveRecords), so a test suite can compare it with what was written. */
+#define CONNHOST_EXT_READ_BACK "connhost.read_back/1"
+typedef struct connhost_read_back_ext {
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_read_back_ext) of the plugin */
+    uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. Emits through host->emit_records every record the destination holds for each stream of
+       args->catalog, stream by stream in catalog order, each stream's records in their stored order: the record
+       data as stored, without the destination's own metadata. Emits no state. Returns OK (a stream never
+       written is empty), CONFIG (bad config/catalog) or SYSTEM. Host serialised; runs on the run thread of the
+       call, as an operation of its own between create and destroy. */
+    connhost_status (*read_back)(connhost_instance* instance, const connhost_write_args* args);
+} connhost_read_back_ext;
+
+/* ---- sizes of every struct in each minor (LP64; on other targets, the end of the minor's last field) ---- */
+#define CONNHOST_SIZE_THROUGH(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE*)0)->FIELD))
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+#define CONNHOST_RECORD_BATCH_SIZE_1_0 96
+#define CONNHOST_INPUT_SIZE_1_0 48
+#define CONNHOST_HOST_SIZE_1_0 96
+#define CONNHOST_READ_ARGS_SIZE_1_0 56
+#define CONNHOST_WRITE_ARGS_SIZE_1_0 40
+#define CONNHOST_PLUGIN_SIZE_1_0 112
+#define CONNHOST_SECRETS_EXT_SIZE_1_0 16
+#define CONNHOST_READ_BACK_EXT_SIZE_1_0 16
+#else
+#define CONNHOST_RECORD_BATCH_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_batch, meta_size)
+#define CONNHOST_INPUT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_input, reserved0)
+#define CONNHOST_HOST_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_host, get_extension)
+#define CONNHOST_READ_ARGS_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_read_args, state_size)
+#define CONNHOST_WRITE_ARGS_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_write_args, catalog_size)
+#define CONNHOST_PLUGIN_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_plugin, get_extension)
+#define CONNHOST_SECRETS_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_secrets_ext, add_secret)
+#define CONNHOST_READ_BACK_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_read_back_ext, read_back)
+#endif
 
 /* ---- layout gates: released structs never change size or offsets -------- */
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
@@ -272,29 +364,40 @@ typedef struct connhost_secrets_ext {
 #define CONNHOST_STATIC_ASSERT(c, m)
 #endif
 
-#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu /* LP64 / LLP64 layouts of ABI 1.0 */
-CONNHOST_STATIC_ASSERT(sizeof(connhost_record_batch) == 96, "connhost_record_batch layout changed");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, stream) == 8, "connhost_record_batch.stream moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, data) == 40, "connhost_record_batch.data moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, meta_offsets) == 80, "connhost_record_batch.meta_offsets moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_record_batch, meta_size) == 88, "connhost_record_batch.meta_size moved");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_input) == 48, "connhost_input layout changed");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_input, batch) == 8, "connhost_input.batch moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_input, state_id) == 32, "connhost_input.state_id moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_input, wait_ms) == 40, "connhost_input.wait_ms moved");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_host) == 96, "connhost_host layout changed");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_host, host_data) == 16, "connhost_host.host_data moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_host, log) == 24, "connhost_host.log moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_host, get_extension) == 88, "connhost_host.get_extension moved");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_read_args) == 56, "connhost_read_args layout changed");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_read_args, state_size) == 48, "connhost_read_args.state_size moved");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_write_args) == 40, "connhost_write_args layout changed");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_plugin) == 112, "connhost_plugin layout changed");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_plugin, name) == 16, "connhost_plugin.name moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_plugin, create) == 40, "connhost_plugin.create moved");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_plugin, get_extension) == 104, "connhost_plugin.get_extension moved");
-CONNHOST_STATIC_ASSERT(sizeof(connhost_secrets_ext) == 16, "connhost_secrets_ext layout changed");
-CONNHOST_STATIC_ASSERT(offsetof(connhost_secrets_ext, add_secret) == 8, "connhost_secrets_ext.add_secret moved");
+/* CONNHOST_ASSERT_ENDS_AT: a minor's size is where its last field ends. CONNHOST_ASSERT_SIZE: sizeof is the size
+   in the newest minor, this header's. */
+#define CONNHOST_ASSERT_ENDS_AT(T, FIELD, SIZE) \
+    CONNHOST_STATIC_ASSERT(CONNHOST_SIZE_THROUGH(T, FIELD) == (SIZE), #T "." #FIELD " does not end at " #SIZE)
+#define CONNHOST_ASSERT_SIZE(T, SIZE) CONNHOST_STATIC_ASSERT(sizeof(T) == (SIZE), "sizeof(" #T ") is not " #SIZE)
+#define CONNHOST_ASSERT_OFFSET(T, FIELD, N) CONNHOST_STATIC_ASSERT(offsetof(T, FIELD) == (N), #T "." #FIELD " moved")
+
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu /* LP64 / LLP64 layouts */
+CONNHOST_ASSERT_ENDS_AT(connhost_record_batch, meta_size, CONNHOST_RECORD_BATCH_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_input, reserved0, CONNHOST_INPUT_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_host, get_extension, CONNHOST_HOST_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_read_args, state_size, CONNHOST_READ_ARGS_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_write_args, catalog_size, CONNHOST_WRITE_ARGS_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_plugin, get_extension, CONNHOST_PLUGIN_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_secrets_ext, add_secret, CONNHOST_SECRETS_EXT_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_read_back_ext, read_back, CONNHOST_READ_BACK_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_record_batch, CONNHOST_RECORD_BATCH_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_input, CONNHOST_INPUT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_host, CONNHOST_HOST_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_read_args, CONNHOST_READ_ARGS_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_write_args, CONNHOST_WRITE_ARGS_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_plugin, CONNHOST_PLUGIN_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_secrets_ext, CONNHOST_SECRETS_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_read_back_ext, CONNHOST_READ_BACK_EXT_SIZE_1_0);
+CONNHOST_ASSERT_OFFSET(connhost_record_batch, stream, 8);
+CONNHOST_ASSERT_OFFSET(connhost_record_batch, data, 40);
+CONNHOST_ASSERT_OFFSET(connhost_record_batch, meta_offsets, 80);
+CONNHOST_ASSERT_OFFSET(connhost_input, batch, 8);
+CONNHOST_ASSERT_OFFSET(connhost_input, state_id, 32);
+CONNHOST_ASSERT_OFFSET(connhost_input, wait_ms, 40);
+CONNHOST_ASSERT_OFFSET(connhost_host, host_data, 16);
+CONNHOST_ASSERT_OFFSET(connhost_host, log, 24);
+CONNHOST_ASSERT_OFFSET(connhost_plugin, name, 16);
+CONNHOST_ASSERT_OFFSET(connhost_plugin, create, 40);
 #endif
 
 #ifdef __cplusplus

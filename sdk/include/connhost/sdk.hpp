@@ -7,6 +7,7 @@
 #include <connhost/sdk/input.hpp>
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/path_lock.hpp>
+#include <connhost/sdk/read_back.hpp>
 #include <connhost/sdk/source.hpp>
 #include <connhost/sdk/state.hpp>
 #include <connhost/sdk/status.hpp>

@@ -19,7 +19,7 @@ struct connhost_instance {
 
 static connhost_instance* plain_create(const connhost_host* host) {
     connhost_instance* inst;
-    if (!CONNHOST_HAS_FIELD(host, connhost_host, get_extension) || host->abi_major != CONNHOST_ABI_MAJOR) return NULL;
+    if (host->struct_size < CONNHOST_HOST_SIZE_1_0 || host->abi_major != CONNHOST_ABI_MAJOR) return NULL;
     inst = (connhost_instance*)malloc(sizeof *inst);
     if (!inst) {
         host->set_error(host, LIT("plain_c_source: out of memory"));
@@ -31,7 +31,7 @@ static connhost_instance* plain_create(const connhost_host* host) {
 
 static void plain_destroy(connhost_instance* inst) { free(inst); }
 
-static int32_t plain_spec(connhost_instance* inst) {
+static connhost_status plain_spec(connhost_instance* inst) {
     static const char spec[] =
         "{\"documentationUrl\":\"https://connhost.invalid/docs/plain_c_source\","
         "\"connectionSpecification\":{\"type\":\"object\",\"required\":[\"greeting\"],"
@@ -48,14 +48,14 @@ static int has_greeting(const char* config, size_t size) {
     return 0;
 }
 
-static int32_t plain_check(connhost_instance* inst, const char* config, size_t config_size) {
+static connhost_status plain_check(connhost_instance* inst, const char* config, size_t config_size) {
     static const char ok[] = "{\"status\":\"SUCCEEDED\"}";
     static const char failed[] = "{\"status\":\"FAILED\",\"message\":\"config has no \\\"greeting\\\": add one\"}";
     if (has_greeting(config, config_size)) return inst->host->emit_message(inst->host, CONNHOST_MSG_CONNECTION_STATUS, LIT(ok));
     return inst->host->emit_message(inst->host, CONNHOST_MSG_CONNECTION_STATUS, LIT(failed));
 }
 
-static int32_t plain_discover(connhost_instance* inst, const char* config, size_t config_size) {
+static connhost_status plain_discover(connhost_instance* inst, const char* config, size_t config_size) {
     static const char catalog[] =
         "{\"streams\":[{\"name\":\"greetings\",\"namespace\":\"plain_c\",\"supported_sync_modes\":[\"full_refresh\"],"
         "\"json_schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"text\":{\"type\":\"string\"}}}}]}";
@@ -64,8 +64,8 @@ static int32_t plain_discover(connhost_instance* inst, const char* config, size_
     return inst->host->emit_message(inst->host, CONNHOST_MSG_CATALOG, LIT(catalog));
 }
 
-static int32_t emit_batch(connhost_instance* inst, const char* data, const uint64_t* offsets, const int64_t* emitted_at,
-                          uint32_t count) {
+static connhost_status emit_batch(connhost_instance* inst, const char* data, const uint64_t* offsets,
+                                  const int64_t* emitted_at, uint32_t count) {
     connhost_record_batch b;
     memset(&b, 0, sizeof b);
     b.struct_size = sizeof b;
@@ -87,7 +87,7 @@ static int32_t emit_batch(connhost_instance* inst, const char* data, const uint6
 #define STATE_AT(id) \
     "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"greetings\",\"namespace\":\"plain_c\"},\"stream_state\":{\"id\":" id "}}}"
 
-static int32_t plain_read(connhost_instance* inst, const connhost_read_args* args) {
+static connhost_status plain_read(connhost_instance* inst, const connhost_read_args* args) {
     static const char first[] = REC1 REC2;
     static const uint64_t first_offsets[] = {0, sizeof REC1 - 1, sizeof REC1 - 1 + sizeof REC2 - 1};
     static const int64_t first_times[] = {1700000000001, 1700000000002};
@@ -96,13 +96,19 @@ static int32_t plain_read(connhost_instance* inst, const connhost_read_args* arg
     static const char state1[] = STATE_AT("2");
     static const char state2[] = STATE_AT("3");
     const connhost_host* h = inst->host;
-    int32_t st;
+    connhost_status st;
 
-    if (!CONNHOST_HAS_FIELD(args, connhost_read_args, state_size)) {
+    if (args->struct_size < CONNHOST_READ_ARGS_SIZE_1_0) {
         h->set_error(h, LIT("plain_c_source: read arguments from a host older than ABI 1.0"));
         return CONNHOST_STATUS_INTERNAL;
     }
     h->log(h, CONNHOST_LOG_INFO, LIT("plain_c_source: reading greetings"));
+#if CONNHOST_ABI_MINOR >= 1 /* built against tests/abi's grown 1.1 header: a 1.1 host field is read only when present */
+    if (CONNHOST_HAS_FIELD(h, connhost_host, connhost_test_1_1))
+        h->log(h, CONNHOST_LOG_INFO, LIT("plain_c_source: the host table has the 1.1 field"));
+    else
+        h->log(h, CONNHOST_LOG_INFO, LIT("plain_c_source: the host table ends before the 1.1 field"));
+#endif
     if (args->state) {
         static const char prefix[] = "plain_c_source: resuming from ";
         char* msg = (char*)malloc(sizeof prefix - 1 + args->state_size);
@@ -121,7 +127,7 @@ static int32_t plain_read(connhost_instance* inst, const connhost_read_args* arg
     return h->emit_state(h, LIT(state2));
 }
 
-static int32_t plain_write(connhost_instance* inst, const connhost_write_args* args) {
+static connhost_status plain_write(connhost_instance* inst, const connhost_write_args* args) {
     (void)args;
     inst->host->set_error(inst->host, LIT("plain_c_source is a source: it cannot write"));
     return CONNHOST_STATUS_UNSUPPORTED;
@@ -129,8 +135,8 @@ static int32_t plain_write(connhost_instance* inst, const connhost_write_args* a
 
 static void plain_cancel(connhost_instance* inst) { (void)inst; /* read polls is_cancelled */ }
 
-static const void* plain_get_extension(const char* id) {
-    (void)id;
+static const void* plain_get_extension(connhost_instance* inst, const char* id) {
+    (void)inst, (void)id;
     return NULL;
 }
 
@@ -160,4 +166,4 @@ static const future_descriptor plain_descriptor = {
 #define PLAIN_DESCRIPTOR (&plain_descriptor.v1_0)
 #endif
 
-__attribute__((visibility("default"))) const connhost_plugin* connhost_plugin_entry_v1(void) { return PLAIN_DESCRIPTOR; }
+CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void) { return PLAIN_DESCRIPTOR; }

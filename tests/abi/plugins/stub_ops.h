@@ -8,25 +8,25 @@ static connhost_instance* stub_create(const connhost_host* host) {
     return NULL;
 }
 static void stub_destroy(connhost_instance* inst) { (void)inst; }
-static int32_t stub_spec(connhost_instance* inst) {
+static connhost_status stub_spec(connhost_instance* inst) {
     (void)inst;
     return CONNHOST_STATUS_INTERNAL;
 }
-static int32_t stub_config_op(connhost_instance* inst, const char* config, size_t size) {
+static connhost_status stub_config_op(connhost_instance* inst, const char* config, size_t size) {
     (void)inst, (void)config, (void)size;
     return CONNHOST_STATUS_INTERNAL;
 }
-static int32_t stub_read(connhost_instance* inst, const connhost_read_args* args) {
+static connhost_status stub_read(connhost_instance* inst, const connhost_read_args* args) {
     (void)inst, (void)args;
     return CONNHOST_STATUS_INTERNAL;
 }
-static int32_t stub_write(connhost_instance* inst, const connhost_write_args* args) {
+static connhost_status stub_write(connhost_instance* inst, const connhost_write_args* args) {
     (void)inst, (void)args;
     return CONNHOST_STATUS_INTERNAL;
 }
 static void stub_cancel(connhost_instance* inst) { (void)inst; }
-static const void* stub_get_extension(const char* id) {
-    (void)id;
+static const void* stub_get_extension(connhost_instance* inst, const char* id) {
+    (void)inst, (void)id;
     return NULL;
 }
 
@@ -36,5 +36,5 @@ static const void* stub_get_extension(const char* id) {
      stub_create, stub_destroy, stub_spec, stub_config_op, stub_config_op, stub_read, stub_write, stub_cancel, \
      stub_get_extension}
 
-#define EXPORT __attribute__((visibility("default")))
+#define EXPORT CONNHOST_EXPORT
 #endif

@@ -3,11 +3,13 @@
 #pragma once
 #include <connhost/plugin_api.h>
 #include <connhost/sdk/destination.hpp>
+#include <connhost/sdk/read_back.hpp>
 #include <connhost/sdk/source.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <boost/json/src.hpp>
 
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -17,7 +19,7 @@ namespace connhost::sdk::detail {
 
 // Runs `f`, turning every exception into a status plus a message set on the host.
 template <class F>
-int32_t guarded(const connhost_host* host, F&& f) noexcept {
+connhost_status guarded(const connhost_host* host, F&& f) noexcept {
     try {
         return f();
     } catch (const Error& e) {
@@ -50,6 +52,8 @@ Instance<C>* self(connhost_instance* i) noexcept { return reinterpret_cast<Insta
 
 template <class C>
 connhost_instance* create(const connhost_host* host) noexcept {
+    // Every 1.0 field of the host table is used unchecked below; a field of a later minor only after CONNHOST_HAS_FIELD.
+    if (!host || host->struct_size < CONNHOST_HOST_SIZE_1_0) return nullptr;
     Instance<C>* inst = nullptr;
     int32_t st = guarded(host, [&] {
         inst = new Instance<C>{host, std::make_unique<C>(Host(host))};
@@ -67,7 +71,7 @@ void destroy(connhost_instance* i) noexcept {
 }
 
 template <class C>
-int32_t spec(connhost_instance* i) noexcept {
+connhost_status spec(connhost_instance* i) noexcept {
     auto* s = self<C>(i);
     return guarded(s->host, [&] {
         Host(s->host).emit_message(CONNHOST_MSG_SPEC, json::serialize(s->impl->spec()));
@@ -76,7 +80,7 @@ int32_t spec(connhost_instance* i) noexcept {
 }
 
 template <class C>
-int32_t check(connhost_instance* i, const char* config, size_t size) noexcept {
+connhost_status check(connhost_instance* i, const char* config, size_t size) noexcept {
     auto* s = self<C>(i);
     return guarded(s->host, [&] {
         json::object status;
@@ -95,7 +99,7 @@ int32_t check(connhost_instance* i, const char* config, size_t size) noexcept {
 }
 
 template <class C>
-int32_t discover(connhost_instance* i, const char* config, size_t size) noexcept {
+connhost_status discover(connhost_instance* i, const char* config, size_t size) noexcept {
     auto* s = self<C>(i);
     return guarded(s->host, [&]() -> int32_t {
         if constexpr (std::is_base_of_v<Source, C>) {
@@ -111,7 +115,7 @@ int32_t discover(connhost_instance* i, const char* config, size_t size) noexcept
 }
 
 template <class C>
-int32_t read(connhost_instance* i, const connhost_read_args* a) noexcept {
+connhost_status read(connhost_instance* i, const connhost_read_args* a) noexcept {
     auto* s = self<C>(i);
     return guarded(s->host, [&]() -> int32_t {
         if constexpr (std::is_base_of_v<Source, C>) {
@@ -128,7 +132,7 @@ int32_t read(connhost_instance* i, const connhost_read_args* a) noexcept {
 }
 
 template <class C>
-int32_t write(connhost_instance* i, const connhost_write_args* a) noexcept {
+connhost_status write(connhost_instance* i, const connhost_write_args* a) noexcept {
     auto* s = self<C>(i);
     return guarded(s->host, [&]() -> int32_t {
         if constexpr (std::is_base_of_v<Destination, C>) {
@@ -147,7 +151,30 @@ void cancel(connhost_instance* i) noexcept {
     self<C>(i)->impl->on_cancel();
 }
 
-inline const void* no_extension(const char*) noexcept { return nullptr; }
+template <class C>
+connhost_status read_back(connhost_instance* i, const connhost_write_args* a) noexcept {
+    auto* s = self<C>(i);
+    return guarded(s->host, [&]() -> int32_t {
+        json::object config = parse_object({a->config, a->config_size}, "config");
+        ConfiguredCatalog catalog = ConfiguredCatalog::parse({a->catalog, a->catalog_size});
+        s->impl->read_back(config, catalog);
+        return CONNHOST_STATUS_OK;
+    });
+}
+
+// The plugin extensions of connector class C: "connhost.read_back/1" when C derives from ReadBack. The tables are
+// static, so they outlive every instance.
+template <class C>
+const void* get_extension(connhost_instance* i, const char* id) noexcept {
+    (void)i;
+    if constexpr (std::is_base_of_v<ReadBack, C>) {
+        static const connhost_read_back_ext read_back_ext = {sizeof(connhost_read_back_ext), 0, &read_back<C>};
+        if (id && std::strcmp(id, CONNHOST_EXT_READ_BACK) == 0)
+            return &read_back_ext;
+    }
+    (void)id;
+    return nullptr;
+}
 
 // The static descriptor for connector class C.
 template <class C>
@@ -156,7 +183,7 @@ const connhost_plugin* descriptor(const char* name, const char* version, const c
                   "CONNHOST_PLUGIN needs a class derived from connhost::sdk::Source or connhost::sdk::Destination");
     static const connhost_plugin d = {
         sizeof(connhost_plugin), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR, C::kind, name, version, description,
-        &create<C>, &destroy<C>, &spec<C>, &check<C>, &discover<C>, &read<C>, &write<C>, &cancel<C>, &no_extension,
+        &create<C>, &destroy<C>, &spec<C>, &check<C>, &discover<C>, &read<C>, &write<C>, &cancel<C>, &get_extension<C>,
     };
     return &d;
 }
@@ -165,6 +192,6 @@ const connhost_plugin* descriptor(const char* name, const char* version, const c
 
 // Exports connhost_plugin_entry_v1 for connector class CLASS. Use once, at namespace scope, in one file.
 #define CONNHOST_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION)                                         \
-    extern "C" __attribute__((visibility("default"))) const connhost_plugin* connhost_plugin_entry_v1(void) { \
+    extern "C" CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void) {              \
         return ::connhost::sdk::detail::descriptor<CLASS>(NAME, VERSION, DESCRIPTION);             \
     }

@@ -59,7 +59,9 @@ inline PendingRegistry& pending_records() {
 
 }  // namespace detail
 
-// Wraps the host table; cheap to copy; valid while the instance lives.
+// Wraps the host table; cheap to copy; valid while the instance lives. Every field of ABI 1.0 is there (create()
+// refuses a smaller table); a field added in a later minor is read only after CONNHOST_HAS_FIELD, an extension
+// only after checking the table's struct_size against its published size.
 class Host {
 public:
     explicit Host(const connhost_host* host) noexcept : h_(host) {}
@@ -67,7 +69,7 @@ public:
     const connhost_host* raw() const noexcept { return h_; }
 
     // Logs one line under the plugin's name. Any thread.
-    void log(int32_t level, std::string_view msg) const noexcept { h_->log(h_, level, msg.data(), msg.size()); }
+    void log(connhost_log_level level, std::string_view msg) const noexcept { h_->log(h_, level, msg.data(), msg.size()); }
     void debug(std::string_view m) const noexcept { log(CONNHOST_LOG_DEBUG, m); }
     void info(std::string_view m) const noexcept { log(CONNHOST_LOG_INFO, m); }
     void warn(std::string_view m) const noexcept { log(CONNHOST_LOG_WARN, m); }
@@ -79,7 +81,7 @@ public:
     void add_secret(std::string_view secret) const noexcept {
         const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_SECRETS) : nullptr;
         const auto* secrets = static_cast<const connhost_secrets_ext*>(ext);
-        if (secrets && CONNHOST_HAS_FIELD(secrets, connhost_secrets_ext, add_secret) && secrets->add_secret)
+        if (secrets && secrets->struct_size >= CONNHOST_SECRETS_EXT_SIZE_1_0 && secrets->add_secret)
             secrets->add_secret(h_, secret.data(), secret.size());
     }
 
@@ -94,7 +96,7 @@ public:
     void set_error(std::string_view msg) const noexcept { h_->set_error(h_, msg.data(), msg.size()); }
 
     // Emits a protocol message (CONNHOST_MSG_*) whose payload is a JSON object text. Run thread.
-    void emit_message(int32_t type, std::string_view json) const {
+    void emit_message(connhost_msg_type type, std::string_view json) const {
         throw_if_failed(h_->emit_message(h_, type, json.data(), json.size()), "emit_message");
     }
     // Emits an AirbyteStateMessage JSON text; first hands over every record this host's RecordBatchWriters
@@ -109,7 +111,7 @@ public:
         throw_if_failed(h_->emit_records(h_, &batch), "emit_records");
     }
     // Destination: fills `in` with the next input item; returns the raw status. Run thread.
-    int32_t next_input(connhost_input& in) const noexcept {
+    connhost_status next_input(connhost_input& in) const noexcept {
         in.struct_size = sizeof(connhost_input);
         return h_->next_input(h_, &in);
     }

@@ -41,10 +41,10 @@ private:
 
 // One input item: a batch, a state to acknowledge, a stream status, or IDLE (no input came for a while).
 struct InputItem {
-    int32_t kind = 0;          // CONNHOST_INPUT_*
-    BatchView batch;           // RECORDS
-    std::string_view json;     // STATE / STREAM_STATUS message JSON
-    uint64_t state_id = 0;     // STATE
+    connhost_input_kind kind = 0;  // CONNHOST_INPUT_*
+    BatchView batch;               // RECORDS
+    std::string_view json;         // STATE / STREAM_STATUS message JSON
+    uint64_t state_id = 0;         // STATE
 };
 
 // Pulls input items in order; next() is false at the end, with status() saying why. Run thread.
