@@ -96,7 +96,8 @@ public:
         for (const auto& s : catalog.streams()) {
             const std::string path = path_for(s);
             std::ifstream in(path, std::ios::binary);
-            if (!in && std::filesystem::exists(path)) throw SystemError("cannot read " + path + ": check its permissions");
+            if (!in && std::filesystem::exists(path))
+                throw SystemError("cannot read " + path + ": check its permissions");
             RecordBatchWriter out(host(), s.name, s.ns.value_or(""));
             for (std::string line; std::getline(in, line);)
                 if (!line.empty()) out.add(line);

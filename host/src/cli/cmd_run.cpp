@@ -31,8 +31,9 @@ int cmd_run(int argc, char** argv) {
     po::options_description desc(
         "Usage: connhost run --plugin P <spec|check|discover|read|write|read-back> [options]\n"
         "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
-        "stdin and prints each STATE once the destination has committed every record before it. `read-back` prints, as\n"
-        "RECORD lines, what a destination holds for each stream of --catalog (destinations offering connhost.read_back/1).\n\nOptions");
+        "stdin and prints each STATE once the destination has committed every record before it. `read-back`\n"
+        "prints, as RECORD lines, what a destination holds for each stream of --catalog (destinations offering\n"
+        "connhost.read_back/1).\n\nOptions");
     std::string config, catalog, state;
     double idle_seconds = 5;
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
@@ -73,7 +74,8 @@ int cmd_run(int argc, char** argv) {
     }
     if (parent_pid > 0) die_with_parent(static_cast<pid_t>(parent_pid));
     if (o.plugin.empty() || o.verb.empty())
-        return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read, write or read-back); "
+        return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read, write or "
+                                           "read-back); "
                                            "`connhost plugins` lists the installed connectors");
     if (vm.count("config")) o.config_path = config;
     if (vm.count("catalog")) o.catalog_path = catalog;

@@ -90,7 +90,8 @@ int32_t record_too_large(const connhost_host* h, const connhost_record_batch& b,
 
 connhost_status cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
     return shielded(h, [&]() -> int32_t {
-        if (!b || b->struct_size < CONNHOST_RECORD_BATCH_SIZE_1_0) return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
+        if (!b || b->struct_size < CONNHOST_RECORD_BATCH_SIZE_1_0)
+            return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
         if (!b->stream || b->stream_size == 0) return contract_violation(h, "emit_records got a batch without a stream name");
         if (b->record_count && (!b->offsets || !b->data)) return contract_violation(h, "emit_records got records without data or offsets");
         for (uint32_t i = 0; i < b->record_count; ++i) {
@@ -236,24 +237,12 @@ Outcome InProcessConnector::discover(ConnectorEvents& ev, std::string_view confi
     });
 }
 
-Outcome InProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) {
-    return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
-        connhost_read_args a{};
-        a.struct_size = sizeof a;
-        a.config = config.data();
-        a.config_size = config.size();
-        a.catalog = catalog.data();
-        a.catalog_size = catalog.size();
-        a.state = state.empty() ? nullptr : state.data();
-        a.state_size = state.size();
-        return d->read ? d->read(i, &a) : CONNHOST_STATUS_UNSUPPORTED;
-    });
-}
-
 namespace {
 
-connhost_write_args write_args(std::string_view config, std::string_view catalog) {
-    connhost_write_args a{};
+// connhost_read_args or connhost_write_args of this host's size with `config` and `catalog`; the rest zero.
+template <class Args>
+Args operation_args(std::string_view config, std::string_view catalog) {
+    Args a{};
     a.struct_size = sizeof a;
     a.config = config.data();
     a.config_size = config.size();
@@ -261,6 +250,19 @@ connhost_write_args write_args(std::string_view config, std::string_view catalog
     a.catalog_size = catalog.size();
     return a;
 }
+
+}  // namespace
+
+Outcome InProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) {
+    return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
+        connhost_read_args a = operation_args<connhost_read_args>(config, catalog);
+        a.state = state.empty() ? nullptr : state.data();
+        a.state_size = state.size();
+        return d->read ? d->read(i, &a) : CONNHOST_STATUS_UNSUPPORTED;
+    });
+}
+
+namespace {
 
 // The instance's read-back table, or nullptr when the plugin does not offer a usable one.
 const connhost_read_back_ext* read_back_ext(const connhost_plugin* d, connhost_instance* i) {
@@ -273,7 +275,7 @@ const connhost_read_back_ext* read_back_ext(const connhost_plugin* d, connhost_i
 
 Outcome InProcessConnector::write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
     return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
-        const connhost_write_args a = write_args(config, catalog);
+        const auto a = operation_args<connhost_write_args>(config, catalog);
         return d->write ? d->write(i, &a) : CONNHOST_STATUS_UNSUPPORTED;
     });
 }
@@ -286,7 +288,7 @@ Outcome InProcessConnector::read_back(ConnectorEvents& ev, std::string_view conf
             offered = false;
             return CONNHOST_STATUS_UNSUPPORTED;
         }
-        const connhost_write_args a = write_args(config, catalog);
+        const auto a = operation_args<connhost_write_args>(config, catalog);
         return rb->read_back(i, &a);
     });
     if (!offered)

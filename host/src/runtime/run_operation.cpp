@@ -119,7 +119,8 @@ int run_operation(const RunOptions& opts) {
     }
     static const char* verbs[] = {"spec", "check", "discover", "read", "write", "read-back"};
     if (std::find(std::begin(verbs), std::end(verbs), opts.verb) == std::end(verbs))
-        return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read, write or read-back", "config_error", 2});
+        return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read, write or read-back",
+                            "config_error", 2});
 
     std::unique_ptr<Connector> conn;
     try {
@@ -132,7 +133,8 @@ int run_operation(const RunOptions& opts) {
     if ((opts.verb == "discover" || opts.verb == "read") && !is_source)
         return report(out, {"plugin " + info.name + " is a destination; `" + opts.verb + "` is an operation of sources", "config_error", 2});
     if ((opts.verb == "write" || opts.verb == "read-back") && is_source)
-        return report(out, {"plugin " + info.name + " is a source; `" + opts.verb + "` is an operation of destinations", "config_error", 2});
+        return report(out, {"plugin " + info.name + " is a source; `" + opts.verb + "` is an operation of destinations",
+                            "config_error", 2});
 
     std::string config, catalog, state;
     try {

@@ -52,7 +52,7 @@ Instance<C>* self(connhost_instance* i) noexcept { return reinterpret_cast<Insta
 
 template <class C>
 connhost_instance* create(const connhost_host* host) noexcept {
-    // Every 1.0 field of the host table is used unchecked below; a field of a later minor only after CONNHOST_HAS_FIELD.
+    // Every 1.0 field of the host table is used unchecked; a field of a later minor only after CONNHOST_HAS_FIELD.
     if (!host || host->struct_size < CONNHOST_HOST_SIZE_1_0) return nullptr;
     Instance<C>* inst = nullptr;
     int32_t st = guarded(host, [&] {
