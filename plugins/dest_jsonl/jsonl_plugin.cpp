@@ -82,7 +82,8 @@ public:
     void close(bool success) override {
         for (auto& [s, t] : targets_) {
             if (!t.file) continue;
-            t.file->close();
+            if (success) t.file->close();
+            else t.file->abandon();  // keeps only what was committed
             // An unfinished overwrite never replaces the previous data.
             if (!success && s->destination_sync_mode == "overwrite") std::remove(t.file->path().c_str());
         }

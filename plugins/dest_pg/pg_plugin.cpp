@@ -3,8 +3,7 @@
 // Transactions: BEGIN at the first write after a commit; commit() ends the open COPY, merges the
 // append_dedup temp tables and COMMITs, checking the server answered COMMIT (not ROLLBACK). The SDK
 // acknowledges a state only after the commit() that follows it, so every acknowledged state's records
-// are committed. Any failure marks the destination failed: later commit() calls throw, so nothing
-// after a failure is acknowledged.
+// are committed. After any failure the SDK calls nothing but close(false), which rolls back.
 //
 // Pipelining: one COPY stays open across batches of a stream; rows are encoded into a buffer that is
 // handed to libpq every copy_buffer_kb, so the server parses and inserts the previous chunks (from the
@@ -92,36 +91,29 @@ public:
     }
 
     void write_batch(const ConfiguredStream& s, const BatchView& batch) override {
-        guarded([&] {
-            begin_if_needed();
-            StreamTable* t = tables_.at(&s).get();
-            if (active_ && active_ != t) active_->end_copy();
-            active_ = t;
-            t->write(batch);
-        });
+        begin_if_needed();
+        StreamTable* t = tables_.at(&s).get();
+        if (active_ && active_ != t) active_->end_copy();
+        active_ = t;
+        t->write(batch);
     }
 
     void commit() override {
-        if (failed_) throw SystemError("dest_pg stopped after an earlier failure; nothing more is committed");
         if (!in_transaction_) return;
-        guarded([&] {
-            if (active_) active_->end_copy();
-            active_ = nullptr;
-            for (auto& [s, t] : tables_) t->merge();
-            conn_->commit();
-            in_transaction_ = false;
-        });
+        if (active_) active_->end_copy();
+        active_ = nullptr;
+        for (auto& [s, t] : tables_) t->merge();
+        conn_->commit();
+        in_transaction_ = false;
     }
 
     void complete_stream(const ConfiguredStream& s) override {
         StreamTable& t = *tables_.at(&s);
         if (!t.staging()) return;
-        guarded([&] {
-            begin_if_needed();
-            t.swap_in();
-            conn_->commit();
-            in_transaction_ = false;
-        });
+        begin_if_needed();
+        t.swap_in();
+        conn_->commit();
+        in_transaction_ = false;
     }
 
     void close(bool success) override {
@@ -154,16 +146,6 @@ private:
         if (r.rows() == 0) conn.exec("CREATE SCHEMA IF NOT EXISTS " + quote(schema), "CREATE SCHEMA " + quote(schema));
     }
 
-    template <class F>
-    void guarded(F&& f) {
-        try {
-            f();
-        } catch (...) {
-            failed_ = true;
-            throw;
-        }
-    }
-
     // BEGIN, re-opening the connection first if it was dropped while idle (nothing is in flight then).
     void begin_if_needed() {
         if (in_transaction_) return;
@@ -183,7 +165,6 @@ private:
     std::map<const ConfiguredStream*, std::unique_ptr<StreamTable>> tables_;
     StreamTable* active_ = nullptr;
     bool in_transaction_ = false;
-    bool failed_ = false;
 };
 
 }  // namespace

@@ -93,6 +93,17 @@ public:
         in_transaction_ = false;
     }
 
+    // Rolls back what is not committed (after a failure); errors are logged, the database rolls back anyway.
+    void rollback() noexcept {
+        if (!in_transaction_) return;
+        in_transaction_ = false;
+        try {
+            db_->exec("ROLLBACK");
+        } catch (const std::exception& e) {
+            host().warn(std::string("rollback failed (the database discards the open transaction on close): ") + e.what());
+        }
+    }
+
     void complete_stream(const ConfiguredStream& s) override {
         Target& t = targets_.at(&s);
         if (!t.staging) return;
@@ -120,11 +131,8 @@ public:
 
     void close(bool success) override {
         if (!db_) return;
-        try {
-            commit();
-        } catch (...) {
-            if (success) throw;
-        }
+        if (success) commit();
+        else rollback();
         if (!success) {
             // An unfinished overwrite never replaces the previous rows: drop its staging table.
             for (auto& [s, t] : targets_) {
