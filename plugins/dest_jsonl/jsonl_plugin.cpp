@@ -1,9 +1,13 @@
 // dest_jsonl: writes each stream's records to <destination_path>/[<namespace>/]<stream>.jsonl, one data object a line.
+// Overwrite streams go to the SDK's staging name (_connhost_tmp_<stream>.jsonl, table_plan.hpp) in the same folder,
+// renamed over the file when the stream completes.
 #include "dedup.hpp"
 #include "stream_file.hpp"
 
 #include <connhost/sdk.hpp>
+#include <connhost/sdk/destination_spec.hpp>
 #include <connhost/sdk/entry.hpp>
+#include <connhost/sdk/table_plan.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -15,26 +19,14 @@ namespace {
 
 using namespace connhost::sdk;
 
-constexpr const char* kStagingSuffix = ".connhost-staging";
-
-class JsonlDestination final : public Destination, public ReadBack {
+class JsonlDestination final : public Destination, public ReadBack, private StagingStore {
 public:
     using Destination::Destination;
 
     json::object spec() override {
-        return parse_object(R"({
-          "documentationUrl": "https://connhost.invalid/docs/connectors/dest_jsonl",
-          "supported_destination_sync_modes": ["append", "overwrite", "append_dedup"],
-          "connectionSpecification": {
-            "$schema": "http://json-schema.org/draft-07/schema#",
-            "title": "JSON Lines destination",
-            "type": "object",
-            "required": ["destination_path"],
-            "properties": {
-              "destination_path": {"type": "string", "description": "directory that receives <stream>.jsonl files", "connhost_target": true}
-            }
-          }
-        })", "spec");
+        return destination_spec("dest_jsonl", "JSON Lines destination", R"({
+          "destination_path": {"type": "string", "description": "directory that receives <stream>.jsonl files", "connhost_target": true}
+        })", R"(["destination_path"])");
     }
 
     void check(const json::object& config) override {
@@ -47,54 +39,54 @@ public:
     }
 
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
-        root_ = ConfigView(config).string("destination_path");
-        lock_ = std::make_unique<PathLock>((std::filesystem::path(root_) / ".connhost-lock").string(), "the folder " + root_);
-        for (const auto& s : catalog.streams()) {
-            Target t;
-            t.final_path = path_for(s);
-            const bool overwrite = s.destination_sync_mode == "overwrite";
-            t.file = std::make_unique<jsonl::StreamFile>(overwrite ? t.final_path + kStagingSuffix : t.final_path, overwrite);
-            if (size_t torn = t.file->torn_bytes_removed())
-                host().warn(t.final_path + ": removed a torn last line (" + std::to_string(torn) +
+        const std::string root = ConfigView(config).string("destination_path");
+        plan_ = TablePlan(catalog, name_rules(root));
+        lock_ = std::make_unique<PathLock>((std::filesystem::path(root) / ".connhost-lock").string(), "the folder " + root);
+        for (auto& [s, p] : plan_.plans()) {
+            auto file = std::make_unique<jsonl::StreamFile>(path_of(p.container, p.target()), p.staged);
+            if (size_t torn = file->torn_bytes_removed())
+                host().warn(file->path() + ": removed a torn last line (" + std::to_string(torn) +
                             " bytes never acknowledged, left by an interrupted sync); its records come again from the saved state");
-            targets_.emplace(&s, std::move(t));
+            files_.emplace(s, std::move(file));
         }
     }
 
     void write_batch(const ConfiguredStream& s, const BatchView& batch) override {
-        jsonl::StreamFile& f = *targets_.at(&s).file;
+        jsonl::StreamFile& f = *files_.at(&s);
         for (size_t i = 0; i < batch.size(); ++i) f.append_line(batch[i].json);
     }
 
     void commit() override {
-        for (auto& [s, t] : targets_)
-            if (t.file) t.file->sync();
+        for (auto& [s, f] : files_)
+            if (f) f->sync();
     }
 
     void complete_stream(const ConfiguredStream& s) override {
-        Target& t = targets_.at(&s);
-        if (!t.file) return;
-        t.file->close();
-        if (s.destination_sync_mode == "overwrite") jsonl::durable_rename(t.file->path(), t.final_path);
-        else if (s.destination_sync_mode == "append_dedup") jsonl::dedup_file(t.final_path, s);
-        t.file.reset();
+        std::unique_ptr<jsonl::StreamFile>& f = files_.at(&s);
+        if (!f) return;
+        f->close();
+        plan_.complete(s, *this);
+        const StreamPlan& p = plan_.at(s);
+        if (p.mode == DestinationSyncMode::AppendDedup) jsonl::dedup_file(path_of(p.container, p.final_name), s);
+        f.reset();
     }
 
     void close(bool success) override {
-        for (auto& [s, t] : targets_) {
-            if (!t.file) continue;
-            t.file->close();
-            // An unfinished overwrite never replaces the previous data.
-            if (!success && s->destination_sync_mode == "overwrite") std::remove(t.file->path().c_str());
+        for (auto& [s, f] : files_) {
+            if (!f) continue;
+            if (success) f->close();
+            else f->abandon();  // keeps only what was committed
         }
-        targets_.clear();
+        if (!success) plan_.drop_unfinished(*this, host());
+        files_.clear();
     }
 
     // Each stream's file, line by line, as written; a file that does not exist is an empty stream.
     void read_back(const json::object& config, const ConfiguredCatalog& catalog) override {
-        root_ = ConfigView(config).string("destination_path");
+        const NameRules rules = name_rules(ConfigView(config).string("destination_path"));
         for (const auto& s : catalog.streams()) {
-            const std::string path = path_for(s);
+            const StreamPlace place = rules.place(s);
+            const std::string path = path_of(place.container, place.name);
             std::ifstream in(path, std::ios::binary);
             if (!in && std::filesystem::exists(path))
                 throw SystemError("cannot read " + path + ": check its permissions");
@@ -106,21 +98,29 @@ public:
     }
 
 private:
-    struct Target {
-        std::string final_path;
-        std::unique_ptr<jsonl::StreamFile> file;
-    };
-
-    std::string path_for(const ConfiguredStream& s) const {
-        std::filesystem::path p(root_);
-        if (s.ns) p /= jsonl::safe_component(*s.ns);
-        p /= jsonl::safe_component(s.name) + ".jsonl";
-        return p.string();
+    // A stream's file: <root>/[<namespace>/]<stream>.jsonl, each part made a safe path component.
+    static NameRules name_rules(const std::string& root) {
+        NameRules r;
+        r.connector = "dest_jsonl";
+        r.kind = "file";
+        r.separator = "/";
+        r.place = [root](const ConfiguredStream& s) {
+            std::filesystem::path dir(root);
+            if (s.ns) dir /= jsonl::safe_component(*s.ns);
+            return StreamPlace{dir.string(), jsonl::safe_component(s.name) + ".jsonl"};
+        };
+        return r;
     }
 
-    std::string root_;
+    static std::string path_of(const std::string& dir, const std::string& name) { return (std::filesystem::path(dir) / name).string(); }
+
+    void swap_in(StreamPlan& p) override { jsonl::durable_rename(path_of(p.container, p.staging_name), path_of(p.container, p.final_name)); }
+
+    void drop_staging(StreamPlan& p) override { std::remove(path_of(p.container, p.staging_name).c_str()); }
+
+    TablePlan plan_;
     std::unique_ptr<PathLock> lock_;  // held while writing
-    std::map<const ConfiguredStream*, Target> targets_;
+    std::map<const ConfiguredStream*, std::unique_ptr<jsonl::StreamFile>> files_;  // null once the stream completed
 };
 
 }  // namespace

@@ -25,6 +25,8 @@ StreamFile::StreamFile(std::string path, bool truncate) : path_(std::move(path))
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
     if (fd_ < 0) fail("open", path_);
     if (!truncate) cut_torn_tail();
+    size_ = synced_size_ = ::lseek(fd_, 0, SEEK_END);
+    if (size_ < 0) fail("seek in", path_);
     buf_.reserve(kBufferBytes + 1);
     dirty_ = truncate;
 }
@@ -82,6 +84,7 @@ void StreamFile::write_out() {
         if (n < 0) fail("write", path_);
         off += static_cast<size_t>(n);
     }
+    size_ += static_cast<off_t>(buf_.size());
     buf_.clear();
 }
 
@@ -89,7 +92,16 @@ void StreamFile::sync() {
     if (!dirty_ || fd_ < 0) return;
     write_out();
     if (::fdatasync(fd_) != 0) fail("fdatasync", path_);
+    synced_size_ = size_;
     dirty_ = false;
+}
+
+void StreamFile::abandon() {
+    if (fd_ < 0) return;
+    buf_.clear();
+    if (size_ != synced_size_ && ::ftruncate(fd_, synced_size_) != 0) fail("cut back the unacknowledged lines of", path_);
+    ::close(fd_);
+    fd_ = -1;
 }
 
 void StreamFile::close() {

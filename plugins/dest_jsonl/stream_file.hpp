@@ -21,7 +21,11 @@ public:
     void append_line(std::string_view json);
     // Writes the buffer out and fdatasyncs the file if anything changed since the last sync.
     void sync();
+    // Writes out, syncs and closes the file.
     void close();
+    // Closes the file without keeping anything appended since the last sync (after a failure): the
+    // buffer is dropped and the file cut back to its synced length.
+    void abandon();
     const std::string& path() const noexcept { return path_; }
     // Bytes of a torn last line removed when the file was opened (0: the file was whole).
     size_t torn_bytes_removed() const noexcept { return torn_; }
@@ -39,6 +43,8 @@ private:
     std::string buf_;
     bool dirty_ = false;
     size_t torn_ = 0;
+    off_t size_ = 0;         // bytes in the file, written out
+    off_t synced_size_ = 0;  // bytes in the file at the last sync
 };
 
 // Makes a stream or namespace name safe as one path component: '/' and NUL become '_', "" "." ".." get a '_' prefix.

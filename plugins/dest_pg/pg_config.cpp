@@ -1,6 +1,7 @@
 #include "pg_config.hpp"
 
 #include <connhost/sdk/status.hpp>
+#include <connhost/sdk/destination_spec.hpp>
 
 namespace pgdest {
 
@@ -20,26 +21,16 @@ PgConfig parse_config(const boost::json::object& config) {
 }
 
 boost::json::object spec_json() {
-    boost::json::object spec = connhost::sdk::parse_object(R"SPEC({
-      "documentationUrl": "https://connhost.invalid/docs/connectors/dest_pg",
-      "supported_destination_sync_modes": ["append", "overwrite", "append_dedup"],
-      "supportsIncremental": true,
-      "connectionSpecification": {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "PostgreSQL destination",
-        "type": "object",
-        "required": ["host", "database", "username"],
-        "properties": {
-          "schema": {"type": "string", "title": "Default schema", "order": 3, "default": "public", "connhost_target": true,
-                     "description": "schema of streams without a namespace; a stream's namespace is its schema (created if missing)"},
-          "copy_buffer_kb": {"type": "integer", "default": 1024, "minimum": 16, "description": "COPY data is sent in chunks of this size"},
-          "commit_mb": {"type": "integer", "default": 64, "minimum": 1,
-                        "description": "at a state, commit once this much record data arrived since the last commit"},
-          "commit_ms": {"type": "integer", "default": 2000, "minimum": 0,
-                        "description": "at a state, commit once this long passed since the last commit"}
-        }
-      }
-    })SPEC", "spec");
+    boost::json::object spec = connhost::sdk::destination_spec("dest_pg", "PostgreSQL destination", R"SPEC({
+      "schema": {"type": "string", "title": "Default schema", "order": 3, "default": "public", "connhost_target": true,
+                 "description": "schema of streams without a namespace; a stream's namespace is its schema (created if missing)"},
+      "copy_buffer_kb": {"type": "integer", "default": 1024, "minimum": 16, "description": "COPY data is sent in chunks of this size"},
+      "commit_mb": {"type": "integer", "default": 64, "minimum": 1,
+                    "description": "at a state, commit once this much record data arrived since the last commit"},
+      "commit_ms": {"type": "integer", "default": 2000, "minimum": 0,
+                    "description": "at a state, commit once this long passed since the last commit"}
+    })SPEC", R"(["host", "database", "username"])");
+    spec["supportsIncremental"] = true;
     connhost::sdk::add_pg_connect_spec(spec);
     return spec;
 }

@@ -3,8 +3,7 @@
 // Transactions: BEGIN at the first write after a commit; commit() ends the open COPY, merges the
 // append_dedup temp tables and COMMITs, checking the server answered COMMIT (not ROLLBACK). The SDK
 // acknowledges a state only after the commit() that follows it, so every acknowledged state's records
-// are committed. Any failure marks the destination failed: later commit() calls throw, so nothing
-// after a failure is acknowledged.
+// are committed. After any failure the SDK calls nothing but close(false), which rolls back.
 //
 // Pipelining: one COPY stays open across batches of a stream; rows are encoded into a buffer that is
 // handed to libpq every copy_buffer_kb, so the server parses and inserts the previous chunks (from the
@@ -20,6 +19,7 @@
 
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
+#include <connhost/sdk/table_plan.hpp>
 
 #include <map>
 #include <memory>
@@ -30,7 +30,7 @@ namespace {
 using namespace connhost::sdk;
 using namespace pgdest;
 
-class PgDestination final : public Destination {
+class PgDestination final : public Destination, private StagingStore {
 public:
     using Destination::Destination;
 
@@ -63,28 +63,15 @@ public:
 
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         cfg_ = parse_config(config);
-        // Names first: refuse a bad catalog before touching the database.
-        std::set<std::pair<std::string, std::string>> seen;
-        std::map<std::pair<std::string, std::string>, std::string> owner;
-        for (const auto& s : catalog.streams()) {
-            const std::string schema = identifier(s.ns && !s.ns->empty() ? *s.ns : cfg_.schema);
-            const std::string table = identifier(s.name);
-            if (table.rfind("_connhost_", 0) == 0)
-                throw ConfigError("stream " + s.display_name() + ": table names starting with _connhost_ are reserved by dest_pg: rename the stream");
-            auto [it, fresh] = owner.emplace(std::make_pair(schema, table), s.display_name());
-            if (!fresh)
-                throw ConfigError("streams " + it->second + " and " + s.display_name() + " map to the same table " + quote(schema) + "." +
-                                  quote(table) + ": rename one or give them different namespaces");
-        }
+        plan_ = TablePlan(catalog, name_rules(cfg_.schema));  // refuses a bad catalog before touching the database
         conn_ = std::make_unique<PgConnection>(cfg_, host());
         conn_->exec("BEGIN", "BEGIN");
         std::set<std::string> schemas;
-        for (const auto& s : catalog.streams()) {
-            const std::string schema = identifier(s.ns && !s.ns->empty() ? *s.ns : cfg_.schema);
-            if (schemas.insert(schema).second) ensure_schema(*conn_, schema);
-            auto t = std::make_unique<StreamTable>(*conn_, s, schema, identifier(s.name), cfg_.copy_buffer_bytes);
+        for (auto& [s, p] : plan_.plans()) {
+            if (schemas.insert(p.container).second) ensure_schema(*conn_, p.container);
+            auto t = std::make_unique<StreamTable>(*conn_, p, cfg_.copy_buffer_bytes);
             t->prepare();
-            tables_.emplace(&s, std::move(t));
+            tables_.emplace(s, std::move(t));
         }
         conn_->commit();
         host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" + cfg_.conn.database + "\" at " +
@@ -92,53 +79,32 @@ public:
     }
 
     void write_batch(const ConfiguredStream& s, const BatchView& batch) override {
-        guarded([&] {
-            begin_if_needed();
-            StreamTable* t = tables_.at(&s).get();
-            if (active_ && active_ != t) active_->end_copy();
-            active_ = t;
-            t->write(batch);
-        });
+        begin_if_needed();
+        StreamTable* t = tables_.at(&s).get();
+        if (active_ && active_ != t) active_->end_copy();
+        active_ = t;
+        t->write(batch);
     }
 
     void commit() override {
-        if (failed_) throw SystemError("dest_pg stopped after an earlier failure; nothing more is committed");
         if (!in_transaction_) return;
-        guarded([&] {
-            if (active_) active_->end_copy();
-            active_ = nullptr;
-            for (auto& [s, t] : tables_) t->merge();
-            conn_->commit();
-            in_transaction_ = false;
-        });
+        if (active_) active_->end_copy();
+        active_ = nullptr;
+        for (auto& [s, t] : tables_) t->merge();
+        conn_->commit();
+        in_transaction_ = false;
     }
 
-    void complete_stream(const ConfiguredStream& s) override {
-        StreamTable& t = *tables_.at(&s);
-        if (!t.staging()) return;
-        guarded([&] {
-            begin_if_needed();
-            t.swap_in();
-            conn_->commit();
-            in_transaction_ = false;
-        });
-    }
+    void complete_stream(const ConfiguredStream& s) override { plan_.complete(s, *this); }
 
     void close(bool success) override {
         if (!conn_) return;
         if (!success && !conn_->broken()) {
-            // An unfinished overwrite never replaces the previous rows: drop its staging table.
             try {
                 if (in_transaction_ || conn_->in_copy()) conn_->exec("ROLLBACK", "ROLLBACK");
             } catch (...) {
             }
-            for (auto& [s, t] : tables_) {
-                try {
-                    t->drop_staging();
-                } catch (const std::exception& e) {
-                    host().warn(std::string("could not drop a staging table (the next sync drops it): ") + e.what());
-                }
-            }
+            plan_.drop_unfinished(*this, host());
         }
         tables_.clear();
         conn_.reset();
@@ -147,21 +113,33 @@ public:
     CommitPolicy commit_policy() const override { return {cfg_.commit_bytes, cfg_.commit_seconds}; }
 
 private:
+    // A stream's table: its name in its namespace's schema (or the configured one), fitted to 63 bytes.
+    static NameRules name_rules(const std::string& default_schema) {
+        NameRules r;
+        r.connector = "dest_pg";
+        r.kind = "PostgreSQL table";
+        r.fit = [](std::string_view n) { return identifier(n); };
+        r.place = [default_schema](const ConfiguredStream& s) {
+            return StreamPlace{identifier(s.ns && !s.ns->empty() ? *s.ns : default_schema), s.name};
+        };
+        return r;
+    }
+
+    // Drops the table and renames the staging table, in one transaction.
+    void swap_in(StreamPlan& p) override {
+        begin_if_needed();
+        tables_.at(p.stream)->swap_in();
+        conn_->commit();
+        in_transaction_ = false;
+    }
+
+    void drop_staging(StreamPlan& p) override { tables_.at(p.stream)->drop_staging(); }
+
     // Creates `schema` when missing. Never CREATE SCHEMA IF NOT EXISTS for one that exists: that needs
     // the CREATE privilege on the database, which a user writing into an existing schema may lack.
     static void ensure_schema(PgConnection& conn, const std::string& schema) {
         PgResult r = conn.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}, "looking up schema " + quote(schema));
         if (r.rows() == 0) conn.exec("CREATE SCHEMA IF NOT EXISTS " + quote(schema), "CREATE SCHEMA " + quote(schema));
-    }
-
-    template <class F>
-    void guarded(F&& f) {
-        try {
-            f();
-        } catch (...) {
-            failed_ = true;
-            throw;
-        }
     }
 
     // BEGIN, re-opening the connection first if it was dropped while idle (nothing is in flight then).
@@ -179,11 +157,11 @@ private:
     }
 
     PgConfig cfg_;
+    TablePlan plan_;
     std::unique_ptr<PgConnection> conn_;
     std::map<const ConfiguredStream*, std::unique_ptr<StreamTable>> tables_;
     StreamTable* active_ = nullptr;
     bool in_transaction_ = false;
-    bool failed_ = false;
 };
 
 }  // namespace

@@ -17,8 +17,9 @@ using connhost::sdk::FieldPath;
 
 namespace {
 
-const char* const kMetaColumns[] = {"_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"};
-const char* const kMetaTypes[] = {"uuid NOT NULL", "timestamp with time zone NOT NULL", "bigint", "jsonb NOT NULL"};
+using connhost::sdk::kMetaColumns;
+const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL", "timestamp with time zone NOT NULL", "bigint",
+                                                                 "jsonb NOT NULL"};
 constexpr const char* kSeqColumn = "_connhost_seq";
 
 const char* sql_type(ColumnType t) {
@@ -51,30 +52,28 @@ std::string column_name_for(const std::string& field) {
 
 }  // namespace
 
-StreamTable::StreamTable(PgConnection& conn, const ConfiguredStream& stream, std::string schema, std::string table,
-                         size_t copy_buffer_bytes)
+StreamTable::StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes)
     : conn_(conn),
-      stream_(stream),
-      schema_(std::move(schema)),
-      table_(std::move(table)),
-      staging_table_(identifier("_connhost_stg_" + table_)),
-      dedup_(stream.destination_sync_mode == "append_dedup"),
-      staging_(stream.destination_sync_mode == "overwrite"),
+      plan_(plan),
+      stream_(*plan.stream),
+      schema_(plan.container),
+      table_(plan.final_name),
+      dedup_(plan.mode == connhost::sdk::DestinationSyncMode::AppendDedup),
       copy_buffer_bytes_(copy_buffer_bytes),
-      generation_text_(std::to_string(stream.generation_id)) {
+      generation_text_(std::to_string(stream_.generation_id)) {
     qualified_ = q(table_);
 }
 
 std::string StreamTable::q(const std::string& table) const { return quote(schema_) + "." + quote(table); }
 
 void StreamTable::prepare() {
-    const std::string target = staging_ ? staging_table_ : table_;
-    if (staging_) conn_.exec("DROP TABLE IF EXISTS " + q(staging_table_), "dropping an old staging table of " + stream_.display_name());
+    const std::string& target = plan_.target();
+    if (plan_.staged) conn_.exec("DROP TABLE IF EXISTS " + q(target), "dropping an old staging table of " + stream_.display_name());
     std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
-    for (int i = 0; i < 4; ++i) create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i) create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
     conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
     load_columns(target);
-    if (staging_) {
+    if (plan_.staged) {
         // Keep the columns (and their types) of the table being replaced, so a column's type stays put.
         load_columns(table_);
     }
@@ -156,7 +155,7 @@ int StreamTable::key_column(const FieldPath& path, const char* what) {
 
 void StreamTable::add_column_now(const Column& c) {
     end_copy();  // ALTER cannot run inside a COPY; buffered rows go out with the old column list
-    const std::string target = staging_ ? staging_table_ : table_;
+    const std::string& target = plan_.target();
     conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
                "adding column " + quote(c.name) + " (new field \"" + c.field + "\") to " + q(target));
     if (temp_ready_)
@@ -187,13 +186,14 @@ void StreamTable::begin_copy() {
         ensure_temp();
         target = quote(temp_table_);
     } else {
-        target = q(staging_ ? staging_table_ : table_);
+        target = q(plan_.target());
     }
     std::string sql = "COPY " + target + " (";
     for (const Column& c : columns_) sql += quote(c.name) + ", ";
     // The order encode_record writes them in: meta first (it is built from the cells' changes).
-    sql += quote("_connhost_meta") + ", " + quote("_connhost_raw_id") + ", " + quote("_connhost_extracted_at") + ", " +
-           quote("_connhost_generation_id");
+    using namespace connhost::sdk;
+    sql += quote(kMetaColumns[kMetaJsonColumn]) + ", " + quote(kMetaColumns[kRawIdColumn]) + ", " + quote(kMetaColumns[kExtractedAtColumn]) +
+           ", " + quote(kMetaColumns[kGenerationIdColumn]);
     if (dedup_) sql += std::string(", ") + quote(kSeqColumn);
     conn_.copy_begin(sql + ") FROM STDIN");
     copying_ = true;
@@ -303,11 +303,11 @@ void StreamTable::merge() {
     merge_pending_ = false;
     std::string cols, pk, set;
     for (const Column& c : columns_) cols += quote(c.name) + ", ";
-    for (int i = 0; i < 4; ++i) cols += std::string(i ? ", " : "") + quote(kMetaColumns[i]);
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i) cols += std::string(i ? ", " : "") + quote(kMetaColumns[i]);
     for (int k : key_columns_) pk += (pk.empty() ? "" : ", ") + quote(columns_[k].name);
     for (const Column& c : columns_) set += quote(c.name) + " = EXCLUDED." + quote(c.name) + ", ";
-    for (int i = 0; i < 4; ++i) set += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " = EXCLUDED." + quote(kMetaColumns[i]);
-    const std::string ext = quote("_connhost_extracted_at");
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i) set += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " = EXCLUDED." + quote(kMetaColumns[i]);
+    const std::string ext = quote(kMetaColumns[connhost::sdk::kExtractedAtColumn]);
     std::string order = pk, wins;
     if (cursor_column_ >= 0) {
         const Column& c = columns_[cursor_column_];
@@ -326,15 +326,14 @@ void StreamTable::merge() {
 }
 
 void StreamTable::swap_in() {
-    if (!staging_) return;
+    if (!plan_.staged) return;
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
-    conn_.exec("ALTER TABLE " + q(staging_table_) + " RENAME TO " + quote(table_), "renaming the staging table to " + q(table_));
-    staging_ = false;
+    conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_), "renaming the staging table to " + q(table_));
 }
 
 void StreamTable::drop_staging() {
-    if (!staging_) return;
-    conn_.exec("DROP TABLE IF EXISTS " + q(staging_table_), "dropping the staging table " + q(staging_table_));
+    if (!plan_.staged) return;
+    conn_.exec("DROP TABLE IF EXISTS " + q(plan_.staging_name), "dropping the staging table " + q(plan_.staging_name));
 }
 
 }  // namespace pgdest

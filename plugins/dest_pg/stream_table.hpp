@@ -5,8 +5,8 @@
 // bigint, _connhost_meta jsonb (the record's meta plus the changes made here). A field's column is
 // identifier(field) (pg_names.hpp), or hashed_identifier(field) for fields named "_connhost_...".
 //
-// Modes: append COPYs into the table; overwrite COPYs into a staging table that swap_in() renames over
-// the table; append_dedup COPYs into a session temp table that merge() upserts into the table through
+// Modes: append COPYs into the table; overwrite COPYs into the plan's staging table (connhost/sdk/table_plan.hpp)
+// that swap_in() renames over the table; append_dedup COPYs into a session temp table that merge() upserts into the table through
 // a unique index on the primary key (latest by cursor, then emitted_at, then input order).
 // All statements run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
@@ -17,6 +17,7 @@
 #include <connhost/sdk/input.hpp>
 #include <connhost/sdk/record_fields.hpp>
 #include <connhost/sdk/record_meta.hpp>
+#include <connhost/sdk/table_plan.hpp>
 
 #include <cstdint>
 #include <string>
@@ -27,9 +28,9 @@ namespace pgdest {
 
 class StreamTable {
 public:
-    // `schema` / `table`: already fitted identifiers (unquoted).
-    StreamTable(PgConnection& conn, const connhost::sdk::ConfiguredStream& stream, std::string schema, std::string table,
-                size_t copy_buffer_bytes);
+    // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`
+    // outlives this table, and its `staged` says whether rows still go to the staging table.
+    StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes);
 
     // Creates or evolves the table (overwrite: a fresh staging table); call inside a transaction.
     void prepare();
@@ -40,15 +41,14 @@ public:
     void end_copy();
     // append_dedup: upserts this transaction's rows into the table. Call after end_copy(), before COMMIT.
     void merge();
-    // overwrite: replaces the table by the staging table. Call inside its own transaction.
+    // overwrite, while staged: replaces the table by the staging table. Call inside its own transaction.
     void swap_in();
-    // overwrite: drops the staging table (unfinished sync). Own statement; errors are the caller's.
+    // overwrite, while staged: drops the staging table (unfinished sync). Own statement; errors are the caller's.
     void drop_staging();
     // The session was replaced (reconnect): temp tables are gone.
     void session_lost() noexcept;
 
     bool copying() const noexcept { return copying_; }
-    bool staging() const noexcept { return staging_; }
     const std::string& qualified() const noexcept { return qualified_; }
 
 private:
@@ -75,10 +75,11 @@ private:
     void encode_record(const connhost::sdk::RecordView& rec);
 
     PgConnection& conn_;
+    const connhost::sdk::StreamPlan& plan_;
     const connhost::sdk::ConfiguredStream& stream_;
-    std::string schema_, table_, staging_table_, qualified_;
+    std::string schema_, table_, qualified_;
     std::string temp_table_;
-    bool dedup_, staging_;
+    bool dedup_;
     size_t copy_buffer_bytes_;
 
     std::vector<Column> columns_;

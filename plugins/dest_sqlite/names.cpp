@@ -1,6 +1,7 @@
 #include "names.hpp"
 
 #include <connhost/sdk/sql_identifier.hpp>
+#include <connhost/sdk/table_plan.hpp>
 
 namespace sqlitedest {
 
@@ -28,15 +29,6 @@ std::string table_name(const std::optional<std::string>& ns, std::string_view st
     return escape_namespace(*ns) + "__" + std::string(stream);
 }
 
-std::string staging_name(std::string_view table) { return "_connhost_staging__" + std::string(table); }
-
-std::string fold(std::string_view name) {
-    std::string out(name);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-bool is_reserved(std::string_view name) { return fold(name.substr(0, 10)) == "_connhost_"; }
+std::string fold(std::string_view name) { return connhost::sdk::fold_ascii_case(std::string(name)); }
 
 }  // namespace sqlitedest

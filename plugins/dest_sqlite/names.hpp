@@ -11,7 +11,8 @@
 // without namespace; escaped and unescaped namespaces differ ("%" in one, not in the other).
 // So distinct (namespace, stream) pairs always give distinct table names.
 // SQLite compares identifiers ignoring ASCII case, so two streams whose tables differ only in
-// ASCII case are refused (in one catalog, or against a table already in the file), as are names starting with "_connhost_" (reserved for this connector).
+// ASCII case are refused (in one catalog, or against a table already in the file). Names starting with
+// "_connhost_" (any case) are reserved, and overwrite staging is named, by the SDK's TablePlan (table_plan.hpp).
 #pragma once
 #include <optional>
 #include <string>
@@ -23,11 +24,7 @@ namespace sqlitedest {
 std::string quote(std::string_view name);
 // The table of stream `stream` in namespace `ns` (see the rule above).
 std::string table_name(const std::optional<std::string>& ns, std::string_view stream);
-// The staging table that holds an overwrite sync of `table` until the stream completes.
-std::string staging_name(std::string_view table);
 // `name` with ASCII letters lowered: equal keys mean the same SQLite identifier.
 std::string fold(std::string_view name);
-// True for names this connector reserves ("_connhost_" prefix, any ASCII case).
-bool is_reserved(std::string_view name);
 
 }  // namespace sqlitedest

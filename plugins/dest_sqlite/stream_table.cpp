@@ -19,9 +19,10 @@ using connhost::sdk::IntegerText;
 
 namespace {
 
-const char* const kMetaColumns[] = {"_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"};
-const ColumnKind kMetaKinds[] = {ColumnKind::String, ColumnKind::String, ColumnKind::Integer, ColumnKind::Json};
-constexpr int kMetaCount = 4;
+using connhost::sdk::kMetaColumns;
+const ColumnKind kMetaKinds[connhost::sdk::kMetaColumnCount] = {ColumnKind::String, ColumnKind::String, ColumnKind::Integer,
+                                                                ColumnKind::Json};
+constexpr int kMetaCount = connhost::sdk::kMetaColumnCount;
 
 const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
 const char* kTooLarge = "DESTINATION_FIELD_SIZE_LIMITATION";
@@ -38,7 +39,7 @@ std::string replace_nul(const std::string& s) {
 }  // namespace
 
 StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::string table, bool fresh)
-    : db_(db), stream_(stream), table_(std::move(table)), dedup_(stream.destination_sync_mode == "append_dedup") {
+    : db_(db), stream_(stream), table_(std::move(table)), dedup_(stream.destination_sync_mode == connhost::sdk::DestinationSyncMode::AppendDedup) {
     if (fresh) {
         db_.exec("DROP TABLE IF EXISTS " + quote(table_));
         Statement del(db_, std::string("DELETE FROM ") + kColumnsTable + " WHERE table_name = ?1");
@@ -157,7 +158,7 @@ void StreamTable::prepare() {
         };
         std::string same_key;
         for (int k : key_columns_) same_key += " AND o." + quote(columns_[k].name) + " IS n." + quote(columns_[k].name);
-        const std::string ext = quote("_connhost_extracted_at");
+        const std::string ext = quote(kMetaColumns[connhost::sdk::kExtractedAtColumn]);
         std::string new_wins = "(" + cur("n") + " IS NOT NULL AND (" + cur("o") + " IS NULL OR " + cur("n") + " > " + cur("o") +
                                ")) OR (" + cur("n") + " IS " + cur("o") + " AND n." + ext + " >= o." + ext + ")";
         dedup_delete_ = Statement(db_, "DELETE FROM " + quote(table_) + " WHERE rowid IN (SELECT CASE WHEN " + new_wins +
@@ -196,14 +197,14 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     insert_.clear_bindings();
     changes_.clear();
     uuids_.next(uuid_);
-    insert_.bind_text_static(1, std::string_view(uuid_, 36));
+    insert_.bind_text_static(1 + connhost::sdk::kRawIdColumn, std::string_view(uuid_, 36));
     extracted_at_.clear();
     connhost::sdk::append_iso8601_utc_ms(extracted_at_, rec.emitted_at_ms);
-    insert_.bind_text_static(2, extracted_at_);
-    insert_.bind_int(3, stream_.generation_id);
+    insert_.bind_text_static(1 + connhost::sdk::kExtractedAtColumn, extracted_at_);
+    insert_.bind_int(1 + connhost::sdk::kGenerationIdColumn, stream_.generation_id);
     for (size_t i = 0; i < members_.size(); ++i) bind_value(slots_[i], members_[i]);
     connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
-    insert_.bind_text_static(4, meta_);
+    insert_.bind_text_static(1 + connhost::sdk::kMetaJsonColumn, meta_);
     insert_.run();
     if (dedup_) {
         dedup_delete_.bind_int(1, sqlite3_last_insert_rowid(db_.handle()));

@@ -98,7 +98,7 @@ def case_overwrite_second_sync():
                                          record_line("b_append", {"id": 5, "name": "b2"}, 3001), state_line(2)])
         compare_table(db, a, second[(None, "a_over")])
         compare_table(db, b, first[(None, "b_append")] + second[(None, "b_append")])
-        check(not [t for t in table_names(db) if t.startswith("_connhost_staging")], "staging tables left: %r" % table_names(db))
+        check(not [t for t in table_names(db) if t.startswith("_connhost_tmp_")], "staging tables left: %r" % table_names(db))
 
 
 def case_overwrite_empty_and_interrupted():

@@ -81,3 +81,24 @@ TEST_CASE("bad state files are refused naming the file") {
     CHECK(syntax.find("state s.json line 1: ") == 0);
     CHECK(error_of(normalize_state, "{} {}", "state s.json").find("state s.json line 1: unexpected text after the JSON value") == 0);
 }
+
+TEST_CASE("catalog_streams parses the modes once; an unknown mode names the stream and the value") {
+    using namespace connhost::protocol;
+    const auto streams = catalog_streams(
+        R"({"streams":[{"stream":{"name":"a","namespace":"n"},"sync_mode":"incremental","destination_sync_mode":"append_dedup"},)"
+        R"({"stream":{"name":"b"},"destination_sync_mode":"overwrite"},{"stream":{"name":"c"}}]})");
+    REQUIRE(streams.size() == 3);
+    CHECK(streams[0].sync_mode == SyncMode::Incremental);
+    CHECK(streams[0].destination_sync_mode == DestinationSyncMode::AppendDedup);
+    CHECK(streams[1].sync_mode == SyncMode::FullRefresh);
+    CHECK(streams[1].destination_sync_mode == DestinationSyncMode::Overwrite);
+    CHECK(streams[2].destination_sync_mode == DestinationSyncMode::Append);
+    try {
+        catalog_streams(R"({"streams":[{"stream":{"name":"a"}},{"stream":{"name":"users","namespace":"crm"},"destination_sync_mode":"upsert"}]})");
+        FAIL("an unknown destination_sync_mode was accepted");
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()) ==
+              "catalog streams[1].destination_sync_mode (stream crm.users) must be append, overwrite, append_dedup, update or "
+              "soft_delete, got \"upsert\": fix the configured catalog");
+    }
+}

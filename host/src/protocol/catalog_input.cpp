@@ -1,6 +1,7 @@
 #include "protocol/catalog_input.hpp"
 
 #include "protocol/json_scan.hpp"
+#include "protocol/stream_name.hpp"
 
 #include <stdexcept>
 
@@ -80,7 +81,8 @@ std::string normalize_catalog(std::string_view text, const std::string& origin) 
             } else if (e.has_name) {
                 out += R"({"stream":)";
                 out += e.whole;
-                out += R"(,"sync_mode":"full_refresh","destination_sync_mode":"append"})";
+                out += std::string(R"(,"sync_mode":")") + to_string(SyncMode::FullRefresh) + R"(","destination_sync_mode":")" +
+                       to_string(DestinationSyncMode::Append) + R"("})";
             } else {
                 bad(origin, "streams[" + std::to_string(i - 1) + "] has neither \"stream\" (configured catalog) nor \"name\" (catalog)");
             }
@@ -92,14 +94,29 @@ std::string normalize_catalog(std::string_view text, const std::string& origin) 
     return out;
 }
 
+namespace {
+// Parses the mode text `text` ("": absent, keeps `mode`) of catalog field streams[i].<field>.
+template <class Mode>
+void parse_catalog_mode(const std::string& text, Mode& mode, size_t i, const char* field, const CatalogStream& c) {
+    if (text.empty()) return;
+    try {
+        mode = parse_mode_or_throw<Mode>(text, "catalog streams[" + std::to_string(i) + "]." + field, stream_display_name(c.ns, c.name));
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string(e.what()) + ": fix the configured catalog");
+    }
+}
+}  // namespace
+
 std::vector<CatalogStream> catalog_streams(std::string_view configured) {
     std::vector<CatalogStream> out;
     for_each_stream(configured, "catalog", [&](const StreamEntry& e) {
         CatalogStream c;
+        std::string sync_mode, destination_sync_mode;
         JsonScanner w(e.whole);
         w.expect('{', "'{'");
         w.members([&](std::string_view key) {
-            if (key == "destination_sync_mode" && w.peek() == '"') w.read_string(&c.destination_sync_mode);
+            if (key == "sync_mode" && w.peek() == '"') w.read_string(&sync_mode);
+            else if (key == "destination_sync_mode" && w.peek() == '"') w.read_string(&destination_sync_mode);
             else w.skip_value();
         });
         JsonScanner s(e.stream_obj);
@@ -109,6 +126,8 @@ std::vector<CatalogStream> catalog_streams(std::string_view configured) {
             else if (key == "namespace" && s.peek() == '"') s.read_string(&c.ns);
             else s.skip_value();
         });
+        parse_catalog_mode(sync_mode, c.sync_mode, out.size(), "sync_mode", c);
+        parse_catalog_mode(destination_sync_mode, c.destination_sync_mode, out.size(), "destination_sync_mode", c);
         out.push_back(std::move(c));
     });
     return out;

@@ -1,5 +1,7 @@
 // Normalising what users pass with --catalog and --state into the forms plugins receive.
 #pragma once
+#include "protocol/sync_modes.hpp"
+
 #include <optional>
 #include <set>
 #include <string>
@@ -15,11 +17,13 @@ std::string normalize_catalog(std::string_view text, const std::string& origin);
 
 // One stream of a configured catalog, as far as the host's delivery rules need it.
 struct CatalogStream {
-    std::string ns, name;              // namespace "" when absent
-    std::string destination_sync_mode; // as written; "" when absent
+    std::string ns, name;  // namespace "" when absent
+    SyncMode sync_mode = SyncMode::FullRefresh;                           // absent: full_refresh
+    DestinationSyncMode destination_sync_mode = DestinationSyncMode::Append;  // absent: append
 };
 
-// Every stream of a configured catalog text, in catalog order.
+// Every stream of a configured catalog text, in catalog order. Throws std::runtime_error naming the stream and
+// the value when a mode is not one of the protocol's.
 std::vector<CatalogStream> catalog_streams(std::string_view configured_catalog);
 
 // The (namespace, name) of every stream of a configured catalog text (namespace "" when absent).

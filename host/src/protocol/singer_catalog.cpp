@@ -2,6 +2,7 @@
 
 #include "protocol/json_scan.hpp"
 #include "protocol/json_text.hpp"
+#include "protocol/sync_modes.hpp"
 
 #include <boost/json.hpp>
 
@@ -65,8 +66,10 @@ std::string SingerCatalogBuilder::configured_catalog() const {
         const Stream& s = streams_.at(name);
         if (!first) out += ',';
         first = false;
-        out += R"({"stream":{"name":)" + json_string(name) + R"(,"json_schema":)" + s.schema + R"(},"sync_mode":"full_refresh",)";
-        out += std::string(R"("destination_sync_mode":")") + (s.keys.empty() ? "append" : "append_dedup") + R"(","primary_key":[)";
+        const DestinationSyncMode mode = s.keys.empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup;
+        out += R"({"stream":{"name":)" + json_string(name) + R"(,"json_schema":)" + s.schema + R"(},"sync_mode":")" +
+               to_string(SyncMode::FullRefresh) + R"(",)";
+        out += std::string(R"("destination_sync_mode":")") + to_string(mode) + R"(","primary_key":[)";
         for (size_t i = 0; i < s.keys.size(); ++i) out += (i ? ",[" : "[") + json_string(s.keys[i]) + "]";
         out += "]}";
     }

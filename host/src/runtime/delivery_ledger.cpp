@@ -9,7 +9,7 @@ namespace connhost::runtime {
 
 DeliveryLedger::DeliveryLedger(const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms)
     : idle_bound_ms_(idle_bound_ms) {
-    for (const auto& c : streams) streams_[{c.ns, c.name}].overwrite = c.destination_sync_mode == "overwrite";
+    for (const auto& c : streams) streams_[{c.ns, c.name}].overwrite = c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite;
 }
 
 uint32_t DeliveryLedger::idle_bound_from_seconds(double seconds, const std::string& what) {

@@ -1,6 +1,7 @@
 #include "runtime/sync/default_catalog.hpp"
 
 #include "protocol/stream_name.hpp"
+#include "protocol/sync_modes.hpp"
 
 #include <boost/json.hpp>
 
@@ -20,8 +21,9 @@ std::string str(const json::object& o, const char* k) {
 bool supports_incremental(const json::object& s) {
     auto it = s.find("supported_sync_modes");
     if (it == s.end() || !it->value().is_array()) return false;
+    protocol::SyncMode mode{};
     for (const auto& m : it->value().as_array())
-        if (m == "incremental") return true;
+        if (m.is_string() && protocol::parse_mode(m.as_string(), mode) && mode == protocol::SyncMode::Incremental) return true;
     return false;
 }
 
@@ -44,8 +46,10 @@ json::object configure(const json::object& stream, const StreamChoice* choice) {
     if (auto d = stream.find("source_defined_primary_key"); d != stream.end() && d->value().is_array()) pk = d->value();
     const bool has_cursor = !cursor.as_array().empty() || (stream.contains("source_defined_cursor") && stream.at("source_defined_cursor") == true);
     const bool incremental = supports_incremental(stream) && has_cursor;
-    std::string sync_mode = incremental ? "incremental" : "full_refresh";
-    std::string dest_mode = incremental ? (pk.as_array().empty() ? "append" : "append_dedup") : "overwrite";
+    using protocol::DestinationSyncMode;
+    protocol::SyncMode sync_mode = incremental ? protocol::SyncMode::Incremental : protocol::SyncMode::FullRefresh;
+    DestinationSyncMode dest_mode =
+        incremental ? (pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup) : DestinationSyncMode::Overwrite;
     if (choice) {
         if (choice->cursor_field) {
             json::array a;
@@ -56,8 +60,8 @@ json::object configure(const json::object& stream, const StreamChoice* choice) {
         if (choice->sync_mode) sync_mode = *choice->sync_mode;
         if (choice->destination_sync_mode) dest_mode = *choice->destination_sync_mode;
     }
-    c["sync_mode"] = sync_mode;
-    c["destination_sync_mode"] = dest_mode;
+    c["sync_mode"] = protocol::to_string(sync_mode);
+    c["destination_sync_mode"] = protocol::to_string(dest_mode);
     c["cursor_field"] = cursor;
     c["primary_key"] = pk;
     return c;

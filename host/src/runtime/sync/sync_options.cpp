@@ -33,6 +33,15 @@ struct Reader {
         if (it == o.end() || !it->value().is_string()) fail(where + key, "must be a string");
         return std::string(it->value().as_string());
     }
+    // The mode spelt by o[key] of stream `stream`; fails naming the field, the stream and the value.
+    template <class Mode>
+    Mode mode(const json::object& o, const char* key, const std::string& where, const std::string& stream) const {
+        try {
+            return protocol::parse_mode_or_throw<Mode>(string_at(o, key, where), where + key, stream);
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("connection file " + file + ": " + e.what());
+        }
+    }
     // The config text of a "source" / "destination" entry: inline "config" or "config_file".
     std::string config_of(const json::object& side, const std::string& where) const {
         if (auto c = side.find("config"); c != side.end()) {
@@ -114,8 +123,9 @@ SyncOptions read_connection_file(const std::string& path) {
             StreamChoice c;
             c.name = r.string_at(so, "name", where);
             if (so.contains("namespace")) c.ns = r.string_at(so, "namespace", where);
-            if (so.contains("sync_mode")) c.sync_mode = r.string_at(so, "sync_mode", where);
-            if (so.contains("destination_sync_mode")) c.destination_sync_mode = r.string_at(so, "destination_sync_mode", where);
+            if (so.contains("sync_mode")) c.sync_mode = r.mode<protocol::SyncMode>(so, "sync_mode", where, c.name);
+            if (so.contains("destination_sync_mode"))
+                c.destination_sync_mode = r.mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
             if (auto cf = so.find("cursor_field"); cf != so.end()) c.cursor_field = r.strings(cf->value(), where + "cursor_field");
             if (auto pk = so.find("primary_key"); pk != so.end()) {
                 if (!pk->value().is_array()) r.fail(where + "primary_key", "must be an array of field paths");

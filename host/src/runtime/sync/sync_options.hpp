@@ -1,6 +1,7 @@
 // SyncOptions: everything `connhost sync` needs, from flags or from a connection file.
 #pragma once
 #include "protocol/record_limit.hpp"
+#include "protocol/sync_modes.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +14,9 @@ namespace connhost::runtime::sync {
 // Per-stream choices of a connection file: which streams, and modes that override the defaults.
 struct StreamChoice {
     std::string name;
-    std::optional<std::string> ns, sync_mode, destination_sync_mode;
+    std::optional<std::string> ns;
+    std::optional<protocol::SyncMode> sync_mode;
+    std::optional<protocol::DestinationSyncMode> destination_sync_mode;
     std::optional<std::vector<std::string>> cursor_field;
     std::optional<std::vector<std::vector<std::string>>> primary_key;
 };

@@ -55,7 +55,7 @@ std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Con
     store->adopt(state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config, std::move(names)),
                  o.reset_state);
     for (const auto& c : streams)
-        if (c.destination_sync_mode == "overwrite" && store->forget_stream(c.ns, c.name))
+        if (c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite && store->forget_stream(c.ns, c.name))
             logging::host_log().info("stream {} is overwritten, so it is read from its start; its saved state is not used",
                                      protocol::stream_display_name(c.ns, c.name));
     return store;

@@ -11,20 +11,34 @@ namespace connhost::sdk {
 
 using FieldPath = std::vector<std::string>;  // a path into a record, e.g. {"user", "id"}
 
+// How a source reads a stream (the catalog's sync_mode).
+enum class SyncMode { FullRefresh, Incremental };
+// How a destination writes a stream (the catalog's destination_sync_mode).
+enum class DestinationSyncMode { Append, Overwrite, AppendDedup };
+
+// The protocol's spelling of a mode.
+inline const char* to_string(SyncMode m) noexcept { return m == SyncMode::Incremental ? "incremental" : "full_refresh"; }
+inline const char* to_string(DestinationSyncMode m) noexcept {
+    return m == DestinationSyncMode::Overwrite ? "overwrite" : m == DestinationSyncMode::AppendDedup ? "append_dedup" : "append";
+}
+// Every destination sync mode, in the protocol's order.
+inline constexpr DestinationSyncMode kDestinationSyncModes[] = {DestinationSyncMode::Append, DestinationSyncMode::Overwrite,
+                                                                DestinationSyncMode::AppendDedup};
+
 // One configured stream with its modes; absent fields keep Airbyte's defaults.
 struct ConfiguredStream {
     std::string name;
     std::optional<std::string> ns;             // namespace, if any
     json::object json_schema;                  // the stream's JSON schema ({} if none)
-    std::string sync_mode = "full_refresh";    // full_refresh | incremental
-    std::string destination_sync_mode = "append";  // append | overwrite | append_dedup
+    SyncMode sync_mode = SyncMode::FullRefresh;
+    DestinationSyncMode destination_sync_mode = DestinationSyncMode::Append;
     FieldPath cursor_field;                    // empty: none
     std::vector<FieldPath> primary_key;        // empty: none
     int64_t generation_id = 0;
     int64_t minimum_generation_id = 0;
     int64_t sync_id = 0;
 
-    bool incremental() const noexcept { return sync_mode == "incremental"; }
+    bool incremental() const noexcept { return sync_mode == SyncMode::Incremental; }
     // "ns.name" or "name", for messages.
     std::string display_name() const { return ns ? *ns + "." + name : name; }
 };
@@ -43,6 +57,21 @@ inline int64_t int_or(const json::object& o, std::string_view key, int64_t dflt)
     if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
     if (it->value().is_double()) return static_cast<int64_t>(it->value().as_double());
     return dflt;
+}
+// The mode spelt by o[key] among `modes` (absent or null: `dflt`); throws ConfigError naming the field, the
+// stream, the value and the choices.
+template <class Mode, size_t N>
+Mode mode_at(const json::object& o, std::string_view key, const Mode (&modes)[N], Mode dflt, const std::string& where,
+             const std::string& stream) {
+    auto it = o.find(json::string_view(key.data(), key.size()));
+    if (it == o.end() || it->value().is_null()) return dflt;
+    std::string choices;
+    for (size_t i = 0; i < N; ++i) {
+        if (it->value().is_string() && it->value().as_string() == to_string(modes[i])) return modes[i];
+        choices += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + to_string(modes[i]);
+    }
+    throw ConfigError(where + "." + std::string(key) + " (stream " + stream + ") must be " + choices + ", got " +
+                      json::serialize(it->value()) + ": fix the configured catalog");
 }
 inline FieldPath path_of(const json::value& v, std::string_view where) {
     FieldPath p;
@@ -94,9 +123,10 @@ private:
         s.name = detail::str_at(so, "name", where + ".stream");
         if (auto n = so.find("namespace"); n != so.end() && n->value().is_string()) s.ns = std::string(n->value().as_string());
         if (auto js = so.find("json_schema"); js != so.end() && js->value().is_object()) s.json_schema = js->value().as_object();
-        if (auto m = o.find("sync_mode"); m != o.end() && m->value().is_string()) s.sync_mode = std::string(m->value().as_string());
-        if (auto m = o.find("destination_sync_mode"); m != o.end() && m->value().is_string())
-            s.destination_sync_mode = std::string(m->value().as_string());
+        static constexpr SyncMode kSyncModes[] = {SyncMode::FullRefresh, SyncMode::Incremental};
+        s.sync_mode = detail::mode_at(o, "sync_mode", kSyncModes, SyncMode::FullRefresh, where, s.display_name());
+        s.destination_sync_mode = detail::mode_at(o, "destination_sync_mode", kDestinationSyncModes, DestinationSyncMode::Append,
+                                                  where, s.display_name());
         if (auto c = o.find("cursor_field"); c != o.end() && !c->value().is_null())
             s.cursor_field = detail::path_of(c->value(), where + ".cursor_field");
         if (auto pk = o.find("primary_key"); pk != o.end() && pk->value().is_array())
@@ -104,12 +134,6 @@ private:
         s.generation_id = detail::int_or(o, "generation_id", 0);
         s.minimum_generation_id = detail::int_or(o, "minimum_generation_id", 0);
         s.sync_id = detail::int_or(o, "sync_id", 0);
-        if (s.sync_mode != "full_refresh" && s.sync_mode != "incremental")
-            throw ConfigError(where + ".sync_mode must be full_refresh or incremental, got \"" + s.sync_mode + "\"");
-        if (s.destination_sync_mode != "append" && s.destination_sync_mode != "overwrite" &&
-            s.destination_sync_mode != "append_dedup")
-            throw ConfigError(where + ".destination_sync_mode must be append, overwrite or append_dedup, got \"" +
-                              s.destination_sync_mode + "\"");
         return s;
     }
 

@@ -25,7 +25,8 @@ struct CommitPolicy {
 // The loop guarantees the checkpoint rule: a state is acknowledged only after commit() returned
 // for every record delivered before it. A stream is completed (complete_stream) only when the
 // source said so or the input ended cleanly, never after a failure, so overwrite staging that is
-// swapped in by complete_stream survives an interrupted sync.
+// swapped in by complete_stream survives an interrupted sync. After a hook threw, no hook but
+// close(false) is called: a destination needs no failure latch of its own.
 class Destination {
 public:
     static constexpr int32_t kind = CONNHOST_KIND_DESTINATION;
@@ -45,7 +46,8 @@ public:
     virtual void commit() = 0;
     // The stream finished successfully: swap in overwrite staging, finish dedup. Called after commit().
     virtual void complete_stream(const ConfiguredStream& stream) = 0;
-    // Releases resources; `success` false when the input broke or was cancelled.
+    // Releases resources; `success` false when the input broke, was cancelled, or a hook threw: then roll back
+    // what is not committed and drop overwrite staging (previous data stays). Must not commit.
     virtual void close(bool success) = 0;
     // When commit() is called without a state to acknowledge.
     virtual CommitPolicy commit_policy() const { return {}; }
@@ -60,87 +62,120 @@ private:
 
 namespace detail {
 
-// Drives `dest` over the host's input: the write operation of every SDK destination.
-inline int32_t run_destination(Destination& dest, const json::object& config, const ConfiguredCatalog& catalog) {
-    Host host = dest.host();
-    dest.open(config, catalog);
-    const CommitPolicy policy = dest.commit_policy();
-    InputReader input(host, static_cast<uint32_t>(policy.idle_seconds * 1000));
-    InputItem item;
-    auto last_commit = std::chrono::steady_clock::now();
-    size_t uncommitted_bytes = 0;
-    uint64_t pending_state = 0;
-    bool have_pending = false;
-    std::set<const ConfiguredStream*> completed;
+// The write operation of every SDK destination: drives a Destination over the host's input. Run thread.
+//
+// What a failure means is decided here, once: after any exception from a hook (write_batch, commit,
+// complete_stream) or from the loop itself (a record of an unknown stream, a refused ack), nothing more is
+// committed, acknowledged or completed; close(false) is called, so the destination rolls back its open
+// transaction and drops overwrite staging; the exception propagates. Input that breaks or is cancelled is
+// not a destination failure: what arrived is committed and acknowledged, then close(false).
+class WriteLoop {
+public:
+    WriteLoop(Destination& dest, const ConfiguredCatalog& catalog)
+        : dest_(dest), host_(dest.host()), catalog_(catalog), policy_(dest.commit_policy()) {}
 
-    auto commit_and_ack = [&] {
-        dest.commit();
-        uncommitted_bytes = 0;
-        last_commit = std::chrono::steady_clock::now();
-        if (have_pending) host.ack_state(pending_state);
-        have_pending = false;
-    };
-    auto complete = [&](const ConfiguredStream* s) {
-        if (!completed.insert(s).second) return;
-        commit_and_ack();
-        dest.complete_stream(*s);
-    };
-    auto due = [&] {
-        return uncommitted_bytes >= policy.max_bytes ||
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - last_commit).count() >= policy.max_seconds;
-    };
-
-    try {
-        while (input.next(item)) {
-            if (item.kind == CONNHOST_INPUT_IDLE) {
-                if (have_pending || uncommitted_bytes) commit_and_ack();
-                continue;
-            }
-            if (item.kind == CONNHOST_INPUT_RECORDS) {
-                const ConfiguredStream* s = catalog.find(item.batch.stream(), item.batch.ns());
-                if (!s) {
-                    std::string name = item.batch.ns().empty() ? std::string(item.batch.stream())
-                                                               : std::string(item.batch.ns()) + "." + std::string(item.batch.stream());
-                    throw ConfigError("a record arrived for stream \"" + name +
-                                      "\", which is not in the configured catalog: add the stream to the catalog or drop its records");
-                }
-                dest.write_batch(*s, item.batch);
-                uncommitted_bytes += item.batch.bytes();
-            } else if (item.kind == CONNHOST_INPUT_STATE) {
-                pending_state = item.state_id;
-                have_pending = true;
-            } else if (item.kind == CONNHOST_INPUT_STREAM_STATUS) {
-                json::value v = parse_json(item.json, "stream status");
-                const json::object& o = v.as_object();
-                auto st = o.find("status");
-                auto d = o.find("stream_descriptor");
-                if (st != o.end() && st->value() == "COMPLETE" && d != o.end() && d->value().is_object()) {
-                    const auto& desc = d->value().as_object();
-                    std::string name, ns;
-                    if (auto n = desc.find("name"); n != desc.end() && n->value().is_string()) name = n->value().as_string();
-                    if (auto n = desc.find("namespace"); n != desc.end() && n->value().is_string()) ns = n->value().as_string();
-                    if (const ConfiguredStream* s = catalog.find(name, ns)) complete(s);
-                }
-            }
-            if (have_pending && due()) commit_and_ack();
-        }
-    } catch (...) {
-        // Keep what is durable durable and acknowledged; never complete a stream after a failure.
+    // Runs the whole write; returns the input's status (OK after a clean end) or throws the failure.
+    int32_t run(const json::object& config) {
+        dest_.open(config, catalog_);
+        InputReader input(host_, static_cast<uint32_t>(policy_.idle_seconds * 1000));
         try {
+            InputItem item;
+            while (input.next(item)) on_item(item);
             commit_and_ack();
+            if (input.status() == CONNHOST_STATUS_OK)
+                for (const auto& s : catalog_.streams()) complete(&s);
+        } catch (...) {
+            close_after_failure();
+            throw;
+        }
+        dest_.close(input.status() == CONNHOST_STATUS_OK);
+        return input.status();
+    }
+
+private:
+    // close(false) after a failure; its own error is logged, so the first failure is the one reported.
+    void close_after_failure() noexcept {
+        try {
+            dest_.close(false);
+        } catch (const std::exception& e) {
+            host_.warn(std::string("closing the destination after the failure failed too: ") + e.what());
         } catch (...) {
         }
-        dest.close(false);
-        throw;
     }
-    commit_and_ack();
-    if (input.status() == CONNHOST_STATUS_OK) {
-        for (const auto& s : catalog.streams()) complete(&s);
-        dest.close(true);
-    } else {
-        dest.close(false);
+
+    void on_item(const InputItem& item) {
+        if (item.kind == CONNHOST_INPUT_IDLE) {
+            if (have_pending_ || uncommitted_bytes_) commit_and_ack();
+            return;
+        }
+        if (item.kind == CONNHOST_INPUT_RECORDS) {
+            dest_.write_batch(stream_of(item.batch), item.batch);
+            uncommitted_bytes_ += item.batch.bytes();
+        } else if (item.kind == CONNHOST_INPUT_STATE) {
+            pending_state_ = item.state_id;
+            have_pending_ = true;
+        } else if (item.kind == CONNHOST_INPUT_STREAM_STATUS) {
+            if (const ConfiguredStream* s = completed_stream(item.json)) complete(s);
+        }
+        if (have_pending_ && due()) commit_and_ack();
     }
-    return input.status();
+
+    // The configured stream of `batch`; throws ConfigError when the catalog lacks it.
+    const ConfiguredStream& stream_of(const BatchView& batch) const {
+        if (const ConfiguredStream* s = catalog_.find(batch.stream(), batch.ns())) return *s;
+        const std::string name = batch.ns().empty() ? std::string(batch.stream())
+                                                    : std::string(batch.ns()) + "." + std::string(batch.stream());
+        throw ConfigError("a record arrived for stream \"" + name +
+                          "\", which is not in the configured catalog: add the stream to the catalog or drop its records");
+    }
+
+    // The configured stream a STREAM_STATUS message says is COMPLETE, or nullptr.
+    const ConfiguredStream* completed_stream(std::string_view status_json) const {
+        json::value v = parse_json(status_json, "stream status");
+        const json::object& o = v.as_object();
+        auto st = o.find("status");
+        auto d = o.find("stream_descriptor");
+        if (st == o.end() || st->value() != "COMPLETE" || d == o.end() || !d->value().is_object()) return nullptr;
+        const auto& desc = d->value().as_object();
+        std::string name, ns;
+        if (auto n = desc.find("name"); n != desc.end() && n->value().is_string()) name = n->value().as_string();
+        if (auto n = desc.find("namespace"); n != desc.end() && n->value().is_string()) ns = n->value().as_string();
+        return catalog_.find(name, ns);
+    }
+
+    void commit_and_ack() {
+        dest_.commit();
+        uncommitted_bytes_ = 0;
+        last_commit_ = std::chrono::steady_clock::now();
+        if (have_pending_) host_.ack_state(pending_state_);
+        have_pending_ = false;
+    }
+
+    void complete(const ConfiguredStream* s) {
+        if (!completed_.insert(s).second) return;
+        commit_and_ack();
+        dest_.complete_stream(*s);
+    }
+
+    bool due() const {
+        const auto since = std::chrono::steady_clock::now() - last_commit_;
+        return uncommitted_bytes_ >= policy_.max_bytes || std::chrono::duration<double>(since).count() >= policy_.max_seconds;
+    }
+
+    Destination& dest_;
+    Host host_;
+    const ConfiguredCatalog& catalog_;
+    const CommitPolicy policy_;
+    std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
+    size_t uncommitted_bytes_ = 0;
+    uint64_t pending_state_ = 0;
+    bool have_pending_ = false;
+    std::set<const ConfiguredStream*> completed_;
+};
+
+// Drives `dest` over the host's input: the write operation of every SDK destination (see WriteLoop).
+inline int32_t run_destination(Destination& dest, const json::object& config, const ConfiguredCatalog& catalog) {
+    return WriteLoop(dest, catalog).run(config);
 }
 
 }  // namespace detail

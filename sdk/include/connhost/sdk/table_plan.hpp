@@ -1,0 +1,149 @@
+// TablePlan: where each configured stream of a destination lands, and the overwrite staging every
+// destination shares: one naming convention, one collision check, one reserved prefix, one swap and drop rule.
+//
+// A destination says where a stream goes (a container: schema, folder or "" — and a name in it: table or
+// file) and supplies the storage primitives (StagingStore: swap the staging in, drop it); the plan does the rest:
+//   - names starting with "_connhost_" (kReservedPrefix) are the destination's own and refused for streams;
+//   - two streams that land on one name in one container are refused, naming both;
+//   - an overwrite stream is written to staging_name(final) = "_connhost_tmp_<final>" in the same container,
+//     created fresh at open; complete() swaps it in; drop_unfinished() (close(false)) drops it, so an
+//     unfinished full refresh never replaces the previous data.
+// Run thread only.
+#pragma once
+#include <connhost/sdk/catalog.hpp>
+#include <connhost/sdk/host.hpp>
+#include <connhost/sdk/status.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace connhost::sdk {
+
+// The prefix of every table, file or column a destination makes for itself; streams may not use it.
+inline constexpr std::string_view kReservedPrefix = "_connhost_";
+// The prefix of overwrite staging: an overwrite of `final` is written to "_connhost_tmp_<final>".
+inline constexpr std::string_view kStagingPrefix = "_connhost_tmp_";
+
+// `name` with ASCII letters lowered: equal results are one name where case does not count (SQLite identifiers).
+inline std::string fold_ascii_case(std::string name) {
+    for (char& c : name)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return name;
+}
+
+// Where a stream lands: `name` (a table or file name) inside `container` (a schema, a folder, or "").
+struct StreamPlace {
+    std::string container, name;
+};
+
+// How a destination names things; filled in by the destination.
+struct NameRules {
+    std::string connector;  // "dest_sqlite": for messages
+    std::string kind;       // "SQLite table", "file": for messages
+    std::string separator = ".";  // between container and name in messages ("/" for files)
+    bool fold_case = false;       // names equal ignoring ASCII case are one name (SQLite)
+    // A name as the store can hold it (PostgreSQL: at most 63 bytes); applied to the final and the staging name.
+    std::function<std::string(std::string_view)> fit = [](std::string_view n) { return std::string(n); };
+    // Where stream `s` lands (before fit); may throw ConfigError for a name the store cannot hold.
+    std::function<StreamPlace(const ConfiguredStream& s)> place;
+};
+
+// One stream's target.
+struct StreamPlan {
+    const ConfiguredStream* stream = nullptr;
+    DestinationSyncMode mode = DestinationSyncMode::Append;
+    std::string container;
+    std::string final_name;    // where the stream's rows end up
+    std::string staging_name;  // overwrite: where rows go until complete(); "" otherwise
+    bool staged = false;       // rows go to staging_name now (overwrite, not swapped in yet)
+
+    // The name rows are written to now.
+    const std::string& target() const noexcept { return staged ? staging_name : final_name; }
+};
+
+// The storage primitives of overwrite staging; the destination implements them.
+class StagingStore {
+public:
+    // Replaces plan.final_name by plan.staging_name durably (drop the old, rename the staging).
+    virtual void swap_in(StreamPlan& plan) = 0;
+    // Drops plan.staging_name if it exists; the previous data stays untouched.
+    virtual void drop_staging(StreamPlan& plan) = 0;
+
+protected:
+    ~StagingStore() = default;
+};
+
+class TablePlan {
+public:
+    TablePlan() = default;
+    // Plans every stream of `catalog`; throws ConfigError for a reserved name or two streams on one name.
+    TablePlan(const ConfiguredCatalog& catalog, const NameRules& rules) : rules_(rules) {
+        std::map<std::pair<std::string, std::string>, const ConfiguredStream*> owner;  // (container, folded name)
+        for (const auto& s : catalog.streams()) {
+            StreamPlan p = plan_of(s);
+            auto [it, fresh] = owner.emplace(std::make_pair(p.container, folded(p.final_name)), &s);
+            if (!fresh)
+                throw ConfigError("streams " + it->second->display_name() + " and " + s.display_name() + " map to the same " +
+                                  rules_.kind + " " + shown(p) + (rules_.fold_case ? " (names differing only in ASCII case are one name here)" : "") +
+                                  ": rename one or give them different namespaces");
+            plans_.emplace(&s, std::move(p));
+        }
+    }
+
+    StreamPlan& at(const ConfiguredStream& s) { return plans_.at(&s); }
+    std::map<const ConfiguredStream*, StreamPlan>& plans() noexcept { return plans_; }
+
+    // The stream completed: an overwrite's staging is swapped in (once); later rows go to the final name.
+    void complete(const ConfiguredStream& s, StagingStore& store) {
+        StreamPlan& p = at(s);
+        if (!p.staged) return;
+        store.swap_in(p);
+        p.staged = false;
+    }
+
+    // close(false): drops every staging not swapped in; a failure to drop is logged (the next sync re-creates it).
+    void drop_unfinished(StagingStore& store, Host host) noexcept {
+        for (auto& [s, p] : plans_) {
+            if (!p.staged) continue;
+            try {
+                store.drop_staging(p);
+            } catch (const std::exception& e) {
+                host.warn("could not drop the staging " + rules_.kind + " " + p.staging_name + " of stream " + s->display_name() +
+                          " (the next sync of the stream drops it): " + e.what());
+            }
+        }
+    }
+
+private:
+    StreamPlan plan_of(const ConfiguredStream& s) const {
+        StreamPlace place = rules_.place(s);
+        StreamPlan p;
+        p.stream = &s;
+        p.mode = s.destination_sync_mode;
+        p.container = std::move(place.container);
+        p.final_name = rules_.fit(place.name);
+        if (folded(p.final_name).compare(0, kReservedPrefix.size(), kReservedPrefix) == 0)
+            throw ConfigError("stream " + s.display_name() + " maps to " + rules_.kind + " " + shown(p) + ": names starting with " +
+                              std::string(kReservedPrefix) + " are reserved by " + rules_.connector +
+                              ": rename the stream or give it a namespace");
+        if (p.mode == DestinationSyncMode::Overwrite) {
+            p.staging_name = rules_.fit(std::string(kStagingPrefix) + p.final_name);
+            p.staged = true;
+        }
+        return p;
+    }
+
+    std::string folded(std::string name) const { return rules_.fold_case ? fold_ascii_case(std::move(name)) : name; }
+
+    std::string shown(const StreamPlan& p) const {
+        return "\"" + (p.container.empty() ? p.final_name : p.container + rules_.separator + p.final_name) + "\"";
+    }
+
+    NameRules rules_;
+    std::map<const ConfiguredStream*, StreamPlan> plans_;
+};
+
+}  // namespace connhost::sdk
