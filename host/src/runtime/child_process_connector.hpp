@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace connhost::runtime {
 
@@ -27,9 +28,13 @@ public:
     void cancel() override;
 
 private:
-    struct Child;
+    // Runs `connhost run <verb>` on the plugin in a child; `feed_input` writes ev.next_input() to its stdin.
     Outcome run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog, std::string_view state,
                 bool feed_input);
+    // The child's command line, its line limit `line_limit` bytes (rounded down to MiB).
+    std::vector<std::string> child_args(const std::string& verb, size_t line_limit) const;
+    // Records the running child for cancel() (-1: none); signals it at once when a cancel came first.
+    void set_running(pid_t pid);
 
     loader::PluginInfo info_;
     std::string log_level_;
