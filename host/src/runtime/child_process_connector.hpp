@@ -15,7 +15,7 @@ namespace connhost::runtime {
 // Config, catalog and state reach the child through memfds, never through files on disk.
 class ChildProcessConnector final : public Connector {
 public:
-    // `info` comes from loading the plugin once in this process (which checks its ABI). The child refuses source
+    // `info` comes from loading the plugin once in a child (describe_in_child, which checks its ABI). The child refuses source
     // records over `max_record_bytes` as the in-process connector does.
     ChildProcessConnector(loader::PluginInfo info, std::string log_level, size_t max_record_bytes);
 
