@@ -13,6 +13,7 @@ namespace connhost::runtime {
 
 // Same contract as InProcessConnector; the Airbyte protocol lines of `connhost run` are the wire format.
 // Config, catalog and state reach the child through memfds, never through files on disk.
+// The process must ignore SIGPIPE (connhost's main does), so a child that dies costs a failed write, not the host.
 class ChildProcessConnector final : public Connector {
 public:
     // `info` comes from loading the plugin once in a child (describe_in_child, which checks its ABI). The child refuses source
