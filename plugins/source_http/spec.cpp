@@ -2,8 +2,10 @@
 
 namespace source_http {
 
-const char* spec_json() {
-    return R"JSON({
+namespace {
+
+// The SPEC payload, as printed by `spec`.
+constexpr const char kSpecJson[] = R"JSON({
   "documentationUrl": "https://connhost.invalid/docs/connectors/source_http",
   "supportsIncremental": true,
   "connectionSpecification": {
@@ -87,6 +89,9 @@ const char* spec_json() {
     }
   }
 })JSON";
-}
+
+}  // namespace
+
+const char* spec_json() { return kSpecJson; }
 
 }  // namespace source_http

@@ -43,7 +43,7 @@ TEST_CASE("malformed JSON is refused with a message saying what was expected") {
     CHECK(off == 7);
     CHECK(error_of("[1 2]") == "expected ',' or ']' in an array");
     CHECK(error_of("{\"a\" 1}") == "expected ':' after a member name");
-    CHECK(error_of("[1,", &off) == "expected a number");
+    CHECK(error_of("[1,", &off) == "expected a value, found the end of the line");
     CHECK(off == 3);
     CHECK(error_of("{\"a\":1") == "unexpected end of the line inside an object or array");
     CHECK(error_of("\"open") == "unterminated string");

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "loader/plugin_search.hpp"
+#include "runtime/isolated_describe.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -49,5 +50,7 @@ int cmd_plugins(int argc, char** argv) {
     }
     return 0;
 }
+
+int cmd_describe_plugin(const char* path) { return runtime::describe_plugin_command(path); }
 
 }  // namespace connhost::cli

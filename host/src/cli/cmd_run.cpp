@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/failure_report.hpp"
+#include "protocol/message_writer.hpp"
 #include "protocol/record_limit.hpp"
 #include "runtime/delivery_ledger.hpp"
 #include "runtime/run_operation.hpp"
@@ -24,10 +26,17 @@ void die_with_parent(pid_t parent) {
     if (::getppid() != parent) ::_exit(137);  // the host died before the line above took effect
 }
 
+// Reports a command-line mistake like any other failure, naming `--help`; returns the usage exit code.
+int usage_error(protocol::MessageWriter& out, const std::string& message) {
+    return report_failure("", runtime::RunFailure(message + " (run `connhost run --help` for the options)", "config_error",
+                                                  runtime::FailureKind::Usage), &out);
+}
+
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
     runtime::RunOptions o;
+    protocol::MessageWriter out(STDOUT_FILENO);
     po::options_description desc(
         "Usage: connhost run --plugin P <spec|check|discover|read|write|read-back> [options]\n"
         "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
@@ -66,7 +75,7 @@ int cmd_run(int argc, char** argv) {
         o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(idle_seconds, "--idle-commit-seconds");
         o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
     } catch (const std::exception& e) {
-        return runtime::report_usage_error(e.what());
+        return usage_error(out, e.what());
     }
     if (vm.count("help")) {
         std::cout << desc << "\n";
@@ -74,13 +83,17 @@ int cmd_run(int argc, char** argv) {
     }
     if (parent_pid > 0) die_with_parent(static_cast<pid_t>(parent_pid));
     if (o.plugin.empty() || o.verb.empty())
-        return runtime::report_usage_error("needs --plugin P and an operation (spec, check, discover, read, write or "
-                                           "read-back); "
-                                           "`connhost plugins` lists the installed connectors");
+        return usage_error(out, "needs --plugin P and an operation (spec, check, discover, read, write or read-back); "
+                                "`connhost plugins` lists the installed connectors");
     if (vm.count("config")) o.config_path = config;
     if (vm.count("catalog")) o.catalog_path = catalog;
     if (vm.count("state")) o.state_path = state;
-    return runtime::run_operation(o);
+    try {
+        runtime::run_operation(o, out);
+    } catch (const runtime::RunFailure& f) {
+        return report_failure("", f, &out);
+    }
+    return kExitOk;
 }
 
 }  // namespace connhost::cli

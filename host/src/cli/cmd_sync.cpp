@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/failure_report.hpp"
 
 #include "protocol/record_limit.hpp"
 #include "runtime/delivery_ledger.hpp"
@@ -7,20 +8,24 @@
 
 #include <boost/program_options.hpp>
 
-#include <cstdio>
 #include <iostream>
 
 namespace po = boost::program_options;
 
 namespace connhost::cli {
 
-int cmd_sync(int argc, char** argv) {
+namespace {
+
+// The command line of `connhost sync` as given, before it becomes SyncOptions.
+struct SyncArgs {
     std::string connection, src_cfg, dst_cfg, catalog, state_file, log_level = "info", log_format = "text";
-    runtime::sync::SyncOptions o;
     size_t queue_mb = 16;
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     int progress_seconds = 10;
     double idle_seconds = 5;
+};
+
+po::options_description sync_options(SyncArgs& a, runtime::sync::SyncOptions& o) {
     po::options_description desc(
         "Usage: connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] [--state-file F]\n"
         "       connhost sync CONNECTION.json\n"
@@ -30,25 +35,66 @@ int cmd_sync(int argc, char** argv) {
     desc.add_options()                                                                                           //
         ("help,h", "show this help")                                                                            //
         ("source", po::value(&o.source), "source connector (path, file name or short name)")                    //
-        ("source-config", po::value(&src_cfg), "source config JSON file")                                      //
+        ("source-config", po::value(&a.src_cfg), "source config JSON file")                                    //
         ("destination", po::value(&o.destination), "destination connector")                                    //
-        ("destination-config", po::value(&dst_cfg), "destination config JSON file")                            //
-        ("catalog", po::value(&catalog), "configured or plain catalog JSON file (default: discover)")         //
-        ("state-file", po::value(&state_file), "where acknowledged state is kept (read at start, replaced atomically)")  //
+        ("destination-config", po::value(&a.dst_cfg), "destination config JSON file")                          //
+        ("catalog", po::value(&a.catalog), "configured or plain catalog JSON file (default: discover)")       //
+        ("state-file", po::value(&a.state_file), "where acknowledged state is kept (read at start, replaced atomically)")  //
         ("reset-state", "start from scratch: drop the state file's states (e.g. for a new destination target)")  //
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
-        ("queue-mb", po::value(&queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
-        ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
+        ("queue-mb", po::value(&a.queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
+        ("max-record-mb", po::value(&a.max_record_mb)->default_value(a.max_record_mb),
          "record size limit, MiB: a larger source record fails the sync, naming its stream")  //
-        ("progress-seconds", po::value(&progress_seconds)->default_value(10),
+        ("progress-seconds", po::value(&a.progress_seconds)->default_value(10),
          "when stderr is not a terminal, log a progress line this often (on a terminal one line is redrawn live)")  //
-        ("idle-commit-seconds", po::value(&idle_seconds)->default_value(5),
+        ("idle-commit-seconds", po::value(&a.idle_seconds)->default_value(5),
          "while the source sends nothing, the destination commits and the state file is saved within this bound")  //
-        ("log-level", po::value(&log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
-        ("log-format", po::value(&log_format)->default_value("text"), "text or json (on stderr)");
+        ("log-level", po::value(&a.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
+        ("log-format", po::value(&a.log_format)->default_value("text"), "text or json (on stderr)");
+    return desc;
+}
+
+// Fills `o` from the parsed command line: a connection file's settings, overridden by options given explicitly.
+// Throws naming a bad value.
+void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOptions& o) {
+    if (!a.connection.empty()) {
+        auto plugin_dirs = o.plugin_dirs;
+        o = runtime::sync::read_connection_file(a.connection);
+        o.plugin_dirs.insert(o.plugin_dirs.begin(), plugin_dirs.begin(), plugin_dirs.end());
+        if (vm.count("state-file")) o.state_file = a.state_file;
+    } else {
+        if (o.source.empty() || o.destination.empty())
+            throw std::invalid_argument("needs --source and --destination (or a connection file); see `connhost sync --help`");
+        o.source_config = vm.count("source-config") ? runtime::read_file(a.src_cfg, "source-config") : "{}";
+        o.destination_config = vm.count("destination-config") ? runtime::read_file(a.dst_cfg, "destination-config") : "{}";
+        if (vm.count("catalog")) {
+            o.catalog = runtime::read_file(a.catalog, "catalog");
+            o.catalog_origin = "catalog " + a.catalog;
+        }
+        o.state_file = a.state_file;
+    }
+    const bool from_flags = a.connection.empty();
+    if (!vm["queue-mb"].defaulted() || from_flags) o.queue_bytes = a.queue_mb << 20;
+    if (!vm["max-record-mb"].defaulted() || from_flags) o.max_record_bytes = protocol::max_record_bytes(a.max_record_mb, "--max-record-mb");
+    if (vm.count("isolate")) o.isolate = true;
+    if (vm.count("reset-state")) o.reset_state = true;
+    if (!vm["idle-commit-seconds"].defaulted() || from_flags)
+        o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(a.idle_seconds, "--idle-commit-seconds");
+    if (a.progress_seconds < 1) throw std::invalid_argument("--progress-seconds must be at least 1");
+    o.progress_seconds = a.progress_seconds;
+    o.log_level = a.log_level;
+    o.log_format = a.log_format;
+}
+
+}  // namespace
+
+int cmd_sync(int argc, char** argv) {
+    SyncArgs a;
+    runtime::sync::SyncOptions o;
+    po::options_description desc = sync_options(a, o);
     po::options_description hidden;
-    hidden.add_options()("connection", po::value(&connection));
+    hidden.add_options()("connection", po::value(&a.connection));
     po::options_description all;
     all.add(desc).add(hidden);
     po::positional_options_description pos;
@@ -59,39 +105,18 @@ int cmd_sync(int argc, char** argv) {
         po::notify(vm);
         if (vm.count("help")) {
             std::cout << desc << "\n";
-            return 0;
+            return kExitOk;
         }
-        if (!connection.empty()) {
-            auto plugin_dirs = o.plugin_dirs;
-            o = runtime::sync::read_connection_file(connection);
-            o.plugin_dirs.insert(o.plugin_dirs.begin(), plugin_dirs.begin(), plugin_dirs.end());
-            if (vm.count("state-file")) o.state_file = state_file;
-        } else {
-            if (o.source.empty() || o.destination.empty())
-                throw std::invalid_argument("needs --source and --destination (or a connection file); see `connhost sync --help`");
-            o.source_config = vm.count("source-config") ? runtime::read_file(src_cfg, "source-config") : "{}";
-            o.destination_config = vm.count("destination-config") ? runtime::read_file(dst_cfg, "destination-config") : "{}";
-            if (vm.count("catalog")) {
-                o.catalog = runtime::read_file(catalog, "catalog");
-                o.catalog_origin = "catalog " + catalog;
-            }
-            o.state_file = state_file;
-        }
-        if (!vm["queue-mb"].defaulted() || connection.empty()) o.queue_bytes = queue_mb << 20;
-        if (!vm["max-record-mb"].defaulted() || connection.empty()) o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
-        if (vm.count("isolate")) o.isolate = true;
-        if (vm.count("reset-state")) o.reset_state = true;
-        if (!vm["idle-commit-seconds"].defaulted() || connection.empty())
-            o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(idle_seconds, "--idle-commit-seconds");
-        if (progress_seconds < 1) throw std::invalid_argument("--progress-seconds must be at least 1");
-        o.progress_seconds = progress_seconds;
-        o.log_level = log_level;
-        o.log_format = log_format;
+        apply(vm, a, o);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "connhost sync: %s\n", e.what());
-        return 2;
+        return report_failure("sync", runtime::RunFailure(e.what(), "config_error", runtime::FailureKind::Usage));
     }
-    return runtime::sync::run_sync(o);
+    try {
+        runtime::sync::run_sync(o);
+    } catch (const runtime::RunFailure& f) {
+        return report_failure("sync", f);
+    }
+    return kExitOk;
 }
 
 }  // namespace connhost::cli

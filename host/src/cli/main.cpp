@@ -1,6 +1,7 @@
 // connhost: the command-line front end. Parses arguments and hands over to the runtime; no logic of its own.
 #include "cli/commands.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -16,6 +17,9 @@ int main(int argc, char** argv) {
     // (bench/footprint.sh: 10^7 records into dest_jsonl peaked at 43 MB before, 15 to 35 MB after).
     mallopt(M_TRIM_THRESHOLD, 1 << 20);
 #endif
+    // A closed pipe (a crashed --isolate child, a reader of stdout that went away) is an error of that write, never
+    // the death of the host.
+    std::signal(SIGPIPE, SIG_IGN);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         std::fputs(top_level_help().c_str(), stdout);
         return argc < 2 ? 2 : 0;
@@ -24,6 +28,7 @@ int main(int argc, char** argv) {
     if (cmd == "--version" || cmd == "version") return cmd_version();
     if (cmd == "run") return cmd_run(argc - 1, argv + 1);
     if (cmd == "plugins") return cmd_plugins(argc - 1, argv + 1);
+    if (cmd == "describe-plugin" && argc == 3) return cmd_describe_plugin(argv[2]);  // hidden: the child of --isolate
     if (cmd == "sync") return cmd_sync(argc - 1, argv + 1);
     std::fprintf(stderr, "connhost: unknown command \"%s\"; run `connhost --help` for the list\n", cmd.c_str());
     return 2;

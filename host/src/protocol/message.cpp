@@ -79,6 +79,89 @@ std::string_view object_or_throw(std::string_view v, const char* field) {
     return v;
 }
 
+// Clears what a previous parse left in `out`.
+void reset(ParsedMessage& out, std::string_view line) {
+    out.line = line;
+    out.type = MessageType::Unknown;
+    out.type_name.clear();
+    out.has_ns = false;
+    out.ns.clear();
+    out.data = out.meta = out.body = out.key_properties = out.time_extracted = {};
+    out.emitted_at = 0;
+    out.has_emitted_at = false;
+}
+
+// The span of the top-level member `key` kept for after the type is known, or null for members not kept.
+std::string_view* kept_member(std::string_view key, Captured& c) noexcept {
+    if (key == "state") return &c.state;
+    if (key == "trace") return &c.trace;
+    if (key == "log") return &c.log;
+    if (key == "spec") return &c.spec;
+    if (key == "catalog") return &c.catalog;
+    if (key == "connectionStatus") return &c.connection_status;
+    if (key == "control") return &c.control;
+    if (key == "schema") return &c.schema;
+    if (key == "value") return &c.value;
+    if (key == "key_properties") return &c.key_properties;
+    return nullptr;
+}
+
+// Validates the whole line (one JSON object) and captures its members into `out` and `c`.
+void scan_top_level(std::string_view line, ParsedMessage& out, Captured& c, bool& has_type) {
+    JsonScanner s(line);
+    if (s.peek() != '{') s.fail("a message must be a JSON object");
+    s.expect('{', "'{'");
+    s.enter();
+    s.members([&](std::string_view key) {
+        char next = s.peek();
+        if (key == "type" && next == '"') {
+            s.read_string(&out.type_name);
+            has_type = true;
+        } else if (key == "record" && next == '{') {
+            const size_t start = s.offset();
+            s.expect('{', "'{'");
+            scan_record_object(s, out, c);
+            c.record = line.substr(start, s.offset() - start);
+            c.record_is_object = true;
+        } else if (key == "stream" && next == '"') {
+            s.read_string(&c.top_stream);
+            c.top_has_stream = true;
+        } else if (key == "time_extracted" && next == '"') {
+            c.time_extracted = s.read_string();
+        } else if (std::string_view* kept = kept_member(key, c)) {
+            *kept = s.skip_value();
+        } else {
+            s.skip_value();
+        }
+    });
+    s.leave();
+    s.expect_end();
+}
+
+void finish_singer_record(ParsedMessage& out, const Captured& c) {
+    out.type = MessageType::SingerRecord;
+    if (!c.top_has_stream) throw ProtocolError("Singer RECORD without \"stream\"");
+    out.stream = c.top_stream;
+    out.data = object_or_throw(c.record, "record");
+    out.time_extracted = c.time_extracted;
+    out.has_ns = false;
+    out.ns.clear();
+}
+
+void finish_record(ParsedMessage& out, const Captured& c) {
+    if (!c.record_is_object) throw ProtocolError("RECORD without a \"record\" object");
+    if (!c.rec_has_stream) throw ProtocolError("RECORD without \"record.stream\" (a string)");
+    if (!c.rec_has_data) throw ProtocolError("RECORD without \"record.data\"");
+    if (!c.rec_bad_emitted_at.empty())
+        throw ProtocolError("\"record.emitted_at\" " + std::string(c.rec_bad_emitted_at.substr(0, 40)) +
+                            " is not a time in milliseconds since 1970");
+    out.stream = c.rec_stream;
+    out.data = object_or_throw(c.rec_data, "record.data");
+    out.meta = c.rec_meta;
+    out.emitted_at = c.rec_emitted_at;
+    out.has_emitted_at = c.rec_has_emitted_at;
+}
+
 }  // namespace
 
 const char* type_name(MessageType t) noexcept {
@@ -100,79 +183,16 @@ const char* type_name(MessageType t) noexcept {
 }
 
 void parse_message(std::string_view line, ParsedMessage& out) {
-    out.line = line;
-    out.type = MessageType::Unknown;
-    out.type_name.clear();
-    out.has_ns = false;
-    out.ns.clear();
-    out.data = out.meta = out.body = out.key_properties = out.time_extracted = {};
-    out.emitted_at = 0;
-    out.has_emitted_at = false;
+    reset(out, line);
     Captured c;
     bool has_type = false;
-
-    JsonScanner s(line);
-    if (s.peek() != '{') s.fail("a message must be a JSON object");
-    s.expect('{', "'{'");
-    s.enter();
-    s.members([&](std::string_view key) {
-        char next = s.peek();
-        if (key == "type" && next == '"') {
-            s.read_string(&out.type_name);
-            has_type = true;
-        } else if (key == "record" && next == '{') {
-            const size_t start = s.offset();
-            s.expect('{', "'{'");
-            scan_record_object(s, out, c);
-            c.record = line.substr(start, s.offset() - start);
-            c.record_is_object = true;
-        } else if (key == "stream" && next == '"') {
-            s.read_string(&c.top_stream);
-            c.top_has_stream = true;
-        } else if (key == "state") c.state = s.skip_value();
-        else if (key == "trace") c.trace = s.skip_value();
-        else if (key == "log") c.log = s.skip_value();
-        else if (key == "spec") c.spec = s.skip_value();
-        else if (key == "catalog") c.catalog = s.skip_value();
-        else if (key == "connectionStatus") c.connection_status = s.skip_value();
-        else if (key == "control") c.control = s.skip_value();
-        else if (key == "schema") c.schema = s.skip_value();
-        else if (key == "value") c.value = s.skip_value();
-        else if (key == "key_properties") c.key_properties = s.skip_value();
-        else if (key == "time_extracted" && next == '"') c.time_extracted = s.read_string();
-        else s.skip_value();
-    });
-    s.leave();
-    s.expect_end();
-
+    scan_top_level(line, out, c, has_type);
     if (!has_type) throw ProtocolError("missing \"type\" (a message needs \"type\": \"RECORD\", \"STATE\", ...)");
     out.type = classify(out.type_name);
     // Singer lines carry "stream" at the top level; Airbyte lines never do.
     const bool singer = c.top_has_stream || out.type == MessageType::SingerSchema || (out.type == MessageType::State && !c.value.empty() && c.state.empty());
     switch (out.type) {
-        case MessageType::Record:
-            if (singer) {
-                out.type = MessageType::SingerRecord;
-                if (!c.top_has_stream) throw ProtocolError("Singer RECORD without \"stream\"");
-                out.stream = c.top_stream;
-                out.data = object_or_throw(c.record, "record");
-                out.time_extracted = c.time_extracted;
-                out.has_ns = false;
-                out.ns.clear();
-                return;
-            }
-            if (!c.record_is_object) throw ProtocolError("RECORD without a \"record\" object");
-            if (!c.rec_has_stream) throw ProtocolError("RECORD without \"record.stream\" (a string)");
-            if (!c.rec_has_data) throw ProtocolError("RECORD without \"record.data\"");
-            if (!c.rec_bad_emitted_at.empty())
-                throw ProtocolError("\"record.emitted_at\" " + std::string(c.rec_bad_emitted_at.substr(0, 40)) +
-                                    " is not a time in milliseconds since 1970");
-            out.stream = c.rec_stream;
-            out.data = object_or_throw(c.rec_data, "record.data");
-            out.meta = c.rec_meta;
-            out.emitted_at = c.rec_emitted_at;
-            out.has_emitted_at = c.rec_has_emitted_at;
-            return;
+        case MessageType::Record: return singer ? finish_singer_record(out, c) : finish_record(out, c);
         case MessageType::State:
             if (singer) {
                 out.type = MessageType::SingerState;

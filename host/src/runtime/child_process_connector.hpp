@@ -7,14 +7,16 @@
 #include <mutex>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace connhost::runtime {
 
 // Same contract as InProcessConnector; the Airbyte protocol lines of `connhost run` are the wire format.
 // Config, catalog and state reach the child through memfds, never through files on disk.
+// The process must ignore SIGPIPE (connhost's main does), so a child that dies costs a failed write, not the host.
 class ChildProcessConnector final : public Connector {
 public:
-    // `info` comes from loading the plugin once in this process (which checks its ABI). The child refuses source
+    // `info` comes from loading the plugin once in a child (describe_in_child, which checks its ABI). The child refuses source
     // records over `max_record_bytes` as the in-process connector does.
     ChildProcessConnector(loader::PluginInfo info, std::string log_level, size_t max_record_bytes);
 
@@ -28,9 +30,13 @@ public:
     void cancel() override;
 
 private:
-    struct Child;
+    // Runs `connhost run <verb>` on the plugin in a child; `feed_input` writes ev.next_input() to its stdin.
     Outcome run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog, std::string_view state,
                 bool feed_input);
+    // The child's command line, its line limit `line_limit` bytes (rounded down to MiB).
+    std::vector<std::string> child_args(const std::string& verb, size_t line_limit) const;
+    // Records the running child for cancel() (-1: none); signals it at once when a cancel came first.
+    void set_running(pid_t pid);
 
     loader::PluginInfo info_;
     std::string log_level_;

@@ -8,8 +8,8 @@
 
 namespace connhost::runtime {
 
-// Resolves `spec` on the search path (plus `plugin_dirs`), loads and ABI-checks it in this process, and
-// returns a connector that runs it here or, with `isolate`, in a child process (a crash then costs an
+// Resolves `spec` on the search path (plus `plugin_dirs`), loads and ABI-checks it, and returns a connector
+// that runs it in this process or, with `isolate`, in child processes (loading included: a crash then costs an
 // error, not the host). A source record (its data) over `max_record_bytes` fails the operation with CONFIG.
 // Throws loader::PluginLoadError with what to do.
 std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs, bool isolate,

@@ -6,7 +6,8 @@
 #include "protocol/line_reader.hpp"
 #include "protocol/message_writer.hpp"
 #include "runtime/files.hpp"
-#include "runtime/connector_factory.hpp"
+#include "runtime/operation_setup.hpp"
+#include "runtime/run_failure.hpp"
 #include "runtime/line_input_events.hpp"
 #include "runtime/masking_events.hpp"
 #include "runtime/protocol_events.hpp"
@@ -14,38 +15,27 @@
 #include "runtime/signals.hpp"
 #include "runtime/singer_spool.hpp"
 
-#include <cstdio>
+#include <algorithm>
 #include <unistd.h>
 
 namespace connhost::runtime {
 
 namespace {
 
-// A failure to report: message for people, failure_type for Airbyte, exit code.
-struct Failure {
-    std::string message;
-    const char* failure_type = "system_error";
-    int exit_code = 1;
-};
-
-int report(protocol::MessageWriter& out, const Failure& f) {
-    std::string msg = logging::secrets().mask(f.message);
-    try {
-        out.trace_error(msg, "", f.failure_type);
-        out.flush();
-    } catch (...) {
-    }
-    std::fprintf(stderr, "connhost: %s\n", msg.c_str());
-    return f.exit_code;
-}
-
 std::string need(const std::optional<std::string>& path, const char* flag, const std::string& verb, const char* what) {
     if (!path) throw std::invalid_argument("`connhost run " + verb + "` needs " + flag + " FILE (" + what + ")");
     return read_file(*path, std::string(flag).substr(2));
 }
 
-// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws Failure.
-void read_inputs(const RunOptions& opts, Connector& conn, std::string& config, std::string& catalog, std::string& state) {
+// The config, catalog and state of an operation ("" when it takes none).
+struct OperationInputs {
+    std::string config, catalog, state;
+};
+
+// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws RunFailure.
+OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
+    OperationInputs in;
+    auto& [config, catalog, state] = in;
     try {
         if (opts.verb != "spec") {
             config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
@@ -57,21 +47,21 @@ void read_inputs(const RunOptions& opts, Connector& conn, std::string& config, s
         if (opts.verb == "read" && opts.state_path)
             state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
     } catch (const std::invalid_argument& e) {
-        throw Failure{e.what(), "config_error", 2};
+        throw RunFailure(e.what(), "config_error", FailureKind::Usage);
     } catch (const std::exception& e) {
-        throw Failure{e.what(), "config_error", 1};
+        throw RunFailure(e.what(), "config_error");
     }
+    return in;
 }
 
 // Runs operation `verb` of `conn`.
-Outcome run_verb(Connector& conn, ConnectorEvents& events, const std::string& verb, const std::string& config, const std::string& catalog,
-                 const std::string& state) {
+Outcome run_verb(Connector& conn, ConnectorEvents& events, const std::string& verb, const OperationInputs& in) {
     if (verb == "spec") return conn.spec(events);
-    if (verb == "check") return conn.check(events, config);
-    if (verb == "discover") return conn.discover(events, config);
-    if (verb == "read") return conn.read(events, config, catalog, state);
-    if (verb == "read-back") return conn.read_back(events, config, catalog);
-    return conn.write(events, config, catalog);
+    if (verb == "check") return conn.check(events, in.config);
+    if (verb == "discover") return conn.discover(events, in.config);
+    if (verb == "read") return conn.read(events, in.config, in.catalog, in.state);
+    if (verb == "read-back") return conn.read_back(events, in.config, in.catalog);
+    return conn.write(events, in.config, in.catalog);
 }
 
 // The input of `run write`.
@@ -81,7 +71,7 @@ struct WriteInput {
 };
 
 // stdin, or for Singer input without --catalog, stdin spooled to an unlinked file (closed at exit) while its SCHEMA
-// messages make `catalog`. Throws Failure.
+// messages make `catalog`. Throws RunFailure.
 WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
     WriteInput in;
     in.lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);
@@ -90,111 +80,99 @@ WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
     try {
         spooled = spool_singer_input(*in.lines);
     } catch (const std::exception& e) {
-        throw Failure{e.what(), "system_error", 1};
+        throw RunFailure(e.what());
     }
     if (!spooled.has_schema && spooled.too_long)
-        throw Failure{std::string(spooled.too_long->what()) + "; raise --max-record-mb or split the record (nothing was written)", "config_error", 1};
+        throw RunFailure(std::string(spooled.too_long->what()) + "; raise --max-record-mb or split the record (nothing was written)", "config_error");
     if (!spooled.has_schema)
-        throw Failure{"`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none was found on stdin)",
-                      "config_error", 2};
+        throw RunFailure("`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none was found on stdin)",
+                         "config_error", FailureKind::Usage);
     catalog = std::move(spooled.catalog);
     in.lines = std::make_unique<protocol::LineReader>(spooled.fd, "stdin", opts.max_record_bytes);
     in.too_long = std::move(spooled.too_long);
     return in;
 }
 
-}  // namespace
-
-int report_usage_error(const std::string& message) {
-    protocol::MessageWriter out(STDOUT_FILENO);
-    return report(out, {message + " (run `connhost run --help` for the options)", "config_error", 2});
+void check_verb(const std::string& verb) {
+    static const char* verbs[] = {"spec", "check", "discover", "read", "write", "read-back"};
+    if (std::find(std::begin(verbs), std::end(verbs), verb) == std::end(verbs))
+        throw RunFailure("unknown operation \"" + verb + "\": use spec, check, discover, read, write or read-back",
+                         "config_error", FailureKind::Usage);
 }
 
-int run_operation(const RunOptions& opts) {
-    protocol::MessageWriter out(STDOUT_FILENO);
-    try {
-        logging::init_logging(logging::parse_log_format(opts.log_format, true), logging::parse_log_level(opts.log_level), &out);
-    } catch (const std::exception& e) {
-        return report(out, {e.what(), "config_error", 2});
-    }
-    static const char* verbs[] = {"spec", "check", "discover", "read", "write", "read-back"};
-    if (std::find(std::begin(verbs), std::end(verbs), opts.verb) == std::end(verbs))
-        return report(out, {"unknown operation \"" + opts.verb + "\": use spec, check, discover, read, write or read-back",
-                            "config_error", 2});
+// Refuses an operation the connector's kind does not have (a destination asked to read, a source to write).
+void check_kind(const Connector& conn, const std::string& verb) {
+    if (verb == "discover" || verb == "read")
+        require_kind(conn, CONNHOST_KIND_SOURCE, "`" + verb + "` is an operation of sources", FailureKind::Usage);
+    if (verb == "write" || verb == "read-back")
+        require_kind(conn, CONNHOST_KIND_DESTINATION, "`" + verb + "` is an operation of destinations", FailureKind::Usage);
+}
 
-    std::unique_ptr<Connector> conn;
-    try {
-        conn = make_connector(opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes);
-    } catch (const std::exception& e) {
-        return report(out, {e.what(), "config_error", 1});
-    }
-    const auto& info = conn->info();
-    const bool is_source = info.kind == CONNHOST_KIND_SOURCE;
-    if ((opts.verb == "discover" || opts.verb == "read") && !is_source)
-        return report(out, {"plugin " + info.name + " is a destination; `" + opts.verb + "` is an operation of sources", "config_error", 2});
-    if ((opts.verb == "write" || opts.verb == "read-back") && is_source)
-        return report(out, {"plugin " + info.name + " is a source; `" + opts.verb + "` is an operation of destinations",
-                            "config_error", 2});
-
-    std::string config, catalog, state;
-    try {
-        read_inputs(opts, *conn, config, catalog, state);
-    } catch (const Failure& f) {
-        return report(out, f);
-    }
-
+// The events of one operation: protocol lines on stdout and, for `write`, the input read from stdin.
+struct OperationEvents {
     WriteInput write_input;
     std::unique_ptr<ProtocolEvents> events;
-    LineInputEvents* input = nullptr;
-    if (opts.verb == "write") {
-        try {
-            write_input = open_write_input(opts, catalog);
-        } catch (const Failure& f) {
-            return report(out, f);
-        }
-        auto ev = std::make_unique<LineInputEvents>(out, info.name, *write_input.lines, protocol::catalog_streams(catalog),
-                                                    opts.idle_commit_ms);
-        if (write_input.too_long) ev->end_with(*write_input.too_long);
-        input = ev.get();
-        events = std::move(ev);
-    } else {
-        events = std::make_unique<ProtocolEvents>(out, info.name);
-    }
+    LineInputEvents* input = nullptr;  // write only: `events`, as the input it is
+};
 
-    Outcome outcome;
-    {
-        CancelOnSignal on_signal([&] {
-            logging::host_log().warn("interrupted: stopping {} (press Ctrl-C again to stop at once)", info.name);
-            events->request_cancel();
-            conn->cancel();
-        });
-        MaskingEvents masked(*events, logging::secrets());
-        outcome = run_verb(*conn, masked, opts.verb, config, catalog, state);
-        if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
-            if (input)
-                logging::host_log().warn("interrupted after {} records; {} states acknowledged", input->records(), input->states_acknowledged());
-            return report(out, {"interrupted by a signal; re-run from the last STATE printed to resume", "transient_error", 130});
-        }
+OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out, const std::string& plugin, std::string& catalog) {
+    OperationEvents e;
+    if (opts.verb != "write") {
+        e.events = std::make_unique<ProtocolEvents>(out, plugin);
+        return e;
     }
+    e.write_input = open_write_input(opts, catalog);
+    auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines, protocol::catalog_streams(catalog), opts.idle_commit_ms);
+    if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
+    e.input = ev.get();
+    e.events = std::move(ev);
+    return e;
+}
 
-    if (input && !input->input_error().empty())
-        return report(out, {input->input_error() + " (" + std::to_string(input->states_acknowledged()) +
-                                " states before it were committed and printed)",
-                            "config_error", 1});
+// Runs the operation with SIGINT/SIGTERM cancelling it; throws RunFailure (Interrupted) when one did.
+Outcome run_cancellable(Connector& conn, OperationEvents& e, const std::string& verb, const OperationInputs& in) {
+    CancelOnSignal on_signal([&] {
+        logging::host_log().warn("interrupted: stopping {} (press Ctrl-C again to stop at once)", conn.info().name);
+        e.events->request_cancel();
+        conn.cancel();
+    });
+    MaskingEvents masked(*e.events, logging::secrets());
+    Outcome outcome = run_verb(conn, masked, verb, in);
+    if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
+        if (e.input)
+            logging::host_log().warn("interrupted after {} records; {} states acknowledged", e.input->records(), e.input->states_acknowledged());
+        throw RunFailure("interrupted by a signal; re-run from the last STATE printed to resume", "transient_error", FailureKind::Interrupted);
+    }
+    return outcome;
+}
+
+}  // namespace
+
+void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
+    start_logging(opts.log_format, opts.log_level, true, &out);
+    check_verb(opts.verb);
+    std::unique_ptr<Connector> conn = load_connector({opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes});
+    const auto& info = conn->info();
+    check_kind(*conn, opts.verb);
+    OperationInputs in = read_inputs(opts, *conn);
+    OperationEvents e = make_events(opts, out, info.name, in.catalog);
+    const Outcome outcome = run_cancellable(*conn, e, opts.verb, in);
+    if (e.input && !e.input->input_error().empty())
+        throw RunFailure(e.input->input_error() + " (" + std::to_string(e.input->states_acknowledged()) +
+                             " states before it were committed and printed)",
+                         "config_error");
     if (!outcome.ok())
-        return report(out, {"plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) + "): " + outcome.message,
-                            failure_type(outcome.status), 1});
-    if (input) {
-        input->finish();
-        logging::host_log().info("write done: {} records, {} states acknowledged", input->records(), input->states_acknowledged());
+        throw RunFailure("plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) + "): " + outcome.message,
+                         failure_type(outcome.status));
+    if (e.input) {
+        e.input->finish();
+        logging::host_log().info("write done: {} records, {} states acknowledged", e.input->records(), e.input->states_acknowledged());
     }
     try {
         out.flush();
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "connhost: %s\n", e.what());
-        return 1;
+    } catch (const std::exception& err) {
+        throw RunFailure(err.what());
     }
-    return 0;
 }
 
 }  // namespace connhost::runtime

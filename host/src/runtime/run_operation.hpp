@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace connhost::protocol {
+class MessageWriter;
+}
+
 namespace connhost::runtime {
 
 // What `connhost run` was asked to do.
@@ -23,12 +27,8 @@ struct RunOptions {
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
 };
 
-// Runs the operation; returns the process exit code (0 ok, 1 failed, 2 usage, 130 interrupted).
-// Every failure leaves a TRACE ERROR line on stdout and a one-line explanation on stderr.
-int run_operation(const RunOptions& opts);
-
-// Reports a command-line mistake of `connhost run` like any other failure (TRACE ERROR on stdout, a line on
-// stderr naming `--help`); returns the usage exit code 2.
-int report_usage_error(const std::string& message);
+// Runs the operation, its protocol messages (and logs, in protocol format) written to `out`. Throws RunFailure,
+// which the CLI reports (a TRACE ERROR line on `out`, a line on stderr) and turns into the exit code.
+void run_operation(const RunOptions& opts, protocol::MessageWriter& out);
 
 }  // namespace connhost::runtime

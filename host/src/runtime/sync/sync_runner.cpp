@@ -4,7 +4,8 @@
 #include "logging/secret_masker.hpp"
 #include "protocol/catalog_input.hpp"
 #include "protocol/stream_name.hpp"
-#include "runtime/connector_factory.hpp"
+#include "runtime/operation_setup.hpp"
+#include "runtime/run_failure.hpp"
 #include "runtime/masking_events.hpp"
 #include "runtime/message_capture.hpp"
 #include "runtime/secrets_from_spec.hpp"
@@ -23,16 +24,9 @@ namespace connhost::runtime::sync {
 
 namespace {
 
-int fail(const std::string& msg, int code = 1) {
-    std::fprintf(stderr, "connhost sync: %s\n", logging::secrets().mask(msg).c_str());
-    return code;
-}
-
 std::unique_ptr<Connector> load(const SyncOptions& o, const std::string& spec, int32_t kind, const char* role) {
-    auto c = make_connector(spec, o.plugin_dirs, o.isolate, o.log_level, o.max_record_bytes);
-    if (c->info().kind != kind)
-        throw std::runtime_error("plugin " + c->info().name + " is a " + c->info().kind_name() + ", but it was given as the " + role +
-                                 "; swap --source and --destination?");
+    auto c = load_connector({spec, o.plugin_dirs, o.isolate, o.log_level, o.max_record_bytes});
+    require_kind(*c, kind, std::string("it was given as the ") + role + ": swap --source and --destination?", FailureKind::Failed);
     return c;
 }
 
@@ -61,86 +55,111 @@ std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Con
     return store;
 }
 
-}  // namespace
-
-int run_sync(const SyncOptions& o) {
-    try {
-        logging::init_logging(logging::parse_log_format(o.log_format), logging::parse_log_level(o.log_level));
-    } catch (const std::exception& e) {
-        return fail(e.what(), 2);
-    }
-    auto& log = logging::host_log();
+// The two connectors of a sync, its catalog and its state file, ready to run.
+struct SyncSetup {
     std::unique_ptr<Connector> src, dst;
     std::string catalog;
     std::unique_ptr<StateStore> store;
-    try {
-        src = load(o, o.source, CONNHOST_KIND_SOURCE, "source");
-        dst = load(o, o.destination, CONNHOST_KIND_DESTINATION, "destination");
-        register_config_secrets(*src, o.source_config);
-        const std::string dst_spec = register_config_secrets(*dst, o.destination_config);
-        catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*src, o);
-        store = open_state(o, *src, *dst, dst_spec, catalog);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
-    const std::string initial_state = store->to_json();
-    log.info("sync {} -> {}{}", src->info().name, dst->info().name,
-             o.state_file.empty() ? std::string(" (no state file)")
-                                  : " (state file " + o.state_file + (initial_state.empty() ? ", starting fresh)" : ", resuming)"));
+};
 
+// Loads both connectors, registers their secrets, reads or discovers the catalog and opens the state file.
+SyncSetup prepare(const SyncOptions& o) {
+    SyncSetup s;
+    s.src = load(o, o.source, CONNHOST_KIND_SOURCE, "source");
+    s.dst = load(o, o.destination, CONNHOST_KIND_DESTINATION, "destination");
+    try {
+        register_config_secrets(*s.src, o.source_config);
+        const std::string dst_spec = register_config_secrets(*s.dst, o.destination_config);
+        s.catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o);
+        s.store = open_state(o, *s.src, *s.dst, dst_spec, s.catalog);
+    } catch (const std::exception& e) {
+        throw RunFailure(e.what());
+    }
+    return s;
+}
+
+// How the two sides of a sync ended.
+struct SyncEnd {
+    Outcome src, dst;
+    bool interrupted = false;
+};
+
+// Runs the destination on its own thread and the source on this one, a signal cancelling the source.
+SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_state, BatchQueue& queue, SyncControl& ctl,
+                 SyncProgress& progress, SourceEvents& src_events, DestinationEvents& dst_events) {
+    SyncEnd end;
+    CancelOnSignal on_signal([&] {
+        logging::host_log().warn("interrupted: stopping the source; the destination commits what it has (Ctrl-C again to stop at once)");
+        ctl.cancelled = true;
+        s.src->cancel();
+    });
+    progress.start();
+    std::thread dest_thread([&] {
+        end.dst = s.dst->write(dst_events, o.destination_config, s.catalog);
+        if (!end.dst.ok()) {  // stop the source: nothing more can be written
+            ctl.cancelled = true;
+            queue.close();
+            s.src->cancel();
+        }
+    });
+    MaskingEvents masked_src_events(src_events, logging::secrets());  // the destination and the state file get no secret
+    end.src = s.src->read(masked_src_events, o.source_config, s.catalog, initial_state);
+    QueueItem last;
+    last.kind = QueueItem::End;
+    last.end_status = end.src.status;
+    if (!queue.push(std::move(last))) queue.close();
+    dest_thread.join();
+    progress.stop();
+    end.interrupted = on_signal.fired();
+    return end;
+}
+
+// Throws RunFailure for the first thing that went wrong, blaming a failed source before the destination whose
+// input it ended; `resume` says how a re-run continues.
+void check_end(const SyncSetup& s, const SyncEnd& end, const SourceEvents& src_events, const DestinationEvents& dst_events,
+               const SyncProgress& progress, const std::string& resume) {
+    if (end.interrupted)
+        throw RunFailure("interrupted by a signal after " + std::to_string(progress.committed_records()) + " committed records" + resume,
+                         "transient_error", FailureKind::Interrupted);
+    if (!src_events.error().empty()) throw RunFailure(src_events.error() + resume);
+    if (!dst_events.input_error().empty()) throw RunFailure(dst_events.input_error());
+    if (!dst_events.error().empty()) throw RunFailure("cannot save the state: " + dst_events.error() + resume);
+    const std::string src_name = s.src->info().name, dst_name = s.dst->info().name;
+    if (!end.src.ok() && end.src.status != CONNHOST_STATUS_CANCELLED)
+        throw RunFailure("source " + src_name + " failed (" + status_name(end.src.status) + "): " + end.src.message + resume,
+                         failure_type(end.src.status));
+    if (!end.dst.ok())
+        throw RunFailure("destination " + dst_name + " failed (" + status_name(end.dst.status) + "): " + end.dst.message + resume,
+                         failure_type(end.dst.status));
+    if (!end.src.ok())
+        throw RunFailure("source " + src_name + " stopped (" + status_name(end.src.status) + "): " + end.src.message + resume,
+                         failure_type(end.src.status));
+}
+
+}  // namespace
+
+void run_sync(const SyncOptions& o) {
+    start_logging(o.log_format, o.log_level, false, nullptr);
+    SyncSetup s = prepare(o);
+    const std::string initial_state = s.store->to_json();
+    logging::host_log().info("sync {} -> {}{}", s.src->info().name, s.dst->info().name,
+                             o.state_file.empty() ? std::string(" (no state file)")
+                                                  : " (state file " + o.state_file + (initial_state.empty() ? ", starting fresh)" : ", resuming)"));
     BatchQueue queue(o.queue_bytes);
     SyncControl ctl;
     SyncProgress progress(isatty(STDERR_FILENO) != 0, std::chrono::seconds(o.progress_seconds));
-    SourceEvents src_events(queue, ctl, src->info().name, protocol::catalog_stream_keys(catalog));
-    DestinationEvents dst_events(queue, ctl, dst->info().name, *store, progress, protocol::catalog_streams(catalog), o.idle_commit_ms);
-    Outcome src_out, dst_out;
-    bool interrupted = false;
-    {
-        CancelOnSignal on_signal([&] {
-            log.warn("interrupted: stopping the source; the destination commits what it has (Ctrl-C again to stop at once)");
-            ctl.cancelled = true;
-            src->cancel();
-        });
-        progress.start();
-        std::thread dest_thread([&] {
-            dst_out = dst->write(dst_events, o.destination_config, catalog);
-            if (!dst_out.ok()) {  // stop the source: nothing more can be written
-                ctl.cancelled = true;
-                queue.close();
-                src->cancel();
-            }
-        });
-        MaskingEvents masked_src_events(src_events, logging::secrets());  // the destination and the state file get no secret
-        src_out = src->read(masked_src_events, o.source_config, catalog, initial_state);
-        QueueItem end;
-        end.kind = QueueItem::End;
-        end.end_status = src_out.status;
-        if (!queue.push(std::move(end))) queue.close();
-        dest_thread.join();
-        progress.stop();
-        interrupted = on_signal.fired();
-    }
-
-    if (!interrupted && src_out.ok() && dst_out.ok() && src_events.error().empty() && dst_events.input_error().empty()) {
+    SourceEvents src_events(queue, ctl, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
+    DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, protocol::catalog_streams(s.catalog), o.idle_commit_ms);
+    const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);
+    if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() && dst_events.input_error().empty()) {
         dst_events.finish();
         if (dst_events.error().empty()) progress.all_committed();
     }
     std::fputs(progress.summary().c_str(), stderr);
-    const std::string resume = o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
-                                                    : "; the state file " + o.state_file + " matches what is committed: re-run the same command to resume";
-    if (interrupted) return fail("interrupted by a signal after " + std::to_string(progress.committed_records()) + " committed records" + resume, 130);
-    if (!src_events.error().empty()) return fail(src_events.error() + resume);
-    if (!dst_events.input_error().empty()) return fail(dst_events.input_error());
-    if (!dst_events.error().empty()) return fail("cannot save the state: " + dst_events.error() + resume);
-    // A failed source ends the destination's input with an error too, so blame the source first.
-    if (!src_out.ok() && src_out.status != CONNHOST_STATUS_CANCELLED)
-        return fail("source " + src->info().name + " failed (" + status_name(src_out.status) + "): " + src_out.message + resume);
-    if (!dst_out.ok())
-        return fail("destination " + dst->info().name + " failed (" + status_name(dst_out.status) + "): " + dst_out.message + resume);
-    if (!src_out.ok())
-        return fail("source " + src->info().name + " stopped (" + status_name(src_out.status) + "): " + src_out.message + resume);
-    log.info("sync done: {} records, {} states acknowledged", progress.total_records(), dst_events.states_acknowledged());
-    return 0;
+    check_end(s, end, src_events, dst_events, progress,
+              o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
+                                   : "; the state file " + o.state_file + " matches what is committed: re-run the same command to resume");
+    logging::host_log().info("sync done: {} records, {} states acknowledged", progress.total_records(), dst_events.states_acknowledged());
 }
 
 }  // namespace connhost::runtime::sync

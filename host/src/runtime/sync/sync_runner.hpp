@@ -4,8 +4,8 @@
 
 namespace connhost::runtime::sync {
 
-// Runs the sync; returns the exit code (0 ok, 1 failed, 2 usage, 130 interrupted). Progress and the
-// summary go to stderr; the state file only ever holds states the destination acknowledged.
-int run_sync(const SyncOptions& opts);
+// Runs the sync; throws RunFailure (runtime/run_failure.hpp) saying what failed and how a re-run resumes. Progress
+// and the summary go to stderr; the state file only ever holds states the destination acknowledged.
+void run_sync(const SyncOptions& opts);
 
 }  // namespace connhost::runtime::sync

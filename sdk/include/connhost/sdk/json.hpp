@@ -1,5 +1,6 @@
 // JSON helpers for connectors: parsing with clear errors, typed field access, string escaping.
 #pragma once
+#include <connhost/internal/json_scan.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <boost/json.hpp>
@@ -32,38 +33,9 @@ inline json::object parse_object(std::string_view text, std::string_view what) {
     return std::move(v.as_object());
 }
 
-// Appends `s` to `out` as a JSON string literal (quotes included, RFC 8259 escapes).
-inline void append_json_string(std::string& out, std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
-    out.push_back('"');
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out.push_back(hex[c >> 4]);
-                    out.push_back(hex[c & 15]);
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
-        }
-    }
-    out.push_back('"');
-}
-
-// Returns `s` as a JSON string literal.
-inline std::string json_string(std::string_view s) {
-    std::string out;
-    append_json_string(out, s);
-    return out;
-}
+// The shared JSON string encoder (connhost/internal/json_scan.hpp), one for the host and every connector.
+using internal::append_json_string;  // appends `s` as a JSON string literal (quotes included, RFC 8259 escapes)
+using internal::json_string;         // `s` as a JSON string literal
 
 // The number of single-character insertions, deletions and substitutions (ASCII case ignored) that turn `a` into `b`.
 inline size_t edit_distance(std::string_view a, std::string_view b) {

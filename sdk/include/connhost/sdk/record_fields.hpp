@@ -2,9 +2,11 @@
 // came in (number text never converted), for destinations that map fields to columns.
 //
 // Input is expected to be valid JSON (the host validated it); malformed text still fails cleanly with
-// std::invalid_argument naming the byte offset, and never reads out of bounds. NaN / Infinity /
-// -Infinity, which some sources emit, are read as numbers.
+// std::invalid_argument naming the byte offset, and never reads out of bounds. Bare NaN / Infinity are not JSON
+// and fail like any other malformed text (the host never passes them on).
 #pragma once
+#include <connhost/internal/json_scan.hpp>
+
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -27,107 +29,34 @@ struct Field {
 
 namespace detail {
 
-// A linear scanner over JSON text; strings are found with memchr. Not thread-safe (one per call).
-class FieldScanner {
-public:
-    explicit FieldScanner(std::string_view s) noexcept : s_(s) {}
+// The kind of the value starting with byte `c`.
+inline FieldKind field_kind(char c) noexcept {
+    switch (c) {
+        case '"': return FieldKind::String;
+        case '{': return FieldKind::Object;
+        case '[': return FieldKind::Array;
+        case 't': return FieldKind::True;
+        case 'f': return FieldKind::False;
+        case 'n': return FieldKind::Null;
+        default: return FieldKind::Number;
+    }
+}
 
-    void ws() noexcept {
-        while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t')) ++p_;
+// Reads one member (the cursor on its name) into `f`.
+inline void read_field(internal::TrustedJsonScanner& s, Field& f) {
+    if (s.peek() != '"') s.fail("expected a member name in quotes");
+    f.key = s.read_string();
+    f.key_escaped = s.last_string_escaped();
+    s.expect(':', "':' after a member name");
+    f.kind = field_kind(s.peek());
+    if (f.kind == FieldKind::String) {
+        f.value = s.read_string();
+        f.value_escaped = s.last_string_escaped();
+    } else {
+        f.value = s.skip_value();
+        f.value_escaped = false;
     }
-    char peek() {
-        ws();
-        if (p_ >= s_.size()) fail("unexpected end");
-        return s_[p_];
-    }
-    void expect(char c) {
-        if (peek() != c) fail(std::string("expected '") + c + "'");
-        ++p_;
-    }
-    bool at_end() noexcept {
-        ws();
-        return p_ >= s_.size();
-    }
-    // After the opening quote: the raw body; moves past the closing quote.
-    std::string_view string_body(bool& escaped) {
-        const size_t start = p_;
-        escaped = false;
-        for (;;) {
-            const char* q = static_cast<const char*>(std::memchr(s_.data() + p_, '"', s_.size() - p_));
-            if (!q) fail("unterminated string");
-            const size_t qpos = static_cast<size_t>(q - s_.data());
-            while (p_ < qpos) {
-                const void* b = std::memchr(s_.data() + p_, '\\', qpos - p_);
-                if (!b) {
-                    p_ = qpos;
-                    break;
-                }
-                escaped = true;
-                p_ = static_cast<size_t>(static_cast<const char*>(b) - s_.data()) + 2;
-            }
-            if (p_ == qpos) {
-                ++p_;
-                return s_.substr(start, qpos - start);
-            }
-            if (p_ > s_.size()) fail("unterminated string");
-        }
-    }
-    // Skips one value; returns its kind and text (strings: the body without quotes).
-    FieldKind value(std::string_view& text, bool& escaped, int depth = 0) {
-        if (depth > 1000) fail("JSON nested too deeply");
-        const char c = peek();
-        const size_t start = p_;
-        escaped = false;
-        if (c == '"') {
-            ++p_;
-            text = string_body(escaped);
-            return FieldKind::String;
-        }
-        if (c == '{' || c == '[') {
-            const char close = c == '{' ? '}' : ']';
-            ++p_;
-            if (peek() == close) {
-                ++p_;
-            } else {
-                for (;;) {
-                    std::string_view inner;
-                    bool esc;
-                    if (c == '{') {
-                        expect('"');
-                        string_body(esc);
-                        expect(':');
-                    }
-                    value(inner, esc, depth + 1);
-                    const char n = peek();
-                    ++p_;
-                    if (n == ',') continue;
-                    if (n != close) fail(std::string("expected ',' or '") + close + "'");
-                    break;
-                }
-            }
-            text = s_.substr(start, p_ - start);
-            return c == '{' ? FieldKind::Object : FieldKind::Array;
-        }
-        while (p_ < s_.size()) {
-            const char d = s_[p_];
-            if ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d == '-' || d == '+' || d == '.') ++p_;
-            else break;
-        }
-        text = s_.substr(start, p_ - start);
-        if (text.empty()) fail("unexpected character");
-        if (text == "true") return FieldKind::True;
-        if (text == "false") return FieldKind::False;
-        if (text == "null") return FieldKind::Null;
-        return FieldKind::Number;
-    }
-    [[noreturn]] void fail(const std::string& what) const {
-        throw std::invalid_argument("record data is not valid JSON: " + what + " at byte " + std::to_string(p_));
-    }
-
-private:
-    std::string_view s_;
-    size_t p_ = 0;
-};
+}
 
 }  // namespace detail
 
@@ -135,25 +64,25 @@ private:
 // Throws std::invalid_argument if `json` is not one object.
 inline void scan_fields(std::string_view json, std::vector<Field>& out) {
     out.clear();
-    detail::FieldScanner s(json);
-    if (s.peek() != '{') s.fail("the record data is not a JSON object");
-    s.expect('{');
-    if (s.peek() == '}') {
-        s.expect('}');
-    } else {
-        for (;;) {
-            Field f{};
-            s.expect('"');
-            f.key = s.string_body(f.key_escaped);
-            s.expect(':');
-            f.kind = s.value(f.value, f.value_escaped);
-            out.push_back(f);
-            const char n = s.peek();
-            s.expect(n == ',' ? ',' : '}');
-            if (n != ',') break;
+    internal::TrustedJsonScanner s(json);
+    try {
+        if (s.peek() != '{') s.fail("the record data is not a JSON object");
+        s.expect('{', "'{'");
+        s.enter();
+        if (!s.consume('}')) {
+            for (;;) {
+                Field f{};
+                detail::read_field(s, f);
+                out.push_back(f);
+                if (s.consume(',')) continue;
+                s.expect('}', "',' or '}' in an object");
+                break;
+            }
         }
+        s.expect_end();
+    } catch (const internal::JsonSyntaxError& e) {
+        throw std::invalid_argument("record data is not valid JSON: " + std::string(e.what()) + " at byte " + std::to_string(e.offset()));
     }
-    if (!s.at_end()) s.fail("text after the object");
 }
 
 // What parse_json_integer found.

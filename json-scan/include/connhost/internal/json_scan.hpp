@@ -1,0 +1,460 @@
+// JSON scanning and string encoding without a DOM, shared by the connhost host and its SDK (header-only, C++17).
+// Internal to connhost: connectors reach it through the SDK's functions, never directly; it may change at any release.
+//
+// BasicJsonScanner validates JSON text in one pass and reports the spans of values as the exact bytes they came in
+// (number text is never converted). JsonScanner checks everything (RFC 8259, UTF-8, depth); TrustedJsonScanner is
+// for text already checked by the host: the grammar is still enforced, but strings are found with memchr (their UTF-8
+// and control characters are not checked again).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace connhost::internal {
+
+// A JSON syntax error at byte `offset` of the scanned text.
+class JsonSyntaxError : public std::runtime_error {
+public:
+    JsonSyntaxError(size_t offset, const std::string& what) : std::runtime_error(what), offset_(offset) {}
+    size_t offset() const noexcept { return offset_; }  // 0-based byte offset into the scanned text
+
+private:
+    size_t offset_;
+};
+
+// The value of hex digit `c` (either case), or -1.
+inline int hex_digit(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The value of the 4 hex digits at text[at..at+4), or -1 when they are not 4 hex digits.
+inline int read_hex4(std::string_view text, size_t at) noexcept {
+    if (at + 4 > text.size()) return -1;
+    int v = 0;
+    for (size_t k = at; k < at + 4; ++k) {
+        const int d = hex_digit(text[k]);
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+namespace json_detail {
+
+// true for bytes a string may hold without inspection: printable ASCII except '"' and '\\'.
+struct PlainTable {
+    bool t[256];
+    constexpr PlainTable() : t() {
+        for (int c = 0x20; c < 0x80; ++c) t[c] = (c != '"' && c != '\\');
+    }
+};
+inline constexpr PlainTable kPlain;
+
+}  // namespace json_detail
+
+// A scanner over one buffer; `Trusted` as described at the top. Not thread-safe; cheap to create.
+template <bool Trusted>
+class BasicJsonScanner {
+public:
+    static constexpr int kMaxDepth = 512;
+
+    explicit BasicJsonScanner(std::string_view text, size_t pos = 0) noexcept
+        : begin_(text.data()), p_(text.data() + pos), end_(text.data() + text.size()) {}
+
+    // Skips white space; returns the next byte or 0 at the end.
+    char peek() {
+        skip_ws();
+        return p_ < end_ ? *p_ : 0;
+    }
+    // Consumes `c` after white space or throws naming what was expected.
+    void expect(char c, const char* what) {
+        skip_ws();
+        if (p_ >= end_ || *p_ != c) fail(std::string("expected ") + what + (p_ >= end_ ? ", found the end of the line" : ""));
+        ++p_;
+    }
+    // True (and consumes it) when the next non-space byte is `c`.
+    bool consume(char c) {
+        skip_ws();
+        if (p_ < end_ && *p_ == c) {
+            ++p_;
+            return true;
+        }
+        return false;
+    }
+    // Validates one value of any type; returns its exact text.
+    std::string_view skip_value();
+    // Reads a string; returns its raw text between the quotes and sets *unescaped when given.
+    std::string_view read_string(std::string* unescaped = nullptr);
+    // Whether the last string read held an escape (a backslash).
+    bool last_string_escaped() const noexcept { return escaped_; }
+    // Validates a number; returns its exact text.
+    std::string_view read_number();
+    // Throws unless only white space remains.
+    void expect_end() {
+        skip_ws();
+        if (p_ != end_) fail("unexpected text after the JSON value");
+    }
+    // Byte offset of the cursor.
+    size_t offset() const noexcept { return static_cast<size_t>(p_ - begin_); }
+    // Throws JsonSyntaxError at the cursor.
+    [[noreturn]] void fail(const std::string& what) const { throw JsonSyntaxError(offset(), what); }
+
+    // Iterates the members of an object: call after '{' is consumed; `on_member(key_unescaped)` must consume the value.
+    template <class F>
+    void members(F&& on_member) {
+        if (consume('}')) return;
+        std::string key;
+        for (;;) {
+            if (peek() != '"') fail("expected a member name in quotes");
+            key.clear();
+            read_string(&key);
+            expect(':', "':' after a member name");
+            on_member(std::string_view(key));
+            if (consume(',')) continue;
+            expect('}', "',' or '}' in an object");
+            return;
+        }
+    }
+
+    // Increments nesting depth for a value that the caller scans by hand; throws past kMaxDepth.
+    void enter() {
+        if (++depth_ > kMaxDepth) fail("JSON nested deeper than 512 levels");
+    }
+    void leave() noexcept { --depth_; }
+
+private:
+    void skip_ws() noexcept {
+        while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+    }
+    void skip_literal(std::string_view lit) {
+        if (static_cast<size_t>(end_ - p_) < lit.size() || std::memcmp(p_, lit.data(), lit.size()) != 0)
+            fail("expected a value (string, number, object, array, true, false or null)");
+        p_ += lit.size();
+    }
+    void skip_scalar(char c);
+    void skip_container();
+    bool after_value(int base);
+    void skip_string_body();
+    void skip_escape();
+    void check_utf8_sequence(unsigned char lead);
+    void skip_digits() noexcept {
+        while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    }
+
+    const char* begin_;
+    const char* p_;
+    const char* end_;
+    int depth_ = 0;
+    bool escaped_ = false;
+    char open_[kMaxDepth + 1];  // the bracket opened at each depth (written before read: not cleared per scanner)
+};
+
+// Checks everything: the host's scanner for input it has not seen before.
+using JsonScanner = BasicJsonScanner<false>;
+// For text the host already checked (record data handed to a destination, pages parsed by Boost.JSON).
+using TrustedJsonScanner = BasicJsonScanner<true>;
+
+// Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
+inline void append_utf8(std::string& out, uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// The code point of the \u escape whose 'u' is raw[i] (a following \u low surrogate joined, a lone
+// surrogate U+FFFD), moving i to its last hex digit; -1 (i unchanged) when 4 hex digits do not follow.
+inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
+    int cp = read_hex4(raw, i + 1);
+    if (cp < 0) return -1;
+    i += 4;
+    if (cp >= 0xD800 && cp < 0xDC00 && i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+        const int lo = read_hex4(raw, i + 3);
+        if (lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+        }
+    }
+    if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate is not UTF-8
+    return cp;
+}
+
+// Decodes the raw text between a string literal's quotes into UTF-8 (escapes resolved, \u surrogates joined, lone
+// ones U+FFFD). Malformed escapes are kept as they are; it never reads out of bounds.
+inline std::string unescape_json_string(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c != '\\' || i + 1 >= raw.size()) {
+            out.push_back(c);
+            continue;
+        }
+        char e = raw[++i];
+        switch (e) {
+            case 'n': out.push_back('\n'); break;
+            case 't': out.push_back('\t'); break;
+            case 'r': out.push_back('\r'); break;
+            case 'b': out.push_back('\b'); break;
+            case 'f': out.push_back('\f'); break;
+            case 'u': {
+                const int cp = json_unicode_escape(raw, i);
+                if (cp < 0) out += "\\u";
+                else append_utf8(out, static_cast<uint32_t>(cp));
+                break;
+            }
+            default: out.push_back(e);  // \" \\ \/
+        }
+    }
+    return out;
+}
+
+// Appends `s` to `out` as a JSON string literal (quotes included, RFC 8259 escapes, other bytes as they are).
+inline void append_json_string(std::string& out, std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out.push_back(hex[c >> 4]);
+                    out.push_back(hex[c & 15]);
+                } else {
+                    out.push_back(static_cast<char>(c));
+                }
+        }
+    }
+    out.push_back('"');
+}
+
+// `s` as a JSON string literal.
+inline std::string json_string(std::string_view s) {
+    std::string out;
+    append_json_string(out, s);
+    return out;
+}
+
+// True when `text` is exactly one valid JSON value (surrounding white space allowed).
+inline bool is_valid_json(std::string_view text) noexcept {
+    try {
+        JsonScanner s(text);
+        s.skip_value();
+        s.expect_end();
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+// ---- BasicJsonScanner, out of line ------------------------------------------------------------------------------
+
+template <bool Trusted>
+void BasicJsonScanner<Trusted>::check_utf8_sequence(unsigned char lead) {
+    int n;
+    uint32_t cp;
+    if (lead >= 0xC2 && lead <= 0xDF) n = 1, cp = lead & 0x1F;
+    else if (lead >= 0xE0 && lead <= 0xEF) n = 2, cp = lead & 0x0F;
+    else if (lead >= 0xF0 && lead <= 0xF4) n = 3, cp = lead & 0x07;
+    else fail("invalid UTF-8 byte in a string");
+    if (end_ - p_ < n + 1) fail("truncated UTF-8 sequence in a string");
+    for (int i = 1; i <= n; ++i) {
+        unsigned char c = static_cast<unsigned char>(p_[i]);
+        if ((c & 0xC0) != 0x80) fail("invalid UTF-8 sequence in a string");
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+        fail("invalid UTF-8 sequence in a string");
+    p_ += n + 1;
+}
+
+template <bool Trusted>
+void BasicJsonScanner<Trusted>::skip_escape() {
+    if (end_ - p_ < 2) fail("unterminated escape in a string");
+    const char e = p_[1];
+    if (e == 'u') {
+        if (end_ - p_ < 6 || read_hex4(std::string_view(p_ + 2, 4), 0) < 0)
+            fail("\\u must be followed by four hex digits");
+        p_ += 6;
+    } else if (e != 0 && std::strchr("\"\\/bfnrt", e)) {
+        p_ += 2;
+    } else {
+        fail(std::string("invalid escape \\") + e + " in a string");
+    }
+}
+
+// Moves p_ from after the opening quote to the closing quote.
+template <bool Trusted>
+void BasicJsonScanner<Trusted>::skip_string_body() {
+    if constexpr (Trusted) {
+        // memchr to the next quote once, then from escape to escape before it: linear however many escapes.
+        const char* quote = nullptr;
+        for (;;) {
+            if (!quote || quote < p_) {
+                const void* q = std::memchr(p_, '"', static_cast<size_t>(end_ - p_));
+                if (!q) fail("unterminated string");
+                quote = static_cast<const char*>(q);
+            }
+            const void* b = std::memchr(p_, '\\', static_cast<size_t>(quote - p_));
+            if (!b) {
+                p_ = quote;
+                return;
+            }
+            p_ = static_cast<const char*>(b);
+            escaped_ = true;
+            skip_escape();
+        }
+    } else {
+        for (;;) {
+            while (p_ < end_ && json_detail::kPlain.t[static_cast<unsigned char>(*p_)]) ++p_;
+            if (p_ >= end_) fail("unterminated string");
+            const unsigned char c = static_cast<unsigned char>(*p_);
+            if (c == '"') return;
+            if (c == '\\') {
+                escaped_ = true;
+                skip_escape();
+            } else if (c < 0x20) {
+                fail("unescaped control character in a string (write it as \\u00XX)");
+            } else {
+                check_utf8_sequence(c);
+            }
+        }
+    }
+}
+
+template <bool Trusted>
+std::string_view BasicJsonScanner<Trusted>::read_string(std::string* unescaped) {
+    skip_ws();
+    if (p_ >= end_ || *p_ != '"') fail("expected a string");
+    const char* start = ++p_;
+    escaped_ = false;
+    skip_string_body();
+    std::string_view raw(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    if (unescaped) {
+        if (!escaped_) unescaped->assign(raw);
+        else *unescaped = unescape_json_string(raw);
+    }
+    return raw;
+}
+
+template <bool Trusted>
+std::string_view BasicJsonScanner<Trusted>::read_number() {
+    skip_ws();
+    const char* start = p_;
+    if (p_ < end_ && *p_ == '-') ++p_;
+    if (p_ >= end_) fail("expected a number");
+    if (*p_ == '0') ++p_;
+    else if (*p_ >= '1' && *p_ <= '9') skip_digits();
+    else fail("expected a value (string, number, object, array, true, false or null)");
+    if (p_ < end_ && *p_ == '.') {
+        ++p_;
+        if (p_ >= end_ || *p_ < '0' || *p_ > '9') fail("expected a digit after '.' in a number");
+        skip_digits();
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+        ++p_;
+        if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+        if (p_ >= end_ || *p_ < '0' || *p_ > '9') fail("expected a digit in a number's exponent");
+        skip_digits();
+    }
+    return {start, static_cast<size_t>(p_ - start)};
+}
+
+template <bool Trusted>
+void BasicJsonScanner<Trusted>::skip_scalar(char c) {
+    switch (c) {
+        case '"': read_string(); break;
+        case 't': skip_literal("true"); break;
+        case 'f': skip_literal("false"); break;
+        case 'n': skip_literal("null"); break;
+        case 0: fail("expected a value, found the end of the line");
+        default: read_number();
+    }
+}
+
+// After a value inside containers opened since depth `base`: closes containers, or moves to the next element.
+// Returns true when every container opened since `base` is closed.
+template <bool Trusted>
+bool BasicJsonScanner<Trusted>::after_value(int base) {
+    for (;;) {
+        if (depth_ == base) return true;
+        const char n = peek();
+        const bool object = open_[depth_] == '{';
+        if (n == ',') {
+            ++p_;
+            if (object) {
+                read_string();
+                expect(':', "':' after a member name");
+            }
+            return false;
+        }
+        if (n == (object ? '}' : ']')) {
+            ++p_;
+            leave();
+            continue;
+        }
+        fail(n == 0 ? "unexpected end of the line inside an object or array"
+                    : (object ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array"));
+    }
+}
+
+// Iterative, with the open brackets on a fixed stack, so hostile nesting cannot overflow the call stack.
+template <bool Trusted>
+void BasicJsonScanner<Trusted>::skip_container() {
+    const int base = depth_;
+    for (;;) {
+        const char c = peek();
+        if (c == '{' || c == '[') {
+            enter();
+            open_[depth_] = c;
+            ++p_;
+            if (!consume(c == '{' ? '}' : ']')) {
+                if (c == '{') {
+                    read_string();
+                    expect(':', "':' after a member name");
+                }
+                continue;  // scan the first element
+            }
+            leave();
+        } else {
+            skip_scalar(c);
+        }
+        if (after_value(base)) return;
+    }
+}
+
+template <bool Trusted>
+std::string_view BasicJsonScanner<Trusted>::skip_value() {
+    const char c = peek();
+    const char* start = p_;
+    if (c == '{' || c == '[') skip_container();
+    else skip_scalar(c);
+    return {start, static_cast<size_t>(p_ - start)};
+}
+
+}  // namespace connhost::internal
