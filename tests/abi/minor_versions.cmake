@@ -48,7 +48,7 @@ add_executable(connhost_1_1 ${core_sources} ${cli_sources})
 target_compile_features(connhost_1_1 PRIVATE cxx_std_20)
 target_include_directories(connhost_1_1 PRIVATE ${core_includes})
 target_compile_definitions(connhost_1_1 PRIVATE ${core_definitions})
-target_link_libraries(connhost_1_1 PRIVATE Boost::headers Boost::program_options spdlog::spdlog ${CMAKE_DL_LIBS} Threads::Threads)
+target_link_libraries(connhost_1_1 PRIVATE connhost::json_scan Boost::headers Boost::program_options spdlog::spdlog ${CMAKE_DL_LIBS} Threads::Threads)
 set_target_properties(connhost_1_1 PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 abi_use_grown_header(connhost_1_1)
 

@@ -91,6 +91,11 @@ std::string normalize_catalog(std::string_view text, const std::string& origin) 
         throw std::runtime_error(syntax(origin, e, text));
     }
     out += "]}";
+    try {
+        catalog_streams(out);  // its modes are known ones, so the normalized catalog always reads back
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(origin + ": " + e.what());
+    }
     return out;
 }
 
