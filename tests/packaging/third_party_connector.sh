@@ -40,3 +40,15 @@ cflags=$(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --cflags connho
 printf '#include <connhost/plugin_api.h>\nint main(void){return CONNHOST_ABI_MAJOR == 1 ? 0 : 1;}\n' > "$work/c.c"
 gcc -std=c99 -pedantic -Werror $cflags "$work/c.c" -o "$work/c" && "$work/c"
 echo "ok: pkg-config connhost-plugin-api gives the header to a C compiler"
+
+# The README's plain C connector, built with the header alone and run by the installed host.
+python3 - "$src/README.md" "$work/hello.c" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+start = text.index("```c\n#include <connhost/plugin_api.h>") + len("```c\n")
+open(sys.argv[2], "w").write(text[start:text.index("```", start)])
+PY
+gcc -std=c99 -pedantic -Wall -Wextra -Werror -shared -fPIC $cflags "$work/hello.c" -o "$work/libsource_hello_c.so"
+out=$("$work/prefix/bin/connhost" run --plugin "$work/libsource_hello_c.so" read --config "$work/config.json" --catalog "$work/catalog.json")
+grep -q '"stream":"hello","data":{"greeting":"hello from C"}' <<< "$out" || { echo "FAIL: the README's C connector gave:"; echo "$out"; exit 1; }
+echo "ok: the README's plain C connector builds with -std=c99 -pedantic -Werror and runs"
