@@ -8,7 +8,7 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache
       libspdlog-dev libfmt-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev sqlite3 python3)
 if [ "$what" = test ]; then
   pkgs+=(doctest-dev clang libclang-rt-14-dev libc++-dev libc++abi-dev abigail-tools bc
-         python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags)
+         python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -42,7 +42,8 @@ int compare_cursor(const json::value* a, const json::value* b) {
 
 void dedup_file(const std::string& path, const ConfiguredStream& stream) {
     if (stream.primary_key.empty())
-        throw ConfigError("stream " + stream.display_name() + " is append_dedup but has no primary_key: set primary_key in the catalog");
+        throw ConfigError("stream " + stream.display_name() +
+                          " is append_dedup but has no primary_key: set primary_key in the catalog");
     std::ifstream in(path, std::ios::binary);
     if (!in) return;  // nothing written yet
     std::vector<std::string> lines;

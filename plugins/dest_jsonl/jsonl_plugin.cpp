@@ -25,8 +25,10 @@ public:
 
     json::object spec() override {
         return destination_spec("dest_jsonl", "JSON Lines destination", R"({
-          "destination_path": {"type": "string", "description": "directory that receives <stream>.jsonl files", "connhost_target": true}
-        })", R"(["destination_path"])");
+          "destination_path": {"type": "string", "description": "directory that receives <stream>.jsonl files",
+                               "connhost_target": true}
+        })",
+                                R"(["destination_path"])");
     }
 
     void check(const json::object& config) override {
@@ -41,12 +43,14 @@ public:
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         const std::string root = ConfigView(config).string("destination_path");
         plan_ = TablePlan(catalog, name_rules(root));
-        lock_ = std::make_unique<PathLock>((std::filesystem::path(root) / ".connhost-lock").string(), "the folder " + root);
+        lock_ =
+            std::make_unique<PathLock>((std::filesystem::path(root) / ".connhost-lock").string(), "the folder " + root);
         for (auto& [s, p] : plan_.plans()) {
             auto file = std::make_unique<jsonl::StreamFile>(path_of(p.container, p.target()), p.staged);
             if (size_t torn = file->torn_bytes_removed())
                 host().warn(file->path() + ": removed a torn last line (" + std::to_string(torn) +
-                            " bytes never acknowledged, left by an interrupted sync); its records come again from the saved state");
+                            " bytes never acknowledged, left by an interrupted sync); its records come again from the "
+                            "saved state");
             files_.emplace(s, std::move(file));
         }
     }
@@ -74,8 +78,10 @@ public:
     void close(bool success) override {
         for (auto& [s, f] : files_) {
             if (!f) continue;
-            if (success) f->close();
-            else f->abandon();  // keeps only what was committed
+            if (success)
+                f->close();
+            else
+                f->abandon();  // keeps only what was committed
         }
         if (!success) plan_.drop_unfinished(*this, host());
         files_.clear();
@@ -112,17 +118,22 @@ private:
         return r;
     }
 
-    static std::string path_of(const std::string& dir, const std::string& name) { return (std::filesystem::path(dir) / name).string(); }
+    static std::string path_of(const std::string& dir, const std::string& name) {
+        return (std::filesystem::path(dir) / name).string();
+    }
 
-    void swap_in(StreamPlan& p) override { jsonl::durable_rename(path_of(p.container, p.staging_name), path_of(p.container, p.final_name)); }
+    void swap_in(StreamPlan& p) override {
+        jsonl::durable_rename(path_of(p.container, p.staging_name), path_of(p.container, p.final_name));
+    }
 
     void drop_staging(StreamPlan& p) override { std::remove(path_of(p.container, p.staging_name).c_str()); }
 
     TablePlan plan_;
-    std::unique_ptr<PathLock> lock_;  // held while writing
+    std::unique_ptr<PathLock> lock_;                                               // held while writing
     std::map<const ConfiguredStream*, std::unique_ptr<jsonl::StreamFile>> files_;  // null once the stream completed
 };
 
 }  // namespace
 
-CONNHOST_PLUGIN(JsonlDestination, "dest_jsonl", "0.1.0", "Writes each stream to a JSON Lines file, one record's data a line")
+CONNHOST_PLUGIN(JsonlDestination, "dest_jsonl", "0.1.0",
+                "Writes each stream to a JSON Lines file, one record's data a line")

@@ -14,7 +14,8 @@ using connhost::sdk::SystemError;
 
 namespace {
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-    throw SystemError("cannot " + what + " " + path + ": " + std::strerror(errno) + " (check free space and permissions)");
+    throw SystemError("cannot " + what + " " + path + ": " + std::strerror(errno) +
+                      " (check free space and permissions)");
 }
 }  // namespace
 
@@ -99,7 +100,8 @@ void StreamFile::sync() {
 void StreamFile::abandon() {
     if (fd_ < 0) return;
     buf_.clear();
-    if (size_ != synced_size_ && ::ftruncate(fd_, synced_size_) != 0) fail("cut back the unacknowledged lines of", path_);
+    if (size_ != synced_size_ && ::ftruncate(fd_, synced_size_) != 0)
+        fail("cut back the unacknowledged lines of", path_);
     ::close(fd_);
     fd_ = -1;
 }

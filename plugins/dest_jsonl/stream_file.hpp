@@ -6,8 +6,8 @@
 
 namespace jsonl {
 
-// Appends lines to a file through a buffer of about 1 MiB; sync() makes them durable. Not thread-safe. Throws SystemError
-// naming the file.
+// Appends lines to a file through a buffer of about 1 MiB; sync() makes them durable. Not thread-safe. Throws
+// SystemError naming the file.
 class StreamFile {
 public:
     // Opens `path` for appending (truncate: start empty). Parent directories are created. An appended-to

@@ -13,7 +13,8 @@ public:
     json::object spec() override {
         return parse_object(R"({"documentationUrl":"https://connhost.invalid/docs/connectors/dest_null",
             "supported_destination_sync_modes":["append","overwrite","append_dedup"],
-            "connectionSpecification":{"type":"object","properties":{}}})", "spec");
+            "connectionSpecification":{"type":"object","properties":{}}})",
+                            "spec");
     }
     void check(const json::object&) override {}
     void open(const json::object&, const ConfiguredCatalog&) override {}
@@ -23,7 +24,9 @@ public:
     }
     void commit() override {}
     void complete_stream(const ConfiguredStream&) override {}
-    void close(bool) override { host().info("consumed " + std::to_string(records_) + " records, " + std::to_string(bytes_) + " bytes"); }
+    void close(bool) override {
+        host().info("consumed " + std::to_string(records_) + " records, " + std::to_string(bytes_) + " bytes");
+    }
     // Nothing to make durable, so acknowledge states as soon as they arrive.
     CommitPolicy commit_policy() const override { return {0, 0.0}; }
 

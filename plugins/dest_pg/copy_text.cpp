@@ -45,10 +45,14 @@ void append_string_body(std::string& out, std::string_view raw, bool escaped, bo
             case '\\': out += "\\\\"; break;
             case 'u': {
                 const int cp = connhost::sdk::json_unicode_escape(raw, i);
-                if (cp < 0) out += "\\\\u";
-                else if (cp == 0) stripped = true;
-                else if (cp < 0x80) append_copy_char(out, static_cast<char>(cp));
-                else connhost::sdk::append_utf8(out, static_cast<unsigned>(cp));
+                if (cp < 0)
+                    out += "\\\\u";
+                else if (cp == 0)
+                    stripped = true;
+                else if (cp < 0x80)
+                    append_copy_char(out, static_cast<char>(cp));
+                else
+                    connhost::sdk::append_utf8(out, static_cast<unsigned>(cp));
                 break;
             }
             default: out.push_back(e);  // \" \/
@@ -68,7 +72,9 @@ bool digits(std::string_view s, size_t at, size_t n, int& v) {
 
 bool valid_ymd(std::string_view s) {
     int y, m, d;
-    if (s.size() < 10 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, m) || s[7] != '-' || !digits(s, 8, 2, d)) return false;
+    if (s.size() < 10 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, m) || s[7] != '-' ||
+        !digits(s, 8, 2, d))
+        return false;
     if (y < 1 || m < 1 || m > 12 || d < 1) return false;
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -150,9 +156,14 @@ const char* append_jsonb_cell(std::string& out, std::string_view json, bool& str
                         continue;
                     }
                     if (cp >= 0xD800 && cp < 0xDC00) {
-                        const int lo = (i + 7 < json.size() && json[i + 6] == '\\' && json[i + 7] == 'u') ? connhost::sdk::read_hex4(json, i + 8) : -1;
+                        const int lo = (i + 7 < json.size() && json[i + 6] == '\\' && json[i + 7] == 'u')
+                            ? connhost::sdk::read_hex4(json, i + 8)
+                            : -1;
                         if (lo >= 0xDC00 && lo < 0xE000) {
-                            out.append("\\\\u").append(json.data() + i + 2, 4).append("\\\\u").append(json.data() + i + 8, 4);
+                            out.append("\\\\u")
+                                .append(json.data() + i + 2, 4)
+                                .append("\\\\u")
+                                .append(json.data() + i + 8, 4);
                             i += 12;
                         } else {
                             out += "\\\\ufffd";
@@ -192,6 +203,23 @@ const char* append_jsonb_cell(std::string& out, std::string_view json, bool& str
     return nullptr;
 }
 
+namespace {
+
+// Appends `f` as a bigint cell; returns why it cannot be one (nothing appended), or nullptr.
+const char* append_integer(std::string& out, const Field& f) {
+    int64_t v = 0;
+    const auto p = f.kind == FieldKind::Number ? connhost::sdk::parse_json_integer(f.value, v)
+                                               : connhost::sdk::IntegerText::NotInteger;
+    if (p == connhost::sdk::IntegerText::TooLarge) return kSizeLimit;
+    if (p != connhost::sdk::IntegerText::Ok) return kTypecast;
+    char buf[24];
+    const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    out.append(buf, static_cast<size_t>(n));
+    return nullptr;
+}
+
+}  // namespace
+
 CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
     CellOutcome r;
     auto nulled = [&](const char* reason) {
@@ -205,16 +233,9 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
         return r;
     }
     switch (type) {
-        case ColumnType::Integer: {
-            int64_t v = 0;
-            const auto p = f.kind == FieldKind::Number ? connhost::sdk::parse_json_integer(f.value, v) : connhost::sdk::IntegerText::NotInteger;
-            if (p == connhost::sdk::IntegerText::TooLarge) return nulled(kSizeLimit);
-            if (p != connhost::sdk::IntegerText::Ok) return nulled(kTypecast);
-            char buf[24];
-            const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-            out.append(buf, static_cast<size_t>(n));
+        case ColumnType::Integer:
+            if (const char* problem = append_integer(out, f)) return nulled(problem);
             return r;
-        }
         case ColumnType::Number: {
             if (f.kind != FieldKind::Number) return nulled(kTypecast);
             const std::string_view t = f.value;
@@ -227,9 +248,12 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
             return r;
         }
         case ColumnType::Boolean:
-            if (f.kind == FieldKind::True) out.push_back('t');
-            else if (f.kind == FieldKind::False) out.push_back('f');
-            else return nulled(kTypecast);
+            if (f.kind == FieldKind::True)
+                out.push_back('t');
+            else if (f.kind == FieldKind::False)
+                out.push_back('f');
+            else
+                return nulled(kTypecast);
             return r;
         case ColumnType::Date:
         case ColumnType::DateTime: {

@@ -23,13 +23,15 @@ PgConfig parse_config(const boost::json::object& config) {
 boost::json::object spec_json() {
     boost::json::object spec = connhost::sdk::destination_spec("dest_pg", "PostgreSQL destination", R"SPEC({
       "schema": {"type": "string", "title": "Default schema", "order": 3, "default": "public", "connhost_target": true,
-                 "description": "schema of streams without a namespace; a stream's namespace is its schema (created if missing)"},
-      "copy_buffer_kb": {"type": "integer", "default": 1024, "minimum": 16, "description": "COPY data is sent in chunks of this size"},
+       "description": "schema of streams without a namespace; a stream's namespace is its schema (created if missing)"},
+      "copy_buffer_kb": {"type": "integer", "default": 1024, "minimum": 16,
+                         "description": "COPY data is sent in chunks of this size"},
       "commit_mb": {"type": "integer", "default": 64, "minimum": 1,
                     "description": "at a state, commit once this much record data arrived since the last commit"},
       "commit_ms": {"type": "integer", "default": 2000, "minimum": 0,
                     "description": "at a state, commit once this long passed since the last commit"}
-    })SPEC", R"(["host", "database", "username"])");
+    })SPEC",
+                                                               R"(["host", "database", "username"])");
     spec["supportsIncremental"] = true;
     connhost::sdk::add_pg_connect_spec(spec);
     return spec;

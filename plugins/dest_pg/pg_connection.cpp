@@ -10,7 +10,9 @@ using connhost::sdk::SystemError;
 
 using connhost::sdk::detail::pg_trimmed;
 
-PgConnection::PgConnection(const PgConfig& config, connhost::sdk::Host host) : config_(config), host_(host) { connect(); }
+PgConnection::PgConnection(const PgConfig& config, connhost::sdk::Host host) : config_(config), host_(host) {
+    connect();
+}
 
 PgConnection::~PgConnection() {
     if (conn_) PQfinish(conn_);
@@ -29,10 +31,14 @@ void PgConnection::reconnect() {
 }
 
 void PgConnection::fail(std::string_view what, const char* detail) const {
-    std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail);
+    std::string msg =
+        std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail);
     if (broken())
-        throw SystemError(msg + " (the connection was lost: the server stopped or the network dropped; the records since the last "
-                                "acknowledged state were not committed: re-run the sync once the server is back, it resumes from that state)");
+        throw SystemError(
+            msg +
+            " (the connection was lost: the server stopped or the network dropped; the records since the last "
+            "acknowledged state were not committed: re-run the sync once the server is back, it resumes from that "
+            "state)");
     throw SystemError(msg);
 }
 
@@ -51,7 +57,8 @@ void PgConnection::commit() {
     PgResult r(PQexec(conn_, "COMMIT"));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail("COMMIT", PQerrorMessage(conn_));
     if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
-        throw SystemError("COMMIT on PostgreSQL at " + config_.conn.endpoint() + " rolled the transaction back (an earlier statement failed): nothing was acknowledged");
+        throw SystemError("COMMIT on PostgreSQL at " + config_.conn.endpoint() +
+                          " rolled the transaction back (an earlier statement failed): nothing was acknowledged");
 }
 
 void PgConnection::copy_begin(const std::string& sql) {

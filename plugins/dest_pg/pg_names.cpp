@@ -47,7 +47,8 @@ std::string hashed_identifier(std::string_view name) {
 }
 
 std::string identifier(std::string_view name) {
-    if (name.size() <= kMaxIdentifierBytes && !name.empty() && name.find('\0') == std::string_view::npos) return std::string(name);
+    if (name.size() <= kMaxIdentifierBytes && !name.empty() && name.find('\0') == std::string_view::npos)
+        return std::string(name);
     return hashed_identifier(name);
 }
 

@@ -49,14 +49,16 @@ public:
         try {
             ensure_schema(*conn, identifier(cfg.schema));
         } catch (const Error& e) {
-            throw Error(CONNHOST_STATUS_CONFIG, std::string("create schema: user \"") + cfg.conn.username + "\" may not create or use schema " +
-                                                    schema + " in database \"" + cfg.conn.database + "\": " + e.what());
+            throw Error(CONNHOST_STATUS_CONFIG,
+                        std::string("create schema: user \"") + cfg.conn.username + "\" may not create or use schema " +
+                            schema + " in database \"" + cfg.conn.database + "\": " + e.what());
         }
         try {
             conn->exec("CREATE TABLE " + schema + ".\"_connhost_check\" (x integer)", "CREATE TABLE");
         } catch (const Error& e) {
-            throw Error(CONNHOST_STATUS_CONFIG, std::string("create table: user \"") + cfg.conn.username + "\" may not create tables in schema " +
-                                                    schema + ": " + e.what());
+            throw Error(CONNHOST_STATUS_CONFIG,
+                        std::string("create table: user \"") + cfg.conn.username +
+                            "\" may not create tables in schema " + schema + ": " + e.what());
         }
         conn->exec("ROLLBACK", "ROLLBACK");  // leaves nothing behind
     }
@@ -74,8 +76,8 @@ public:
             tables_.emplace(s, std::move(t));
         }
         conn_->commit();
-        host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" + cfg_.conn.database + "\" at " +
-                    cfg_.conn.endpoint());
+        host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" +
+                    cfg_.conn.database + "\" at " + cfg_.conn.endpoint());
     }
 
     void write_batch(const ConfiguredStream& s, const BatchView& batch) override {
@@ -102,8 +104,7 @@ public:
         if (!success && !conn_->broken()) {
             try {
                 if (in_transaction_ || conn_->in_copy()) conn_->exec("ROLLBACK", "ROLLBACK");
-            } catch (...) {
-            }
+            } catch (...) {}
             plan_.drop_unfinished(*this, host());
         }
         tables_.clear();
@@ -138,7 +139,8 @@ private:
     // Creates `schema` when missing. Never CREATE SCHEMA IF NOT EXISTS for one that exists: that needs
     // the CREATE privilege on the database, which a user writing into an existing schema may lack.
     static void ensure_schema(PgConnection& conn, const std::string& schema) {
-        PgResult r = conn.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}, "looking up schema " + quote(schema));
+        PgResult r =
+            conn.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}, "looking up schema " + quote(schema));
         if (r.rows() == 0) conn.exec("CREATE SCHEMA IF NOT EXISTS " + quote(schema), "CREATE SCHEMA " + quote(schema));
     }
 

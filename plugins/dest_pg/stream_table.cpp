@@ -18,8 +18,8 @@ using connhost::sdk::FieldPath;
 namespace {
 
 using connhost::sdk::kMetaColumns;
-const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL", "timestamp with time zone NOT NULL", "bigint",
-                                                                 "jsonb NOT NULL"};
+const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL", "timestamp with time zone NOT NULL",
+                                                                 "bigint", "jsonb NOT NULL"};
 constexpr const char* kSeqColumn = "_connhost_seq";
 
 const char* sql_type(ColumnType t) {
@@ -68,9 +68,11 @@ std::string StreamTable::q(const std::string& table) const { return quote(schema
 
 void StreamTable::prepare() {
     const std::string& target = plan_.target();
-    if (plan_.staged) conn_.exec("DROP TABLE IF EXISTS " + q(target), "dropping an old staging table of " + stream_.display_name());
+    if (plan_.staged)
+        conn_.exec("DROP TABLE IF EXISTS " + q(target), "dropping an old staging table of " + stream_.display_name());
     std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i) create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
+        create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
     conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
     load_columns(target);
     if (plan_.staged) {
@@ -94,8 +96,8 @@ void StreamTable::prepare() {
     if (dedup_) {
         std::string cols;
         for (int k : key_columns_) cols += (cols.empty() ? "" : ", ") + quote(columns_[k].name);
-        conn_.exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(hashed_identifier("_connhost_pk_" + table_)) + " ON " + q(table_) + " (" +
-                       cols + ") NULLS NOT DISTINCT",
+        conn_.exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(hashed_identifier("_connhost_pk_" + table_)) + " ON " +
+                       q(table_) + " (" + cols + ") NULLS NOT DISTINCT",
                    "creating the primary-key index of " + q(table_) +
                        " (if the table already holds duplicate keys, de-duplicate it or start with a fresh table)");
     }
@@ -149,7 +151,8 @@ int StreamTable::key_column(const FieldPath& path, const char* what) {
                           " paths into nested objects are not supported by dest_pg: use top-level fields");
     ColumnType type = ColumnType::Json;
     if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
-        if (auto f = p->value().as_object().find(path[0]); f != p->value().as_object().end()) type = connhost::sdk::column_type_of(f->value());
+        if (auto f = p->value().as_object().find(path[0]); f != p->value().as_object().end())
+            type = connhost::sdk::column_type_of(f->value());
     return column_for(path[0], type, false);
 }
 
@@ -176,7 +179,8 @@ void StreamTable::ensure_temp() {
     conn_.exec("DROP TABLE IF EXISTS pg_temp." + quote(temp_table_), "dropping the dedup temp table");
     conn_.exec("CREATE TEMP TABLE " + quote(temp_table_) + " (LIKE " + q(table_) + ") ON COMMIT DELETE ROWS",
                "creating the dedup temp table of " + q(table_));
-    conn_.exec("ALTER TABLE " + quote(temp_table_) + " ADD COLUMN " + quote(kSeqColumn) + " bigint", "adding the dedup sequence column");
+    conn_.exec("ALTER TABLE " + quote(temp_table_) + " ADD COLUMN " + quote(kSeqColumn) + " bigint",
+               "adding the dedup sequence column");
     temp_ready_ = true;
 }
 
@@ -192,8 +196,8 @@ void StreamTable::begin_copy() {
     for (const Column& c : columns_) sql += quote(c.name) + ", ";
     // The order encode_record writes them in: meta first (it is built from the cells' changes).
     using namespace connhost::sdk;
-    sql += quote(kMetaColumns[kMetaJsonColumn]) + ", " + quote(kMetaColumns[kRawIdColumn]) + ", " + quote(kMetaColumns[kExtractedAtColumn]) +
-           ", " + quote(kMetaColumns[kGenerationIdColumn]);
+    sql += quote(kMetaColumns[kMetaJsonColumn]) + ", " + quote(kMetaColumns[kRawIdColumn]) + ", " +
+        quote(kMetaColumns[kExtractedAtColumn]) + ", " + quote(kMetaColumns[kGenerationIdColumn]);
     if (dedup_) sql += std::string(", ") + quote(kSeqColumn);
     conn_.copy_begin(sql + ") FROM STDIN");
     copying_ = true;
@@ -228,8 +232,10 @@ void StreamTable::resolve_columns() {
     }
     for (size_t i = 0; i < fields_.size(); ++i) {
         const auto& f = fields_[i];
-        if (f.key_escaped) key_ = connhost::sdk::json_unescape(f.key);
-        else key_.assign(f.key.data(), f.key.size());
+        if (f.key_escaped)
+            key_ = connhost::sdk::json_unescape(f.key);
+        else
+            key_.assign(f.key.data(), f.key.size());
         slots_[i] = column_for(key_, ColumnType::Json, true);  // a field the schema does not name: jsonb
     }
     last_keys_.resize(fields_.size());
@@ -262,8 +268,10 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
         Cell& cell = cells_[c];
-        if (cell.set) out_.append(scratch_, cell.off, cell.len);
-        else out_ += "\\N";
+        if (cell.set)
+            out_.append(scratch_, cell.off, cell.len);
+        else
+            out_ += "\\N";
         out_.push_back('\t');
     }
     changes_.clear();
@@ -303,10 +311,12 @@ void StreamTable::merge() {
     merge_pending_ = false;
     std::string cols, pk, set;
     for (const Column& c : columns_) cols += quote(c.name) + ", ";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i) cols += std::string(i ? ", " : "") + quote(kMetaColumns[i]);
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
+        cols += std::string(i ? ", " : "") + quote(kMetaColumns[i]);
     for (int k : key_columns_) pk += (pk.empty() ? "" : ", ") + quote(columns_[k].name);
     for (const Column& c : columns_) set += quote(c.name) + " = EXCLUDED." + quote(c.name) + ", ";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i) set += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " = EXCLUDED." + quote(kMetaColumns[i]);
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
+        set += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " = EXCLUDED." + quote(kMetaColumns[i]);
     const std::string ext = quote(kMetaColumns[connhost::sdk::kExtractedAtColumn]);
     std::string order = pk, wins;
     if (cursor_column_ >= 0) {
@@ -314,21 +324,23 @@ void StreamTable::merge() {
         const std::string coll = c.type == ColumnType::String ? " COLLATE \"C\"" : "";
         const std::string n = "EXCLUDED." + quote(c.name) + coll, o = "t." + quote(c.name) + coll;
         order += ", " + quote(c.name) + coll + " DESC NULLS LAST";
-        wins = "(" + n + " IS NOT NULL AND (" + o + " IS NULL OR " + n + " > " + o + ")) OR (" + n + " IS NOT DISTINCT FROM " + o +
-               " AND EXCLUDED." + ext + " >= t." + ext + ")";
+        wins = "(" + n + " IS NOT NULL AND (" + o + " IS NULL OR " + n + " > " + o + ")) OR (" + n +
+            " IS NOT DISTINCT FROM " + o + " AND EXCLUDED." + ext + " >= t." + ext + ")";
     } else {
         wins = "EXCLUDED." + ext + " >= t." + ext;
     }
     order += ", " + ext + " DESC, " + quote(kSeqColumn) + " DESC";
-    conn_.exec("INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk + ") * FROM " +
-                   quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk + ") DO UPDATE SET " + set + " WHERE " + wins,
+    conn_.exec("INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk +
+                   ") * FROM " + quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk +
+                   ") DO UPDATE SET " + set + " WHERE " + wins,
                "merging the new rows of " + stream_.display_name() + " into " + q(table_));
 }
 
 void StreamTable::swap_in() {
     if (!plan_.staged) return;
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
-    conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_), "renaming the staging table to " + q(table_));
+    conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_),
+               "renaming the staging table to " + q(table_));
 }
 
 void StreamTable::drop_staging() {

@@ -6,9 +6,9 @@
 // identifier(field) (pg_names.hpp), or hashed_identifier(field) for fields named "_connhost_...".
 //
 // Modes: append COPYs into the table; overwrite COPYs into the plan's staging table (connhost/sdk/table_plan.hpp)
-// that swap_in() renames over the table; append_dedup COPYs into a session temp table that merge() upserts into the table through
-// a unique index on the primary key (latest by cursor, then emitted_at, then input order).
-// All statements run in the caller's transaction. Not thread-safe (run thread only).
+// that swap_in() renames over the table; append_dedup COPYs into a session temp table that merge() upserts into the
+// table through a unique index on the primary key (latest by cursor, then emitted_at, then input order). All statements
+// run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
 #include "pg_connection.hpp"
 
@@ -92,7 +92,7 @@ private:
     bool temp_ready_ = false;
     bool merge_pending_ = false;
     int64_t seq_ = 0;
-    std::string out_;                 // COPY data not yet sent
+    std::string out_;  // COPY data not yet sent
 
     // Per-record scratch, kept across records.
     std::vector<connhost::sdk::Field> fields_;

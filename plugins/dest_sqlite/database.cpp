@@ -20,7 +20,8 @@ std::string advice(int rc) {
         case SQLITE_FULL: return " (the disk is full: free space, then re-run)";
         case SQLITE_READONLY:
         case SQLITE_PERM:
-        case SQLITE_CANTOPEN: return " (check that the folder exists and the file and folder are writable by this user)";
+        case SQLITE_CANTOPEN:
+            return " (check that the folder exists and the file and folder are writable by this user)";
         case SQLITE_NOTADB:
         case SQLITE_CORRUPT: return " (the file is not a healthy SQLite database: point config.path at another file)";
         case SQLITE_IOERR: return " (an I/O error: check the disk)";
@@ -40,7 +41,8 @@ Database::Database(const std::string& path) : path_(path) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);
@@ -65,7 +67,8 @@ void Database::fail(int rc, const std::string& what) const {
 }
 
 Statement::Statement(Database& db, const std::string& sql) : db_(&db), sql_(sql) {
-    int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_, nullptr);
+    int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_,
+                                nullptr);
     if (rc != SQLITE_OK) db.fail(rc, "cannot prepare (" + sql.substr(0, 200) + ")");
 }
 
@@ -105,8 +108,7 @@ bool Statement::step() {
 }
 
 void Statement::run() {
-    while (step()) {
-    }
+    while (step()) {}
     sqlite3_reset(st_);
 }
 

@@ -9,13 +9,17 @@ std::string quote(std::string_view name) { return connhost::sdk::sql_quote_ident
 
 namespace {
 std::string escape_namespace(std::string_view ns) {
-    const bool plain = ns.find("__") == std::string_view::npos && ns.back() != '_' && ns.find('%') == std::string_view::npos;
+    const bool plain =
+        ns.find("__") == std::string_view::npos && ns.back() != '_' && ns.find('%') == std::string_view::npos;
     if (plain) return std::string(ns);
     std::string out;
     for (char c : ns) {
-        if (c == '%') out += "%25";
-        else if (c == '_') out += "%5F";
-        else out.push_back(c);
+        if (c == '%')
+            out += "%25";
+        else if (c == '_')
+            out += "%5F";
+        else
+            out.push_back(c);
     }
     return out;
 }

@@ -8,8 +8,8 @@
 //
 // Modes: append inserts; overwrite fills the staging table of the SDK's TablePlan (table_plan.hpp),
 // which complete_stream swaps in (drop the old table, rename the staging one, in one transaction), so
-// an interrupted full refresh leaves the old rows; append_dedup inserts and then deletes the loser of the new row and the old row with
-// the same key (see stream_table.cpp). Table names: names.hpp; column types: column_kind.hpp.
+// an interrupted full refresh leaves the old rows; append_dedup inserts and then deletes the loser of the new row and
+// the old row with the same key (see stream_table.cpp). Table names: names.hpp; column types: column_kind.hpp.
 #include "database.hpp"
 #include "names.hpp"
 #include "stream_table.hpp"
@@ -33,18 +33,22 @@ public:
 
     json::object spec() override {
         return destination_spec("dest_sqlite", "SQLite destination", R"({
-          "path": {"type": "string", "description": "the SQLite database file; created (with its folders) if missing", "connhost_target": true}
-        })", R"(["path"])");
+          "path": {"type": "string", "description": "the SQLite database file; created (with its folders) if missing",
+                   "connhost_target": true}
+        })",
+                                R"(["path"])");
     }
 
     void check(const json::object& config) override {
         std::string path = ConfigView(config).string("path");
         Database db(path);
         try {
-            db.exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS \"_connhost_check\" (x); "
-                    "INSERT INTO \"_connhost_check\" VALUES (1); DROP TABLE \"_connhost_check\"; COMMIT");
+            db.exec(
+                "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS \"_connhost_check\" (x); "
+                "INSERT INTO \"_connhost_check\" VALUES (1); DROP TABLE \"_connhost_check\"; COMMIT");
         } catch (const Error& e) {
-            throw Error(e.status(), std::string("config.path: the database can be opened but not written: ") + e.what());
+            throw Error(e.status(),
+                        std::string("config.path: the database can be opened but not written: ") + e.what());
         }
     }
 
@@ -57,7 +61,8 @@ public:
         db_->exec("PRAGMA synchronous=FULL");
         db_->exec("BEGIN IMMEDIATE");
         db_->exec(std::string("CREATE TABLE IF NOT EXISTS ") + kColumnsTable +
-                  " (table_name TEXT NOT NULL, field TEXT NOT NULL, column_name TEXT NOT NULL, PRIMARY KEY (table_name, field))");
+                  " (table_name TEXT NOT NULL, field TEXT NOT NULL, column_name TEXT NOT NULL, PRIMARY KEY "
+                  "(table_name, field))");
         for (auto& [s, p] : plan_.plans()) {
             refuse_case_twin(*s, p.final_name);
             tables_.emplace(s, std::make_unique<StreamTable>(*db_, *s, p.target(), p.staged));
@@ -105,7 +110,8 @@ private:
         r.place = [](const ConfiguredStream& s) {
             std::string table = table_name(s.ns, s.name);
             if (table.find('\0') != std::string::npos)
-                throw ConfigError("stream " + s.display_name() + ": names with a NUL character cannot be SQLite table names: rename the stream");
+                throw ConfigError("stream " + s.display_name() +
+                                  ": names with a NUL character cannot be SQLite table names: rename the stream");
             return StreamPlace{"", std::move(table)};
         };
         return r;
@@ -146,7 +152,8 @@ private:
         try {
             db_->exec("ROLLBACK");
         } catch (const std::exception& e) {
-            host().warn(std::string("rollback failed (closing the database discards the open transaction): ") + e.what());
+            host().warn(std::string("rollback failed (closing the database discards the open transaction): ") +
+                        e.what());
         }
     }
 
@@ -162,14 +169,17 @@ private:
     // SQLite would resolve `table` to an existing table whose name differs only in ASCII case, i.e. another
     // stream's (an earlier sync of "Users" made "Users"; "users" must not be written into it): refused.
     void refuse_case_twin(const ConfiguredStream& s, const std::string& table) {
-        Statement q(*db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE AND name <> ?1");
+        Statement q(*db_,
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE AND name <> ?1");
         q.bind_text_copy(1, table);
         if (!q.step()) return;
         const std::string twin = q.column_text(0);
         db_->exec("ROLLBACK");
-        throw ConfigError("stream " + s.display_name() + " maps to table \"" + table + "\", but the database already has table \"" + twin +
-                          "\" (another stream's: SQLite ignores ASCII case in names), so its rows would mix with that stream's: "
-                          "rename the stream, give it a namespace, or write it into another database file");
+        throw ConfigError(
+            "stream " + s.display_name() + " maps to table \"" + table + "\", but the database already has table \"" +
+            twin +
+            "\" (another stream's: SQLite ignores ASCII case in names), so its rows would mix with that stream's: "
+            "rename the stream, give it a namespace, or write it into another database file");
     }
 
     std::unique_ptr<Database> db_;
@@ -180,4 +190,5 @@ private:
 
 }  // namespace
 
-CONNHOST_PLUGIN(SqliteDestination, "dest_sqlite", "0.1.0", "Writes each stream into a table of one SQLite database file")
+CONNHOST_PLUGIN(SqliteDestination, "dest_sqlite", "0.1.0",
+                "Writes each stream into a table of one SQLite database file")

@@ -20,8 +20,8 @@ using connhost::sdk::IntegerText;
 namespace {
 
 using connhost::sdk::kMetaColumns;
-const ColumnKind kMetaKinds[connhost::sdk::kMetaColumnCount] = {ColumnKind::String, ColumnKind::String, ColumnKind::Integer,
-                                                                ColumnKind::Json};
+const ColumnKind kMetaKinds[connhost::sdk::kMetaColumnCount] = {ColumnKind::String, ColumnKind::String,
+                                                                ColumnKind::Integer, ColumnKind::Json};
 constexpr int kMetaCount = connhost::sdk::kMetaColumnCount;
 
 const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
@@ -30,8 +30,10 @@ const char* kTooLarge = "DESTINATION_FIELD_SIZE_LIMITATION";
 std::string replace_nul(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '\0') out += "\xEF\xBF\xBD";  // U+FFFD: SQL text cannot hold NUL
-        else out.push_back(c);
+        if (c == '\0')
+            out += "\xEF\xBF\xBD";  // U+FFFD: SQL text cannot hold NUL
+        else
+            out.push_back(c);
     }
     return out;
 }
@@ -39,7 +41,10 @@ std::string replace_nul(const std::string& s) {
 }  // namespace
 
 StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::string table, bool fresh)
-    : db_(db), stream_(stream), table_(std::move(table)), dedup_(stream.destination_sync_mode == connhost::sdk::DestinationSyncMode::AppendDedup) {
+    : db_(db),
+      stream_(stream),
+      table_(std::move(table)),
+      dedup_(stream.destination_sync_mode == connhost::sdk::DestinationSyncMode::AppendDedup) {
     if (fresh) {
         db_.exec("DROP TABLE IF EXISTS " + quote(table_));
         Statement del(db_, std::string("DELETE FROM ") + kColumnsTable + " WHERE table_name = ?1");
@@ -54,7 +59,8 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
 
     // Schema properties, in schema order.
     if (auto p = stream.json_schema.find("properties"); p != stream.json_schema.end() && p->value().is_object())
-        for (const auto& prop : p->value().as_object()) column_for(std::string(prop.key()), kind_from_schema(prop.value()));
+        for (const auto& prop : p->value().as_object())
+            column_for(std::string(prop.key()), kind_from_schema(prop.value()));
 
     if (dedup_) {
         if (stream.primary_key.empty())
@@ -66,7 +72,8 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
             cols += (cols.empty() ? "" : ", ") + quote(columns_[key_columns_.back()].name);
         }
         if (!stream.cursor_field.empty()) cursor_column_ = key_column(stream.cursor_field, "cursor_field");
-        db_.exec("CREATE INDEX IF NOT EXISTS " + quote("_connhost_pk__" + table_) + " ON " + quote(table_) + " (" + cols + ")");
+        db_.exec("CREATE INDEX IF NOT EXISTS " + quote("_connhost_pk__" + table_) + " ON " + quote(table_) + " (" +
+                 cols + ")");
     }
 }
 
@@ -76,7 +83,8 @@ int StreamTable::key_column(const FieldPath& path, const char* what) {
                           " paths into nested objects are not supported by dest_sqlite: use top-level fields");
     ColumnKind kind = ColumnKind::Json;
     if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
-        if (auto f = p->value().as_object().find(path[0]); f != p->value().as_object().end()) kind = kind_from_schema(f->value());
+        if (auto f = p->value().as_object().find(path[0]); f != p->value().as_object().end())
+            kind = kind_from_schema(f->value());
     return column_for(path[0], kind);
 }
 
@@ -92,7 +100,9 @@ void StreamTable::load_existing() {
     for (int i = 0; i < kMetaCount; ++i) {
         bool found = false;
         for (const Column& c : existing) found = found || c.name == kMetaColumns[i];
-        if (!found) db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]));
+        if (!found)
+            db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(kMetaColumns[i]) + " " +
+                     declared_type(kMetaKinds[i]));
         columns_.push_back({kMetaColumns[i], kMetaKinds[i]});
         taken_.insert(fold(kMetaColumns[i]));
     }
@@ -127,7 +137,9 @@ int StreamTable::column_for(const std::string& field, ColumnKind kind_if_new) {
     std::string name = free_name(field);
     db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(name) + " " + declared_type(kind_if_new));
     if (name != field) {
-        Statement ins(db_, std::string("INSERT OR REPLACE INTO ") + kColumnsTable + " (table_name, field, column_name) VALUES (?1, ?2, ?3)");
+        Statement ins(db_,
+                      std::string("INSERT OR REPLACE INTO ") + kColumnsTable +
+                          " (table_name, field, column_name) VALUES (?1, ?2, ?3)");
         ins.bind_text_copy(1, table_);
         ins.bind_text_copy(2, field);
         ins.bind_text_copy(3, name);
@@ -159,11 +171,13 @@ void StreamTable::prepare() {
         std::string same_key;
         for (int k : key_columns_) same_key += " AND o." + quote(columns_[k].name) + " IS n." + quote(columns_[k].name);
         const std::string ext = quote(kMetaColumns[connhost::sdk::kExtractedAtColumn]);
-        std::string new_wins = "(" + cur("n") + " IS NOT NULL AND (" + cur("o") + " IS NULL OR " + cur("n") + " > " + cur("o") +
-                               ")) OR (" + cur("n") + " IS " + cur("o") + " AND n." + ext + " >= o." + ext + ")";
-        dedup_delete_ = Statement(db_, "DELETE FROM " + quote(table_) + " WHERE rowid IN (SELECT CASE WHEN " + new_wins +
-                                           " THEN o.rowid ELSE n.rowid END FROM " + quote(table_) + " AS n, " + quote(table_) +
-                                           " AS o WHERE n.rowid = ?1 AND o.rowid <> n.rowid" + same_key + ")");
+        std::string new_wins = "(" + cur("n") + " IS NOT NULL AND (" + cur("o") + " IS NULL OR " + cur("n") + " > " +
+            cur("o") + ")) OR (" + cur("n") + " IS " + cur("o") + " AND n." + ext + " >= o." + ext + ")";
+        dedup_delete_ =
+            Statement(db_,
+                      "DELETE FROM " + quote(table_) + " WHERE rowid IN (SELECT CASE WHEN " + new_wins +
+                          " THEN o.rowid ELSE n.rowid END FROM " + quote(table_) + " AS n, " + quote(table_) +
+                          " AS o WHERE n.rowid = ?1 AND o.rowid <> n.rowid" + same_key + ")");
     }
     stale_ = false;
 }
@@ -187,8 +201,10 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     }
     slots_.clear();
     for (const Field& m : members_) {
-        if (m.key_escaped) key_ = connhost::sdk::json_unescape(m.key);
-        else key_.assign(m.key.data(), m.key.size());
+        if (m.key_escaped)
+            key_ = connhost::sdk::json_unescape(m.key);
+        else
+            key_.assign(m.key.data(), m.key.size());
         slots_.push_back(column_for(key_, ColumnKind::Json));  // a field the schema does not name
     }
     if (stale_) prepare();
@@ -243,30 +259,37 @@ void StreamTable::bind_value(int col, const Field& m) {
     switch (columns_[col].kind) {
         case ColumnKind::Integer: {
             int64_t v = 0;
-            const IntegerText r = m.kind == FieldKind::Number ? connhost::sdk::parse_json_integer(m.value, v) : IntegerText::NotInteger;
-            if (r == IntegerText::Ok) insert_.bind_int(param, v);
-            else nulled(r == IntegerText::TooLarge ? kTooLarge : kTypecast);
+            const IntegerText r =
+                m.kind == FieldKind::Number ? connhost::sdk::parse_json_integer(m.value, v) : IntegerText::NotInteger;
+            if (r == IntegerText::Ok)
+                insert_.bind_int(param, v);
+            else
+                nulled(r == IntegerText::TooLarge ? kTooLarge : kTypecast);
             break;
         }
         case ColumnKind::Number:
-            if (m.kind == FieldKind::Number) insert_.bind_text_static(param, m.value);
-            else nulled(kTypecast);
+            if (m.kind == FieldKind::Number)
+                insert_.bind_text_static(param, m.value);
+            else
+                nulled(kTypecast);
             break;
         case ColumnKind::Boolean:
-            if (m.kind == FieldKind::True || m.kind == FieldKind::False) insert_.bind_int(param, m.kind == FieldKind::True ? 1 : 0);
-            else nulled(kTypecast);
+            if (m.kind == FieldKind::True || m.kind == FieldKind::False)
+                insert_.bind_int(param, m.kind == FieldKind::True ? 1 : 0);
+            else
+                nulled(kTypecast);
             break;
         case ColumnKind::String:
-            if (m.kind != FieldKind::String) bind_json();
-            else if (!m.value_escaped) insert_.bind_text_static(param, m.value);
+            if (m.kind != FieldKind::String)
+                bind_json();
+            else if (!m.value_escaped)
+                insert_.bind_text_static(param, m.value);
             else {
                 buf = connhost::sdk::json_unescape(m.value);
                 insert_.bind_text_static(param, buf);
             }
             break;
-        case ColumnKind::Json:
-            bind_json();
-            break;
+        case ColumnKind::Json: bind_json(); break;
     }
 }
 

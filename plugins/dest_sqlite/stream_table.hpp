@@ -58,18 +58,18 @@ private:
     const connhost::sdk::ConfiguredStream& stream_;
     std::string table_;
     bool dedup_;
-    std::vector<Column> columns_;                      // 0..3: the metadata columns
-    std::unordered_map<std::string, int> by_field_;    // field name -> index into columns_
-    std::unordered_set<std::string> taken_;           // fold()ed names of every column
+    std::vector<Column> columns_;                    // 0..3: the metadata columns
+    std::unordered_map<std::string, int> by_field_;  // field name -> index into columns_
+    std::unordered_set<std::string> taken_;          // fold()ed names of every column
     std::vector<int> key_columns_;
     int cursor_column_ = -1;
     Statement insert_, dedup_delete_;
-    bool stale_ = true;                                // statements need preparing
+    bool stale_ = true;  // statements need preparing
 
     // Per-record scratch, kept to avoid allocations.
     std::vector<connhost::sdk::Field> members_;
     std::vector<int> slots_;
-    std::vector<std::string> bufs_;                    // per column: decoded / compacted values
+    std::vector<std::string> bufs_;  // per column: decoded / compacted values
     std::vector<connhost::sdk::ValueChange> changes_;
     std::string key_, meta_, extracted_at_;
     char uuid_[36];

@@ -23,11 +23,14 @@ public:
             "properties": {
               "count": {"type": "integer", "minimum": 0, "default": 1000, "description": "records per stream"},
               "seed": {"type": "integer", "default": 0, "description": "the same seed always yields the same records"},
-              "state_interval": {"type": "integer", "minimum": 1, "default": 1000, "description": "emit a STATE every N records"},
-              "streams": {"type": "array", "items": {"type": "string"}, "description": "limit discover to these streams"}
+              "state_interval": {"type": "integer", "minimum": 1, "default": 1000,
+                                 "description": "emit a STATE every N records"},
+              "streams": {"type": "array", "items": {"type": "string"},
+                          "description": "limit discover to these streams"}
             }
           }
-        })", "spec");
+        })",
+                            "spec");
     }
 
     void check(const json::object& config) override { settings(config); }
@@ -53,7 +56,9 @@ public:
         for (const auto& cs : catalog.streams()) {
             bool known = false;
             for (const auto& n : faker::stream_names()) known |= (n == cs.name);
-            if (!known) throw ConfigError("catalog names stream \"" + cs.name + "\", which source_faker does not have (users, products, purchases)");
+            if (!known)
+                throw ConfigError("catalog names stream \"" + cs.name +
+                                  "\", which source_faker does not have (users, products, purchases)");
             read_stream(st, cs, state);
         }
     }
@@ -65,7 +70,8 @@ private:
 
     static Settings settings(const json::object& config) {
         ConfigView c(config);
-        return {static_cast<uint64_t>(c.integer_or("count", 1000, 0, 1'000'000'000'000)), static_cast<uint64_t>(c.integer_or("seed", 0, 0)),
+        return {static_cast<uint64_t>(c.integer_or("count", 1000, 0, 1'000'000'000'000)),
+                static_cast<uint64_t>(c.integer_or("seed", 0, 0)),
                 static_cast<uint64_t>(c.integer_or("state_interval", 1000, 1))};
     }
 
@@ -80,7 +86,8 @@ private:
         if (cs.incremental()) {
             if (const json::object* blob = state.stream(cs.name)) {
                 auto it = blob->find("updated_at");
-                if (it != blob->end() && it->value().is_string()) start = faker::first_index_after(it->value().as_string());
+                if (it != blob->end() && it->value().is_string())
+                    start = faker::first_index_after(it->value().as_string());
             }
         }
         emit_stream_status(host(), cs.name, {}, "STARTED");
@@ -98,7 +105,8 @@ private:
         }
         if (st.count > start) checkpoint(w, cs, st.count - 1);
         w.flush();
-        host().info("stream " + cs.name + ": " + std::to_string(w.total()) + " records from index " + std::to_string(start));
+        host().info("stream " + cs.name + ": " + std::to_string(w.total()) + " records from index " +
+                    std::to_string(start));
         emit_stream_status(host(), cs.name, {}, "COMPLETE");
     }
 };

@@ -32,7 +32,7 @@ public:
 private:
     std::string key_;
     std::optional<std::string> since_;
-    std::optional<std::string> max_;     // scalar text of the highest value
+    std::optional<std::string> max_;  // scalar text of the highest value
     bool max_is_number_ = false;
     bool since_is_number_ = false;
 };

@@ -46,9 +46,10 @@ public:
         Page page;
         pages.next(page);
         if (!page.records_found)
-            throw ConfigError("stream " + s.name + ": records_pointer \"" + s.records_pointer + "\" is not in the response of " +
-                              client->mask_url_text(page.response.url) + "; the body starts: " +
-                              client->mask(connhost::sdk::detail::body_start(page.response.body)));
+            throw ConfigError(
+                "stream " + s.name + ": records_pointer \"" + s.records_pointer + "\" is not in the response of " +
+                client->mask_url_text(page.response.url) +
+                "; the body starts: " + client->mask(connhost::sdk::detail::body_start(page.response.body)));
     }
 
     json::array discover(const json::object& config) override {
@@ -60,7 +61,8 @@ public:
             StreamPages pages(*client, cfg, s);
             Page page;
             for (int64_t i = 0; i < cfg.discover_pages && pages.next(page); ++i)
-                for (std::string_view rec : page.records) schema.add(json::parse(json::string_view(rec.data(), rec.size())));
+                for (std::string_view rec : page.records)
+                    schema.add(json::parse(json::string_view(rec.data(), rec.size())));
             host().info("stream " + s.name + ": schema inferred from " + std::to_string(schema.records()) + " records");
             json::object o;
             o["name"] = s.name;
@@ -90,7 +92,8 @@ public:
             if (!s) {
                 std::string names;
                 for (const auto& x : cfg.streams) names += (names.empty() ? "" : ", ") + x.name;
-                throw ConfigError("catalog names stream \"" + cs.name + "\", which the source_http config does not define (it has: " + names + ")");
+                throw ConfigError("catalog names stream \"" + cs.name +
+                                  "\", which the source_http config does not define (it has: " + names + ")");
             }
             read_stream(*client, cfg, *s, cs, state);
         }
@@ -107,17 +110,20 @@ private:
         auto client = std::make_unique<HttpClient>(host(), cfg.http);
         json::object auth = cfg.auth;
         if (auto t = auth.find("token_url"); t != auth.end() && t->value().is_string())
-            t->value() = url_join(cfg.base_url, std::string(t->value().as_string()));  // relative token_url: under base_url
+            t->value() =
+                url_join(cfg.base_url, std::string(t->value().as_string()));  // relative token_url: under base_url
         client->set_authenticator(make_authenticator(*client, auth));
         return client;
     }
 
-    void read_stream(HttpClient& client, const SourceConfig& cfg, const StreamConfig& s, const ConfiguredStream& cs, const StateMap& state) {
+    void read_stream(HttpClient& client, const SourceConfig& cfg, const StreamConfig& s, const ConfiguredStream& cs,
+                     const StateMap& state) {
         const std::string ns = cs.ns.value_or("");
         std::optional<CursorTracker> cursor;
         if (cs.incremental()) {
             if (s.cursor_field.empty())
-                throw ConfigError("stream " + s.name + " is configured incremental, but the source_http config gives it no cursor_field");
+                throw ConfigError("stream " + s.name +
+                                  " is configured incremental, but the source_http config gives it no cursor_field");
             cursor.emplace(s.cursor_key(), state.stream(cs.name, ns), s.cursor_start);
         }
         QueryParams extra;
@@ -147,9 +153,12 @@ private:
             host().throw_if_cancelled();
         }
         w.flush();
-        if (!cursor || !s.records_sorted) host().emit_state(stream_state_message(cs.name, ns, cursor ? cursor->blob() : json::object()));
-        host().info("stream " + s.name + ": " + std::to_string(w.total()) + " records from " + std::to_string(pages_read) + " pages" +
-                    (skipped ? " (" + std::to_string(skipped) + " older than the saved cursor skipped)" : std::string()));
+        if (!cursor || !s.records_sorted)
+            host().emit_state(stream_state_message(cs.name, ns, cursor ? cursor->blob() : json::object()));
+        host().info(
+            "stream " + s.name + ": " + std::to_string(w.total()) + " records from " + std::to_string(pages_read) +
+            " pages" +
+            (skipped ? " (" + std::to_string(skipped) + " older than the saved cursor skipped)" : std::string()));
         emit_stream_status(host(), cs.name, ns, "COMPLETE");
     }
 };

@@ -6,10 +6,10 @@ namespace source_http {
 struct SchemaInference::Node {
     enum : unsigned { kNull = 1, kBool = 2, kInt = 4, kNum = 8, kStr = 16, kObj = 32, kArr = 64 };
     unsigned types = 0;
-    size_t objects = 0;                                  // times this node was an object
-    std::vector<std::string> order;                      // property names in first-seen order
+    size_t objects = 0;                                                     // times this node was an object
+    std::vector<std::string> order;                                         // property names in first-seen order
     std::map<std::string, std::pair<size_t, std::unique_ptr<Node>>> props;  // name -> (times present, node)
-    std::unique_ptr<Node> items;                         // merged array elements
+    std::unique_ptr<Node> items;                                            // merged array elements
 
     void add(const json::value& v) {
         switch (v.kind()) {
@@ -47,14 +47,18 @@ struct SchemaInference::Node {
         json::array t;
         if (types & kNull || nullable) t.push_back("null");
         if (types & kBool) t.push_back("boolean");
-        if (types & kNum) t.push_back("number");
-        else if (types & kInt) t.push_back("integer");
+        if (types & kNum)
+            t.push_back("number");
+        else if (types & kInt)
+            t.push_back("integer");
         if (types & kStr) t.push_back("string");
         if (types & kObj) t.push_back("object");
         if (types & kArr) t.push_back("array");
         if (types == 0 && !nullable) return s;  // never seen with a value: any
-        if (t.size() == 1) s["type"] = t[0];
-        else s["type"] = std::move(t);
+        if (t.size() == 1)
+            s["type"] = t[0];
+        else
+            s["type"] = std::move(t);
         if (types & kObj) {
             json::object p;
             for (const auto& name : order) {

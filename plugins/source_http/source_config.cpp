@@ -26,7 +26,8 @@ double number_or(const json::object& o, const char* key, double dflt, double lo,
     if (it == o.end() || it->value().is_null()) return dflt;
     if (!it->value().is_number()) throw ConfigError(where + "." + key + " must be a number");
     double v = it->value().to_number<double>();
-    if (v < lo || v > hi) throw ConfigError(where + "." + key + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    if (v < lo || v > hi)
+        throw ConfigError(where + "." + key + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     return v;
 }
 
@@ -39,7 +40,8 @@ std::string scalar_text(const json::value& v, const std::string& where) {
 
 std::vector<std::string> field_path(const json::value& v, const std::string& where) {
     if (v.is_string()) return {std::string(v.as_string())};
-    if (!v.is_array() || v.as_array().empty()) throw ConfigError(where + " must be a field name or a non-empty array of field names");
+    if (!v.is_array() || v.as_array().empty())
+        throw ConfigError(where + " must be a field name or a non-empty array of field names");
     std::vector<std::string> p;
     for (const auto& e : v.as_array()) {
         if (!e.is_string()) throw ConfigError(where + " must contain only strings");
@@ -53,9 +55,12 @@ std::string pointer_of(const std::vector<std::string>& path) {
     for (const auto& part : path) {
         p.push_back('/');
         for (char c : part) {
-            if (c == '~') p += "~0";
-            else if (c == '/') p += "~1";
-            else p.push_back(c);
+            if (c == '~')
+                p += "~0";
+            else if (c == '/')
+                p += "~1";
+            else
+                p.push_back(c);
         }
     }
     return p;
@@ -71,8 +76,8 @@ void check_pointer(const std::string& ptr, const std::string& where) {
 
 StreamConfig parse_stream(const json::object& o, const std::string& where, SourceConfig& cfg) {
     sdk::ConfigView c(o, where);
-    c.reject_unknown_keys({"name", "path", "params", "records_pointer", "primary_key", "cursor_field", "cursor_param", "cursor_start",
-                           "records_sorted", "paginator", "max_pages"});
+    c.reject_unknown_keys({"name", "path", "params", "records_pointer", "primary_key", "cursor_field", "cursor_param",
+                           "cursor_start", "records_sorted", "paginator", "max_pages"});
     StreamConfig s;
     s.name = c.string("name");
     if (s.name.empty()) throw ConfigError(where + ".name must not be empty");
@@ -92,20 +97,25 @@ StreamConfig parse_stream(const json::object& o, const std::string& where, Sourc
     check_pointer(s.records_pointer, where + ".records_pointer");
     if (auto pk = o.find("primary_key"); pk != o.end() && !pk->value().is_null()) {
         const json::value& v = pk->value();
-        if (v.is_string()) s.primary_key.push_back({std::string(v.as_string())});
-        else if (v.is_array() && !v.as_array().empty() && v.as_array()[0].is_string()) s.primary_key.push_back(field_path(v, where + ".primary_key"));
+        if (v.is_string())
+            s.primary_key.push_back({std::string(v.as_string())});
+        else if (v.is_array() && !v.as_array().empty() && v.as_array()[0].is_string())
+            s.primary_key.push_back(field_path(v, where + ".primary_key"));
         else if (v.is_array())
             for (const auto& part : v.as_array()) s.primary_key.push_back(field_path(part, where + ".primary_key[]"));
-        else throw ConfigError(where + ".primary_key must be a field name, a path, or an array of paths");
+        else
+            throw ConfigError(where + ".primary_key must be a field name, a path, or an array of paths");
     }
     if (auto cf = o.find("cursor_field"); cf != o.end() && !cf->value().is_null()) {
         s.cursor_field = field_path(cf->value(), where + ".cursor_field");
         s.cursor_pointer = pointer_of(s.cursor_field);
     }
     s.cursor_param = c.string_or("cursor_param", "");
-    if (auto cs = o.find("cursor_start"); cs != o.end() && !cs->value().is_null()) s.cursor_start = scalar_text(cs->value(), where + ".cursor_start");
+    if (auto cs = o.find("cursor_start"); cs != o.end() && !cs->value().is_null())
+        s.cursor_start = scalar_text(cs->value(), where + ".cursor_start");
     if ((!s.cursor_param.empty() || s.cursor_start) && s.cursor_field.empty())
-        throw ConfigError(where + ".cursor_param and cursor_start need " + where + ".cursor_field (the record field that orders records)");
+        throw ConfigError(where + ".cursor_param and cursor_start need " + where +
+                          ".cursor_field (the record field that orders records)");
     s.records_sorted = c.boolean_or("records_sorted", true);
     if (auto p = o.find("paginator"); p != o.end() && !p->value().is_null()) {
         if (!p->value().is_object()) throw ConfigError(where + ".paginator must be an object with a \"type\"");
@@ -132,9 +142,10 @@ const StreamConfig* SourceConfig::find(const std::string& name) const {
 
 SourceConfig parse_config(const json::object& config) {
     sdk::ConfigView c(config);
-    c.reject_unknown_keys({"base_url", "auth", "headers", "requests_per_second", "connect_timeout_seconds", "timeout_seconds", "max_attempts",
-                           "retry_initial_delay_seconds", "retry_max_delay_seconds", "max_retry_after_seconds", "follow_redirects", "user_agent",
-                           "check_path", "discover_pages", "streams"});
+    c.reject_unknown_keys({"base_url", "auth", "headers", "requests_per_second", "connect_timeout_seconds",
+                           "timeout_seconds", "max_attempts", "retry_initial_delay_seconds", "retry_max_delay_seconds",
+                           "max_retry_after_seconds", "follow_redirects", "user_agent", "check_path", "discover_pages",
+                           "streams"});
     SourceConfig cfg;
     cfg.base_url = c.string("base_url");
     if (cfg.base_url.rfind("http://", 0) != 0 && cfg.base_url.rfind("https://", 0) != 0)
@@ -150,7 +161,8 @@ SourceConfig parse_config(const json::object& config) {
             if (!kv.value().is_string()) throw ConfigError("config.headers." + name + " must be a string");
             std::string value(kv.value().as_string());
             if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos)
-                throw ConfigError("config.headers." + name + ": header names and values must not contain line breaks (or ':' in names)");
+                throw ConfigError("config.headers." + name +
+                                  ": header names and values must not contain line breaks (or ':' in names)");
             if (looks_secret(name)) cfg.http.secrets.push_back(value);
             cfg.headers.emplace_back(std::move(name), std::move(value));
         }
@@ -168,7 +180,8 @@ SourceConfig parse_config(const json::object& config) {
     cfg.discover_pages = c.integer_or("discover_pages", 1, 1, 1000);
     auto st = config.find("streams");
     if (st == config.end() || !st->value().is_array() || st->value().as_array().empty())
-        throw ConfigError("config.streams must be a non-empty array of streams ({\"name\", \"path\", \"records_pointer\", ...})");
+        throw ConfigError(
+            "config.streams must be a non-empty array of streams ({\"name\", \"path\", \"records_pointer\", ...})");
     std::set<std::string> names;
     size_t i = 0;
     for (const auto& sv : st->value().as_array()) {

@@ -15,10 +15,10 @@ namespace source_http {
 
 // One fetched page: the response and views of its records' JSON text (into response.body).
 struct Page {
-    int number = 0;                        // 1-based
+    int number = 0;  // 1-based
     sdk::HttpResponse response;
-    std::vector<std::string_view> records; // each a JSON object's exact text
-    bool records_found = true;             // false when records_pointer was absent (or null) in the body
+    std::vector<std::string_view> records;  // each a JSON object's exact text
+    bool records_found = true;              // false when records_pointer was absent (or null) in the body
 };
 
 // Fetches the pages of `stream` in order; `extra` params (e.g. the cursor param) go with every request
@@ -27,7 +27,8 @@ struct Page {
 // ConfigError when a page repeats the previous page's records. Run thread.
 class StreamPages {
 public:
-    StreamPages(sdk::HttpClient& client, const SourceConfig& cfg, const StreamConfig& stream, sdk::QueryParams extra = {});
+    StreamPages(sdk::HttpClient& client, const SourceConfig& cfg, const StreamConfig& stream,
+                sdk::QueryParams extra = {});
 
     // Fetches the next page into `page`; false when the previous page was the last.
     bool next(Page& page);

@@ -14,7 +14,8 @@ SourceConfig parse_config(const boost::json::object& config) {
         if (!it->value().is_array()) throw ConfigError("config.schemas must be an array of schema names");
         s.schemas.clear();
         for (const auto& v : it->value().as_array()) {
-            if (!v.is_string() || v.as_string().empty()) throw ConfigError("config.schemas must hold non-empty strings");
+            if (!v.is_string() || v.as_string().empty())
+                throw ConfigError("config.schemas must hold non-empty strings");
             s.schemas.emplace_back(v.as_string());
         }
         if (s.schemas.empty()) throw ConfigError("config.schemas must name at least one schema");
@@ -43,7 +44,8 @@ boost::json::object spec_json() {
                          "description": "rows fetched per round trip from the server-side cursor"}
         }
       }
-    })SPEC", "spec");
+    })SPEC",
+                                                           "spec");
     connhost::sdk::add_pg_connect_spec(spec);
     return spec;
 }

@@ -31,16 +31,20 @@ public:
         SourceConfig cfg = pgsource::parse_config(config);
         PgSession db(cfg.conn, host());
         const std::vector<Table> tables = pgsource::load_tables(db, cfg.schemas);
-        PgResult missing = db.query("SELECT s FROM unnest($1::text[]) AS s WHERE NOT EXISTS "
-                                    "(SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s)",
-                                    {pgsource::text_array_literal(cfg.schemas)}, "looking up config.schemas");
+        PgResult missing = db.query(
+            "SELECT s FROM unnest($1::text[]) AS s WHERE NOT EXISTS "
+            "(SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s)",
+            {pgsource::text_array_literal(cfg.schemas)}, "looking up config.schemas");
         if (missing.rows() > 0)
-            throw ConfigError("config.schemas names schema \"" + missing.text(0, 0) + "\", which does not exist in database \"" +
-                              cfg.conn.database + "\" at " + cfg.conn.endpoint() + ": fix config.schemas");
+            throw ConfigError("config.schemas names schema \"" + missing.text(0, 0) +
+                              "\", which does not exist in database \"" + cfg.conn.database + "\" at " +
+                              cfg.conn.endpoint() + ": fix config.schemas");
         if (tables.empty())
             host().warn("user \"" + cfg.conn.username + "\" may read no table or view in schemas " +
-                        pgsource::text_array_literal(cfg.schemas) + ": grant SELECT, or name other schemas in config.schemas");
-        host().info("connected to " + cfg.conn.endpoint() + "; " + std::to_string(tables.size()) + " readable table(s) and view(s)");
+                        pgsource::text_array_literal(cfg.schemas) +
+                        ": grant SELECT, or name other schemas in config.schemas");
+        host().info("connected to " + cfg.conn.endpoint() + "; " + std::to_string(tables.size()) +
+                    " readable table(s) and view(s)");
     }
 
     json::array discover(const json::object& config) override {
@@ -56,13 +60,15 @@ public:
         auto db = std::make_shared<PgSession>(cfg.conn, host());
         std::atomic_store(&session_, db);
         std::map<std::pair<std::string, std::string>, Table> tables;
-        for (Table& t : pgsource::load_tables(*db, cfg.schemas)) tables.emplace(std::make_pair(t.schema, t.name), std::move(t));
+        for (Table& t : pgsource::load_tables(*db, cfg.schemas))
+            tables.emplace(std::make_pair(t.schema, t.name), std::move(t));
         for (const ConfiguredStream& cs : catalog.streams()) {
             const std::string ns = cs.ns.value_or(cfg.schemas.size() == 1 ? cfg.schemas.front() : std::string());
             auto it = tables.find({ns, cs.name});
             if (it == tables.end())
-                throw ConfigError("catalog names stream " + cs.display_name() + ", which is no table or view the user \"" +
-                                  cfg.conn.username + "\" may read in schemas " + pgsource::text_array_literal(cfg.schemas) +
+                throw ConfigError("catalog names stream " + cs.display_name() +
+                                  ", which is no table or view the user \"" + cfg.conn.username +
+                                  "\" may read in schemas " + pgsource::text_array_literal(cfg.schemas) +
                                   " (run discover for the streams there, or fix config.schemas)");
             pgsource::read_table(*db, cfg, it->second, cs, state, host());
         }

@@ -45,7 +45,8 @@ std::vector<Table> load_tables(PgSession& db, const std::vector<std::string>& sc
     const std::vector<std::string> params{text_array_literal(schemas)};
     PgResult cols = db.query(R"SQL(
         SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
-               bt.typname, bt.typcategory::text, coalesce(et.typname, ''), coalesce(et.typdelim::text, ','), a.attnotnull
+               bt.typname, bt.typcategory::text, coalesce(et.typname, ''), coalesce(et.typdelim::text, ','),
+               a.attnotnull
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -106,13 +107,35 @@ json::object scalar_schema(Kind k) {
         case Kind::Numeric:
         case Kind::Float: p["type"] = "number"; break;
         case Kind::Boolean: p["type"] = "boolean"; break;
-        case Kind::Date: p["type"] = "string"; p["format"] = "date"; break;
-        case Kind::Time: p["type"] = "string"; p["format"] = "time"; p["airbyte_type"] = "time_without_timezone"; break;
-        case Kind::TimeTz: p["type"] = "string"; p["format"] = "time"; p["airbyte_type"] = "time_with_timezone"; break;
-        case Kind::Timestamp: p["type"] = "string"; p["format"] = "date-time"; p["airbyte_type"] = "timestamp_without_timezone"; break;
-        case Kind::TimestampTz: p["type"] = "string"; p["format"] = "date-time"; p["airbyte_type"] = "timestamp_with_timezone"; break;
+        case Kind::Date:
+            p["type"] = "string";
+            p["format"] = "date";
+            break;
+        case Kind::Time:
+            p["type"] = "string";
+            p["format"] = "time";
+            p["airbyte_type"] = "time_without_timezone";
+            break;
+        case Kind::TimeTz:
+            p["type"] = "string";
+            p["format"] = "time";
+            p["airbyte_type"] = "time_with_timezone";
+            break;
+        case Kind::Timestamp:
+            p["type"] = "string";
+            p["format"] = "date-time";
+            p["airbyte_type"] = "timestamp_without_timezone";
+            break;
+        case Kind::TimestampTz:
+            p["type"] = "string";
+            p["format"] = "date-time";
+            p["airbyte_type"] = "timestamp_with_timezone";
+            break;
         case Kind::Json: p["type"] = json::array{"object", "array", "string", "number", "boolean"}; break;
-        case Kind::Bytea: p["type"] = "string"; p["contentEncoding"] = "base64"; break;
+        case Kind::Bytea:
+            p["type"] = "string";
+            p["contentEncoding"] = "base64";
+            break;
         case Kind::Array: p["type"] = "array"; break;
         case Kind::String: p["type"] = "string"; break;
     }

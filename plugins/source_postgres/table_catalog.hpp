@@ -12,14 +12,28 @@
 namespace pgsource {
 
 // How a column's text value becomes JSON (see value_json.hpp).
-enum class Kind { Integer, Numeric, Float, Boolean, String, Date, Time, TimeTz, Timestamp, TimestampTz, Json, Bytea, Array };
+enum class Kind {
+    Integer,
+    Numeric,
+    Float,
+    Boolean,
+    String,
+    Date,
+    Time,
+    TimeTz,
+    Timestamp,
+    TimestampTz,
+    Json,
+    Bytea,
+    Array
+};
 
 struct Column {
     std::string name;
-    std::string sql_type;       // format_type(), e.g. "numeric(12,2)", "text[]"
+    std::string sql_type;  // format_type(), e.g. "numeric(12,2)", "text[]"
     Kind kind = Kind::String;
-    Kind elem = Kind::String;   // element kind of an Array
-    char delim = ',';           // element delimiter of an Array's text form
+    Kind elem = Kind::String;  // element kind of an Array
+    char delim = ',';          // element delimiter of an Array's text form
     bool not_null = false;
 };
 

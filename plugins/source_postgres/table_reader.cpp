@@ -18,20 +18,23 @@ using connhost::sdk::ConfiguredStream;
 using connhost::sdk::emit_stream_status;
 using connhost::sdk::Host;
 using connhost::sdk::json_string;
-using connhost::sdk::sql_quote_identifier;
 using connhost::sdk::RecordBatchWriter;
+using connhost::sdk::sql_quote_identifier;
 
 namespace {
 
 // The columns to read: those the configured schema names (all when it names none), in table order.
 std::vector<const Column*> selected_columns(const Table& t, const ConfiguredStream& cs, const Column* cursor) {
     const json::object* props = nullptr;
-    if (auto p = cs.json_schema.find("properties"); p != cs.json_schema.end() && p->value().is_object() && !p->value().as_object().empty())
+    if (auto p = cs.json_schema.find("properties");
+        p != cs.json_schema.end() && p->value().is_object() && !p->value().as_object().empty())
         props = &p->value().as_object();
     std::vector<const Column*> out;
     for (const auto& c : t.columns)
         if (!props || props->contains(c.name) || &c == cursor) out.push_back(&c);
-    if (out.empty()) throw ConfigError("stream " + cs.display_name() + ": the configured json_schema names none of the table's columns");
+    if (out.empty())
+        throw ConfigError("stream " + cs.display_name() +
+                          ": the configured json_schema names none of the table's columns");
     return out;
 }
 
@@ -53,11 +56,15 @@ struct ReadPlan {
 // The cursor column of an incremental stream; throws ConfigError when cursor_field names none.
 const Column* cursor_column(const Table& t, const ConfiguredStream& cs) {
     if (cs.cursor_field.empty())
-        throw ConfigError("stream " + cs.display_name() + " is incremental but has no cursor_field: pick one of its columns " +
+        throw ConfigError("stream " + cs.display_name() +
+                          " is incremental but has no cursor_field: pick one of its columns " +
                           "(cursor_candidates in discover lists the integer, date and timestamp ones)");
-    if (cs.cursor_field.size() != 1) throw ConfigError("stream " + cs.display_name() + ": cursor_field must name one top-level column");
+    if (cs.cursor_field.size() != 1)
+        throw ConfigError("stream " + cs.display_name() + ": cursor_field must name one top-level column");
     const Column* cursor = t.column(cs.cursor_field[0]);
-    if (!cursor) throw ConfigError("stream " + cs.display_name() + ": cursor_field \"" + cs.cursor_field[0] + "\" is not a column of the table");
+    if (!cursor)
+        throw ConfigError("stream " + cs.display_name() + ": cursor_field \"" + cs.cursor_field[0] +
+                          "\" is not a column of the table");
     return cursor;
 }
 
@@ -69,9 +76,10 @@ std::optional<std::string> saved_cursor(const Table& t, const ConfiguredStream& 
     auto f = blob->find("cursor_field");
     auto v = blob->find("cursor");
     const bool same_field = f != blob->end() && f->value().is_array() && f->value().as_array().size() == 1 &&
-                            f->value().as_array()[0].is_string() && f->value().as_array()[0].as_string() == cursor.name;
+        f->value().as_array()[0].is_string() && f->value().as_array()[0].as_string() == cursor.name;
     if (same_field && v != blob->end() && v->value().is_string()) return std::string(v->value().as_string());
-    if (!same_field && !blob->empty()) host.warn("stream " + cs.display_name() + ": the saved state is for another cursor field; reading everything");
+    if (!same_field && !blob->empty())
+        host.warn("stream " + cs.display_name() + ": the saved state is for another cursor field; reading everything");
     return std::nullopt;
 }
 
@@ -96,11 +104,13 @@ std::string select_sql(const Table& t, ReadPlan& plan, std::vector<std::string>&
 
 // Fetches every row of the open cursor connhost_read into `w`, a state every cfg.state_interval rows of an
 // incremental stream; returns the last cursor value read (plan.start when none).
-std::optional<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
-                                      const ReadPlan& plan, RecordBatchWriter& w, Host host) {
+std::optional<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, const Table& t,
+                                      const ConfiguredStream& cs, const ReadPlan& plan, RecordBatchWriter& w,
+                                      Host host) {
     // The JSON key of every column, with the separator before it.
     std::vector<std::string> keys;
-    for (size_t i = 0; i < plan.cols.size(); ++i) keys.push_back((i ? "," : "{") + json_string(plan.cols[i]->name) + ":");
+    for (size_t i = 0; i < plan.cols.size(); ++i)
+        keys.push_back((i ? "," : "{") + json_string(plan.cols[i]->name) + ":");
     const std::string fetch = "FETCH FORWARD " + std::to_string(cfg.fetch_rows) + " FROM connhost_read";
     const int cursor_col = static_cast<int>(plan.cursor_index);
     std::optional<std::string> last = plan.start;
@@ -123,8 +133,10 @@ std::optional<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, co
             for (size_t i = 0; i < plan.cols.size(); ++i) {
                 rec += keys[i];
                 const int c = static_cast<int>(i);
-                if (r.is_null(row, c)) rec += "null";
-                else append_value(rec, *plan.cols[i], r.view(row, c));
+                if (r.is_null(row, c))
+                    rec += "null";
+                else
+                    append_value(rec, *plan.cols[i], r.view(row, c));
             }
             rec += '}';
             w.add(rec, emitted);

@@ -47,7 +47,8 @@ std::string bytea_bytes(std::string_view t) {
     std::string b;
     if (t.size() >= 2 && t[0] == '\\' && t[1] == 'x') {
         b.reserve((t.size() - 2) / 2);
-        for (size_t i = 2; i + 1 < t.size(); i += 2) b.push_back(static_cast<char>(connhost::sdk::hex_digit(t[i]) * 16 + connhost::sdk::hex_digit(t[i + 1])));
+        for (size_t i = 2; i + 1 < t.size(); i += 2)
+            b.push_back(static_cast<char>(connhost::sdk::hex_digit(t[i]) * 16 + connhost::sdk::hex_digit(t[i + 1])));
         return b;
     }
     for (size_t i = 0; i < t.size(); ++i) {
@@ -71,7 +72,9 @@ bool append_array_level(std::string& out, Kind elem, char delim, std::string_vie
     out += '[';
     bool first = true;
     std::string item;
-    auto skip_ws = [&] { while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) ++i; };
+    auto skip_ws = [&] {
+        while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) ++i;
+    };
     for (;;) {
         skip_ws();
         if (i >= t.size()) return false;
@@ -103,8 +106,10 @@ bool append_array_level(std::string& out, Kind elem, char delim, std::string_vie
                 item += t[i];
             }
             while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.pop_back();
-            if (!escaped && item.size() == 4 && (item == "NULL" || item == "null" || item == "Null")) out += "null";
-            else append_scalar(out, elem, item);
+            if (!escaped && item.size() == 4 && (item == "NULL" || item == "null" || item == "Null"))
+                out += "null";
+            else
+                append_scalar(out, elem, item);
         }
         skip_ws();
         if (i >= t.size()) return false;
@@ -154,8 +159,10 @@ void append_scalar(std::string& out, Kind k, std::string_view t) {
         case Kind::Integer: out.append(t); return;
         case Kind::Numeric:
         case Kind::Float:
-            if (is_special_float(t)) append_json_string(out, t);
-            else out.append(t);
+            if (is_special_float(t))
+                append_json_string(out, t);
+            else
+                out.append(t);
             return;
         case Kind::Boolean: out += (t == "t" || t == "true") ? "true" : "false"; return;
         case Kind::Timestamp: append_timestamp(out, t, false); return;

@@ -20,17 +20,20 @@
 
 /* Versions and the entry name are part of the ABI too. */
 CONNHOST_STATIC_ASSERT(CONNHOST_ABI_MAJOR == 1, "this gate describes ABI 1");
-CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_ENTRY_SYMBOL) == sizeof("connhost_plugin_entry_v1"), "the entry symbol of ABI 1 changed");
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_ENTRY_SYMBOL) == sizeof("connhost_plugin_entry_v1"),
+                       "the entry symbol of ABI 1 changed");
 
 /* Status codes, levels, kinds and message types are values on the wire: released values never change. */
 CONNHOST_STATIC_ASSERT(CONNHOST_STATUS_OK == 0 && CONNHOST_STATUS_CONFIG == 1 && CONNHOST_STATUS_TRANSIENT == 2 &&
-                           CONNHOST_STATUS_SYSTEM == 3 && CONNHOST_STATUS_CANCELLED == 4 && CONNHOST_STATUS_UNSUPPORTED == 5 &&
-                           CONNHOST_STATUS_INTERNAL == 6 && CONNHOST_STATUS_END_OF_INPUT == 7,
+                           CONNHOST_STATUS_SYSTEM == 3 && CONNHOST_STATUS_CANCELLED == 4 &&
+                           CONNHOST_STATUS_UNSUPPORTED == 5 && CONNHOST_STATUS_INTERNAL == 6 &&
+                           CONNHOST_STATUS_END_OF_INPUT == 7,
                        "a released status code changed");
-CONNHOST_STATIC_ASSERT(CONNHOST_LOG_TRACE == 0 && CONNHOST_LOG_DEBUG == 1 && CONNHOST_LOG_INFO == 2 && CONNHOST_LOG_WARN == 3 &&
-                           CONNHOST_LOG_ERROR == 4 && CONNHOST_LOG_FATAL == 5,
+CONNHOST_STATIC_ASSERT(CONNHOST_LOG_TRACE == 0 && CONNHOST_LOG_DEBUG == 1 && CONNHOST_LOG_INFO == 2 &&
+                           CONNHOST_LOG_WARN == 3 && CONNHOST_LOG_ERROR == 4 && CONNHOST_LOG_FATAL == 5,
                        "a released log level changed");
-CONNHOST_STATIC_ASSERT(CONNHOST_KIND_SOURCE == 1 && CONNHOST_KIND_DESTINATION == 2, "a released connector kind changed");
+CONNHOST_STATIC_ASSERT(CONNHOST_KIND_SOURCE == 1 && CONNHOST_KIND_DESTINATION == 2,
+                       "a released connector kind changed");
 CONNHOST_STATIC_ASSERT(CONNHOST_MSG_SPEC == 1 && CONNHOST_MSG_CONNECTION_STATUS == 2 && CONNHOST_MSG_CATALOG == 3 &&
                            CONNHOST_MSG_TRACE == 4 && CONNHOST_MSG_CONTROL == 5,
                        "a released message type changed");
@@ -117,24 +120,26 @@ OFF(connhost_plugin, cancel, 96);
 OFF(connhost_plugin, get_extension, 104);
 
 /* Host extension tables, reached by id through connhost_host.get_extension: ids and layouts never change either. */
-CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_SECRETS) == sizeof("connhost.secrets/1"), "the id of the secrets extension changed");
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_SECRETS) == sizeof("connhost.secrets/1"),
+                       "the id of the secrets extension changed");
 SIZE(connhost_secrets_ext, 16);
 OFF(connhost_secrets_ext, struct_size, 0);
 OFF(connhost_secrets_ext, reserved0, 4);
 OFF(connhost_secrets_ext, add_secret, 8);
 
 /* Plugin extension tables, reached by id through connhost_plugin.get_extension. */
-CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"), "the id of the read-back extension changed");
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"),
+                       "the id of the read-back extension changed");
 SIZE(connhost_read_back_ext, 16);
 OFF(connhost_read_back_ext, struct_size, 0);
 OFF(connhost_read_back_ext, reserved0, 4);
 OFF(connhost_read_back_ext, read_back, 8);
 
 /* The published 1.0 sizes never change, whatever later minors add. */
-CONNHOST_STATIC_ASSERT(CONNHOST_RECORD_BATCH_SIZE_1_0 == 96 && CONNHOST_INPUT_SIZE_1_0 == 48 && CONNHOST_HOST_SIZE_1_0 == 96 &&
-                           CONNHOST_READ_ARGS_SIZE_1_0 == 56 && CONNHOST_WRITE_ARGS_SIZE_1_0 == 40 &&
-                           CONNHOST_PLUGIN_SIZE_1_0 == 112 && CONNHOST_SECRETS_EXT_SIZE_1_0 == 16 &&
-                           CONNHOST_READ_BACK_EXT_SIZE_1_0 == 16,
+CONNHOST_STATIC_ASSERT(CONNHOST_RECORD_BATCH_SIZE_1_0 == 96 && CONNHOST_INPUT_SIZE_1_0 == 48 &&
+                           CONNHOST_HOST_SIZE_1_0 == 96 && CONNHOST_READ_ARGS_SIZE_1_0 == 56 &&
+                           CONNHOST_WRITE_ARGS_SIZE_1_0 == 40 && CONNHOST_PLUGIN_SIZE_1_0 == 112 &&
+                           CONNHOST_SECRETS_EXT_SIZE_1_0 == 16 && CONNHOST_READ_BACK_EXT_SIZE_1_0 == 16,
                        "a published 1.0 size changed");
 
 /* The value families are int32_t: a signature's type says which constants it takes, its size never changes. */

@@ -37,7 +37,7 @@ bool stream_state_ok(const json::value& v) {
     const json::value* name = d->as_object().if_contains("name");
     const json::value* ns = d->as_object().if_contains("namespace");
     return name && name->is_string() && !name->as_string().empty() && (!ns || ns->is_string() || ns->is_null()) &&
-           optional_object(v.as_object(), "stream_state");
+        optional_object(v.as_object(), "stream_state");
 }
 
 bool global_ok(const json::object& msg) {

@@ -54,11 +54,11 @@ using StreamKey = std::pair<std::string, std::string>;  // (namespace, name)
 struct Observed {
     const LineInputEvents* events = nullptr;
     bool commit_every_state = false;
-    uint64_t delivered = 0;                 // records handed to the destination
-    std::vector<uint64_t> before_state;     // [id - 1]: records delivered before state id
-    std::set<StreamKey> status_complete;    // streams whose COMPLETE status was delivered
-    uint64_t written = 0, committed = 0;    // records the destination wrote / made durable
-    std::set<StreamKey> completed;          // streams the destination completed
+    uint64_t delivered = 0;               // records handed to the destination
+    std::vector<uint64_t> before_state;   // [id - 1]: records delivered before state id
+    std::set<StreamKey> status_complete;  // streams whose COMPLETE status was delivered
+    uint64_t written = 0, committed = 0;  // records the destination wrote / made durable
+    std::set<StreamKey> completed;        // streams the destination completed
     bool closed = false, closed_ok = false;
 };
 Observed obs;
@@ -186,7 +186,8 @@ void run(std::string_view input, uint8_t shape) {
     {
         connhost::protocol::MessageWriter out(out_fd, 4096);
         connhost::protocol::LineReader lines(in_fd, "stdin", tight ? 300 : 1 << 20, tight ? 7 : 4096);
-        LineInputEvents events(out, "fuzz", lines, connhost::protocol::catalog_streams(catalog), 1000, (shape & 4) ? 24 : 1 << 20);
+        LineInputEvents events(out, "fuzz", lines, connhost::protocol::catalog_streams(catalog), 1000,
+                               (shape & 4) ? 24 : 1 << 20);
         obs.events = &events;
         Watch watch(events);
         connhost::loader::LoadedPlugin plugin{connhost_plugin_entry_v1(), {}};
@@ -205,7 +206,8 @@ void run(std::string_view input, uint8_t shape) {
         require(echoed == events.states_acknowledged());
         require(echoed + events.states_pending() == obs.before_state.size());
         if (std::getenv("FUZZ_VERBOSE"))
-            std::fprintf(stderr, "outcome %d (%s) input_error \"%s\": %llu records, %zu states, %llu echoed, %zu completed\n",
+            std::fprintf(stderr,
+                         "outcome %d (%s) input_error \"%s\": %llu records, %zu states, %llu echoed, %zu completed\n",
                          outcome.status, outcome.message.c_str(), events.input_error().c_str(),
                          static_cast<unsigned long long>(obs.delivered), obs.before_state.size(),
                          static_cast<unsigned long long>(echoed), obs.completed.size());

@@ -19,7 +19,6 @@
 
 namespace {
 
-
 // Equal values; doubles within 1e-12 relative, since Boost 1.81's fast number parsing can give the same
 // literal a last-digit difference depending on where it stands in the text.
 bool same(const boost::json::value& a, const boost::json::value& b) {
@@ -68,8 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (ec) {
         try {
             (void)json_find(text, pointer);
-        } catch (const std::invalid_argument&) {
-        }
+        } catch (const std::invalid_argument&) {}
         return 0;
     }
     if (!pointer.empty() && pointer[0] != '/') return 0;

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < fields.size(); ++i) {
         const Field& f = fields[i];
         require(obj.contains(keys[i]));
-        std::string value_text = f.kind == FieldKind::String ? "\"" + std::string(f.value) + "\"" : std::string(f.value);
+        std::string value_text =
+            f.kind == FieldKind::String ? "\"" + std::string(f.value) + "\"" : std::string(f.value);
         boost::system::error_code vec;
         boost::json::value v = boost::json::parse(value_text, vec);
         require(!vec);

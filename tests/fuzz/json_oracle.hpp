@@ -17,9 +17,12 @@ inline std::string without_surrogate_escapes(std::string_view text) {
             out.push_back(text[i]);
             continue;
         }
-        auto hex = [&](size_t k, const char* digits) { return text[k] != '\0' && std::strchr(digits, text[k]) != nullptr; };
-        const bool surrogate = text[i + 1] == 'u' && i + 5 < text.size() && hex(i + 2, "dD") && hex(i + 3, "89abcdefABCDEF") &&
-                               hex(i + 4, "0123456789abcdefABCDEF") && hex(i + 5, "0123456789abcdefABCDEF");
+        auto hex = [&](size_t k, const char* digits) {
+            return text[k] != '\0' && std::strchr(digits, text[k]) != nullptr;
+        };
+        const bool surrogate = text[i + 1] == 'u' && i + 5 < text.size() && hex(i + 2, "dD") &&
+            hex(i + 3, "89abcdefABCDEF") && hex(i + 4, "0123456789abcdefABCDEF") &&
+            hex(i + 5, "0123456789abcdefABCDEF");
         if (surrogate) {
             out += "\\uFFFD";
             i += 5;

@@ -7,7 +7,8 @@
 //                                            ends, stdin closes, or POST /admin/shutdown.
 // Admin (never faulted, never authenticated, not recorded):
 //   POST /admin/reset?items=N&auth=MODE&user=U&secret=S&expires_in=SEC&token_max_uses=K
-//        MODE: none | bearer | basic | api_key_header | api_key_query | oauth2 (secret = token/password/key/client secret)
+//        MODE: none | bearer | basic | api_key_header | api_key_query | oauth2 (secret = token/password/key/client
+//        secret)
 //   POST /admin/add?count=K                  K newer items
 //   POST /admin/fault?kind=K&at=I&times=T&retry_after=S&http_date=1&delay_ms=D
 //        K: 429 | 500 | slow | truncated | drop; applies to data requests number I..I+T-1 (1-based)
@@ -19,8 +20,10 @@
 //   GET /cursor/items?cursor=&limit=         {"items": [...], "meta": {"next_cursor": "..."|null}}
 //   GET /link/items?page=&per_page=          [...] with Link: <...>; rel="next"
 //   GET /single/items                        {"records": [...]}
-//   GET /clamped/items?_page=&_per_page=     json-server 1.x: {"first", "prev", "next", "last", "pages", "items", "data": [...]}
-//                                            plus "meta": {"has_more": bool}; a page past the last answers the last page
+//   GET /clamped/items?_page=&_per_page=     json-server 1.x: {"first", "prev", "next", "last", "pages", "items",
+//   "data": [...]}
+//                                            plus "meta": {"has_more": bool}; a page past the last answers the last
+//                                            page
 //   GET /health                              {"ok": true}
 //   every data endpoint filters with updated_since (strictly newer) and sorts by updated_at.
 //   POST /oauth/token                        client credentials grant (recorded, not faulted)
@@ -47,9 +50,15 @@ using Clock = std::chrono::steady_clock;
 std::string esc(const std::string& s) {
     std::string o = "\"";
     for (unsigned char c : s) {
-        if (c == '"' || c == '\\') { o.push_back('\\'); o.push_back(static_cast<char>(c)); }
-        else if (c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
-        else o.push_back(static_cast<char>(c));
+        if (c == '"' || c == '\\') {
+            o.push_back('\\');
+            o.push_back(static_cast<char>(c));
+        } else if (c < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            o += b;
+        } else
+            o.push_back(static_cast<char>(c));
     }
     return o + "\"";
 }
@@ -93,8 +102,10 @@ std::string item(int id, bool pretty) {
     o += nl + std::string("\"id\": ") + std::to_string(id) + ",";
     o += nl + std::string("\"name\": ") + esc(id == 4 ? "say \"hi\"" : "item-" + std::to_string(id)) + ",";
     o += nl + std::string("\"updated_at\": \"") + ts + "\",";
-    if (id % 3 == 0) o += nl + std::string("\"email\": null,");
-    else if (id % 3 == 1) o += nl + std::string("\"email\": \"u") + std::to_string(id) + "@example.com\",";
+    if (id % 3 == 0)
+        o += nl + std::string("\"email\": null,");
+    else if (id % 3 == 1)
+        o += nl + std::string("\"email\": \"u") + std::to_string(id) + "@example.com\",";
     if (id == 2) {
         o += nl + std::string("\"amount\": 123456789012345678901234567890123456789012345678901234567890,");
         o += nl + std::string("\"price\": 0.1000000000000000055511151231257827021181583404541015625,");
@@ -154,7 +165,8 @@ std::vector<int> visible(const httplib::Request& req) {
 
 std::string join(const std::vector<int>& ids, size_t from, size_t n, bool pretty = false) {
     std::string o = "[";
-    for (size_t i = from; i < ids.size() && i < from + n; ++i) o += (i > from ? "," : "") + std::string(pretty ? "\n  " : "") + item(ids[i], pretty);
+    for (size_t i = from; i < ids.size() && i < from + n; ++i)
+        o += (i > from ? "," : "") + std::string(pretty ? "\n  " : "") + item(ids[i], pretty);
     return o + (pretty ? "\n]" : "]");
 }
 
@@ -174,9 +186,9 @@ void record(const httplib::Request& req, const std::string& fault) {
     double t = std::chrono::duration<double>(Clock::now() - g.t0).count();
     size_t qm = req.target.find('?');
     std::string raw_query = qm == std::string::npos ? "" : req.target.substr(qm + 1);
-    std::string e = "{\"method\":" + esc(req.method) + ",\"path\":" + esc(req.path) + ",\"query\":" + q + "},\"raw_query\":" + esc(raw_query) +
-                    ",\"headers\":" + h +
-                    "},\"body\":" + esc(req.body) + ",\"t\":" + std::to_string(t) + ",\"fault\":" + esc(fault) + "}";
+    std::string e = "{\"method\":" + esc(req.method) + ",\"path\":" + esc(req.path) + ",\"query\":" + q +
+        "},\"raw_query\":" + esc(raw_query) + ",\"headers\":" + h + "},\"body\":" + esc(req.body) +
+        ",\"t\":" + std::to_string(t) + ",\"fault\":" + esc(fault) + "}";
     g.log.push_back(std::move(e));
 }
 
@@ -245,10 +257,11 @@ void reply(httplib::Response& res, const std::string& body, const std::string& f
         res.set_content(body.substr(0, body.size() / 2), "application/json");
     } else if (fault == "drop") {
         auto half = std::make_shared<std::string>(body.substr(0, body.size() / 2));
-        res.set_content_provider(body.size(), "application/json", [half](size_t offset, size_t, httplib::DataSink& sink) {
-            if (offset == 0) sink.write(half->data(), half->size());
-            return false;  // connection dropped mid-body
-        });
+        res.set_content_provider(body.size(), "application/json",
+                                 [half](size_t offset, size_t, httplib::DataSink& sink) {
+                                     if (offset == 0) sink.write(half->data(), half->size());
+                                     return false;  // connection dropped mid-body
+                                 });
     } else {
         res.set_content(body, "application/json");
     }
@@ -259,7 +272,8 @@ std::string self_url(const httplib::Request& req) { return "http://" + req.get_h
 std::string passthrough(const httplib::Request& req) {  // params a next link must carry
     std::string q;
     for (const char* p : {"updated_since"})
-        if (req.has_param(p)) q += std::string("&") + p + "=" + httplib::detail::encode_query_param(req.get_param_value(p));
+        if (req.has_param(p))
+            q += std::string("&") + p + "=" + httplib::detail::encode_query_param(req.get_param_value(p));
     return q;
 }
 
@@ -274,9 +288,11 @@ void clamped_items(const httplib::Request& req, httplib::Response& res) {
     int page = std::min(std::max(1, param_int(req, "_page", 1)), last);
     auto num_or_null = [](bool has, int n) { return has ? std::to_string(n) : std::string("null"); };
     reply(res,
-          "{\"first\": 1, \"prev\": " + num_or_null(page > 1, page - 1) + ", \"next\": " + num_or_null(page < last, page + 1) +
-              ", \"last\": " + std::to_string(last) + ", \"pages\": " + std::to_string(last) + ", \"items\": " + std::to_string(ids.size()) +
-              ", \"data\": " + join(ids, static_cast<size_t>((page - 1) * per), per) + ", \"meta\": {\"has_more\": " + (page < last ? "true" : "false") + "}}",
+          "{\"first\": 1, \"prev\": " + num_or_null(page > 1, page - 1) +
+              ", \"next\": " + num_or_null(page < last, page + 1) + ", \"last\": " + std::to_string(last) +
+              ", \"pages\": " + std::to_string(last) + ", \"items\": " + std::to_string(ids.size()) +
+              ", \"data\": " + join(ids, static_cast<size_t>((page - 1) * per), per) +
+              ", \"meta\": {\"has_more\": " + (page < last ? "true" : "false") + "}}",
           fault);
 }
 
@@ -356,7 +372,8 @@ int main(int argc, char** argv) {
         }
         std::string tok = "tok-" + std::to_string(++g.tokens_issued) + "-" + std::to_string(std::rand());
         g.tokens[tok] = Token{Clock::now() + std::chrono::seconds(g.expires_in), 0};
-        res.set_content("{\"access_token\":" + esc(tok) + ",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(g.expires_in) + "}",
+        res.set_content("{\"access_token\":" + esc(tok) +
+                            ",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(g.expires_in) + "}",
                         "application/json");
     });
 
@@ -369,13 +386,18 @@ int main(int argc, char** argv) {
         if (!admit(req, res, fault)) return;
         auto ids = visible(req);
         int page = param_int(req, "page", 1), per = param_int(req, "per_page", 5);
-        reply(res, "{\"data\": " + join(ids, static_cast<size_t>((page - 1) * per), per) + ", \"page\": " + std::to_string(page) + "}", fault);
+        reply(res,
+              "{\"data\": " + join(ids, static_cast<size_t>((page - 1) * per), per) +
+                  ", \"page\": " + std::to_string(page) + "}",
+              fault);
     });
     svr.Get("/offset/items", [](const httplib::Request& req, httplib::Response& res) {
         std::string fault;
         if (!admit(req, res, fault)) return;
         auto ids = visible(req);
-        reply(res, "{\n\"results\": " + join(ids, param_int(req, "offset", 0), param_int(req, "limit", 5), true) + "\n}\n", fault);
+        reply(res,
+              "{\n\"results\": " + join(ids, param_int(req, "offset", 0), param_int(req, "limit", 5), true) + "\n}\n",
+              fault);
     });
     svr.Get("/cursor/items", [](const httplib::Request& req, httplib::Response& res) {
         std::string fault;
@@ -394,7 +416,8 @@ int main(int argc, char** argv) {
         int page = param_int(req, "page", 1), per = param_int(req, "per_page", 5);
         std::string base = self_url(req) + "/link/items?per_page=" + std::to_string(per) + passthrough(req);
         std::string link = "<" + base + "&page=1>; rel=\"first\"";
-        if (static_cast<size_t>(page * per) < ids.size()) link += ", <" + base + "&page=" + std::to_string(page + 1) + ">; rel=\"next\"";
+        if (static_cast<size_t>(page * per) < ids.size())
+            link += ", <" + base + "&page=" + std::to_string(page + 1) + ">; rel=\"next\"";
         res.set_header("Link", link);
         reply(res, join(ids, static_cast<size_t>((page - 1) * per), per), fault);
     });
@@ -420,20 +443,22 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::seconds(lifetime));
         std::fprintf(stderr, "http_test_server: lifetime of %d s over, stopping\n", lifetime);
         stop_server(svr);
-    }).detach();
+    })
+        .detach();
     std::thread([&svr] {  // the test that started us went away
         char buf[256];
-        while (std::fread(buf, 1, sizeof buf, stdin) > 0) {
-        }
+        while (std::fread(buf, 1, sizeof buf, stdin) > 0) {}
         stop_server(svr);
-    }).detach();
+    })
+        .detach();
 
     svr.listen_after_bind();
     return 0;
 }
 
-// GET|POST /echo/items[?status=CODE]: echoes each request as a record {"id", "seen", "request_line", "query", "headers",
-// "body"} ("seen": the request line and every header as one text, a cursor that puts them into states), answering
+// GET|POST /echo/items[?status=CODE]: echoes each request as a record {"id", "seen", "request_line", "query",
+// "headers", "body"} ("seen": the request line and every header as one text, a cursor that puts them into states),
+// answering
 // {"records": [this request's echo, the previous request's echo], "access_token": ...}: the token makes the endpoint
 // an OAuth2 token_url too, and the previous echo brings the token request into the records of the data request after
 // it. With status=CODE the answer is that status and the body {"error": request line and headers, credentials first}.
@@ -456,8 +481,9 @@ void add_echo_endpoint(httplib::Server& svr) {
         }
         for (const auto& [k, v] : req.params) query += (query.size() > 1 ? "," : "") + esc(k) + ":" + esc(v);
         const std::string seen = line + first + rest;
-        const std::string echoed = "{\"id\": " + std::to_string(++requests) + ", \"seen\": " + esc(seen) + ", \"request_line\": " + esc(line) +
-                                   ", \"query\": " + query + "}, \"headers\": " + headers + "}, \"body\": " + esc(req.body) + "}";
+        const std::string echoed = "{\"id\": " + std::to_string(++requests) + ", \"seen\": " + esc(seen) +
+            ", \"request_line\": " + esc(line) + ", \"query\": " + query + "}, \"headers\": " + headers +
+            "}, \"body\": " + esc(req.body) + "}";
         const std::string records = "[" + echoed + (previous.empty() ? "" : ", " + previous) + "]";
         previous = echoed;
         if (req.has_param("status")) {
@@ -466,7 +492,8 @@ void add_echo_endpoint(httplib::Server& svr) {
             return;
         }
         const std::string token = "Echo/Tok+" + std::to_string(requests) + "==";
-        res.set_content("{\"records\": " + records + ", \"access_token\": " + esc(token) + ", \"token_type\": \"Bearer\", \"expires_in\": 3600}",
+        res.set_content("{\"records\": " + records + ", \"access_token\": " + esc(token) +
+                            ", \"token_type\": \"Bearer\", \"expires_in\": 3600}",
                         "application/json");
     };
     svr.Get("/echo/items", echo);

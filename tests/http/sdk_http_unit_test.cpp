@@ -12,7 +12,8 @@
 using namespace connhost::sdk;
 
 TEST_CASE("json_find returns the exact text at a pointer") {
-    std::string doc = R"({"a~b": 1, "x/y": [10, {"big": 123456789012345678901234567890.50e-3}], "s": "t\"q", "d": {"e": null}})";
+    std::string doc =
+        R"({"a~b": 1, "x/y": [10, {"big": 123456789012345678901234567890.50e-3}], "s": "t\"q", "d": {"e": null}})";
     CHECK(*json_find(doc, "/x~1y/1/big") == "123456789012345678901234567890.50e-3");
     CHECK(*json_find(doc, "/a~0b") == "1");
     CHECK(*json_find(doc, "/s") == R"("t\"q")");
@@ -68,7 +69,8 @@ TEST_CASE("base64") {
 }
 
 TEST_CASE("link_header_target finds rel=next in any position and form") {
-    const char* h = R"(<https://api.x/i?page=1>; rel="first", <https://api.x/i?page=3&a=b,c>; rel="prev next", </i?page=9>; rel=last)";
+    const char* h =
+        R"(<https://api.x/i?page=1>; rel="first", <https://api.x/i?page=3&a=b,c>; rel="prev next", </i?page=9>; rel=last)";
     CHECK(link_header_target(h, "next", "https://api.x/i?page=2") == "https://api.x/i?page=3&a=b,c");
     CHECK(link_header_target(h, "last", "https://api.x/i?page=2") == "https://api.x/i?page=9");
     CHECK(link_header_target("<https://a/b>; rel=\"prev\"", "next", "https://a/").empty());
@@ -199,8 +201,10 @@ TEST_CASE("config keys: unknown ones are errors naming the path and the nearest 
         return std::string();
     };
     CHECK(msg(R"({"type": "cursor", "token_pointer": "/n", "has_more_pointr": "/m"})", "config.streams[0].paginator") ==
-          "config.streams[0].paginator.has_more_pointr: unknown key for paginator type cursor; did you mean \"has_more_pointer\"?");
-    CHECK(msg(R"({"type": "none", "page_size": 5})", "p") == "p.page_size: unknown key for paginator type none; the known keys are: type");
+          "config.streams[0].paginator.has_more_pointr: unknown key for paginator type cursor; did you mean "
+          "\"has_more_pointer\"?");
+    CHECK(msg(R"({"type": "none", "page_size": 5})", "p") ==
+          "p.page_size: unknown key for paginator type none; the known keys are: type");
     CHECK(msg(R"({"type": "offset_limit", "total_pointer": "x"})", "p").find("p.total_pointer: ") == 0);
     CHECK(msg(R"({"type": "link_header", "has_more_pointer": "/more", "total_pointer": "/total"})", "p").empty());
 }

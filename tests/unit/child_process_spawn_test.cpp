@@ -17,7 +17,8 @@ namespace {
 // The fds open now (the directory stream used to list them is closed again by then).
 std::set<int> open_fd_set() {
     std::set<int> listed;
-    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) listed.insert(std::stoi(e.path().filename()));
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd"))
+        listed.insert(std::stoi(e.path().filename()));
     std::set<int> open;
     for (int fd : listed)
         if (::fcntl(fd, F_GETFD) != -1) open.insert(fd);

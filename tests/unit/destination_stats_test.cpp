@@ -10,10 +10,13 @@ using connhost::protocol::is_valid_json;
 using connhost::protocol::with_destination_stats;
 
 TEST_CASE("adds destinationStats and keeps every other member's text, numbers included") {
-    const std::string state = R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":1.50,"big":123456789012345678901234567890}}})";
+    const std::string state =
+        R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":1.50,"big":123456789012345678901234567890}}})";
     const std::string out = with_destination_stats(state, 42);
-    CHECK(out == R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":1.50,"big":123456789012345678901234567890}},)"
-                 R"("destinationStats":{"recordCount":42}})");
+    CHECK(
+        out ==
+        R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":1.50,"big":123456789012345678901234567890}},)"
+        R"("destinationStats":{"recordCount":42}})");
     CHECK(is_valid_json(out));
 }
 
@@ -28,7 +31,10 @@ TEST_CASE("replaces an existing destinationStats wherever it stands") {
 
 TEST_CASE("works on an empty object and on pretty-printed input") {
     CHECK(with_destination_stats("{}", 1) == R"({"destinationStats":{"recordCount":1}})");
-    const std::string out = with_destination_stats("{\n  \"type\": \"GLOBAL\",\n  \"global\": {\"shared_state\": {\"a\": [1, 2]}}\n}", 5);
-    CHECK(out == "{\"type\": \"GLOBAL\",\"global\": {\"shared_state\": {\"a\": [1, 2]}},\"destinationStats\":{\"recordCount\":5}}");
+    const std::string out =
+        with_destination_stats("{\n  \"type\": \"GLOBAL\",\n  \"global\": {\"shared_state\": {\"a\": [1, 2]}}\n}", 5);
+    CHECK(out ==
+          "{\"type\": \"GLOBAL\",\"global\": {\"shared_state\": {\"a\": [1, "
+          "2]}},\"destinationStats\":{\"recordCount\":5}}");
     CHECK(is_valid_json(out));
 }

@@ -25,13 +25,17 @@ std::string error_of(const std::string& text, size_t* offset = nullptr) {
     return {};
 }
 
-std::string nested(int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); }
+std::string nested(int depth) {
+    return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']');
+}
 
 }  // namespace
 
 TEST_CASE("valid JSON of every kind is accepted") {
-    for (const char* text : {"{}", "[]", "0", "-0", "1.5e-3", "-12E+7", "true", "false", "null", "\"\"", " \t\r\n{\"a\" : [1, {\"b\": null}] } ",
-                             R"({"s":"esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00"})", "{\"k\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}"}) {
+    for (const char* text :
+         {"{}", "[]", "0", "-0", "1.5e-3", "-12E+7", "true", "false", "null", "\"\"",
+          " \t\r\n{\"a\" : [1, {\"b\": null}] } ", R"({"s":"esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00"})",
+          "{\"k\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}"}) {
         CAPTURE(text);
         CHECK(is_valid_json(text));
     }
@@ -59,7 +63,8 @@ TEST_CASE("malformed JSON is refused with a message saying what was expected") {
 
 TEST_CASE("control characters inside strings must be escaped") {
     size_t off = 0;
-    CHECK(error_of(std::string("{\"a\":\"x\ty\"}"), &off) == "unescaped control character in a string (write it as \\u00XX)");
+    CHECK(error_of(std::string("{\"a\":\"x\ty\"}"), &off) ==
+          "unescaped control character in a string (write it as \\u00XX)");
     CHECK(off == 7);
     CHECK(error_of(std::string("\"a\nb\"")) == "unescaped control character in a string (write it as \\u00XX)");
     CHECK(error_of(std::string("\"nul\0\"", 6)) == "unescaped control character in a string (write it as \\u00XX)");
@@ -68,13 +73,13 @@ TEST_CASE("control characters inside strings must be escaped") {
 
 TEST_CASE("bad UTF-8 inside strings is refused") {
     CHECK(error_of("\"\xFF\"") == "invalid UTF-8 byte in a string");
-    CHECK(error_of("\"\xC0\xAF\"") == "invalid UTF-8 byte in a string");            // overlong '/'
-    CHECK(error_of("\"\x80\"") == "invalid UTF-8 byte in a string");                // lone continuation byte
-    CHECK(error_of("\"\xE2\x82\"") == "invalid UTF-8 sequence in a string");        // cut short before the quote
-    CHECK(error_of("\"\xE0\x80\xAF\"") == "invalid UTF-8 sequence in a string");    // overlong 3-byte form
-    CHECK(error_of("\"\xED\xA0\x80\"") == "invalid UTF-8 sequence in a string");    // UTF-16 surrogate encoded
-    CHECK(error_of("\"\xF4\x90\x80\x80\"") == "invalid UTF-8 sequence in a string"); // past U+10FFFF
-    CHECK(error_of("\"\xF0\x9F\x98") == "truncated UTF-8 sequence in a string");    // text ends mid-sequence
+    CHECK(error_of("\"\xC0\xAF\"") == "invalid UTF-8 byte in a string");              // overlong '/'
+    CHECK(error_of("\"\x80\"") == "invalid UTF-8 byte in a string");                  // lone continuation byte
+    CHECK(error_of("\"\xE2\x82\"") == "invalid UTF-8 sequence in a string");          // cut short before the quote
+    CHECK(error_of("\"\xE0\x80\xAF\"") == "invalid UTF-8 sequence in a string");      // overlong 3-byte form
+    CHECK(error_of("\"\xED\xA0\x80\"") == "invalid UTF-8 sequence in a string");      // UTF-16 surrogate encoded
+    CHECK(error_of("\"\xF4\x90\x80\x80\"") == "invalid UTF-8 sequence in a string");  // past U+10FFFF
+    CHECK(error_of("\"\xF0\x9F\x98") == "truncated UTF-8 sequence in a string");      // text ends mid-sequence
 }
 
 TEST_CASE("nesting is limited to kMaxDepth levels without recursion") {

@@ -1,5 +1,5 @@
-// protocol::LineReader: lines from a real pipe or file, CRLF endings, a missing last newline, lines longer than a block,
-// and the line length limit (refused without reading the whole line).
+// protocol::LineReader: lines from a real pipe or file, CRLF endings, a missing last newline, lines longer than a
+// block, and the line length limit (refused without reading the whole line).
 #include "protocol/line_reader.hpp"
 
 #include <doctest/doctest.h>
@@ -24,7 +24,8 @@ namespace {
 constexpr size_t kNoLimit = SIZE_MAX;
 
 // Writes `text` into a pipe from another thread (so it may exceed the pipe buffer) and reads every line back.
-std::vector<std::pair<uint64_t, std::string>> read_through_pipe(const std::string& text, size_t block_size, uint64_t* bytes = nullptr) {
+std::vector<std::pair<uint64_t, std::string>> read_through_pipe(const std::string& text, size_t block_size,
+                                                                uint64_t* bytes = nullptr) {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
     std::thread writer([&] {
@@ -53,7 +54,8 @@ using Lines = std::vector<std::pair<uint64_t, std::string>>;
 
 TEST_CASE("LF and CRLF endings are both stripped; empty lines are lines") {
     uint64_t bytes = 0;
-    CHECK(read_through_pipe("a\r\nbb\n\n\r\nccc\n", 16, &bytes) == Lines{{1, "a"}, {2, "bb"}, {3, ""}, {4, ""}, {5, "ccc"}});
+    CHECK(read_through_pipe("a\r\nbb\n\n\r\nccc\n", 16, &bytes) ==
+          Lines{{1, "a"}, {2, "bb"}, {3, ""}, {4, ""}, {5, "ccc"}});
     CHECK(bytes == 13);
 }
 
@@ -152,7 +154,8 @@ TEST_CASE("a line over the limit is refused, naming its number, after the lines 
     CHECK(refused->limit() == 100);
     CHECK_FALSE(refused->whole());  // reading stopped inside the line
     CHECK(refused->bytes_seen() > 100);
-    CHECK(std::string(refused->what()) == "input.jsonl line 3: a record larger than the 100 bytes record size limit (reading it stopped there)");
+    CHECK(std::string(refused->what()) ==
+          "input.jsonl line 3: a record larger than the 100 bytes record size limit (reading it stopped there)");
 }
 
 TEST_CASE("a line of exactly the limit passes, with or without CR; one byte more is refused") {
@@ -171,7 +174,8 @@ TEST_CASE("a whole line over the limit that arrived in one read reports its size
     REQUIRE(refused);
     CHECK(refused->whole());
     CHECK(refused->bytes_seen() == 150);
-    CHECK(std::string(refused->what()) == "input.jsonl line 2: a record of 150 bytes is over the 100 bytes record size limit");
+    CHECK(std::string(refused->what()) ==
+          "input.jsonl line 2: a record of 150 bytes is over the 100 bytes record size limit");
 }
 
 TEST_CASE("the last line, without a newline, is held to the limit too") {

@@ -62,7 +62,9 @@ TEST_CASE("a batch without secrets passes as it is; one with a secret arrives as
     sink.metas.clear();
     REQUIRE(ev.on_records(view) == CONNHOST_STATUS_OK);
     CHECK(sink.last_batch != &view);
-    CHECK(sink.records == std::vector<std::string>{R"({"id":1,"auth":"Bearer **********"})", R"({"id":2})", R"({"id":3,"q":"api_key=**********"})"});
+    CHECK(sink.records ==
+          std::vector<std::string>{R"({"id":1,"auth":"Bearer **********"})", R"({"id":2})",
+                                   R"({"id":3,"q":"api_key=**********"})"});
     CHECK(sink.metas[1] == R"({"changes":[{"field":"x","reason":"**********"}]})");
     CHECK(sink.emitted == std::vector<int64_t>{11, 22, 33, 11, 22, 33});
 
@@ -81,7 +83,11 @@ TEST_CASE("states are masked like records; messages also lose URL user-info") {
     ev.on_state(R"({"type":"STREAM","cursor":"s3cr3t-tok"})");
     masker.add("s3cr3t-tok");
     ev.on_state(R"({"type":"STREAM","cursor":"s3cr3t-tok"})");
-    ev.on_message(CONNHOST_MSG_CONNECTION_STATUS, R"({"status":"FAILED","message":"http://u:pw@h/ refused s3cr3t-tok"})");
-    CHECK(sink.states == std::vector<std::string>{R"({"type":"STREAM","cursor":"s3cr3t-tok"})", R"({"type":"STREAM","cursor":"**********"})"});
-    CHECK(sink.messages == std::vector<std::string>{R"({"status":"FAILED","message":"http://**********@h/ refused **********"})"});
+    ev.on_message(CONNHOST_MSG_CONNECTION_STATUS,
+                  R"({"status":"FAILED","message":"http://u:pw@h/ refused s3cr3t-tok"})");
+    CHECK(sink.states ==
+          std::vector<std::string>{R"({"type":"STREAM","cursor":"s3cr3t-tok"})",
+                                   R"({"type":"STREAM","cursor":"**********"})"});
+    CHECK(sink.messages ==
+          std::vector<std::string>{R"({"status":"FAILED","message":"http://**********@h/ refused **********"})"});
 }

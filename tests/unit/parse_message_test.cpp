@@ -72,11 +72,13 @@ TEST_CASE("a reused ParsedMessage forgets the previous line's namespace and meta
 }
 
 TEST_CASE("STATE, TRACE and LOG carry their payload object as body") {
-    ParsedMessage m = parse(R"({"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":5}}}})");
+    ParsedMessage m = parse(
+        R"({"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":5}}}})");
     CHECK(m.type == MessageType::State);
     CHECK(m.body == R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"u"},"stream_state":{"c":5}}})");
 
-    m = parse(R"({"type":"TRACE","trace":{"type":"ERROR","emitted_at":1,"error":{"message":"boom","failure_type":"system_error"}}})");
+    m = parse(
+        R"({"type":"TRACE","trace":{"type":"ERROR","emitted_at":1,"error":{"message":"boom","failure_type":"system_error"}}})");
     CHECK(m.type == MessageType::Trace);
     CHECK(m.body == R"({"type":"ERROR","emitted_at":1,"error":{"message":"boom","failure_type":"system_error"}})");
 
@@ -86,12 +88,16 @@ TEST_CASE("STATE, TRACE and LOG carry their payload object as body") {
 }
 
 TEST_CASE("missing or mistyped fields are ProtocolErrors naming the field") {
-    CHECK(protocol_error(R"({"record":{"stream":"s","data":{}}})") == R"(missing "type" (a message needs "type": "RECORD", "STATE", ...))");
+    CHECK(protocol_error(R"({"record":{"stream":"s","data":{}}})") ==
+          R"(missing "type" (a message needs "type": "RECORD", "STATE", ...))");
     CHECK(protocol_error(R"({"type":"RECORD"})") == R"(RECORD without a "record" object)");
-    CHECK(protocol_error(R"({"type":"RECORD","record":{"data":{}}})") == R"(RECORD without "record.stream" (a string))");
-    CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":7,"data":{}}})") == R"(RECORD without "record.stream" (a string))");
+    CHECK(protocol_error(R"({"type":"RECORD","record":{"data":{}}})") ==
+          R"(RECORD without "record.stream" (a string))");
+    CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":7,"data":{}}})") ==
+          R"(RECORD without "record.stream" (a string))");
     CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s"}})") == R"(RECORD without "record.data")");
-    CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s","data":[1]}})") == R"("record.data" must be an object)");
+    CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s","data":[1]}})") ==
+          R"("record.data" must be an object)");
     CHECK(protocol_error(R"({"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":1e99}})") ==
           R"("record.emitted_at" 1e99 is not a time in milliseconds since 1970)");
     CHECK(protocol_error(R"({"type":"STATE"})") == R"(missing "state")");
@@ -125,7 +131,8 @@ TEST_CASE("Singer lines are classified by their top-level stream") {
     CHECK(m.stream == "users");
     CHECK(m.body == R"({"type":"object"})");
 
-    m = parse(R"({"type":"RECORD","stream":"users","record":{"id":1,"n":1.000},"time_extracted":"2024-01-01T00:00:00Z"})");
+    m = parse(
+        R"({"type":"RECORD","stream":"users","record":{"id":1,"n":1.000},"time_extracted":"2024-01-01T00:00:00Z"})");
     CHECK(m.type == MessageType::SingerRecord);
     CHECK(m.stream == "users");
     CHECK(m.data == R"({"id":1,"n":1.000})");

@@ -39,10 +39,14 @@ TEST_CASE("sync modes are parsed into enums; absent or null modes keep Airbyte's
 }
 
 TEST_CASE("an unknown mode is a config error naming the field, the stream, the value and the choices") {
-    CHECK(error_of(R"({"streams":[{"stream":{"name":"x"}},{"stream":{"name":"users","namespace":"crm"},"destination_sync_mode":"upsert"}]})") ==
-          "catalog.streams[1].destination_sync_mode (stream crm.users) must be append, overwrite or append_dedup, got \"upsert\": "
-          "fix the configured catalog");
+    CHECK(
+        error_of(
+            R"({"streams":[{"stream":{"name":"x"}},{"stream":{"name":"users","namespace":"crm"},"destination_sync_mode":"upsert"}]})") ==
+        "catalog.streams[1].destination_sync_mode (stream crm.users) must be append, overwrite or append_dedup, got "
+        "\"upsert\": "
+        "fix the configured catalog");
     CHECK(error_of(R"({"streams":[{"stream":{"name":"users"},"sync_mode":"Incremental"}]})") ==
-          "catalog.streams[0].sync_mode (stream users) must be full_refresh or incremental, got \"Incremental\": fix the configured catalog");
+          "catalog.streams[0].sync_mode (stream users) must be full_refresh or incremental, got \"Incremental\": fix "
+          "the configured catalog");
     CHECK(error_of(R"({"streams":[{"stream":{"name":"users"},"sync_mode":1}]})").find("got 1:") != std::string::npos);
 }

@@ -20,8 +20,8 @@ public:
     NotingDestination(FakeHost& fake, CommitPolicy policy = {1u << 30, 3600.0, 0.0})
         : Destination(fake.host()), fake_(fake), policy_(policy) {}
 
-    int fail_write_at = 0;      // the n-th write_batch throws (0: none)
-    int fail_commit_at = 0;     // the n-th commit throws (0: none)
+    int fail_write_at = 0;   // the n-th write_batch throws (0: none)
+    int fail_commit_at = 0;  // the n-th commit throws (0: none)
 
     json::object spec() override { return {}; }
     void check(const json::object&) override {}
@@ -78,9 +78,10 @@ TEST_CASE("a state is acknowledged only after the commit that follows its record
     CHECK(fake.write(dest, "{}", kCatalog) == CONNHOST_STATUS_OK);
     CHECK(fake.acked() == std::vector<uint64_t>{s2});  // one commit at the end acknowledges both, through the last
     CHECK(s1 < s2);
-    CHECK(calls(fake) == std::vector<std::string>{"open", "write_batch users 2", "write_batch orders 1", "commit",
-                                                  "ack_state 2", "commit", "complete_stream users", "commit",
-                                                  "complete_stream orders", "close(true)"});
+    CHECK(calls(fake) ==
+          std::vector<std::string>{"open", "write_batch users 2", "write_batch orders 1", "commit", "ack_state 2",
+                                   "commit", "complete_stream users", "commit", "complete_stream orders",
+                                   "close(true)"});
 }
 
 TEST_CASE("after write_batch throws nothing is committed or acknowledged, and close(false) rolls back") {
@@ -150,9 +151,10 @@ TEST_CASE("COMPLETE swaps a stream in after a commit; the others complete at a c
     fake.push_records("orders", {R"({"id":2})"});
     NotingDestination dest(fake);
     CHECK(fake.write(dest, "{}", kCatalog) == CONNHOST_STATUS_OK);
-    CHECK(calls(fake) == std::vector<std::string>{"open", "write_batch users 1", "commit", "complete_stream users",
-                                                  "write_batch orders 1", "commit", "commit", "complete_stream orders",
-                                                  "close(true)"});
+    CHECK(calls(fake) ==
+          std::vector<std::string>{"open", "write_batch users 1", "commit", "complete_stream users",
+                                   "write_batch orders 1", "commit", "commit", "complete_stream orders",
+                                   "close(true)"});
 }
 
 TEST_CASE("input that breaks commits and acknowledges what arrived, completes nothing, and closes with false") {
@@ -163,7 +165,8 @@ TEST_CASE("input that breaks commits and acknowledges what arrived, completes no
     NotingDestination dest(fake);
     CHECK(fake.write(dest, "{}", kCatalog) == CONNHOST_STATUS_CANCELLED);
     CHECK(fake.acked() == std::vector<uint64_t>{s1});
-    CHECK(calls(fake) == std::vector<std::string>{"open", "write_batch users 1", "commit", "ack_state 1", "close(false)"});
+    CHECK(calls(fake) ==
+          std::vector<std::string>{"open", "write_batch users 1", "commit", "ack_state 1", "close(false)"});
 }
 
 TEST_CASE("a failure after a stream completed keeps that completion and completes no other stream") {
@@ -174,6 +177,7 @@ TEST_CASE("a failure after a stream completed keeps that completion and complete
     NotingDestination dest(fake);
     dest.fail_write_at = 2;
     CHECK(fake.write(dest, "{}", kCatalog) == CONNHOST_STATUS_SYSTEM);
-    CHECK(calls(fake) == std::vector<std::string>{"open", "write_batch users 1", "commit", "complete_stream users",
-                                                  "write_batch threw", "close(false)"});
+    CHECK(calls(fake) ==
+          std::vector<std::string>{"open", "write_batch users 1", "commit", "complete_stream users",
+                                   "write_batch threw", "close(false)"});
 }

@@ -26,7 +26,7 @@ NameRules rules(bool fold_case) {
 std::string catalog(const std::string& streams) { return R"({"streams":[)" + streams + "]}"; }
 std::string stream(const std::string& name, const char* mode, const std::string& ns = "") {
     return R"({"stream":{"name":")" + name + "\"" + (ns.empty() ? "" : R"(,"namespace":")" + ns + "\"") +
-           R"(},"destination_sync_mode":")" + mode + "\"}";
+        R"(},"destination_sync_mode":")" + mode + "\"}";
 }
 
 std::string plan_error(const std::string& cat, bool fold_case) {
@@ -52,7 +52,8 @@ struct RecordingStore final : StagingStore {
 }  // namespace
 
 TEST_CASE("overwrite streams are staged as _connhost_tmp_<name>; other modes write the final name") {
-    const auto cat = ConfiguredCatalog::parse(catalog(stream("users", "overwrite") + "," + stream("orders", "append_dedup", "shop")));
+    const auto cat = ConfiguredCatalog::parse(
+        catalog(stream("users", "overwrite") + "," + stream("orders", "append_dedup", "shop")));
     TablePlan plan(cat, rules(false));
     const StreamPlan& users = plan.at(cat.streams()[0]);
     CHECK(users.staged);
@@ -77,19 +78,23 @@ TEST_CASE("names are fitted, staging names too") {
 
 TEST_CASE("reserved names and two streams on one name are refused, naming the streams") {
     CHECK(plan_error(catalog(stream("_connhost_x", "append")), false) ==
-          "stream _connhost_x maps to test table \"_connhost_x\": names starting with _connhost_ are reserved by dest_test: "
+          "stream _connhost_x maps to test table \"_connhost_x\": names starting with _connhost_ are reserved by "
+          "dest_test: "
           "rename the stream or give it a namespace");
-    CHECK(plan_error(catalog(stream("_Connhost_x", "append")), true).find("reserved by dest_test") != std::string::npos);
+    CHECK(plan_error(catalog(stream("_Connhost_x", "append")), true).find("reserved by dest_test") !=
+          std::string::npos);
     CHECK(plan_error(catalog(stream("_Connhost_x", "append")), false).empty());
     CHECK(plan_error(catalog(stream("Users", "append") + "," + stream("users", "overwrite")), true) ==
-          "streams Users and users map to the same test table \"users\" (names differing only in ASCII case are one name here): "
+          "streams Users and users map to the same test table \"users\" (names differing only in ASCII case are one "
+          "name here): "
           "rename one or give them different namespaces");
     CHECK(plan_error(catalog(stream("Users", "append") + "," + stream("users", "overwrite")), false).empty());
     CHECK(plan_error(catalog(stream("u", "append", "a") + "," + stream("u", "append", "b")), false).empty());
 }
 
 TEST_CASE("complete swaps staging in once; drop_unfinished drops only what was not swapped in") {
-    const auto cat = ConfiguredCatalog::parse(catalog(stream("a", "overwrite") + "," + stream("b", "overwrite") + "," + stream("c", "append")));
+    const auto cat = ConfiguredCatalog::parse(
+        catalog(stream("a", "overwrite") + "," + stream("b", "overwrite") + "," + stream("c", "append")));
     TablePlan plan(cat, rules(false));
     RecordingStore store;
     plan.complete(cat.streams()[0], store);

@@ -90,7 +90,8 @@ bool valid_json(std::string_view text) {
 
 }  // namespace
 
-TEST_CASE("an api key with reserved characters is masked percent-encoded, in upper and lower hex and as a form writes it") {
+TEST_CASE(
+    "an api key with reserved characters is masked percent-encoded, in upper and lower hex and as a form writes it") {
     SecretMasker m;
     m.add("Kq+/Zm9v==Xyz 77");
     CHECK(m.mask("GET /items?api_key=Kq%2B%2FZm9v%3D%3DXyz%2077 HTTP/1.1") == "GET /items?api_key=********** HTTP/1.1");
@@ -101,7 +102,8 @@ TEST_CASE("an api key with reserved characters is masked percent-encoded, in upp
 TEST_CASE("a secret is masked in base64 and base64url, with and without padding") {
     SecretMasker m;
     m.add("Pw?>Zm9v==:ab_99~");  // '?>' and '~' make '/' and '+' in base64, '_' and '-' in base64url
-    for (std::string encoded : {"UHc/PlptOXY9PTphYl85OX4=", "UHc/PlptOXY9PTphYl85OX4", "UHc_PlptOXY9PTphYl85OX4=", "UHc_PlptOXY9PTphYl85OX4"}) {
+    for (std::string encoded : {"UHc/PlptOXY9PTphYl85OX4=", "UHc/PlptOXY9PTphYl85OX4",
+                                "UHc_PlptOXY9PTphYl85OX4=", "UHc_PlptOXY9PTphYl85OX4"}) {
         CAPTURE(encoded);
         CHECK(m.mask("token " + encoded + " end") == "token ********** end");
     }
@@ -111,16 +113,18 @@ TEST_CASE("a password is masked inside the base64 of user:password (a basic Auth
     SecretMasker m;
     m.add("Pw+/Zm9v==:ab_99");
     // base64 of user ":" password for users that put the password at each of the three byte alignments
-    const std::vector<std::pair<std::string, std::string>> basic = {{"ab", "YWI6UHcrL1ptOXY9PTphYl85OQ=="},
-                                                                    {"echo-user", "ZWNoby11c2VyOlB3Ky9abTl2PT06YWJfOTk="},
-                                                                    {"u", "dTpQdysvWm05dj09OmFiXzk5"},
-                                                                    {"longer-user-name", "bG9uZ2VyLXVzZXItbmFtZTpQdysvWm05dj09OmFiXzk5"}};
+    const std::vector<std::pair<std::string, std::string>> basic = {
+        {"ab", "YWI6UHcrL1ptOXY9PTphYl85OQ=="},
+        {"echo-user", "ZWNoby11c2VyOlB3Ky9abTl2PT06YWJfOTk="},
+        {"u", "dTpQdysvWm05dj09OmFiXzk5"},
+        {"longer-user-name", "bG9uZ2VyLXVzZXItbmFtZTpQdysvWm05dj09OmFiXzk5"}};
     for (const auto& [user, encoded] : basic) {
         CAPTURE(user);
         const std::string masked = m.mask("Authorization: Basic " + encoded);
         const size_t at = masked.find(SecretMasker::kMask);
         REQUIRE(at != std::string::npos);
-        // Before the mask: the characters carrying bits of user ":" only; after it: one mixed character and padding at most.
+        // Before the mask: the characters carrying bits of user ":" only; after it: one mixed character and padding at
+        // most.
         CHECK(at <= std::string("Authorization: Basic ").size() + (8 * (user.size() + 1) + 5) / 6);
         CHECK(masked.size() - at - SecretMasker::kMask.size() <= 3);
     }
@@ -132,12 +136,14 @@ TEST_CASE("short secrets get no base64 fragments that would mask chance text") {
     CHECK(m.mask("YWJj and YWI= and ab") == "YWJj and ********** and **********");
 }
 
-// ---- URL user-info ---------------------------------------------------------------------------------------------------
+// ---- URL user-info
+// ---------------------------------------------------------------------------------------------------
 
 TEST_CASE("the user-info of any URL is masked in texts and messages, not in data") {
     SecretMasker m;
     CHECK(m.mask("GET http://user:pw@host:8080/x?y=1 failed") == "GET http://**********@host:8080/x?y=1 failed");
-    CHECK(m.mask("see https://tok@example.com and ftp://a:b@c/d") == "see https://**********@example.com and ftp://**********@c/d");
+    CHECK(m.mask("see https://tok@example.com and ftp://a:b@c/d") ==
+          "see https://**********@example.com and ftp://**********@c/d");
     CHECK(m.mask("no user-info: http://host/a@b and mailto:x@y") == "no user-info: http://host/a@b and mailto:x@y");
     CHECK(m.mask_json(R"({"url":"http:\/\/u:p@h\/x"})") == R"({"url":"http:\/\/**********@h\/x"})");
     m.add("unrelated");
@@ -146,7 +152,8 @@ TEST_CASE("the user-info of any URL is masked in texts and messages, not in data
     CHECK(out == "untouched");
 }
 
-TEST_CASE("URL credentials are registered: the password and user:password, as written and decoded, also as basic auth") {
+TEST_CASE(
+    "URL credentials are registered: the password and user:password, as written and decoded, also as basic auth") {
     SecretMasker m;
     m.add_url_credentials("http://url-user:p%40ss%2B%2FZm9v@127.0.0.1:99/api and http://git@github.com/x");
     const std::string basic = "dXJsLXVzZXI6cEBzcysvWm05dg==";  // base64 of url-user:p@ss+/Zm9v
@@ -161,18 +168,20 @@ TEST_CASE("URL credentials are registered: the password and user:password, as wr
 TEST_CASE("collect_secrets registers the credentials of URLs in any config string") {
     SecretMasker m;
     collect_secrets(R"({"connectionSpecification":{"properties":{"base_url":{"type":"string"}}}})",
-                    R"({"base_url":"https://me:s3cret-pw@api.example/v1","streams":[{"path":"http://a:other-pw@b/"}]})", m);
+                    R"({"base_url":"https://me:s3cret-pw@api.example/v1","streams":[{"path":"http://a:other-pw@b/"}]})",
+                    m);
     CHECK(m.mask("s3cret-pw other-pw") == "********** **********");
 }
 
-// ---- JSON texts stay valid ---------------------------------------------------------------------------------------------
+// ---- JSON texts stay valid
+// ---------------------------------------------------------------------------------------------
 
 TEST_CASE("masking a JSON text never breaks an escape sequence") {
     SecretMasker m;
-    m.add("nabcdef");    // stands right after a backslash: "\nabcdef"
-    m.add("00e9xyz");    // starts inside a \u escape
-    m.add("tail\\");     // ends with a backslash: its raw spelling cannot stand in JSON
-    m.add("x\\\\yz");    // starts with an escaped backslash
+    m.add("nabcdef");  // stands right after a backslash: "\nabcdef"
+    m.add("00e9xyz");  // starts inside a \u escape
+    m.add("tail\\");   // ends with a backslash: its raw spelling cannot stand in JSON
+    m.add("x\\\\yz");  // starts with an escaped backslash
     const std::string json = R"({"a":"line\nabcdef","b":"caf\u00e9xyz","c":"tail\\","d":"x\\\\yz","e":"\\\\x\\\\yzw"})";
     const std::string masked = m.mask_json(json);
     CHECK(valid_json(masked));

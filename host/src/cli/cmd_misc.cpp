@@ -8,12 +8,15 @@
 namespace connhost::cli {
 
 std::string top_level_help() {
-    return "connhost " CONNHOST_VERSION " - a native host for data-integration connectors\n"
+    return "connhost " CONNHOST_VERSION
+           " - a native host for data-integration connectors\n"
            "\n"
            "Usage:\n"
-           "  connhost run --plugin P <spec|check|discover|read|write|read-back> [--config F] [--catalog F] [--state F]\n"
+           "  connhost run --plugin P <spec|check|discover|read|write|read-back> [--config F] [--catalog F]\n"
+           "      [--state F]\n"
            "      Run one connector operation; Airbyte protocol messages on stdout (and stdin for write).\n"
-           "  connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] [--state-file F]\n"
+           "  connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] "
+           "[--state-file F]\n"
            "  connhost sync CONNECTION.json\n"
            "      Move data from a source into a destination in one process, keeping acknowledged state.\n"
            "  connhost plugins [--plugin-dir D]\n"

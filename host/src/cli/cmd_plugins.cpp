@@ -14,8 +14,10 @@ namespace connhost::cli {
 
 int cmd_plugins(int argc, char** argv) {
     std::vector<std::string> dirs;
-    po::options_description desc("Usage: connhost plugins [--plugin-dir D]...\nLists the connectors found on the search path.\n\nOptions");
-    desc.add_options()("help,h", "show this help")("plugin-dir", po::value(&dirs)->composing(), "also look here (repeatable)");
+    po::options_description desc(
+        "Usage: connhost plugins [--plugin-dir D]...\nLists the connectors found on the search path.\n\nOptions");
+    desc.add_options()("help,h", "show this help")("plugin-dir", po::value(&dirs)->composing(),
+                                                   "also look here (repeatable)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -40,8 +42,8 @@ int cmd_plugins(int argc, char** argv) {
             continue;
         }
         std::string abi = std::to_string(c.info->abi_major) + "." + std::to_string(c.info->abi_minor);
-        std::printf("%-20s %-12s %-10s %-6s %s\n", c.info->name.c_str(), c.info->kind_name(), c.info->version.c_str(), abi.c_str(),
-                    c.path.string().c_str());
+        std::printf("%-20s %-12s %-10s %-6s %s\n", c.info->name.c_str(), c.info->kind_name(), c.info->version.c_str(),
+                    abi.c_str(), c.path.string().c_str());
     }
     if (skipped) {
         std::printf("\nskipped:\n");

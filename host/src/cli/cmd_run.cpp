@@ -28,8 +28,10 @@ void die_with_parent(pid_t parent) {
 
 // Reports a command-line mistake like any other failure, naming `--help`; returns the usage exit code.
 int usage_error(protocol::MessageWriter& out, const std::string& message) {
-    return report_failure("", runtime::RunFailure(message + " (run `connhost run --help` for the options)", "config_error",
-                                                  runtime::FailureKind::Usage), &out);
+    return report_failure("",
+                          runtime::RunFailure(message + " (run `connhost run --help` for the options)", "config_error",
+                                              runtime::FailureKind::Usage),
+                          &out);
 }
 
 }  // namespace
@@ -39,24 +41,28 @@ int cmd_run(int argc, char** argv) {
     protocol::MessageWriter out(STDOUT_FILENO);
     po::options_description desc(
         "Usage: connhost run --plugin P <spec|check|discover|read|write|read-back> [options]\n"
-        "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE lines on\n"
-        "stdin and prints each STATE once the destination has committed every record before it. `read-back`\n"
+        "Behaves like an Airbyte connector: protocol messages one per line on stdout; `write` reads RECORD/STATE\n"
+        "lines on stdin and prints each STATE once the destination has committed every record before it. `read-back`\n"
         "prints, as RECORD lines, what a destination holds for each stream of --catalog (destinations offering\n"
         "connhost.read_back/1).\n\nOptions");
     std::string config, catalog, state;
     double idle_seconds = 5;
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
-    desc.add_options()                                                                                        //
-        ("help,h", "show this help")                                                                         //
-        ("plugin,p", po::value(&o.plugin), "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
-        ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable; before CONNHOST_PLUGIN_PATH)")  //
-        ("config", po::value(&config), "connector config JSON file (check, discover, read, write, read-back)")          //
-        ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write, read-back)")              //
+    desc.add_options()                //
+        ("help,h", "show this help")  //
+        ("plugin,p", po::value(&o.plugin),
+         "connector: a path, a file name (libdest_jsonl.so) or a short name (dest_jsonl)")  //
+        ("plugin-dir", po::value(&o.plugin_dirs)->composing(),
+         "also look for plugins here (repeatable; before CONNHOST_PLUGIN_PATH)")                                     //
+        ("config", po::value(&config), "connector config JSON file (check, discover, read, write, read-back)")       //
+        ("catalog", po::value(&catalog), "configured or plain catalog JSON file (read, write, read-back)")           //
         ("state", po::value(&state), "state JSON file: an array of STATE messages or a legacy state object (read)")  //
-        ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
+        ("log-level", po::value(&o.log_level)->default_value("info"), "trace, debug, info, warn, error or off")      //
         ("log-format", po::value(&o.log_format)->default_value("protocol"),
-         "protocol (Airbyte LOG messages on stdout), or text / json lines on stderr (stdout then carries data only)")  //
-        ("isolate", po::bool_switch(&o.isolate), "run the plugin in a child process: a crash costs an error message, not the host")  //
+         "protocol (Airbyte LOG messages on stdout), or text / json lines on stderr "
+         "(stdout then carries data only)")  //
+        ("isolate", po::bool_switch(&o.isolate),
+         "run the plugin in a child process: a crash costs an error message, not the host")  //
         ("idle-commit-seconds", po::value(&idle_seconds)->default_value(5),
          "write: while no input comes, a destination commits and acknowledges what it holds within this bound")  //
         ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
@@ -83,8 +89,9 @@ int cmd_run(int argc, char** argv) {
     }
     if (parent_pid > 0) die_with_parent(static_cast<pid_t>(parent_pid));
     if (o.plugin.empty() || o.verb.empty())
-        return usage_error(out, "needs --plugin P and an operation (spec, check, discover, read, write or read-back); "
-                                "`connhost plugins` lists the installed connectors");
+        return usage_error(out,
+                           "needs --plugin P and an operation (spec, check, discover, read, write or read-back); "
+                           "`connhost plugins` lists the installed connectors");
     if (vm.count("config")) o.config_path = config;
     if (vm.count("catalog")) o.catalog_path = catalog;
     if (vm.count("state")) o.state_path = state;

@@ -27,30 +27,33 @@ struct SyncArgs {
 
 po::options_description sync_options(SyncArgs& a, runtime::sync::SyncOptions& o) {
     po::options_description desc(
-        "Usage: connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] [--state-file F]\n"
+        "Usage: connhost sync --source P --source-config F --destination P --destination-config F [--catalog F] "
+        "[--state-file F]\n"
         "       connhost sync CONNECTION.json\n"
-        "Runs a source and a destination in one process. Only states the destination acknowledged (every record before\n"
-        "them committed) are written to the state file, atomically; re-running the same command resumes from it.\n"
+        "Runs a source and a destination in one process. Only states the destination acknowledged\n"
+        "(every record before them committed) are written to the state file, atomically; re-running the same command "
+        "resumes from it.\n"
         "Without a catalog, every discovered stream is synced with its default modes.\n\nOptions");
-    desc.add_options()                                                                                           //
-        ("help,h", "show this help")                                                                            //
-        ("source", po::value(&o.source), "source connector (path, file name or short name)")                    //
-        ("source-config", po::value(&a.src_cfg), "source config JSON file")                                    //
-        ("destination", po::value(&o.destination), "destination connector")                                    //
-        ("destination-config", po::value(&a.dst_cfg), "destination config JSON file")                          //
-        ("catalog", po::value(&a.catalog), "configured or plain catalog JSON file (default: discover)")       //
-        ("state-file", po::value(&a.state_file), "where acknowledged state is kept (read at start, replaced atomically)")  //
-        ("reset-state", "start from scratch: drop the state file's states (e.g. for a new destination target)")  //
-        ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")     //
+    desc.add_options()                                                                                   //
+        ("help,h", "show this help")                                                                     //
+        ("source", po::value(&o.source), "source connector (path, file name or short name)")             //
+        ("source-config", po::value(&a.src_cfg), "source config JSON file")                              //
+        ("destination", po::value(&o.destination), "destination connector")                              //
+        ("destination-config", po::value(&a.dst_cfg), "destination config JSON file")                    //
+        ("catalog", po::value(&a.catalog), "configured or plain catalog JSON file (default: discover)")  //
+        ("state-file", po::value(&a.state_file),
+         "where acknowledged state is kept (read at start, replaced atomically)")                                   //
+        ("reset-state", "start from scratch: drop the state file's states (e.g. for a new destination target)")     //
+        ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")           //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
-        ("queue-mb", po::value(&a.queue_mb)->default_value(16), "bound of the source->destination queue, MiB")  //
+        ("queue-mb", po::value(&a.queue_mb)->default_value(16), "bound of the source->destination queue, MiB")      //
         ("max-record-mb", po::value(&a.max_record_mb)->default_value(a.max_record_mb),
          "record size limit, MiB: a larger source record fails the sync, naming its stream")  //
         ("progress-seconds", po::value(&a.progress_seconds)->default_value(10),
          "when stderr is not a terminal, log a progress line this often (on a terminal one line is redrawn live)")  //
         ("idle-commit-seconds", po::value(&a.idle_seconds)->default_value(5),
          "while the source sends nothing, the destination commits and the state file is saved within this bound")  //
-        ("log-level", po::value(&a.log_level)->default_value("info"), "trace, debug, info, warn, error or off")  //
+        ("log-level", po::value(&a.log_level)->default_value("info"), "trace, debug, info, warn, error or off")    //
         ("log-format", po::value(&a.log_format)->default_value("text"), "text or json (on stderr)");
     return desc;
 }
@@ -65,9 +68,11 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
         if (vm.count("state-file")) o.state_file = a.state_file;
     } else {
         if (o.source.empty() || o.destination.empty())
-            throw std::invalid_argument("needs --source and --destination (or a connection file); see `connhost sync --help`");
+            throw std::invalid_argument(
+                "needs --source and --destination (or a connection file); see `connhost sync --help`");
         o.source_config = vm.count("source-config") ? runtime::read_file(a.src_cfg, "source-config") : "{}";
-        o.destination_config = vm.count("destination-config") ? runtime::read_file(a.dst_cfg, "destination-config") : "{}";
+        o.destination_config =
+            vm.count("destination-config") ? runtime::read_file(a.dst_cfg, "destination-config") : "{}";
         if (vm.count("catalog")) {
             o.catalog = runtime::read_file(a.catalog, "catalog");
             o.catalog_origin = "catalog " + a.catalog;
@@ -76,7 +81,8 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
     }
     const bool from_flags = a.connection.empty();
     if (!vm["queue-mb"].defaulted() || from_flags) o.queue_bytes = a.queue_mb << 20;
-    if (!vm["max-record-mb"].defaulted() || from_flags) o.max_record_bytes = protocol::max_record_bytes(a.max_record_mb, "--max-record-mb");
+    if (!vm["max-record-mb"].defaulted() || from_flags)
+        o.max_record_bytes = protocol::max_record_bytes(a.max_record_mb, "--max-record-mb");
     if (vm.count("isolate")) o.isolate = true;
     if (vm.count("reset-state")) o.reset_state = true;
     if (!vm["idle-commit-seconds"].defaulted() || from_flags)

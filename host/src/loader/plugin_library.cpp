@@ -41,7 +41,8 @@ LoadedPlugin load_plugin(const std::filesystem::path& path) {
     const std::string where = path.string();
     std::error_code fec;
     if (!std::filesystem::exists(path, fec))
-        throw PluginLoadError("plugin file " + where + " does not exist: check the path, or pass a short name such as dest_jsonl");
+        throw PluginLoadError("plugin file " + where +
+                              " does not exist: check the path, or pass a short name such as dest_jsonl");
     if (!std::filesystem::is_regular_file(path, fec))
         throw PluginLoadError("plugin " + where + " is not a regular file: point --plugin at the connector's .so file");
 
@@ -53,35 +54,47 @@ LoadedPlugin load_plugin(const std::filesystem::path& path) {
         // Boost.DLL reports every dlopen failure as "Bad file descriptor"; dlerror() says what actually failed
         // ("invalid ELF header", "libpq.so.5: cannot open shared object file", "undefined symbol: ...").
         const char* why = ::dlerror();
-        throw PluginLoadError("cannot load plugin " + where + ": " + (why ? std::string(why) : ec.message()) +
-                              " (is it a shared library built for this machine, with its dependencies installed? `ldd " + where +
-                              "` shows missing ones)");
+        throw PluginLoadError(
+            "cannot load plugin " + where + ": " + (why ? std::string(why) : ec.message()) +
+            " (is it a shared library built for this machine, with its dependencies installed? `ldd " + where +
+            "` shows missing ones)");
     }
     if (!lib.has(CONNHOST_ENTRY_SYMBOL)) {
         if (unsigned major = other_major_entry(lib))
-            throw PluginLoadError("plugin " + where + " was built for connhost plugin ABI " + std::to_string(major) +
-                                  " (it exports connhost_plugin_entry_v" + std::to_string(major) + "), but this host speaks ABI " +
-                                  std::to_string(CONNHOST_ABI_MAJOR) + ": install a version of the plugin built for ABI " +
-                                  std::to_string(CONNHOST_ABI_MAJOR) + ", or a connhost that supports ABI " + std::to_string(major));
-        throw PluginLoadError("plugin " + where + " does not export " CONNHOST_ENTRY_SYMBOL
-                              ": it is not a connhost connector (connectors are built with the SDK's connhost_add_plugin(), or export that symbol from C)");
+            throw PluginLoadError(
+                "plugin " + where + " was built for connhost plugin ABI " + std::to_string(major) +
+                " (it exports connhost_plugin_entry_v" + std::to_string(major) + "), but this host speaks ABI " +
+                std::to_string(CONNHOST_ABI_MAJOR) + ": install a version of the plugin built for ABI " +
+                std::to_string(CONNHOST_ABI_MAJOR) + ", or a connhost that supports ABI " + std::to_string(major));
+        throw PluginLoadError("plugin " + where +
+                              " does not export " CONNHOST_ENTRY_SYMBOL
+                              ": it is not a connhost connector (connectors are built with the SDK's "
+                              "connhost_add_plugin(), or export that symbol from C)");
     }
     auto entry = lib.get<const connhost_plugin*()>(CONNHOST_ENTRY_SYMBOL);
     const connhost_plugin* d = entry();
-    if (!d) throw PluginLoadError("plugin " + where + ": " CONNHOST_ENTRY_SYMBOL " returned NULL; the connector is broken, report it to its authors");
+    if (!d)
+        throw PluginLoadError("plugin " + where +
+                              ": " CONNHOST_ENTRY_SYMBOL
+                              " returned NULL; the connector is broken, report it to its authors");
     if (d->struct_size < offsetof(connhost_plugin, abi_minor) + sizeof d->abi_minor)
-        throw PluginLoadError("plugin " + where + ": its descriptor is too small (struct_size " + std::to_string(d->struct_size) +
+        throw PluginLoadError("plugin " + where + ": its descriptor is too small (struct_size " +
+                              std::to_string(d->struct_size) +
                               ") to say which ABI it speaks; rebuild it against plugin_api.h");
     if (d->abi_major != CONNHOST_ABI_MAJOR)
         throw PluginLoadError("plugin " + where + " speaks connhost plugin ABI " + std::to_string(d->abi_major) + "." +
-                              std::to_string(d->abi_minor) + ", but this host speaks ABI " + std::to_string(CONNHOST_ABI_MAJOR) + "." +
-                              std::to_string(CONNHOST_ABI_MINOR) + ": install a build of the plugin for ABI " +
-                              std::to_string(CONNHOST_ABI_MAJOR));
+                              std::to_string(d->abi_minor) + ", but this host speaks ABI " +
+                              std::to_string(CONNHOST_ABI_MAJOR) + "." + std::to_string(CONNHOST_ABI_MINOR) +
+                              ": install a build of the plugin for ABI " + std::to_string(CONNHOST_ABI_MAJOR));
     if (d->struct_size < kMinDescriptorSize)
-        throw PluginLoadError("plugin " + where + ": its descriptor is " + std::to_string(d->struct_size) + " bytes, smaller than the " +
-                              std::to_string(kMinDescriptorSize) + " bytes of ABI 1.0; it was built against a broken plugin_api.h");
-    if (!d->name || !d->create || !d->destroy || (d->kind != CONNHOST_KIND_SOURCE && d->kind != CONNHOST_KIND_DESTINATION))
-        throw PluginLoadError("plugin " + where + ": its descriptor lacks a name, create/destroy or a valid kind; report it to its authors");
+        throw PluginLoadError("plugin " + where + ": its descriptor is " + std::to_string(d->struct_size) +
+                              " bytes, smaller than the " + std::to_string(kMinDescriptorSize) +
+                              " bytes of ABI 1.0; it was built against a broken plugin_api.h");
+    if (!d->name || !d->create || !d->destroy ||
+        (d->kind != CONNHOST_KIND_SOURCE && d->kind != CONNHOST_KIND_DESTINATION))
+        throw PluginLoadError(
+            "plugin " + where +
+            ": its descriptor lacks a name, create/destroy or a valid kind; report it to its authors");
 
     keep_forever(std::move(lib));
     LoadedPlugin p;

@@ -26,7 +26,8 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra_d
     boost::dll::fs::error_code ec;
     auto exe = boost::dll::program_location(ec);
     if (!ec) dirs.push_back(fs::path(exe.parent_path().string()) / ".." / "lib" / "connhost" / "plugins");
-    if (const char* home = std::getenv("HOME")) dirs.push_back(fs::path(home) / ".local" / "lib" / "connhost" / "plugins");
+    if (const char* home = std::getenv("HOME"))
+        dirs.push_back(fs::path(home) / ".local" / "lib" / "connhost" / "plugins");
     for (auto& d : dirs) d = d.lexically_normal();
     return dirs;
 }
@@ -47,9 +48,10 @@ fs::path resolve_plugin(const std::string& spec, const std::vector<fs::path>& di
             looked += "\n  " + p.string();
         }
     }
-    throw PluginLoadError("plugin \"" + spec + "\" not found; looked for:" + looked +
-                          "\nPass a path (--plugin ./libx.so), add a directory with --plugin-dir or CONNHOST_PLUGIN_PATH, "
-                          "or run `connhost plugins` to see what is installed");
+    throw PluginLoadError(
+        "plugin \"" + spec + "\" not found; looked for:" + looked +
+        "\nPass a path (--plugin ./libx.so), add a directory with --plugin-dir or CONNHOST_PLUGIN_PATH, "
+        "or run `connhost plugins` to see what is installed");
 }
 
 std::vector<PluginCandidate> scan_plugins(const std::vector<fs::path>& dirs) {

@@ -49,12 +49,12 @@ protected:
         std::tm tm{};
         gmtime_r(&t, &tm);
         char ts[64];
-        std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                      tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+        std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
         std::string line = g_status_line.load(std::memory_order_relaxed) ? "\r\033[K" : "";
         if (format_ == LogFormat::Json) {
             line += std::string(R"({"ts":")") + ts + R"(","level":")" + airbyte_level(msg.level) + R"(","logger":)" +
-                   protocol::json_string(logger) + R"(,"message":)" + protocol::json_string(text) + "}\n";
+                protocol::json_string(logger) + R"(,"message":)" + protocol::json_string(text) + "}\n";
         } else {
             line += std::string(ts) + " " + airbyte_level(msg.level) + " [" + std::string(logger) + "] " + text + "\n";
         }
@@ -94,13 +94,17 @@ LogFormat parse_log_format(const std::string& s, bool allow_protocol) {
     if (s == "text") return LogFormat::Text;
     if (s == "json") return LogFormat::Json;
     if (allow_protocol && s == "protocol") return LogFormat::Protocol;
-    throw std::invalid_argument(std::string("--log-format must be ") + (allow_protocol ? "protocol, text or json" : "text or json") +
-                                ", got \"" + s + "\"");
+    throw std::invalid_argument(std::string("--log-format must be ") +
+                                (allow_protocol ? "protocol, text or json" : "text or json") + ", got \"" + s + "\"");
 }
 
 spdlog::level::level_enum parse_log_level(const std::string& s) {
-    for (auto [name, lvl] : {std::pair{"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
-                             {"warn", spdlog::level::warn}, {"error", spdlog::level::err}, {"off", spdlog::level::off}})
+    for (auto [name, lvl] : {std::pair{"trace", spdlog::level::trace},
+                             {"debug", spdlog::level::debug},
+                             {"info", spdlog::level::info},
+                             {"warn", spdlog::level::warn},
+                             {"error", spdlog::level::err},
+                             {"off", spdlog::level::off}})
         if (s == name) return lvl;
     throw std::invalid_argument("--log-level must be one of trace, debug, info, warn, error, off; got \"" + s + "\"");
 }

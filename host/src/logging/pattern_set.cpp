@@ -8,8 +8,9 @@ namespace connhost::logging {
 PatternSet::PatternSet(std::vector<Pattern> patterns) : patterns_(std::move(patterns)) {
     std::erase_if(patterns_, [](const Pattern& p) { return p.text.size() < 2; });
     if (patterns_.empty()) return;
-    m_ = std::min_element(patterns_.begin(), patterns_.end(), [](const Pattern& a, const Pattern& b) { return a.text.size() < b.text.size(); })
-             ->text.size();
+    m_ = std::min_element(patterns_.begin(), patterns_.end(), [](const Pattern& a, const Pattern& b) {
+             return a.text.size() < b.text.size();
+         })->text.size();
     // A window [s, s + m) ends in the block text[s+m-2, s+m). Where that block stands at j-1, j of a pattern's first m
     // bytes, the pattern can start m-1-j bytes further on; nowhere in them: m-1 bytes further at the earliest.
     shift_.assign(size_t(1) << kBlockBits, static_cast<uint8_t>(std::min<size_t>(m_ - 1, 255)));
@@ -28,7 +29,8 @@ size_t PatternSet::longest_at(std::string_view text, size_t at, uint16_t b, bool
     for (; it != bucket_.end() && it->first == b; ++it) {
         const Pattern& p = patterns_[it->second];
         if (json && !p.in_json) continue;
-        if (p.text.size() > best && p.text.size() <= text.size() - at && std::memcmp(text.data() + at, p.text.data(), p.text.size()) == 0)
+        if (p.text.size() > best && p.text.size() <= text.size() - at &&
+            std::memcmp(text.data() + at, p.text.data(), p.text.size()) == 0)
             best = p.text.size();
     }
     return best;

@@ -63,7 +63,8 @@ void SecretMasker::add_url_credentials(std::string_view text) {
     for (auto [begin, end] : url_userinfo_ranges(text)) {
         const std::string_view info = text.substr(begin, end - begin);
         const size_t colon = info.find(':');
-        if (colon == std::string_view::npos || colon + 1 == info.size()) continue;  // no password: a user name is no secret
+        if (colon == std::string_view::npos || colon + 1 == info.size())
+            continue;  // no password: a user name is no secret
         for (std::string_view v : {info, info.substr(colon + 1)}) {
             add(v);
             add(percent_decode(v));
@@ -127,17 +128,21 @@ SecretMasker& secrets() {
 namespace {
 
 void add_value(const json::value& v, SecretMasker& into) {
-    if (v.is_string()) into.add(v.as_string());
-    else if (v.is_int64() || v.is_uint64() || v.is_double()) into.add(json::serialize(v));
+    if (v.is_string())
+        into.add(v.as_string());
+    else if (v.is_int64() || v.is_uint64() || v.is_double())
+        into.add(json::serialize(v));
 }
 
 void walk(const json::value& schema, const json::value& config, SecretMasker& into) {
     if (!schema.is_object()) return;
     const json::object& s = schema.as_object();
-    if (auto it = s.find("airbyte_secret"); it != s.end() && it->value().is_bool() && it->value().as_bool()) add_value(config, into);
+    if (auto it = s.find("airbyte_secret"); it != s.end() && it->value().is_bool() && it->value().as_bool())
+        add_value(config, into);
     if (auto it = s.find("properties"); it != s.end() && it->value().is_object() && config.is_object()) {
         for (const auto& p : it->value().as_object())
-            if (auto c = config.as_object().find(p.key()); c != config.as_object().end()) walk(p.value(), c->value(), into);
+            if (auto c = config.as_object().find(p.key()); c != config.as_object().end())
+                walk(p.value(), c->value(), into);
     }
     for (const char* alt : {"oneOf", "anyOf", "allOf"})
         if (auto it = s.find(alt); it != s.end() && it->value().is_array())
@@ -148,7 +153,8 @@ void walk(const json::value& schema, const json::value& config, SecretMasker& in
 
 // Every string of `config`, whatever its spec says: URLs with credentials are configured as plain strings (base_url).
 void add_url_credentials_in(const json::value& config, SecretMasker& into) {
-    if (config.is_string()) into.add_url_credentials(config.as_string());
+    if (config.is_string())
+        into.add_url_credentials(config.as_string());
     else if (config.is_object())
         for (const auto& kv : config.as_object()) add_url_credentials_in(kv.value(), into);
     else if (config.is_array())

@@ -1,4 +1,5 @@
-// SecretMasker: replaces every known secret, in every spelling it can take, before a text is logged, printed or passed on.
+// SecretMasker: replaces every known secret, in every spelling it can take, before a text is logged, printed or passed
+// on.
 #pragma once
 #include "logging/pattern_set.hpp"
 
@@ -16,7 +17,8 @@ class SecretMasker {
 public:
     static constexpr std::string_view kMask = "**********";
 
-    // Masks `value` in every spelling from now on; values shorter than 2 bytes are ignored (they would mask everything).
+    // Masks `value` in every spelling from now on; values shorter than 2 bytes are ignored (they would mask
+    // everything).
     void add(std::string_view value);
     // Adds the credentials of every URL in `text` whose user-info has a password ("scheme://user:password@host"):
     // the password and "user:password", as written and percent-decoded (so also the basic Authorization header a

@@ -13,15 +13,19 @@ constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 constexpr size_t kMinFragment = 6;  // shorter base64 fragments would mask chance text
 
 bool unreserved(unsigned char c) noexcept {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~';
 }
 
 std::string percent_encode(std::string_view s, const char* hex, bool plus_for_space) {
     std::string out;
     for (unsigned char c : s) {
-        if (unreserved(c)) out.push_back(static_cast<char>(c));
-        else if (c == ' ' && plus_for_space) out.push_back('+');
-        else out += {'%', hex[c >> 4], hex[c & 15]};
+        if (unreserved(c))
+            out.push_back(static_cast<char>(c));
+        else if (c == ' ' && plus_for_space)
+            out.push_back('+');
+        else
+            out += {'%', hex[c >> 4], hex[c & 15]};
     }
     return out;
 }
@@ -82,7 +86,8 @@ std::string percent_decode(std::string_view text) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
         int hi = -1, lo = -1;
-        if (text[i] == '%' && i + 2 < text.size() && (hi = hex_value(text[i + 1])) >= 0 && (lo = hex_value(text[i + 2])) >= 0) {
+        if (text[i] == '%' && i + 2 < text.size() && (hi = hex_value(text[i + 1])) >= 0 &&
+            (lo = hex_value(text[i + 2])) >= 0) {
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
         } else {

@@ -1,4 +1,5 @@
-// The spellings in which a secret can reach a text: as the encoders of JSON, URLs and HTTP basic authentication write it.
+// The spellings in which a secret can reach a text: as the encoders of JSON, URLs and HTTP basic authentication write
+// it.
 #pragma once
 #include <string>
 #include <string_view>

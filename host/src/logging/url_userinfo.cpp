@@ -5,7 +5,8 @@ namespace connhost::logging {
 namespace {
 
 bool ends_authority(unsigned char c) noexcept {
-    return c <= ' ' || c == 0x7F || c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>';
+    return c <= ' ' || c == 0x7F || c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '\\' ||
+        c == '<' || c == '>';
 }
 
 }  // namespace

@@ -9,7 +9,9 @@ namespace connhost::protocol {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& origin, const std::string& what) { throw std::runtime_error(origin + ": " + what); }
+[[noreturn]] void bad(const std::string& origin, const std::string& what) {
+    throw std::runtime_error(origin + ": " + what);
+}
 
 std::string syntax(const std::string& origin, const JsonSyntaxError& e, std::string_view text) {
     size_t line = 1;
@@ -81,10 +83,12 @@ std::string normalize_catalog(std::string_view text, const std::string& origin) 
             } else if (e.has_name) {
                 out += R"({"stream":)";
                 out += e.whole;
-                out += std::string(R"(,"sync_mode":")") + to_string(SyncMode::FullRefresh) + R"(","destination_sync_mode":")" +
-                       to_string(DestinationSyncMode::Append) + R"("})";
+                out += std::string(R"(,"sync_mode":")") + to_string(SyncMode::FullRefresh) +
+                    R"(","destination_sync_mode":")" + to_string(DestinationSyncMode::Append) + R"("})";
             } else {
-                bad(origin, "streams[" + std::to_string(i - 1) + "] has neither \"stream\" (configured catalog) nor \"name\" (catalog)");
+                bad(origin,
+                    "streams[" + std::to_string(i - 1) +
+                        "] has neither \"stream\" (configured catalog) nor \"name\" (catalog)");
             }
         });
     } catch (const JsonSyntaxError& e) {
@@ -105,7 +109,8 @@ template <class Mode>
 void parse_catalog_mode(const std::string& text, Mode& mode, size_t i, const char* field, const CatalogStream& c) {
     if (text.empty()) return;
     try {
-        mode = parse_mode_or_throw<Mode>(text, "catalog streams[" + std::to_string(i) + "]." + field, stream_display_name(c.ns, c.name));
+        mode = parse_mode_or_throw<Mode>(text, "catalog streams[" + std::to_string(i) + "]." + field,
+                                         stream_display_name(c.ns, c.name));
     } catch (const std::invalid_argument& e) {
         throw std::runtime_error(std::string(e.what()) + ": fix the configured catalog");
     }
@@ -120,16 +125,22 @@ std::vector<CatalogStream> catalog_streams(std::string_view configured) {
         JsonScanner w(e.whole);
         w.expect('{', "'{'");
         w.members([&](std::string_view key) {
-            if (key == "sync_mode" && w.peek() == '"') w.read_string(&sync_mode);
-            else if (key == "destination_sync_mode" && w.peek() == '"') w.read_string(&destination_sync_mode);
-            else w.skip_value();
+            if (key == "sync_mode" && w.peek() == '"')
+                w.read_string(&sync_mode);
+            else if (key == "destination_sync_mode" && w.peek() == '"')
+                w.read_string(&destination_sync_mode);
+            else
+                w.skip_value();
         });
         JsonScanner s(e.stream_obj);
         s.expect('{', "'{'");
         s.members([&](std::string_view key) {
-            if (key == "name" && s.peek() == '"') s.read_string(&c.name);
-            else if (key == "namespace" && s.peek() == '"') s.read_string(&c.ns);
-            else s.skip_value();
+            if (key == "name" && s.peek() == '"')
+                s.read_string(&c.name);
+            else if (key == "namespace" && s.peek() == '"')
+                s.read_string(&c.ns);
+            else
+                s.skip_value();
         });
         parse_catalog_mode(sync_mode, c.sync_mode, out.size(), "sync_mode", c);
         parse_catalog_mode(destination_sync_mode, c.destination_sync_mode, out.size(), "destination_sync_mode", c);
@@ -153,9 +164,12 @@ std::string state_of_envelope(std::string_view element) {
     std::string type;
     std::string_view state;
     s.members([&](std::string_view key) {
-        if (key == "type" && s.peek() == '"') s.read_string(&type);
-        else if (key == "state") state = s.skip_value();
-        else s.skip_value();
+        if (key == "type" && s.peek() == '"')
+            s.read_string(&type);
+        else if (key == "state")
+            state = s.skip_value();
+        else
+            s.skip_value();
     });
     return (type == "STATE" && !state.empty()) ? std::string(state) : std::string(element);
 }
@@ -169,9 +183,12 @@ std::optional<StateFileParts> state_file_parts(std::string_view text) {
     bool ours = false;
     s.members([&](std::string_view key) {
         std::string_view v = s.skip_value();
-        if (key == "connhost_state_file") ours = true;
-        else if (key == "owner") parts.owner = v;
-        else if (key == "states") parts.states = v;
+        if (key == "connhost_state_file")
+            ours = true;
+        else if (key == "owner")
+            parts.owner = v;
+        else if (key == "states")
+            parts.states = v;
     });
     s.expect_end();
     if (!ours) return std::nullopt;
@@ -181,7 +198,8 @@ std::optional<StateFileParts> state_file_parts(std::string_view text) {
 std::string normalize_state(std::string_view text, const std::string& origin) {
     try {
         if (auto parts = state_file_parts(text)) {
-            if (parts->states.empty() || parts->states.front() != '[') bad(origin, "\"states\" must be an array of STATE messages");
+            if (parts->states.empty() || parts->states.front() != '[')
+                bad(origin, "\"states\" must be an array of STATE messages");
             return normalize_state(parts->states, origin);
         }
         JsonScanner s(text);
@@ -205,8 +223,10 @@ std::string normalize_state(std::string_view text, const std::string& origin) {
         s.expect('{', "'{'");
         std::string type;
         s.members([&](std::string_view key) {
-            if (key == "type" && s.peek() == '"') s.read_string(&type);
-            else s.skip_value();
+            if (key == "type" && s.peek() == '"')
+                s.read_string(&type);
+            else
+                s.skip_value();
         });
         s.expect_end();
         if (type == "STREAM" || type == "GLOBAL" || type == "LEGACY") return "[" + std::string(text) + "]";

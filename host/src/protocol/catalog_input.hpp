@@ -17,8 +17,8 @@ std::string normalize_catalog(std::string_view text, const std::string& origin);
 
 // One stream of a configured catalog, as far as the host's delivery rules need it.
 struct CatalogStream {
-    std::string ns, name;  // namespace "" when absent
-    SyncMode sync_mode = SyncMode::FullRefresh;                           // absent: full_refresh
+    std::string ns, name;                                                     // namespace "" when absent
+    SyncMode sync_mode = SyncMode::FullRefresh;                               // absent: full_refresh
     DestinationSyncMode destination_sync_mode = DestinationSyncMode::Append;  // absent: append
 };
 
@@ -36,8 +36,9 @@ struct StateFileParts {
 };
 std::optional<StateFileParts> state_file_parts(std::string_view text);
 
-// Returns a JSON array of AirbyteStateMessage: a sync's state file gives its "states"; an array is kept (whole {"type":"STATE","state":...} lines in it
-// are unwrapped), one state message or line is wrapped, any other object is a legacy state and becomes
+// Returns a JSON array of AirbyteStateMessage: a sync's state file gives its "states"; an array is kept (whole
+// {"type":"STATE","state":...} lines in it are unwrapped), one state message or line is wrapped, any other object is a
+// legacy state and becomes
 // [{"type":"LEGACY","data":...}]. Empty text: "".
 std::string normalize_state(std::string_view text, const std::string& origin);
 

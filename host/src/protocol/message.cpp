@@ -36,7 +36,8 @@ bool parse_millis(std::string_view num, int64_t& v) {
 
 // Spans captured from the top level and from a "record" object, before the type is known.
 struct Captured {
-    std::string_view record, state, trace, log, spec, catalog, connection_status, control, schema, value, key_properties, time_extracted;
+    std::string_view record, state, trace, log, spec, catalog, connection_status, control, schema, value,
+        key_properties, time_extracted;
     bool record_is_object = false;
     bool rec_has_stream = false, rec_has_data = false, top_has_stream = false;
     std::string rec_stream, top_stream;
@@ -190,7 +191,8 @@ void parse_message(std::string_view line, ParsedMessage& out) {
     if (!has_type) throw ProtocolError("missing \"type\" (a message needs \"type\": \"RECORD\", \"STATE\", ...)");
     out.type = classify(out.type_name);
     // Singer lines carry "stream" at the top level; Airbyte lines never do.
-    const bool singer = c.top_has_stream || out.type == MessageType::SingerSchema || (out.type == MessageType::State && !c.value.empty() && c.state.empty());
+    const bool singer = c.top_has_stream || out.type == MessageType::SingerSchema ||
+        (out.type == MessageType::State && !c.value.empty() && c.state.empty());
     switch (out.type) {
         case MessageType::Record: return singer ? finish_singer_record(out, c) : finish_record(out, c);
         case MessageType::State:
@@ -214,12 +216,11 @@ void parse_message(std::string_view line, ParsedMessage& out) {
             out.body = object_or_throw(c.schema, "schema");
             out.key_properties = c.key_properties;
             return;
-        case MessageType::SingerActivateVersion:
-            out.stream = c.top_stream;
-            return;
+        case MessageType::SingerActivateVersion: out.stream = c.top_stream; return;
         default:
             throw ProtocolError("unknown message type \"" + out.type_name +
-                                "\" (expected RECORD, STATE, TRACE, LOG, SPEC, CATALOG, CONNECTION_STATUS, CONTROL, or Singer's SCHEMA)");
+                                "\" (expected RECORD, STATE, TRACE, LOG, SPEC, CATALOG, CONNECTION_STATUS, CONTROL, or "
+                                "Singer's SCHEMA)");
     }
 }
 

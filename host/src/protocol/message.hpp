@@ -9,8 +9,18 @@ namespace connhost::protocol {
 
 // The kinds of line connhost understands on input.
 enum class MessageType {
-    Record, State, Log, Trace, Spec, Catalog, ConnectionStatus, Control,  // Airbyte
-    SingerSchema, SingerRecord, SingerState, SingerActivateVersion,       // Singer
+    Record,
+    State,
+    Log,
+    Trace,
+    Spec,
+    Catalog,
+    ConnectionStatus,
+    Control,  // Airbyte
+    SingerSchema,
+    SingerRecord,
+    SingerState,
+    SingerActivateVersion,  // Singer
     Unknown,
 };
 
@@ -23,19 +33,19 @@ public:
 // The parts of one message. Views point into the line; reuse one object across lines to keep allocations flat.
 struct ParsedMessage {
     MessageType type = MessageType::Unknown;
-    std::string type_name;        // the "type" field as written
-    std::string stream;           // RECORD / Singer: stream name (unescaped)
-    std::string ns;               // RECORD: namespace (unescaped); empty when has_ns is false
+    std::string type_name;  // the "type" field as written
+    std::string stream;     // RECORD / Singer: stream name (unescaped)
+    std::string ns;         // RECORD: namespace (unescaped); empty when has_ns is false
     bool has_ns = false;
-    std::string_view data;        // RECORD: the data object's exact text; Singer RECORD: the record object
-    std::string_view meta;        // RECORD: the meta object's text, if any
-    int64_t emitted_at = 0;       // RECORD: ms since epoch (valid when has_emitted_at)
+    std::string_view data;   // RECORD: the data object's exact text; Singer RECORD: the record object
+    std::string_view meta;   // RECORD: the meta object's text, if any
+    int64_t emitted_at = 0;  // RECORD: ms since epoch (valid when has_emitted_at)
     bool has_emitted_at = false;
-    std::string_view body;        // STATE/TRACE/LOG/SPEC/CATALOG/CONNECTION_STATUS/CONTROL: the payload object;
-                                  // Singer SCHEMA: the schema; Singer STATE: the value
+    std::string_view body;            // STATE/TRACE/LOG/SPEC/CATALOG/CONNECTION_STATUS/CONTROL: the payload object;
+                                      // Singer SCHEMA: the schema; Singer STATE: the value
     std::string_view key_properties;  // Singer SCHEMA: the key_properties array text, if present
     std::string_view time_extracted;  // Singer RECORD: the raw time_extracted string, if present
-    std::string_view line;        // the whole line
+    std::string_view line;            // the whole line
 };
 
 // Parses `line` into `out`. Throws JsonSyntaxError (with a byte offset) or ProtocolError.

@@ -14,8 +14,7 @@ namespace connhost::protocol {
 MessageWriter::~MessageWriter() {
     try {
         flush();
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 int64_t MessageWriter::now_ms() noexcept {
@@ -97,9 +96,12 @@ std::string with_destination_stats(std::string_view obj, uint64_t count) {
     s.members([&](std::string_view key) {
         std::string_view value = s.skip_value();
         if (key != "destinationStats") {
-            std::string_view member = obj.substr(member_start, static_cast<size_t>(value.data() + value.size() - obj.data()) - member_start);
+            std::string_view member =
+                obj.substr(member_start, static_cast<size_t>(value.data() + value.size() - obj.data()) - member_start);
             // trim the separator that preceded the member
-            while (!member.empty() && (member.front() == ',' || member.front() == ' ' || member.front() == '\n' || member.front() == '\t' || member.front() == '\r'))
+            while (!member.empty() &&
+                   (member.front() == ',' || member.front() == ' ' || member.front() == '\n' ||
+                    member.front() == '\t' || member.front() == '\r'))
                 member.remove_prefix(1);
             if (!first) out += ',';
             out += member;
@@ -151,8 +153,10 @@ std::string with_global_stream_states(std::string_view obj) {
 void MessageWriter::state(std::string_view state_object, std::optional<uint64_t> record_count) {
     std::string line = R"({"type":"STATE","state":)";
     const std::string state = with_global_stream_states(state_object);
-    if (record_count) line += with_destination_stats(state, *record_count);
-    else line += state;
+    if (record_count)
+        line += with_destination_stats(state, *record_count);
+    else
+        line += state;
     line += "}\n";
     std::lock_guard<std::mutex> lock(mu_);
     buf_ += line;
@@ -188,7 +192,8 @@ void MessageWriter::log(std::string_view level, std::string_view text) {
     maybe_flush_locked();
 }
 
-void MessageWriter::trace_error(std::string_view message, std::string_view internal_message, std::string_view failure_type) {
+void MessageWriter::trace_error(std::string_view message, std::string_view internal_message,
+                                std::string_view failure_type) {
     std::string payload = R"({"type":"ERROR","emitted_at":)" + std::to_string(now_ms()) + R"(,"error":{"message":)";
     append_json_string(payload, message);
     if (!internal_message.empty()) {

@@ -14,7 +14,9 @@ namespace connhost::protocol {
 // not copied into the buffer); flush() pushes everything out.
 class MessageWriter {
 public:
-    explicit MessageWriter(int fd, size_t buffer_limit = 1 << 20) : fd_(fd), limit_(buffer_limit) { buf_.reserve(limit_ + 4096); }
+    explicit MessageWriter(int fd, size_t buffer_limit = 1 << 20) : fd_(fd), limit_(buffer_limit) {
+        buf_.reserve(limit_ + 4096);
+    }
     ~MessageWriter();
     MessageWriter(const MessageWriter&) = delete;
     MessageWriter& operator=(const MessageWriter&) = delete;

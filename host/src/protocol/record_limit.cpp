@@ -12,13 +12,15 @@ std::string mib_text(uint64_t bytes) {
 }
 
 std::string over_limit_text(uint64_t size, bool size_known, uint64_t limit) {
-    if (!size_known) return "a record larger than the " + mib_text(limit) + " record size limit (reading it stopped there)";
+    if (!size_known)
+        return "a record larger than the " + mib_text(limit) + " record size limit (reading it stopped there)";
     return "a record of " + mib_text(size) + " is over the " + mib_text(limit) + " record size limit";
 }
 
 size_t max_record_bytes(int64_t mb, const std::string& origin) {
     if (mb < 1 || static_cast<uint64_t>(mb) > kMaxRecordMbCeiling)
-        throw std::invalid_argument(origin + " must be a whole number of MiB from 1 to " + std::to_string(kMaxRecordMbCeiling));
+        throw std::invalid_argument(origin + " must be a whole number of MiB from 1 to " +
+                                    std::to_string(kMaxRecordMbCeiling));
     return static_cast<size_t>(mb) << 20;
 }
 

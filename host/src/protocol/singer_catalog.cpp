@@ -32,14 +32,18 @@ void SingerCatalogBuilder::schema(const ParsedMessage& m) {
     const json::object& so = schema.as_object();
     auto props = so.find("properties");
     if (props == so.end() || !props->value().is_object())
-        throw ProtocolError("the SCHEMA of stream \"" + m.stream +
-                            "\" has no \"properties\": a target needs the record's fields (add \"properties\": {...} to the schema)");
+        throw ProtocolError(
+            "the SCHEMA of stream \"" + m.stream +
+            "\" has no \"properties\": a target needs the record's fields (add \"properties\": {...} to the schema)");
     Stream s;
-    if (!m.key_properties.empty()) s.keys = key_list(json::parse(json::string_view(m.key_properties.data(), m.key_properties.size())));
-    else if (auto kp = so.find("key_properties"); kp != so.end()) s.keys = key_list(kp->value());  // inside the schema (pk_updates)
+    if (!m.key_properties.empty())
+        s.keys = key_list(json::parse(json::string_view(m.key_properties.data(), m.key_properties.size())));
+    else if (auto kp = so.find("key_properties"); kp != so.end())
+        s.keys = key_list(kp->value());  // inside the schema (pk_updates)
     for (const auto& k : s.keys)
         if (!props->value().as_object().contains(k))
-            throw ProtocolError("key property \"" + k + "\" of stream \"" + m.stream + "\" is not among the schema's properties");
+            throw ProtocolError("key property \"" + k + "\" of stream \"" + m.stream +
+                                "\" is not among the schema's properties");
     s.schema = std::string(m.body);
     if (!streams_.count(m.stream)) order_.push_back(m.stream);
     streams_[m.stream] = std::move(s);
@@ -48,7 +52,8 @@ void SingerCatalogBuilder::schema(const ParsedMessage& m) {
 void SingerCatalogBuilder::record(const ParsedMessage& m) const {
     auto it = streams_.find(m.stream);
     if (it == streams_.end())
-        throw ProtocolError("a RECORD of stream \"" + m.stream + "\" came before its SCHEMA: a Singer tap must send the SCHEMA first");
+        throw ProtocolError("a RECORD of stream \"" + m.stream +
+                            "\" came before its SCHEMA: a Singer tap must send the SCHEMA first");
     if (it->second.keys.empty()) return;
     json::value rec = json::parse(json::string_view(m.data.data(), m.data.size()));
     for (const auto& k : it->second.keys) {
@@ -66,9 +71,10 @@ std::string SingerCatalogBuilder::configured_catalog() const {
         const Stream& s = streams_.at(name);
         if (!first) out += ',';
         first = false;
-        const DestinationSyncMode mode = s.keys.empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup;
+        const DestinationSyncMode mode =
+            s.keys.empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup;
         out += R"({"stream":{"name":)" + json_string(name) + R"(,"json_schema":)" + s.schema + R"(},"sync_mode":")" +
-               to_string(SyncMode::FullRefresh) + R"(",)";
+            to_string(SyncMode::FullRefresh) + R"(",)";
         out += std::string(R"("destination_sync_mode":")") + to_string(mode) + R"(","primary_key":[)";
         for (size_t i = 0; i < s.keys.size(); ++i) out += (i ? ",[" : "[") + json_string(s.keys[i]) + "]";
         out += "]}";
@@ -94,7 +100,8 @@ int64_t iso8601_to_ms(std::string_view text) {
     int64_t t = static_cast<int64_t>(timegm(&tm)) * 1000 + static_cast<int64_t>(sec * 1000.0 + 0.5);
     std::string_view rest = std::string_view(s).substr(static_cast<size_t>(n));
     int oh = 0, om = 0;
-    if (!rest.empty() && (rest[0] == '+' || rest[0] == '-') && std::sscanf(std::string(rest.substr(1)).c_str(), "%d:%d", &oh, &om) >= 1) {
+    if (!rest.empty() && (rest[0] == '+' || rest[0] == '-') &&
+        std::sscanf(std::string(rest.substr(1)).c_str(), "%d:%d", &oh, &om) >= 1) {
         int64_t off = (oh * 60 + om) * 60000LL;
         t += rest[0] == '+' ? -off : off;
     }
@@ -104,7 +111,8 @@ int64_t iso8601_to_ms(std::string_view text) {
 std::string singer_state_as_airbyte(std::string_view value) {
     JsonScanner s(value);
     const bool object = s.peek() == '{';
-    return std::string(R"({"type":"LEGACY","data":)") + (object ? std::string(value) : R"({"value":)" + std::string(value) + "}") + "}";
+    return std::string(R"({"type":"LEGACY","data":)") +
+        (object ? std::string(value) : R"({"value":)" + std::string(value) + "}") + "}";
 }
 
 }  // namespace connhost::protocol

@@ -1,4 +1,5 @@
-// SingerCatalogBuilder: turns a Singer stream's SCHEMA messages into a configured catalog, checking the stream as it goes.
+// SingerCatalogBuilder: turns a Singer stream's SCHEMA messages into a configured catalog, checking the stream as it
+// goes.
 #pragma once
 #include "protocol/message.hpp"
 
@@ -23,17 +24,19 @@ public:
 
 private:
     struct Stream {
-        std::string schema;                   // JSON text
-        std::vector<std::string> keys;        // key_properties
+        std::string schema;             // JSON text
+        std::vector<std::string> keys;  // key_properties
     };
     std::map<std::string, Stream> streams_;
     std::vector<std::string> order_;
 };
 
-// Milliseconds since the epoch of an RFC 3339 / ISO 8601 timestamp ("2019-01-31T12:00:00.123Z", offsets allowed); 0 if unreadable.
+// Milliseconds since the epoch of an RFC 3339 / ISO 8601 timestamp ("2019-01-31T12:00:00.123Z", offsets allowed); 0 if
+// unreadable.
 int64_t iso8601_to_ms(std::string_view text);
 
-// The Airbyte STATE object for a Singer STATE value: {"type":"LEGACY","data":value} (a non-object value is wrapped as {"value": v}).
+// The Airbyte STATE object for a Singer STATE value: {"type":"LEGACY","data":value} (a non-object value is wrapped as
+// {"value": v}).
 std::string singer_state_as_airbyte(std::string_view value);
 
 }  // namespace connhost::protocol

@@ -13,7 +13,9 @@ enum class SyncMode { FullRefresh, Incremental };
 enum class DestinationSyncMode { Append, Overwrite, AppendDedup, Update, SoftDelete };
 
 // The protocol's spelling of a mode.
-inline const char* to_string(SyncMode m) noexcept { return m == SyncMode::Incremental ? "incremental" : "full_refresh"; }
+inline const char* to_string(SyncMode m) noexcept {
+    return m == SyncMode::Incremental ? "incremental" : "full_refresh";
+}
 inline const char* to_string(DestinationSyncMode m) noexcept {
     switch (m) {
         case DestinationSyncMode::Append: return "append";
@@ -32,8 +34,9 @@ inline bool parse_mode(std::string_view text, SyncMode& out) noexcept {
     return false;
 }
 inline bool parse_mode(std::string_view text, DestinationSyncMode& out) noexcept {
-    for (DestinationSyncMode m : {DestinationSyncMode::Append, DestinationSyncMode::Overwrite, DestinationSyncMode::AppendDedup,
-                                  DestinationSyncMode::Update, DestinationSyncMode::SoftDelete})
+    for (DestinationSyncMode m :
+         {DestinationSyncMode::Append, DestinationSyncMode::Overwrite, DestinationSyncMode::AppendDedup,
+          DestinationSyncMode::Update, DestinationSyncMode::SoftDelete})
         if (text == to_string(m)) return out = m, true;
     return false;
 }
@@ -45,8 +48,8 @@ Mode parse_mode_or_throw(std::string_view text, const std::string& field, const 
     if (parse_mode(text, m)) return m;
     const char* choices = std::is_same_v<Mode, SyncMode> ? "full_refresh or incremental"
                                                          : "append, overwrite, append_dedup, update or soft_delete";
-    throw std::invalid_argument(field + (stream.empty() ? "" : " (stream " + stream + ")") + " must be " + choices + ", got \"" +
-                                std::string(text) + "\"");
+    throw std::invalid_argument(field + (stream.empty() ? "" : " (stream " + stream + ")") + " must be " + choices +
+                                ", got \"" + std::string(text) + "\"");
 }
 
 }  // namespace connhost::protocol

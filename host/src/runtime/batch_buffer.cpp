@@ -52,8 +52,8 @@ void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emit
         add(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
 }
 
-void BatchBuffer::borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data, int64_t emitted_at,
-                         std::string_view meta) {
+void BatchBuffer::borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data,
+                         int64_t emitted_at, std::string_view meta) {
     reset(stream, has_ns, ns);
     borrowed_ = true;
     borrowed_data_ = data;

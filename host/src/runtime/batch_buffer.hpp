@@ -44,7 +44,9 @@ public:
     // The namespace; "" when the batch has none.
     std::string_view ns() const noexcept { return has_ns_ ? std::string_view(ns_) : std::string_view(); }
     // "ns.stream", or the stream alone without a namespace: for people.
-    std::string display_name() const { return protocol::stream_display_name(has_ns_ ? ns_ : std::string_view(), stream_); }
+    std::string display_name() const {
+        return protocol::stream_display_name(has_ns_ ? ns_ : std::string_view(), stream_);
+    }
     // The batch as the ABI struct, borrowing this buffer's memory.
     const connhost_record_batch& view();
 

@@ -21,9 +21,10 @@ void write_item(protocol::MessageWriter& to_child, const connhost_input& item, C
         to_child.state({item.json, item.json_size});
         to_child.flush();  // the child may commit and echo it only once it sees it
     } else if (item.kind == CONNHOST_INPUT_STREAM_STATUS) {
-        to_child.message(CONNHOST_MSG_TRACE, R"({"type":"STREAM_STATUS","emitted_at":)" +
-                                                 std::to_string(protocol::MessageWriter::now_ms()) + R"(,"stream_status":)" +
-                                                 std::string(item.json, item.json_size) + "}");
+        to_child.message(CONNHOST_MSG_TRACE,
+                         R"({"type":"STREAM_STATUS","emitted_at":)" +
+                             std::to_string(protocol::MessageWriter::now_ms()) + R"(,"stream_status":)" +
+                             std::string(item.json, item.json_size) + "}");
     }
 }
 
@@ -53,8 +54,9 @@ int32_t feed_child_input(ConnectorEvents& ev, int fd, ChildAcks& acks) {
             if (st == CONNHOST_STATUS_END_OF_INPUT) break;
             if (st != CONNHOST_STATUS_OK) {
                 input_status = st;
-                to_child.trace_error("the input of the destination ended with an error (" + std::string(status_name(st)) + ")", "",
-                                     "system_error");
+                to_child.trace_error(
+                    "the input of the destination ended with an error (" + std::string(status_name(st)) + ")", "",
+                    "system_error");
                 break;
             }
             write_item(to_child, item, acks);

@@ -9,10 +9,10 @@ namespace connhost::runtime {
 // Everything that decides the outcome of one child run.
 struct ChildEnd {
     std::string plugin, verb;
-    int wait_status = 0;                     // as waitpid gave it
-    bool cancel_requested = false;           // cancel() was called (the child was sent SIGTERM)
-    bool sink_refused = false;               // an event sink refused what the child sent
-    std::string pump_error;                  // the child's stdout could not be read, or empty
+    int wait_status = 0;                        // as waitpid gave it
+    bool cancel_requested = false;              // cancel() was called (the child was sent SIGTERM)
+    bool sink_refused = false;                  // an event sink refused what the child sent
+    std::string pump_error;                     // the child's stdout could not be read, or empty
     int32_t input_status = CONNHOST_STATUS_OK;  // a destination's input ended with this
     std::string error_message, failure_type;    // the child's last TRACE ERROR
 };

@@ -29,8 +29,8 @@ std::vector<ChildFileArg> child_files(const std::string& verb, std::string_view 
 
 // The stdout of a source (or spec, check, discover) child, pumped on the run thread. Kills the child when the host
 // stops listening, so it cannot block on a full pipe.
-void pump_on_run_thread(ConnectorEvents& ev, const std::string& name, SpawnedChild& child, size_t line_limit, ChildReport& report,
-                        ChildEnd& end) {
+void pump_on_run_thread(ConnectorEvents& ev, const std::string& name, SpawnedChild& child, size_t line_limit,
+                        ChildReport& report, ChildEnd& end) {
     try {
         end.sink_refused = !pump_child_stdout(ev, name, child.stdout_fd(), line_limit, true, report);
     } catch (const std::exception& e) {
@@ -68,8 +68,17 @@ void ChildProcessConnector::cancel() {
 }
 
 std::vector<std::string> ChildProcessConnector::child_args(const std::string& verb, size_t line_limit) const {
-    return {this_executable(), "run", "--plugin", info_.path.string(), verb, "--log-level", log_level_,
-            "--max-record-mb", std::to_string(line_limit >> 20), "--parent-pid", std::to_string(::getpid())};
+    return {this_executable(),
+            "run",
+            "--plugin",
+            info_.path.string(),
+            verb,
+            "--log-level",
+            log_level_,
+            "--max-record-mb",
+            std::to_string(line_limit >> 20),
+            "--parent-pid",
+            std::to_string(::getpid())};
 }
 
 void ChildProcessConnector::set_running(pid_t pid) {
@@ -78,15 +87,17 @@ void ChildProcessConnector::set_running(pid_t pid) {
     if (pid > 0 && cancel_requested_) ::kill(pid, SIGTERM);
 }
 
-Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog,
-                                   std::string_view state, bool feed_input) {
+Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb, std::string_view config,
+                                   std::string_view catalog, std::string_view state, bool feed_input) {
     // A line between the processes is a record plus its envelope; the input's records were checked here already.
     const size_t line_limit = max_record_bytes_ + kEnvelopeBytes;
     std::optional<SpawnedChild> child;
     try {
-        child.emplace(child_args(verb, feed_input ? line_limit : max_record_bytes_), child_files(verb, config, catalog, state), feed_input);
+        child.emplace(child_args(verb, feed_input ? line_limit : max_record_bytes_),
+                      child_files(verb, config, catalog, state), feed_input);
     } catch (const std::exception& e) {
-        return {CONNHOST_STATUS_SYSTEM, std::string(e.what()) + " (to run plugin " + info_.name + " in a child process)"};
+        return {CONNHOST_STATUS_SYSTEM,
+                std::string(e.what()) + " (to run plugin " + info_.name + " in a child process)"};
     }
     ChildReport report;
     ChildEnd end;
@@ -94,8 +105,10 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
     end.verb = verb;
     set_running(child->pid());
     try {
-        if (feed_input) exchange_with_destination(ev, info_.name, *child, line_limit, report, end);
-        else pump_on_run_thread(ev, info_.name, *child, line_limit, report, end);
+        if (feed_input)
+            exchange_with_destination(ev, info_.name, *child, line_limit, report, end);
+        else
+            pump_on_run_thread(ev, info_.name, *child, line_limit, report, end);
     } catch (...) {
         set_running(-1);  // `child` kills and reaps the process
         throw;
@@ -110,9 +123,14 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
 }
 
 Outcome ChildProcessConnector::spec(ConnectorEvents& ev) { return run(ev, "spec", {}, {}, {}, false); }
-Outcome ChildProcessConnector::check(ConnectorEvents& ev, std::string_view config) { return run(ev, "check", config, {}, {}, false); }
-Outcome ChildProcessConnector::discover(ConnectorEvents& ev, std::string_view config) { return run(ev, "discover", config, {}, {}, false); }
-Outcome ChildProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) {
+Outcome ChildProcessConnector::check(ConnectorEvents& ev, std::string_view config) {
+    return run(ev, "check", config, {}, {}, false);
+}
+Outcome ChildProcessConnector::discover(ConnectorEvents& ev, std::string_view config) {
+    return run(ev, "discover", config, {}, {}, false);
+}
+Outcome ChildProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog,
+                                    std::string_view state) {
     return run(ev, "read", config, catalog, state, false);
 }
 Outcome ChildProcessConnector::write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {

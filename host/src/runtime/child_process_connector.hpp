@@ -16,23 +16,24 @@ namespace connhost::runtime {
 // The process must ignore SIGPIPE (connhost's main does), so a child that dies costs a failed write, not the host.
 class ChildProcessConnector final : public Connector {
 public:
-    // `info` comes from loading the plugin once in a child (describe_in_child, which checks its ABI). The child refuses source
-    // records over `max_record_bytes` as the in-process connector does.
+    // `info` comes from loading the plugin once in a child (describe_in_child, which checks its ABI). The child refuses
+    // source records over `max_record_bytes` as the in-process connector does.
     ChildProcessConnector(loader::PluginInfo info, std::string log_level, size_t max_record_bytes);
 
     const loader::PluginInfo& info() const override { return info_; }
     Outcome spec(ConnectorEvents& ev) override;
     Outcome check(ConnectorEvents& ev, std::string_view config) override;
     Outcome discover(ConnectorEvents& ev, std::string_view config) override;
-    Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) override;
+    Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog,
+                 std::string_view state) override;
     Outcome write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) override;
     Outcome read_back(ConnectorEvents& ev, std::string_view config, std::string_view catalog) override;
     void cancel() override;
 
 private:
     // Runs `connhost run <verb>` on the plugin in a child; `feed_input` writes ev.next_input() to its stdin.
-    Outcome run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog, std::string_view state,
-                bool feed_input);
+    Outcome run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog,
+                std::string_view state, bool feed_input);
     // The child's command line, its line limit `line_limit` bytes (rounded down to MiB).
     std::vector<std::string> child_args(const std::string& verb, size_t line_limit) const;
     // Records the running child for cancel() (-1: none); signals it at once when a cancel came first.

@@ -72,8 +72,10 @@ SpawnedChild::SpawnedChild(std::vector<std::string> args, const std::vector<Chil
     Pipe in;
     if (pipe_stdin) in = make_pipe();
     FileActions actions;
-    if (pipe_stdin) posix_spawn_file_actions_adddup2(&actions.fa, in.read.get(), 0);
-    else posix_spawn_file_actions_addopen(&actions.fa, 0, "/dev/null", O_RDONLY, 0);
+    if (pipe_stdin)
+        posix_spawn_file_actions_adddup2(&actions.fa, in.read.get(), 0);
+    else
+        posix_spawn_file_actions_addopen(&actions.fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions.fa, out.write.get(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -98,8 +100,7 @@ SpawnedChild::~SpawnedChild() {
 
 int SpawnedChild::wait() noexcept {
     int wstatus = 0;
-    while (::waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {}
     pid_ = -1;
     return wstatus;
 }

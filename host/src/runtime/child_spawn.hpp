@@ -23,8 +23,8 @@ std::string this_executable();
 class SpawnedChild {
 public:
     // Starts `args[0]` with `args`, then each file of `files` as `flag /dev/fd/N`. Its stdout is a pipe read through
-    // stdout_fd(); its stdin is a pipe written through stdin_fd() when `pipe_stdin`, else /dev/null. Its stderr is ours.
-    // Throws std::runtime_error saying what could not be created or started.
+    // stdout_fd(); its stdin is a pipe written through stdin_fd() when `pipe_stdin`, else /dev/null. Its stderr is
+    // ours. Throws std::runtime_error saying what could not be created or started.
     SpawnedChild(std::vector<std::string> args, const std::vector<ChildFileArg>& files, bool pipe_stdin);
     ~SpawnedChild();
     SpawnedChild(const SpawnedChild&) = delete;

@@ -62,7 +62,9 @@ public:
             case MessageType::Log: return log();
             case MessageType::State: return state();
             case MessageType::Trace: return trace();
-            default: return !on_run_thread_ || !abi_message_type(msg_.type) || ev_.on_message(abi_message_type(msg_.type), msg_.body) == CONNHOST_STATUS_OK;
+            default:
+                return !on_run_thread_ || !abi_message_type(msg_.type) ||
+                    ev_.on_message(abi_message_type(msg_.type), msg_.body) == CONNHOST_STATUS_OK;
         }
     }
 
@@ -120,8 +122,8 @@ private:
 
 }  // namespace
 
-bool pump_child_stdout(ConnectorEvents& ev, const std::string& plugin_name, int fd, size_t line_limit, bool on_run_thread,
-                       ChildReport& report) {
+bool pump_child_stdout(ConnectorEvents& ev, const std::string& plugin_name, int fd, size_t line_limit,
+                       bool on_run_thread, ChildReport& report) {
     protocol::LineReader lines(fd, plugin_name + " (child process) stdout", line_limit);
     Pump pump(ev, plugin_name, on_run_thread, report);
     std::string_view line;

@@ -53,7 +53,8 @@ public:
     virtual Outcome check(ConnectorEvents& ev, std::string_view config) = 0;
     virtual Outcome discover(ConnectorEvents& ev, std::string_view config) = 0;
     // `state` is a JSON array of AirbyteStateMessage, or empty for none.
-    virtual Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) = 0;
+    virtual Outcome read(ConnectorEvents& ev, std::string_view config, std::string_view catalog,
+                         std::string_view state) = 0;
     virtual Outcome write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) = 0;
     // Destination: emits, as records, what it holds for each stream of `catalog` (plugin extension
     // "connhost.read_back/1"); UNSUPPORTED, saying so, when the destination does not offer it.

@@ -7,8 +7,8 @@
 
 namespace connhost::runtime {
 
-std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs, bool isolate,
-                                          const std::string& log_level, size_t max_record_bytes) {
+std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs,
+                                          bool isolate, const std::string& log_level, size_t max_record_bytes) {
     const auto path = loader::resolve_plugin(spec, loader::plugin_search_path(plugin_dirs));
     // Isolated, nothing of the plugin runs here, not even its load-time code: a child reads its descriptor.
     if (isolate) return std::make_unique<ChildProcessConnector>(describe_in_child(path), log_level, max_record_bytes);

@@ -12,7 +12,7 @@ namespace connhost::runtime {
 // that runs it in this process or, with `isolate`, in child processes (loading included: a crash then costs an
 // error, not the host). A source record (its data) over `max_record_bytes` fails the operation with CONFIG.
 // Throws loader::PluginLoadError with what to do.
-std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs, bool isolate,
-                                          const std::string& log_level, size_t max_record_bytes);
+std::unique_ptr<Connector> make_connector(const std::string& spec, const std::vector<std::string>& plugin_dirs,
+                                          bool isolate, const std::string& log_level, size_t max_record_bytes);
 
 }  // namespace connhost::runtime

@@ -9,12 +9,14 @@ namespace connhost::runtime {
 
 DeliveryLedger::DeliveryLedger(const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms)
     : idle_bound_ms_(idle_bound_ms) {
-    for (const auto& c : streams) streams_[{c.ns, c.name}].overwrite = c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite;
+    for (const auto& c : streams)
+        streams_[{c.ns, c.name}].overwrite = c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite;
 }
 
 uint32_t DeliveryLedger::idle_bound_from_seconds(double seconds, const std::string& what) {
     if (!(seconds > 0 && seconds <= 3600))
-        throw std::invalid_argument(what + " must be more than 0 and at most 3600 seconds, not " + std::to_string(seconds));
+        throw std::invalid_argument(what + " must be more than 0 and at most 3600 seconds, not " +
+                                    std::to_string(seconds));
     return static_cast<uint32_t>(seconds * 1000 + 0.5);
 }
 
@@ -36,8 +38,8 @@ std::string DeliveryLedger::records(std::string_view ns, std::string_view name, 
     if (!s) return {};  // streams outside the catalog are refused where the records are read, with their own message
     if (s->phase == Phase::Complete || s->phase == Phase::Incomplete)
         return "a record for stream \"" + protocol::stream_display_name(ns, name) + "\" after its " +
-               (s->phase == Phase::Complete ? "COMPLETE" : "INCOMPLETE") +
-               " status: a stream's records must come before its final status (a bug in the source that wrote it)";
+            (s->phase == Phase::Complete ? "COMPLETE" : "INCOMPLETE") +
+            " status: a stream's records must come before its final status (a bug in the source that wrote it)";
     start(*s);
     records_since_state_ += count;
     return {};
@@ -74,12 +76,15 @@ std::string DeliveryLedger::incomplete_at_end() const {
         if (s.phase == Phase::Complete || (!s.has_status && s.phase != Phase::NotStarted)) continue;
         if (n++) names += ", ";
         names += "\"" + protocol::stream_display_name(key.first, key.second) + "\"";
-        names += s.phase == Phase::NotStarted ? " (never started)" : s.phase == Phase::Incomplete ? " (INCOMPLETE)" : " (no COMPLETE status)";
+        names += s.phase == Phase::NotStarted ? " (never started)"
+            : s.phase == Phase::Incomplete    ? " (INCOMPLETE)"
+                                              : " (no COMPLETE status)";
     }
     if (n == 0) return {};
-    return "the input ended before " + std::to_string(n) + (n == 1 ? " stream was" : " streams were") + " complete: " + names +
-           ". Overwrite streams keep their previous data and no state after their first record was saved; "
-           "give the destination the source's whole output (a cut pipe or a crashed source ends it early)";
+    return "the input ended before " + std::to_string(n) + (n == 1 ? " stream was" : " streams were") +
+        " complete: " + names +
+        ". Overwrite streams keep their previous data and no state after their first record was saved; "
+        "give the destination the source's whole output (a cut pipe or a crashed source ends it early)";
 }
 
 }  // namespace connhost::runtime

@@ -29,13 +29,17 @@ public:
     static constexpr uint32_t kDefaultIdleMs = 5000;
 
     // `idle_bound_ms`: the longest the host lets a destination that asked to be woken wait for input.
-    explicit DeliveryLedger(const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms = kDefaultIdleMs);
+    explicit DeliveryLedger(const std::vector<protocol::CatalogStream>& streams,
+                            uint32_t idle_bound_ms = kDefaultIdleMs);
 
-    // The idle bound in ms for a user's `seconds`; throws std::invalid_argument naming `what` unless 0 < seconds <= 3600.
+    // The idle bound in ms for a user's `seconds`; throws std::invalid_argument naming `what` unless 0 < seconds <=
+    // 3600.
     static uint32_t idle_bound_from_seconds(double seconds, const std::string& what);
 
     // How long next_input may wait for input when the destination asked for `asked_ms` (0: block, as in ABI 1.0).
-    uint32_t wait_ms(uint32_t asked_ms) const noexcept { return asked_ms == 0 ? 0 : std::min(asked_ms, idle_bound_ms_); }
+    uint32_t wait_ms(uint32_t asked_ms) const noexcept {
+        return asked_ms == 0 ? 0 : std::min(asked_ms, idle_bound_ms_);
+    }
 
     // Before delivering `count` records of (ns, name): "" or why they must not be delivered.
     std::string records(std::string_view ns, std::string_view name, uint64_t count);

@@ -13,7 +13,9 @@ namespace connhost::runtime {
 
 std::string read_file(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + what + " " + path + ": " + std::strerror(errno) + " (check the path and permissions)");
+    if (!in)
+        throw std::runtime_error("cannot read " + what + " " + path + ": " + std::strerror(errno) +
+                                 " (check the path and permissions)");
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -21,7 +23,8 @@ std::string read_file(const std::string& path, const std::string& what) {
 
 namespace {
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-    throw std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno) + " (check free space and permissions)");
+    throw std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno) +
+                             " (check free space and permissions)");
 }
 }  // namespace
 

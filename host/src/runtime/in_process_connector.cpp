@@ -40,7 +40,8 @@ int32_t shielded(const connhost_host* h, F&& f) noexcept {
 }
 
 int32_t contract_violation(const connhost_host* h, std::string msg) {
-    ctx(h).host_error = "the connector broke the plugin ABI contract: " + msg + " (report this to the connector's authors)";
+    ctx(h).host_error =
+        "the connector broke the plugin ABI contract: " + msg + " (report this to the connector's authors)";
     return CONNHOST_STATUS_INTERNAL;
 }
 
@@ -60,15 +61,13 @@ std::string object_problem(std::string_view text) {
 void cb_log(const connhost_host* h, connhost_log_level level, const char* msg, size_t size) {
     try {
         ctx(h).ev->on_log(level, msg ? std::string_view(msg, size) : std::string_view());
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 void cb_set_error(const connhost_host* h, const char* msg, size_t size) {
     try {
         ctx(h).plugin_error.assign(msg ? msg : "", msg ? size : 0);
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 int32_t cb_is_cancelled(const connhost_host* h) {
@@ -81,10 +80,11 @@ int32_t cb_is_cancelled(const connhost_host* h) {
 
 // Refuses a record over the record size limit, naming its stream and size.
 int32_t record_too_large(const connhost_host* h, const connhost_record_batch& b, uint64_t size) {
-    ctx(h).host_error = "stream \"" + protocol::stream_display_name(b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view(),
-                                                                     {b.stream, b.stream_size}) +
-                        "\": " + protocol::over_limit_text(size, true, ctx(h).max_record_bytes) +
-                        "; raise --max-record-mb (\"max_record_mb\" in a connection file)";
+    ctx(h).host_error = "stream \"" +
+        protocol::stream_display_name(b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view(),
+                                      {b.stream, b.stream_size}) +
+        "\": " + protocol::over_limit_text(size, true, ctx(h).max_record_bytes) +
+        "; raise --max-record-mb (\"max_record_mb\" in a connection file)";
     return CONNHOST_STATUS_CONFIG;
 }
 
@@ -92,24 +92,37 @@ connhost_status cb_emit_records(const connhost_host* h, const connhost_record_ba
     return shielded(h, [&]() -> int32_t {
         if (!b || b->struct_size < CONNHOST_RECORD_BATCH_SIZE_1_0)
             return contract_violation(h, "emit_records got a batch smaller than ABI 1.0's");
-        if (!b->stream || b->stream_size == 0) return contract_violation(h, "emit_records got a batch without a stream name");
-        if (b->record_count && (!b->offsets || !b->data)) return contract_violation(h, "emit_records got records without data or offsets");
+        if (!b->stream || b->stream_size == 0)
+            return contract_violation(h, "emit_records got a batch without a stream name");
+        if (b->record_count && (!b->offsets || !b->data))
+            return contract_violation(h, "emit_records got records without data or offsets");
         for (uint32_t i = 0; i < b->record_count; ++i) {
             if (b->offsets[i] > b->offsets[i + 1] || b->offsets[i + 1] > b->data_size)
-                return contract_violation(h, "record offsets of stream " + std::string(b->stream, b->stream_size) + " are out of order or past data_size");
-            if (b->offsets[i + 1] - b->offsets[i] > ctx(h).max_record_bytes) return record_too_large(h, *b, b->offsets[i + 1] - b->offsets[i]);
-            std::string why = object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
+                return contract_violation(h,
+                                          "record offsets of stream " + std::string(b->stream, b->stream_size) +
+                                              " are out of order or past data_size");
+            if (b->offsets[i + 1] - b->offsets[i] > ctx(h).max_record_bytes)
+                return record_too_large(h, *b, b->offsets[i + 1] - b->offsets[i]);
+            std::string why =
+                object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
             if (!why.empty())
-                return contract_violation(h, "record " + std::to_string(i) + " of a batch of stream " + std::string(b->stream, b->stream_size) + " is invalid: " + why);
+                return contract_violation(h,
+                                          "record " + std::to_string(i) + " of a batch of stream " +
+                                              std::string(b->stream, b->stream_size) + " is invalid: " + why);
         }
         if (b->meta && b->meta_offsets) {
             for (uint32_t i = 0; i < b->record_count; ++i) {
                 if (b->meta_offsets[i] > b->meta_offsets[i + 1] || b->meta_offsets[i + 1] > b->meta_size)
-                    return contract_violation(h, "meta offsets of stream " + std::string(b->stream, b->stream_size) + " are out of order or past meta_size");
+                    return contract_violation(h,
+                                              "meta offsets of stream " + std::string(b->stream, b->stream_size) +
+                                                  " are out of order or past meta_size");
                 if (b->meta_offsets[i] == b->meta_offsets[i + 1]) continue;  // no meta for this record
-                std::string why = object_problem({b->meta + b->meta_offsets[i], static_cast<size_t>(b->meta_offsets[i + 1] - b->meta_offsets[i])});
+                std::string why = object_problem(
+                    {b->meta + b->meta_offsets[i], static_cast<size_t>(b->meta_offsets[i + 1] - b->meta_offsets[i])});
                 if (!why.empty())
-                    return contract_violation(h, "the meta of record " + std::to_string(i) + " of stream " + std::string(b->stream, b->stream_size) + " is invalid: " + why);
+                    return contract_violation(h,
+                                              "the meta of record " + std::to_string(i) + " of stream " +
+                                                  std::string(b->stream, b->stream_size) + " is invalid: " + why);
             }
         }
         return ctx(h).ev->on_records(*b);
@@ -162,8 +175,7 @@ connhost_status cb_ack_state(const connhost_host* h, uint64_t id) {
 void cb_add_secret(const connhost_host*, const char* secret, size_t size) {
     try {
         if (secret) logging::secrets().add(std::string_view(secret, size));
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 const connhost_secrets_ext kSecretsExt{sizeof(connhost_secrets_ext), 0, cb_add_secret};
@@ -197,7 +209,8 @@ Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
     connhost_instance* inst = d->create(&host);
     if (!inst) {
         return {CONNHOST_STATUS_INTERNAL,
-                "plugin " + plugin_.info.name + " could not create an instance" + (cx.plugin_error.empty() ? "" : ": " + cx.plugin_error)};
+                "plugin " + plugin_.info.name + " could not create an instance" +
+                    (cx.plugin_error.empty() ? "" : ": " + cx.plugin_error)};
     }
     {
         std::lock_guard<std::mutex> lock(mu_);
@@ -214,15 +227,20 @@ Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
     if (st == CONNHOST_STATUS_OK && !cx.host_error.empty()) st = CONNHOST_STATUS_INTERNAL;  // it ignored a refusal
     Outcome out{st, {}};
     if (st != CONNHOST_STATUS_OK) {
-        if (!cx.host_error.empty()) out.message = cx.host_error;
-        else if (!cx.plugin_error.empty()) out.message = cx.plugin_error;
-        else out.message = std::string("the connector returned \"") + status_name(st) + "\" without saying why";
+        if (!cx.host_error.empty())
+            out.message = cx.host_error;
+        else if (!cx.plugin_error.empty())
+            out.message = cx.plugin_error;
+        else
+            out.message = std::string("the connector returned \"") + status_name(st) + "\" without saying why";
     }
     return out;
 }
 
 Outcome InProcessConnector::spec(ConnectorEvents& ev) {
-    return run(ev, [](const connhost_plugin* d, connhost_instance* i) { return d->spec ? d->spec(i) : CONNHOST_STATUS_UNSUPPORTED; });
+    return run(ev, [](const connhost_plugin* d, connhost_instance* i) {
+        return d->spec ? d->spec(i) : CONNHOST_STATUS_UNSUPPORTED;
+    });
 }
 
 Outcome InProcessConnector::check(ConnectorEvents& ev, std::string_view config) {
@@ -253,7 +271,8 @@ Args operation_args(std::string_view config, std::string_view catalog) {
 
 }  // namespace
 
-Outcome InProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog, std::string_view state) {
+Outcome InProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog,
+                                 std::string_view state) {
     return run(ev, [&](const connhost_plugin* d, connhost_instance* i) {
         connhost_read_args a = operation_args<connhost_read_args>(config, catalog);
         a.state = state.empty() ? nullptr : state.data();

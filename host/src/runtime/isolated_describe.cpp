@@ -64,8 +64,9 @@ loader::PluginInfo describe_in_child(const std::filesystem::path& path) {
     }
     if (WIFSIGNALED(wstatus)) {
         int sig = WTERMSIG(wstatus);
-        throw loader::PluginLoadError("plugin " + path.string() + " crashed while being loaded (signal " + std::to_string(sig) + ": " +
-                                      strsignal(sig) + "), before any operation ran: code in the library that runs when it is loaded "
+        throw loader::PluginLoadError("plugin " + path.string() + " crashed while being loaded (signal " +
+                                      std::to_string(sig) + ": " + strsignal(sig) +
+                                      "), before any operation ran: code in the library that runs when it is loaded "
                                       "failed; the host is unaffected. Report it to the connector's authors");
     }
     try {

@@ -8,10 +8,14 @@
 
 namespace connhost::runtime {
 
-LineInputEvents::LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name, protocol::LineReader& lines,
+LineInputEvents::LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name,
+                                 protocol::LineReader& lines,
                                  const std::vector<protocol::CatalogStream>& catalog_streams, uint32_t idle_bound_ms,
                                  size_t max_batch_bytes)
-    : ProtocolEvents(out, plugin_name), lines_(lines), max_batch_bytes_(max_batch_bytes), ledger_(catalog_streams, idle_bound_ms) {
+    : ProtocolEvents(out, plugin_name),
+      lines_(lines),
+      max_batch_bytes_(max_batch_bytes),
+      ledger_(catalog_streams, idle_bound_ms) {
     for (const auto& c : catalog_streams) streams_.emplace(c.ns, c.name);
 }
 
@@ -44,8 +48,10 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
     in.json = held_json_.data();
     in.json_size = held_json_.size();
     in.state_id = 0;
-    if (held_->kind == CONNHOST_INPUT_STATE) in.state_id = ledger_.state(held_json_);
-    else ledger_.status(held_json_);
+    if (held_->kind == CONNHOST_INPUT_STATE)
+        in.state_id = ledger_.state(held_json_);
+    else
+        ledger_.status(held_json_);
     held_.reset();
     return CONNHOST_STATUS_OK;
 }
@@ -56,11 +62,13 @@ int32_t LineInputEvents::deliver_large(connhost_input& in) {
 }
 
 void LineInputEvents::fail_too_long(const protocol::LineTooLong& e) {
-    input_error_ = std::string(e.what()) + "; raise --max-record-mb or split the record, and re-run from the last echoed state";
+    input_error_ =
+        std::string(e.what()) + "; raise --max-record-mb or split the record, and re-run from the last echoed state";
     input_done_ = true;
 }
 
-LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta) {
+LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool has_ns, int64_t emitted_at,
+                                                     std::string_view meta) {
     const std::string ns = has_ns ? msg_.ns : std::string();
     const bool same = !building_.empty() && building_.same_stream(msg_.stream, has_ns, ns);
     if (!same && !streams_.count({ns, msg_.stream})) {
@@ -103,8 +111,10 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
 bool LineInputEvents::next_line(std::string_view& line) {
     try {
         if (lines_.next(line)) return true;
-        if (ends_with_) fail_too_long(*ends_with_);
-        else clean_end_ = true;
+        if (ends_with_)
+            fail_too_long(*ends_with_);
+        else
+            clean_end_ = true;
     } catch (const protocol::LineTooLong& e) {
         fail_too_long(e);
     }
@@ -120,7 +130,8 @@ bool LineInputEvents::parse_line(std::string_view line) {
         fail_line(std::string("not valid JSON: ") + e.what() + " at column " + std::to_string(e.offset() + 1) +
                   "; fix or remove the line and re-run from the last echoed state");
     } catch (const protocol::ProtocolError& e) {
-        fail_line(std::string("not a valid Airbyte message: ") + e.what() + "; fix or remove the line and re-run from the last echoed state");
+        fail_line(std::string("not a valid Airbyte message: ") + e.what() +
+                  "; fix or remove the line and re-run from the last echoed state");
     }
     return false;
 }
@@ -128,7 +139,8 @@ bool LineInputEvents::parse_line(std::string_view line) {
 LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
     switch (msg_.type) {
         case protocol::MessageType::Record:
-            return accept_record(in, msg_.has_ns, msg_.has_emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms(), msg_.meta);
+            return accept_record(in, msg_.has_ns,
+                                 msg_.has_emitted_at ? msg_.emitted_at : protocol::MessageWriter::now_ms(), msg_.meta);
         case protocol::MessageType::State:
             if (std::string why = protocol::state_shape_problem(msg_.body); !why.empty()) {
                 fail_line("a STATE no later run could resume from: " + why + "; fix the source that wrote it");
@@ -139,7 +151,8 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
         case protocol::MessageType::Trace: {
             if (auto upstream = protocol::trace_error_of(msg_.body)) {  // the source failed: the sync is not complete
                 fail_line("the source reported an error: " + upstream->message +
-                          "; streams are not completed (an overwrite keeps the previous data), re-run from the last echoed state");
+                          "; streams are not completed (an overwrite keeps the previous data), re-run from the last "
+                          "echoed state");
                 return Step::Stop;
             }
             std::string ss = protocol::stream_status_of(msg_.body);
@@ -154,9 +167,7 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
                 log_->info("upstream: {}", std::string_view(v.as_object().at("message").as_string()));
             return Step::Continue;
         }
-        case protocol::MessageType::SingerSchema:
-            try {
-                singer_.schema(msg_);
+        case protocol::MessageType::SingerSchema: try { singer_.schema(msg_);
             } catch (const std::exception& e) {
                 fail_line(std::string("invalid Singer SCHEMA: ") + e.what());
                 return Step::Stop;
@@ -176,7 +187,8 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
             held_ = Held{CONNHOST_INPUT_STATE, protocol::singer_state_as_airbyte(msg_.body)};
             return Step::Stop;
         default:
-            return Step::Continue;  // SPEC, CATALOG, CONNECTION_STATUS, CONTROL, ACTIVATE_VERSION carry nothing for a destination
+            return Step::Continue;  // SPEC, CATALOG, CONNECTION_STATUS, CONTROL, ACTIVATE_VERSION carry nothing for a
+                                    // destination
     }
 }
 

@@ -15,9 +15,10 @@
 
 namespace connhost::runtime {
 
-// Parses each line once; record bytes go into batches as they came. Airbyte and Singer lines are both accepted. Input problems end the input
-// with CONFIG and are kept in input_error() (naming the line), after delivering everything before them. A line over the reader's
-// limit is such a problem. A record of max_batch_bytes or more is delivered alone, borrowed from the line, never copied.
+// Parses each line once; record bytes go into batches as they came. Airbyte and Singer lines are both accepted. Input
+// problems end the input with CONFIG and are kept in input_error() (naming the line), after delivering everything
+// before them. A line over the reader's limit is such a problem. A record of max_batch_bytes or more is delivered
+// alone, borrowed from the line, never copied.
 class LineInputEvents final : public ProtocolEvents {
 public:
     LineInputEvents(protocol::MessageWriter& out, const std::string& plugin_name, protocol::LineReader& lines,
@@ -26,8 +27,8 @@ public:
 
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
-    // Ends the input with `e` after the last line of `lines`, as if `lines` had refused that line itself (the Singer spool
-    // read the input first and stopped there).
+    // Ends the input with `e` after the last line of `lines`, as if `lines` had refused that line itself (the Singer
+    // spool read the input first and stopped there).
     void end_with(const protocol::LineTooLong& e) { ends_with_ = e; }
 
     // The write succeeded: echoes every acknowledged state still held back (see DeliveryLedger).
@@ -75,11 +76,11 @@ private:
     protocol::ParsedMessage msg_;
     protocol::SingerCatalogBuilder singer_;  // validates Singer SCHEMA/RECORD lines as they come
     BatchBuffer building_, delivering_;
-    BatchBuffer large_;         // a record too large to copy, borrowed from the line reader's buffer
-    bool large_due_ = false;    // large_ waits for the batch before it to be consumed
+    BatchBuffer large_;       // a record too large to copy, borrowed from the line reader's buffer
+    bool large_due_ = false;  // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
     std::optional<protocol::LineTooLong> ends_with_;
-    std::string held_json_;     // storage for the JSON of the item last delivered
+    std::string held_json_;  // storage for the JSON of the item last delivered
     DeliveryLedger ledger_;
     bool clean_end_ = false;  // the input ended without an error
     std::string input_error_;

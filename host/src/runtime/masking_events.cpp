@@ -12,7 +12,8 @@ bool MaskingEvents::holds_secret(const connhost_record_batch& b) const {
 
 int32_t MaskingEvents::on_records(const connhost_record_batch& b) {
     if (masker_.empty() || !holds_secret(b)) return inner_.on_records(b);
-    masked_.reset(std::string_view(b.stream, b.stream_size), b.ns != nullptr, b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view());
+    masked_.reset(std::string_view(b.stream, b.stream_size), b.ns != nullptr,
+                  b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view());
     const int64_t now = protocol::MessageWriter::now_ms();
     for (uint32_t i = 0; i < b.record_count; ++i) {
         std::string_view data = record_data(b, i), meta = record_meta(b, i);

@@ -31,7 +31,7 @@ private:
 
     ConnectorEvents& inner_;
     const logging::SecretMasker& masker_;
-    BatchBuffer masked_;               // the masked copy of the last batch that needed one
+    BatchBuffer masked_;                 // the masked copy of the last batch that needed one
     std::string data_text_, meta_text_;  // one record's masked texts
 };
 

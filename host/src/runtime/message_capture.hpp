@@ -9,7 +9,8 @@ namespace connhost::runtime {
 // For spec/check/discover calls made by the host for itself: nothing is printed.
 class MessageCapture final : public ConnectorEvents {
 public:
-    MessageCapture(int32_t wanted_type, std::string plugin_name) : wanted_(wanted_type), plugin_(std::move(plugin_name)) {}
+    MessageCapture(int32_t wanted_type, std::string plugin_name)
+        : wanted_(wanted_type), plugin_(std::move(plugin_name)) {}
 
     std::string payload;  // the last payload of the wanted type ("" if none)
 

@@ -6,7 +6,8 @@
 
 namespace connhost::runtime {
 
-void start_logging(const std::string& format, const std::string& level, bool allow_protocol, protocol::MessageWriter* out) {
+void start_logging(const std::string& format, const std::string& level, bool allow_protocol,
+                   protocol::MessageWriter* out) {
     try {
         logging::init_logging(logging::parse_log_format(format, allow_protocol), logging::parse_log_level(level), out);
     } catch (const std::exception& e) {
@@ -24,7 +25,8 @@ std::unique_ptr<Connector> load_connector(const ConnectorRequest& r) {
 
 void require_kind(const Connector& conn, int32_t wanted, const std::string& why, FailureKind kind) {
     if (conn.info().kind != wanted)
-        throw RunFailure("plugin " + conn.info().name + " is a " + conn.info().kind_name() + "; " + why, "config_error", kind);
+        throw RunFailure("plugin " + conn.info().name + " is a " + conn.info().kind_name() + "; " + why, "config_error",
+                         kind);
 }
 
 }  // namespace connhost::runtime

@@ -15,7 +15,8 @@ namespace connhost::runtime {
 
 // Configures logging from --log-format and --log-level (`out` receives LOG messages in protocol format, which only
 // `allow_protocol` accepts). Throws RunFailure (Usage) naming the bad value.
-void start_logging(const std::string& format, const std::string& level, bool allow_protocol, protocol::MessageWriter* out);
+void start_logging(const std::string& format, const std::string& level, bool allow_protocol,
+                   protocol::MessageWriter* out);
 
 // Where to find a connector and how to run it.
 struct ConnectorRequest {

@@ -9,7 +9,8 @@
 
 namespace connhost::runtime {
 
-// Prints what the connector emits, as it is (run behind MaskingEvents); logs go to the plugin's logger. Records count per stream.
+// Prints what the connector emits, as it is (run behind MaskingEvents); logs go to the plugin's logger. Records count
+// per stream.
 class ProtocolEvents : public ConnectorEvents {
 public:
     ProtocolEvents(protocol::MessageWriter& out, const std::string& plugin_name);

@@ -1,4 +1,5 @@
-// RunFailure: why `connhost run` or `connhost sync` stopped, thrown to the CLI, which reports it (cli/failure_report.hpp).
+// RunFailure: why `connhost run` or `connhost sync` stopped, thrown to the CLI, which reports it
+// (cli/failure_report.hpp).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -15,10 +16,13 @@ enum class FailureKind {
 // A failure to report: what() for people (secrets are masked when printed), an Airbyte failure_type, and its kind.
 class RunFailure : public std::runtime_error {
 public:
-    explicit RunFailure(const std::string& message, const char* failure_type = "system_error", FailureKind kind = FailureKind::Failed)
+    explicit RunFailure(const std::string& message, const char* failure_type = "system_error",
+                        FailureKind kind = FailureKind::Failed)
         : std::runtime_error(message), failure_type_(failure_type), kind_(kind) {}
 
-    const char* failure_type() const noexcept { return failure_type_; }  // config_error, transient_error or system_error
+    const char* failure_type() const noexcept {
+        return failure_type_;
+    }  // config_error, transient_error or system_error
     FailureKind kind() const noexcept { return kind_; }
 
 private:

@@ -32,7 +32,8 @@ struct OperationInputs {
     std::string config, catalog, state;
 };
 
-// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws RunFailure.
+// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws
+// RunFailure.
 OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
     OperationInputs in;
     auto& [config, catalog, state] = in;
@@ -42,8 +43,9 @@ OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
             register_config_secrets(conn, config);
         }
         if (opts.verb == "read" || opts.verb == "read-back" || (opts.verb == "write" && opts.catalog_path))
-            catalog = protocol::normalize_catalog(need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
-                                                  "catalog " + *opts.catalog_path);
+            catalog = protocol::normalize_catalog(
+                need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
+                "catalog " + *opts.catalog_path);
         if (opts.verb == "read" && opts.state_path)
             state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
     } catch (const std::invalid_argument& e) {
@@ -83,10 +85,14 @@ WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
         throw RunFailure(e.what());
     }
     if (!spooled.has_schema && spooled.too_long)
-        throw RunFailure(std::string(spooled.too_long->what()) + "; raise --max-record-mb or split the record (nothing was written)", "config_error");
+        throw RunFailure(
+            std::string(spooled.too_long->what()) + "; raise --max-record-mb or split the record (nothing was written)",
+            "config_error");
     if (!spooled.has_schema)
-        throw RunFailure("`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none was found on stdin)",
-                         "config_error", FailureKind::Usage);
+        throw RunFailure(
+            "`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none "
+            "was found on stdin)",
+            "config_error", FailureKind::Usage);
     catalog = std::move(spooled.catalog);
     in.lines = std::make_unique<protocol::LineReader>(spooled.fd, "stdin", opts.max_record_bytes);
     in.too_long = std::move(spooled.too_long);
@@ -105,7 +111,8 @@ void check_kind(const Connector& conn, const std::string& verb) {
     if (verb == "discover" || verb == "read")
         require_kind(conn, CONNHOST_KIND_SOURCE, "`" + verb + "` is an operation of sources", FailureKind::Usage);
     if (verb == "write" || verb == "read-back")
-        require_kind(conn, CONNHOST_KIND_DESTINATION, "`" + verb + "` is an operation of destinations", FailureKind::Usage);
+        require_kind(conn, CONNHOST_KIND_DESTINATION, "`" + verb + "` is an operation of destinations",
+                     FailureKind::Usage);
 }
 
 // The events of one operation: protocol lines on stdout and, for `write`, the input read from stdin.
@@ -115,14 +122,16 @@ struct OperationEvents {
     LineInputEvents* input = nullptr;  // write only: `events`, as the input it is
 };
 
-OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out, const std::string& plugin, std::string& catalog) {
+OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out, const std::string& plugin,
+                            std::string& catalog) {
     OperationEvents e;
     if (opts.verb != "write") {
         e.events = std::make_unique<ProtocolEvents>(out, plugin);
         return e;
     }
     e.write_input = open_write_input(opts, catalog);
-    auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines, protocol::catalog_streams(catalog), opts.idle_commit_ms);
+    auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines, protocol::catalog_streams(catalog),
+                                                opts.idle_commit_ms);
     if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
     e.input = ev.get();
     e.events = std::move(ev);
@@ -140,8 +149,10 @@ Outcome run_cancellable(Connector& conn, OperationEvents& e, const std::string& 
     Outcome outcome = run_verb(conn, masked, verb, in);
     if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
         if (e.input)
-            logging::host_log().warn("interrupted after {} records; {} states acknowledged", e.input->records(), e.input->states_acknowledged());
-        throw RunFailure("interrupted by a signal; re-run from the last STATE printed to resume", "transient_error", FailureKind::Interrupted);
+            logging::host_log().warn("interrupted after {} records; {} states acknowledged", e.input->records(),
+                                     e.input->states_acknowledged());
+        throw RunFailure("interrupted by a signal; re-run from the last STATE printed to resume", "transient_error",
+                         FailureKind::Interrupted);
     }
     return outcome;
 }
@@ -151,7 +162,8 @@ Outcome run_cancellable(Connector& conn, OperationEvents& e, const std::string& 
 void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
     start_logging(opts.log_format, opts.log_level, true, &out);
     check_verb(opts.verb);
-    std::unique_ptr<Connector> conn = load_connector({opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes});
+    std::unique_ptr<Connector> conn =
+        load_connector({opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes});
     const auto& info = conn->info();
     check_kind(*conn, opts.verb);
     OperationInputs in = read_inputs(opts, *conn);
@@ -162,11 +174,13 @@ void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
                              " states before it were committed and printed)",
                          "config_error");
     if (!outcome.ok())
-        throw RunFailure("plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) + "): " + outcome.message,
+        throw RunFailure("plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) +
+                             "): " + outcome.message,
                          failure_type(outcome.status));
     if (e.input) {
         e.input->finish();
-        logging::host_log().info("write done: {} records, {} states acknowledged", e.input->records(), e.input->states_acknowledged());
+        logging::host_log().info("write done: {} records, {} states acknowledged", e.input->records(),
+                                 e.input->states_acknowledged());
     }
     try {
         out.flush();

@@ -16,14 +16,14 @@ namespace connhost::runtime {
 
 // What `connhost run` was asked to do.
 struct RunOptions {
-    std::string plugin;                     // path, file name or short name
-    std::vector<std::string> plugin_dirs;   // extra --plugin-dir entries
-    std::string verb;                       // spec | check | discover | read | write | read-back
+    std::string plugin;                    // path, file name or short name
+    std::vector<std::string> plugin_dirs;  // extra --plugin-dir entries
+    std::string verb;                      // spec | check | discover | read | write | read-back
     std::optional<std::string> config_path, catalog_path, state_path;
     std::string log_level = "info";
-    std::string log_format = "protocol";    // protocol: LOG messages on stdout; text | json: lines on stderr
-    bool isolate = false;                   // run the plugin in a child process
-    uint32_t idle_commit_ms = 5000;         // write: wake a destination that asked for it after this long without input
+    std::string log_format = "protocol";  // protocol: LOG messages on stdout; text | json: lines on stderr
+    bool isolate = false;                 // run the plugin in a child process
+    uint32_t idle_commit_ms = 5000;       // write: wake a destination that asked for it after this long without input
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
 };
 

@@ -29,7 +29,9 @@ void write_all(int fd, const char* p, size_t n) {
     while (n) {
         ssize_t w = ::write(fd, p, n);
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0) throw std::runtime_error(std::string("cannot spool the input to a temp file: ") + std::strerror(errno) + " (set TMPDIR to a disk with room)");
+        if (w < 0)
+            throw std::runtime_error(std::string("cannot spool the input to a temp file: ") + std::strerror(errno) +
+                                     " (set TMPDIR to a disk with room)");
         p += w;
         n -= static_cast<size_t>(w);
     }
@@ -41,7 +43,9 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
     const char* tmpdir = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/connhost-spool-XXXXXX";
     int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) throw std::runtime_error("cannot create a spool file in " + tmpl + ": " + std::strerror(errno) + " (set TMPDIR)");
+    if (fd < 0)
+        throw std::runtime_error("cannot create a spool file in " + tmpl + ": " + std::strerror(errno) +
+                                 " (set TMPDIR)");
     ::unlink(tmpl.c_str());
     protocol::SingerCatalogBuilder builder;
     protocol::ParsedMessage msg;
@@ -57,7 +61,8 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
         }
         if (line.size() < kSpoolBuffer) buf.append(line);
         buf.push_back('\n');
-        if (!building || line.find("SCHEMA") == std::string_view::npos) continue;  // only SCHEMA lines shape the catalog
+        if (!building || line.find("SCHEMA") == std::string_view::npos)
+            continue;  // only SCHEMA lines shape the catalog
         try {
             protocol::parse_message(line, msg);
             if (msg.type != protocol::MessageType::SingerSchema) continue;
@@ -68,7 +73,8 @@ SpooledInput spool_singer_input(protocol::LineReader& lines) {
         }
     }
     write_all(fd, buf.data(), buf.size());
-    if (::lseek(fd, 0, SEEK_SET) != 0) throw std::runtime_error(std::string("cannot rewind the spool file: ") + std::strerror(errno));
+    if (::lseek(fd, 0, SEEK_SET) != 0)
+        throw std::runtime_error(std::string("cannot rewind the spool file: ") + std::strerror(errno));
     return {fd, builder.configured_catalog(), seen_schema, std::move(too_long)};
 }
 

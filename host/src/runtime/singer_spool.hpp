@@ -9,8 +9,8 @@ namespace connhost::runtime {
 
 // The spooled input and the catalog its SCHEMA messages describe.
 struct SpooledInput {
-    int fd = -1;          // read from the start; the file is already unlinked, closing it frees the space
-    std::string catalog;  // configured catalog built from the SCHEMA messages (possibly without streams)
+    int fd = -1;              // read from the start; the file is already unlinked, closing it frees the space
+    std::string catalog;      // configured catalog built from the SCHEMA messages (possibly without streams)
     bool has_schema = false;  // a SCHEMA message was seen (valid or not)
     std::optional<protocol::LineTooLong> too_long;  // the line over the record size limit where spooling stopped
 };

@@ -19,9 +19,9 @@ class StateLedger {
 public:
     struct Entry {
         uint64_t id;
-        std::string json;        // the AirbyteStateMessage object
-        uint64_t record_count;   // records delivered since the previous state
-        uint64_t gate = 0;       // 0: none; kUnresolved: an overwrite is still open; else: needs an ack past it
+        std::string json;       // the AirbyteStateMessage object
+        uint64_t record_count;  // records delivered since the previous state
+        uint64_t gate = 0;      // 0: none; kUnresolved: an overwrite is still open; else: needs an ack past it
     };
     static constexpr uint64_t kUnresolved = std::numeric_limits<uint64_t>::max();
 

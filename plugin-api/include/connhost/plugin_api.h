@@ -85,51 +85,51 @@ extern "C" {
 
 /* True when a struct whose struct_size is (ptr)->struct_size contains FIELD of TYPE: check it before reading or
    writing any field added after 1.0. */
-#define CONNHOST_HAS_FIELD(ptr, TYPE, FIELD) \
-    ((ptr)->struct_size >= offsetof(TYPE, FIELD) + sizeof(((TYPE*)0)->FIELD))
+#define CONNHOST_HAS_FIELD(ptr, TYPE, FIELD) ((ptr)->struct_size >= offsetof(TYPE, FIELD) + sizeof(((TYPE*)0)->FIELD))
 
 /* ---- value families: each typedef takes only the constants listed under it ---- */
 
 /* Status of every fallible call: CONNHOST_STATUS_*. */
 typedef int32_t connhost_status;
-#define CONNHOST_STATUS_OK           0 /* success */
-#define CONNHOST_STATUS_CONFIG       1 /* the user's config/catalog/state is wrong: fix the input */
-#define CONNHOST_STATUS_TRANSIENT    2 /* temporary failure (network, lock): retrying may succeed */
-#define CONNHOST_STATUS_SYSTEM       3 /* the environment failed (disk full, permission, server down) */
-#define CONNHOST_STATUS_CANCELLED    4 /* the operation stopped because cancel was requested */
-#define CONNHOST_STATUS_UNSUPPORTED  5 /* the connector does not implement this operation */
-#define CONNHOST_STATUS_INTERNAL     6 /* a bug in the connector or host */
+#define CONNHOST_STATUS_OK 0           /* success */
+#define CONNHOST_STATUS_CONFIG 1       /* the user's config/catalog/state is wrong: fix the input */
+#define CONNHOST_STATUS_TRANSIENT 2    /* temporary failure (network, lock): retrying may succeed */
+#define CONNHOST_STATUS_SYSTEM 3       /* the environment failed (disk full, permission, server down) */
+#define CONNHOST_STATUS_CANCELLED 4    /* the operation stopped because cancel was requested */
+#define CONNHOST_STATUS_UNSUPPORTED 5  /* the connector does not implement this operation */
+#define CONNHOST_STATUS_INTERNAL 6     /* a bug in the connector or host */
 #define CONNHOST_STATUS_END_OF_INPUT 7 /* next_input only: no more input, not an error */
 
 /* Severity of a log line: CONNHOST_LOG_*. */
 typedef int32_t connhost_log_level;
 #define CONNHOST_LOG_TRACE 0
 #define CONNHOST_LOG_DEBUG 1
-#define CONNHOST_LOG_INFO  2
-#define CONNHOST_LOG_WARN  3
+#define CONNHOST_LOG_INFO 2
+#define CONNHOST_LOG_WARN 3
 #define CONNHOST_LOG_ERROR 4
 #define CONNHOST_LOG_FATAL 5
 
 /* What a connector is: CONNHOST_KIND_*. */
 typedef int32_t connhost_kind;
-#define CONNHOST_KIND_SOURCE      1
+#define CONNHOST_KIND_SOURCE 1
 #define CONNHOST_KIND_DESTINATION 2
 
 /* Type of a message for connhost_host.emit_message: CONNHOST_MSG_*. */
 typedef int32_t connhost_msg_type;
-#define CONNHOST_MSG_SPEC              1 /* payload: ConnectorSpecification object */
+#define CONNHOST_MSG_SPEC 1              /* payload: ConnectorSpecification object */
 #define CONNHOST_MSG_CONNECTION_STATUS 2 /* payload: AirbyteConnectionStatus object */
-#define CONNHOST_MSG_CATALOG           3 /* payload: AirbyteCatalog object */
-#define CONNHOST_MSG_TRACE             4 /* payload: AirbyteTraceMessage object */
-#define CONNHOST_MSG_CONTROL           5 /* payload: AirbyteControlMessage object */
+#define CONNHOST_MSG_CATALOG 3           /* payload: AirbyteCatalog object */
+#define CONNHOST_MSG_TRACE 4             /* payload: AirbyteTraceMessage object */
+#define CONNHOST_MSG_CONTROL 5           /* payload: AirbyteControlMessage object */
 
 /* Kind of an item connhost_host.next_input delivers: CONNHOST_INPUT_*. */
 typedef int32_t connhost_input_kind;
-#define CONNHOST_INPUT_RECORDS       1 /* input.batch holds records of one stream */
-#define CONNHOST_INPUT_STATE         2 /* input.json is an AirbyteStateMessage; ack with input.state_id */
+#define CONNHOST_INPUT_RECORDS 1       /* input.batch holds records of one stream */
+#define CONNHOST_INPUT_STATE 2         /* input.json is an AirbyteStateMessage; ack with input.state_id */
 #define CONNHOST_INPUT_STREAM_STATUS 3 /* input.json is an AirbyteStreamStatusTraceMessage */
-#define CONNHOST_INPUT_IDLE          4 /* nothing arrived within input.wait_ms: commit and ack what you have, then
-                                          call next_input again (only when the destination set wait_ms) */
+#define CONNHOST_INPUT_IDLE                                                       \
+    4 /* nothing arrived within input.wait_ms: commit and ack what you have, then \
+         call next_input again (only when the destination set wait_ms) */
 
 /*
  * A batch of records of one stream. Record i is the JSON text of the record's

@@ -5,8 +5,22 @@
  */
 #include <connhost/plugin_api.h>
 
-static const connhost_plugin descriptor = {CONNHOST_PLUGIN_SIZE_1_0, CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR, CONNHOST_KIND_SOURCE,
-                                           "entry_signature", "0.0.1", "ABI test", 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const connhost_plugin descriptor = {CONNHOST_PLUGIN_SIZE_1_0,
+                                           CONNHOST_ABI_MAJOR,
+                                           CONNHOST_ABI_MINOR,
+                                           CONNHOST_KIND_SOURCE,
+                                           "entry_signature",
+                                           "0.0.1",
+                                           "ABI test",
+                                           0,
+                                           0,
+                                           0,
+                                           0,
+                                           0,
+                                           0,
+                                           0,
+                                           0,
+                                           0};
 
 #if defined(ENTRY_RIGHT)
 CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void) { return &descriptor; }

@@ -1,5 +1,5 @@
-// libcxx_source: an SDK source built by clang++ against libc++ (not the host's libstdc++), loaded by the gcc-built host.
-// Each record names the standard library it was compiled with, so the test sees which one actually ran.
+// libcxx_source: an SDK source built by clang++ against libc++ (not the host's libstdc++), loaded by the gcc-built
+// host. Each record names the standard library it was compiled with, so the test sees which one actually ran.
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
 
@@ -19,7 +19,8 @@ public:
     using Source::Source;
 
     json::object spec() override {
-        return parse_object(R"({"connectionSpecification":{"type":"object","properties":{"count":{"type":"integer"}}}})", "spec");
+        return parse_object(
+            R"({"connectionSpecification":{"type":"object","properties":{"count":{"type":"integer"}}}})", "spec");
     }
     void check(const json::object& config) override { count(config); }
     json::array discover(const json::object&) override {
@@ -32,7 +33,8 @@ public:
     void read(const json::object& config, const ConfiguredCatalog& catalog, const StateMap&) override {
         const int64_t n = count(config);
         for (const auto& cs : catalog.streams()) {
-            if (cs.name != "squares") throw ConfigError("libcxx_source has only the stream \"squares\", not \"" + cs.name + "\"");
+            if (cs.name != "squares")
+                throw ConfigError("libcxx_source has only the stream \"squares\", not \"" + cs.name + "\"");
             // Standard-library containers and strings on this side of the boundary are libc++'s.
             std::map<int64_t, std::string> rows;
             for (int64_t i = 1; i <= n; ++i) rows[i] = std::to_string(i * i);
@@ -45,7 +47,8 @@ public:
                 w.add(r);
             }
             w.flush();
-            host().emit_state(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"squares"},"stream_state":{"done":true}}})");
+            host().emit_state(
+                R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"squares"},"stream_state":{"done":true}}})");
         }
     }
 

@@ -51,14 +51,16 @@ static int has_greeting(const char* config, size_t size) {
 static connhost_status plain_check(connhost_instance* inst, const char* config, size_t config_size) {
     static const char ok[] = "{\"status\":\"SUCCEEDED\"}";
     static const char failed[] = "{\"status\":\"FAILED\",\"message\":\"config has no \\\"greeting\\\": add one\"}";
-    if (has_greeting(config, config_size)) return inst->host->emit_message(inst->host, CONNHOST_MSG_CONNECTION_STATUS, LIT(ok));
+    if (has_greeting(config, config_size))
+        return inst->host->emit_message(inst->host, CONNHOST_MSG_CONNECTION_STATUS, LIT(ok));
     return inst->host->emit_message(inst->host, CONNHOST_MSG_CONNECTION_STATUS, LIT(failed));
 }
 
 static connhost_status plain_discover(connhost_instance* inst, const char* config, size_t config_size) {
     static const char catalog[] =
         "{\"streams\":[{\"name\":\"greetings\",\"namespace\":\"plain_c\",\"supported_sync_modes\":[\"full_refresh\"],"
-        "\"json_schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"text\":{\"type\":\"string\"}}}}]}";
+        "\"json_schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"text\":{\"type\":"
+        "\"string\"}}}}]}";
     (void)config;
     (void)config_size;
     return inst->host->emit_message(inst->host, CONNHOST_MSG_CATALOG, LIT(catalog));
@@ -84,8 +86,9 @@ static connhost_status emit_batch(connhost_instance* inst, const char* data, con
 #define REC1 "{\"id\":1,\"text\":\"hello\"}"
 #define REC2 "{\"id\":2,\"text\":\"h\\u00e9llo \\\"world\\\"\"}"
 #define REC3 "{\"id\":3,\"text\":\"big\",\"n\":1234567890123456789012345678901234567890}"
-#define STATE_AT(id) \
-    "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"greetings\",\"namespace\":\"plain_c\"},\"stream_state\":{\"id\":" id "}}}"
+#define STATE_AT(id)                                                                                             \
+    "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{\"name\":\"greetings\",\"namespace\":\"plain_c\"}," \
+    "\"stream_state\":{\"id\":" id "}}}"
 
 static connhost_status plain_read(connhost_instance* inst, const connhost_read_args* args) {
     static const char first[] = REC1 REC2;
@@ -103,7 +106,8 @@ static connhost_status plain_read(connhost_instance* inst, const connhost_read_a
         return CONNHOST_STATUS_INTERNAL;
     }
     h->log(h, CONNHOST_LOG_INFO, LIT("plain_c_source: reading greetings"));
-#if CONNHOST_ABI_MINOR >= 1 /* built against tests/abi's grown 1.1 header: a 1.1 host field is read only when present */
+#if CONNHOST_ABI_MINOR >= 1 /* built against tests/abi's grown 1.1 header: a 1.1 host field is read only when present \
+                             */
     if (CONNHOST_HAS_FIELD(h, connhost_host, connhost_test_1_1))
         h->log(h, CONNHOST_LOG_INFO, LIT("plain_c_source: the host table has the 1.1 field"));
     else
@@ -142,9 +146,21 @@ static const void* plain_get_extension(connhost_instance* inst, const char* id) 
 
 #ifndef PLAIN_C_FUTURE_MINOR
 static const connhost_plugin plain_descriptor = {
-    sizeof(connhost_plugin), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR, CONNHOST_KIND_SOURCE,
-    "plain_c_source", "0.0.1", "A source written in plain C99 without the SDK (ABI test)",
-    plain_create, plain_destroy, plain_spec, plain_check, plain_discover, plain_read, plain_write, plain_cancel,
+    sizeof(connhost_plugin),
+    CONNHOST_ABI_MAJOR,
+    CONNHOST_ABI_MINOR,
+    CONNHOST_KIND_SOURCE,
+    "plain_c_source",
+    "0.0.1",
+    "A source written in plain C99 without the SDK (ABI test)",
+    plain_create,
+    plain_destroy,
+    plain_spec,
+    plain_check,
+    plain_discover,
+    plain_read,
+    plain_write,
+    plain_cancel,
     plain_get_extension,
 };
 #define PLAIN_DESCRIPTOR (&plain_descriptor)
@@ -157,11 +173,11 @@ typedef struct {
     const char* another_later_field;
 } future_descriptor;
 static const future_descriptor plain_descriptor = {
-    {sizeof(future_descriptor), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR + 7, CONNHOST_KIND_SOURCE,
-     "future_minor_source", "0.0.1", "plain_c_source as built against a later ABI minor (ABI test)",
-     plain_create, plain_destroy, plain_spec, plain_check, plain_discover, plain_read, plain_write, plain_cancel,
-     plain_get_extension},
-    42, "later",
+    {sizeof(future_descriptor), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR + 7, CONNHOST_KIND_SOURCE, "future_minor_source",
+     "0.0.1", "plain_c_source as built against a later ABI minor (ABI test)", plain_create, plain_destroy, plain_spec,
+     plain_check, plain_discover, plain_read, plain_write, plain_cancel, plain_get_extension},
+    42,
+    "later",
 };
 #define PLAIN_DESCRIPTOR (&plain_descriptor.v1_0)
 #endif

@@ -16,7 +16,8 @@ static connhost_instance* create(const connhost_host* host) {
 }
 static void destroy(connhost_instance* inst) { free(inst); }
 static connhost_status spec(connhost_instance* inst) {
-    return inst->host->emit_message(inst->host, CONNHOST_MSG_SPEC, LIT("{\"connectionSpecification\":{\"type\":\"object\"}}"));
+    return inst->host->emit_message(inst->host, CONNHOST_MSG_SPEC,
+                                    LIT("{\"connectionSpecification\":{\"type\":\"object\"}}"));
 }
 static connhost_status check(connhost_instance* inst, const char* config, size_t size) {
     (void)config, (void)size;
@@ -30,7 +31,8 @@ static connhost_status do_read(connhost_instance* inst, const connhost_read_args
     (void)args;
     /* The first message is replaced: the last set_error before returning wins. */
     inst->host->set_error(inst->host, LIT("a message that must not be shown"));
-    inst->host->set_error(inst->host, LIT("upstream API answered 503 Service Unavailable: wait a minute and re-run the sync"));
+    inst->host->set_error(inst->host,
+                          LIT("upstream API answered 503 Service Unavailable: wait a minute and re-run the sync"));
     return CONNHOST_STATUS_TRANSIENT;
 }
 static connhost_status do_write(connhost_instance* inst, const connhost_write_args* args) {
@@ -44,8 +46,22 @@ static const void* get_extension(connhost_instance* inst, const char* id) {
 }
 
 static const connhost_plugin descriptor = {
-    sizeof(connhost_plugin), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR, CONNHOST_KIND_SOURCE, "set_error_source", "0.0.1",
-    "A source whose read fails with a message (ABI test)", create, destroy, spec, check, discover, do_read, do_write, cancel, get_extension,
+    sizeof(connhost_plugin),
+    CONNHOST_ABI_MAJOR,
+    CONNHOST_ABI_MINOR,
+    CONNHOST_KIND_SOURCE,
+    "set_error_source",
+    "0.0.1",
+    "A source whose read fails with a message (ABI test)",
+    create,
+    destroy,
+    spec,
+    check,
+    discover,
+    do_read,
+    do_write,
+    cancel,
+    get_extension,
 };
 
 CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void) { return &descriptor; }

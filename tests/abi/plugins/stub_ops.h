@@ -31,10 +31,12 @@ static const void* stub_get_extension(connhost_instance* inst, const char* id) {
 }
 
 /* A complete descriptor literal with the given header fields. */
-#define STUB_DESCRIPTOR(size, major, minor, name)                                                                  \
-    {(size), (major), (minor), CONNHOST_KIND_SOURCE, (name), "0.0.1", "ABI test plugin that must not load",       \
-     stub_create, stub_destroy, stub_spec, stub_config_op, stub_config_op, stub_read, stub_write, stub_cancel, \
-     stub_get_extension}
+#define STUB_DESCRIPTOR(size, major, minor, name)                                                                     \
+    {                                                                                                                 \
+        (size), (major), (minor), CONNHOST_KIND_SOURCE, (name), "0.0.1", "ABI test plugin that must not load",        \
+            stub_create, stub_destroy, stub_spec, stub_config_op, stub_config_op, stub_read, stub_write, stub_cancel, \
+            stub_get_extension                                                                                        \
+    }
 
 #define EXPORT CONNHOST_EXPORT
 #endif

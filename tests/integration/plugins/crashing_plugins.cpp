@@ -18,7 +18,9 @@ public:
     json::object spec() override { return empty_spec(); }
     void check(const json::object&) override {}
     json::array discover(const json::object&) override {
-        return json::array{json::object{{"name", "numbers"}, {"json_schema", json::object{}}, {"supported_sync_modes", json::array{"full_refresh"}}}};
+        return json::array{json::object{{"name", "numbers"},
+                                        {"json_schema", json::object{}},
+                                        {"supported_sync_modes", json::array{"full_refresh"}}}};
     }
     void read(const json::object& config, const ConfiguredCatalog&, const StateMap&) override {
         const int64_t crash_after = ConfigView(config).integer_or("crash_after", 100);
@@ -27,8 +29,9 @@ public:
             out.add("{\"n\":" + std::to_string(i) + "}");
             if (i % 10 == 0) {
                 out.flush();
-                host().emit_state(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"numbers"},"stream_state":{"n":)" +
-                                  std::to_string(i) + "}}}");
+                host().emit_state(
+                    R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"numbers"},"stream_state":{"n":)" +
+                    std::to_string(i) + "}}}");
             }
             if (i == crash_after) std::abort();
         }
@@ -41,7 +44,9 @@ public:
     using Destination::Destination;
     json::object spec() override { return empty_spec(); }
     void check(const json::object&) override {}
-    void open(const json::object& config, const ConfiguredCatalog&) override { crash_after_ = ConfigView(config).integer_or("crash_after", 100); }
+    void open(const json::object& config, const ConfiguredCatalog&) override {
+        crash_after_ = ConfigView(config).integer_or("crash_after", 100);
+    }
     void write_batch(const ConfiguredStream&, const BatchView& batch) override {
         written_ += static_cast<int64_t>(batch.size());
         if (written_ >= crash_after_) std::abort();

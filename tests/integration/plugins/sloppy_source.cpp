@@ -13,11 +13,14 @@ class SloppySource final : public Source {
 public:
     using Source::Source;
     json::object spec() override {
-        return parse_object(R"({"connectionSpecification":{"type":"object","properties":{"mode":{"type":"string"}}}})", "spec");
+        return parse_object(R"({"connectionSpecification":{"type":"object","properties":{"mode":{"type":"string"}}}})",
+                            "spec");
     }
     void check(const json::object&) override {}
     json::array discover(const json::object&) override {
-        return json::array{json::object{{"name", "numbers"}, {"json_schema", json::object{}}, {"supported_sync_modes", json::array{"full_refresh"}}}};
+        return json::array{json::object{{"name", "numbers"},
+                                        {"json_schema", json::object{}},
+                                        {"supported_sync_modes", json::array{"full_refresh"}}}};
     }
     void read(const json::object& config, const ConfiguredCatalog&, const StateMap&) override {
         const std::string mode = ConfigView(config).string_or("mode", "unflushed");
@@ -28,7 +31,8 @@ public:
         RecordBatchWriter out(host(), "numbers");
         for (int i = 1; i <= 10; ++i) out.add("{\"n\":" + std::to_string(i) + "}");
         if (mode == "state_before_flush")
-            host().emit_state(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"numbers"},"stream_state":{"n":10}}})");
+            host().emit_state(
+                R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"numbers"},"stream_state":{"n":10}}})");
     }
 };
 

@@ -23,7 +23,8 @@ bool supports_incremental(const json::object& s) {
     if (it == s.end() || !it->value().is_array()) return false;
     protocol::SyncMode mode{};
     for (const auto& m : it->value().as_array())
-        if (m.is_string() && protocol::parse_mode(m.as_string(), mode) && mode == protocol::SyncMode::Incremental) return true;
+        if (m.is_string() && protocol::parse_mode(m.as_string(), mode) && mode == protocol::SyncMode::Incremental)
+            return true;
     return false;
 }
 
@@ -44,12 +45,14 @@ json::object configure(const json::object& stream, const StreamChoice* choice) {
     if (auto d = stream.find("default_cursor_field"); d != stream.end() && d->value().is_array()) cursor = d->value();
     json::value pk = json::array();
     if (auto d = stream.find("source_defined_primary_key"); d != stream.end() && d->value().is_array()) pk = d->value();
-    const bool has_cursor = !cursor.as_array().empty() || (stream.contains("source_defined_cursor") && stream.at("source_defined_cursor") == true);
+    const bool has_cursor = !cursor.as_array().empty() ||
+        (stream.contains("source_defined_cursor") && stream.at("source_defined_cursor") == true);
     const bool incremental = supports_incremental(stream) && has_cursor;
     using protocol::DestinationSyncMode;
     protocol::SyncMode sync_mode = incremental ? protocol::SyncMode::Incremental : protocol::SyncMode::FullRefresh;
-    DestinationSyncMode dest_mode =
-        incremental ? (pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup) : DestinationSyncMode::Overwrite;
+    DestinationSyncMode dest_mode = incremental
+        ? (pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup)
+        : DestinationSyncMode::Overwrite;
     if (choice) {
         if (choice->cursor_field) {
             json::array a;
@@ -95,7 +98,8 @@ std::string configure_catalog(std::string_view catalog_json, const std::vector<S
     boost::system::error_code ec;
     json::value v = json::parse(json::string_view(catalog_json.data(), catalog_json.size()), ec);
     if (ec || !v.is_object() || !v.as_object().contains("streams") || !v.as_object().at("streams").is_array())
-        throw std::runtime_error("the source's discover did not return a catalog with \"streams\"; report this to the source's authors");
+        throw std::runtime_error(
+            "the source's discover did not return a catalog with \"streams\"; report this to the source's authors");
     const json::array& discovered = v.as_object().at("streams").as_array();
     json::array out;
     if (choices.empty()) {

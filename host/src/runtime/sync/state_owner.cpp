@@ -43,7 +43,8 @@ json::object target_fields(std::string_view spec_text, std::string_view config_t
     props = props && props->is_object() ? props->as_object().if_contains("properties") : nullptr;
     if (!props || !props->is_object()) return target;
     for (const auto& p : props->as_object()) {
-        const json::value* mark = p.value().is_object() ? p.value().as_object().if_contains("connhost_target") : nullptr;
+        const json::value* mark =
+            p.value().is_object() ? p.value().as_object().if_contains("connhost_target") : nullptr;
         if (!mark || !mark->is_bool() || !mark->as_bool()) continue;
         any_marked = true;
         const json::value* v = config.as_object().if_contains(p.key());
@@ -52,7 +53,9 @@ json::object target_fields(std::string_view spec_text, std::string_view config_t
     return target;
 }
 
-std::string describe(const json::object& target) { return target.empty() ? "(no target fields)" : json::serialize(target); }
+std::string describe(const json::object& target) {
+    return target.empty() ? "(no target fields)" : json::serialize(target);
+}
 
 }  // namespace
 
@@ -74,7 +77,8 @@ StateOwner StateOwner::from_json(const json::value& v, const std::string& file) 
     const json::object& o = v.as_object();
     const json::value* src = o.if_contains("source");
     const json::value* dst = o.if_contains("destination");
-    if (!src || !src->is_object() || !dst || !dst->is_object()) throw bad("source and owner.destination must be objects");
+    if (!src || !src->is_object() || !dst || !dst->is_object())
+        throw bad("source and owner.destination must be objects");
     StateOwner w;
     w.source_plugin = str_at(src->as_object(), "plugin");
     w.source_config_hash = str_at(src->as_object(), "config_hash");
@@ -90,8 +94,9 @@ StateOwner StateOwner::from_json(const json::value& v, const std::string& file) 
     return w;
 }
 
-StateOwner state_owner_of(const std::string& source_plugin, std::string_view source_config, const std::string& destination_plugin,
-                          std::string_view destination_spec, std::string_view destination_config, std::vector<std::string> streams) {
+StateOwner state_owner_of(const std::string& source_plugin, std::string_view source_config,
+                          const std::string& destination_plugin, std::string_view destination_spec,
+                          std::string_view destination_config, std::vector<std::string> streams) {
     StateOwner w;
     w.source_plugin = source_plugin;
     w.source_config_hash = fnv1a64(source_config);
@@ -102,26 +107,33 @@ StateOwner state_owner_of(const std::string& source_plugin, std::string_view sou
 }
 
 void check_state_owner(const StateOwner& saved, const StateOwner& now, const std::string& state_file) {
-    const std::string fresh = ". To start this target from scratch, pass --reset-state (or name another --state-file); "
-                              "to resume, sync into what the state file was written for";
+    const std::string fresh =
+        ". To start this target from scratch, pass --reset-state (or name another --state-file); "
+        "to resume, sync into what the state file was written for";
     if (saved.destination_plugin != now.destination_plugin)
-        throw std::runtime_error("state file " + state_file + " was written for destination " + saved.destination_plugin +
-                                 ", but this sync writes with " + now.destination_plugin + fresh);
+        throw std::runtime_error("state file " + state_file + " was written for destination " +
+                                 saved.destination_plugin + ", but this sync writes with " + now.destination_plugin +
+                                 fresh);
     if (saved.source_plugin != now.source_plugin)
-        throw std::runtime_error("state file " + state_file + " was written for source " + saved.source_plugin + ", but this sync reads with " +
-                                 now.source_plugin + fresh);
+        throw std::runtime_error("state file " + state_file + " was written for source " + saved.source_plugin +
+                                 ", but this sync reads with " + now.source_plugin + fresh);
     if (saved.target_known && now.target_known && saved.destination_target != now.destination_target)
-        throw std::runtime_error("state file " + state_file + " was written for the target " + describe(saved.destination_target) + " of " +
-                                 now.destination_plugin + ", but this sync writes to " + describe(now.destination_target) +
+        throw std::runtime_error("state file " + state_file + " was written for the target " +
+                                 describe(saved.destination_target) + " of " + now.destination_plugin +
+                                 ", but this sync writes to " + describe(now.destination_target) +
                                  ": its states would skip records that target never received" + fresh);
     auto& log = logging::host_log();
     if (!now.target_known)
-        log.debug("destination {} marks no config field as its target (connhost_target); the state file cannot tell its targets apart",
-                  now.destination_plugin);
+        log.debug(
+            "destination {} marks no config field as its target (connhost_target); the state file cannot tell its "
+            "targets apart",
+            now.destination_plugin);
     if (!saved.source_config_hash.empty() && saved.source_config_hash != now.source_config_hash)
-        log.info("the source config changed since state file {} was written; resuming from it all the same", state_file);
+        log.info("the source config changed since state file {} was written; resuming from it all the same",
+                 state_file);
     if (!saved.streams.empty() && saved.streams != now.streams)
-        log.info("the configured streams changed since state file {} was written; streams new to it start from scratch", state_file);
+        log.info("the configured streams changed since state file {} was written; streams new to it start from scratch",
+                 state_file);
 }
 
 }  // namespace connhost::runtime::sync

@@ -12,11 +12,11 @@ namespace connhost::runtime::sync {
 // before this point is in the target"; applied to another target it would skip records that target never got.
 struct StateOwner {
     std::string source_plugin;
-    std::string source_config_hash;     // of the source config; a change is legitimate and only logged
+    std::string source_config_hash;  // of the source config; a change is legitimate and only logged
     std::string destination_plugin;
     boost::json::object destination_target;  // config fields the destination's spec marks "connhost_target"
-    bool target_known = false;          // false: the destination marks no target field
-    std::vector<std::string> streams;   // configured streams, "ns.name"
+    bool target_known = false;               // false: the destination marks no target field
+    std::vector<std::string> streams;        // configured streams, "ns.name"
 
     boost::json::object to_json() const;
     // Reads the "owner" member of a state file; throws std::runtime_error naming `file` when it is malformed.
@@ -24,8 +24,9 @@ struct StateOwner {
 };
 
 // The owner of a sync about to run: target fields are the config values the spec marks "connhost_target": true.
-StateOwner state_owner_of(const std::string& source_plugin, std::string_view source_config, const std::string& destination_plugin,
-                          std::string_view destination_spec, std::string_view destination_config, std::vector<std::string> streams);
+StateOwner state_owner_of(const std::string& source_plugin, std::string_view source_config,
+                          const std::string& destination_plugin, std::string_view destination_spec,
+                          std::string_view destination_config, std::vector<std::string> streams);
 
 // Throws std::runtime_error saying what differs and how to start fresh when `saved` belongs to another destination
 // plugin or target (or another source plugin); logs changes that are legitimate (source config, streams).

@@ -28,9 +28,12 @@ void read_descriptor(protocol::JsonScanner& s, StateKind& k) {
         if (key == "stream_descriptor" && s.peek() == '{') {
             s.expect('{', "'{'");
             s.members([&](std::string_view dk) {
-                if (dk == "name" && s.peek() == '"') s.read_string(&k.name);
-                else if (dk == "namespace" && s.peek() == '"') s.read_string(&k.ns);
-                else s.skip_value();
+                if (dk == "name" && s.peek() == '"')
+                    s.read_string(&k.name);
+                else if (dk == "namespace" && s.peek() == '"')
+                    s.read_string(&k.ns);
+                else
+                    s.skip_value();
             });
         } else {
             s.skip_value();
@@ -43,9 +46,12 @@ StateKind kind_of(std::string_view msg) {
     protocol::JsonScanner s(msg);
     s.expect('{', "a state object");
     s.members([&](std::string_view key) {
-        if (key == "type" && s.peek() == '"') s.read_string(&k.type);
-        else if (key == "stream" && s.peek() == '{') read_descriptor(s, k);
-        else s.skip_value();
+        if (key == "type" && s.peek() == '"')
+            s.read_string(&k.type);
+        else if (key == "stream" && s.peek() == '{')
+            read_descriptor(s, k);
+        else
+            s.skip_value();
     });
     return k;
 }
@@ -59,8 +65,10 @@ StateStore::StateStore(std::string path) : path_(std::move(path)) {
     if (!std::filesystem::exists(path_, ec)) return;
     std::string text = read_file(path_, "state file");
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw std::runtime_error("state file " + path_ + " is empty: connhost replaces it atomically and never leaves it empty, so "
-                                 "something else wrote it. Restore it from a backup, or pass --reset-state to start from scratch");
+        throw std::runtime_error(
+            "state file " + path_ +
+            " is empty: connhost replaces it atomically and never leaves it empty, so "
+            "something else wrote it. Restore it from a backup, or pass --reset-state to start from scratch");
     load(text);
     dirty_ = false;
 }
@@ -82,7 +90,8 @@ void StateStore::load(const std::string& text) {
     do {
         std::string_view msg = s.skip_value();
         if (std::string why = protocol::state_shape_problem(msg); !why.empty())
-            throw std::runtime_error("state file " + path_ + ": state " + std::to_string(i) + " cannot be resumed from: " + why +
+            throw std::runtime_error("state file " + path_ + ": state " + std::to_string(i) +
+                                     " cannot be resumed from: " + why +
                                      ". Remove that entry, or pass --reset-state to start from scratch");
         apply(msg);
         ++i;
@@ -103,13 +112,18 @@ void StateStore::adopt(const StateOwner& owner, bool reset) {
     if (!saved_owner_ || saved_owner_->to_json() != owner.to_json()) dirty_ = dirty_ || !empty();
 }
 
-bool StateStore::forget_stream(const std::string& ns, const std::string& name) { return streams_.erase({ns, name}) > 0; }
+bool StateStore::forget_stream(const std::string& ns, const std::string& name) {
+    return streams_.erase({ns, name}) > 0;
+}
 
 void StateStore::apply(std::string_view msg) {
     StateKind k = kind_of(msg);
-    if (k.type == "STREAM") streams_[{k.ns, k.name}] = std::string(msg);
-    else if (k.type == "GLOBAL") global_ = std::string(msg);
-    else legacy_ = std::string(msg);
+    if (k.type == "STREAM")
+        streams_[{k.ns, k.name}] = std::string(msg);
+    else if (k.type == "GLOBAL")
+        global_ = std::string(msg);
+    else
+        legacy_ = std::string(msg);
     dirty_ = true;
 }
 

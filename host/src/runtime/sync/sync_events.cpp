@@ -7,8 +7,8 @@
 
 namespace connhost::runtime::sync {
 
-
-SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, std::set<std::pair<std::string, std::string>> streams)
+SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name,
+                           std::set<std::pair<std::string, std::string>> streams)
     : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), streams_(std::move(streams)) {}
 
 void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
@@ -18,7 +18,7 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     std::string_view stream(b.stream, b.stream_size), ns(b.ns ? b.ns : "", b.ns ? b.ns_size : 0);
     if (!streams_.count({std::string(ns), std::string(stream)})) {
         error_ = "the source emitted records for stream \"" + protocol::stream_display_name(ns, stream) +
-                 "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
+            "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
         return CONNHOST_STATUS_INTERNAL;
     }
     QueueItem item;
@@ -50,8 +50,14 @@ int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
 }
 
 DestinationEvents::DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store,
-                                     SyncProgress& progress, const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms)
-    : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), store_(store), progress_(progress), ledger_(streams, idle_bound_ms) {}
+                                     SyncProgress& progress, const std::vector<protocol::CatalogStream>& streams,
+                                     uint32_t idle_bound_ms)
+    : q_(q),
+      ctl_(ctl),
+      log_(logging::plugin_log(plugin_name)),
+      store_(store),
+      progress_(progress),
+      ledger_(streams, idle_bound_ms) {}
 
 int32_t DestinationEvents::fail_input(std::string why) {
     input_error_ = std::move(why);
@@ -62,7 +68,9 @@ int32_t DestinationEvents::fail_input(std::string why) {
     return source_status_;
 }
 
-void DestinationEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
+void DestinationEvents::on_log(int32_t level, std::string_view msg) {
+    log_->log(logging::from_abi_level(level), "{}", msg);
+}
 
 int32_t DestinationEvents::on_message(int32_t, std::string_view payload) {
     log_->debug("message: {}", payload);
@@ -77,8 +85,8 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
     in.json_size = 0;
     in.state_id = 0;
     const uint32_t wait = ledger_.wait_ms(wait_ms);
-    const BatchQueue::Popped popped =
-        wait ? q_.pop_for(current_, std::chrono::milliseconds(wait)) : (q_.pop(current_) ? BatchQueue::Popped::Item : BatchQueue::Popped::Closed);
+    const BatchQueue::Popped popped = wait ? q_.pop_for(current_, std::chrono::milliseconds(wait))
+                                           : (q_.pop(current_) ? BatchQueue::Popped::Item : BatchQueue::Popped::Closed);
     if (popped == BatchQueue::Popped::TimedOut) {
         in.kind = CONNHOST_INPUT_IDLE;
         return CONNHOST_STATUS_OK;

@@ -24,7 +24,8 @@ struct SyncControl {
 // Source side: copies each batch into a queue item (no re-serialisation), passes states and stream statuses on.
 class SourceEvents final : public ConnectorEvents {
 public:
-    SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, std::set<std::pair<std::string, std::string>> streams);
+    SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name,
+                 std::set<std::pair<std::string, std::string>> streams);
 
     void on_log(int32_t level, std::string_view msg) override;
     int32_t on_records(const connhost_record_batch& batch) override;
@@ -45,8 +46,9 @@ private:
 // Destination side: hands queue items to the destination; each acknowledged state goes to the store.
 class DestinationEvents final : public ConnectorEvents {
 public:
-    DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store, SyncProgress& progress,
-                      const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms);
+    DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store,
+                      SyncProgress& progress, const std::vector<protocol::CatalogStream>& streams,
+                      uint32_t idle_bound_ms);
 
     void on_log(int32_t level, std::string_view msg) override;
     int32_t on_records(const connhost_record_batch&) override { return CONNHOST_STATUS_UNSUPPORTED; }

@@ -22,7 +22,9 @@ struct Reader {
     [[noreturn]] void fail(const std::string& field, const std::string& what) const {
         throw std::runtime_error("connection file " + file + ": " + field + " " + what);
     }
-    std::string path_of(const std::string& p) const { return fs::path(p).is_absolute() ? p : (dir / p).lexically_normal().string(); }
+    std::string path_of(const std::string& p) const {
+        return fs::path(p).is_absolute() ? p : (dir / p).lexically_normal().string();
+    }
     const json::object& object_at(const json::object& o, const char* key, const std::string& where) const {
         auto it = o.find(key);
         if (it == o.end() || !it->value().is_object()) fail(where + key, "must be an object");
@@ -48,7 +50,8 @@ struct Reader {
             if (!c->value().is_object()) fail(where + "config", "must be an object");
             return json::serialize(c->value());
         }
-        if (side.contains("config_file")) return read_file(path_of(string_at(side, "config_file", where)), where + "config_file");
+        if (side.contains("config_file"))
+            return read_file(path_of(string_at(side, "config_file", where)), where + "config_file");
         return "{}";
     }
     std::vector<std::string> strings(const json::value& v, const std::string& where) const {
@@ -90,8 +93,10 @@ SyncOptions read_connection_file(const std::string& path) {
         s.catalog = read_file(cp, "catalog_file");
         s.catalog_origin = "catalog " + cp;
     }
-    if (auto st = o.find("state_file"); st != o.end()) s.state_file = r.path_of(r.string_at(o, "state_file", ""));
-    else s.state_file = path + ".state.json";
+    if (auto st = o.find("state_file"); st != o.end())
+        s.state_file = r.path_of(r.string_at(o, "state_file", ""));
+    else
+        s.state_file = path + ".state.json";
     if (auto iso = o.find("isolate"); iso != o.end()) {
         if (!iso->value().is_bool()) r.fail("isolate", "must be true or false");
         s.isolate = iso->value().as_bool();
@@ -101,14 +106,16 @@ SyncOptions read_connection_file(const std::string& path) {
     if (auto idle = o.find("idle_commit_seconds"); idle != o.end()) {
         if (!idle->value().is_number()) r.fail("idle_commit_seconds", "must be a number of seconds");
         try {
-            s.idle_commit_ms = DeliveryLedger::idle_bound_from_seconds(idle->value().to_number<double>(), "idle_commit_seconds");
+            s.idle_commit_ms =
+                DeliveryLedger::idle_bound_from_seconds(idle->value().to_number<double>(), "idle_commit_seconds");
         } catch (const std::invalid_argument& e) {
             throw std::runtime_error("connection file " + path + ": " + e.what());
         }
     }
     if (auto m = o.find("max_record_mb"); m != o.end()) {
         try {
-            s.max_record_bytes = protocol::max_record_bytes(m->value().is_int64() ? m->value().as_int64() : 0, "max_record_mb");
+            s.max_record_bytes =
+                protocol::max_record_bytes(m->value().is_int64() ? m->value().as_int64() : 0, "max_record_mb");
         } catch (const std::invalid_argument& e) {
             throw std::runtime_error("connection file " + path + ": " + e.what());
         }
@@ -125,8 +132,10 @@ SyncOptions read_connection_file(const std::string& path) {
             if (so.contains("namespace")) c.ns = r.string_at(so, "namespace", where);
             if (so.contains("sync_mode")) c.sync_mode = r.mode<protocol::SyncMode>(so, "sync_mode", where, c.name);
             if (so.contains("destination_sync_mode"))
-                c.destination_sync_mode = r.mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
-            if (auto cf = so.find("cursor_field"); cf != so.end()) c.cursor_field = r.strings(cf->value(), where + "cursor_field");
+                c.destination_sync_mode =
+                    r.mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
+            if (auto cf = so.find("cursor_field"); cf != so.end())
+                c.cursor_field = r.strings(cf->value(), where + "cursor_field");
             if (auto pk = so.find("primary_key"); pk != so.end()) {
                 if (!pk->value().is_array()) r.fail(where + "primary_key", "must be an array of field paths");
                 std::vector<std::vector<std::string>> keys;

@@ -9,10 +9,14 @@ namespace connhost::runtime::sync {
 namespace {
 std::string human_bytes(uint64_t b) {
     char buf[32];
-    if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", b / double(1ull << 30));
-    else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", b / double(1ull << 20));
-    else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
-    else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+    if (b >= (1ull << 30))
+        std::snprintf(buf, sizeof buf, "%.1f GiB", b / double(1ull << 30));
+    else if (b >= (1ull << 20))
+        std::snprintf(buf, sizeof buf, "%.1f MiB", b / double(1ull << 20));
+    else if (b >= 1024)
+        std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
+    else
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
     return buf;
 }
 }  // namespace
@@ -66,20 +70,22 @@ std::string SyncProgress::line() const {
     uint64_t total = 0;
     for (const auto& [name, s] : streams_) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "%s%s %llu (%.0f/s)", out.empty() ? "" : " | ", name.c_str(), static_cast<unsigned long long>(s.records),
-                      secs > 0 ? s.records / secs : 0.0);
+        std::snprintf(buf, sizeof buf, "%s%s %llu (%.0f/s)", out.empty() ? "" : " | ", name.c_str(),
+                      static_cast<unsigned long long>(s.records), secs > 0 ? s.records / secs : 0.0);
         out += buf;
         total += s.records;
     }
     char tail[128];
     std::snprintf(tail, sizeof tail, "%s%llu records, %llu committed, %llu states, %.1fs", out.empty() ? "" : " | ",
-                  static_cast<unsigned long long>(total), static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_), secs);
+                  static_cast<unsigned long long>(total), static_cast<unsigned long long>(committed_),
+                  static_cast<unsigned long long>(states_), secs);
     return out + tail;
 }
 
 void SyncProgress::run() {
     std::unique_lock lock(mu_);
-    auto period = live_ ? std::chrono::milliseconds(250) : std::chrono::duration_cast<std::chrono::milliseconds>(log_every_);
+    auto period =
+        live_ ? std::chrono::milliseconds(250) : std::chrono::duration_cast<std::chrono::milliseconds>(log_every_);
     while (!cv_.wait_for(lock, period, [&] { return stopping_; })) {
         std::string l = line();
         if (live_) {
@@ -119,22 +125,24 @@ std::string SyncProgress::summary() const {
     double secs = std::chrono::duration<double>(end - started_).count();
     std::string out;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%-32s %12s %12s %10s %14s\n", "STREAM", "RECORDS", "BYTES", "DURATION", "RECORDS/S");
+    std::snprintf(buf, sizeof buf, "%-32s %12s %12s %10s %14s\n", "STREAM", "RECORDS", "BYTES", "DURATION",
+                  "RECORDS/S");
     out += buf;
     uint64_t tr = 0, tb = 0;
     for (const auto& [name, s] : streams_) {
         double d = std::chrono::duration<double>(s.last - s.first).count();
-        std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", name.c_str(), static_cast<unsigned long long>(s.records),
-                      human_bytes(s.bytes).c_str(), d, d > 0 ? s.records / d : 0.0);
+        std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", name.c_str(),
+                      static_cast<unsigned long long>(s.records), human_bytes(s.bytes).c_str(), d,
+                      d > 0 ? s.records / d : 0.0);
         out += buf;
         tr += s.records;
         tb += s.bytes;
     }
-    std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", "TOTAL", static_cast<unsigned long long>(tr), human_bytes(tb).c_str(), secs,
-                  secs > 0 ? tr / secs : 0.0);
+    std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", "TOTAL", static_cast<unsigned long long>(tr),
+                  human_bytes(tb).c_str(), secs, secs > 0 ? tr / secs : 0.0);
     out += buf;
-    std::snprintf(buf, sizeof buf, "%llu records committed, %llu states acknowledged\n", static_cast<unsigned long long>(committed_),
-                  static_cast<unsigned long long>(states_));
+    std::snprintf(buf, sizeof buf, "%llu records committed, %llu states acknowledged\n",
+                  static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_));
     out += buf;
     return out;
 }

@@ -26,32 +26,37 @@ namespace {
 
 std::unique_ptr<Connector> load(const SyncOptions& o, const std::string& spec, int32_t kind, const char* role) {
     auto c = load_connector({spec, o.plugin_dirs, o.isolate, o.log_level, o.max_record_bytes});
-    require_kind(*c, kind, std::string("it was given as the ") + role + ": swap --source and --destination?", FailureKind::Failed);
+    require_kind(*c, kind, std::string("it was given as the ") + role + ": swap --source and --destination?",
+                 FailureKind::Failed);
     return c;
 }
 
 std::string discover_catalog(Connector& src, const SyncOptions& o) {
     MessageCapture cap(CONNHOST_MSG_CATALOG, src.info().name);
     Outcome r = src.discover(cap, o.source_config);
-    if (!r.ok()) throw std::runtime_error("discover of source " + src.info().name + " failed (" + status_name(r.status) + "): " + r.message);
+    if (!r.ok())
+        throw std::runtime_error("discover of source " + src.info().name + " failed (" + status_name(r.status) +
+                                 "): " + r.message);
     return configure_catalog(cap.payload, o.streams);
 }
 
 // Opens and locks the state file, checks it belongs to this connection, and forgets the states of overwrite
 // streams: an overwrite replaces the whole table, so it reads from the start (a saved state would make it
 // replace the table with only what came after that state).
-std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Connector& dst, const std::string& dst_spec,
-                                       const std::string& catalog) {
+std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Connector& dst,
+                                       const std::string& dst_spec, const std::string& catalog) {
     auto store = std::make_unique<StateStore>(o.state_file);
     const auto streams = protocol::catalog_streams(catalog);
     std::vector<std::string> names;
     for (const auto& c : streams) names.push_back(protocol::stream_display_name(c.ns, c.name));
-    store->adopt(state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config, std::move(names)),
+    store->adopt(state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config,
+                                std::move(names)),
                  o.reset_state);
     for (const auto& c : streams)
         if (c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite && store->forget_stream(c.ns, c.name))
-            logging::host_log().info("stream {} is overwritten, so it is read from its start; its saved state is not used",
-                                     protocol::stream_display_name(c.ns, c.name));
+            logging::host_log().info(
+                "stream {} is overwritten, so it is read from its start; its saved state is not used",
+                protocol::stream_display_name(c.ns, c.name));
     return store;
 }
 
@@ -85,11 +90,12 @@ struct SyncEnd {
 };
 
 // Runs the destination on its own thread and the source on this one, a signal cancelling the source.
-SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_state, BatchQueue& queue, SyncControl& ctl,
-                 SyncProgress& progress, SourceEvents& src_events, DestinationEvents& dst_events) {
+SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_state, BatchQueue& queue,
+                 SyncControl& ctl, SyncProgress& progress, SourceEvents& src_events, DestinationEvents& dst_events) {
     SyncEnd end;
     CancelOnSignal on_signal([&] {
-        logging::host_log().warn("interrupted: stopping the source; the destination commits what it has (Ctrl-C again to stop at once)");
+        logging::host_log().warn(
+            "interrupted: stopping the source; the destination commits what it has (Ctrl-C again to stop at once)");
         ctl.cancelled = true;
         s.src->cancel();
     });
@@ -102,7 +108,8 @@ SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_
             s.src->cancel();
         }
     });
-    MaskingEvents masked_src_events(src_events, logging::secrets());  // the destination and the state file get no secret
+    MaskingEvents masked_src_events(src_events,
+                                    logging::secrets());  // the destination and the state file get no secret
     end.src = s.src->read(masked_src_events, o.source_config, s.catalog, initial_state);
     QueueItem last;
     last.kind = QueueItem::End;
@@ -116,24 +123,28 @@ SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_
 
 // Throws RunFailure for the first thing that went wrong, blaming a failed source before the destination whose
 // input it ended; `resume` says how a re-run continues.
-void check_end(const SyncSetup& s, const SyncEnd& end, const SourceEvents& src_events, const DestinationEvents& dst_events,
-               const SyncProgress& progress, const std::string& resume) {
+void check_end(const SyncSetup& s, const SyncEnd& end, const SourceEvents& src_events,
+               const DestinationEvents& dst_events, const SyncProgress& progress, const std::string& resume) {
     if (end.interrupted)
-        throw RunFailure("interrupted by a signal after " + std::to_string(progress.committed_records()) + " committed records" + resume,
+        throw RunFailure("interrupted by a signal after " + std::to_string(progress.committed_records()) +
+                             " committed records" + resume,
                          "transient_error", FailureKind::Interrupted);
     if (!src_events.error().empty()) throw RunFailure(src_events.error() + resume);
     if (!dst_events.input_error().empty()) throw RunFailure(dst_events.input_error());
     if (!dst_events.error().empty()) throw RunFailure("cannot save the state: " + dst_events.error() + resume);
     const std::string src_name = s.src->info().name, dst_name = s.dst->info().name;
     if (!end.src.ok() && end.src.status != CONNHOST_STATUS_CANCELLED)
-        throw RunFailure("source " + src_name + " failed (" + status_name(end.src.status) + "): " + end.src.message + resume,
-                         failure_type(end.src.status));
+        throw RunFailure(
+            "source " + src_name + " failed (" + status_name(end.src.status) + "): " + end.src.message + resume,
+            failure_type(end.src.status));
     if (!end.dst.ok())
-        throw RunFailure("destination " + dst_name + " failed (" + status_name(end.dst.status) + "): " + end.dst.message + resume,
-                         failure_type(end.dst.status));
+        throw RunFailure(
+            "destination " + dst_name + " failed (" + status_name(end.dst.status) + "): " + end.dst.message + resume,
+            failure_type(end.dst.status));
     if (!end.src.ok())
-        throw RunFailure("source " + src_name + " stopped (" + status_name(end.src.status) + "): " + end.src.message + resume,
-                         failure_type(end.src.status));
+        throw RunFailure(
+            "source " + src_name + " stopped (" + status_name(end.src.status) + "): " + end.src.message + resume,
+            failure_type(end.src.status));
 }
 
 }  // namespace
@@ -144,22 +155,27 @@ void run_sync(const SyncOptions& o) {
     const std::string initial_state = s.store->to_json();
     logging::host_log().info("sync {} -> {}{}", s.src->info().name, s.dst->info().name,
                              o.state_file.empty() ? std::string(" (no state file)")
-                                                  : " (state file " + o.state_file + (initial_state.empty() ? ", starting fresh)" : ", resuming)"));
+                                                  : " (state file " + o.state_file +
+                                     (initial_state.empty() ? ", starting fresh)" : ", resuming)"));
     BatchQueue queue(o.queue_bytes);
     SyncControl ctl;
     SyncProgress progress(isatty(STDERR_FILENO) != 0, std::chrono::seconds(o.progress_seconds));
     SourceEvents src_events(queue, ctl, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
-    DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, protocol::catalog_streams(s.catalog), o.idle_commit_ms);
+    DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress,
+                                 protocol::catalog_streams(s.catalog), o.idle_commit_ms);
     const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);
-    if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() && dst_events.input_error().empty()) {
+    if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() &&
+        dst_events.input_error().empty()) {
         dst_events.finish();
         if (dst_events.error().empty()) progress.all_committed();
     }
     std::fputs(progress.summary().c_str(), stderr);
     check_end(s, end, src_events, dst_events, progress,
               o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
-                                   : "; the state file " + o.state_file + " matches what is committed: re-run the same command to resume");
-    logging::host_log().info("sync done: {} records, {} states acknowledged", progress.total_records(), dst_events.states_acknowledged());
+                                   : "; the state file " + o.state_file +
+                      " matches what is committed: re-run the same command to resume");
+    logging::host_log().info("sync done: {} records, {} states acknowledged", progress.total_records(),
+                             dst_events.states_acknowledged());
 }
 
 }  // namespace connhost::runtime::sync

@@ -75,7 +75,8 @@ public:
     // Consumes `c` after white space or throws naming what was expected.
     void expect(char c, const char* what) {
         skip_ws();
-        if (p_ >= end_ || *p_ != c) fail(std::string("expected ") + what + (p_ >= end_ ? ", found the end of the line" : ""));
+        if (p_ >= end_ || *p_ != c)
+            fail(std::string("expected ") + what + (p_ >= end_ ? ", found the end of the line" : ""));
         ++p_;
     }
     // True (and consumes it) when the next non-space byte is `c`.
@@ -216,8 +217,10 @@ inline std::string unescape_json_string(std::string_view raw) {
             case 'f': out.push_back('\f'); break;
             case 'u': {
                 const int cp = json_unicode_escape(raw, i);
-                if (cp < 0) out += "\\u";
-                else append_utf8(out, static_cast<uint32_t>(cp));
+                if (cp < 0)
+                    out += "\\u";
+                else
+                    append_utf8(out, static_cast<uint32_t>(cp));
                 break;
             }
             default: out.push_back(e);  // \" \\ \/
@@ -277,10 +280,14 @@ template <bool Trusted>
 void BasicJsonScanner<Trusted>::check_utf8_sequence(unsigned char lead) {
     int n;
     uint32_t cp;
-    if (lead >= 0xC2 && lead <= 0xDF) n = 1, cp = lead & 0x1F;
-    else if (lead >= 0xE0 && lead <= 0xEF) n = 2, cp = lead & 0x0F;
-    else if (lead >= 0xF0 && lead <= 0xF4) n = 3, cp = lead & 0x07;
-    else fail("invalid UTF-8 byte in a string");
+    if (lead >= 0xC2 && lead <= 0xDF)
+        n = 1, cp = lead & 0x1F;
+    else if (lead >= 0xE0 && lead <= 0xEF)
+        n = 2, cp = lead & 0x0F;
+    else if (lead >= 0xF0 && lead <= 0xF4)
+        n = 3, cp = lead & 0x07;
+    else
+        fail("invalid UTF-8 byte in a string");
     if (end_ - p_ < n + 1) fail("truncated UTF-8 sequence in a string");
     for (int i = 1; i <= n; ++i) {
         unsigned char c = static_cast<unsigned char>(p_[i]);
@@ -356,8 +363,10 @@ std::string_view BasicJsonScanner<Trusted>::read_string(std::string* unescaped) 
     std::string_view raw(start, static_cast<size_t>(p_ - start));
     ++p_;
     if (unescaped) {
-        if (!escaped_) unescaped->assign(raw);
-        else *unescaped = unescape_json_string(raw);
+        if (!escaped_)
+            unescaped->assign(raw);
+        else
+            *unescaped = unescape_json_string(raw);
     }
     return raw;
 }
@@ -368,9 +377,12 @@ std::string_view BasicJsonScanner<Trusted>::read_number() {
     const char* start = p_;
     if (p_ < end_ && *p_ == '-') ++p_;
     if (p_ >= end_) fail("expected a number");
-    if (*p_ == '0') ++p_;
-    else if (*p_ >= '1' && *p_ <= '9') skip_digits();
-    else fail("expected a value (string, number, object, array, true, false or null)");
+    if (*p_ == '0')
+        ++p_;
+    else if (*p_ >= '1' && *p_ <= '9')
+        skip_digits();
+    else
+        fail("expected a value (string, number, object, array, true, false or null)");
     if (p_ < end_ && *p_ == '.') {
         ++p_;
         if (p_ >= end_ || *p_ < '0' || *p_ > '9') fail("expected a digit after '.' in a number");
@@ -452,8 +464,10 @@ template <bool Trusted>
 std::string_view BasicJsonScanner<Trusted>::skip_value() {
     const char c = peek();
     const char* start = p_;
-    if (c == '{' || c == '[') skip_container();
-    else skip_scalar(c);
+    if (c == '{' || c == '[')
+        skip_container();
+    else
+        skip_scalar(c);
     return {start, static_cast<size_t>(p_ - start)};
 }
 

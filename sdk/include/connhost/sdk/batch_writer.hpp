@@ -18,7 +18,11 @@ class RecordBatchWriter final : private detail::PendingRecords {
 public:
     RecordBatchWriter(Host host, std::string stream, std::string ns = {}, size_t max_bytes = 1 << 20,
                       size_t max_records = 4096)
-        : host_(host), stream_(std::move(stream)), ns_(std::move(ns)), max_bytes_(max_bytes), max_records_(max_records) {
+        : host_(host),
+          stream_(std::move(stream)),
+          ns_(std::move(ns)),
+          max_bytes_(max_bytes),
+          max_records_(max_records) {
         offsets_.push_back(0);
         detail::pending_records().add(host_.raw(), static_cast<detail::PendingRecords*>(this));
     }

@@ -17,23 +17,27 @@ enum class SyncMode { FullRefresh, Incremental };
 enum class DestinationSyncMode { Append, Overwrite, AppendDedup };
 
 // The protocol's spelling of a mode.
-inline const char* to_string(SyncMode m) noexcept { return m == SyncMode::Incremental ? "incremental" : "full_refresh"; }
+inline const char* to_string(SyncMode m) noexcept {
+    return m == SyncMode::Incremental ? "incremental" : "full_refresh";
+}
 inline const char* to_string(DestinationSyncMode m) noexcept {
-    return m == DestinationSyncMode::Overwrite ? "overwrite" : m == DestinationSyncMode::AppendDedup ? "append_dedup" : "append";
+    return m == DestinationSyncMode::Overwrite  ? "overwrite"
+        : m == DestinationSyncMode::AppendDedup ? "append_dedup"
+                                                : "append";
 }
 // Every destination sync mode, in the protocol's order.
-inline constexpr DestinationSyncMode kDestinationSyncModes[] = {DestinationSyncMode::Append, DestinationSyncMode::Overwrite,
-                                                                DestinationSyncMode::AppendDedup};
+inline constexpr DestinationSyncMode kDestinationSyncModes[] = {
+    DestinationSyncMode::Append, DestinationSyncMode::Overwrite, DestinationSyncMode::AppendDedup};
 
 // One configured stream with its modes; absent fields keep Airbyte's defaults.
 struct ConfiguredStream {
     std::string name;
-    std::optional<std::string> ns;             // namespace, if any
-    json::object json_schema;                  // the stream's JSON schema ({} if none)
+    std::optional<std::string> ns;  // namespace, if any
+    json::object json_schema;       // the stream's JSON schema ({} if none)
     SyncMode sync_mode = SyncMode::FullRefresh;
     DestinationSyncMode destination_sync_mode = DestinationSyncMode::Append;
-    FieldPath cursor_field;                    // empty: none
-    std::vector<FieldPath> primary_key;        // empty: none
+    FieldPath cursor_field;              // empty: none
+    std::vector<FieldPath> primary_key;  // empty: none
     int64_t generation_id = 0;
     int64_t minimum_generation_id = 0;
     int64_t sync_id = 0;
@@ -121,16 +125,19 @@ private:
         if (st == o.end() || !st->value().is_object()) throw ConfigError(where + ".stream must be an object");
         const json::object& so = st->value().as_object();
         s.name = detail::str_at(so, "name", where + ".stream");
-        if (auto n = so.find("namespace"); n != so.end() && n->value().is_string()) s.ns = std::string(n->value().as_string());
-        if (auto js = so.find("json_schema"); js != so.end() && js->value().is_object()) s.json_schema = js->value().as_object();
+        if (auto n = so.find("namespace"); n != so.end() && n->value().is_string())
+            s.ns = std::string(n->value().as_string());
+        if (auto js = so.find("json_schema"); js != so.end() && js->value().is_object())
+            s.json_schema = js->value().as_object();
         static constexpr SyncMode kSyncModes[] = {SyncMode::FullRefresh, SyncMode::Incremental};
         s.sync_mode = detail::mode_at(o, "sync_mode", kSyncModes, SyncMode::FullRefresh, where, s.display_name());
-        s.destination_sync_mode = detail::mode_at(o, "destination_sync_mode", kDestinationSyncModes, DestinationSyncMode::Append,
-                                                  where, s.display_name());
+        s.destination_sync_mode = detail::mode_at(o, "destination_sync_mode", kDestinationSyncModes,
+                                                  DestinationSyncMode::Append, where, s.display_name());
         if (auto c = o.find("cursor_field"); c != o.end() && !c->value().is_null())
             s.cursor_field = detail::path_of(c->value(), where + ".cursor_field");
         if (auto pk = o.find("primary_key"); pk != o.end() && pk->value().is_array())
-            for (const auto& p : pk->value().as_array()) s.primary_key.push_back(detail::path_of(p, where + ".primary_key"));
+            for (const auto& p : pk->value().as_array())
+                s.primary_key.push_back(detail::path_of(p, where + ".primary_key"));
         s.generation_id = detail::int_or(o, "generation_id", 0);
         s.minimum_generation_id = detail::int_or(o, "minimum_generation_id", 0);
         s.sync_id = detail::int_or(o, "sync_id", 0);

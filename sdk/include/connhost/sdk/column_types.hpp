@@ -28,7 +28,8 @@ inline ColumnType column_type_from_ref(std::string_view ref) noexcept {
     if (ends_with(ref, "/Number")) return ColumnType::Number;
     if (ends_with(ref, "/Boolean")) return ColumnType::Boolean;
     if (ends_with(ref, "/Date")) return ColumnType::Date;
-    if (ends_with(ref, "/TimestampWithTimezone") || ends_with(ref, "/TimestampWithoutTimezone")) return ColumnType::DateTime;
+    if (ends_with(ref, "/TimestampWithTimezone") || ends_with(ref, "/TimestampWithoutTimezone"))
+        return ColumnType::DateTime;
     if (ref.find("/definitions/") != std::string_view::npos) return ColumnType::String;
     return ColumnType::Json;
 }

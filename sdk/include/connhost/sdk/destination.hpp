@@ -13,8 +13,8 @@ namespace connhost::sdk {
 
 // When buffered work must be committed even without a state: whichever limit is reached first.
 struct CommitPolicy {
-    size_t max_bytes = 32u << 20;    // record bytes written since the last commit
-    double max_seconds = 1.0;        // time since the last commit
+    size_t max_bytes = 32u << 20;  // record bytes written since the last commit
+    double max_seconds = 1.0;      // time since the last commit
     // While no input comes, commit and acknowledge what is held after this long (the host may wake the
     // destination sooner: its --idle-commit-seconds bound). 0: wait for the next input, as before ABI idle.
     double idle_seconds = 1.0;
@@ -99,8 +99,7 @@ private:
             dest_.close(false);
         } catch (const std::exception& e) {
             host_.warn(std::string("closing the destination after the failure failed too: ") + e.what());
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 
     void on_item(const InputItem& item) {
@@ -125,8 +124,9 @@ private:
         if (const ConfiguredStream* s = catalog_.find(batch.stream(), batch.ns())) return *s;
         const std::string name = batch.ns().empty() ? std::string(batch.stream())
                                                     : std::string(batch.ns()) + "." + std::string(batch.stream());
-        throw ConfigError("a record arrived for stream \"" + name +
-                          "\", which is not in the configured catalog: add the stream to the catalog or drop its records");
+        throw ConfigError(
+            "a record arrived for stream \"" + name +
+            "\", which is not in the configured catalog: add the stream to the catalog or drop its records");
     }
 
     // The configured stream a STREAM_STATUS message says is COMPLETE, or nullptr.
@@ -159,7 +159,8 @@ private:
 
     bool due() const {
         const auto since = std::chrono::steady_clock::now() - last_commit_;
-        return uncommitted_bytes_ >= policy_.max_bytes || std::chrono::duration<double>(since).count() >= policy_.max_seconds;
+        return uncommitted_bytes_ >= policy_.max_bytes ||
+            std::chrono::duration<double>(since).count() >= policy_.max_seconds;
     }
 
     Destination& dest_;

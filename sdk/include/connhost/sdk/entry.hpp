@@ -48,7 +48,9 @@ struct Instance {
 };
 
 template <class C>
-Instance<C>* self(connhost_instance* i) noexcept { return reinterpret_cast<Instance<C>*>(i); }
+Instance<C>* self(connhost_instance* i) noexcept {
+    return reinterpret_cast<Instance<C>*>(i);
+}
 
 template <class C>
 connhost_instance* create(const connhost_host* host) noexcept {
@@ -66,8 +68,7 @@ template <class C>
 void destroy(connhost_instance* i) noexcept {
     try {
         delete self<C>(i);
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 template <class C>
@@ -169,8 +170,7 @@ const void* get_extension(connhost_instance* i, const char* id) noexcept {
     (void)i;
     if constexpr (std::is_base_of_v<ReadBack, C>) {
         static const connhost_read_back_ext read_back_ext = {sizeof(connhost_read_back_ext), 0, &read_back<C>};
-        if (id && std::strcmp(id, CONNHOST_EXT_READ_BACK) == 0)
-            return &read_back_ext;
+        if (id && std::strcmp(id, CONNHOST_EXT_READ_BACK) == 0) return &read_back_ext;
     }
     (void)id;
     return nullptr;
@@ -182,8 +182,22 @@ const connhost_plugin* descriptor(const char* name, const char* version, const c
     static_assert(std::is_base_of_v<Source, C> || std::is_base_of_v<Destination, C>,
                   "CONNHOST_PLUGIN needs a class derived from connhost::sdk::Source or connhost::sdk::Destination");
     static const connhost_plugin d = {
-        sizeof(connhost_plugin), CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR, C::kind, name, version, description,
-        &create<C>, &destroy<C>, &spec<C>, &check<C>, &discover<C>, &read<C>, &write<C>, &cancel<C>, &get_extension<C>,
+        sizeof(connhost_plugin),
+        CONNHOST_ABI_MAJOR,
+        CONNHOST_ABI_MINOR,
+        C::kind,
+        name,
+        version,
+        description,
+        &create<C>,
+        &destroy<C>,
+        &spec<C>,
+        &check<C>,
+        &discover<C>,
+        &read<C>,
+        &write<C>,
+        &cancel<C>,
+        &get_extension<C>,
     };
     return &d;
 }
@@ -191,7 +205,7 @@ const connhost_plugin* descriptor(const char* name, const char* version, const c
 }  // namespace connhost::sdk::detail
 
 // Exports connhost_plugin_entry_v1 for connector class CLASS. Use once, at namespace scope, in one file.
-#define CONNHOST_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION)                                         \
-    extern "C" CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void) {              \
-        return ::connhost::sdk::detail::descriptor<CLASS>(NAME, VERSION, DESCRIPTION);             \
+#define CONNHOST_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION)                             \
+    extern "C" CONNHOST_EXPORT const connhost_plugin* connhost_plugin_entry_v1(void) { \
+        return ::connhost::sdk::detail::descriptor<CLASS>(NAME, VERSION, DESCRIPTION); \
     }

@@ -69,15 +69,18 @@ public:
     const connhost_host* raw() const noexcept { return h_; }
 
     // Logs one line under the plugin's name. Any thread.
-    void log(connhost_log_level level, std::string_view msg) const noexcept { h_->log(h_, level, msg.data(), msg.size()); }
+    void log(connhost_log_level level, std::string_view msg) const noexcept {
+        h_->log(h_, level, msg.data(), msg.size());
+    }
     void debug(std::string_view m) const noexcept { log(CONNHOST_LOG_DEBUG, m); }
     void info(std::string_view m) const noexcept { log(CONNHOST_LOG_INFO, m); }
     void warn(std::string_view m) const noexcept { log(CONNHOST_LOG_WARN, m); }
     void error(std::string_view m) const noexcept { log(CONNHOST_LOG_ERROR, m); }
 
-    // Has the host mask `secret`, in every spelling (JSON-escaped, percent-encoded, base64), in every log line, message,
-    // record and state from now on: for credentials learnt at run time, such as a fetched token (config fields marked
-    // airbyte_secret are masked already). Does nothing on a host without the "connhost.secrets/1" extension. Any thread.
+    // Has the host mask `secret`, in every spelling (JSON-escaped, percent-encoded, base64), in every log line,
+    // message, record and state from now on: for credentials learnt at run time, such as a fetched token (config fields
+    // marked airbyte_secret are masked already). Does nothing on a host without the "connhost.secrets/1" extension. Any
+    // thread.
     void add_secret(std::string_view secret) const noexcept {
         const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_SECRETS) : nullptr;
         const auto* secrets = static_cast<const connhost_secrets_ext*>(ext);

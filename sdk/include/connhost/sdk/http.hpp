@@ -75,15 +75,15 @@ struct RetryPolicy {
 
 // Client settings; the defaults suit a public REST API.
 struct HttpOptions {
-    double connect_timeout_s = 10;     // TCP/TLS connect timeout
-    double timeout_s = 60;             // whole-transfer timeout of one attempt
+    double connect_timeout_s = 10;  // TCP/TLS connect timeout
+    double timeout_s = 60;          // whole-transfer timeout of one attempt
     RetryPolicy retry;
-    double requests_per_second = 0;    // client-side rate limit, 0: none
+    double requests_per_second = 0;  // client-side rate limit, 0: none
     std::string user_agent = "connhost-sdk-http/1";
-    bool follow_redirects = false;     // off by default: a redirect to another host would receive the auth headers
+    bool follow_redirects = false;  // off by default: a redirect to another host would receive the auth headers
     size_t max_body_bytes = size_t(512) << 20;  // a larger response fails the attempt
-    std::vector<std::string> secrets;        // strings masked in every message (tokens, passwords, keys)
-    std::vector<std::string> secret_params;  // query parameter names whose values are masked in URLs
+    std::vector<std::string> secrets;           // strings masked in every message (tokens, passwords, keys)
+    std::vector<std::string> secret_params;     // query parameter names whose values are masked in URLs
 };
 
 // Adds credentials to requests; implementations live in http_auth.hpp. Run thread (per-client serialised).
@@ -180,18 +180,23 @@ public:
     // Cancelled when the host cancels (even mid-transfer), ConfigError on 4xx other than 408/429,
     // TransientError once the attempts are used up; every message names the method, the masked URL,
     // the status or transport error and the body's first bytes.
-    HttpResponse send(const HttpRequest& req, const ResponseValidator& validate = {}) { return send_with(req, auth_.get(), validate); }
+    HttpResponse send(const HttpRequest& req, const ResponseValidator& validate = {}) {
+        return send_with(req, auth_.get(), validate);
+    }
     // send() without credentials (e.g. the token request of an authenticator).
-    HttpResponse send_unauthenticated(const HttpRequest& req, const ResponseValidator& validate = {}) { return send_with(req, nullptr, validate); }
+    HttpResponse send_unauthenticated(const HttpRequest& req, const ResponseValidator& validate = {}) {
+        return send_with(req, nullptr, validate);
+    }
 
     // Waits `seconds`, waking every 50 ms to throw Cancelled if the host cancels.
     void sleep_cancellable(double seconds) const {
         const auto until = std::chrono::steady_clock::now() +
-                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
         while (std::chrono::steady_clock::now() < until) {
             host_.throw_if_cancelled();
             std::chrono::steady_clock::duration left = until - std::chrono::steady_clock::now();
-            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+            std::this_thread::sleep_for(
+                std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
         }
         host_.throw_if_cancelled();
     }
@@ -220,11 +225,13 @@ private:
             } else if (a.response.status == 401 && auth && !refreshed) {
                 refreshed = true;
                 if (auth->refresh_after_unauthorized()) {
-                    host_.info(mask("HTTP 401 from " + mask_url_text(r.url) + ": refreshing the credentials and trying again"));
+                    host_.info(mask("HTTP 401 from " + mask_url_text(r.url) +
+                                    ": refreshing the credentials and trying again"));
                     --attempt;  // a refresh is not a failed attempt
                     continue;
                 }
-                throw ConfigError(describe(r, "was refused: HTTP 401 Unauthorized (check the credentials)", a.response.body));
+                throw ConfigError(
+                    describe(r, "was refused: HTTP 401 Unauthorized (check the credentials)", a.response.body));
             } else if (status_retryable(a.response.status)) {
                 last_reason = "HTTP " + std::to_string(a.response.status);
                 if (auto ra = a.response.header("Retry-After")) retry_after = detail::parse_retry_after(*ra);
@@ -235,13 +242,16 @@ private:
             }
             const std::string& body = a.curl_code == CURLE_OK ? a.response.body : std::string();
             if (attempt >= max)
-                throw TransientError(describe(r, "failed after " + std::to_string(max) + (max == 1 ? " attempt: " : " attempts: ") + last_reason, body));
+                throw TransientError(describe(
+                    r, "failed after " + std::to_string(max) + (max == 1 ? " attempt: " : " attempts: ") + last_reason,
+                    body));
             double delay = backoff(attempt);
             if (retry_after) delay = std::min(*retry_after, opt_.retry.max_retry_after_s);
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.1f", delay);
-            host_.warn(mask(r.method + " " + mask_url_text(r.url) + ": " + last_reason + (retry_after ? " (Retry-After honoured)" : "") +
-                            "; retrying in " + buf + " s (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(max) + ")"));
+            host_.warn(mask(r.method + " " + mask_url_text(r.url) + ": " + last_reason +
+                            (retry_after ? " (Retry-After honoured)" : "") + "; retrying in " + buf + " s (attempt " +
+                            std::to_string(attempt + 1) + " of " + std::to_string(max) + ")"));
             sleep_cancellable(delay);
         }
     }
@@ -264,10 +274,8 @@ private:
             case CURLE_PARTIAL_FILE:
             case CURLE_HTTP2:
             case CURLE_HTTP2_STREAM:
-            case CURLE_SSL_CONNECT_ERROR:
-                return true;
-            default:
-                return false;
+            case CURLE_SSL_CONNECT_ERROR: return true;
+            default: return false;
         }
     }
 
@@ -370,13 +378,17 @@ private:
         curl_slist_free_all(headers);
         curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &a.response.status);
         char* eff = nullptr;
-        if (curl_easy_getinfo(curl_, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) a.response.url = eff;
-        else a.response.url = r.url;
+        if (curl_easy_getinfo(curl_, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff)
+            a.response.url = eff;
+        else
+            a.response.url = r.url;
         if (host_.raw()) {
-            long ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+            long ms = static_cast<long>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
             host_.debug(mask(r.method + " " + mask_url_text(r.url) + " -> " +
-                             (a.curl_code == CURLE_OK ? std::to_string(a.response.status) : std::string(curl_easy_strerror(a.curl_code))) + " (" +
-                             std::to_string(a.response.body.size()) + " bytes, " + std::to_string(ms) + " ms)"));
+                             (a.curl_code == CURLE_OK ? std::to_string(a.response.status)
+                                                      : std::string(curl_easy_strerror(a.curl_code))) +
+                             " (" + std::to_string(a.response.body.size()) + " bytes, " + std::to_string(ms) + " ms)"));
         }
         return a;
     }

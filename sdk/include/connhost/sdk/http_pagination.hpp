@@ -97,7 +97,9 @@ private:
     bool body_says_stop(const std::string& body) {
         if (!signals_.has_more_pointer.empty()) {
             auto hm = json_find(body, signals_.has_more_pointer);
-            if (!hm && pages_ == 1) warn("has_more_pointer \"" + signals_.has_more_pointer + "\" matches nothing in the first response, so the walk ends there");
+            if (!hm && pages_ == 1)
+                warn("has_more_pointer \"" + signals_.has_more_pointer +
+                     "\" matches nothing in the first response, so the walk ends there");
             if (!hm || *hm == "false" || *hm == "null") return true;
         }
         if (!signals_.total_pointer.empty()) {
@@ -105,7 +107,8 @@ private:
             if (raw) {
                 if (auto t = record_count_text(*raw, signals_.total_pointer)) total_ = t;
             } else if (pages_ == 1) {
-                warn("total_pointer \"" + signals_.total_pointer + "\" matches nothing in the first response; the paginator's own rule decides when to stop");
+                warn("total_pointer \"" + signals_.total_pointer +
+                     "\" matches nothing in the first response; the paginator's own rule decides when to stop");
             }
             if (total_ && received_ >= *total_) return true;
         }
@@ -154,7 +157,8 @@ protected:
 // ?page=N (from `start`), optionally ?per_page=S; stops at an empty page or one shorter than S.
 class PageNumberPaginator final : public Paginator {
 public:
-    PageNumberPaginator(std::string page_param = "page", int64_t start = 1, std::string size_param = {}, int64_t page_size = 0)
+    PageNumberPaginator(std::string page_param = "page", int64_t start = 1, std::string size_param = {},
+                        int64_t page_size = 0)
         : page_param_(std::move(page_param)), size_param_(std::move(size_param)), page_(start), size_(page_size) {}
 
 protected:
@@ -179,7 +183,8 @@ private:
 // ?offset=O&limit=L; the offset advances by the records received; stops at a page shorter than L.
 class OffsetLimitPaginator final : public Paginator {
 public:
-    OffsetLimitPaginator(std::string offset_param = "offset", std::string limit_param = "limit", int64_t limit = 100, int64_t start = 0)
+    OffsetLimitPaginator(std::string offset_param = "offset", std::string limit_param = "limit", int64_t limit = 100,
+                         int64_t start = 0)
         : offset_param_(std::move(offset_param)), limit_param_(std::move(limit_param)), limit_(limit), offset_(start) {}
 
 protected:
@@ -203,14 +208,20 @@ private:
 // Stops when the token is missing, null, false or "" (a token pointer missing from the first response is warned about).
 class CursorPaginator final : public Paginator {
 public:
-    CursorPaginator(std::string token_pointer, std::string cursor_param = "cursor", std::string size_param = {}, int64_t page_size = 0)
-        : pointer_(std::move(token_pointer)), param_(std::move(cursor_param)), size_param_(std::move(size_param)), size_(page_size) {}
+    CursorPaginator(std::string token_pointer, std::string cursor_param = "cursor", std::string size_param = {},
+                    int64_t page_size = 0)
+        : pointer_(std::move(token_pointer)),
+          param_(std::move(cursor_param)),
+          size_param_(std::move(size_param)),
+          size_(page_size) {}
 
 protected:
     PageRequest first_request() override { return with_size({}); }
     std::optional<PageRequest> next_request(const PageInfo& p) override {
         auto raw = json_find(p.response.body, pointer_);
-        if (!raw && pages() == 1) warn("token_pointer \"" + pointer_ + "\" matches nothing in the first response, so only that page was read");
+        if (!raw && pages() == 1)
+            warn("token_pointer \"" + pointer_ +
+                 "\" matches nothing in the first response, so only that page was read");
         if (!raw || *raw == "null" || *raw == "false" || *raw == "\"\"") return std::nullopt;
         std::string token = json_scalar_text(*raw);
         PageRequest r;
@@ -287,7 +298,8 @@ inline std::string link_header_target(std::string_view header, std::string_view 
 // no Link header at all is warned about: the API may not paginate that way).
 class LinkHeaderPaginator final : public Paginator {
 public:
-    explicit LinkHeaderPaginator(std::string size_param = {}, int64_t page_size = 0) : size_param_(std::move(size_param)), size_(page_size) {}
+    explicit LinkHeaderPaginator(std::string size_param = {}, int64_t page_size = 0)
+        : size_param_(std::move(size_param)), size_(page_size) {}
 
 protected:
     PageRequest first_request() override {
@@ -299,14 +311,17 @@ protected:
         std::optional<std::string> links;
         std::string next;
         for (const auto& [k, v] : p.response.headers) {
-            if (k.size() != 4 || std::tolower(static_cast<unsigned char>(k[0])) != 'l' || std::tolower(static_cast<unsigned char>(k[1])) != 'i' ||
-                std::tolower(static_cast<unsigned char>(k[2])) != 'n' || std::tolower(static_cast<unsigned char>(k[3])) != 'k')
+            if (k.size() != 4 || std::tolower(static_cast<unsigned char>(k[0])) != 'l' ||
+                std::tolower(static_cast<unsigned char>(k[1])) != 'i' ||
+                std::tolower(static_cast<unsigned char>(k[2])) != 'n' ||
+                std::tolower(static_cast<unsigned char>(k[3])) != 'k')
                 continue;
             links = v;
             next = link_header_target(v, "next", p.response.url);
             if (!next.empty()) break;
         }
-        if (!links && pages() == 1) warn("the first response has no Link header, so link_header pagination read only that page");
+        if (!links && pages() == 1)
+            warn("the first response has no Link header, so link_header pagination read only that page");
         if (next.empty()) return std::nullopt;
         PageRequest r;
         r.url = std::move(next);
@@ -324,19 +339,26 @@ namespace detail {
 inline std::unique_ptr<Paginator> make_typed_paginator(const ConfigView& c, const std::string& type) {
     const std::string ctx = "for paginator type " + type;
     if (type == "page_number") {
-        c.reject_unknown_keys({"type", "page_param", "start_page", "page_size_param", "page_size", "has_more_pointer", "total_pointer"}, ctx);
+        c.reject_unknown_keys(
+            {"type", "page_param", "start_page", "page_size_param", "page_size", "has_more_pointer", "total_pointer"},
+            ctx);
         return std::make_unique<PageNumberPaginator>(c.string_or("page_param", "page"), c.integer_or("start_page", 1),
-                                                     c.string_or("page_size_param", ""), c.integer_or("page_size", 0, 0));
+                                                     c.string_or("page_size_param", ""),
+                                                     c.integer_or("page_size", 0, 0));
     }
     if (type == "offset_limit") {
-        c.reject_unknown_keys({"type", "offset_param", "limit_param", "limit", "start_offset", "has_more_pointer", "total_pointer"}, ctx);
-        return std::make_unique<OffsetLimitPaginator>(c.string_or("offset_param", "offset"), c.string_or("limit_param", "limit"),
-                                                      c.integer_or("limit", 100, 1), c.integer_or("start_offset", 0, 0));
+        c.reject_unknown_keys(
+            {"type", "offset_param", "limit_param", "limit", "start_offset", "has_more_pointer", "total_pointer"}, ctx);
+        return std::make_unique<OffsetLimitPaginator>(
+            c.string_or("offset_param", "offset"), c.string_or("limit_param", "limit"), c.integer_or("limit", 100, 1),
+            c.integer_or("start_offset", 0, 0));
     }
     if (type == "cursor") {
-        c.reject_unknown_keys({"type", "token_pointer", "cursor_param", "page_size_param", "page_size", "has_more_pointer", "total_pointer"}, ctx);
-        return std::make_unique<CursorPaginator>(c.string("token_pointer"), c.string_or("cursor_param", "cursor"), c.string_or("page_size_param", ""),
-                                                 c.integer_or("page_size", 0, 0));
+        c.reject_unknown_keys({"type", "token_pointer", "cursor_param", "page_size_param", "page_size",
+                               "has_more_pointer", "total_pointer"},
+                              ctx);
+        return std::make_unique<CursorPaginator>(c.string("token_pointer"), c.string_or("cursor_param", "cursor"),
+                                                 c.string_or("page_size_param", ""), c.integer_or("page_size", 0, 0));
     }
     c.reject_unknown_keys({"type", "page_size_param", "page_size", "has_more_pointer", "total_pointer"}, ctx);
     return std::make_unique<LinkHeaderPaginator>(c.string_or("page_size_param", ""), c.integer_or("page_size", 0, 0));
@@ -370,7 +392,8 @@ inline std::unique_ptr<Paginator> make_paginator(const json::object& p, const st
         c.reject_unknown_keys({"type"}, "for paginator type none");
         return std::make_unique<NoPagination>();
     }
-    BodyStopSignals signals{detail::config_pointer(c, "has_more_pointer", where), detail::config_pointer(c, "total_pointer", where)};
+    BodyStopSignals signals{detail::config_pointer(c, "has_more_pointer", where),
+                            detail::config_pointer(c, "total_pointer", where)};
     if (type == "cursor") detail::config_pointer(c, "token_pointer", where);
     std::unique_ptr<Paginator> pg = detail::make_typed_paginator(c, type);
     pg->set_stop_signals(std::move(signals));

@@ -30,7 +30,8 @@ public:
                      b_->emitted_at ? b_->emitted_at[i] : 0,
                      {}};
         if (CONNHOST_HAS_FIELD(b_, connhost_record_batch, meta_size) && b_->meta && b_->meta_offsets)
-            r.meta = {b_->meta + b_->meta_offsets[i], static_cast<size_t>(b_->meta_offsets[i + 1] - b_->meta_offsets[i])};
+            r.meta = {b_->meta + b_->meta_offsets[i],
+                      static_cast<size_t>(b_->meta_offsets[i + 1] - b_->meta_offsets[i])};
         return r;
     }
     const connhost_record_batch* raw() const noexcept { return b_; }

@@ -45,7 +45,8 @@ inline size_t edit_distance(std::string_view a, std::string_view b) {
         size_t diag = row[0];
         row[0] = i;
         for (size_t j = 1; j <= b.size(); ++j) {
-            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                std::tolower(static_cast<unsigned char>(b[j - 1]));
             size_t next = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
             diag = row[j];
             row[j] = next;
@@ -57,7 +58,8 @@ inline size_t edit_distance(std::string_view a, std::string_view b) {
 // Typed read access to a config object; every error names the field and what was expected.
 class ConfigView {
 public:
-    explicit ConfigView(const json::object& obj, std::string prefix = "config") : obj_(obj), prefix_(std::move(prefix)) {}
+    explicit ConfigView(const json::object& obj, std::string prefix = "config")
+        : obj_(obj), prefix_(std::move(prefix)) {}
 
     bool has(std::string_view key) const { return find(key) != nullptr; }
     const json::object& object() const noexcept { return obj_; }
@@ -76,12 +78,17 @@ public:
     int64_t integer(std::string_view key, int64_t lo = INT64_MIN, int64_t hi = INT64_MAX) const {
         const json::value* v = require(key);
         int64_t n = 0;
-        if (v->is_int64()) n = v->as_int64();
-        else if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) n = static_cast<int64_t>(v->as_uint64());
-        else if (v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) n = static_cast<int64_t>(v->as_double());
-        else throw ConfigError(name(key) + " must be an integer");
+        if (v->is_int64())
+            n = v->as_int64();
+        else if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX))
+            n = static_cast<int64_t>(v->as_uint64());
+        else if (v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double())))
+            n = static_cast<int64_t>(v->as_double());
+        else
+            throw ConfigError(name(key) + " must be an integer");
         if (n < lo || n > hi)
-            throw ConfigError(name(key) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + std::to_string(n));
+            throw ConfigError(name(key) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                              ", got " + std::to_string(n));
         return n;
     }
     // Optional integer field with a default.
@@ -96,7 +103,8 @@ public:
         return v->as_bool();
     }
     // Optional enumerated string; throws naming the allowed values.
-    std::string choice_or(std::string_view key, std::initializer_list<std::string_view> allowed, std::string_view dflt) const {
+    std::string choice_or(std::string_view key, std::initializer_list<std::string_view> allowed,
+                          std::string_view dflt) const {
         std::string s = string_or(key, dflt);
         std::string list;
         for (auto a : allowed) {

@@ -38,7 +38,8 @@ auto scan_json(F&& scan) -> decltype(scan()) {
 // In an object (its '{' consumed): the offset of the value of the last member named `tok`, or nullopt.
 inline std::optional<size_t> find_member(internal::TrustedJsonScanner& s, const std::string& tok) {
     if (s.consume('}')) return std::nullopt;
-    std::optional<size_t> found;  // the last member of that name wins, as in Boost.JSON, JavaScript and Python (tests/fuzz)
+    std::optional<size_t>
+        found;  // the last member of that name wins, as in Boost.JSON, JavaScript and Python (tests/fuzz)
     for (;;) {
         std::string_view raw = s.read_string();
         s.expect(':', "':' after a member name");
@@ -74,7 +75,8 @@ inline bool find_element(internal::TrustedJsonScanner& s, const std::string& tok
 inline std::vector<std::string> json_pointer_tokens(std::string_view pointer) {
     std::vector<std::string> tokens;
     if (pointer.empty()) return tokens;
-    if (pointer[0] != '/') throw std::invalid_argument("a JSON pointer must be empty or start with '/': \"" + std::string(pointer) + "\"");
+    if (pointer[0] != '/')
+        throw std::invalid_argument("a JSON pointer must be empty or start with '/': \"" + std::string(pointer) + "\"");
     size_t i = 1;
     for (;;) {
         size_t j = pointer.find('/', i);
@@ -142,8 +144,10 @@ inline void append_json_compact(std::string& out, std::string_view json) {
         char c = json[i];
         if (in_string) {
             out.push_back(c);
-            if (c == '\\' && i + 1 < json.size()) out.push_back(json[++i]);
-            else if (c == '"') in_string = false;
+            if (c == '\\' && i + 1 < json.size())
+                out.push_back(json[++i]);
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
             out.push_back(c);

@@ -22,7 +22,9 @@ public:
         auto parent = std::filesystem::path(lock_file).parent_path();
         if (!parent.empty()) std::filesystem::create_directories(parent, ec);
         fd_ = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw SystemError("cannot create the lock file " + lock_file + " for " + what + ": " + std::strerror(errno));
+        if (fd_ < 0)
+            throw SystemError("cannot create the lock file " + lock_file + " for " + what + ": " +
+                              std::strerror(errno));
         if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) {
             const std::string pid = std::to_string(::getpid()) + "\n";
             if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {

@@ -23,9 +23,14 @@ namespace connhost::sdk {
 class PgResult {
 public:
     explicit PgResult(PGresult* r = nullptr) noexcept : r_(r) {}
-    ~PgResult() { if (r_) PQclear(r_); }
+    ~PgResult() {
+        if (r_) PQclear(r_);
+    }
     PgResult(PgResult&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
-    PgResult& operator=(PgResult&& o) noexcept { std::swap(r_, o.r_); return *this; }
+    PgResult& operator=(PgResult&& o) noexcept {
+        std::swap(r_, o.r_);
+        return *this;
+    }
     PgResult(const PgResult&) = delete;
     PgResult& operator=(const PgResult&) = delete;
     PGresult* get() const noexcept { return r_; }
@@ -36,7 +41,9 @@ public:
     }
     int rows() const noexcept { return PQntuples(r_); }
     bool is_null(int row, int col) const noexcept { return PQgetisnull(r_, row, col) != 0; }
-    std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col)); }
+    std::string text(int row, int col) const {
+        return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col));
+    }
     // The value's bytes, valid while this result lives.
     std::string_view view(int row, int col) const noexcept {
         return {PQgetvalue(r_, row, col), static_cast<size_t>(PQgetlength(r_, row, col))};
@@ -51,7 +58,8 @@ inline PgResult pg_exec_params(PGconn* conn, const std::string& sql, const std::
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p.c_str());
-    return PgResult(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+    return PgResult(
+        PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
 }
 
 // Where and how to connect; parsed by parse_pg_connect().
@@ -80,7 +88,8 @@ inline PgConnectConfig parse_pg_connect(const json::object& config) {
     p.database = c.string("database");
     p.username = c.string("username");
     p.password = c.string_or("password", "");
-    static const std::initializer_list<std::string_view> modes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+    static const std::initializer_list<std::string_view> modes = {"disable", "allow",     "prefer",
+                                                                  "require", "verify-ca", "verify-full"};
     if (auto it = config.find("ssl_mode"); it != config.end() && it->value().is_object()) {
         ConfigView ssl(it->value().as_object(), "config.ssl_mode");
         p.ssl_mode = ssl.choice_or("mode", modes, "prefer");
@@ -96,21 +105,26 @@ inline PgConnectConfig parse_pg_connect(const json::object& config) {
 // The spec properties of the connection fields.
 inline json::object pg_connect_spec_properties() {
     return parse_object(R"SPEC({
-      "host": {"type": "string", "title": "Host", "order": 0, "description": "server host name or IP address", "connhost_target": true},
-      "port": {"type": "integer", "title": "Port", "order": 1, "default": 5432, "minimum": 1, "maximum": 65535, "connhost_target": true},
+      "host": {"type": "string", "title": "Host", "order": 0, "description": "server host name or IP address",
+               "connhost_target": true},
+      "port": {"type": "integer", "title": "Port", "order": 1, "default": 5432, "minimum": 1, "maximum": 65535,
+               "connhost_target": true},
       "database": {"type": "string", "title": "Database", "order": 2, "connhost_target": true},
       "username": {"type": "string", "title": "User", "order": 4},
       "password": {"type": "string", "title": "Password", "order": 5, "airbyte_secret": true},
       "ssl_mode": {"title": "SSL mode", "order": 6, "default": "prefer",
                    "description": "libpq sslmode; a string or Airbyte's {\"mode\": ...} object",
-                   "oneOf": [{"type": "string", "enum": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]},
+                   "oneOf": [{"type": "string", "enum": ["disable", "allow", "prefer", "require", "verify-ca",
+                     "verify-full"]},
                              {"type": "object", "properties": {"mode": {"type": "string"}}}]},
-      "connect_timeout_seconds": {"type": "integer", "default": 10, "minimum": 1, "description": "per connection attempt"},
+      "connect_timeout_seconds": {"type": "integer", "default": 10, "minimum": 1,
+                                  "description": "per connection attempt"},
       "connect_attempts": {"type": "integer", "default": 5, "minimum": 1,
                            "description": "tries to (re)connect when the server refuses or drops the connection"},
       "connect_backoff_ms": {"type": "integer", "default": 500, "minimum": 0,
                              "description": "first wait between connection tries; doubles each time, at most 8 s"}
-    })SPEC", "spec");
+    })SPEC",
+                        "spec");
 }
 
 // Adds the connection fields to spec.connectionSpecification.properties (which must be an object).
@@ -134,11 +148,28 @@ inline std::string pg_trimmed(const char* s) {
 inline PGconn* pg_connect(const PgConnectConfig& cfg, Host host, const char* application_name) {
     const std::string port = std::to_string(cfg.port);
     const std::string timeout = std::to_string(cfg.connect_timeout_seconds);
-    const char* keys[] = {"host", "port", "dbname", "user", "password", "sslmode", "connect_timeout",
-                          "application_name", "client_encoding", "options", nullptr};
-    const char* values[] = {cfg.host.c_str(), port.c_str(), cfg.database.c_str(), cfg.username.c_str(),
-                            cfg.password.c_str(), cfg.ssl_mode.c_str(), timeout.c_str(), application_name, "UTF8",
-                            "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3", nullptr};
+    const char* keys[] = {"host",
+                          "port",
+                          "dbname",
+                          "user",
+                          "password",
+                          "sslmode",
+                          "connect_timeout",
+                          "application_name",
+                          "client_encoding",
+                          "options",
+                          nullptr};
+    const char* values[] = {cfg.host.c_str(),
+                            port.c_str(),
+                            cfg.database.c_str(),
+                            cfg.username.c_str(),
+                            cfg.password.c_str(),
+                            cfg.ssl_mode.c_str(),
+                            timeout.c_str(),
+                            application_name,
+                            "UTF8",
+                            "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3",
+                            nullptr};
     int wait_ms = cfg.connect_backoff_ms;
     std::string last;
     PGconn* conn = nullptr;
@@ -146,7 +177,8 @@ inline PGconn* pg_connect(const PgConnectConfig& cfg, Host host, const char* app
         if (conn) PQfinish(conn);
         conn = PQconnectdbParams(keys, values, 0);
         if (conn && PQstatus(conn) == CONNECTION_OK) {
-            PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // "already exists, skipping" and the like
+            PQsetNoticeProcessor(
+                conn, [](void*, const char*) {}, nullptr);  // "already exists, skipping" and the like
             return conn;
         }
         last = detail::pg_trimmed(conn ? PQerrorMessage(conn) : "out of memory");
@@ -154,20 +186,22 @@ inline PGconn* pg_connect(const PgConnectConfig& cfg, Host host, const char* app
         const PGPing ping = PQpingParams(keys, values, 0);
         if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT) {
             if (conn) PQfinish(conn);
-            throw ConfigError("connecting to PostgreSQL at " + cfg.endpoint() + " (database \"" + cfg.database + "\", user \"" +
-                              cfg.username + "\") failed: " + last +
+            throw ConfigError("connecting to PostgreSQL at " + cfg.endpoint() + " (database \"" + cfg.database +
+                              "\", user \"" + cfg.username + "\") failed: " + last +
                               ": check config.username, config.password, config.database and config.ssl_mode");
         }
         if (attempt < cfg.connect_attempts) {
-            host.warn("PostgreSQL at " + cfg.endpoint() + " is not reachable (attempt " + std::to_string(attempt) + " of " +
-                      std::to_string(cfg.connect_attempts) + "): " + last + "; retrying in " + std::to_string(wait_ms) + " ms");
+            host.warn("PostgreSQL at " + cfg.endpoint() + " is not reachable (attempt " + std::to_string(attempt) +
+                      " of " + std::to_string(cfg.connect_attempts) + "): " + last + "; retrying in " +
+                      std::to_string(wait_ms) + " ms");
             std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
             wait_ms = std::min(wait_ms * 2, 8000);
         }
     }
     if (conn) PQfinish(conn);
-    throw SystemError("cannot connect to PostgreSQL at " + cfg.endpoint() + " after " + std::to_string(cfg.connect_attempts) +
-                      " attempt(s): " + last + ": check that the server is running and accepts TCP connections there " +
+    throw SystemError("cannot connect to PostgreSQL at " + cfg.endpoint() + " after " +
+                      std::to_string(cfg.connect_attempts) + " attempt(s): " + last +
+                      ": check that the server is running and accepts TCP connections there " +
                       "(config.host, config.port), then re-run; a sync resumes from its last saved state");
 }
 

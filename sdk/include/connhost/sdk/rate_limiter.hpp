@@ -15,9 +15,11 @@ class RateLimiter {
 public:
     using clock = std::chrono::steady_clock;
 
-    explicit RateLimiter(double rate = 0, double burst = 1) : rate_(rate), burst_(std::max(1.0, burst)), tokens_(std::max(1.0, burst)), last_(clock::now()) {}
+    explicit RateLimiter(double rate = 0, double burst = 1)
+        : rate_(rate), burst_(std::max(1.0, burst)), tokens_(std::max(1.0, burst)), last_(clock::now()) {}
 
-    // Blocks until a token is available and takes it; polls `cancelled` every 50 ms and throws Cancelled when it says so.
+    // Blocks until a token is available and takes it; polls `cancelled` every 50 ms and throws Cancelled when it says
+    // so.
     void acquire(const std::function<bool()>& cancelled = {}) {
         if (rate_ <= 0) return;
         for (;;) {

@@ -20,8 +20,8 @@ enum class FieldKind { String, Number, True, False, Null, Object, Array };
 
 // One top-level member of a record's data object.
 struct Field {
-    std::string_view key;    // raw key text between the quotes (escapes not decoded)
-    bool key_escaped;        // key holds a backslash: decode with json_unescape (json_slice.hpp)
+    std::string_view key;  // raw key text between the quotes (escapes not decoded)
+    bool key_escaped;      // key holds a backslash: decode with json_unescape (json_slice.hpp)
     FieldKind kind;
     std::string_view value;  // String: raw text between the quotes; others: the exact value text
     bool value_escaped;      // String only: holds a backslash
@@ -81,7 +81,8 @@ inline void scan_fields(std::string_view json, std::vector<Field>& out) {
         }
         s.expect_end();
     } catch (const internal::JsonSyntaxError& e) {
-        throw std::invalid_argument("record data is not valid JSON: " + std::string(e.what()) + " at byte " + std::to_string(e.offset()));
+        throw std::invalid_argument("record data is not valid JSON: " + std::string(e.what()) + " at byte " +
+                                    std::to_string(e.offset()));
     }
 }
 
@@ -144,10 +145,10 @@ inline IntegerText parse_json_integer(std::string_view text, int64_t& out) {
 
 // The parts of a finite JSON number's text, for range checks against a decimal column type.
 struct DecimalShape {
-    bool finite = false;          // false for NaN / Infinity / -Infinity / garbage
-    int64_t int_digits = 0;       // significant digits before the decimal point, after applying the exponent
-    int64_t scale = 0;            // digits after the decimal point, after applying the exponent (>= 0)
-    int64_t exponent = 0;         // the literal exponent (0 without one)
+    bool finite = false;     // false for NaN / Infinity / -Infinity / garbage
+    int64_t int_digits = 0;  // significant digits before the decimal point, after applying the exponent
+    int64_t scale = 0;       // digits after the decimal point, after applying the exponent (>= 0)
+    int64_t exponent = 0;    // the literal exponent (0 without one)
 };
 
 // The shape of JSON number text `text` (never converts the value).

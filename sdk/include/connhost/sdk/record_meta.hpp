@@ -68,10 +68,10 @@ inline void append_iso8601_utc_ms(std::string& out, int64_t ms) {
     const int64_t m = mp < 10 ? mp + 3 : mp - 9;
     if (m <= 2) ++y;
     char buf[64];
-    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
-                                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600000),
-                                static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
-                                static_cast<long long>(rem % 1000));
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
+                                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                                static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
+                                static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
     out.append(buf, static_cast<size_t>(n));
 }
 
@@ -79,7 +79,8 @@ inline void append_iso8601_utc_ms(std::string& out, int64_t ms) {
 struct ValueChange {
     std::string field;
     const char* change;  // "NULLED" | "TRUNCATED"
-    const char* reason;  // "DESTINATION_TYPECAST_ERROR", "DESTINATION_FIELD_SIZE_LIMITATION", "DESTINATION_SERIALIZATION_ERROR"
+    const char*
+        reason;  // "DESTINATION_TYPECAST_ERROR", "DESTINATION_FIELD_SIZE_LIMITATION", "DESTINATION_SERIALIZATION_ERROR"
 };
 
 namespace detail {
@@ -113,8 +114,7 @@ inline void build_record_meta(std::string& out, std::string_view record_meta, co
         try {
             scan_fields(record_meta, members);
             is_object = true;
-        } catch (const std::invalid_argument&) {
-        }
+        } catch (const std::invalid_argument&) {}
     }
     out.push_back('{');
     bool had_changes = false, first = true;

@@ -29,7 +29,8 @@ public:
     }
 
     // The saved blob of stream (name, ns), or nullptr. Without a STREAM state for it, a LEGACY state shaped
-    // {"<stream name>": {...}} (older Airbyte sources) or {"bookmarks": {"<stream name>": {...}}} (Singer) gives that object.
+    // {"<stream name>": {...}} (older Airbyte sources) or {"bookmarks": {"<stream name>": {...}}} (Singer) gives that
+    // object.
     const json::object* stream(std::string_view name, std::string_view ns = {}) const {
         auto it = streams_.find({std::string(name), std::string(ns)});
         if (it != streams_.end()) return &it->second;
@@ -55,23 +56,28 @@ private:
         auto n = desc.find("name");
         if (n == desc.end() || !n->value().is_string()) throw ConfigError("state: stream_descriptor.name is required");
         std::string ns;
-        if (auto x = desc.find("namespace"); x != desc.end() && x->value().is_string()) ns = std::string(x->value().as_string());
+        if (auto x = desc.find("namespace"); x != desc.end() && x->value().is_string())
+            ns = std::string(x->value().as_string());
         json::object blob;
         if (auto b = s.find("stream_state"); b != s.end() && b->value().is_object()) blob = b->value().as_object();
         streams_[{std::string(n->value().as_string()), ns}] = std::move(blob);
     }
     void add(const json::object& msg) {
         std::string type = "LEGACY";
-        if (auto t = msg.find("type"); t != msg.end() && t->value().is_string()) type = std::string(t->value().as_string());
+        if (auto t = msg.find("type"); t != msg.end() && t->value().is_string())
+            type = std::string(t->value().as_string());
         if (type == "STREAM") {
             auto s = msg.find("stream");
-            if (s == msg.end() || !s->value().is_object()) throw ConfigError("state: a STREAM state needs a `stream` object");
+            if (s == msg.end() || !s->value().is_object())
+                throw ConfigError("state: a STREAM state needs a `stream` object");
             add_stream(s->value().as_object());
         } else if (type == "GLOBAL") {
             auto g = msg.find("global");
-            if (g == msg.end() || !g->value().is_object()) throw ConfigError("state: a GLOBAL state needs a `global` object");
+            if (g == msg.end() || !g->value().is_object())
+                throw ConfigError("state: a GLOBAL state needs a `global` object");
             const auto& go = g->value().as_object();
-            if (auto sh = go.find("shared_state"); sh != go.end() && sh->value().is_object()) shared_ = sh->value().as_object();
+            if (auto sh = go.find("shared_state"); sh != go.end() && sh->value().is_object())
+                shared_ = sh->value().as_object();
             if (auto ss = go.find("stream_states"); ss != go.end() && ss->value().is_array())
                 for (const auto& s : ss->value().as_array())
                     if (s.is_object()) add_stream(s.as_object());

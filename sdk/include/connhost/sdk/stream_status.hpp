@@ -9,10 +9,11 @@
 
 namespace connhost::sdk {
 
-// The JSON text of a STREAM_STATUS trace for (name, ns) with `status` (STARTED, RUNNING, COMPLETE, INCOMPLETE); ns "" = none.
+// The JSON text of a STREAM_STATUS trace for (name, ns) with `status` (STARTED, RUNNING, COMPLETE, INCOMPLETE); ns "" =
+// none.
 inline std::string stream_status_trace(std::string_view name, std::string_view ns, std::string_view status) {
     std::string t = R"({"type":"STREAM_STATUS","emitted_at":)" + std::to_string(RecordBatchWriter::now_ms()) +
-                    R"(,"stream_status":{"stream_descriptor":{"name":)" + json_string(name);
+        R"(,"stream_status":{"stream_descriptor":{"name":)" + json_string(name);
     if (!ns.empty()) t += R"(,"namespace":)" + json_string(ns);
     t += R"(},"status":)" + json_string(status) + "}}";
     return t;

@@ -41,8 +41,8 @@ struct StreamPlace {
 
 // How a destination names things; filled in by the destination.
 struct NameRules {
-    std::string connector;  // "dest_sqlite": for messages
-    std::string kind;       // "SQLite table", "file": for messages
+    std::string connector;        // "dest_sqlite": for messages
+    std::string kind;             // "SQLite table", "file": for messages
     std::string separator = ".";  // between container and name in messages ("/" for files)
     bool fold_case = false;       // names equal ignoring ASCII case are one name (SQLite)
     // A name as the store can hold it (PostgreSQL: at most 63 bytes); applied to the final and the staging name.
@@ -86,8 +86,9 @@ public:
             StreamPlan p = plan_of(s);
             auto [it, fresh] = owner.emplace(std::make_pair(p.container, folded(p.final_name)), &s);
             if (!fresh)
-                throw ConfigError("streams " + it->second->display_name() + " and " + s.display_name() + " map to the same " +
-                                  rules_.kind + " " + shown(p) + (rules_.fold_case ? " (names differing only in ASCII case are one name here)" : "") +
+                throw ConfigError("streams " + it->second->display_name() + " and " + s.display_name() +
+                                  " map to the same " + rules_.kind + " " + shown(p) +
+                                  (rules_.fold_case ? " (names differing only in ASCII case are one name here)" : "") +
                                   ": rename one or give them different namespaces");
             plans_.emplace(&s, std::move(p));
         }
@@ -111,8 +112,8 @@ public:
             try {
                 store.drop_staging(p);
             } catch (const std::exception& e) {
-                host.warn("could not drop the staging " + rules_.kind + " " + p.staging_name + " of stream " + s->display_name() +
-                          " (the next sync of the stream drops it): " + e.what());
+                host.warn("could not drop the staging " + rules_.kind + " " + p.staging_name + " of stream " +
+                          s->display_name() + " (the next sync of the stream drops it): " + e.what());
             }
         }
     }
@@ -126,9 +127,9 @@ private:
         p.container = std::move(place.container);
         p.final_name = rules_.fit(place.name);
         if (folded(p.final_name).compare(0, kReservedPrefix.size(), kReservedPrefix) == 0)
-            throw ConfigError("stream " + s.display_name() + " maps to " + rules_.kind + " " + shown(p) + ": names starting with " +
-                              std::string(kReservedPrefix) + " are reserved by " + rules_.connector +
-                              ": rename the stream or give it a namespace");
+            throw ConfigError("stream " + s.display_name() + " maps to " + rules_.kind + " " + shown(p) +
+                              ": names starting with " + std::string(kReservedPrefix) + " are reserved by " +
+                              rules_.connector + ": rename the stream or give it a namespace");
         if (p.mode == DestinationSyncMode::Overwrite) {
             p.staging_name = rules_.fit(std::string(kStagingPrefix) + p.final_name);
             p.staged = true;

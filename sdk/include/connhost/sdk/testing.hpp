@@ -71,7 +71,7 @@ public:
     void push_stream_status(const std::string& stream, const std::string& status, const std::string& ns = {}) {
         Scripted s(CONNHOST_INPUT_STREAM_STATUS);
         s.json = R"({"stream_descriptor":{"name":)" + json_string(stream) +
-                 (ns.empty() ? std::string() : ",\"namespace\":" + json_string(ns)) + R"(},"status":")" + status + "\"}";
+            (ns.empty() ? std::string() : ",\"namespace\":" + json_string(ns)) + R"(},"status":")" + status + "\"}";
         script_.push_back(std::move(s));
     }
     // IDLE: no input for a while. Like the real host, delivered only to a caller that set wait_ms; skipped otherwise.
@@ -90,13 +90,16 @@ public:
     // return (an Error becomes its status and error(); any other exception propagates to the test).
     int32_t write(Destination& dest, std::string_view config_json, std::string_view catalog_json) {
         return run_guarded([&] {
-            return detail::run_destination(dest, parse_object(config_json, "config"), ConfiguredCatalog::parse(catalog_json));
+            return detail::run_destination(dest, parse_object(config_json, "config"),
+                                           ConfiguredCatalog::parse(catalog_json));
         });
     }
     // Runs `src.read` over the catalog and state (a JSON array of AirbyteStateMessage, or "" for none).
-    int32_t read(Source& src, std::string_view config_json, std::string_view catalog_json, std::string_view state_json = {}) {
+    int32_t read(Source& src, std::string_view config_json, std::string_view catalog_json,
+                 std::string_view state_json = {}) {
         return run_guarded([&] {
-            src.read(parse_object(config_json, "config"), ConfiguredCatalog::parse(catalog_json), StateMap::parse(state_json));
+            src.read(parse_object(config_json, "config"), ConfiguredCatalog::parse(catalog_json),
+                     StateMap::parse(state_json));
             return int32_t{CONNHOST_STATUS_OK};
         });
     }
@@ -177,8 +180,9 @@ private:
         } else {
             in->json = current_.json.data(), in->json_size = current_.json.size(), in->state_id = current_.state_id;
             if (current_.kind == CONNHOST_INPUT_STATE) delivered_state_ = current_.state_id;
-            journal_.push_back(current_.kind == CONNHOST_INPUT_STATE ? "next_input STATE " + std::to_string(current_.state_id)
-                                                                     : "next_input STREAM_STATUS " + current_.json);
+            journal_.push_back(current_.kind == CONNHOST_INPUT_STATE
+                                   ? "next_input STATE " + std::to_string(current_.state_id)
+                                   : "next_input STREAM_STATUS " + current_.json);
         }
         return CONNHOST_STATUS_OK;
     }
@@ -203,7 +207,8 @@ private:
     static int32_t cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
         FakeHost& f = self(h);
         if (f.cancelled_) return CONNHOST_STATUS_CANCELLED;
-        EmittedBatch e{std::string(b->stream, b->stream_size), b->ns ? std::string(b->ns, b->ns_size) : std::string(), {}};
+        EmittedBatch e{
+            std::string(b->stream, b->stream_size), b->ns ? std::string(b->ns, b->ns_size) : std::string(), {}};
         for (uint32_t i = 0; i < b->record_count; ++i)
             e.records.emplace_back(b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i]));
         f.journal_.push_back("emit_records " + e.stream + " " + std::to_string(b->record_count));

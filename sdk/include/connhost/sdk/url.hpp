@@ -21,7 +21,8 @@ inline std::string url_encode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (unsigned char c : s) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
             out.push_back(static_cast<char>(c));
         } else {
             out.push_back('%');
@@ -100,7 +101,8 @@ inline std::string url_origin(std::string_view url) {
 
 // Resolves reference `ref` (absolute, "//host/...", "/path", "?query" or relative path) against absolute `base`.
 inline std::string url_resolve(std::string_view base, std::string_view ref) {
-    if (ref.find("://") != std::string_view::npos && ref.find("://") < ref.find_first_of("/?#")) return std::string(ref);
+    if (ref.find("://") != std::string_view::npos && ref.find("://") < ref.find_first_of("/?#"))
+        return std::string(ref);
     std::string origin = url_origin(base);
     size_t scheme_end = base.find("://");
     if (ref.rfind("//", 0) == 0) return std::string(base.substr(0, scheme_end + 1)) + std::string(ref);
@@ -117,14 +119,16 @@ inline std::string url_resolve(std::string_view base, std::string_view ref) {
 inline std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {
     for (const std::string& s : secrets) {
         if (s.empty()) continue;
-        for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3)) text.replace(at, s.size(), "***");
+        for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3))
+            text.replace(at, s.size(), "***");
     }
     return text;
 }
 
 // `url` fit for a message: user-info and the values of query parameters named in `secret_params`
 // replaced with "***", then every string in `secrets` (raw and percent-encoded) masked.
-inline std::string mask_url(std::string_view url, const std::vector<std::string>& secret_params, const std::vector<std::string>& secrets) {
+inline std::string mask_url(std::string_view url, const std::vector<std::string>& secret_params,
+                            const std::vector<std::string>& secrets) {
     std::string out(url);
     size_t scheme = out.find("://");
     if (scheme != std::string::npos) {
@@ -146,8 +150,10 @@ inline std::string mask_url(std::string_view url, const std::vector<std::string>
             std::string name = url_decode(pair.substr(0, eq));
             bool secret = false;
             for (const auto& p : secret_params) secret |= (p == name);
-            if (secret && eq != std::string_view::npos) rebuilt += std::string(pair.substr(0, eq + 1)) + "***";
-            else rebuilt += pair;
+            if (secret && eq != std::string_view::npos)
+                rebuilt += std::string(pair.substr(0, eq + 1)) + "***";
+            else
+                rebuilt += pair;
             if (amp < end) rebuilt.push_back('&');
             i = amp + 1;
         }
@@ -166,7 +172,8 @@ inline std::string base64_encode(std::string_view in) {
     std::string out;
     size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+            static_cast<unsigned char>(in[i + 2]);
         out += {tbl[v >> 18], tbl[(v >> 12) & 63], tbl[(v >> 6) & 63], tbl[v & 63]};
     }
     if (i + 1 == in.size()) {
