@@ -59,6 +59,10 @@ runtime::Outcome write_with_fd_room(size_t room) {
 }  // namespace
 
 TEST_CASE("a spawn that runs out of fds leaks none of the fds it opened") {
+#ifdef CONNHOST_SANITIZED_BUILD
+    MESSAGE("skipped in the sanitizer build: its runtimes need the descriptors this test takes away");
+    return;
+#endif
     // Were a spawn to succeed, its child would be this test binary: it must not spawn again.
     if (std::getenv("CONNHOST_SPAWN_TEST_CHILD")) return;
     ::setenv("CONNHOST_SPAWN_TEST_CHILD", "1", 1);

@@ -45,7 +45,7 @@ int cmd_run(int argc, char** argv) {
         "lines on stdin and prints each STATE once the destination has committed every record before it. `read-back`\n"
         "prints, as RECORD lines, what a destination holds for each stream of --catalog (destinations offering\n"
         "connhost.read_back/1).\n\nOptions");
-    std::string config, catalog, state;
+    std::string verb, config, catalog, state;
     double idle_seconds = 5;
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     desc.add_options()                //
@@ -69,7 +69,7 @@ int cmd_run(int argc, char** argv) {
          "record size limit, MiB: a longer input line (write) or a larger source record (read) fails, naming it");
     po::options_description hidden;
     long parent_pid = 0;  // set by --isolate's parent: die with it, never finish its work alone
-    hidden.add_options()("verb", po::value(&o.verb))("parent-pid", po::value(&parent_pid));
+    hidden.add_options()("verb", po::value(&verb))("parent-pid", po::value(&parent_pid));
     po::options_description all;
     all.add(desc).add(hidden);
     po::positional_options_description pos;
@@ -88,10 +88,15 @@ int cmd_run(int argc, char** argv) {
         return 0;
     }
     if (parent_pid > 0) die_with_parent(static_cast<pid_t>(parent_pid));
-    if (o.plugin.empty() || o.verb.empty())
+    if (o.plugin.empty() || verb.empty())
         return usage_error(out,
                            "needs --plugin P and an operation (spec, check, discover, read, write or read-back); "
                            "`connhost plugins` lists the installed connectors");
+    try {
+        o.op = runtime::parse_operation(verb);
+    } catch (const std::invalid_argument& e) {
+        return usage_error(out, e.what());
+    }
     if (vm.count("config")) o.config_path = config;
     if (vm.count("catalog")) o.catalog_path = catalog;
     if (vm.count("state")) o.state_path = state;

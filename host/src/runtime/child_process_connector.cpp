@@ -17,13 +17,13 @@ namespace {
 // Room for the envelope of a record line (type, stream, namespace, emitted_at, meta) beyond the record size limit.
 constexpr size_t kEnvelopeBytes = 1u << 20;
 
-// The files `verb` needs, in the order `connhost run` reads them.
-std::vector<ChildFileArg> child_files(const std::string& verb, std::string_view config, std::string_view catalog,
+// The files `op` needs, in the order `connhost run` reads them.
+std::vector<ChildFileArg> child_files(Operation op, std::string_view config, std::string_view catalog,
                                       std::string_view state) {
     std::vector<ChildFileArg> files;
-    if (verb != "spec") files.push_back({"--config", config});
-    if (verb == "read" || verb == "write" || verb == "read-back") files.push_back({"--catalog", catalog});
-    if (verb == "read" && !state.empty()) files.push_back({"--state", state});
+    if (op != Operation::Spec) files.push_back({"--config", config});
+    if (operation_takes_catalog(op)) files.push_back({"--catalog", catalog});
+    if (op == Operation::Read && !state.empty()) files.push_back({"--state", state});
     return files;
 }
 
@@ -67,12 +67,12 @@ void ChildProcessConnector::cancel() {
     if (pid_ > 0) ::kill(pid_, SIGTERM);  // the child's `run` cancels its plugin and commits what it has
 }
 
-std::vector<std::string> ChildProcessConnector::child_args(const std::string& verb, size_t line_limit) const {
+std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t line_limit) const {
     return {this_executable(),
             "run",
             "--plugin",
             info_.path.string(),
-            verb,
+            operation_name(op),
             "--log-level",
             log_level_,
             "--max-record-mb",
@@ -87,14 +87,15 @@ void ChildProcessConnector::set_running(pid_t pid) {
     if (pid > 0 && cancel_requested_) ::kill(pid, SIGTERM);
 }
 
-Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb, std::string_view config,
-                                   std::string_view catalog, std::string_view state, bool feed_input) {
+Outcome ChildProcessConnector::run(ConnectorEvents& ev, Operation op, std::string_view config, std::string_view catalog,
+                                   std::string_view state) {
+    const bool feed_input = op == Operation::Write;
     // A line between the processes is a record plus its envelope; the input's records were checked here already.
     const size_t line_limit = max_record_bytes_ + kEnvelopeBytes;
     std::optional<SpawnedChild> child;
     try {
-        child.emplace(child_args(verb, feed_input ? line_limit : max_record_bytes_),
-                      child_files(verb, config, catalog, state), feed_input);
+        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_),
+                      child_files(op, config, catalog, state), feed_input);
     } catch (const std::exception& e) {
         return {CONNHOST_STATUS_SYSTEM,
                 std::string(e.what()) + " (to run plugin " + info_.name + " in a child process)"};
@@ -102,7 +103,7 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
     ChildReport report;
     ChildEnd end;
     end.plugin = info_.name;
-    end.verb = verb;
+    end.verb = operation_name(op);
     set_running(child->pid());
     try {
         if (feed_input)
@@ -122,22 +123,22 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, const std::string& verb,
     return child_outcome(end);
 }
 
-Outcome ChildProcessConnector::spec(ConnectorEvents& ev) { return run(ev, "spec", {}, {}, {}, false); }
+Outcome ChildProcessConnector::spec(ConnectorEvents& ev) { return run(ev, Operation::Spec, {}, {}, {}); }
 Outcome ChildProcessConnector::check(ConnectorEvents& ev, std::string_view config) {
-    return run(ev, "check", config, {}, {}, false);
+    return run(ev, Operation::Check, config, {}, {});
 }
 Outcome ChildProcessConnector::discover(ConnectorEvents& ev, std::string_view config) {
-    return run(ev, "discover", config, {}, {}, false);
+    return run(ev, Operation::Discover, config, {}, {});
 }
 Outcome ChildProcessConnector::read(ConnectorEvents& ev, std::string_view config, std::string_view catalog,
                                     std::string_view state) {
-    return run(ev, "read", config, catalog, state, false);
+    return run(ev, Operation::Read, config, catalog, state);
 }
 Outcome ChildProcessConnector::write(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
-    return run(ev, "write", config, catalog, {}, true);
+    return run(ev, Operation::Write, config, catalog, {});
 }
 Outcome ChildProcessConnector::read_back(ConnectorEvents& ev, std::string_view config, std::string_view catalog) {
-    return run(ev, "read-back", config, catalog, {}, false);
+    return run(ev, Operation::ReadBack, config, catalog, {});
 }
 
 }  // namespace connhost::runtime

@@ -2,6 +2,7 @@
 // so a plugin that crashes costs an error message, never the host or the committed state.
 #pragma once
 #include "runtime/connector.hpp"
+#include "runtime/operation.hpp"
 
 #include <atomic>
 #include <mutex>
@@ -31,11 +32,11 @@ public:
     void cancel() override;
 
 private:
-    // Runs `connhost run <verb>` on the plugin in a child; `feed_input` writes ev.next_input() to its stdin.
-    Outcome run(ConnectorEvents& ev, const std::string& verb, std::string_view config, std::string_view catalog,
-                std::string_view state, bool feed_input);
+    // Runs `connhost run <op>` on the plugin in a child; for write, ev.next_input() goes to its stdin.
+    Outcome run(ConnectorEvents& ev, Operation op, std::string_view config, std::string_view catalog,
+                std::string_view state);
     // The child's command line, its line limit `line_limit` bytes (rounded down to MiB).
-    std::vector<std::string> child_args(const std::string& verb, size_t line_limit) const;
+    std::vector<std::string> child_args(Operation op, size_t line_limit) const;
     // Records the running child for cancel() (-1: none); signals it at once when a cancel came first.
     void set_running(pid_t pid);
 

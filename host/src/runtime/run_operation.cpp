@@ -22,8 +22,10 @@ namespace connhost::runtime {
 
 namespace {
 
-std::string need(const std::optional<std::string>& path, const char* flag, const std::string& verb, const char* what) {
-    if (!path) throw std::invalid_argument("`connhost run " + verb + "` needs " + flag + " FILE (" + what + ")");
+std::string need(const std::optional<std::string>& path, const char* flag, Operation op, const char* what) {
+    if (!path)
+        throw std::invalid_argument(std::string("`connhost run ") + operation_name(op) + "` needs " + flag + " FILE (" +
+                                    what + ")");
     return read_file(*path, std::string(flag).substr(2));
 }
 
@@ -32,21 +34,22 @@ struct OperationInputs {
     std::string config, catalog, state;
 };
 
-// Reads the --config, --catalog and --state files `opts.verb` uses (registering the config's secrets). Throws
+// Reads the --config, --catalog and --state files `opts.op` uses (registering the config's secrets). Throws
 // RunFailure.
 OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
     OperationInputs in;
     auto& [config, catalog, state] = in;
     try {
-        if (opts.verb != "spec") {
-            config = need(opts.config_path, "--config", opts.verb, "the connector's config JSON");
+        const Operation op = opts.op;
+        if (op != Operation::Spec) {
+            config = need(opts.config_path, "--config", op, "the connector's config JSON");
             register_config_secrets(conn, config);
         }
-        if (opts.verb == "read" || opts.verb == "read-back" || (opts.verb == "write" && opts.catalog_path))
+        if (operation_takes_catalog(op) && (op != Operation::Write || opts.catalog_path))
             catalog = protocol::normalize_catalog(
-                need(opts.catalog_path, "--catalog", opts.verb, "a configured or plain catalog JSON"),
+                need(opts.catalog_path, "--catalog", op, "a configured or plain catalog JSON"),
                 "catalog " + *opts.catalog_path);
-        if (opts.verb == "read" && opts.state_path)
+        if (op == Operation::Read && opts.state_path)
             state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
     } catch (const std::invalid_argument& e) {
         throw RunFailure(e.what(), "config_error", FailureKind::Usage);
@@ -56,13 +59,16 @@ OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
     return in;
 }
 
-// Runs operation `verb` of `conn`.
-Outcome run_verb(Connector& conn, ConnectorEvents& events, const std::string& verb, const OperationInputs& in) {
-    if (verb == "spec") return conn.spec(events);
-    if (verb == "check") return conn.check(events, in.config);
-    if (verb == "discover") return conn.discover(events, in.config);
-    if (verb == "read") return conn.read(events, in.config, in.catalog, in.state);
-    if (verb == "read-back") return conn.read_back(events, in.config, in.catalog);
+// Runs operation `op` of `conn`.
+Outcome run_op(Connector& conn, ConnectorEvents& events, Operation op, const OperationInputs& in) {
+    switch (op) {
+        case Operation::Spec: return conn.spec(events);
+        case Operation::Check: return conn.check(events, in.config);
+        case Operation::Discover: return conn.discover(events, in.config);
+        case Operation::Read: return conn.read(events, in.config, in.catalog, in.state);
+        case Operation::ReadBack: return conn.read_back(events, in.config, in.catalog);
+        case Operation::Write: break;
+    }
     return conn.write(events, in.config, in.catalog);
 }
 
@@ -99,20 +105,13 @@ WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
     return in;
 }
 
-void check_verb(const std::string& verb) {
-    static const char* verbs[] = {"spec", "check", "discover", "read", "write", "read-back"};
-    if (std::find(std::begin(verbs), std::end(verbs), verb) == std::end(verbs))
-        throw RunFailure("unknown operation \"" + verb + "\": use spec, check, discover, read, write or read-back",
-                         "config_error", FailureKind::Usage);
-}
-
 // Refuses an operation the connector's kind does not have (a destination asked to read, a source to write).
-void check_kind(const Connector& conn, const std::string& verb) {
-    if (verb == "discover" || verb == "read")
-        require_kind(conn, CONNHOST_KIND_SOURCE, "`" + verb + "` is an operation of sources", FailureKind::Usage);
-    if (verb == "write" || verb == "read-back")
-        require_kind(conn, CONNHOST_KIND_DESTINATION, "`" + verb + "` is an operation of destinations",
-                     FailureKind::Usage);
+void check_kind(const Connector& conn, Operation op) {
+    const std::string quoted = std::string("`") + operation_name(op) + "`";
+    if (op == Operation::Discover || op == Operation::Read)
+        require_kind(conn, CONNHOST_KIND_SOURCE, quoted + " is an operation of sources", FailureKind::Usage);
+    if (op == Operation::Write || op == Operation::ReadBack)
+        require_kind(conn, CONNHOST_KIND_DESTINATION, quoted + " is an operation of destinations", FailureKind::Usage);
 }
 
 // The events of one operation: protocol lines on stdout and, for `write`, the input read from stdin.
@@ -125,7 +124,7 @@ struct OperationEvents {
 OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out, const std::string& plugin,
                             std::string& catalog) {
     OperationEvents e;
-    if (opts.verb != "write") {
+    if (opts.op != Operation::Write) {
         e.events = std::make_unique<ProtocolEvents>(out, plugin);
         return e;
     }
@@ -139,14 +138,14 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
 }
 
 // Runs the operation with SIGINT/SIGTERM cancelling it; throws RunFailure (Interrupted) when one did.
-Outcome run_cancellable(Connector& conn, OperationEvents& e, const std::string& verb, const OperationInputs& in) {
+Outcome run_cancellable(Connector& conn, OperationEvents& e, Operation op, const OperationInputs& in) {
     CancelOnSignal on_signal([&] {
         logging::host_log().warn("interrupted: stopping {} (press Ctrl-C again to stop at once)", conn.info().name);
         e.events->request_cancel();
         conn.cancel();
     });
     MaskingEvents masked(*e.events, logging::secrets());
-    Outcome outcome = run_verb(conn, masked, verb, in);
+    Outcome outcome = run_op(conn, masked, op, in);
     if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
         if (e.input)
             logging::host_log().warn("interrupted after {} records; {} states acknowledged", e.input->records(),
@@ -161,21 +160,20 @@ Outcome run_cancellable(Connector& conn, OperationEvents& e, const std::string& 
 
 void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
     start_logging(opts.log_format, opts.log_level, true, &out);
-    check_verb(opts.verb);
     std::unique_ptr<Connector> conn =
         load_connector({opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes});
     const auto& info = conn->info();
-    check_kind(*conn, opts.verb);
+    check_kind(*conn, opts.op);
     OperationInputs in = read_inputs(opts, *conn);
     OperationEvents e = make_events(opts, out, info.name, in.catalog);
-    const Outcome outcome = run_cancellable(*conn, e, opts.verb, in);
+    const Outcome outcome = run_cancellable(*conn, e, opts.op, in);
     if (e.input && !e.input->input_error().empty())
         throw RunFailure(e.input->input_error() + " (" + std::to_string(e.input->states_acknowledged()) +
                              " states before it were committed and printed)",
                          "config_error");
     if (!outcome.ok())
-        throw RunFailure("plugin " + info.name + " failed in " + opts.verb + " (" + status_name(outcome.status) +
-                             "): " + outcome.message,
+        throw RunFailure("plugin " + info.name + " failed in " + operation_name(opts.op) + " (" +
+                             status_name(outcome.status) + "): " + outcome.message,
                          failure_type(outcome.status));
     if (e.input) {
         e.input->finish();

@@ -1,6 +1,7 @@
 // `connhost run`: one connector operation with Airbyte protocol lines on stdout, as an Airbyte connector behaves.
 #pragma once
 #include "protocol/record_limit.hpp"
+#include "runtime/operation.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +19,7 @@ namespace connhost::runtime {
 struct RunOptions {
     std::string plugin;                    // path, file name or short name
     std::vector<std::string> plugin_dirs;  // extra --plugin-dir entries
-    std::string verb;                      // spec | check | discover | read | write | read-back
+    Operation op = Operation::Spec;        // parsed where the command line enters
     std::optional<std::string> config_path, catalog_path, state_path;
     std::string log_level = "info";
     std::string log_format = "protocol";  // protocol: LOG messages on stdout; text | json: lines on stderr
