@@ -68,9 +68,11 @@ constexpr const char kSpecJson[] = R"JSON({
             "name": {"type": "string"},
             "path": {"type": "string", "description": "appended to base_url"},
             "params": {"type": "object",
-              "description": "query parameters of every request; a paginator's parameter of the same name replaces one given here or in path"},
+              "description":
+      "query parameters of every request; a paginator's parameter of the same name replaces one given here or in path"},
             "records_pointer": {"type": "string", "default": "",
-              "description": "JSON pointer to the records array in a response (matching nothing on the first page logs a WARN)"},
+              "description":
+      "JSON pointer to the records array in a response (matching nothing on the first page logs a WARN)"},
             "primary_key": {"description": "field name, path, or array of paths"},
             "cursor_field": {
               "description": "field name or path of the record field that orders records (enables incremental)"},
@@ -82,7 +84,8 @@ constexpr const char kSpecJson[] = R"JSON({
             "max_pages": {"type": "integer", "minimum": 0, "default": 0},
             "paginator": {
               "type": "object",
-                "description": "how to page; a page whose records repeat the previous page's fails the stream (none re-emitted): configure a stop signal",
+                "description":
+      "how to page; a page repeating the previous page's records fails the stream (none re-emitted): add a stop signal",
               "additionalProperties": false,
               "properties": {
                 "type": {"enum": ["none", "page_number", "offset_limit", "cursor", "link_header"], "default": "none"},
@@ -98,7 +101,8 @@ constexpr const char kSpecJson[] = R"JSON({
                                   "description": "cursor: JSON pointer to the next token (or next URL)"},
                 "cursor_param": {"type": "string", "default": "cursor"},
                 "has_more_pointer": {"type": "string",
-                  "description": "JSON pointer to a value that ends the walk when false, null or missing (e.g. /has_more, or /next for json-server 1.x)"},
+                  "description":
+      "JSON pointer to a value ending the walk when false, null or missing (e.g. /has_more, /next in json-server 1.x)"},
                 "total_pointer": {"type": "string",
                      "description": "JSON pointer to the total record count: the walk ends once that many records came"}
               }
