@@ -100,46 +100,31 @@ std::vector<Table> load_tables(PgSession& db, const std::vector<std::string>& sc
 
 namespace {
 
-json::object scalar_schema(Kind k) {
-    json::object p;
-    switch (k) {
-        case Kind::Integer: p["type"] = "integer"; break;
-        case Kind::Numeric:
-        case Kind::Float: p["type"] = "number"; break;
-        case Kind::Boolean: p["type"] = "boolean"; break;
-        case Kind::Date:
-            p["type"] = "string";
-            p["format"] = "date";
-            break;
-        case Kind::Time:
-            p["type"] = "string";
-            p["format"] = "time";
-            p["airbyte_type"] = "time_without_timezone";
-            break;
-        case Kind::TimeTz:
-            p["type"] = "string";
-            p["format"] = "time";
-            p["airbyte_type"] = "time_with_timezone";
-            break;
-        case Kind::Timestamp:
-            p["type"] = "string";
-            p["format"] = "date-time";
-            p["airbyte_type"] = "timestamp_without_timezone";
-            break;
-        case Kind::TimestampTz:
-            p["type"] = "string";
-            p["format"] = "date-time";
-            p["airbyte_type"] = "timestamp_with_timezone";
-            break;
-        case Kind::Json: p["type"] = json::array{"object", "array", "string", "number", "boolean"}; break;
-        case Kind::Bytea:
-            p["type"] = "string";
-            p["contentEncoding"] = "base64";
-            break;
-        case Kind::Array: p["type"] = "array"; break;
-        case Kind::String: p["type"] = "string"; break;
-    }
+// A string property of `format`, with Airbyte's `airbyte_type` when it is not null.
+json::object string_schema(const char* format, const char* airbyte_type = nullptr) {
+    json::object p{{"type", "string"}};
+    if (format) p["format"] = format;
+    if (airbyte_type) p["airbyte_type"] = airbyte_type;
     return p;
+}
+
+json::object scalar_schema(Kind k) {
+    switch (k) {
+        case Kind::Integer: return {{"type", "integer"}};
+        case Kind::Numeric:
+        case Kind::Float: return {{"type", "number"}};
+        case Kind::Boolean: return {{"type", "boolean"}};
+        case Kind::Date: return string_schema("date");
+        case Kind::Time: return string_schema("time", "time_without_timezone");
+        case Kind::TimeTz: return string_schema("time", "time_with_timezone");
+        case Kind::Timestamp: return string_schema("date-time", "timestamp_without_timezone");
+        case Kind::TimestampTz: return string_schema("date-time", "timestamp_with_timezone");
+        case Kind::Json: return {{"type", json::array{"object", "array", "string", "number", "boolean"}}};
+        case Kind::Bytea: return {{"type", "string"}, {"contentEncoding", "base64"}};
+        case Kind::Array: return {{"type", "array"}};
+        case Kind::String: break;
+    }
+    return string_schema(nullptr);
 }
 
 // Adds "null" to the property's type (a nullable column).
