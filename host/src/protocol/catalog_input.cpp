@@ -133,15 +133,7 @@ std::vector<CatalogStream> catalog_streams(std::string_view configured) {
                 w.skip_value();
         });
         JsonScanner s(e.stream_obj);
-        s.expect('{', "'{'");
-        s.members([&](std::string_view key) {
-            if (key == "name" && s.peek() == '"')
-                s.read_string(&c.name);
-            else if (key == "namespace" && s.peek() == '"')
-                s.read_string(&c.ns);
-            else
-                s.skip_value();
-        });
+        read_stream_names(s, c.name, c.ns);
         parse_catalog_mode(sync_mode, c.sync_mode, out.size(), "sync_mode", c);
         parse_catalog_mode(destination_sync_mode, c.destination_sync_mode, out.size(), "destination_sync_mode", c);
         out.push_back(std::move(c));

@@ -25,19 +25,10 @@ struct StateKind {
 void read_descriptor(protocol::JsonScanner& s, StateKind& k) {
     s.expect('{', "a stream object");
     s.members([&](std::string_view key) {
-        if (key == "stream_descriptor" && s.peek() == '{') {
-            s.expect('{', "'{'");
-            s.members([&](std::string_view dk) {
-                if (dk == "name" && s.peek() == '"')
-                    s.read_string(&k.name);
-                else if (dk == "namespace" && s.peek() == '"')
-                    s.read_string(&k.ns);
-                else
-                    s.skip_value();
-            });
-        } else {
+        if (key == "stream_descriptor" && s.peek() == '{')
+            protocol::read_stream_names(s, k.name, k.ns);
+        else
             s.skip_value();
-        }
     });
 }
 
