@@ -2,8 +2,8 @@
  * @CONNECTOR@: a destination connector in plain C99, made by `connhost new destination @NAME@ --lang c`.
  *
  * It uses connhost/plugin_api.h alone: no SDK, no C++. Each configured stream is written to
- * <destination_path>/<stream>.jsonl, one record's data a line. It pulls its input with host->next_input and
- * acknowledges a STATE only after an fdatasync made every record before it durable (the checkpoint rule). Append
+ * <destination_path>/[<namespace>/]<stream>.jsonl, one record's data a line. It pulls its input with host->next_input
+ * and acknowledges a STATE only after an fdatasync made every record before it durable (the checkpoint rule). Append
  * adds to the file; an overwrite goes to _connhost_tmp_<stream>.jsonl, renamed over the file only when the stream
  * completes, so a failed sync keeps the previous data.
  *
@@ -31,9 +31,10 @@
 /* One configured stream and its open file. */
 typedef struct {
     char name[NAME_MAX_BYTES];
-    int overwrite;     /* destination_sync_mode overwrite: written to the staging file until complete */
-    int fd;            /* -1 once complete */
-    off_t synced_size; /* bytes durable at the last commit */
+    char ns[NAME_MAX_BYTES]; /* namespace; "" when none */
+    int overwrite;           /* destination_sync_mode overwrite: written to the staging file until complete */
+    int fd;                  /* -1 once complete */
+    off_t synced_size;       /* bytes durable at the last commit */
 } out_stream;
 
 struct connhost_instance {
@@ -72,12 +73,21 @@ static connhost_status fail_errno(const connhost_host* h, const char* what, cons
     return CONNHOST_STATUS_SYSTEM;
 }
 
+/* <root>/[<ns>/]<name>.jsonl, or the staging file _connhost_tmp_<name>.jsonl next to it. */
 static void path_of(const connhost_instance* inst, const out_stream* s, int staging, char* out, size_t size) {
-    snprintf(out, size, "%s/%s%s.jsonl", inst->root, staging ? "_connhost_tmp_" : "", s->name);
+    snprintf(out, size, "%s/%s%s%s%s.jsonl", inst->root, s->ns, s->ns[0] ? "/" : "", staging ? "_connhost_tmp_" : "",
+             s->name);
+}
+
+/* The folder of stream s: <root> or <root>/<ns>. */
+static void folder_of(const connhost_instance* inst, const out_stream* s, char* out, size_t size) {
+    snprintf(out, size, "%s%s%s", inst->root, s->ns[0] ? "/" : "", s->ns);
 }
 
 static connhost_status open_stream(connhost_instance* inst, out_stream* s) {
     char path[4400];
+    folder_of(inst, s, path, sizeof path);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) return fail_errno(inst->host, "create the folder", path);
     path_of(inst, s, s->overwrite, path, sizeof path);
     s->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | (s->overwrite ? O_TRUNC : 0), 0644);
     if (s->fd < 0) return fail_errno(inst->host, "open", path);
@@ -85,21 +95,50 @@ static connhost_status open_stream(connhost_instance* inst, out_stream* s) {
     return CONNHOST_STATUS_OK;
 }
 
-/* Every stream of the catalog, with its mode: each "name" member is taken as a stream, the next
-   "destination_sync_mode" as its mode (the host hands the catalog over compact, stream after stream). */
+/* The end of the JSON value (object, array or string) starting at p, or NULL when it does not end before `end`. */
+static const char* value_end(const char* p, const char* end) {
+    int depth = 0, in_string = 0;
+    for (; p < end; ++p) {
+        if (in_string) {
+            if (*p == '\\')
+                ++p;
+            else if (*p == '"')
+                in_string = 0;
+            if (!in_string && depth == 0) return p + 1;
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '{' || *p == '[') {
+            ++depth;
+        } else if ((*p == '}' || *p == ']') && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+static int valid_component(const char* s) { return !strchr(s, '/') && strcmp(s, ".") && strcmp(s, ".."); }
+
+/* Every stream of the configured catalog: its name, namespace and mode, read from its own element of "streams". */
 static connhost_status plan_streams(connhost_instance* inst, const char* catalog, size_t size) {
-    const char *p = catalog, *end = catalog + size, *next;
+    const char *end = catalog + size, *p = strstr(catalog, "\"streams\""), *elem_end;
     char mode[32];
-    while ((next = string_after(p, end, "name", inst->streams[inst->stream_count].name, NAME_MAX_BYTES)) != NULL) {
+    p = p ? strchr(p, '[') : NULL;
+    for (p = p ? p + 1 : end; p < end && inst->stream_count < MAX_STREAMS; p = elem_end) {
         out_stream* s = &inst->streams[inst->stream_count];
-        if (strchr(s->name, '/') || !strcmp(s->name, ".") || !strcmp(s->name, "..") || !s->name[0]) {
-            inst->host->set_error(inst->host, LIT("@CONNECTOR@: a stream name cannot be a file name: rename it"));
+        while (p < end && *p != '{' && *p != ']') ++p;
+        if (p >= end || *p == ']' || !(elem_end = value_end(p, end))) break;
+        if (!string_after(p, elem_end, "name", s->name, sizeof s->name)) continue;
+        if (!string_after(p, elem_end, "namespace", s->ns, sizeof s->ns)) s->ns[0] = 0;
+        if (!s->name[0] || !valid_component(s->name) || !valid_component(s->ns)) {
+            inst->host->set_error(inst->host,
+                                  LIT("@CONNECTOR@: a stream name or namespace cannot be a file name "
+                                      "(empty, \".\", \"..\" or with a '/'): rename it"));
             return CONNHOST_STATUS_CONFIG;
         }
-        p = string_after(next, end, "destination_sync_mode", mode, sizeof mode);
-        if (!p) p = next, mode[0] = 0;
+        if (!string_after(p, elem_end, "destination_sync_mode", mode, sizeof mode)) mode[0] = 0;
         s->overwrite = strcmp(mode, "overwrite") == 0;
-        if (++inst->stream_count == MAX_STREAMS) break;
+        s->fd = -1;
+        ++inst->stream_count;
     }
     return CONNHOST_STATUS_OK;
 }
@@ -127,7 +166,8 @@ static connhost_status complete(connhost_instance* inst, out_stream* s) {
     path_of(inst, s, 1, from, sizeof from);
     path_of(inst, s, 0, to, sizeof to);
     if (rename(from, to) != 0) return fail_errno(inst->host, "rename the staging file to", to);
-    if ((dir = open(inst->root, O_RDONLY)) >= 0) fsync(dir), close(dir);
+    folder_of(inst, s, from, sizeof from);
+    if ((dir = open(from, O_RDONLY)) >= 0) fsync(dir), close(dir);
     return CONNHOST_STATUS_OK;
 }
 
@@ -157,16 +197,20 @@ static connhost_status read_root(connhost_instance* inst, const char* config, si
     return CONNHOST_STATUS_OK;
 }
 
-static out_stream* stream_named(connhost_instance* inst, const char* name, size_t size) {
+static out_stream* stream_named(connhost_instance* inst, const char* name, size_t size, const char* ns,
+                                size_t ns_size) {
     int i;
-    for (i = 0; i < inst->stream_count; ++i)
-        if (strlen(inst->streams[i].name) == size && memcmp(inst->streams[i].name, name, size) == 0)
+    for (i = 0; i < inst->stream_count; ++i) {
+        const out_stream* s = &inst->streams[i];
+        if (strlen(s->name) == size && memcmp(s->name, name, size) == 0 && strlen(s->ns) == ns_size &&
+            (ns_size == 0 || memcmp(s->ns, ns, ns_size) == 0))
             return &inst->streams[i];
+    }
     return NULL;
 }
 
 static connhost_status write_batch(connhost_instance* inst, const connhost_record_batch* b) {
-    out_stream* s = stream_named(inst, b->stream, b->stream_size);
+    out_stream* s = stream_named(inst, b->stream, b->stream_size, b->ns, b->ns ? b->ns_size : 0);
     uint32_t i;
     if (!s || s->fd < 0) {
         inst->host->set_error(inst->host,
@@ -193,7 +237,7 @@ static connhost_status commit_and_ack(connhost_instance* inst, uint64_t* pending
 
 /* One input item; a STREAM_STATUS COMPLETE completes its stream. */
 static connhost_status on_input(connhost_instance* inst, const connhost_input* in, uint64_t* pending, int* have) {
-    char name[NAME_MAX_BYTES], status[32];
+    char name[NAME_MAX_BYTES], ns[NAME_MAX_BYTES], status[32];
     connhost_status st = CONNHOST_STATUS_OK;
     out_stream* s;
     if (in->kind == CONNHOST_INPUT_RECORDS) return write_batch(inst, in->batch);
@@ -204,10 +248,10 @@ static connhost_status on_input(connhost_instance* inst, const connhost_input* i
     if (in->kind == CONNHOST_INPUT_IDLE) return commit_and_ack(inst, pending, have);
     if (in->kind != CONNHOST_INPUT_STREAM_STATUS) return CONNHOST_STATUS_OK;
     if (!string_after(in->json, in->json + in->json_size, "status", status, sizeof status) ||
-        strcmp(status, "COMPLETE") != 0 ||
-        !string_after(in->json, in->json + in->json_size, "name", name, sizeof name) ||
-        !(s = stream_named(inst, name, strlen(name))))
+        strcmp(status, "COMPLETE") != 0 || !string_after(in->json, in->json + in->json_size, "name", name, sizeof name))
         return CONNHOST_STATUS_OK;
+    if (!string_after(in->json, in->json + in->json_size, "namespace", ns, sizeof ns)) ns[0] = 0;
+    if (!(s = stream_named(inst, name, strlen(name), ns, strlen(ns)))) return CONNHOST_STATUS_OK;
     if ((st = commit_and_ack(inst, pending, have)) != CONNHOST_STATUS_OK) return st;
     return complete(inst, s);
 }

@@ -1,8 +1,8 @@
 // @CONNECTOR@: a destination connector made by `connhost new destination @NAME@`.
 //
-// Writes each stream to <destination_path>/<stream>.jsonl, one record's data a line. Append adds to the file; an
-// overwrite is written to a staging file (_connhost_tmp_<stream>.jsonl, the SDK's TablePlan) that replaces the old
-// file only when the stream completes, so a sync that fails half way keeps the previous data. commit() makes every
+// Writes each stream to <destination_path>/[<namespace>/]<stream>.jsonl, one record's data a line. Append adds to the
+// file; an overwrite is written to a staging file (_connhost_tmp_<stream>.jsonl, the SDK's TablePlan) that replaces the
+// old file only when the stream completes, so a sync that fails half way keeps the previous data. commit() makes every
 // line durable (fdatasync) before the SDK acknowledges a state. ReadBack lets `connhost test-plugin` compare what
 // the file holds with what was written. Replace StreamFile with your store's client.
 #include <connhost/sdk.hpp>
@@ -155,18 +155,26 @@ public:
     }
 
 private:
-    // Stream s lands in <root>/<s.name>.jsonl; a name that is not one path component is refused.
+    // Stream s lands in <root>/[<namespace>/]<name>.jsonl; a name or namespace that is not one path component is
+    // refused.
     static NameRules name_rules(const std::string& root) {
         NameRules r;
         r.connector = "@CONNECTOR@";
         r.kind = "file";
         r.separator = "/";
         r.place = [root](const ConfiguredStream& s) {
-            if (s.name.empty() || s.name == "." || s.name == ".." || s.name.find('/') != std::string::npos)
-                throw ConfigError("stream \"" + s.name + "\" cannot be a file name in " + root + ": rename it");
-            return StreamPlace{root, s.name + ".jsonl"};
+            std::string dir = root;
+            if (s.ns) dir += "/" + path_component(*s.ns, s);
+            return StreamPlace{dir, path_component(s.name, s) + ".jsonl"};
         };
         return r;
+    }
+
+    static std::string path_component(const std::string& part, const ConfiguredStream& s) {
+        if (part.empty() || part == "." || part == ".." || part.find('/') != std::string::npos)
+            throw ConfigError("stream " + s.display_name() + ": \"" + part +
+                              "\" cannot be a file or folder name: rename it");
+        return part;
     }
 
     static std::string path_of(const StreamPlan& p) { return p.container + "/" + p.target(); }

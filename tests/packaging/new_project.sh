@@ -85,6 +85,14 @@ dest_checks() {  # dest_checks DIR PLUGIN LANG
     "$C" run --plugin "$p" write --config "$work/dst_cfg.json" --catalog "$dir/sample_catalog.json" \
         < "$dir/sample_input.jsonl" > /dev/null
     [ "$(wc -l < "$target/events.jsonl")" = 2 ] && ok "$p: a complete overwrite replaces it" || fail "$p overwrite 2"
+    # Two streams of one name in two namespaces land in two folders.
+    echo '{"streams":[{"stream":{"name":"s","namespace":"n1","json_schema":{}},"destination_sync_mode":"append"},
+        {"destination_sync_mode":"overwrite","stream":{"name":"s","namespace":"n2","json_schema":{}}}]}' > "$work/ns.json"
+    printf '%s\n' '{"type":"RECORD","record":{"stream":"s","namespace":"n1","data":{"a":1},"emitted_at":1}}' \
+        '{"type":"RECORD","record":{"stream":"s","namespace":"n2","data":{"a":2},"emitted_at":1}}' > "$work/ns.jsonl"
+    "$C" run --plugin "$p" write --config "$work/dst_cfg.json" --catalog "$work/ns.json" < "$work/ns.jsonl" > /dev/null
+    [ "$(cat "$target/n1/s.jsonl")" = '{"a":1}' ] && [ "$(cat "$target/n2/s.jsonl")" = '{"a":2}' ] \
+        && ok "$p: streams of one name in two namespaces go to two folders" || fail "$p namespaces"
     if [ "$lang" = cpp ]; then
         out=$("$C" run --plugin "$p" read-back --config "$work/dst_cfg.json" --catalog "$dir/sample_catalog.json")
         [ "$(grep -c '"type":"RECORD"' <<< "$out")" = 2 ] && ok "$p read-back" || fail "$p read-back: $out"
