@@ -28,7 +28,8 @@ out=$("$C" new source taken --dir taken 2>&1); rc=$?
 [ $rc = 2 ] && grep -q 'exists and is not empty' <<< "$out" && [ "$(ls taken)" = file ] \
     && ok "connhost new refuses a folder that holds files" || fail "connhost new into a full folder: rc $rc, $out"
 out=$("$C" new source x --lang rust 2>&1); rc=$?
-[ $rc = 2 ] && grep -q 'say cpp or c' <<< "$out" && ok "connhost new refuses an unknown --lang" || fail "--lang rust: $out"
+[ $rc = 2 ] && grep -q 'say cpp or c' <<< "$out" && ok "connhost new refuses an unknown --lang" \
+    || fail "--lang rust: $out"
 
 secret="s3cr3t-KEY-$RANDOM-value"
 source_checks() {  # source_checks DIR PLUGIN
@@ -87,7 +88,8 @@ dest_checks() {  # dest_checks DIR PLUGIN LANG
     [ "$(wc -l < "$target/events.jsonl")" = 2 ] && ok "$p: a complete overwrite replaces it" || fail "$p overwrite 2"
     # Two streams of one name in two namespaces land in two folders.
     echo '{"streams":[{"stream":{"name":"s","namespace":"n1","json_schema":{}},"destination_sync_mode":"append"},
-        {"destination_sync_mode":"overwrite","stream":{"name":"s","namespace":"n2","json_schema":{}}}]}' > "$work/ns.json"
+        {"destination_sync_mode":"overwrite","stream":{"name":"s","namespace":"n2","json_schema":{}}}]}' \
+        > "$work/ns.json"
     printf '%s\n' '{"type":"RECORD","record":{"stream":"s","namespace":"n1","data":{"a":1},"emitted_at":1}}' \
         '{"type":"RECORD","record":{"stream":"s","namespace":"n2","data":{"a":2},"emitted_at":1}}' > "$work/ns.jsonl"
     "$C" run --plugin "$p" write --config "$work/dst_cfg.json" --catalog "$work/ns.json" < "$work/ns.jsonl" > /dev/null
