@@ -140,7 +140,7 @@ private:
 
 }  // namespace
 
-CONNHOST_PLUGIN(MemDest, "fuzz-memory", "0", "in-memory destination of the input_loop fuzz target")
+CONNHOST_PLUGIN(MemDest, "fuzz_memory", "0", "in-memory destination of the input_loop fuzz target")
 
 namespace {
 

@@ -87,3 +87,43 @@ TEST_CASE("the search path: --plugin-dir, then CONNHOST_PLUGIN_PATH, then the in
     CHECK(dirs[3].string().find("lib/connhost/plugins") != std::string::npos);
     CHECK(dirs[4] == fs::path("/home/someone/.local/lib/connhost/plugins"));
 }
+
+namespace {
+
+connhost::loader::PluginCandidate candidate(const std::string& path, const std::string& name) {
+    connhost::loader::PluginCandidate c;
+    c.path = path;
+    c.info.emplace();
+    c.info->name = name;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("pick_plugin: a file name wins, else the first descriptor of the name in scan order") {
+    using connhost::loader::pick_plugin;
+    std::vector<connhost::loader::PluginCandidate> found = {
+        candidate("/a/libx_v2.so", "weather"), candidate("/a/libz.so", "twin"), candidate("/b/libtwin.so", "other"),
+        candidate("/b/liby.so", "twin")};
+    CHECK(pick_plugin(found, "weather")->path == "/a/libx_v2.so");
+    CHECK(pick_plugin(found, "twin")->path == "/b/libtwin.so");  // libtwin.so is the file name of "twin"
+    CHECK(pick_plugin(found, "x_v2")->path == "/a/libx_v2.so");
+    CHECK(pick_plugin(found, "nothing") == nullptr);
+}
+
+TEST_CASE("duplicate_name_warnings names the files sharing a descriptor name and the one lookup uses") {
+    std::vector<connhost::loader::PluginCandidate> found = {
+        candidate("/a/libb.so", "dup"), candidate("/b/liba.so", "dup"), candidate("/b/libc.so", "single")};
+    auto w = connhost::loader::duplicate_name_warnings(found);
+    REQUIRE(w.size() == 1);
+    CHECK(w[0] == "2 plugins are named \"dup\" (/a/libb.so, /b/liba.so); `--plugin dup` uses /a/libb.so");
+}
+
+TEST_CASE("a descriptor name is [a-z0-9_]+") {
+    using connhost::loader::valid_plugin_name;
+    CHECK(valid_plugin_name("source_weather_2"));
+    CHECK_FALSE(valid_plugin_name(""));
+    CHECK_FALSE(valid_plugin_name("Weather"));
+    CHECK_FALSE(valid_plugin_name("fuzz-memory"));
+    CHECK_FALSE(valid_plugin_name("a.b"));
+}

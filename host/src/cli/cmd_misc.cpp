@@ -21,6 +21,8 @@ std::string top_level_help() {
            "      Move data from a source into a destination in one process, keeping acknowledged state.\n"
            "  connhost plugins [--plugin-dir D]\n"
            "      List the connectors found (name, kind, version, ABI, path) and why files were skipped.\n"
+           "  connhost new source|destination NAME [--lang cpp|c] [--dir DIR]\n"
+           "      Create a working connector project (C++ SDK or plain C) to build, certify and ship.\n"
            "  connhost --version\n"
            "\n"
            "Run `connhost <command> --help` for a command's options.\n";

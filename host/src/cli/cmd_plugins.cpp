@@ -45,6 +45,11 @@ int cmd_plugins(int argc, char** argv) {
         std::printf("%-20s %-12s %-10s %-6s %s\n", c.info->name.c_str(), c.info->kind_name(), c.info->version.c_str(),
                     abi.c_str(), c.path.string().c_str());
     }
+    const auto duplicates = loader::duplicate_name_warnings(found);
+    if (!duplicates.empty()) {
+        std::printf("\nwarnings:\n");
+        for (const auto& w : duplicates) std::printf("  %s\n", w.c_str());
+    }
     if (skipped) {
         std::printf("\nskipped:\n");
         for (const auto& c : found)

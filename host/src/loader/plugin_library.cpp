@@ -9,6 +9,13 @@
 
 namespace connhost::loader {
 
+bool valid_plugin_name(std::string_view name) noexcept {
+    if (name.empty()) return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
 const char* PluginInfo::kind_name() const noexcept {
     switch (kind) {
         case CONNHOST_KIND_SOURCE: return "source";
@@ -26,6 +33,18 @@ boost::dll::shared_library& keep_forever(boost::dll::shared_library&& lib) {
     std::lock_guard<std::mutex> lock(mu);
     libs->push_back(new boost::dll::shared_library(std::move(lib)));
     return *libs->back();
+}
+
+// Refuses a descriptor whose name is not [a-z0-9_]+ or whose version is empty: names must be usable as file,
+// logger and package names, and a version is what a user reports.
+void check_identity(const connhost_plugin* d, const std::string& where) {
+    if (!valid_plugin_name(d->name))
+        throw PluginLoadError("plugin " + where + ": its descriptor name \"" + std::string(d->name) +
+                              "\" is invalid: a connector name is lower-case letters, digits and _ only "
+                              "(for example source_weather); report it to its authors");
+    if (!d->version || !*d->version)
+        throw PluginLoadError("plugin " + where + " (\"" + std::string(d->name) +
+                              "\"): its descriptor has an empty version; report it to its authors");
 }
 
 // Names an entry symbol of another ABI major the library exports, or returns 0.
@@ -96,6 +115,7 @@ LoadedPlugin load_plugin(const std::filesystem::path& path) {
             "plugin " + where +
             ": its descriptor lacks a name, create/destroy or a valid kind; report it to its authors");
 
+    check_identity(d, where);
     keep_forever(std::move(lib));
     LoadedPlugin p;
     p.descriptor = d;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace connhost::loader {
 
@@ -30,6 +31,9 @@ struct LoadedPlugin {
     const connhost_plugin* descriptor = nullptr;
     PluginInfo info;
 };
+
+// True when `name` is non-empty and only [a-z0-9_]: the names a connector may carry (descriptor, file, package).
+bool valid_plugin_name(std::string_view name) noexcept;
 
 // Loads `path` with RTLD_NOW | RTLD_LOCAL and validates its descriptor; throws PluginLoadError.
 LoadedPlugin load_plugin(const std::filesystem::path& path);
