@@ -104,7 +104,7 @@ void check_discover(CertifyContext& ctx, SourceFacts& facts, CheckReport& report
     }
     facts.catalog = *catalog;
     const auto& streams = catalog->at("streams").as_array();
-    report.pass(ids[0], std::to_string(streams.size()) + " streams");
+    report.pass(ids[0], std::to_string(streams.size()) + (streams.size() == 1 ? " stream" : " streams"));
     per_stream(streams, report, ids[1], "every json_schema is a valid draft-07 JSON Schema", [](const json::object& s) {
         auto p = schema_problem(s.at("json_schema"));
         return p ? "json_schema is " + *p : std::string();

@@ -4,8 +4,9 @@
 
 namespace connhost::certify {
 
-const char* draft07_meta_schema() noexcept {
-    return R"meta({
+namespace {
+
+const char kDraft07MetaSchema[] = R"meta({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "http://json-schema.org/draft-07/schema#",
   "title": "Core schema meta-schema",
@@ -244,6 +245,9 @@ const char* draft07_meta_schema() noexcept {
   },
   "default": true
 })meta";
-}
+
+}  // namespace
+
+const char* draft07_meta_schema() noexcept { return kDraft07MetaSchema; }
 
 }  // namespace connhost::certify

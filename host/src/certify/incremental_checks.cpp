@@ -177,6 +177,21 @@ void check_resume(const ReadOutput& first, const ReadOutput& resumed, const std:
                     std::to_string(missing) + " records the first read emitted after it, e.g. " + example);
 }
 
+// Why the cursor values of a stream cannot be judged (its first record's and its first state's do not compare), or
+// "" when every stream's can.
+std::string incomparable(const ReadOutput& r, const std::vector<IncStream>& streams, const StateValues& values) {
+    for (const auto& [id, list] : values)
+        for (const auto& rec : r.records) {
+            if (rec.stream != id) continue;
+            auto v = record_cursor(*rec.data, find_stream(streams, id)->cursor_path);
+            if (v && !compare_cursors(*v, list.front().second))
+                return "stream " + id.label() + ": its records' cursor " + json::serialize(*v) +
+                    " and its state's value " + json::serialize(list.front().second) + " cannot be compared";
+            if (v) break;
+        }
+    return "";
+}
+
 void skip_all(CheckReport& report, const std::string& why) {
     for (const char* id : kIds) report.skip(id, why);
 }
@@ -203,6 +218,7 @@ void check_incremental(CertifyContext& ctx, SourceFacts& facts, CheckReport& rep
         return skip_all(report,
                         first.states.empty() ? "the incremental read emitted no STATE"
                                              : "no STATE holds a value at the streams' cursor fields");
+    if (auto problem = incomparable(first, streams, values); !problem.empty()) return skip_all(report, problem);
     if (auto problem = order_problem(first, streams, values); !problem.empty())
         report.fail(kIds[0], problem);
     else

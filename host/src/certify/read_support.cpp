@@ -15,6 +15,17 @@ std::string string_member(const json::object& o, std::string_view key) {
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// A configured stream's cursor_field and primary_key (when set) become the stream's default_cursor_field and (when
+// it has none) source_defined_primary_key: the cursor an author picks for a source whose streams have no default.
+void adopt_configured_keys(const json::object& configured, json::object& stream) {
+    const auto* cf = configured.if_contains("cursor_field");
+    if (cf && cf->is_array() && !cf->as_array().empty()) stream["default_cursor_field"] = *cf;
+    const auto* pk = configured.if_contains("primary_key");
+    const auto* own = stream.if_contains("source_defined_primary_key");
+    if (pk && pk->is_array() && !pk->as_array().empty() && (!own || !own->is_array() || own->as_array().empty()))
+        stream["source_defined_primary_key"] = *pk;
+}
+
 // The AirbyteStream objects of a plain ({"streams": [stream...]}) or configured ({"streams": [{"stream": ...}]})
 // catalog; nothing when `catalog` is neither.
 std::optional<std::vector<json::object>> catalog_streams(const json::value& catalog) {
@@ -27,6 +38,7 @@ std::optional<std::vector<json::object>> catalog_streams(const json::value& cata
         const json::value& stream = inner && inner->is_object() ? *inner : s;
         if (string_member(stream.as_object(), "name").empty()) return std::nullopt;
         out.push_back(stream.as_object());
+        if (inner && inner->is_object()) adopt_configured_keys(s.as_object(), out.back());
     }
     return out;
 }

@@ -21,8 +21,9 @@ struct StreamId {
     std::string label() const { return ns.empty() ? name : ns + "." + name; }
 };
 
-// The AirbyteStream objects a read may configure: those of --catalog (plain or configured; "" when neither), else
-// of the discovered catalog. Nothing (and `why` set) when there is no catalog to read with.
+// The AirbyteStream objects a read may configure: those of --catalog (plain or configured; a configured stream's
+// cursor_field and primary_key taken as its default_cursor_field and, when it has none, source_defined_primary_key),
+// else of the discovered catalog. Nothing (and `why` set) when there is no catalog to read with.
 std::optional<std::vector<boost::json::object>> streams_to_read(CertifyContext& ctx, const SourceFacts& facts,
                                                                 std::string& why);
 

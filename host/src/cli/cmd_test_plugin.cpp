@@ -113,6 +113,8 @@ int cmd_test_plugin(int argc, char** argv) {
     std::filesystem::path path;
     try {
         path = loader::resolve_plugin(o.plugin, loader::plugin_search_path({}));
+        if (!std::filesystem::exists(path))
+            throw std::runtime_error("plugin file " + path.string() + " does not exist: check the path");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "connhost test-plugin: %s\n", e.what());
         return kExitUsage;
