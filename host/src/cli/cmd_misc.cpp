@@ -23,6 +23,9 @@ std::string top_level_help() {
            "      List the connectors found (name, kind, version, ABI, path) and why files were skipped.\n"
            "  connhost new source|destination NAME [--lang cpp|c] [--dir DIR]\n"
            "      Create a working connector project (C++ SDK or plain C) to build, certify and ship.\n"
+           "  connhost test-plugin PLUGIN [--config F] [--bad-config F] [--catalog F] [--junit F] [--json F]\n"
+           "      [--isolate]\n"
+           "      Certify a connector: one PASS / FAIL / SKIP line per check; exit 0 when none failed.\n"
            "  connhost --version\n"
            "\n"
            "Run `connhost <command> --help` for a command's options.\n";

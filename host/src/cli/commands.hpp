@@ -6,10 +6,11 @@ namespace connhost::cli {
 
 std::string top_level_help();
 int cmd_version();
-int cmd_run(int argc, char** argv);         // connhost run --plugin P <verb> [...]
-int cmd_plugins(int argc, char** argv);     // connhost plugins [--plugin-dir D]...
-int cmd_sync(int argc, char** argv);        // connhost sync ...
-int cmd_new(int argc, char** argv);         // connhost new source|destination NAME [--lang L] [--dir D]
-int cmd_describe_plugin(const char* path);  // connhost describe-plugin PATH: one JSON line (run by --isolate)
+int cmd_run(int argc, char** argv);          // connhost run --plugin P <verb> [...]
+int cmd_plugins(int argc, char** argv);      // connhost plugins [--plugin-dir D]...
+int cmd_sync(int argc, char** argv);         // connhost sync ...
+int cmd_new(int argc, char** argv);          // connhost new source|destination NAME [--lang L] [--dir D]
+int cmd_test_plugin(int argc, char** argv);  // connhost test-plugin PLUGIN [...]: certifies a connector
+int cmd_describe_plugin(const char* path);   // connhost describe-plugin PATH: one JSON line (run by --isolate)
 
 }  // namespace connhost::cli
