@@ -45,7 +45,8 @@ function(connhost_add_plugin target)
   _connhost_link_api(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES})
   set(map ${CMAKE_CURRENT_BINARY_DIR}/${target}.map)
-  file(WRITE ${map} "{\n  global: connhost_plugin_entry_v1;\n  local: *;\n};\n")
+  # Written only when it changes, so a re-run of cmake does not relink every connector.
+  file(CONFIGURE OUTPUT ${map} CONTENT "{\n  global: connhost_plugin_entry_v1;\n  local: *;\n};\n")
   set_target_properties(${target} PROPERTIES
     PREFIX "lib"
     CXX_VISIBILITY_PRESET hidden
