@@ -66,7 +66,9 @@ for f in connhostConfig.cmake connhostConfigVersion.cmake connhostTargets.cmake 
 done
 has dev /usr/share/pkgconfig/connhost-plugin-api.pc
 has dev /usr/share/doc/connhost-dev/abi.md
-[ ! -d "$src/templates" ] || grep -q '^/usr/share/connhost/templates/.' "$work/dev.files" || fail "no templates in connhost-dev"
+for data in templates conformance; do  # the `connhost new` templates and the conformance data, once in the tree
+  [ ! -d "$src/$data" ] || grep -q "^/usr/share/connhost/$data/." "$work/dev.files" || fail "no $data in connhost-dev"
+done
 lacks dev '^/usr/(bin|lib)/'
 echo "ok: file lists (binary, the $(echo $packaged | wc -w) bundled plugins, man pages, docs; dev: headers, CMake, pc)"
 
