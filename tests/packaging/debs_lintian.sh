@@ -72,6 +72,13 @@ done
 lacks dev '^/usr/(bin|lib)/'
 echo "ok: file lists (binary, the $(echo $packaged | wc -w) bundled plugins, man pages, docs; dev: headers, CMake, pc)"
 
+# An install() rule without COMPONENT runtime or dev would land in neither package.
+mkdir -p "$work/unspecified"
+cmake --install "$build" --component Unspecified --prefix "$work/unspecified" > /dev/null
+stray=$(find "$work/unspecified" -type f | sed "s|^$work/unspecified/||" | head -5)
+[ -z "$stray" ] || fail "installed by rules without COMPONENT runtime or dev (so in no package): $stray"
+echo "ok: every install() rule names the component runtime or dev"
+
 # ---- lintian -----------------------------------------------------------------------------------------------------
 for deb in "$run_deb" "$dev_deb"; do
   if ! lintian --fail-on error,warning --display-info "$deb" > "$work/lintian.log" 2>&1; then
