@@ -6,7 +6,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps test-deps build build-all demo test test-asan campaign bench fresh-check clean
+.PHONY: all deps test-deps build build-all demo deb test test-asan campaign bench fresh-check clean
 
 all: build-all
 
@@ -30,6 +30,10 @@ build-all: test-deps
 # The main job: a demo sync into the embedded default, with a summary on screen.
 demo: build
 	@BUILD=$(BUILD) packaging/demo.sh
+
+# The two Debian packages (connhost, connhost-dev) of the host and the bundled plugins, in $(BUILD)/.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 # The whole suite (starts and stops its own PostgreSQL where tests need one).
 test: build-all

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs, as root on Debian 12, the packages connhost needs to build and test; does nothing when all are present.
 # Usage: packaging/install-deps.sh [build|test]   (test adds what the test suite and benchmarks need)
+# (`file` is for cpack's dependency scan of the .debs; lintian and man-db for ctest packaging.debs_lintian.)
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
-      libspdlog-dev libfmt-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev sqlite3 python3
+      libspdlog-dev libfmt-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev sqlite3 python3 file
       libvalijson-dev)
 if [ "$what" = test ]; then
   pkgs+=(doctest-dev clang libclang-rt-14-dev libc++-dev libc++abi-dev abigail-tools bc
-         python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format)
+         python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format
+         lintian man-db)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -2,9 +2,39 @@
 #
 # Builds a connector as a shared module lib<target>.so the way every connector must be built:
 # hidden visibility, a version script that exports only connhost_plugin_entry_v1, and -z defs so a
-# missing symbol fails the link instead of the load. Link the SDK target (connhost::sdk) or give
-# your own include path to plugin_api.h. NO_INSTALL keeps a (test) connector out of `install` and packages.
+# missing symbol fails the link instead of the load. A connector with C++ sources links the SDK
+# (connhost::sdk); one written only in C links the C header alone (connhost::plugin_api), so
+# `project(x C)` is enough for it. Both targets come from `find_package(connhost)`, which must run first.
+# NO_INSTALL, or CONNHOST_PLUGIN_INSTALL set to OFF in the calling directory, keeps a (test) connector out of
+# `install` and packages; installed connectors go to lib/connhost/plugins in the install component `runtime`.
 option(CONNHOST_PLUGIN_NO_UNDEFINED "Link connectors with -z defs" ON)
+
+# Sets <out> to TRUE when one of the given source files is C++ (by its extension), FALSE otherwise.
+function(_connhost_has_cxx_sources out)
+  set(${out} FALSE PARENT_SCOPE)
+  foreach(source IN LISTS ARGN)
+    if(source MATCHES "\\.(cpp|cc|cxx|c\\+\\+|C|CPP)$")
+      set(${out} TRUE PARENT_SCOPE)
+    endif()
+  endforeach()
+endfunction()
+
+# Links <target> to connhost::sdk (C++ sources) or connhost::plugin_api (C only); fails saying what to call first
+# when the needed target does not exist.
+function(_connhost_link_api target)
+  _connhost_has_cxx_sources(has_cxx ${ARGN})
+  if(has_cxx)
+    set(api connhost::sdk)
+  else()
+    set(api connhost::plugin_api)
+  endif()
+  if(NOT TARGET ${api})
+    message(FATAL_ERROR "connhost_add_plugin(${target}): the target ${api} does not exist. Call "
+                        "find_package(connhost REQUIRED) before connhost_add_plugin() (with -DCMAKE_PREFIX_PATH=<the "
+                        "connhost install prefix> when connhost is not installed under /usr or /usr/local).")
+  endif()
+  target_link_libraries(${target} PRIVATE ${api})
+endfunction()
 
 function(connhost_add_plugin target)
   cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES;LIBRARIES" ${ARGN})
@@ -12,16 +42,11 @@ function(connhost_add_plugin target)
     message(FATAL_ERROR "connhost_add_plugin(${target}): SOURCES is required")
   endif()
   add_library(${target} MODULE ${ARG_SOURCES})
-  # A C++ connector gets the SDK; a plain C project (project(x C)) the C header alone.
-  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
-  if(TARGET connhost::sdk AND "CXX" IN_LIST languages)
-    target_link_libraries(${target} PRIVATE connhost::sdk)
-  elseif(TARGET connhost::plugin_api)
-    target_link_libraries(${target} PRIVATE connhost::plugin_api)
-  endif()
+  _connhost_link_api(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES})
   set(map ${CMAKE_CURRENT_BINARY_DIR}/${target}.map)
-  file(WRITE ${map} "{\n  global: connhost_plugin_entry_v1;\n  local: *;\n};\n")
+  # Written only when it changes, so a re-run of cmake does not relink every connector.
+  file(CONFIGURE OUTPUT ${map} CONTENT "{\n  global: connhost_plugin_entry_v1;\n  local: *;\n};\n")
   set_target_properties(${target} PROPERTIES
     PREFIX "lib"
     CXX_VISIBILITY_PRESET hidden
@@ -35,7 +60,7 @@ function(connhost_add_plugin target)
   if(DEFINED CONNHOST_PLUGIN_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CONNHOST_PLUGIN_OUTPUT_DIR})
   endif()
-  if(NOT ARG_NO_INSTALL)
-    install(TARGETS ${target} LIBRARY DESTINATION lib/connhost/plugins)
+  if(NOT ARG_NO_INSTALL AND (NOT DEFINED CONNHOST_PLUGIN_INSTALL OR CONNHOST_PLUGIN_INSTALL))
+    install(TARGETS ${target} LIBRARY DESTINATION lib/connhost/plugins COMPONENT runtime)
   endif()
 endfunction()
