@@ -5,7 +5,8 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
-      libspdlog-dev libfmt-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev sqlite3 python3)
+      libspdlog-dev libfmt-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev sqlite3 python3
+      libvalijson-dev)
 if [ "$what" = test ]; then
   pkgs+=(doctest-dev clang libclang-rt-14-dev libc++-dev libc++abi-dev abigail-tools bc
          python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format)

@@ -21,6 +21,9 @@ std::string top_level_help() {
            "      Move data from a source into a destination in one process, keeping acknowledged state.\n"
            "  connhost plugins [--plugin-dir D]\n"
            "      List the connectors found (name, kind, version, ABI, path) and why files were skipped.\n"
+           "  connhost test-plugin PLUGIN [--config F] [--bad-config F] [--catalog F] [--junit F] [--json F]\n"
+           "      [--isolate]\n"
+           "      Certify a connector: one PASS / FAIL / SKIP line per check; exit 0 when none failed.\n"
            "  connhost --version\n"
            "\n"
            "Run `connhost <command> --help` for a command's options.\n";

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     if (cmd == "plugins") return cmd_plugins(argc - 1, argv + 1);
     if (cmd == "describe-plugin" && argc == 3) return cmd_describe_plugin(argv[2]);  // hidden: the child of --isolate
     if (cmd == "sync") return cmd_sync(argc - 1, argv + 1);
+    if (cmd == "test-plugin") return cmd_test_plugin(argc - 1, argv + 1);
     std::fprintf(stderr, "connhost: unknown command \"%s\"; run `connhost --help` for the list\n", cmd.c_str());
     return 2;
 }

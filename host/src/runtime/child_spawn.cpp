@@ -61,7 +61,8 @@ std::string this_executable() {
     return boost::dll::program_location(ec).string();
 }
 
-SpawnedChild::SpawnedChild(std::vector<std::string> args, const std::vector<ChildFileArg>& files, bool pipe_stdin) {
+SpawnedChild::SpawnedChild(std::vector<std::string> args, const std::vector<ChildFileArg>& files, bool pipe_stdin,
+                           bool pipe_stderr) {
     std::vector<UniqueFd> memfds;  // closed once the child inherited them
     for (const auto& f : files) {
         memfds.push_back(memfd_with(f.flag.c_str(), f.content));
@@ -71,12 +72,15 @@ SpawnedChild::SpawnedChild(std::vector<std::string> args, const std::vector<Chil
     Pipe out = make_pipe();
     Pipe in;
     if (pipe_stdin) in = make_pipe();
+    Pipe err;
+    if (pipe_stderr) err = make_pipe();
     FileActions actions;
     if (pipe_stdin)
         posix_spawn_file_actions_adddup2(&actions.fa, in.read.get(), 0);
     else
         posix_spawn_file_actions_addopen(&actions.fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions.fa, out.write.get(), 1);
+    if (pipe_stderr) posix_spawn_file_actions_adddup2(&actions.fa, err.write.get(), 2);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -87,11 +91,13 @@ SpawnedChild::SpawnedChild(std::vector<std::string> args, const std::vector<Chil
     }
     out_ = std::move(out.read);
     in_ = std::move(in.write);
+    err_ = std::move(err.read);
 }
 
 SpawnedChild::~SpawnedChild() {
     in_.reset();
     out_.reset();
+    err_.reset();
     if (pid_ > 0) {
         ::kill(pid_, SIGKILL);
         wait();
@@ -101,6 +107,15 @@ SpawnedChild::~SpawnedChild() {
 int SpawnedChild::wait() noexcept {
     int wstatus = 0;
     while (::waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {}
+    pid_ = -1;
+    return wstatus;
+}
+
+std::optional<int> SpawnedChild::try_wait() noexcept {
+    int wstatus = 0;
+    pid_t r;
+    while ((r = ::waitpid(pid_, &wstatus, WNOHANG)) < 0 && errno == EINTR) {}
+    if (r == 0) return std::nullopt;
     pid_ = -1;
     return wstatus;
 }

@@ -1,0 +1,71 @@
+#include "certify/json_schema.hpp"
+
+#include <boost/json.hpp>
+#include <valijson/adapters/boost_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include <stdexcept>
+
+namespace connhost::certify {
+
+namespace {
+
+std::string join_context(const std::vector<std::string>& context) {
+    std::string path;
+    for (const auto& part : context) path += (path.empty() ? "" : ".") + part;
+    return path;
+}
+
+const JsonSchema& meta_schema() {
+    static const JsonSchema meta(boost::json::parse(draft07_meta_schema()));
+    return meta;
+}
+
+}  // namespace
+
+JsonSchema::JsonSchema(const boost::json::value& schema) : schema_(std::make_unique<valijson::Schema>()) {
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::BoostJsonAdapter adapter(schema);
+    try {
+        parser.populateSchema(adapter, *schema_);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("the schema cannot be compiled: ") + e.what());
+    }
+}
+
+JsonSchema::~JsonSchema() = default;
+JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
+JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
+
+std::vector<std::string> JsonSchema::problems(const boost::json::value& doc, size_t max_errors) const {
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::BoostJsonAdapter adapter(doc);
+    std::vector<std::string> out;
+    if (validator.validate(*schema_, adapter, &results)) return out;
+    valijson::ValidationResults::Error err;
+    while (out.size() < max_errors && results.popError(err))
+        out.push_back(join_context(err.context) + ": " + err.description);
+    if (out.empty()) out.push_back("<root>: does not validate");
+    return out;
+}
+
+std::optional<std::string> schema_problem(const boost::json::value& schema) {
+    auto found = meta_schema().problems(schema, 2);
+    if (!found.empty()) {
+        std::string why = "not a draft-07 JSON Schema: " + found.front();
+        if (found.size() > 1) why += "; " + found[1];
+        return why;
+    }
+    try {
+        JsonSchema compiled(schema);
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
+    return std::nullopt;
+}
+
+}  // namespace connhost::certify
