@@ -114,6 +114,9 @@ def case_usage_errors():
     check(p.returncode == 2 and "PLUGIN" in p.stderr, "no PLUGIN: exit 2 naming it")
     p = subprocess.run([CONNHOST, "test-plugin", "source_nonexistent_xyz"], capture_output=True, text=True)
     check(p.returncode == 2 and "not found" in p.stderr, "an unknown plugin: exit 2 saying where it looked")
+    p = subprocess.run([CONNHOST, "test-plugin", "source_faker", "--config", "/nonexistent/c.json"],
+                       capture_output=True, text=True)
+    check(p.returncode == 2 and "/nonexistent/c.json" in p.stderr, "a missing --config file: exit 2 naming it")
     p = subprocess.run([CONNHOST, "test-plugin", "--help"], capture_output=True, text=True)
     check(p.returncode == 0 and "--bad-config" in p.stdout, "--help lists the options")
     rc, verdicts, _, _ = certify(test_plugin_path("source_certify_ok"))

@@ -46,7 +46,10 @@ const char* verdict_name(Verdict v) noexcept {
 void CheckReport::add(const std::string& id, Verdict v, const std::string& text) {
     static const char* const labels[] = {"PASS", "FAIL", "SKIP"};
     results_.push_back({id, v, text});
-    std::printf("%s  %s  %s\n", labels[static_cast<int>(v)], id.c_str(), text.c_str());
+    std::string line = text;  // one line per check: a multi-line message is joined
+    for (auto& c : line)
+        if (c == '\n') c = ' ';
+    std::printf("%s  %s  %s\n", labels[static_cast<int>(v)], id.c_str(), line.c_str());
     std::fflush(stdout);
 }
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -91,8 +92,16 @@ bool StreamingRun::pump(int timeout_ms, std::string_view* to_write) {
     return child_.stdout_fd() >= 0 || child_.stderr_fd() >= 0;
 }
 
-bool StreamingRun::write_stdin(std::string_view data) {
-    while (!data.empty() && !stdin_broken_ && child_.stdin_fd() >= 0) pump(1000, &data);
+bool StreamingRun::write_stdin(std::string_view data, double timeout_seconds) {
+    const auto deadline = after(timeout_seconds);
+    while (!data.empty() && !stdin_broken_ && child_.stdin_fd() >= 0) {
+        if (remaining_ms(deadline) == 0) {
+            stdin_broken_ = true;
+            close_stdin();
+            break;
+        }
+        pump(std::min(remaining_ms(deadline), 1000), &data);
+    }
     return !stdin_broken_ && child_.stdin_fd() >= 0;
 }
 

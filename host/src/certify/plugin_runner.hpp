@@ -57,8 +57,8 @@ public:
     std::optional<std::string> next_line(double timeout_seconds);
     bool timed_out_reading() const noexcept { return read_timed_out_; }
     // Writes `data` to the child's stdin (kept open by keep_stdin_open), reading its output meanwhile; false when
-    // the child closed its stdin.
-    bool write_stdin(std::string_view data);
+    // the child closed its stdin or did not take all of `data` within `timeout_seconds` (stdin is then closed).
+    bool write_stdin(std::string_view data, double timeout_seconds = 120);
     void close_stdin() noexcept;
     // Sends `sig` to the child (the connhost process that runs the plugin).
     void send_signal(int sig) noexcept;

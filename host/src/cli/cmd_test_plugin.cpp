@@ -65,6 +65,11 @@ std::optional<int> parse_options(int argc, char** argv, certify::CertifyOptions&
     set("config", config, o.config);
     set("bad-config", bad_config, o.bad_config);
     set("catalog", catalog, o.catalog);
+    for (const auto* input : {&o.config, &o.bad_config, &o.catalog})
+        if (*input && !std::filesystem::is_regular_file(**input)) {
+            std::fprintf(stderr, "connhost test-plugin: %s is not a readable file\n", (*input)->c_str());
+            return kExitUsage;
+        }
     set("junit", junit, o.junit);
     set("json", json, o.json);
     return std::nullopt;
