@@ -91,7 +91,11 @@ void check_file(CertifyContext& ctx, CheckReport& report, const fs::path& file, 
     if (singer) {
         if (auto r = kSingerRejected.find(file.stem().string()); r != kSingerRejected.end()) must_refuse = r->second;
     } else {
-        a.catalog = catalog_for(ctx, file, content);
+        try {
+            a.catalog = catalog_for(ctx, file, content);
+        } catch (const std::exception& e) {  // a file without a catalog whose RECORD lines are not all JSON
+            return report.fail(id, "cannot build a catalog for " + file.string() + ": " + e.what());
+        }
     }
     judge(report, id, ctx.runner.run(a), shape, must_refuse);
 }
