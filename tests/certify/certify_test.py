@@ -109,6 +109,13 @@ def case_ok_source_reports():
     check([c["id"] for c in doc["checks"] if c["verdict"] == "fail"] == ["read.records_valid"], "so does the JSON")
 
 
+def case_isolate():
+    rc, verdicts, _, _ = certify(test_plugin_path("source_certify_ok"), "--config", good_config(), "--isolate")
+    check(rc == 0 and verdicts.get("sigterm.stops") == "PASS", "the correct source passes with --isolate")
+    rc, verdicts, _, _ = certify(test_plugin_path("source_broken_leak_secret"), "--config", good_config(), "--isolate")
+    check(rc == 1 and failed(verdicts) == ["read.no_secret"], "the isolated plugin's raw stderr is still searched")
+
+
 def case_usage_errors():
     p = subprocess.run([CONNHOST, "test-plugin"], capture_output=True, text=True)
     check(p.returncode == 2 and "PLUGIN" in p.stderr, "no PLUGIN: exit 2 naming it")

@@ -46,7 +46,7 @@ std::optional<long double> as_number(const json::value& v) {
     return n;
 }
 
-// An ISO date or timestamp as "YYYY-MM-DDTHH:MM:SS.ffffff[+HH:MM]" (UTC without offset), else `s` unchanged.
+// An ISO date or timestamp as "YYYY-MM-DDTHH:MM:SS.fffffffff[+HH:MM]" (UTC without offset), else `s` unchanged.
 std::string normalized_time(const std::string& s) {
     static const std::regex iso(R"((\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(?:\.(\d{1,9}))?)?)"
                                 R"((Z|[+-]\d{2}(?::?\d{2})?)?)");

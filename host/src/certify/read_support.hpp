@@ -34,7 +34,14 @@ StreamId stream_id(const boost::json::object& airbyte_stream);
 std::string configured_catalog(const std::vector<boost::json::object>& streams, const std::string& sync_mode);
 
 // The RECORD messages of a read by stream, and the STATE messages in order, each with its place among the messages.
+// Move-only: records and states point into `out`.
 struct ReadOutput {
+    ReadOutput() = default;
+    ReadOutput(ReadOutput&&) = default;
+    ReadOutput& operator=(ReadOutput&&) = default;
+    ReadOutput(const ReadOutput&) = delete;
+    ReadOutput& operator=(const ReadOutput&) = delete;
+
     struct Record {
         StreamId stream;
         const boost::json::value* data;  // into `out`

@@ -41,7 +41,8 @@ void check_sigterm(CertifyContext& ctx, SourceFacts& facts, CheckReport& report)
 // Nothing when no secret of `secrets` is in `r`'s stdout or stderr; else "the stdout, line N: <line, masked>".
 std::optional<std::string> secret_in(const SecretFinder& secrets, const RunResult& r);
 
-// "<step> was killed by signal 11 ...; stderr: <last line>" when `r` did not exit 0, else "".
+// "<step> ended with exit 1" (or "... killed by signal 11 (...)"), then "; stderr: <its last line>", when `r` did
+// not exit 0; else "".
 std::string run_problem(const std::string& step, const RunResult& r);
 
 }  // namespace connhost::certify
