@@ -52,4 +52,9 @@ std::string identifier(std::string_view name) {
     return hashed_identifier(name);
 }
 
+std::string column_name(std::string_view field) {
+    if (field.substr(0, 10) == "_connhost_") return hashed_identifier(field);
+    return identifier(field);
+}
+
 }  // namespace pgdest

@@ -19,6 +19,9 @@ std::string quote(std::string_view name);
 std::string identifier(std::string_view name);
 // identifier(name) with a hash suffix even when it fits: for names this connector must move aside.
 std::string hashed_identifier(std::string_view name);
+// The column of field `field`: identifier(field), or hashed_identifier(field) for fields named "_connhost_..." (the
+// metadata columns' prefix).
+std::string column_name(std::string_view field);
 // A quoted literal: in single quotes, inner quotes doubled (standard_conforming_strings is on).
 std::string literal(std::string_view text);
 

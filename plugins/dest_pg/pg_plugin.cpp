@@ -12,10 +12,13 @@
 // Connections: refused or unreachable -> retried with doubling back-off (connect_attempts); a
 // connection found dropped between transactions is re-opened the same way; a drop inside a
 // transaction fails the sync (nothing since the last acknowledged state was committed).
+//
+// Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "pg_config.hpp"
 #include "pg_connection.hpp"
 #include "pg_names.hpp"
 #include "stream_table.hpp"
+#include "table_reader.hpp"
 
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
@@ -30,7 +33,7 @@ namespace {
 using namespace connhost::sdk;
 using namespace pgdest;
 
-class PgDestination final : public Destination, private StagingStore {
+class PgDestination final : public Destination, public ReadBack, private StagingStore {
 public:
     using Destination::Destination;
 
@@ -112,6 +115,20 @@ public:
     }
 
     CommitPolicy commit_policy() const override { return {cfg_.commit_bytes, cfg_.commit_seconds}; }
+
+    // Each stream's table as committed, in a session on UTC with ISO dates (how timestamps and dates come back).
+    void read_back(const json::object& config, const ConfiguredCatalog& catalog) override {
+        const PgConfig cfg = parse_config(config);
+        TablePlan plan(catalog, name_rules(cfg.schema));
+        PgConnection conn(cfg, host());
+        conn.exec("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'", "setting the session's time zone and date style");
+        for (const auto& s : catalog.streams()) {
+            RecordBatchWriter out(host(), s.name, s.ns.value_or(""));
+            const StreamPlan& p = plan.at(s);
+            read_table(conn, p.container, p.final_name, s, out);
+            out.flush();
+        }
+    }
 
 private:
     // A stream's table: its name in its namespace's schema (or the configured one), fitted to 63 bytes.

@@ -35,6 +35,8 @@ const char* sql_type(ColumnType t) {
     return "text";
 }
 
+}  // namespace
+
 ColumnType type_from_sql(const std::string& t) {
     if (t == "bigint" || t == "integer" || t == "smallint") return ColumnType::Integer;
     if (t.rfind("numeric", 0) == 0 || t == "double precision" || t == "real") return ColumnType::Number;
@@ -44,13 +46,6 @@ ColumnType type_from_sql(const std::string& t) {
     if (t == "jsonb" || t == "json") return ColumnType::Json;
     return ColumnType::String;
 }
-
-std::string column_name_for(const std::string& field) {
-    if (field.rfind("_connhost_", 0) == 0) return hashed_identifier(field);
-    return identifier(field);
-}
-
-}  // namespace
 
 StreamTable::StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes)
     : conn_(conn),
@@ -123,7 +118,7 @@ void StreamTable::load_columns(const std::string& table) {
 
 int StreamTable::column_for(const std::string& field, ColumnType type_if_new, bool alter) {
     if (auto it = by_field_.find(field); it != by_field_.end()) return it->second;
-    const std::string name = column_name_for(field);
+    const std::string name = column_name(field);
     if (auto owner = name_owner_.find(name); owner != name_owner_.end()) {
         if (!owner->second.empty() && owner->second != field)
             throw ConfigError("stream " + stream_.display_name() + ": fields \"" + owner->second + "\" and \"" + field +

@@ -26,6 +26,9 @@
 
 namespace pgdest {
 
+// The column type of an existing column from its format_type() text; unknown types count as String.
+connhost::sdk::ColumnType type_from_sql(const std::string& format_type);
+
 class StreamTable {
 public:
     // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`

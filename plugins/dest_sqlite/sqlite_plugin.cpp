@@ -10,15 +10,19 @@
 // which complete_stream swaps in (drop the old table, rename the staging one, in one transaction), so
 // an interrupted full refresh leaves the old rows; append_dedup inserts and then deletes the loser of the new row and
 // the old row with the same key (see stream_table.cpp). Table names: names.hpp; column types: column_kind.hpp.
+//
+// Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "database.hpp"
 #include "names.hpp"
 #include "stream_table.hpp"
+#include "table_reader.hpp"
 
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/destination_spec.hpp>
 #include <connhost/sdk/entry.hpp>
 #include <connhost/sdk/table_plan.hpp>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -27,7 +31,7 @@ namespace {
 using namespace connhost::sdk;
 using namespace sqlitedest;
 
-class SqliteDestination final : public Destination, private StagingStore {
+class SqliteDestination final : public Destination, public ReadBack, private StagingStore {
 public:
     using Destination::Destination;
 
@@ -97,6 +101,20 @@ public:
         }
         tables_.clear();
         db_.reset();
+    }
+
+    // Each stream's table, as committed (WAL: a running sync's open transaction is not seen). A file that does not
+    // exist holds nothing and is not created.
+    void read_back(const json::object& config, const ConfiguredCatalog& catalog) override {
+        const std::string path = ConfigView(config).string("path");
+        TablePlan plan(catalog, name_rules());
+        if (!std::filesystem::exists(path)) return;
+        Database db(path);
+        for (const auto& s : catalog.streams()) {
+            RecordBatchWriter out(host(), s.name, s.ns.value_or(""));
+            read_table(db, plan.at(s).final_name, out);
+            out.flush();
+        }
     }
 
 private:

@@ -306,3 +306,79 @@ def read_messages_file(path):
     messages = messages_of(good)
     cat_path, catalog = load_catalog(path, messages)
     return data, bad, messages, cat_path, catalog
+
+
+# ---------------------------------------------------------------- read-back (`connhost run read-back`)
+
+READ_BACK_SCHEMA = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "text": {"type": "string"}, "amount": {"type": "number"}, "flag": {"type": "boolean"},
+    "tags": {"type": "array"}, "doc": {"type": "object"}, "maybe": {"type": ["null", "string"]}}}
+# Data objects as JSON text (number text exact): unicode, line breaks, quotes, huge numbers, nesting, a null field,
+# a field outside the schema.
+READ_BACK_VALUES = [
+    '{"id":1,"text":"plain","amount":1.5,"flag":true,"tags":[1,"two",null,{"x":[]}],"doc":{"a":{"b":[1,2]},"c":null},'
+    '"maybe":null}',
+    '{"id":2,"text":"\u017c\u00f3\u0142w \U0001f422 \\n line\\r\\n\\t\\"q\\" \\\\ \u2028","amount":'
+    '123456789012345678901234567890.123456789,"flag":false,"extra":{"k":"v"}}',
+    '{"id":3,"amount":98765432109876543210987654321,"doc":{},"tags":[],"maybe":"set"}',
+]
+
+
+def raw_record_line(stream, data_text, emitted_at):
+    return '{"type":"RECORD","record":{"stream":%s,"emitted_at":%d,"data":%s}}' % (json.dumps(stream), emitted_at, data_text)
+
+
+def canon(v, top=True):
+    """A comparable form of an exact value: objects unordered (null members dropped at the top level, where a
+    null field and an absent one are stored alike), numbers by their text."""
+    if isinstance(v, Obj):
+        return tuple(sorted((k, canon(x, False)) for k, x in v.keys_last_wins().items() if not (top and x is None)))
+    if isinstance(v, tuple):
+        return ("#array",) + tuple(canon(x, False) for x in v)
+    if isinstance(v, Num):
+        return ("#num", v.text)
+    return v
+
+
+def read_back(connhost, plugin, config_path, catalog_path):
+    """{(ns, stream): [exact data]} that `connhost run read-back` prints."""
+    p = run_connhost(connhost, ["run", "--plugin", plugin, "read-back", "--config", config_path, "--catalog", catalog_path])
+    check(p.returncode == 0, "read-back failed: %s" % describe(p))
+    msgs = messages_of(p.stdout)
+    check(not [m for _, m in msgs if m.get("type") == "STATE"], "read-back printed a STATE")
+    return {k: [r.data for r in recs] for k, recs in records_by_stream(msgs).items()}
+
+
+def case_read_back(connhost, plugin, workdir, config, stream_class):
+    """Written by `run write` (append, append_dedup, overwrite; a second sync; an interrupted overwrite), read back by
+    `run read-back`: value for value, a stream never written empty."""
+    config_path = write_json(os.path.join(workdir, "rb-config.json"), config)
+    mk = lambda name, mode: stream_class(None, name, READ_BACK_SCHEMA, mode, ["id"] if mode == "append_dedup" else [])
+    streams = [mk("rb_append", "append"), mk("rb_dedup", "append_dedup"), mk("rb_over", "overwrite")]
+    cat = write_json(os.path.join(workdir, "rb-catalog.json"), configured(streams))
+    cat_all = write_json(os.path.join(workdir, "rb-catalog-all.json"), configured(streams + [mk("rb_never", "append")]))
+    v = READ_BACK_VALUES
+    updated = v[0].replace('"plain"', '"updated"')
+
+    def write(lines, ok=True):
+        p = run_connhost(connhost, ["run", "--plugin", plugin, "write", "--config", config_path, "--catalog", cat],
+                         lines_bytes(lines))
+        check((p.returncode == 0) == ok, "write exit %d: %s" % (p.returncode, describe(p)))
+
+    write([raw_record_line(s, d, 1000 + i) for s in ("rb_append", "rb_over") for i, d in enumerate(v)] +
+          [raw_record_line("rb_dedup", d, 1000 + i) for i, d in enumerate(v[:2])] + [state_line(1)])
+    write([raw_record_line("rb_append", v[1], 2000), raw_record_line("rb_over", v[2], 2000),
+           raw_record_line("rb_dedup", updated, 2001), raw_record_line("rb_dedup", v[2], 2002), state_line(2)])
+    # Interrupted overwrite: records, then a malformed line; the previous rb_over must stay.
+    write([raw_record_line("rb_over", v[0], 3000), '{"type": "RECORD", "record": {'], ok=False)
+    got = read_back(connhost, plugin, config_path, cat_all)
+    want = {"rb_append": v + [v[1]], "rb_over": [v[2]], "rb_dedup": [updated, v[1], v[2]]}
+    for name, texts in want.items():
+        have = [canon(x) for x in got.get((None, name), [])]
+        expect = [canon(exact(t)) for t in texts]
+        if name == "rb_dedup":  # the latest per key; the order among keys is the store's
+            have, expect = sorted(have, key=repr), sorted(expect, key=repr)
+        check(have == expect, "%s reads back %r, expected %r" % (name, have, expect))
+    check(not got.get((None, "rb_never")), "a stream never written reads back %r" % got.get((None, "rb_never")))
+    print("%s: append, append_dedup, overwrite (incl. interrupted) and an unwritten stream read back value for value"
+          % plugin)

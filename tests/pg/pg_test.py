@@ -17,10 +17,11 @@ import tempfile
 import threading
 import time
 
-from pg_lib import (AIRBYTE_DIR, Db, db_name, Failure, free_port, Num, Obj, Rec, Stream, catalog_streams, check,
+from pg_lib import (AIRBYTE_DIR, CONNHOST, Db, db_name, Failure, free_port, Num, Obj, Rec, Stream, catalog_streams, check,
                     compare_table, configured, describe, drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
                     sync_ok, tables_in, write_json)
+import dest_testlib  # noqa: E402
 from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -460,6 +461,11 @@ def case_sync_faker():
             want = sorted(got[(None, s["name"])], key=lambda x: int(x.data.get("id").text))
             compare_table(d.name, st, want, sort_by="id", check_extracted=False)
         check(os.path.isfile(state), "no state file written")
+
+
+def case_read_back():
+    with Db("read_back") as d:
+        dest_testlib.case_read_back(CONNHOST, "dest_pg", d.tmp, d.config, Stream)
 
 
 CASES = {"file": case_file}

@@ -14,9 +14,10 @@ import os
 import sqlite3
 import tempfile
 
-from sqlite_lib import (AIRBYTE_DIR, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured,
+from sqlite_lib import (AIRBYTE_DIR, CONNHOST, Failure, Num, Obj, Rec, Stream, catalog_streams, check, compare_table, configured,
                         describe, errors_in, exact, expected_records, lines_bytes, messages_of, read_table, record_line,
                         records_by_stream, run, run_write, state_line, sync_ok, table_name, table_names, write_json, main)
+import dest_testlib  # noqa: E402
 from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
 
@@ -342,8 +343,13 @@ def case_check_config():
         check(bad["status"] == "FAILED" and "not" in bad.get("message", "") and junk in bad["message"], "check of a non-database: %r" % bad)
 
 
+def case_read_back():
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        dest_testlib.case_read_back(CONNHOST, "dest_sqlite", tmp, {"path": os.path.join(tmp, "dest.sqlite")}, Stream)
+
+
 if __name__ == "__main__":
-    main({"file": case_file, "overwrite_second_sync": case_overwrite_second_sync,
+    main({"read_back": case_read_back, "file": case_file, "overwrite_second_sync": case_overwrite_second_sync,
           "overwrite_empty_and_interrupted": case_overwrite_empty_and_interrupted, "incremental_append": case_incremental_append,
           "dedup_composite_key": case_dedup_composite_key, "dedup_string_key": case_dedup_string_key,
           "new_field_mid_stream": case_new_field_mid_stream, "large_record": case_large_record,
