@@ -47,6 +47,40 @@ fs::path catalog_for(const CertifyContext& ctx, const fs::path& file, const std:
     return ctx.scratch.write(name + ".catalog.json", json::serialize(json::object{{"streams", std::move(streams)}}));
 }
 
+// True when a Singer SCHEMA line of `content` has non-empty key_properties (top level or, as pk_updates has them,
+// inside the schema): the host writes that stream append_dedup.
+bool singer_keyed(const std::string& content) {
+    size_t begin = 0;
+    while (begin < content.size()) {
+        size_t end = content.find('\n', begin);
+        if (end == std::string::npos) end = content.size();
+        boost::system::error_code ec;
+        const json::value v = json::parse(std::string_view(content).substr(begin, end - begin), ec);
+        begin = end + 1;
+        const json::object* m = ec ? nullptr : v.if_object();
+        if (!m || !m->contains("type") || m->at("type") != "SCHEMA") continue;
+        const json::object* schema = m->contains("schema") ? m->at("schema").if_object() : nullptr;
+        for (const json::object* o : {m, schema})
+            if (const json::value* k = o ? o->if_contains("key_properties") : nullptr)
+                if (k->is_array() && !k->as_array().empty()) return true;
+    }
+    return false;
+}
+
+// The destination sync mode `file` needs beyond `modes`, or "": Singer streams with key_properties are written
+// append_dedup; an Airbyte configured catalog names each stream's mode.
+std::string missing_mode(const std::string& content, const fs::path& catalog, const std::vector<std::string>& modes) {
+    const auto lacks = [&](const std::string& m) { return std::find(modes.begin(), modes.end(), m) == modes.end(); };
+    if (catalog.empty())
+        return lacks("append_dedup") && singer_keyed(content) ? "append_dedup (its streams have key_properties)" : "";
+    const json::value cat = json::parse(runtime::read_file(catalog.string(), "catalog"));
+    if (const json::value* streams = cat.as_object().if_contains("streams"); streams && streams->is_array())
+        for (const json::value& s : streams->as_array())
+            if (const json::value* m = s.as_object().if_contains("destination_sync_mode"); m && m->is_string())
+                if (lacks(std::string(m->as_string()))) return std::string(m->as_string());
+    return "";
+}
+
 // Judges one write of `file`: `must_refuse` is the line that must make it fail, if any.
 void judge(CheckReport& report, const std::string& id, const RunResult& r, const InputShape& shape,
            std::optional<size_t> must_refuse) {
@@ -74,7 +108,8 @@ void judge(CheckReport& report, const std::string& id, const RunResult& r, const
                     " states echoed in order with their recordCount");
 }
 
-void check_file(CertifyContext& ctx, CheckReport& report, const fs::path& file, bool singer) {
+void check_file(CertifyContext& ctx, CheckReport& report, const fs::path& file, bool singer,
+                const std::vector<std::string>& modes) {
     const std::string id = "conformance." + file.stem().string();
     std::string content;
     try {
@@ -96,6 +131,14 @@ void check_file(CertifyContext& ctx, CheckReport& report, const fs::path& file, 
         } catch (const std::exception& e) {  // a file without a catalog whose RECORD lines are not all JSON
             return report.fail(id, "cannot build a catalog for " + file.string() + ": " + e.what());
         }
+    }
+    try {
+        if (const std::string mode = missing_mode(content, a.catalog.value_or(fs::path()), modes); !mode.empty())
+            return report.skip(id,
+                               "needs the destination sync mode " + mode +
+                                   ", which the spec's supported_destination_sync_modes lacks");
+    } catch (const std::exception& e) {
+        return report.fail(id, "cannot read the catalog of " + file.string() + ": " + e.what());
     }
     judge(report, id, ctx.runner.run(a), shape, must_refuse);
 }
@@ -119,7 +162,7 @@ fs::path conformance_dir() {
     return (exe.parent_path() / ".." / "share" / "connhost" / "conformance").lexically_normal();
 }
 
-void check_conformance(CertifyContext& ctx, CheckReport& report) {
+void check_conformance(CertifyContext& ctx, const std::vector<std::string>& modes, CheckReport& report) {
     const fs::path dir = conformance_dir();
     const std::vector<fs::path> airbyte = files_in(dir / "airbyte", false), singer = files_in(dir / "singer", true);
     if (airbyte.empty() || singer.empty())
@@ -127,8 +170,8 @@ void check_conformance(CertifyContext& ctx, CheckReport& report) {
                            "no conformance data at " + dir.string() +
                                " (airbyte/*_messages.txt, singer/*.singer): install connhost-dev, "
                                "which puts it beside the connhost executable");
-    for (const fs::path& f : airbyte) check_file(ctx, report, f, false);
-    for (const fs::path& f : singer) check_file(ctx, report, f, true);
+    for (const fs::path& f : airbyte) check_file(ctx, report, f, false, modes);
+    for (const fs::path& f : singer) check_file(ctx, report, f, true, modes);
 }
 
 }  // namespace connhost::certify

@@ -39,7 +39,7 @@ void certify_destination(CertifyContext& ctx, CheckReport& report) {
                            "pointing at a scratch target (test-plugin writes the conformance "
                            "streams and streams named certify_<pid>_* into it)");
     DestinationSteps steps(ctx);
-    check_conformance(ctx, report);
+    check_conformance(ctx, supported_modes(facts), report);
     const ReadBackSupport rb = probe_read_back(steps);
     const bool not_offered =
         !rb.offered && rb.why_not.find("does not offer the read-back extension") != std::string::npos;
