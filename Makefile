@@ -6,7 +6,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps test-deps build build-all demo deb test test-asan campaign bench fresh-check clean
+.PHONY: all deps test-deps build build-all demo deb deb-check test test-asan campaign bench fresh-check clean
 
 all: build-all
 
@@ -34,6 +34,11 @@ demo: build
 # The two Debian packages (connhost, connhost-dev) of the host and the bundled plugins, in $(BUILD)/.
 deb: build
 	cd $(BUILD) && cpack -G DEB
+
+# The packages on a new machine: install both .debs in a fresh Debian 12 root, then `connhost new` a source and a
+# destination in C++ and C, build each with plain cmake against /usr and certify it with `connhost test-plugin`.
+deb-check: deb
+	tests/fresh/deb_check.sh $(BUILD) $(FRESH_CACHE)
 
 # The whole suite (starts and stops its own PostgreSQL where tests need one).
 test: build-all
