@@ -137,8 +137,9 @@ static connhost_status plan_streams(connhost_instance* inst, const char* catalog
         }
         if (!string_after(p, elem_end, "destination_sync_mode", mode, sizeof mode)) strcpy(mode, "append");
         if (strcmp(mode, "append") != 0 && strcmp(mode, "overwrite") != 0) {
-            inst->host->set_error(inst->host, LIT("@CONNECTOR@ supports the destination sync modes append and "
-                                                  "overwrite only: configure the stream with one of them"));
+            inst->host->set_error(inst->host,
+                                  LIT("@CONNECTOR@ supports the destination sync modes append and "
+                                      "overwrite only: configure the stream with one of them"));
             return CONNHOST_STATUS_CONFIG;
         }
         s->overwrite = strcmp(mode, "overwrite") == 0;
