@@ -9,6 +9,7 @@ set -euo pipefail
 started=$(date +%s)
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 cache=${1:-/var/tmp/connhost-fresh-cache}
+say() { echo "fresh-check: $*"; }
 . "$(dirname "$0")/fresh_root.sh"
 commit=$(git -C "$repo" rev-parse HEAD)
 if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ]; then
