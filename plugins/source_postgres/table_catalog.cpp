@@ -137,6 +137,19 @@ void make_nullable(json::object& p) {
     }
 }
 
+// PostgreSQL's limit on array dimensions (MAXDIM).
+constexpr int kMaxArrayDims = 6;
+
+// The schema of an array column's items: PostgreSQL ignores the declared dimensions (an int[] column may hold
+// [[1,2],[3,4]]), so an item is a nullable element or a nested array, down to kMaxArrayDims levels in all.
+json::object array_items_schema(Kind elem, int dims_left) {
+    json::object element = scalar_schema(elem);
+    make_nullable(element);
+    if (dims_left <= 1) return element;
+    json::object nested{{"type", "array"}, {"items", array_items_schema(elem, dims_left - 1)}};
+    return {{"anyOf", json::array{std::move(element), std::move(nested)}}};
+}
+
 }  // namespace
 
 json::object stream_json(const Table& t) {
@@ -144,11 +157,7 @@ json::object stream_json(const Table& t) {
     json::array candidates;
     for (const auto& c : t.columns) {
         json::object p = scalar_schema(c.kind);
-        if (c.kind == Kind::Array) {
-            json::object items = scalar_schema(c.elem);
-            make_nullable(items);
-            p["items"] = std::move(items);
-        }
+        if (c.kind == Kind::Array) p["items"] = array_items_schema(c.elem, kMaxArrayDims);
         if (!c.not_null) make_nullable(p);
         props[c.name] = std::move(p);
         if (is_cursor_candidate(c)) candidates.push_back(json::array{json::string(c.name)});

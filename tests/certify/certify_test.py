@@ -6,6 +6,7 @@ Each broken source must make test-plugin exit 1 with FAIL on exactly the check m
 source must pass (exit 0). Counts are kept small: the suite runs twice in CI (once under ASan) on 2 cores.
 """
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -152,16 +153,23 @@ def case_source_http():
         srv.stop()
 
 
-def case_source_postgres():
+@contextlib.contextmanager
+def pg_database(name, sql):
+    """A throwaway database of the pg_server fixture holding what `sql` creates (as the test role)."""
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "pg"))
     import pg_lib
-    with pg_lib.Db("certify_source") as db:
-        pg_lib.psql("SET ROLE connhost_test;\n"
-                    "CREATE TABLE items (id integer PRIMARY KEY, name text, updated_at timestamptz NOT NULL);\n"
-                    "INSERT INTO items SELECT i, 'item ' || i, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 hour'"
-                    " FROM generate_series(1, 25) i;\n"
-                    "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n"
-                    "INSERT INTO notes SELECT i, 'note ' || i FROM generate_series(1, 5) i;\n", db.name)
+    with pg_lib.Db(name) as db:
+        pg_lib.psql("SET ROLE connhost_test;\n" + sql, db.name)
+        yield db
+
+
+def case_source_postgres():
+    with pg_database("certify_source",
+                     "CREATE TABLE items (id integer PRIMARY KEY, name text, updated_at timestamptz NOT NULL);\n"
+                     "INSERT INTO items SELECT i, 'item ' || i, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 hour'"
+                     " FROM generate_series(1, 25) i;\n"
+                     "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n"
+                     "INSERT INTO notes SELECT i, 'note ' || i FROM generate_series(1, 5) i;\n") as db:
         cfg = tmp_json("pg.json", dict(db.config, state_interval=10))
         # source_postgres names no default cursor (discover lists cursor_candidates): the catalog picks updated_at.
         p = subprocess.run([CONNHOST, "run", "--plugin", "source_postgres", "discover", "--config", cfg],
@@ -175,6 +183,22 @@ def case_source_postgres():
         verdicts = certify_ok("source_postgres", cfg, "--catalog", tmp_json("pg_catalog.json", {"streams": configured}))
         for cid in ("incremental.state_order", "incremental.from_final_state", "incremental.resume_middle"):
             check(verdicts.get(cid) == "PASS", "%s passes with the catalog's cursor (got %s)" % (cid, verdicts.get(cid)))
+
+
+def case_source_postgres_arrays():
+    # PostgreSQL does not enforce an array column's declared dimensions: int[] may hold [[1,2],[3,4]]. Every record
+    # must still validate against the discovered schema (read.records_valid).
+    with pg_database("certify_arrays",
+                     "CREATE TABLE arrays (id integer PRIMARY KEY, ints int[], texts text[], dates date[]);\n"
+                     "INSERT INTO arrays VALUES (1, '{1,2,NULL}', '{a,NULL,\"b c\"}', '{2024-01-02}'),\n"
+                     " (2, '{{1,2},{3,NULL}}', '{{x,y},{z,NULL}}', '{{2024-01-02},{NULL}}'),\n"
+                     " (3, '{{{1},{2}},{{3},{4}}}', '{{{a}},{{b}}}', NULL),\n"
+                     " (4, '{}', '{}', '{}'), (5, NULL, NULL, NULL),\n"
+                     " (6, '{{{{{{1}}}}}}', '{{{{{{t}}}}}}', '{{{{{{2024-01-02}}}}}}');\n") as db:
+        cfg = tmp_json("pg_arrays.json", db.config)
+        verdicts = certify_ok("source_postgres", cfg)
+        check(verdicts.get("read.records_valid") == "PASS",
+              "1-D to 6-D arrays validate against the discovered schema (got %s)" % verdicts.get("read.records_valid"))
 
 
 if __name__ == "__main__":

@@ -191,6 +191,17 @@ def case_incremental_rerun():
     check(" 900 " in r.stderr.replace("\n", " ") or "900 records" in r.stderr, "the re-run moved 900 records")
 
 
+def case_summary_lists_empty_streams():
+    s = Setup(50, "append")
+    r = sync(s.args(), timeout=120)
+    check(r.returncode == 0, "first sync succeeds: " + r.stderr[-300:])
+    r = sync(s.args(), timeout=120)  # incremental: nothing new in any stream
+    check(r.returncode == 0, "the re-run succeeds: " + r.stderr[-300:])
+    for stream in ("users", "products", "purchases"):
+        check(re.search(r"^%s +0 +0 B" % stream, r.stderr, re.M) is not None,
+              "the summary lists %s with 0 records: %r" % (stream, r.stderr[-600:]))
+
+
 def case_legacy_state_resumes():
     # `run read --state` with a LEGACY state object: per-stream ({"users": {...}}) or Singer bookmarks.
     s = Setup(100, "append")
@@ -251,6 +262,44 @@ def case_destination_failure_names_plugin():
     check(r.returncode == 1, "a failing destination fails the sync (rc %d)" % r.returncode)
     check("destination dest_jsonl failed" in r.stderr and "not-a-dir" in r.stderr, "the error names the plugin and the path: " + r.stderr.strip()[-400:])
     check(not os.path.exists(os.path.join(d, "state.json")), "no state is saved when nothing was committed")
+
+
+def json_lines(stderr):
+    """Every stderr line parsed as one JSON object (a check fails naming the first line that is not)."""
+    objs = []
+    for line in stderr.splitlines():
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            obj = None
+        check(isinstance(obj, dict), "a stderr line is one JSON object: %r" % line[:200])
+        objs.append(obj)
+    return objs
+
+
+def case_json_log_format_every_line():
+    s = Setup(40, "append")
+    r = sync(["--log-format", "json", *s.args()], timeout=120)
+    check(r.returncode == 0, "the sync succeeds: " + r.stderr[-300:])
+    objs = json_lines(r.stderr)
+    summary = [o for o in objs if o.get("message") == "sync summary"]
+    check(len(summary) == 1 and summary[0]["records"] == 120 and summary[0]["committed"] == 120,
+          "the summary is one JSON object with the counts: %r" % summary)
+    check(sorted(x["stream"] for x in summary[0]["streams"]) == ["products", "purchases", "users"],
+          "the summary object lists every stream: %r" % summary[0]["streams"])
+    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    blocker = os.path.join(d, "not-a-dir")
+    open(blocker, "w").write("x")
+    src = write_json(os.path.join(d, "f.json"), {"count": 10})
+    dst = write_json(os.path.join(d, "j.json"), {"destination_path": os.path.join(blocker, "two\nlines")})
+    args = ["--source", "source_faker", "--source-config", src, "--destination", "dest_jsonl", "--destination-config", dst]
+    r = sync(args, timeout=60)
+    check(r.returncode == 1 and "two\nlines" in r.stderr, "in text, the plugin's error spans lines: " + r.stderr[-300:])
+    r = sync(["--log-format", "json", *args], timeout=60)
+    check(r.returncode == 1, "the failing sync exits 1 (rc %d)" % r.returncode)
+    errors = [o for o in json_lines(r.stderr) if o.get("level") == "ERROR" and "exit_code" in o]
+    check(len(errors) == 1 and "two\nlines" in errors[0]["message"] and errors[0]["exit_code"] == 1,
+          "the multi-line failure is one JSON object: %r" % errors)
 
 
 def case_source_failure_keeps_state():

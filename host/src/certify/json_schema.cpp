@@ -19,6 +19,24 @@ std::string join_context(const std::vector<std::string>& context) {
     return path;
 }
 
+// Drops the string "format" keywords of `schema` and its subschemas (not of properties named "format"): draft-07
+// makes format an annotation, and valijson 1.0 asserts it on every value, throwing on a null or an array under a
+// nullable or anyOf schema and rejecting legal text such as PostgreSQL's "infinity" or a time without a zone.
+void drop_formats(boost::json::value& schema, bool is_name_map = false) {
+    if (auto* arr = schema.if_array()) {
+        for (auto& v : *arr) drop_formats(v);
+        return;
+    }
+    auto* obj = schema.if_object();
+    if (!obj) return;
+    if (auto it = obj->find("format"); !is_name_map && it != obj->end() && it->value().is_string()) obj->erase(it);
+    for (auto& [key, v] : *obj) {
+        const bool names = !is_name_map &&
+            (key == "properties" || key == "patternProperties" || key == "definitions" || key == "dependencies");
+        drop_formats(v, names);
+    }
+}
+
 const JsonSchema& meta_schema() {
     static const JsonSchema meta(boost::json::parse(draft07_meta_schema()));
     return meta;
@@ -28,7 +46,9 @@ const JsonSchema& meta_schema() {
 
 JsonSchema::JsonSchema(const boost::json::value& schema) : schema_(std::make_unique<valijson::Schema>()) {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::BoostJsonAdapter adapter(schema);
+    boost::json::value annotated = schema;
+    drop_formats(annotated);
+    valijson::adapters::BoostJsonAdapter adapter(annotated);
     try {
         parser.populateSchema(adapter, *schema_);
     } catch (const std::exception& e) {

@@ -1,6 +1,8 @@
 #include "cli/failure_report.hpp"
 
+#include "logging/log_setup.hpp"
 #include "logging/secret_masker.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/message_writer.hpp"
 
 #include <cstdio>
@@ -25,8 +27,15 @@ int report_failure(const char* command, const runtime::RunFailure& failure, prot
             // stdout is gone; stderr still says it
         }
     }
-    std::fprintf(stderr, "connhost%s%s: %s\n", *command ? " " : "", command, msg.c_str());
-    return exit_code(failure.kind());
+    const int code = exit_code(failure.kind());
+    const std::string line = std::string("connhost") + (*command ? " " : "") + command + ": " + msg;
+    if (logging::json_on_stderr())
+        logging::write_json_line(spdlog::level::err, "connhost", line,
+                                 ",\"failure_type\":" + protocol::json_string(failure.failure_type()) +
+                                     ",\"exit_code\":" + std::to_string(code));
+    else
+        std::fprintf(stderr, "%s\n", line.c_str());
+    return code;
 }
 
 }  // namespace connhost::cli

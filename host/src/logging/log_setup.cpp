@@ -30,6 +30,26 @@ const char* airbyte_level(spdlog::level::level_enum l) {
 }
 
 std::atomic<bool> g_status_line{false};
+std::atomic<bool> g_json_on_stderr{false};
+
+// "2024-01-31T13:45:00.250Z" for `t`.
+std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+    auto secs = std::chrono::system_clock::to_time_t(t);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char ts[64];
+    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    return ts;
+}
+
+// One JSON log line (with its newline); `text` is already masked.
+std::string json_line(const std::string& ts, spdlog::level::level_enum level, std::string_view logger,
+                      std::string_view text, std::string_view extra) {
+    return R"({"ts":")" + ts + R"(","level":")" + airbyte_level(level) + R"(","logger":)" +
+        protocol::json_string(logger) + R"(,"message":)" + protocol::json_string(text) + std::string(extra) + "}\n";
+}
 
 // The one sink: masks secrets, then formats for the chosen destination.
 class ConnhostSink final : public spdlog::sinks::base_sink<std::mutex> {
@@ -44,20 +64,12 @@ protected:
             out_->log(airbyte_level(msg.level), "[" + std::string(logger) + "] " + text);
             return;
         }
-        auto t = std::chrono::system_clock::to_time_t(msg.time);
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count() % 1000;
-        std::tm tm{};
-        gmtime_r(&t, &tm);
-        char ts[64];
-        std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+        const std::string ts = utc_timestamp(msg.time);
         std::string line = g_status_line.load(std::memory_order_relaxed) ? "\r\033[K" : "";
-        if (format_ == LogFormat::Json) {
-            line += std::string(R"({"ts":")") + ts + R"(","level":")" + airbyte_level(msg.level) + R"(","logger":)" +
-                protocol::json_string(logger) + R"(,"message":)" + protocol::json_string(text) + "}\n";
-        } else {
-            line += std::string(ts) + " " + airbyte_level(msg.level) + " [" + std::string(logger) + "] " + text + "\n";
-        }
+        if (format_ == LogFormat::Json)
+            line += json_line(ts, msg.level, logger, text, {});
+        else
+            line += ts + " " + airbyte_level(msg.level) + " [" + std::string(logger) + "] " + text + "\n";
         std::fwrite(line.data(), 1, line.size(), stderr);
     }
     void flush_() override { std::fflush(stderr); }
@@ -90,6 +102,16 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name) {
 
 void set_status_line(bool on) noexcept { g_status_line.store(on, std::memory_order_relaxed); }
 
+bool json_on_stderr() noexcept { return g_json_on_stderr.load(std::memory_order_relaxed); }
+
+void write_json_line(spdlog::level::level_enum level, std::string_view logger, std::string_view message,
+                     std::string_view extra) {
+    const std::string line =
+        json_line(utc_timestamp(std::chrono::system_clock::now()), level, logger, secrets().mask(message), extra);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
 LogFormat parse_log_format(const std::string& s, bool allow_protocol) {
     if (s == "text") return LogFormat::Text;
     if (s == "json") return LogFormat::Json;
@@ -113,6 +135,7 @@ void init_logging(LogFormat format, spdlog::level::level_enum level, protocol::M
     State& st = state();
     std::lock_guard<std::mutex> lock(st.mu);
     st.sink = std::make_shared<ConnhostSink>(format, out);
+    g_json_on_stderr.store(format == LogFormat::Json, std::memory_order_relaxed);
     st.level = level;
     spdlog::apply_all([&](std::shared_ptr<spdlog::logger> l) {
         l->sinks().assign(1, st.sink);

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace connhost::protocol {
 class MessageWriter;
@@ -21,6 +22,14 @@ spdlog::level::level_enum parse_log_level(const std::string& s);
 
 // (Re)configures every logger. `out` is required for Protocol and must outlive logging.
 void init_logging(LogFormat format, spdlog::level::level_enum level, protocol::MessageWriter* out = nullptr);
+
+// True while log lines go to stderr as JSON objects (--log-format json): every other stderr line must be one too.
+bool json_on_stderr() noexcept;
+
+// Writes one line {"ts","level","logger","message"<extra>} on stderr, `message` masked; `extra` is "" or
+// ","-led JSON members (e.g. `,"records":3`). Any thread.
+void write_json_line(spdlog::level::level_enum level, std::string_view logger, std::string_view message,
+                     std::string_view extra = {});
 
 // While on, every log line written to stderr first clears the terminal line it starts on: the live
 // progress line its owner redraws (SyncProgress). Any thread.

@@ -1,6 +1,7 @@
 #include "runtime/sync/sync_progress.hpp"
 
 #include "logging/log_setup.hpp"
+#include "protocol/json_text.hpp"
 
 #include <cstdio>
 
@@ -24,6 +25,11 @@ std::string human_bytes(uint64_t b) {
 SyncProgress::SyncProgress(bool live, std::chrono::seconds log_every) : live_(live), log_every_(log_every) {}
 
 SyncProgress::~SyncProgress() { stop(); }
+
+void SyncProgress::expect(const std::string& stream) {
+    std::lock_guard lock(mu_);
+    streams_.try_emplace(stream);
+}
 
 void SyncProgress::add(const std::string& stream, uint64_t records, uint64_t bytes) {
     std::lock_guard lock(mu_);
@@ -119,10 +125,34 @@ void SyncProgress::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
+double SyncProgress::elapsed() const {
+    auto end = stopping_ ? stopped_at_ : std::chrono::steady_clock::now();
+    return std::chrono::duration<double>(end - started_).count();
+}
+
+std::string SyncProgress::summary_json_members() const {
+    std::lock_guard lock(mu_);
+    std::string out = ",\"streams\":[";
+    uint64_t tr = 0, tb = 0;
+    char buf[160];
+    for (const auto& [name, s] : streams_) {
+        std::snprintf(buf, sizeof buf, R"(,"records":%llu,"bytes":%llu,"seconds":%.3f})",
+                      static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.bytes),
+                      std::chrono::duration<double>(s.last - s.first).count());
+        if (out.back() != '[') out += ',';
+        out += "{\"stream\":" + protocol::json_string(name) + buf;
+        tr += s.records;
+        tb += s.bytes;
+    }
+    std::snprintf(buf, sizeof buf, R"(],"records":%llu,"bytes":%llu,"seconds":%.3f,"committed":%llu,"states":%llu)",
+                  static_cast<unsigned long long>(tr), static_cast<unsigned long long>(tb), elapsed(),
+                  static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_));
+    return out + buf;
+}
+
 std::string SyncProgress::summary() const {
     std::lock_guard lock(mu_);
-    auto end = stopping_ ? stopped_at_ : std::chrono::steady_clock::now();
-    double secs = std::chrono::duration<double>(end - started_).count();
+    double secs = elapsed();
     std::string out;
     char buf[256];
     std::snprintf(buf, sizeof buf, "%-32s %12s %12s %10s %14s\n", "STREAM", "RECORDS", "BYTES", "DURATION",

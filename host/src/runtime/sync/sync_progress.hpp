@@ -22,6 +22,8 @@ public:
     SyncProgress(bool live, std::chrono::seconds log_every = std::chrono::seconds(10));
     ~SyncProgress();
 
+    // Lists `stream` (a display name) with 0 records so the summary shows every configured stream.
+    void expect(const std::string& stream);
     // Counts records delivered to the destination for `stream`.
     void add(const std::string& stream, uint64_t records, uint64_t bytes);
     // Counts an acknowledged state and the records it covers.
@@ -32,6 +34,9 @@ public:
     void stop();
     // The summary table (records, bytes, duration, rate per stream) as text.
     std::string summary() const;
+    // The summary as ","-led JSON members: "streams" (stream, records, bytes, seconds each), "records", "bytes",
+    // "seconds", "committed", "states".
+    std::string summary_json_members() const;
     uint64_t total_records() const;
     uint64_t committed_records() const;
 
@@ -39,6 +44,8 @@ private:
     // Records delivered over all streams; mu_ held.
     uint64_t delivered() const;
     std::string line() const;
+    // Seconds from the start to stop() (or now, before it); mu_ held.
+    double elapsed() const;
     void run();
 
     const bool live_;

@@ -159,17 +159,23 @@ void run_sync(const SyncOptions& o) {
                                      (initial_state.empty() ? ", starting fresh)" : ", resuming)"));
     BatchQueue queue(o.queue_bytes);
     SyncControl ctl;
-    SyncProgress progress(isatty(STDERR_FILENO) != 0, std::chrono::seconds(o.progress_seconds));
+    // JSON logs never get the live line: every stderr line is then one JSON object.
+    SyncProgress progress(isatty(STDERR_FILENO) != 0 && !logging::json_on_stderr(),
+                          std::chrono::seconds(o.progress_seconds));
+    const std::vector<protocol::CatalogStream> streams = protocol::catalog_streams(s.catalog);
+    for (const auto& c : streams) progress.expect(protocol::stream_display_name(c.ns, c.name));
     SourceEvents src_events(queue, ctl, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
-    DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress,
-                                 protocol::catalog_streams(s.catalog), o.idle_commit_ms);
+    DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, streams, o.idle_commit_ms);
     const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);
     if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() &&
         dst_events.input_error().empty()) {
         dst_events.finish();
         if (dst_events.error().empty()) progress.all_committed();
     }
-    std::fputs(progress.summary().c_str(), stderr);
+    if (logging::json_on_stderr())
+        logging::write_json_line(spdlog::level::info, "connhost", "sync summary", progress.summary_json_members());
+    else
+        std::fputs(progress.summary().c_str(), stderr);
     check_end(s, end, src_events, dst_events, progress,
               o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
                                    : "; the state file " + o.state_file +
