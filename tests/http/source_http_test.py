@@ -172,7 +172,7 @@ def case_spec_and_check():
     st = r.status()
     check(st["status"] == "FAILED" and "records_pointer" in st["message"] and "/nope" in st["message"],
           "check names a records_pointer that is not in the response: " + st["message"])
-    r = run("check", {"base_url": "ftp://x", "streams": []})
+    r = run("check", {"base_url": "ftp://x", "streams": [{"name": "items"}]})
     check(r.status()["status"] == "FAILED" and "base_url" in r.status()["message"], "a bad base_url is named: " + r.status()["message"])
     srv.stop()
 

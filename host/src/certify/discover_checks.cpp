@@ -1,5 +1,5 @@
 // discover.*: a valid catalog whose schemas are JSON Schemas holding the primary keys and cursors it names.
-#include "certify/json_schema.hpp"
+#include "protocol/json_schema.hpp"
 #include "certify/source_facts.hpp"
 
 #include <boost/json.hpp>
@@ -106,7 +106,7 @@ void check_discover(CertifyContext& ctx, SourceFacts& facts, CheckReport& report
     const auto& streams = catalog->at("streams").as_array();
     report.pass(ids[0], std::to_string(streams.size()) + (streams.size() == 1 ? " stream" : " streams"));
     per_stream(streams, report, ids[1], "every json_schema is a valid draft-07 JSON Schema", [](const json::object& s) {
-        auto p = schema_problem(s.at("json_schema"));
+        auto p = protocol::schema_problem(s.at("json_schema"));
         return p ? "json_schema is " + *p : std::string();
     });
     per_stream(streams, report, ids[2], "primary keys and cursors exist in the schemas", key_problem);

@@ -1,6 +1,6 @@
 // read.*: a full refresh emits records only for the configured streams, each valid against its stream's schema, and
 // the same records twice (unless the spec declares "connhost_nondeterministic": true).
-#include "certify/json_schema.hpp"
+#include "protocol/json_schema.hpp"
 #include "certify/read_support.hpp"
 
 #include <boost/json.hpp>
@@ -39,7 +39,7 @@ void check_only_configured(const ReadOutput& r, const std::vector<json::object>&
 }
 
 void check_records_valid(const ReadOutput& r, const std::vector<json::object>& configured, CheckReport& report) {
-    std::map<StreamId, std::optional<JsonSchema>> schemas;
+    std::map<StreamId, std::optional<protocol::JsonSchema>> schemas;
     for (const auto& s : configured) try {
             schemas[stream_id(s)].emplace(s.at("json_schema"));
         } catch (const std::exception&) {

@@ -1,5 +1,5 @@
 // spec.*: the spec is a ConnectorSpecification whose connectionSpecification is a JSON Schema marking its secrets.
-#include "certify/json_schema.hpp"
+#include "protocol/json_schema.hpp"
 #include "certify/source_facts.hpp"
 
 #include <boost/json.hpp>
@@ -114,7 +114,7 @@ void check_spec(CertifyContext& ctx, SourceFacts& facts, CheckReport& report) {
     const json::value& cs = spec->at("connectionSpecification");
     const auto* nd = cs.as_object().if_contains("connhost_nondeterministic");
     facts.nondeterministic = nd && nd->is_bool() && nd->as_bool();
-    if (auto why = schema_problem(cs))
+    if (auto why = protocol::schema_problem(cs))
         report.fail("spec.schema", "connectionSpecification is " + *why);
     else
         report.pass("spec.schema", "connectionSpecification is a valid draft-07 JSON Schema");

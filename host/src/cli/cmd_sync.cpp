@@ -73,6 +73,9 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
         o.source_config = vm.count("source-config") ? runtime::read_file(a.src_cfg, "source-config") : "{}";
         o.destination_config =
             vm.count("destination-config") ? runtime::read_file(a.dst_cfg, "destination-config") : "{}";
+        o.source_config_origin = vm.count("source-config") ? "--source-config " + a.src_cfg : "the source config ({})";
+        o.destination_config_origin =
+            vm.count("destination-config") ? "--destination-config " + a.dst_cfg : "the destination config ({})";
         if (vm.count("catalog")) {
             o.catalog = runtime::read_file(a.catalog, "catalog");
             o.catalog_origin = "catalog " + a.catalog;

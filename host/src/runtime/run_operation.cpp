@@ -5,6 +5,7 @@
 #include "protocol/catalog_input.hpp"
 #include "protocol/line_reader.hpp"
 #include "protocol/message_writer.hpp"
+#include "runtime/config_validation.hpp"
 #include "runtime/files.hpp"
 #include "runtime/operation_setup.hpp"
 #include "runtime/run_failure.hpp"
@@ -15,10 +16,14 @@
 #include "runtime/signals.hpp"
 #include "runtime/singer_spool.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <unistd.h>
 
 namespace connhost::runtime {
+
+namespace json = boost::json;
 
 namespace {
 
@@ -32,18 +37,30 @@ std::string need(const std::optional<std::string>& path, const char* flag, Opera
 // The config, catalog and state of an operation ("" when it takes none).
 struct OperationInputs {
     std::string config, catalog, state;
+    std::string config_problem;  // check: why the config does not match the spec ("": it does)
 };
+
+// Validates the config against the spec `conn` gave; for `check`, a mismatch is kept in `in.config_problem` (the
+// CONNECTION_STATUS says it), else thrown as RunFailure.
+void validate(const RunOptions& opts, const Connector& conn, const std::string& spec, OperationInputs& in) {
+    try {
+        validate_config(spec, in.config, "config file " + *opts.config_path, conn.info().name);
+    } catch (const RunFailure& e) {
+        if (opts.op != Operation::Check) throw;
+        in.config_problem = e.what();
+    }
+}
 
 // Reads the --config, --catalog and --state files `opts.op` uses (registering the config's secrets). Throws
 // RunFailure.
 OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
     OperationInputs in;
-    auto& [config, catalog, state] = in;
+    auto& [config, catalog, state, config_problem] = in;
     try {
         const Operation op = opts.op;
         if (op != Operation::Spec) {
             config = need(opts.config_path, "--config", op, "the connector's config JSON");
-            register_config_secrets(conn, config);
+            validate(opts, conn, register_config_secrets(conn, config), in);
         }
         if (operation_takes_catalog(op) && (op != Operation::Write || opts.catalog_path))
             catalog = protocol::normalize_catalog(
@@ -53,17 +70,27 @@ OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
             state = protocol::normalize_state(read_file(*opts.state_path, "state"), "state " + *opts.state_path);
     } catch (const std::invalid_argument& e) {
         throw RunFailure(e.what(), "config_error", FailureKind::Usage);
+    } catch (const RunFailure&) {
+        throw;
     } catch (const std::exception& e) {
         throw RunFailure(e.what(), "config_error");
     }
     return in;
 }
 
+// The CONNECTION_STATUS of a check whose config does not match the spec, as a plugin refusing it would send.
+Outcome refuse_check(ConnectorEvents& events, const std::string& why) {
+    json::object status{{"status", "FAILED"}, {"message", why}};
+    events.on_message(CONNHOST_MSG_CONNECTION_STATUS, json::serialize(status));
+    return {};
+}
+
 // Runs operation `op` of `conn`.
 Outcome run_op(Connector& conn, ConnectorEvents& events, Operation op, const OperationInputs& in) {
     switch (op) {
         case Operation::Spec: return conn.spec(events);
-        case Operation::Check: return conn.check(events, in.config);
+        case Operation::Check:
+            return in.config_problem.empty() ? conn.check(events, in.config) : refuse_check(events, in.config_problem);
         case Operation::Discover: return conn.discover(events, in.config);
         case Operation::Read: return conn.read(events, in.config, in.catalog, in.state);
         case Operation::ReadBack: return conn.read_back(events, in.config, in.catalog);

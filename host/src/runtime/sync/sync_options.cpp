@@ -44,15 +44,17 @@ struct Reader {
             throw std::runtime_error("connection file " + file + ": " + e.what());
         }
     }
-    // The config text of a "source" / "destination" entry: inline "config" or "config_file".
-    std::string config_of(const json::object& side, const std::string& where) const {
+    // The config text of a "source" / "destination" entry: inline "config" or "config_file"; `origin` names it.
+    std::string config_of(const json::object& side, const std::string& where, std::string& origin) const {
+        origin = "connection file " + file + ": " + where + "config";
         if (auto c = side.find("config"); c != side.end()) {
             if (!c->value().is_object()) fail(where + "config", "must be an object");
             return json::serialize(c->value());
         }
-        if (side.contains("config_file"))
-            return read_file(path_of(string_at(side, "config_file", where)), where + "config_file");
-        return "{}";
+        if (!side.contains("config_file")) return "{}";
+        const std::string f = path_of(string_at(side, "config_file", where));
+        origin = "connection file " + file + ": " + where + "config_file " + f;
+        return read_file(f, where + "config_file");
     }
     std::vector<std::string> strings(const json::value& v, const std::string& where) const {
         if (!v.is_array()) fail(where, "must be an array of strings");
@@ -80,8 +82,8 @@ SyncOptions read_connection_file(const std::string& path) {
     const json::object& dst = r.object_at(o, "destination", "");
     s.source = r.string_at(src, "plugin", "source.");
     s.destination = r.string_at(dst, "plugin", "destination.");
-    s.source_config = r.config_of(src, "source.");
-    s.destination_config = r.config_of(dst, "destination.");
+    s.source_config = r.config_of(src, "source.", s.source_config_origin);
+    s.destination_config = r.config_of(dst, "destination.", s.destination_config_origin);
     if (s.source.find('/') != std::string::npos) s.source = r.path_of(s.source);
     if (s.destination.find('/') != std::string::npos) s.destination = r.path_of(s.destination);
     if (auto c = o.find("catalog"); c != o.end()) {

@@ -25,11 +25,12 @@ struct SyncOptions {
     std::string source, destination;  // plugin path, file name or short name
     std::vector<std::string> plugin_dirs;
     std::string source_config, destination_config;  // JSON texts
-    std::optional<std::string> catalog;             // a configured or plain catalog text; none: discover
-    std::string catalog_origin = "catalog";         // names the catalog in errors
-    std::vector<StreamChoice> streams;              // empty: every discovered stream
-    std::string state_file;                         // empty: state is not persisted
-    bool reset_state = false;                       // start from scratch: the state file's states are dropped
+    std::string source_config_origin = "the source config", destination_config_origin = "the destination config";
+    std::optional<std::string> catalog;      // a configured or plain catalog text; none: discover
+    std::string catalog_origin = "catalog";  // names the catalog in errors
+    std::vector<StreamChoice> streams;       // empty: every discovered stream
+    std::string state_file;                  // empty: state is not persisted
+    bool reset_state = false;                // start from scratch: the state file's states are dropped
     size_t queue_bytes = 16u << 20;
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // a larger source record fails the sync
     int progress_seconds = 10;                                      // not on a terminal: a progress log line this often

@@ -8,6 +8,7 @@
 #include "runtime/run_failure.hpp"
 #include "runtime/masking_events.hpp"
 #include "runtime/message_capture.hpp"
+#include "runtime/config_validation.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/sync/batch_queue.hpp"
@@ -73,10 +74,14 @@ SyncSetup prepare(const SyncOptions& o) {
     s.src = load(o, o.source, CONNHOST_KIND_SOURCE, "source");
     s.dst = load(o, o.destination, CONNHOST_KIND_DESTINATION, "destination");
     try {
-        register_config_secrets(*s.src, o.source_config);
+        const std::string src_spec = register_config_secrets(*s.src, o.source_config);
         const std::string dst_spec = register_config_secrets(*s.dst, o.destination_config);
+        validate_config(src_spec, o.source_config, o.source_config_origin, s.src->info().name);
+        validate_config(dst_spec, o.destination_config, o.destination_config_origin, s.dst->info().name);
         s.catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o);
         s.store = open_state(o, *s.src, *s.dst, dst_spec, s.catalog);
+    } catch (const RunFailure&) {
+        throw;
     } catch (const std::exception& e) {
         throw RunFailure(e.what());
     }

@@ -1,5 +1,6 @@
 // JSON helpers for connectors: parsing with clear errors, typed field access, string escaping.
 #pragma once
+#include <connhost/internal/edit_distance.hpp>
 #include <connhost/internal/json_scan.hpp>
 #include <connhost/sdk/status.hpp>
 
@@ -37,23 +38,9 @@ inline json::object parse_object(std::string_view text, std::string_view what) {
 using internal::append_json_string;  // appends `s` as a JSON string literal (quotes included, RFC 8259 escapes)
 using internal::json_string;         // `s` as a JSON string literal
 
-// The number of single-character insertions, deletions and substitutions (ASCII case ignored) that turn `a` into `b`.
-inline size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                std::tolower(static_cast<unsigned char>(b[j - 1]));
-            size_t next = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-            diag = row[j];
-            row[j] = next;
-        }
-    }
-    return row[b.size()];
-}
+// Spelling suggestions (connhost/internal/edit_distance.hpp), shared with the host's config validation.
+using internal::edit_distance;  // the edits (ASCII case ignored) that turn one name into another
+using internal::nearest_name;   // the known name within two edits of a key, or ""
 
 // Typed read access to a config object; every error names the field and what was expected.
 class ConfigView {
@@ -121,15 +108,7 @@ public:
             std::string_view key(kv.key().data(), kv.key().size());
             if (std::find(known.begin(), known.end(), key) != known.end()) continue;
             std::string msg = name(key) + ": unknown key" + (context.empty() ? "" : " " + std::string(context));
-            std::string_view near;
-            size_t best = 3;
-            for (auto k : known) {
-                size_t d = edit_distance(key, k);
-                if (d < best && d < std::max<size_t>(k.size() / 2, 1)) {
-                    best = d;
-                    near = k;
-                }
-            }
+            std::string_view near = nearest_name(key, known);
             if (!near.empty()) throw ConfigError(msg + "; did you mean \"" + std::string(near) + "\"?");
             std::string list;
             for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);

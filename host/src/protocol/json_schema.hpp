@@ -1,4 +1,4 @@
-// JSON Schema validation for test-plugin, through valijson (draft-07) over Boost.JSON values.
+// JSON Schema validation through valijson (draft-07) over Boost.JSON values: test-plugin and config validation.
 #pragma once
 #include <boost/json/value.hpp>
 
@@ -11,7 +11,7 @@ namespace valijson {
 class Schema;
 }
 
-namespace connhost::certify {
+namespace connhost::protocol {
 
 // A JSON Schema compiled once, then used to validate many documents. Not thread-safe.
 class JsonSchema {
@@ -21,6 +21,14 @@ public:
     ~JsonSchema();
     JsonSchema(JsonSchema&&) noexcept;
     JsonSchema& operator=(JsonSchema&&) noexcept;
+
+    // One problem the validator found: where (valijson's context, e.g. {"<root>", "[id]"}) and what.
+    struct Error {
+        std::vector<std::string> context;
+        std::string description;
+    };
+    // Nothing when `doc` validates; else at most `max_errors` problems, innermost first.
+    std::vector<Error> errors(const boost::json::value& doc, size_t max_errors) const;
 
     // Nothing when `doc` validates; else at most `max_errors` problems, each "<path>: <what the validator says>"
     // (the path as valijson gives it, e.g. "<root>.[id]").
@@ -37,4 +45,4 @@ std::optional<std::string> schema_problem(const boost::json::value& schema);
 // The draft-07 meta-schema text.
 const char* draft07_meta_schema() noexcept;
 
-}  // namespace connhost::certify
+}  // namespace connhost::protocol

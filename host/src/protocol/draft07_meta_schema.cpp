@@ -1,8 +1,8 @@
 // The JSON Schema draft-07 meta-schema (http://json-schema.org/draft-07/schema), as published, embedded so that
 // test-plugin validates schemas without a network.
-#include "certify/json_schema.hpp"
+#include "protocol/json_schema.hpp"
 
-namespace connhost::certify {
+namespace connhost::protocol {
 
 namespace {
 
@@ -250,4 +250,4 @@ const char kDraft07MetaSchema[] = R"meta({
 
 const char* draft07_meta_schema() noexcept { return kDraft07MetaSchema; }
 
-}  // namespace connhost::certify
+}  // namespace connhost::protocol

@@ -1,4 +1,4 @@
-#include "certify/json_schema.hpp"
+#include "protocol/json_schema.hpp"
 
 #include <boost/json.hpp>
 #include <valijson/adapters/boost_json_adapter.hpp>
@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-namespace connhost::certify {
+namespace connhost::protocol {
 
 namespace {
 
@@ -60,16 +60,21 @@ JsonSchema::~JsonSchema() = default;
 JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
 JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
 
-std::vector<std::string> JsonSchema::problems(const boost::json::value& doc, size_t max_errors) const {
+std::vector<JsonSchema::Error> JsonSchema::errors(const boost::json::value& doc, size_t max_errors) const {
     valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::BoostJsonAdapter adapter(doc);
-    std::vector<std::string> out;
+    std::vector<Error> out;
     if (validator.validate(*schema_, adapter, &results)) return out;
     valijson::ValidationResults::Error err;
-    while (out.size() < max_errors && results.popError(err))
-        out.push_back(join_context(err.context) + ": " + err.description);
-    if (out.empty()) out.push_back("<root>: does not validate");
+    while (out.size() < max_errors && results.popError(err)) out.push_back({err.context, err.description});
+    if (out.empty()) out.push_back({{"<root>"}, "does not validate"});
+    return out;
+}
+
+std::vector<std::string> JsonSchema::problems(const boost::json::value& doc, size_t max_errors) const {
+    std::vector<std::string> out;
+    for (const auto& e : errors(doc, max_errors)) out.push_back(join_context(e.context) + ": " + e.description);
     return out;
 }
 
@@ -88,4 +93,4 @@ std::optional<std::string> schema_problem(const boost::json::value& schema) {
     return std::nullopt;
 }
 
-}  // namespace connhost::certify
+}  // namespace connhost::protocol
