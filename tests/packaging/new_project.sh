@@ -120,8 +120,14 @@ for kind in source destination; do
         grep "warning:" "$work/build_$conn.log" && fail "$conn builds with warnings"
         p="$dir/build/lib$conn.so"
         if [ $kind = source ]; then source_checks "$dir" "$p"; else dest_checks "$dir" "$p" $lang; fi
-        if ctest --test-dir "$dir/build" --output-on-failure > "$work/ctest_$conn.log" 2>&1; then
+        if ctest -V --test-dir "$dir/build" --output-on-failure > "$work/ctest_$conn.log" 2>&1; then
             ok "$conn: ctest (connhost test-plugin) passes"
+            # The templates list append and overwrite only: Singer files with key_properties run, written append.
+            if [ $kind = destination ]; then
+                grep -Eq "PASS +conformance\.duplicate_records" "$work/ctest_$conn.log" \
+                    && ok "$conn: the keyed Singer file duplicate_records runs and passes" \
+                    || fail "$conn: $(grep -E 'conformance\.duplicate_records' "$work/ctest_$conn.log")"
+            fi
         else
             grep -q 'unknown command "test-plugin"' "$work/ctest_$conn.log" \
                 && ctest_results+="  $conn: ctest failed: this connhost has no test-plugin command\n" \

@@ -47,32 +47,11 @@ fs::path catalog_for(const CertifyContext& ctx, const fs::path& file, const std:
     return ctx.scratch.write(name + ".catalog.json", json::serialize(json::object{{"streams", std::move(streams)}}));
 }
 
-// True when a Singer SCHEMA line of `content` has non-empty key_properties (top level or, as pk_updates has them,
-// inside the schema): the host writes that stream append_dedup.
-bool singer_keyed(const std::string& content) {
-    size_t begin = 0;
-    while (begin < content.size()) {
-        size_t end = content.find('\n', begin);
-        if (end == std::string::npos) end = content.size();
-        boost::system::error_code ec;
-        const json::value v = json::parse(std::string_view(content).substr(begin, end - begin), ec);
-        begin = end + 1;
-        const json::object* m = ec ? nullptr : v.if_object();
-        if (!m || !m->contains("type") || m->at("type") != "SCHEMA") continue;
-        const json::object* schema = m->contains("schema") ? m->at("schema").if_object() : nullptr;
-        for (const json::object* o : {m, schema})
-            if (const json::value* k = o ? o->if_contains("key_properties") : nullptr)
-                if (k->is_array() && !k->as_array().empty()) return true;
-    }
-    return false;
-}
-
-// The destination sync mode `file` needs beyond `modes`, or "": Singer streams with key_properties are written
-// append_dedup; an Airbyte configured catalog names each stream's mode.
-std::string missing_mode(const std::string& content, const fs::path& catalog, const std::vector<std::string>& modes) {
+// The destination sync mode the configured catalog `catalog` of a file needs beyond `modes`, or "" (none is needed
+// without a catalog: the host fits the modes of a Singer stream's streams to the destination).
+std::string missing_mode(const fs::path& catalog, const std::vector<std::string>& modes) {
     const auto lacks = [&](const std::string& m) { return std::find(modes.begin(), modes.end(), m) == modes.end(); };
-    if (catalog.empty())
-        return lacks("append_dedup") && singer_keyed(content) ? "append_dedup (its streams have key_properties)" : "";
+    if (catalog.empty()) return "";
     const json::value cat = json::parse(runtime::read_file(catalog.string(), "catalog"));
     if (const json::value* streams = cat.as_object().if_contains("streams"); streams && streams->is_array())
         for (const json::value& s : streams->as_array())
@@ -133,7 +112,7 @@ void check_file(CertifyContext& ctx, CheckReport& report, const fs::path& file, 
         }
     }
     try {
-        if (const std::string mode = missing_mode(content, a.catalog.value_or(fs::path()), modes); !mode.empty())
+        if (const std::string mode = missing_mode(a.catalog.value_or(fs::path()), modes); !mode.empty())
             return report.skip(id,
                                "needs the destination sync mode " + mode +
                                    ", which the spec's supported_destination_sync_modes lacks");

@@ -17,8 +17,8 @@ std::filesystem::path conformance_dir();
 // schemaless one built from its records when it has none) and singer/*.singer. A file must be written without a
 // crash, exit 0 and echo each input STATE in order with destinationStats.recordCount right; a file with a line that
 // is not JSON, and the three Singer files the Singer SDK's targets must reject, must instead exit 1 (not by a signal)
-// with an error naming that line. A file needing a destination sync mode missing from `modes` (the spec's
-// supported_destination_sync_modes) is skipped saying which.
+// with an error naming that line. An Airbyte file whose catalog needs a destination sync mode missing from `modes`
+// (the spec's supported_destination_sync_modes) is skipped saying which; Singer files always run.
 void check_conformance(CertifyContext& ctx, const std::vector<std::string>& modes, CheckReport& report);
 
 }  // namespace connhost::certify

@@ -12,6 +12,7 @@
 #include "runtime/line_input_events.hpp"
 #include "runtime/masking_events.hpp"
 #include "runtime/protocol_events.hpp"
+#include "runtime/destination_modes.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/singer_spool.hpp"
@@ -34,10 +35,11 @@ std::string need(const std::optional<std::string>& path, const char* flag, Opera
     return read_file(*path, std::string(flag).substr(2));
 }
 
-// The config, catalog and state of an operation ("" when it takes none).
+// The config, catalog and state of an operation ("" when it takes none), and the modes a destination supports.
 struct OperationInputs {
     std::string config, catalog, state;
     std::string config_problem;  // check: why the config does not match the spec ("": it does)
+    DestinationModes modes;
 };
 
 // Validates the config against the spec `conn` gave; for `check`, a mismatch is kept in `in.config_problem` (the
@@ -51,16 +53,29 @@ void validate(const RunOptions& opts, const Connector& conn, const std::string& 
     }
 }
 
+// Runs `fit` (a check or fitting of a catalog's destination sync modes), turning the std::invalid_argument it throws
+// for a mode the destination does not support into a RunFailure (config_error) before any data moves.
+template <class Fit>
+void fit_modes_or_fail(Fit fit) {
+    try {
+        fit();
+    } catch (const std::invalid_argument& e) {
+        throw RunFailure(e.what(), "config_error");
+    }
+}
+
 // Reads the --config, --catalog and --state files `opts.op` uses (registering the config's secrets). Throws
 // RunFailure.
 OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
     OperationInputs in;
-    auto& [config, catalog, state, config_problem] = in;
+    auto& [config, catalog, state, config_problem, modes] = in;
     try {
         const Operation op = opts.op;
         if (op != Operation::Spec) {
             config = need(opts.config_path, "--config", op, "the connector's config JSON");
-            validate(opts, conn, register_config_secrets(conn, config), in);
+            const std::string spec = register_config_secrets(conn, config);
+            validate(opts, conn, spec, in);
+            modes = DestinationModes(spec);
         }
         if (operation_takes_catalog(op) && (op != Operation::Write || opts.catalog_path))
             catalog = protocol::normalize_catalog(
@@ -75,6 +90,8 @@ OperationInputs read_inputs(const RunOptions& opts, Connector& conn) {
     } catch (const std::exception& e) {
         throw RunFailure(e.what(), "config_error");
     }
+    if (opts.op == Operation::Write && !catalog.empty())
+        fit_modes_or_fail([&] { require_supported_modes(catalog, modes, conn.info().name); });
     return in;
 }
 
@@ -106,8 +123,9 @@ struct WriteInput {
 };
 
 // stdin, or for Singer input without --catalog, stdin spooled to an unlinked file (closed at exit) while its SCHEMA
-// messages make `catalog`. Throws RunFailure.
-WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
+// messages make `catalog` (its modes fitted to `modes`). Throws RunFailure.
+WriteInput open_write_input(const RunOptions& opts, const DestinationModes& modes, const std::string& plugin,
+                            std::string& catalog) {
     WriteInput in;
     in.lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);
     if (opts.catalog_path) return in;
@@ -126,7 +144,7 @@ WriteInput open_write_input(const RunOptions& opts, std::string& catalog) {
             "`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none "
             "was found on stdin)",
             "config_error", FailureKind::Usage);
-    catalog = std::move(spooled.catalog);
+    fit_modes_or_fail([&] { catalog = fit_default_modes(spooled.catalog, modes, plugin); });
     in.lines = std::make_unique<protocol::LineReader>(spooled.fd, "stdin", opts.max_record_bytes);
     in.too_long = std::move(spooled.too_long);
     return in;
@@ -149,15 +167,15 @@ struct OperationEvents {
 };
 
 OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out, const std::string& plugin,
-                            std::string& catalog) {
+                            OperationInputs& in) {
     OperationEvents e;
     if (opts.op != Operation::Write) {
         e.events = std::make_unique<ProtocolEvents>(out, plugin);
         return e;
     }
-    e.write_input = open_write_input(opts, catalog);
-    auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines, protocol::catalog_streams(catalog),
-                                                opts.idle_commit_ms);
+    e.write_input = open_write_input(opts, in.modes, plugin, in.catalog);
+    auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines,
+                                                protocol::catalog_streams(in.catalog), opts.idle_commit_ms);
     if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
     e.input = ev.get();
     e.events = std::move(ev);
@@ -192,7 +210,7 @@ void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
     const auto& info = conn->info();
     check_kind(*conn, opts.op);
     OperationInputs in = read_inputs(opts, *conn);
-    OperationEvents e = make_events(opts, out, info.name, in.catalog);
+    OperationEvents e = make_events(opts, out, info.name, in);
     const Outcome outcome = run_cancellable(*conn, e, opts.op, in);
     if (e.input && !e.input->input_error().empty())
         throw RunFailure(e.input->input_error() + " (" + std::to_string(e.input->states_acknowledged()) +

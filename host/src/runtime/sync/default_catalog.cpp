@@ -18,13 +18,13 @@ std::string str(const json::object& o, const char* k) {
     return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
 }
 
-bool supports_incremental(const json::object& s) {
+// True when discovered stream `s` lists `wanted` in supported_sync_modes (`unlisted` when it has no such list).
+bool supports(const json::object& s, protocol::SyncMode wanted, bool unlisted) {
     auto it = s.find("supported_sync_modes");
-    if (it == s.end() || !it->value().is_array()) return false;
+    if (it == s.end() || !it->value().is_array()) return unlisted;
     protocol::SyncMode mode{};
     for (const auto& m : it->value().as_array())
-        if (m.is_string() && protocol::parse_mode(m.as_string(), mode) && mode == protocol::SyncMode::Incremental)
-            return true;
+        if (m.is_string() && protocol::parse_mode(m.as_string(), mode) && mode == wanted) return true;
     return false;
 }
 
@@ -38,7 +38,7 @@ json::value to_paths(const std::vector<std::vector<std::string>>& keys) {
     return a;
 }
 
-json::object configure(const json::object& stream, const StreamChoice* choice) {
+json::object configure(const json::object& stream, const StreamChoice* choice, const DestinationTarget& target) {
     json::object c;
     c["stream"] = stream;
     json::value cursor = json::array();
@@ -47,12 +47,20 @@ json::object configure(const json::object& stream, const StreamChoice* choice) {
     if (auto d = stream.find("source_defined_primary_key"); d != stream.end() && d->value().is_array()) pk = d->value();
     const bool has_cursor = !cursor.as_array().empty() ||
         (stream.contains("source_defined_cursor") && stream.at("source_defined_cursor") == true);
-    const bool incremental = supports_incremental(stream) && has_cursor;
+    const bool incremental = supports(stream, protocol::SyncMode::Incremental, false) && has_cursor;
     using protocol::DestinationSyncMode;
     protocol::SyncMode sync_mode = incremental ? protocol::SyncMode::Incremental : protocol::SyncMode::FullRefresh;
     DestinationSyncMode dest_mode = incremental
         ? (pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup)
         : DestinationSyncMode::Overwrite;
+    const std::string name = protocol::stream_display_name(str(stream, "namespace"), str(stream, "name"));
+    if (!choice || !choice->destination_sync_mode)
+        dest_mode = fit_default_mode(dest_mode, sync_mode, target.modes, name, target.name);
+    if (choice && choice->sync_mode && !supports(stream, *choice->sync_mode, true))
+        throw std::invalid_argument("stream " + name + " is configured with sync_mode " +
+                                    protocol::to_string(*choice->sync_mode) +
+                                    ", which the source does not support (its supported_sync_modes are " +
+                                    json::serialize(stream.at("supported_sync_modes")) + "): choose one of those");
     if (choice) {
         if (choice->cursor_field) {
             json::array a;
@@ -94,7 +102,8 @@ const json::object& find_stream(const json::array& discovered, const StreamChoic
 
 }  // namespace
 
-std::string configure_catalog(std::string_view catalog_json, const std::vector<StreamChoice>& choices) {
+std::string configure_catalog(std::string_view catalog_json, const std::vector<StreamChoice>& choices,
+                              const DestinationTarget& target) {
     boost::system::error_code ec;
     json::value v = json::parse(json::string_view(catalog_json.data(), catalog_json.size()), ec);
     if (ec || !v.is_object() || !v.as_object().contains("streams") || !v.as_object().at("streams").is_array())
@@ -104,9 +113,9 @@ std::string configure_catalog(std::string_view catalog_json, const std::vector<S
     json::array out;
     if (choices.empty()) {
         for (const auto& s : discovered)
-            if (s.is_object()) out.push_back(configure(s.as_object(), nullptr));
+            if (s.is_object()) out.push_back(configure(s.as_object(), nullptr, target));
     } else {
-        for (const auto& choice : choices) out.push_back(configure(find_stream(discovered, choice), &choice));
+        for (const auto& choice : choices) out.push_back(configure(find_stream(discovered, choice), &choice, target));
     }
     json::object cat;
     cat["streams"] = std::move(out);

@@ -32,13 +32,13 @@ std::unique_ptr<Connector> load(const SyncOptions& o, const std::string& spec, i
     return c;
 }
 
-std::string discover_catalog(Connector& src, const SyncOptions& o) {
+std::string discover_catalog(Connector& src, const SyncOptions& o, const DestinationTarget& target) {
     MessageCapture cap(CONNHOST_MSG_CATALOG, src.info().name);
     Outcome r = src.discover(cap, o.source_config);
     if (!r.ok())
         throw std::runtime_error("discover of source " + src.info().name + " failed (" + status_name(r.status) +
                                  "): " + r.message);
-    return configure_catalog(cap.payload, o.streams);
+    return configure_catalog(cap.payload, o.streams, target);
 }
 
 // Opens and locks the state file, checks it belongs to this connection, and forgets the states of overwrite
@@ -78,10 +78,15 @@ SyncSetup prepare(const SyncOptions& o) {
         const std::string dst_spec = register_config_secrets(*s.dst, o.destination_config);
         validate_config(src_spec, o.source_config, o.source_config_origin, s.src->info().name);
         validate_config(dst_spec, o.destination_config, o.destination_config_origin, s.dst->info().name);
-        s.catalog = o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o);
+        const DestinationTarget target{s.dst->info().name, DestinationModes(dst_spec)};
+        s.catalog =
+            o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o, target);
+        require_supported_modes(s.catalog, target.modes, target.name);
         s.store = open_state(o, *s.src, *s.dst, dst_spec, s.catalog);
     } catch (const RunFailure&) {
         throw;
+    } catch (const std::invalid_argument& e) {  // a mode the destination or the source does not support
+        throw RunFailure(e.what(), "config_error");
     } catch (const std::exception& e) {
         throw RunFailure(e.what());
     }
