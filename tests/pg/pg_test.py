@@ -387,9 +387,15 @@ def case_server_killed():
             proc = subprocess.Popen([os.environ.get("CONNHOST", "connhost"), "run", "--plugin", "dest_pg", "write", "--config", cfgp,
                                      "--catalog", cat], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
+            stopped = threading.Event()
+            first_part = 12 * (per_state + 1)  # 12 states' worth; the rest only once the server is down
+
             def feed():
                 try:
                     for k in range(0, len(lines), 500):
+                        if k >= first_part:
+                            # On a fast machine the whole input was written before the stop took effect.
+                            stopped.wait(60)
                         proc.stdin.write(lines_bytes(lines[k:k + 500]))
                     proc.stdin.close()
                 except (BrokenPipeError, OSError):
@@ -404,6 +410,7 @@ def case_server_killed():
                     echoed.append(m["state"]["stream"]["stream_state"]["upto"])
                     if len(echoed) == 10:
                         subprocess.run([script, "stop", info_path], check=True)
+                        stopped.set()
             err = proc.stderr.read().decode()
             proc.wait(timeout=120)
             feeder.join(timeout=60)
