@@ -5,6 +5,7 @@
 #include "certify/readback_checks.hpp"
 #include "certify/source_facts.hpp"
 #include "certify/write_checks.hpp"
+#include "runtime/destination_modes.hpp"
 
 #include <string>
 #include <vector>
@@ -16,14 +17,15 @@ namespace {
 const char* const kReadBackIds[] = {"readback.values", "readback.append", "readback.append_dedup",
                                     "readback.overwrite_incomplete", "readback.resumed_write"};
 
-// The spec's supported_destination_sync_modes (every mode when the spec has no such list or could not be read).
+// The spec's supported_destination_sync_modes as names, read as the host reads them (every mode when the spec has no
+// such list or could not be read).
 std::vector<std::string> supported_modes(const SourceFacts& facts) {
+    using protocol::DestinationSyncMode;
+    const runtime::DestinationModes listed(facts.spec_text);
     std::vector<std::string> modes;
-    const boost::json::value* list = facts.spec ? facts.spec->if_contains("supported_destination_sync_modes") : nullptr;
-    if (list && list->is_array())
-        for (const auto& m : list->as_array())
-            if (m.is_string()) modes.emplace_back(m.as_string());
-    if (modes.empty()) modes = {"append", "overwrite", "append_dedup"};
+    for (DestinationSyncMode m :
+         {DestinationSyncMode::Append, DestinationSyncMode::Overwrite, DestinationSyncMode::AppendDedup})
+        if (listed.supports(m)) modes.emplace_back(protocol::to_string(m));
     return modes;
 }
 
