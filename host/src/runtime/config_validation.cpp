@@ -139,7 +139,8 @@ Problem explain(const json::value& schema, const json::value& config, const prot
         const std::string key = quoted_name(d);
         std::string what = at + "." + key + ": unknown key" + (context.empty() ? kind_of(config, path) : context);
         const json::value* s = schema_at(schema, config, path);
-        auto near = s ? internal::nearest_name(key, declared(*s)) : std::string_view();
+        const std::vector<std::string> names = s ? declared(*s) : std::vector<std::string>{};  // near points into it
+        const std::string_view near = internal::nearest_name(key, names);
         if (!near.empty()) what += "; did you mean \"" + std::string(near) + "\"?";
         return {what, "remove it or correct its name (the spec does not allow other fields here)"};
     }
