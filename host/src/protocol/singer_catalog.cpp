@@ -91,6 +91,10 @@ int64_t iso8601_to_ms(std::string_view text) {
     if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) < 6 &&
         std::sscanf(s.c_str(), "%d-%d-%d %d:%d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) < 6)
         return 0;
+    // A field out of its range makes the text unreadable (and would overflow the arithmetic below).
+    if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 || mi < 0 || mi > 59 ||
+        !(sec >= 0 && sec < 61))
+        return 0;
     std::tm tm{};
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;
@@ -102,6 +106,7 @@ int64_t iso8601_to_ms(std::string_view text) {
     int oh = 0, om = 0;
     if (!rest.empty() && (rest[0] == '+' || rest[0] == '-') &&
         std::sscanf(std::string(rest.substr(1)).c_str(), "%d:%d", &oh, &om) >= 1) {
+        if (oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
         int64_t off = (oh * 60 + om) * 60000LL;
         t += rest[0] == '+' ? -off : off;
     }
