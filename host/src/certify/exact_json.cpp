@@ -1,5 +1,6 @@
 #include "certify/exact_json.hpp"
 
+#include "certify/text_lines.hpp"
 #include "protocol/json_scan.hpp"
 #include "protocol/json_text.hpp"
 
@@ -97,15 +98,10 @@ std::string canonical_json(std::string_view json, bool drop_top_nulls) {
 
 RecordsByStream records_by_stream(std::string_view out) {
     RecordsByStream records;
-    size_t start = 0;
-    while (start < out.size()) {
-        size_t end = out.find('\n', start);
-        if (end == std::string_view::npos) end = out.size();
-        const std::string_view line = out.substr(start, end - start);
-        start = end + 1;
-        if (line.find("\"RECORD\"") == std::string_view::npos) continue;
+    for_each_line(out, [&](size_t, std::string_view line) {
+        if (line.find("\"RECORD\"") == std::string_view::npos) return true;
         JsonScanner s(line);
-        if (s.peek() != '{') continue;
+        if (s.peek() != '{') return true;
         s.expect('{', "'{'");
         bool is_record = false;
         std::pair<std::string, std::string> key;
@@ -122,7 +118,8 @@ RecordsByStream records_by_stream(std::string_view out) {
             }
         });
         if (is_record) records[key].push_back(std::move(data));
-    }
+        return true;
+    });
     return records;
 }
 

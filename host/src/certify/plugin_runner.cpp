@@ -1,5 +1,6 @@
 #include "certify/plugin_runner.hpp"
 
+#include "certify/text_lines.hpp"
 #include "runtime/files.hpp"
 
 #include <cerrno>
@@ -52,13 +53,10 @@ std::string RunResult::describe() const {
 
 std::vector<std::string> RunResult::out_lines() const {
     std::vector<std::string> lines;
-    size_t pos = 0;
-    while (pos < out.size()) {
-        size_t nl = out.find('\n', pos);
-        if (nl == std::string::npos) nl = out.size();
-        if (nl > pos) lines.push_back(out.substr(pos, nl - pos));
-        pos = nl + 1;
-    }
+    for_each_line(out, [&](size_t, std::string_view line) {
+        if (!line.empty()) lines.emplace_back(line);
+        return true;
+    });
     return lines;
 }
 

@@ -1,5 +1,6 @@
 #include "certify/protocol_output.hpp"
 
+#include "certify/text_lines.hpp"
 #include "logging/secret_masker.hpp"
 #include "protocol/trace_fields.hpp"
 
@@ -11,24 +12,19 @@ namespace json = boost::json;
 
 ProtocolOutput parse_protocol_output(std::string_view out) {
     ProtocolOutput po;
-    size_t pos = 0, line_no = 0;
-    while (pos < out.size()) {
-        size_t nl = out.find('\n', pos);
-        if (nl == std::string_view::npos) nl = out.size();
-        std::string_view line = out.substr(pos, nl - pos);
-        pos = nl + 1;
-        ++line_no;
-        if (line.empty()) continue;
+    for_each_line(out, [&](size_t line_no, std::string_view line) {
+        if (line.empty()) return true;
         boost::system::error_code ec;
         json::value v = json::parse(line, ec);
         if (ec || !v.is_object()) {
             po.bad_lines.push_back("line " + std::to_string(line_no) + ": " +
                                    (ec ? "not JSON (" + ec.message() + ")" : std::string("not a JSON object")));
-            continue;
+            return true;
         }
         po.messages.push_back(std::move(v.as_object()));
         po.line_numbers.push_back(line_no);
-    }
+        return true;
+    });
     return po;
 }
 
@@ -79,19 +75,15 @@ bool SecretFinder::empty() const { return masker_->empty(); }
 
 std::optional<std::string> SecretFinder::find_in(std::string_view text) const {
     if (masker_->empty()) return std::nullopt;
-    size_t pos = 0, line_no = 0;
     std::string masked;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) nl = text.size();
-        std::string_view line = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        ++line_no;
-        if (!masker_->mask_data(line, masked)) continue;
+    std::optional<std::string> found;
+    for_each_line(text, [&](size_t line_no, std::string_view line) {
+        if (!masker_->mask_data(line, masked)) return true;
         if (masked.size() > 160) masked = masked.substr(0, 157) + "...";
-        return "line " + std::to_string(line_no) + ": " + masked;
-    }
-    return std::nullopt;
+        found = "line " + std::to_string(line_no) + ": " + masked;
+        return false;
+    });
+    return found;
 }
 
 }  // namespace connhost::certify

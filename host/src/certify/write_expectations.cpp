@@ -1,5 +1,6 @@
 #include "certify/write_expectations.hpp"
 
+#include "certify/text_lines.hpp"
 #include "protocol/json_scan.hpp"
 
 #include <cctype>
@@ -45,21 +46,15 @@ std::optional<uint64_t> record_count_of(const boost::json::object& state_message
 InputShape shape_of_input(std::string_view input) {
     InputShape shape;
     uint64_t since = 0;
-    size_t start = 0, number = 0;
-    while (start < input.size()) {
-        size_t end = input.find('\n', start);
-        if (end == std::string_view::npos) end = input.size();
-        std::string_view line = input.substr(start, end - start);
-        start = end + 1;
-        ++number;
+    for_each_line(input, [&](size_t number, std::string_view line) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+        if (line.find_first_not_of(" \t") == std::string_view::npos) return true;
         std::string type;
         try {
             type = type_of_line(line);
         } catch (const protocol::JsonSyntaxError&) {
             shape.bad_line = number;
-            break;
+            return false;
         }
         if (type == "RECORD") {
             ++since;
@@ -68,7 +63,8 @@ InputShape shape_of_input(std::string_view input) {
             shape.state_counts.push_back(since);
             since = 0;
         }
-    }
+        return true;
+    });
     return shape;
 }
 
