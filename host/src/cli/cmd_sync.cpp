@@ -23,7 +23,32 @@ struct SyncArgs {
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     int progress_seconds = 10;
     double idle_seconds = 5;
+    std::string namespace_definition, namespace_format, stream_prefix;
 };
+
+// The namespace mapping flags (Airbyte's connection settings); a connection file's values when not given.
+void add_namespace_options(po::options_description& desc, SyncArgs& a) {
+    desc.add_options()  //
+        ("namespace-definition", po::value(&a.namespace_definition),
+         "where streams are written: source (the source's namespace, the default), destination (the destination's "
+         "default namespace/schema) or custom (--namespace-format)")  //
+        ("namespace-format", po::value(&a.namespace_format),
+         "with --namespace-definition custom: the namespace, ${SOURCE_NAMESPACE} standing for the source's")  //
+        ("stream-prefix", po::value(&a.stream_prefix), "put before every stream name in the destination");
+}
+
+// Applies the namespace flags given over what `o` holds (a connection file's settings or the defaults).
+void apply_namespace_options(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOptions& o) {
+    auto& m = o.namespaces;
+    if (vm.count("namespace-definition"))
+        m.definition = runtime::sync::parse_namespace_definition(a.namespace_definition, "--namespace-definition");
+    if (vm.count("namespace-format")) m.format = a.namespace_format;
+    if (vm.count("stream-prefix")) m.prefix = a.stream_prefix;
+    if (m.definition != runtime::sync::NamespaceMapping::Definition::Custom && vm.count("namespace-definition") &&
+        !vm.count("namespace-format"))
+        m.format.clear();  // a connection file's format belongs to its own custom definition
+    runtime::sync::check_namespace_mapping(m, "the namespace options");
+}
 
 po::options_description sync_options(SyncArgs& a, runtime::sync::SyncOptions& o) {
     po::options_description desc(
@@ -94,6 +119,7 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
     o.progress_seconds = a.progress_seconds;
     o.log_level = a.log_level;
     o.log_format = a.log_format;
+    apply_namespace_options(vm, a, o);
 }
 
 }  // namespace
@@ -102,6 +128,7 @@ int cmd_sync(int argc, char** argv) {
     SyncArgs a;
     runtime::sync::SyncOptions o;
     po::options_description desc = sync_options(a, o);
+    add_namespace_options(desc, a);
     po::options_description hidden;
     hidden.add_options()("connection", po::value(&a.connection));
     po::options_description all;

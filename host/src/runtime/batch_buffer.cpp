@@ -30,6 +30,10 @@ void BatchBuffer::clear() {
 
 void BatchBuffer::reset(std::string_view stream, bool has_ns, std::string_view ns) {
     clear();
+    rename(stream, has_ns, ns);
+}
+
+void BatchBuffer::rename(std::string_view stream, bool has_ns, std::string_view ns) {
     stream_.assign(stream);
     has_ns_ = has_ns;
     ns_.assign(has_ns ? ns : std::string_view());

@@ -33,6 +33,8 @@ public:
     void borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data, int64_t emitted_at,
                 std::string_view meta = {});
     void clear();
+    // Names the records held as another stream (the host's namespace mapping); the records themselves stay.
+    void rename(std::string_view stream, bool has_ns, std::string_view ns);
 
     bool empty() const noexcept { return emitted_.empty(); }
     size_t size() const noexcept { return emitted_.size(); }

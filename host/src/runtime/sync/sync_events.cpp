@@ -102,21 +102,18 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
             std::string refused = ledger_.records(current_.batch->ns(), current_.batch->stream(), b.record_count);
             if (!refused.empty()) return fail_input("the source broke a protocol rule: " + refused);
             progress_.add(current_.batch->display_name(), b.record_count, b.data_size);
+            rename_current_batch();
             in.kind = CONNHOST_INPUT_RECORDS;
-            in.batch = &b;
+            in.batch = &current_.batch->view();
             return CONNHOST_STATUS_OK;
         }
         case QueueItem::State:
-            in.kind = CONNHOST_INPUT_STATE;
-            in.json = current_.json.data();
-            in.json_size = current_.json.size();
-            in.state_id = ledger_.state(current_.json);
+            in.state_id = ledger_.state(current_.json);  // the state store gets the source's names back
+            hand_over_json(in, CONNHOST_INPUT_STATE, true);
             return CONNHOST_STATUS_OK;
         case QueueItem::StreamStatus:
             ledger_.status(current_.json);
-            in.kind = CONNHOST_INPUT_STREAM_STATUS;
-            in.json = current_.json.data();
-            in.json_size = current_.json.size();
+            hand_over_json(in, CONNHOST_INPUT_STREAM_STATUS, false);
             return CONNHOST_STATUS_OK;
         case QueueItem::End:
         default:
@@ -132,6 +129,25 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
             }
             return source_status_ == CONNHOST_STATUS_CANCELLED ? CONNHOST_STATUS_CANCELLED : CONNHOST_STATUS_SYSTEM;
     }
+}
+
+void DestinationEvents::rename_current_batch() {
+    if (!renamer_ || renamer_->identity()) return;
+    BatchBuffer& b = *current_.batch;
+    const MappedStream m = renamer_->map(b.ns(), b.stream());
+    b.rename(m.name, !m.ns.empty(), m.ns);
+}
+
+void DestinationEvents::hand_over_json(connhost_input& in, int32_t kind, bool state) {
+    in.kind = kind;
+    if (renamer_ && !renamer_->identity()) {
+        mapped_json_ = state ? renamer_->state(current_.json) : renamer_->stream_status(current_.json);
+        in.json = mapped_json_.data();
+        in.json_size = mapped_json_.size();
+        return;
+    }
+    in.json = current_.json.data();
+    in.json_size = current_.json.size();
 }
 
 void DestinationEvents::save(const StateLedger::Entry& e) {

@@ -3,6 +3,7 @@
 #include "runtime/connector.hpp"
 #include "runtime/delivery_ledger.hpp"
 #include "runtime/sync/batch_queue.hpp"
+#include "runtime/sync/namespace_mapping.hpp"
 #include "runtime/sync/state_store.hpp"
 #include "runtime/sync/sync_progress.hpp"
 
@@ -60,6 +61,9 @@ public:
 
     // The write succeeded: saves every acknowledged state still held back (see DeliveryLedger).
     void finish();
+    // Hands records, states and stream statuses to the destination under the names `r` maps them to; the ledger,
+    // the progress and the state store keep the source's names. `r` must outlive this.
+    void rename_streams(const StreamRenamer& r) { renamer_ = &r; }
 
     // The status the source ended with (valid once the End item was delivered).
     int32_t source_status() const noexcept { return source_status_; }
@@ -80,6 +84,12 @@ private:
 
     DeliveryLedger ledger_;
     QueueItem current_;
+    const StreamRenamer* renamer_ = nullptr;
+    std::string mapped_json_;  // the state or stream status last handed over, mapped
+    // Points `in` at the current state or stream status, mapped when streams are renamed.
+    void hand_over_json(connhost_input& in, int32_t kind, bool state);
+    // Renames the current batch to the stream it is written as.
+    void rename_current_batch();
     int32_t source_status_ = CONNHOST_STATUS_OK;
     bool ended_ = false, clean_end_ = false;
     std::string error_, input_error_;

@@ -56,6 +56,26 @@ struct Reader {
         origin = "connection file " + file + ": " + where + "config_file " + f;
         return read_file(f, where + "config_file");
     }
+    // Entry `where` of "streams": a stream and the modes that override its defaults.
+    StreamChoice stream_choice(const json::value& e, const std::string& where) const {
+        if (!e.is_object()) fail(where, "must be an object");
+        const auto& so = e.as_object();
+        StreamChoice c;
+        c.name = string_at(so, "name", where);
+        if (so.contains("namespace")) c.ns = string_at(so, "namespace", where);
+        if (so.contains("sync_mode")) c.sync_mode = mode<protocol::SyncMode>(so, "sync_mode", where, c.name);
+        if (so.contains("destination_sync_mode"))
+            c.destination_sync_mode = mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
+        if (auto cf = so.find("cursor_field"); cf != so.end())
+            c.cursor_field = strings(cf->value(), where + "cursor_field");
+        if (auto pk = so.find("primary_key"); pk != so.end()) {
+            if (!pk->value().is_array()) fail(where + "primary_key", "must be an array of field paths");
+            std::vector<std::vector<std::string>> keys;
+            for (const auto& k : pk->value().as_array()) keys.push_back(strings(k, where + "primary_key"));
+            c.primary_key = std::move(keys);
+        }
+        return c;
+    }
     std::vector<std::string> strings(const json::value& v, const std::string& where) const {
         if (!v.is_array()) fail(where, "must be an array of strings");
         std::vector<std::string> out;
@@ -66,6 +86,22 @@ struct Reader {
         return out;
     }
 };
+
+// The namespace mapping of a connection file (namespace_definition, namespace_format, stream_prefix).
+NamespaceMapping namespace_mapping_of(const json::object& o, const Reader& r) {
+    NamespaceMapping m;
+    try {
+        if (o.contains("namespace_definition"))
+            m.definition =
+                parse_namespace_definition(r.string_at(o, "namespace_definition", ""), "namespace_definition");
+        if (o.contains("namespace_format")) m.format = r.string_at(o, "namespace_format", "");
+        if (o.contains("stream_prefix")) m.prefix = r.string_at(o, "stream_prefix", "");
+        check_namespace_mapping(m, "namespace_definition");
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error("connection file " + r.file + ": " + e.what());
+    }
+    return m;
+}
 
 }  // namespace
 
@@ -122,29 +158,13 @@ SyncOptions read_connection_file(const std::string& path) {
             throw std::runtime_error("connection file " + path + ": " + e.what());
         }
     }
+    s.namespaces = namespace_mapping_of(o, r);
     if (auto ss = o.find("streams"); ss != o.end()) {
         if (!ss->value().is_array()) r.fail("streams", "must be an array");
         size_t i = 0;
         for (const auto& e : ss->value().as_array()) {
             std::string where = "streams[" + std::to_string(i++) + "].";
-            if (!e.is_object()) r.fail(where, "must be an object");
-            const auto& so = e.as_object();
-            StreamChoice c;
-            c.name = r.string_at(so, "name", where);
-            if (so.contains("namespace")) c.ns = r.string_at(so, "namespace", where);
-            if (so.contains("sync_mode")) c.sync_mode = r.mode<protocol::SyncMode>(so, "sync_mode", where, c.name);
-            if (so.contains("destination_sync_mode"))
-                c.destination_sync_mode =
-                    r.mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
-            if (auto cf = so.find("cursor_field"); cf != so.end())
-                c.cursor_field = r.strings(cf->value(), where + "cursor_field");
-            if (auto pk = so.find("primary_key"); pk != so.end()) {
-                if (!pk->value().is_array()) r.fail(where + "primary_key", "must be an array of field paths");
-                std::vector<std::vector<std::string>> keys;
-                for (const auto& k : pk->value().as_array()) keys.push_back(r.strings(k, where + "primary_key"));
-                c.primary_key = std::move(keys);
-            }
-            s.streams.push_back(std::move(c));
+            s.streams.push_back(r.stream_choice(e, where));
         }
     }
     return s;
