@@ -25,9 +25,8 @@ FileLock::FileLock(const std::string& path, const std::string& what) {
         ::close(fd_);
         fd_ = -1;
         if (err != EWOULDBLOCK) throw std::runtime_error("cannot lock " + lock_path + ": " + std::strerror(err));
-        throw std::runtime_error(what + " is in use by another connhost process (pid " +
-                                 (holder.empty() ? "unknown" : holder) + ", lock " + lock_path +
-                                 "): wait for it to finish, or stop it, then run again");
+        throw LockBusy(what + " is in use by another connhost process (pid " + (holder.empty() ? "unknown" : holder) +
+                       ", lock " + lock_path + "): wait for it to finish, or stop it, then run again");
     }
     const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {

@@ -5,14 +5,18 @@
 #include "protocol/catalog_input.hpp"
 #include "protocol/stream_name.hpp"
 #include "runtime/operation_setup.hpp"
+#include "runtime/rerun_advice.hpp"
 #include "runtime/run_failure.hpp"
 #include "runtime/masking_events.hpp"
 #include "runtime/message_capture.hpp"
 #include "runtime/config_validation.hpp"
+#include "runtime/file_lock.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/sync/batch_queue.hpp"
 #include "runtime/sync/default_catalog.hpp"
+#include "runtime/sync/namespace_mapping.hpp"
+#include "runtime/sync/state_owner.hpp"
 #include "runtime/sync/state_store.hpp"
 #include "runtime/sync/sync_events.hpp"
 #include "runtime/sync/sync_progress.hpp"
@@ -41,6 +45,18 @@ std::string discover_catalog(Connector& src, const SyncOptions& o, const Destina
     return configure_catalog(cap.payload, o.streams, target);
 }
 
+// A namespace mapping other than the default is part of the destination target: states saved for other tables
+// must not be applied to these (a changed mapping is refused like another target; --reset-state starts afresh).
+void add_namespace_mapping(StateOwner& owner, const NamespaceMapping& m) {
+    if (m.identity()) return;
+    static const char* const kDefinitions[] = {"source", "destination", "custom"};
+    owner.destination_target["namespace_mapping"] =
+        boost::json::object{{"namespace_definition", kDefinitions[static_cast<int>(m.definition)]},
+                            {"namespace_format", m.format},
+                            {"stream_prefix", m.prefix}};
+    owner.target_known = true;
+}
+
 // Opens and locks the state file, checks it belongs to this connection, and forgets the states of overwrite
 // streams: an overwrite replaces the whole table, so it reads from the start (a saved state would make it
 // replace the table with only what came after that state).
@@ -50,9 +66,10 @@ std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Con
     const auto streams = protocol::catalog_streams(catalog);
     std::vector<std::string> names;
     for (const auto& c : streams) names.push_back(protocol::stream_display_name(c.ns, c.name));
-    store->adopt(state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config,
-                                std::move(names)),
-                 o.reset_state);
+    StateOwner owner = state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config,
+                                      std::move(names));
+    add_namespace_mapping(owner, o.namespaces);
+    store->adopt(owner, o.reset_state);
     for (const auto& c : streams)
         if (c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite && store->forget_stream(c.ns, c.name))
             logging::host_log().info(
@@ -61,12 +78,36 @@ std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Con
     return store;
 }
 
+// open_state, its failures classified: the state file in use by another sync is transient (it finishes), a state
+// file that cannot be used (empty, malformed, another target's) a config_error: it must change before a re-run.
+std::unique_ptr<StateStore> open_state_or_fail(const SyncOptions& o, Connector& src, Connector& dst,
+                                               const std::string& dst_spec, const std::string& catalog) {
+    try {
+        return open_state(o, src, dst, dst_spec, catalog);
+    } catch (const LockBusy& e) {
+        throw RunFailure(e.what(), "transient_error");
+    } catch (const std::runtime_error& e) {
+        throw RunFailure(e.what(), "config_error");
+    }
+}
+
 // The two connectors of a sync, its catalog and its state file, ready to run.
 struct SyncSetup {
     std::unique_ptr<Connector> src, dst;
-    std::string catalog;
+    std::string catalog;                     // as the source reads it
+    std::unique_ptr<StreamRenamer> renamer;  // the namespace mapping
+    std::string dst_catalog;                 // as the destination writes it (streams mapped)
     std::unique_ptr<StateStore> store;
 };
+
+// The namespace mapping of `o` over `catalog`, each renamed stream logged; throws std::invalid_argument when two
+// streams would land in one.
+void map_streams(const SyncOptions& o, SyncSetup& s) {
+    const auto streams = protocol::catalog_streams(s.catalog);
+    s.renamer = std::make_unique<StreamRenamer>(o.namespaces, streams);
+    s.dst_catalog = s.renamer->catalog(s.catalog);
+    for (const auto& line : s.renamer->describe(streams)) logging::host_log().info("stream {}", line);
+}
 
 // Loads both connectors, registers their secrets, reads or discovers the catalog and opens the state file.
 SyncSetup prepare(const SyncOptions& o) {
@@ -82,7 +123,8 @@ SyncSetup prepare(const SyncOptions& o) {
         s.catalog =
             o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o, target);
         require_supported_modes(s.catalog, target.modes, target.name);
-        s.store = open_state(o, *s.src, *s.dst, dst_spec, s.catalog);
+        map_streams(o, s);
+        s.store = open_state_or_fail(o, *s.src, *s.dst, dst_spec, s.catalog);
     } catch (const RunFailure&) {
         throw;
     } catch (const std::invalid_argument& e) {  // a mode the destination or the source does not support
@@ -111,7 +153,7 @@ SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_
     });
     progress.start();
     std::thread dest_thread([&] {
-        end.dst = s.dst->write(dst_events, o.destination_config, s.catalog);
+        end.dst = s.dst->write(dst_events, o.destination_config, s.dst_catalog);
         if (!end.dst.ok()) {  // stop the source: nothing more can be written
             ctl.cancelled = true;
             queue.close();
@@ -132,29 +174,29 @@ SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_
 }
 
 // Throws RunFailure for the first thing that went wrong, blaming a failed source before the destination whose
-// input it ended; `resume` says how a re-run continues.
+// input it ended; its message ends with what a re-run does for that kind of failure (sync_rerun_advice).
 void check_end(const SyncSetup& s, const SyncEnd& end, const SourceEvents& src_events,
-               const DestinationEvents& dst_events, const SyncProgress& progress, const std::string& resume) {
+               const DestinationEvents& dst_events, const SyncProgress& progress, const std::string& state_file) {
+    auto fail = [&](const std::string& what, const char* type, FailureKind kind = FailureKind::Failed) {
+        throw RunFailure(what + sync_rerun_advice(kind == FailureKind::Interrupted ? "interrupted" : type, state_file),
+                         type, kind);
+    };
     if (end.interrupted)
-        throw RunFailure("interrupted by a signal after " + std::to_string(progress.committed_records()) +
-                             " committed records" + resume,
-                         "transient_error", FailureKind::Interrupted);
-    if (!src_events.error().empty()) throw RunFailure(src_events.error() + resume);
+        fail("interrupted by a signal after " + std::to_string(progress.committed_records()) + " committed records",
+             "transient_error", FailureKind::Interrupted);
+    if (!src_events.error().empty()) fail(src_events.error(), "system_error");
     if (!dst_events.input_error().empty()) throw RunFailure(dst_events.input_error());
-    if (!dst_events.error().empty()) throw RunFailure("cannot save the state: " + dst_events.error() + resume);
+    if (!dst_events.error().empty()) fail("cannot save the state: " + dst_events.error(), "system_error");
     const std::string src_name = s.src->info().name, dst_name = s.dst->info().name;
     if (!end.src.ok() && end.src.status != CONNHOST_STATUS_CANCELLED)
-        throw RunFailure(
-            "source " + src_name + " failed (" + status_name(end.src.status) + "): " + end.src.message + resume,
-            failure_type(end.src.status));
+        fail("source " + src_name + " failed (" + status_name(end.src.status) + "): " + end.src.message,
+             failure_type(end.src.status));
     if (!end.dst.ok())
-        throw RunFailure(
-            "destination " + dst_name + " failed (" + status_name(end.dst.status) + "): " + end.dst.message + resume,
-            failure_type(end.dst.status));
+        fail("destination " + dst_name + " failed (" + status_name(end.dst.status) + "): " + end.dst.message,
+             failure_type(end.dst.status));
     if (!end.src.ok())
-        throw RunFailure(
-            "source " + src_name + " stopped (" + status_name(end.src.status) + "): " + end.src.message + resume,
-            failure_type(end.src.status));
+        fail("source " + src_name + " stopped (" + status_name(end.src.status) + "): " + end.src.message,
+             failure_type(end.src.status));
 }
 
 }  // namespace
@@ -176,6 +218,7 @@ void run_sync(const SyncOptions& o) {
     for (const auto& c : streams) progress.expect(protocol::stream_display_name(c.ns, c.name));
     SourceEvents src_events(queue, ctl, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
     DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, streams, o.idle_commit_ms);
+    dst_events.rename_streams(*s.renamer);
     const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);
     if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() &&
         dst_events.input_error().empty()) {
@@ -186,10 +229,7 @@ void run_sync(const SyncOptions& o) {
         logging::write_json_line(spdlog::level::info, "connhost", "sync summary", progress.summary_json_members());
     else
         std::fputs(progress.summary().c_str(), stderr);
-    check_end(s, end, src_events, dst_events, progress,
-              o.state_file.empty() ? std::string(" (no --state-file was given, so a re-run starts over)")
-                                   : "; the state file " + o.state_file +
-                      " matches what is committed: re-run the same command to resume");
+    check_end(s, end, src_events, dst_events, progress, o.state_file);
     logging::host_log().info("sync done: {} records, {} states acknowledged", progress.total_records(),
                              dst_events.states_acknowledged());
 }
