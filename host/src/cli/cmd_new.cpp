@@ -1,5 +1,6 @@
 // connhost new source|destination NAME: a connector project to start from.
 #include "cli/commands.hpp"
+#include "cli/failure_report.hpp"
 
 #include "scaffold/project_template.hpp"
 
@@ -45,8 +46,9 @@ int cmd_new(int argc, char** argv) {
         po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
         po::notify(vm);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "connhost new: %s; run `connhost new --help`\n", e.what());
-        return 2;
+        return report_failure("new",
+                              runtime::RunFailure(std::string(e.what()) + "; run `connhost new --help`", "config_error",
+                                                  runtime::FailureKind::Usage));
     }
     if (vm.count("help")) {
         std::cout << desc << "\n";

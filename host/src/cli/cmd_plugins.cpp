@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/failure_report.hpp"
 
 #include "loader/plugin_search.hpp"
 #include "runtime/isolated_describe.hpp"
@@ -23,8 +24,7 @@ int cmd_plugins(int argc, char** argv) {
         po::store(po::parse_command_line(argc, argv, desc), vm);
         po::notify(vm);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "connhost plugins: %s\n", e.what());
-        return 2;
+        return report_failure("plugins", runtime::RunFailure(e.what(), "config_error", runtime::FailureKind::Usage));
     }
     if (vm.count("help")) {
         std::cout << desc << "\n";

@@ -2,6 +2,7 @@
 #include "certify/destination_checks.hpp"
 #include "certify/source_checks.hpp"
 #include "cli/commands.hpp"
+#include "cli/failure_report.hpp"
 #include "loader/plugin_search.hpp"
 #include "runtime/isolated_describe.hpp"
 
@@ -16,7 +17,7 @@ namespace connhost::cli {
 
 namespace {
 
-constexpr int kExitChecksFailed = 1, kExitUsage = 2;
+constexpr int kExitChecksFailed = 1;  // kExitUsage: cli/failure_report.hpp
 
 const char* const kUsage =
     "Usage: connhost test-plugin PLUGIN [--config FILE] [--bad-config FILE] [--catalog FILE] [--junit FILE]\n"
@@ -48,8 +49,9 @@ std::optional<int> parse_options(int argc, char** argv, certify::CertifyOptions&
         po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
         po::notify(vm);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "connhost test-plugin: %s (run `connhost test-plugin --help`)\n", e.what());
-        return kExitUsage;
+        return report_failure("test-plugin",
+                              runtime::RunFailure(std::string(e.what()) + " (run `connhost test-plugin --help`)",
+                                                  "config_error", runtime::FailureKind::Usage));
     }
     if (vm.count("help")) {
         std::cout << desc << "\n";

@@ -1,5 +1,7 @@
 // connhost: the command-line front end. Parses arguments and hands over to the runtime; no logic of its own.
 #include "cli/commands.hpp"
+#include "cli/failure_report.hpp"
+#include "logging/log_setup.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -8,6 +10,20 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+
+namespace {
+
+// True when the command line asks for --log-format json (as "--log-format json" or "--log-format=json"), looked for
+// before any option is parsed, so that a mistake on the command line is a JSON line on stderr too.
+bool json_logs_asked(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--log-format=json")) return true;
+        if (!std::strcmp(argv[i], "--log-format") && i + 1 < argc && !std::strcmp(argv[i + 1], "json")) return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace connhost::cli;
@@ -24,6 +40,8 @@ int main(int argc, char** argv) {
         std::fputs(top_level_help().c_str(), stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (json_logs_asked(argc, argv))
+        connhost::logging::init_logging(connhost::logging::LogFormat::Json, spdlog::level::info);
     std::string cmd = argv[1];
     if (cmd == "--version" || cmd == "version") return cmd_version();
     if (cmd == "run") return cmd_run(argc - 1, argv + 1);
@@ -32,6 +50,8 @@ int main(int argc, char** argv) {
     if (cmd == "sync") return cmd_sync(argc - 1, argv + 1);
     if (cmd == "new") return cmd_new(argc - 1, argv + 1);
     if (cmd == "test-plugin") return cmd_test_plugin(argc - 1, argv + 1);
-    std::fprintf(stderr, "connhost: unknown command \"%s\"; run `connhost --help` for the list\n", cmd.c_str());
-    return 2;
+    return report_failure(
+        "",
+        connhost::runtime::RunFailure("unknown command \"" + cmd + "\"; run `connhost --help` for the list",
+                                      "config_error", connhost::runtime::FailureKind::Usage));
 }

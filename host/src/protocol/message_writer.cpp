@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <unistd.h>
@@ -56,7 +57,29 @@ void MessageWriter::maybe_flush_locked() {
 
 void MessageWriter::flush() {
     std::lock_guard<std::mutex> lock(mu_);
+    release_locked(true);
     write_all_locked();
+}
+
+void MessageWriter::hold_logs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    holding_ = true;
+}
+
+void MessageWriter::release_logs(bool to_stdout) {
+    std::lock_guard<std::mutex> lock(mu_);
+    release_locked(to_stdout);
+}
+
+void MessageWriter::release_locked(bool to_stdout) {
+    if (!holding_) return;
+    holding_ = false;
+    if (to_stdout)
+        buf_ += held_;
+    else
+        std::fwrite(held_text_.data(), 1, held_text_.size(), stderr);
+    held_.clear();
+    held_text_.clear();
 }
 
 void MessageWriter::records(const connhost_record_batch& b, int64_t default_emitted_at) {
@@ -163,7 +186,15 @@ void MessageWriter::state(std::string_view state_object, std::optional<uint64_t>
     write_all_locked();  // a checkpoint goes out at once, with every record before it
 }
 
+void MessageWriter::singer_state(std::string_view value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    buf_.append(value);
+    buf_ += '\n';
+    write_all_locked();  // a checkpoint goes out at once, with every record before it
+}
+
 void MessageWriter::message(int32_t type, std::string_view payload) {
+    if (singer_output_) return;
     const char* name = "TRACE";
     const char* field = "trace";
     switch (type) {
@@ -182,18 +213,26 @@ void MessageWriter::message(int32_t type, std::string_view payload) {
 }
 
 void MessageWriter::log(std::string_view level, std::string_view text) {
+    if (singer_output_) return;
     std::string line = R"({"type":"LOG","log":{"level":")";
     line += level;
     line += R"(","message":)";
     append_json_string(line, text);
     line += "}}\n";
     std::lock_guard<std::mutex> lock(mu_);
+    if (holding_) {
+        held_ += line;
+        held_text_.append(level).append(" ").append(text).append("\n");
+        return;
+    }
     buf_ += line;
     maybe_flush_locked();
 }
 
 void MessageWriter::trace_error(std::string_view message, std::string_view internal_message,
                                 std::string_view failure_type) {
+    if (singer_output_) return;
+    release_logs(true);
     std::string payload = R"({"type":"ERROR","emitted_at":)" + std::to_string(now_ms()) + R"(,"error":{"message":)";
     append_json_string(payload, message);
     if (!internal_message.empty()) {

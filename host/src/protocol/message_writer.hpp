@@ -2,6 +2,7 @@
 #pragma once
 #include <connhost/plugin_api.h>
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -32,6 +33,17 @@ public:
     void log(std::string_view level, std::string_view text);
     // A TRACE ERROR line; failure_type is system_error, config_error or transient_error.
     void trace_error(std::string_view message, std::string_view internal_message, std::string_view failure_type);
+    // What a Singer target prints for an acknowledged STATE: the state's value alone on one line (as it came),
+    // written out at once with everything before it.
+    void singer_state(std::string_view value);
+    // From now on the output is a Singer target's: LOG, TRACE (errors too) and other message lines are no longer
+    // printed, so stdout carries only states (logs then go to stderr; see run_operation).
+    void singer_output() noexcept { singer_output_ = true; }
+    // Until release_logs(): LOG lines are held back (a `write` whose first input line decides where logs go).
+    void hold_logs();
+    // Ends hold_logs(): the LOG lines held go out in order on stdout (`to_stdout`), or as text lines on stderr.
+    // flush() and trace_error() release them to stdout. Idempotent.
+    void release_logs(bool to_stdout);
     // Writes out everything buffered; throws when stdout is gone.
     void flush();
 
@@ -49,6 +61,10 @@ private:
     size_t limit_;
     std::mutex mu_;
     std::string buf_;
+    std::atomic<bool> singer_output_{false};
+    bool holding_ = false;          // hold_logs() is in effect (mu_)
+    std::string held_, held_text_;  // the LOG lines held, and the same as text lines (mu_)
+    void release_locked(bool to_stdout);
 };
 
 // Returns `state_object` with destinationStats.recordCount = count (any existing destinationStats replaced).

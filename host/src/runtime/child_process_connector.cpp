@@ -1,8 +1,10 @@
 #include "runtime/child_process_connector.hpp"
 
 #include "runtime/child_input_feeder.hpp"
+#include "logging/log_setup.hpp"
 #include "runtime/child_outcome.hpp"
 #include "runtime/child_spawn.hpp"
+#include "runtime/child_stderr_relay.hpp"
 #include "runtime/child_stdout_pump.hpp"
 
 #include <csignal>
@@ -93,13 +95,16 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, Operation op, std::strin
     // A line between the processes is a record plus its envelope; the input's records were checked here already.
     const size_t line_limit = max_record_bytes_ + kEnvelopeBytes;
     std::optional<SpawnedChild> child;
+    const bool json_stderr = logging::json_on_stderr();  // the child's raw stderr lines must become JSON too
     try {
         child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_),
-                      child_files(op, config, catalog, state), feed_input);
+                      child_files(op, config, catalog, state), feed_input, json_stderr);
     } catch (const std::exception& e) {
         return {CONNHOST_STATUS_SYSTEM,
                 std::string(e.what()) + " (to run plugin " + info_.name + " in a child process)"};
     }
+    std::optional<ChildStderrRelay> stderr_relay;
+    if (json_stderr) stderr_relay.emplace(child->stderr_fd(), "plugin." + info_.name);
     ChildReport report;
     ChildEnd end;
     end.plugin = info_.name;
@@ -117,6 +122,7 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, Operation op, std::strin
     child->close_stdout();
     set_running(-1);
     end.wait_status = child->wait();
+    if (stderr_relay) stderr_relay->stop();
     end.cancel_requested = cancel_requested_;
     end.error_message = report.error_message;
     end.failure_type = report.failure_type;

@@ -48,9 +48,10 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
     in.json = held_json_.data();
     in.json_size = held_json_.size();
     in.state_id = 0;
-    if (held_->kind == CONNHOST_INPUT_STATE)
+    if (held_->kind == CONNHOST_INPUT_STATE) {
         in.state_id = ledger_.state(held_json_);
-    else
+        if (held_->singer_value) singer_values_.emplace(in.state_id, std::move(*held_->singer_value));
+    } else
         ledger_.status(held_json_);
     held_.reset();
     return CONNHOST_STATUS_OK;
@@ -136,7 +137,18 @@ bool LineInputEvents::parse_line(std::string_view line) {
     return false;
 }
 
+void LineInputEvents::saw_message() {
+    if (first_seen_) return;
+    first_seen_ = true;
+    using protocol::MessageType;
+    const MessageType t = msg_.type;
+    if (on_first_)
+        on_first_(t == MessageType::SingerSchema || t == MessageType::SingerRecord || t == MessageType::SingerState ||
+                  t == MessageType::SingerActivateVersion);
+}
+
 LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
+    saw_message();
     switch (msg_.type) {
         case protocol::MessageType::Record:
             return accept_record(in, msg_.has_ns,
@@ -151,8 +163,11 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
         case protocol::MessageType::Trace: {
             if (auto upstream = protocol::trace_error_of(msg_.body)) {  // the source failed: the sync is not complete
                 fail_line("the source reported an error: " + upstream->message +
-                          "; streams are not completed (an overwrite keeps the previous data), re-run from the last "
-                          "echoed state");
+                          "; streams are not completed (an overwrite keeps the previous data); " +
+                          (upstream->failure_type == "config_error"
+                               ? "the source's config or state must change first (a re-run fails the same way), "
+                                 "then re-run from the last echoed state"
+                               : "re-run from the last echoed state"));
                 return Step::Stop;
             }
             std::string ss = protocol::stream_status_of(msg_.body);
@@ -184,7 +199,7 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
             return accept_record(in, false, at ? at : protocol::MessageWriter::now_ms(), {});
         }
         case protocol::MessageType::SingerState:
-            held_ = Held{CONNHOST_INPUT_STATE, protocol::singer_state_as_airbyte(msg_.body)};
+            held_ = Held{CONNHOST_INPUT_STATE, protocol::singer_state_as_airbyte(msg_.body), std::string(msg_.body)};
             return Step::Stop;
         default:
             return Step::Continue;  // SPEC, CATALOG, CONNECTION_STATUS, CONTROL, ACTIVATE_VERSION carry nothing for a
@@ -251,7 +266,12 @@ int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
     return CONNHOST_STATUS_CONFIG;
 }
 
-void LineInputEvents::echo(const StateLedger::Entry& e) { out_.state(e.json, e.record_count); }
+void LineInputEvents::echo(const StateLedger::Entry& e) {
+    auto singer = singer_values_.find(e.id);
+    if (singer == singer_values_.end()) return out_.state(e.json, e.record_count);
+    out_.singer_state(singer->second);
+    singer_values_.erase(singer);
+}
 
 int32_t LineInputEvents::ack_state(uint64_t id) {
     return ledger_.ack(id, [&](const StateLedger::Entry& e) { echo(e); });

@@ -7,6 +7,8 @@
 #include "runtime/protocol_events.hpp"
 #include "runtime/delivery_ledger.hpp"
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +35,9 @@ public:
 
     // The write succeeded: echoes every acknowledged state still held back (see DeliveryLedger).
     void finish();
+    // Calls `f` once, at the first message, saying whether it is a Singer one. Each acknowledged Singer STATE is
+    // echoed as its bare value, one JSON line (MessageWriter::singer_state), as a Singer target prints it.
+    void on_first_message(std::function<void(bool singer)> f) { on_first_ = std::move(f); }
 
     // Why the input ended early ("stdin line 4: ..."), or empty.
     const std::string& input_error() const noexcept { return input_error_; }
@@ -44,6 +49,7 @@ private:
     struct Held {
         int32_t kind = 0;  // CONNHOST_INPUT_STATE or _STREAM_STATUS
         std::string json;
+        std::optional<std::string> singer_value;  // a Singer STATE: its value, echoed as it came
     };
 
     // What reading one message led to: read on, something was put in `in`, or reading stops (an error or a held item).
@@ -69,6 +75,8 @@ private:
     // Prints a released state with its destinationStats.recordCount.
     void echo(const StateLedger::Entry& e);
     void fail_too_long(const protocol::LineTooLong& e);
+    // Notes the message in msg_ (the first one calls on_first_).
+    void saw_message();
 
     protocol::LineReader& lines_;
     std::set<std::pair<std::string, std::string>> streams_;
@@ -85,6 +93,9 @@ private:
     bool clean_end_ = false;  // the input ended without an error
     std::string input_error_;
     bool input_done_ = false;
+    std::function<void(bool)> on_first_;
+    bool first_seen_ = false;
+    std::map<uint64_t, std::string> singer_values_;  // state id -> the Singer STATE value it came as
 };
 
 }  // namespace connhost::runtime

@@ -116,6 +116,27 @@ Outcome run_op(Connector& conn, ConnectorEvents& events, Operation op, const Ope
     return conn.write(events, in.config, in.catalog);
 }
 
+// Singer input makes `run write` a Singer target: stdout carries only the values of acknowledged STATEs (what
+// Meltano reads from a target) and logs that would be LOG lines on stdout go to stderr as text.
+void use_singer_output(const RunOptions& opts, protocol::MessageWriter& out) {
+    out.singer_output();
+    out.release_logs(false);
+    if (logging::parse_log_format(opts.log_format, true) == logging::LogFormat::Protocol)
+        logging::init_logging(logging::LogFormat::Text, logging::parse_log_level(opts.log_level));
+}
+
+// With --catalog the input's first message says whether it is a Singer stream; LOG lines wait for it, so that a
+// Singer target's stdout never carries one.
+void decide_output_at_first_message(const RunOptions& opts, protocol::MessageWriter& out, LineInputEvents& ev) {
+    out.hold_logs();
+    ev.on_first_message([&opts, &out](bool singer) {
+        if (singer)
+            use_singer_output(opts, out);
+        else
+            out.release_logs(true);
+    });
+}
+
 // The input of `run write`.
 struct WriteInput {
     std::unique_ptr<protocol::LineReader> lines;
@@ -124,8 +145,8 @@ struct WriteInput {
 
 // stdin, or for Singer input without --catalog, stdin spooled to an unlinked file (closed at exit) while its SCHEMA
 // messages make `catalog` (its modes fitted to `modes`). Throws RunFailure.
-WriteInput open_write_input(const RunOptions& opts, const DestinationModes& modes, const std::string& plugin,
-                            std::string& catalog) {
+WriteInput open_write_input(const RunOptions& opts, protocol::MessageWriter& out, const DestinationModes& modes,
+                            const std::string& plugin, std::string& catalog) {
     WriteInput in;
     in.lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);
     if (opts.catalog_path) return in;
@@ -144,6 +165,7 @@ WriteInput open_write_input(const RunOptions& opts, const DestinationModes& mode
             "`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none "
             "was found on stdin)",
             "config_error", FailureKind::Usage);
+    use_singer_output(opts, out);
     fit_modes_or_fail([&] { catalog = fit_default_modes(spooled.catalog, modes, plugin); });
     in.lines = std::make_unique<protocol::LineReader>(spooled.fd, "stdin", opts.max_record_bytes);
     in.too_long = std::move(spooled.too_long);
@@ -173,9 +195,10 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
         e.events = std::make_unique<ProtocolEvents>(out, plugin);
         return e;
     }
-    e.write_input = open_write_input(opts, in.modes, plugin, in.catalog);
+    e.write_input = open_write_input(opts, out, in.modes, plugin, in.catalog);
     auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines,
                                                 protocol::catalog_streams(in.catalog), opts.idle_commit_ms);
+    if (opts.catalog_path) decide_output_at_first_message(opts, out, *ev);
     if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
     e.input = ev.get();
     e.events = std::move(ev);
