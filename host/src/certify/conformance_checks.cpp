@@ -61,12 +61,18 @@ std::string missing_mode(const fs::path& catalog, const std::vector<std::string>
 }
 
 // Judges one write of `file`: `must_refuse` is the line that must make it fail, if any.
+// `singer`: the input is a Singer stream, so the output is a Singer target's (bare state values; the error on
+// stderr).
 void judge(CheckReport& report, const std::string& id, const RunResult& r, const InputShape& shape,
-           std::optional<size_t> must_refuse) {
+           std::optional<size_t> must_refuse, bool singer) {
     if (r.signal != 0 || r.timed_out) return report.fail(id, "the write was " + r.describe() + stderr_tail(r));
     const ProtocolOutput out = parse_protocol_output(r.out);
+    const auto state_problem = [&] {
+        return singer ? singer_state_problem(r.out_lines(), shape.state_counts.size())
+                      : state_echo_problem(out, shape.state_counts);
+    };
     if (must_refuse) {
-        const std::string error = error_message(out);
+        const std::string error = singer ? r.err : error_message(out);
         if (r.exit_code != 1)
             return report.fail(id,
                                "line " + std::to_string(*must_refuse) + " must be refused (exit 1), but the write " +
@@ -75,13 +81,13 @@ void judge(CheckReport& report, const std::string& id, const RunResult& r, const
             return report.fail(
                 id,
                 "refused, but the error does not name line " + std::to_string(*must_refuse) + ": \"" + error + "\"");
-        if (auto why = state_echo_problem(out, shape.state_counts))
+        if (auto why = state_problem())
             return report.fail(id, "refused line " + std::to_string(*must_refuse) + ", but before it: " + *why);
         return report.pass(id, "refused as it must be: " + error);
     }
     if (r.exit_code != 0)
         return report.fail(id, "the write " + r.describe() + ": " + error_message(out) + stderr_tail(r));
-    if (auto why = state_echo_problem(out, shape.state_counts)) return report.fail(id, *why);
+    if (auto why = state_problem()) return report.fail(id, *why);
     report.pass(id,
                 std::to_string(shape.records) + " records, " + std::to_string(shape.state_counts.size()) +
                     " states echoed in order with their recordCount");
@@ -119,7 +125,7 @@ void check_file(CertifyContext& ctx, CheckReport& report, const fs::path& file, 
     } catch (const std::exception& e) {
         return report.fail(id, "cannot read the catalog of " + file.string() + ": " + e.what());
     }
-    judge(report, id, ctx.runner.run(a), shape, must_refuse);
+    judge(report, id, ctx.runner.run(a), shape, must_refuse, singer);
 }
 
 std::vector<fs::path> files_in(const fs::path& dir, bool singer) {

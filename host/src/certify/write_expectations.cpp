@@ -3,6 +3,8 @@
 #include "certify/text_lines.hpp"
 #include "protocol/json_scan.hpp"
 
+#include <boost/json.hpp>
+
 #include <cctype>
 
 namespace connhost::certify {
@@ -80,6 +82,18 @@ std::optional<std::string> state_echo_problem(const ProtocolOutput& out, const s
             return "STATE " + std::to_string(i + 1) + " was echoed with destinationStats.recordCount " +
                 std::to_string(*got) + ", expected " + std::to_string(counts[i]) +
                 " (the records since the previous STATE)";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> singer_state_problem(const std::vector<std::string>& stdout_lines, size_t count) {
+    if (stdout_lines.size() != count)
+        return std::to_string(stdout_lines.size()) + " line(s) on stdout, expected " + std::to_string(count) +
+            " (the value of each input STATE, once its records are committed, and nothing else)";
+    for (size_t i = 0; i < count; ++i) {
+        boost::system::error_code ec;
+        boost::json::parse(stdout_lines[i], ec);
+        if (ec) return "stdout line " + std::to_string(i + 1) + " is not a JSON state value: " + stdout_lines[i];
     }
     return std::nullopt;
 }

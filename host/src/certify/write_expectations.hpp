@@ -24,6 +24,10 @@ InputShape shape_of_input(std::string_view input);
 // destinationStats.recordCount equal to it; else what differs.
 std::optional<std::string> state_echo_problem(const ProtocolOutput& out, const std::vector<uint64_t>& counts);
 
+// Nothing when `stdout_lines`, what a Singer target printed, are `count` JSON values (the bare value of each input
+// STATE, nothing else); else what differs.
+std::optional<std::string> singer_state_problem(const std::vector<std::string>& stdout_lines, size_t count);
+
 // Whether `message` names line `line` ("line 4", not "line 45").
 bool names_line(std::string_view message, size_t line);
 
