@@ -158,7 +158,7 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
                 fail_line("a STATE no later run could resume from: " + why + "; fix the source that wrote it");
                 return Step::Stop;
             }
-            held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body)};
+            held_ = Held{CONNHOST_INPUT_STATE, std::string(msg_.body), std::nullopt};
             return Step::Stop;
         case protocol::MessageType::Trace: {
             if (auto upstream = protocol::trace_error_of(msg_.body)) {  // the source failed: the sync is not complete
@@ -172,7 +172,7 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
             }
             std::string ss = protocol::stream_status_of(msg_.body);
             if (ss.empty()) return Step::Continue;  // ESTIMATE and other traces carry nothing for a destination
-            held_ = Held{CONNHOST_INPUT_STREAM_STATUS, std::move(ss)};
+            held_ = Held{CONNHOST_INPUT_STREAM_STATUS, std::move(ss), std::nullopt};
             return Step::Stop;
         }
         case protocol::MessageType::Log: {
