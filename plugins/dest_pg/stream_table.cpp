@@ -165,15 +165,8 @@ void StreamTable::fit_type(int col, ColumnType wanted) {
     const connhost::sdk::ColumnWidening w = connhost::sdk::column_widening(c.type, wanted);
     if (w.action == connhost::sdk::ColumnWidening::Keep) return;
     if (w.action == connhost::sdk::ColumnWidening::Incompatible) {
-        host_.warn(
-            "stream " + stream_.display_name() + ": field \"" + c.field + "\" is " + to_string(wanted) +
-            " in the catalog, but its column " + quote(c.name) + " of " + q(table_) + " is " + sql_type(c.type) +
-            ", which cannot widen to " + sql_type(wanted) +
-            " without losing values: the column stays; values it cannot hold are NULLed, each recorded in "
-            "_connhost_meta (DESTINATION_TYPECAST_ERROR). To keep them, rename or drop the column and sync again");
-        return;
-    }
-    if (c.stored) {
+        warn_kept(c, wanted, "which cannot widen to " + std::string(sql_type(wanted)) + " without losing values");
+    } else if (c.stored) {
         widen_stored(c, w.type);
     } else {  // a staging table takes the replaced table's columns: it gets the wider type straight away
         host_.info("stream " + stream_.display_name() + ": field \"" + c.field + "\" is " + to_string(wanted) +
@@ -183,13 +176,31 @@ void StreamTable::fit_type(int col, ColumnType wanted) {
     }
 }
 
+void StreamTable::warn_kept(const Column& c, ColumnType wanted, const std::string& why) {
+    host_.warn("stream " + stream_.display_name() + ": field \"" + c.field + "\" is " + to_string(wanted) +
+               " in the catalog, but its column " + quote(c.name) + " of " + q(table_) + " is " + sql_type(c.type) +
+               ", " + why +
+               ": the column stays; values it cannot hold are NULLed, each recorded in _connhost_meta "
+               "(DESTINATION_TYPECAST_ERROR). To keep them, rename or drop the column and sync again");
+}
+
+// ALTERs the column inside a savepoint: when the server refuses (a view or rule depends on it), the column stays.
 void StreamTable::widen_stored(Column& c, ColumnType to) {
     const std::string& target = plan_.target();
     const std::string what = "column " + quote(c.name) + " of " + q(target) + " from " + sql_type(c.type) + " to " +
         sql_type(to) + " (field \"" + c.field + "\" is " + to_string(to) + " in the catalog)";
-    conn_.exec("ALTER TABLE " + q(target) + " ALTER COLUMN " + quote(c.name) + " TYPE " + sql_type(to) + " USING " +
-                   widen_expr(quote(c.name), to),
-               "widening " + what);
+    conn_.exec("SAVEPOINT connhost_widen", "SAVEPOINT");
+    try {
+        conn_.exec("ALTER TABLE " + q(target) + " ALTER COLUMN " + quote(c.name) + " TYPE " + sql_type(to) + " USING " +
+                       widen_expr(quote(c.name), to),
+                   "widening " + what);
+    } catch (const connhost::sdk::Error& e) {
+        if (conn_.broken()) throw;
+        conn_.exec("ROLLBACK TO SAVEPOINT connhost_widen", "ROLLBACK TO SAVEPOINT");
+        warn_kept(c, to, std::string("which PostgreSQL could not widen (") + e.what() + ")");
+        return;
+    }
+    conn_.exec("RELEASE SAVEPOINT connhost_widen", "RELEASE SAVEPOINT");
     host_.info("stream " + stream_.display_name() + ": widened " + what + ", keeping its values");
     c.type = to;
 }

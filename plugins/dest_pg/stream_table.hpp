@@ -8,7 +8,8 @@
 //
 // Types: an existing column whose property changed type is widened by the SDK's rule (column_widening in
 // connhost/sdk/column_types.hpp) with ALTER COLUMN ... TYPE ... USING, in prepare()'s transaction before any row of
-// the sync; a change it cannot widen keeps the column (warned once; values it cannot hold are NULLed per row).
+// the sync; a change it cannot widen, or an ALTER the server refuses (a view depends on the column), keeps the column
+// (warned once; values it cannot hold are NULLed per row).
 //
 // Modes: append COPYs into the table; overwrite COPYs into the plan's staging table (connhost/sdk/table_plan.hpp)
 // that swap_in() renames over the table; append_dedup COPYs into a session temp table that merge() upserts into the
@@ -84,6 +85,7 @@ private:
     int column_for(const std::string& field, connhost::sdk::ColumnType type_if_new, bool alter);
     void fit_type(int col, connhost::sdk::ColumnType wanted);
     void widen_stored(Column& c, connhost::sdk::ColumnType to);
+    void warn_kept(const Column& c, connhost::sdk::ColumnType wanted, const std::string& why);
     int key_column(const connhost::sdk::FieldPath& path, const char* what);
     void add_column_now(const Column& c);
     void ensure_temp();

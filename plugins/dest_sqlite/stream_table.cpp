@@ -79,32 +79,43 @@ void StreamTable::fit_schema_columns() {
     auto p = stream_.json_schema.find("properties");
     if (p == stream_.json_schema.end() || !p->value().is_object()) return;
     std::unordered_map<int, ColumnKind> wider;         // column -> its new kind
+    std::vector<std::pair<int, std::string>> notes;    // widened column -> what to log
     for (const auto& prop : p->value().as_object()) {  // in schema order
-        const std::string field(prop.key());
         const ColumnKind wanted = kind_from_schema(prop.value());
-        const int col = column_for(field, wanted);
+        const int col = column_for(std::string(prop.key()), wanted);
         const ColumnKind have = columns_[col].kind;
         const auto w = connhost::sdk::column_widening(column_type_of_kind(have), column_type_of_kind(wanted));
-        if (w.action == connhost::sdk::ColumnWidening::Widen) {
-            wider[col] = kind_of_column_type(w.type);
-            host_.info("stream " + stream_.display_name() + ": field \"" + field + "\" is " +
-                       connhost::sdk::to_string(connhost::sdk::column_type_of(prop.value())) +
-                       " in the catalog: widening column " + quote(columns_[col].name) + " of table " + quote(table_) +
-                       " from " + declared_type(have) + " to " + declared_type(wider[col]) + ", keeping its values");
-        } else if (w.action == connhost::sdk::ColumnWidening::Incompatible) {
-            host_.warn("stream " + stream_.display_name() + ": field \"" + field + "\" is " +
-                       connhost::sdk::to_string(connhost::sdk::column_type_of(prop.value())) +
-                       " in the catalog, but its column " + quote(columns_[col].name) + " of table " + quote(table_) +
-                       " is " + declared_type(have) + ", which cannot widen to " + declared_type(wanted) +
-                       " without losing values: the column stays; values it cannot hold are NULLed, each recorded in "
-                       "_connhost_meta (DESTINATION_TYPECAST_ERROR). To keep them, rename or drop the column and sync "
-                       "again");
+        if (w.action == connhost::sdk::ColumnWidening::Keep) continue;
+        const std::string about = "stream " + stream_.display_name() + ": field \"" + std::string(prop.key()) +
+            "\" is " + connhost::sdk::to_string(connhost::sdk::column_type_of(prop.value())) + " in the catalog";
+        if (w.action == connhost::sdk::ColumnWidening::Incompatible) {
+            warn_kept(about, col, std::string("cannot widen to ") + declared_type(wanted) + " without losing values");
+            continue;
         }
+        wider[col] = kind_of_column_type(w.type);
+        notes.emplace_back(col, about);
     }
-    if (!wider.empty()) rebuild_widened(wider);
+    if (wider.empty()) return;
+    const std::string refused = rebuild_widened(wider);
+    for (const auto& [col, about] : notes) {
+        if (!refused.empty()) {
+            warn_kept(about, col,
+                      "could not be widened to " + std::string(declared_type(wider[col])) + " (" + refused + ")");
+            continue;
+        }
+        host_.info(about + ": widened column " + quote(columns_[col].name) + " of table " + quote(table_) + " to " +
+                   declared_type(wider[col]) + ", keeping its values");
+    }
 }
 
-void StreamTable::rebuild_widened(const std::unordered_map<int, ColumnKind>& wider) {
+void StreamTable::warn_kept(const std::string& about, int col, const std::string& why) {
+    host_.warn(about + ", but its column " + quote(columns_[col].name) + " of table " + quote(table_) + " is " +
+               declared_type(columns_[col].kind) + " and " + why +
+               ": the column stays; values it cannot hold are NULLed, each recorded in _connhost_meta "
+               "(DESTINATION_TYPECAST_ERROR). To keep them, rename or drop the column and sync again");
+}
+
+std::string StreamTable::rebuild_widened(const std::unordered_map<int, ColumnKind>& wider) {
     std::unordered_map<std::string, int> index;  // column name -> columns_ index
     for (size_t i = 0; i < columns_.size(); ++i) index[columns_[i].name] = static_cast<int>(i);
     const std::string rebuilt = "_connhost_widen_" + table_;
@@ -119,18 +130,26 @@ void StreamTable::rebuild_widened(const std::unordered_map<int, ColumnKind>& wid
                 if (auto w = wider.find(i->second); w != wider.end()) {
                     expr = widen_expr(quote(name), columns_[i->second].kind, w->second);
                     type = declared_type(w->second);
-                    columns_[i->second].kind = w->second;
                 }
             defs += (defs.empty() ? "" : ", ") + quote(name) + " " + type;
             cols += ", " + quote(name);
             exprs += ", " + expr;
         }
     }
-    db_.exec("DROP TABLE IF EXISTS " + quote(rebuilt) + "; CREATE TABLE " + quote(rebuilt) + " (" + defs +
-             "); INSERT INTO " + quote(rebuilt) + " (rowid" + cols + ") SELECT rowid" + exprs + " FROM " +
-             quote(table_) + " ORDER BY rowid; DROP TABLE " + quote(table_) + "; ALTER TABLE " + quote(rebuilt) +
-             " RENAME TO " + quote(table_));
+    db_.exec("SAVEPOINT connhost_widen");
+    try {
+        db_.exec("DROP TABLE IF EXISTS " + quote(rebuilt) + "; CREATE TABLE " + quote(rebuilt) + " (" + defs +
+                 "); INSERT INTO " + quote(rebuilt) + " (rowid" + cols + ") SELECT rowid" + exprs + " FROM " +
+                 quote(table_) + " ORDER BY rowid; DROP TABLE " + quote(table_) + "; ALTER TABLE " + quote(rebuilt) +
+                 " RENAME TO " + quote(table_));
+    } catch (const connhost::sdk::Error& e) {  // say a view names the table: it stays as it was
+        db_.exec("ROLLBACK TO SAVEPOINT connhost_widen; RELEASE SAVEPOINT connhost_widen");
+        return e.what();
+    }
+    db_.exec("RELEASE SAVEPOINT connhost_widen");
+    for (const auto& [col, kind] : wider) columns_[col].kind = kind;
     stale_ = true;
+    return {};
 }
 
 int StreamTable::key_column(const FieldPath& path, const char* what) {

@@ -8,7 +8,8 @@
 // Widening: SQLite cannot change a column's declared type, so when schema properties of an existing table changed to
 // a kind that holds the old one (connhost::sdk::column_widening), the table is rebuilt once with the wider declared
 // types (rows copied with their rowids, values converted by widen_expr), inside the caller's transaction and before
-// any row of the sync. A change that cannot widen keeps the column (warned; values it cannot hold are NULLed per row).
+// any row of the sync. A change that cannot widen, or a rebuild SQLite refuses (a view names the table), keeps the
+// column (warned; values it cannot hold are NULLed per row).
 //
 // Columns: a field's column has the field's name, unless that name is already taken ignoring ASCII
 // case (SQLite's rule) by a metadata column or another field, or holds NUL: then it is
@@ -57,7 +58,9 @@ private:
     void load_existing();
     // Each schema property's column, widened where its kind changed (one rebuild for all).
     void fit_schema_columns();
-    void rebuild_widened(const std::unordered_map<int, ColumnKind>& wider);
+    // Rebuilds the table with the wider kinds; returns "" or why SQLite refused (the table then stays as it was).
+    std::string rebuild_widened(const std::unordered_map<int, ColumnKind>& wider);
+    void warn_kept(const std::string& about, int col, const std::string& why);
     int column_for(const std::string& field, ColumnKind kind_if_new);
     std::string free_name(const std::string& field) const;
     void prepare();

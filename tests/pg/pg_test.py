@@ -494,7 +494,8 @@ def _write_logged(d, streams, lines):
 def case_widen_column():
     """A later catalog with a wider property type widens the column and keeps every stored value (integer -> numeric ->
     text, date -> timestamptz, boolean -> text, integer -> jsonb), saying so; a type it cannot widen to (integer ->
-    boolean) keeps the column, warns, and records each NULLed value in the row's _connhost_meta."""
+    boolean), or an ALTER the server refuses (a view depends on the column), keeps the column, warns, and records each
+    NULLed value in the row's _connhost_meta."""
     v1 = {"type": "object", "properties": {"id": {"type": "integer"}, "amount": {"type": "integer"},
                                            "day": {"type": "string", "format": "date"}, "flag": {"type": "boolean"},
                                            "code": {"type": "integer"}, "score": {"type": "integer"}, "blob": {"type": "integer"}}}
@@ -534,6 +535,14 @@ def case_widen_column():
         got = _rows(d.name, "o", ["id", "amount"])
         check(dict(table_columns(d.name, "public", "o"))["amount"] == "numeric" and got == [["3", "0.5"]],
               "overwrite with a wider type: %r %r" % (table_columns(d.name, "public", "o"), got))
+        lk = lambda t: Stream(None, "lk", {"type": "object", "properties": {"id": {"type": "integer"}, "v": {"type": t}}})
+        d.sync([lk("integer")], [record_line("lk", {"id": 1, "v": 5}, 1), state_line(6)])
+        psql("CREATE VIEW public.lk_view AS SELECT v FROM public.lk;", d.name)
+        log = _write_logged(d, [lk("number")], [record_line("lk", {"id": 2, "v": 2.5}, 2), state_line(7)])
+        got = _rows(d.name, "lk", ["id", "v", "_connhost_meta"])
+        check([r[:2] for r in got] == [["1", "5"], ["2", None]] and json.loads(got[1][2])["changes"] ==
+              [{"field": "v", "change": "NULLED", "reason": "DESTINATION_TYPECAST_ERROR"}], "a column a view uses: %r" % got)
+        check("which PostgreSQL could not widen" in log, "no warning that the view blocked the widening:\n%s" % log[-3000:])
 
 
 def case_generations():

@@ -379,7 +379,8 @@ def _write_logged(tmp, db, lines, catalog=None):
 def case_widen_column():
     """A later catalog with a wider property type rebuilds the table with the wider declared types and keeps every
     stored value (INTEGER -> NUMBER_TEXT -> TEXT, BOOLEAN -> TEXT), saying so; the dedup key index survives; a type it
-    cannot widen to (INTEGER -> boolean) keeps the column, warns and records each NULLed value in _connhost_meta."""
+    cannot widen to (INTEGER -> boolean), or a rebuild SQLite refuses (a view names the table), keeps the column,
+    warns and records each NULLed value in _connhost_meta."""
     v1 = {"type": "object", "properties": {"id": {"type": "integer"}, "amount": {"type": "integer"}, "flag": {"type": "boolean"},
                                            "code": {"type": "integer"}, "score": {"type": "integer"}}}
     v2 = json.loads(json.dumps(v1))
@@ -404,13 +405,21 @@ def case_widen_column():
         check(_select(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'w'") == [["_connhost_pk__w"]],
               "the key index is gone after widening")
         for col in ("amount", "flag", "code"):
-            check(re.search(r'widening column "%s" of table "w" from \w+ to \w+, keeping its values' % col, log),
+            check(re.search(r'widened column "%s" of table "w" to \w+, keeping its values' % col, log),
                   "no log says column %s was widened:\n%s" % (col, log[-3000:]))
         check(re.search(r'field "score" is boolean in the catalog, but its column "score" of table "w" is INTEGER', log),
               "no warning about the score column that cannot widen:\n%s" % log[-3000:])
         _sync(tmp, db, [w(v3)], [record_line("w", {"id": 1, "amount": "lots"}, 3000), state_line(3)])
         got = _select(db, "SELECT id, amount FROM w ORDER BY id")
         check(got == [[1, "lots"], [2, "1.25"]] and _declared(db, "w")["amount"] == "TEXT", "after NUMBER_TEXT -> TEXT: %r" % got)
+        lk = lambda t: Stream(None, "lk", {"type": "object", "properties": {"id": {"type": "integer"}, "v": {"type": t}}})
+        _sync(tmp, db, [lk("integer")], [record_line("lk", {"id": 1, "v": 5}, 1), state_line(1)])
+        _select(db, "CREATE VIEW lk_view AS SELECT v FROM lk")
+        log = _write_logged(tmp, db, [record_line("lk", {"id": 2, "v": 2.5}, 2), state_line(2)], configured([lk("number")]))
+        got = _select(db, "SELECT id, v, json_extract(_connhost_meta, '$.changes') FROM lk ORDER BY id")
+        check(got == [[1, 5, "[]"], [2, None, '[{"field":"v","change":"NULLED","reason":"DESTINATION_TYPECAST_ERROR"}]']],
+              "a table a view names: %r" % got)
+        check('could not be widened to NUMBER_TEXT' in log, "no warning that the view blocked the widening:\n%s" % log[-3000:])
 
 
 def case_widen_singer():
@@ -427,7 +436,7 @@ def case_widen_singer():
         got = _select(db, "SELECT id, v FROM s ORDER BY id")
         check(got == [[1, "5"], [2, "6"], [3, "0.125"], [4, "x"]] and _declared(db, "s")["v"] == "TEXT",
               "after the SCHEMA changes: %r %r" % (got, _declared(db, "s")))
-        check('widening column "v"' in log, "no log of the widening:\n%s" % log[-3000:])
+        check('widened column "v"' in log, "no log of the widening:\n%s" % log[-3000:])
 
 
 def case_generations():
