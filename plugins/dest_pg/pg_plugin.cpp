@@ -13,6 +13,9 @@
 // connection found dropped between transactions is re-opened the same way; a drop inside a
 // transaction fails the sync (nothing since the last acknowledged state was committed).
 //
+// Generations: rows store the stream's generation_id and sync_id; a stream with minimum_generation_id above 0 (not
+// overwrite) loses its rows of older generations when it completes (connhost/sdk/table_plan.hpp), never before.
+//
 // Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "pg_config.hpp"
 #include "pg_connection.hpp"
@@ -74,7 +77,7 @@ public:
         std::set<std::string> schemas;
         for (auto& [s, p] : plan_.plans()) {
             if (schemas.insert(p.container).second) ensure_schema(*conn_, p.container);
-            auto t = std::make_unique<StreamTable>(*conn_, p, cfg_.copy_buffer_bytes);
+            auto t = std::make_unique<StreamTable>(*conn_, p, cfg_.copy_buffer_bytes, host());
             t->prepare();
             tables_.emplace(s, std::move(t));
         }
@@ -136,6 +139,7 @@ private:
         NameRules r;
         r.connector = "dest_pg";
         r.kind = "PostgreSQL table";
+        r.generations = true;
         r.fit = [](std::string_view n) { return identifier(n); };
         r.place = [default_schema](const ConfiguredStream& s) {
             return StreamPlace{identifier(s.ns && !s.ns->empty() ? *s.ns : default_schema), s.name};
@@ -152,6 +156,18 @@ private:
     }
 
     void drop_staging(StreamPlan& p) override { tables_.at(p.stream)->drop_staging(); }
+
+    // A truncate refresh completed: the rows of older generations go, in one transaction.
+    void delete_older_generations(StreamPlan& p) override {
+        begin_if_needed();
+        StreamTable& t = *tables_.at(p.stream);
+        const uint64_t n = t.delete_older_generations();
+        conn_->commit();
+        in_transaction_ = false;
+        host().info("stream " + p.stream->display_name() + " completed: deleted " + std::to_string(n) +
+                    " row(s) of generations below " + std::to_string(p.stream->minimum_generation_id) + " from " +
+                    t.qualified());
+    }
 
     // Creates `schema` when missing. Never CREATE SCHEMA IF NOT EXISTS for one that exists: that needs
     // the CREATE privilege on the database, which a user writing into an existing schema may lack.

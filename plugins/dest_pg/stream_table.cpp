@@ -19,7 +19,7 @@ namespace {
 
 using connhost::sdk::kMetaColumns;
 const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL", "timestamp with time zone NOT NULL",
-                                                                 "bigint", "jsonb NOT NULL"};
+                                                                 "bigint", "jsonb NOT NULL", "bigint"};
 constexpr const char* kSeqColumn = "_connhost_seq";
 
 const char* sql_type(ColumnType t) {
@@ -35,6 +35,17 @@ const char* sql_type(ColumnType t) {
     return "text";
 }
 
+// The USING expression that converts column `col` (quoted) to a ColumnType holding its values: text as each value's
+// JSON text unquoted (ISO dates and timestamps, 'true'), jsonb as the value, a date as midnight UTC.
+std::string widen_expr(const std::string& col, ColumnType to) {
+    switch (to) {
+        case ColumnType::String: return "to_json(" + col + ") #>> '{}'";
+        case ColumnType::Json: return "to_jsonb(" + col + ")";
+        case ColumnType::DateTime: return col + "::timestamp AT TIME ZONE 'UTC'";
+        default: return col + "::" + sql_type(to);
+    }
+}
+
 }  // namespace
 
 ColumnType type_from_sql(const std::string& t) {
@@ -47,15 +58,18 @@ ColumnType type_from_sql(const std::string& t) {
     return ColumnType::String;
 }
 
-StreamTable::StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes)
+StreamTable::StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
+                         connhost::sdk::Host host)
     : conn_(conn),
+      host_(host),
       plan_(plan),
       stream_(*plan.stream),
       schema_(plan.container),
       table_(plan.final_name),
       dedup_(plan.mode == connhost::sdk::DestinationSyncMode::AppendDedup),
       copy_buffer_bytes_(copy_buffer_bytes),
-      generation_text_(std::to_string(stream_.generation_id)) {
+      generation_text_(std::to_string(stream_.generation_id)),
+      sync_text_(std::to_string(stream_.sync_id)) {
     qualified_ = q(table_);
 }
 
@@ -69,14 +83,20 @@ void StreamTable::prepare() {
     for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
         create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
     conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)  // a table of an older version lacks the newer ones
+        conn_.exec(
+            "ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(kMetaColumns[i]) + " " + kMetaTypes[i],
+            "adding column " + quote(kMetaColumns[i]) + " to " + q(target));
     load_columns(target);
     if (plan_.staged) {
         // Keep the columns (and their types) of the table being replaced, so a column's type stays put.
         load_columns(table_);
     }
     if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
-        for (const auto& prop : p->value().as_object())
-            column_for(std::string(prop.key()), connhost::sdk::column_type_of(prop.value()), false);
+        for (const auto& prop : p->value().as_object()) {
+            const ColumnType wanted = connhost::sdk::column_type_of(prop.value());
+            fit_type(column_for(std::string(prop.key()), wanted, false), wanted);
+        }
     if (dedup_) {
         if (stream_.primary_key.empty())
             throw ConfigError("stream " + stream_.display_name() +
@@ -110,7 +130,7 @@ void StreamTable::load_columns(const std::string& table) {
         if (meta || name_owner_.count(name)) continue;
         // The owning field is not known yet (hashed names cannot be reversed): column_for claims it
         // when a field maps to this name. Unclaimed columns are written NULL.
-        Column c{std::string(), name, type_from_sql(r.text(i, 1))};
+        Column c{std::string(), name, type_from_sql(r.text(i, 1)), table == plan_.target()};
         name_owner_[name] = std::string();
         columns_.push_back(c);
     }
@@ -138,6 +158,51 @@ int StreamTable::column_for(const std::string& field, ColumnType type_if_new, bo
     const int idx = static_cast<int>(columns_.size()) - 1;
     by_field_[field] = idx;
     return idx;
+}
+
+void StreamTable::fit_type(int col, ColumnType wanted) {
+    Column& c = columns_[col];
+    const connhost::sdk::ColumnWidening w = connhost::sdk::column_widening(c.type, wanted);
+    if (w.action == connhost::sdk::ColumnWidening::Keep) return;
+    if (w.action == connhost::sdk::ColumnWidening::Incompatible) {
+        warn_kept(c, wanted, "which cannot widen to " + std::string(sql_type(wanted)) + " without losing values");
+    } else if (c.stored) {
+        widen_stored(c, w.type);
+    } else {  // a staging table takes the replaced table's columns: it gets the wider type straight away
+        host_.info("stream " + stream_.display_name() + ": field \"" + c.field + "\" is " + to_string(wanted) +
+                   " in the catalog: column " + quote(c.name) + " becomes " + sql_type(w.type) + " (was " +
+                   sql_type(c.type) + ")");
+        c.type = w.type;
+    }
+}
+
+void StreamTable::warn_kept(const Column& c, ColumnType wanted, const std::string& why) {
+    host_.warn("stream " + stream_.display_name() + ": field \"" + c.field + "\" is " + to_string(wanted) +
+               " in the catalog, but its column " + quote(c.name) + " of " + q(table_) + " is " + sql_type(c.type) +
+               ", " + why +
+               ": the column stays; values it cannot hold are NULLed, each recorded in _connhost_meta "
+               "(DESTINATION_TYPECAST_ERROR). To keep them, rename or drop the column and sync again");
+}
+
+// ALTERs the column inside a savepoint: when the server refuses (a view or rule depends on it), the column stays.
+void StreamTable::widen_stored(Column& c, ColumnType to) {
+    const std::string& target = plan_.target();
+    const std::string what = "column " + quote(c.name) + " of " + q(target) + " from " + sql_type(c.type) + " to " +
+        sql_type(to) + " (field \"" + c.field + "\" is " + to_string(to) + " in the catalog)";
+    conn_.exec("SAVEPOINT connhost_widen", "SAVEPOINT");
+    try {
+        conn_.exec("ALTER TABLE " + q(target) + " ALTER COLUMN " + quote(c.name) + " TYPE " + sql_type(to) + " USING " +
+                       widen_expr(quote(c.name), to),
+                   "widening " + what);
+    } catch (const connhost::sdk::Error& e) {
+        if (conn_.broken()) throw;
+        conn_.exec("ROLLBACK TO SAVEPOINT connhost_widen", "ROLLBACK TO SAVEPOINT");
+        warn_kept(c, to, std::string("which PostgreSQL could not widen (") + e.what() + ")");
+        return;
+    }
+    conn_.exec("RELEASE SAVEPOINT connhost_widen", "RELEASE SAVEPOINT");
+    host_.info("stream " + stream_.display_name() + ": widened " + what + ", keeping its values");
+    c.type = to;
 }
 
 int StreamTable::key_column(const FieldPath& path, const char* what) {
@@ -192,7 +257,8 @@ void StreamTable::begin_copy() {
     // The order encode_record writes them in: meta first (it is built from the cells' changes).
     using namespace connhost::sdk;
     sql += quote(kMetaColumns[kMetaJsonColumn]) + ", " + quote(kMetaColumns[kRawIdColumn]) + ", " +
-        quote(kMetaColumns[kExtractedAtColumn]) + ", " + quote(kMetaColumns[kGenerationIdColumn]);
+        quote(kMetaColumns[kExtractedAtColumn]) + ", " + quote(kMetaColumns[kGenerationIdColumn]) + ", " +
+        quote(kMetaColumns[kSyncIdColumn]);
     if (dedup_) sql += std::string(", ") + quote(kSeqColumn);
     conn_.copy_begin(sql + ") FROM STDIN");
     copying_ = true;
@@ -294,6 +360,8 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     connhost::sdk::append_iso8601_utc_ms(out_, rec.emitted_at_ms);
     out_.push_back('\t');
     out_ += generation_text_;
+    out_.push_back('\t');
+    out_ += sync_text_;
     if (dedup_) {
         out_.push_back('\t');
         out_ += std::to_string(++seq_);
@@ -336,6 +404,14 @@ void StreamTable::swap_in() {
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
     conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_),
                "renaming the staging table to " + q(table_));
+}
+
+uint64_t StreamTable::delete_older_generations() {
+    const std::string sql = connhost::sdk::older_generations_sql(q(table_), stream_.minimum_generation_id);
+    PgResult r = conn_.query("WITH d AS (" + sql + " RETURNING 1) SELECT count(*) FROM d", {},
+                             "deleting the rows of generations below " + std::to_string(stream_.minimum_generation_id) +
+                                 " from " + q(table_));
+    return std::stoull(r.text(0, 0));
 }
 
 void StreamTable::drop_staging() {

@@ -2,8 +2,14 @@
 //
 // Row shape: one column per field (type from the JSON schema, see copy_text.hpp), then
 // _connhost_raw_id uuid, _connhost_extracted_at timestamptz (from emitted_at), _connhost_generation_id
-// bigint, _connhost_meta jsonb (the record's meta plus the changes made here). A field's column is
-// identifier(field) (pg_names.hpp), or hashed_identifier(field) for fields named "_connhost_...".
+// bigint, _connhost_meta jsonb (the record's meta plus the changes made here), _connhost_sync_id bigint (added to a
+// table that lacks it). A field's column is identifier(field) (pg_names.hpp), or hashed_identifier(field) for fields
+// named "_connhost_...".
+//
+// Types: an existing column whose property changed type is widened by the SDK's rule (column_widening in
+// connhost/sdk/column_types.hpp) with ALTER COLUMN ... TYPE ... USING, in prepare()'s transaction before any row of
+// the sync; a change it cannot widen, or an ALTER the server refuses (a view depends on the column), keeps the column
+// (warned once; values it cannot hold are NULLed per row).
 //
 // Modes: append COPYs into the table; overwrite COPYs into the plan's staging table (connhost/sdk/table_plan.hpp)
 // that swap_in() renames over the table; append_dedup COPYs into a session temp table that merge() upserts into the
@@ -14,6 +20,7 @@
 
 #include <connhost/sdk/catalog.hpp>
 #include <connhost/sdk/column_types.hpp>
+#include <connhost/sdk/host.hpp>
 #include <connhost/sdk/input.hpp>
 #include <connhost/sdk/record_fields.hpp>
 #include <connhost/sdk/record_meta.hpp>
@@ -33,7 +40,9 @@ class StreamTable {
 public:
     // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`
     // outlives this table, and its `staged` says whether rows still go to the staging table.
-    StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes);
+    // Widening and type conflicts are logged through `host`.
+    StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
+                connhost::sdk::Host host);
 
     // Creates or evolves the table (overwrite: a fresh staging table); call inside a transaction.
     void prepare();
@@ -48,6 +57,9 @@ public:
     void swap_in();
     // overwrite, while staged: drops the staging table (unfinished sync). Own statement; errors are the caller's.
     void drop_staging();
+    // Deletes the table's rows of generations below the stream's minimum_generation_id; returns how many. Call inside
+    // a transaction.
+    uint64_t delete_older_generations();
     // The session was replaced (reconnect): temp tables are gone.
     void session_lost() noexcept;
 
@@ -59,6 +71,7 @@ private:
         std::string field;
         std::string name;
         connhost::sdk::ColumnType type;
+        bool stored = false;  // the column exists in the table rows are written to now
     };
     struct Cell {
         uint32_t off = 0, len = 0;
@@ -70,6 +83,9 @@ private:
     std::string q(const std::string& table) const;  // "schema"."table"
     void load_columns(const std::string& table);
     int column_for(const std::string& field, connhost::sdk::ColumnType type_if_new, bool alter);
+    void fit_type(int col, connhost::sdk::ColumnType wanted);
+    void widen_stored(Column& c, connhost::sdk::ColumnType to);
+    void warn_kept(const Column& c, connhost::sdk::ColumnType wanted, const std::string& why);
     int key_column(const connhost::sdk::FieldPath& path, const char* what);
     void add_column_now(const Column& c);
     void ensure_temp();
@@ -78,6 +94,7 @@ private:
     void encode_record(const connhost::sdk::RecordView& rec);
 
     PgConnection& conn_;
+    connhost::sdk::Host host_;
     const connhost::sdk::StreamPlan& plan_;
     const connhost::sdk::ConfiguredStream& stream_;
     std::string schema_, table_, qualified_;
@@ -107,7 +124,7 @@ private:
     std::vector<connhost::sdk::ValueChange> changes_;
     std::string scratch_, meta_, key_;
     connhost::sdk::UuidGenerator uuids_;
-    std::string generation_text_;
+    std::string generation_text_, sync_text_;
 };
 
 }  // namespace pgdest

@@ -9,7 +9,11 @@ namespace sqlitedest {
 namespace json = boost::json;
 
 ColumnKind kind_from_schema(const json::value& property) {
-    switch (connhost::sdk::column_type_of(property)) {
+    return kind_of_column_type(connhost::sdk::column_type_of(property));
+}
+
+ColumnKind kind_of_column_type(connhost::sdk::ColumnType type) {
+    switch (type) {
         case connhost::sdk::ColumnType::Integer: return ColumnKind::Integer;
         case connhost::sdk::ColumnType::Number: return ColumnKind::Number;
         case connhost::sdk::ColumnType::Boolean: return ColumnKind::Boolean;
@@ -30,6 +34,24 @@ const char* declared_type(ColumnKind kind) {
         case ColumnKind::Json: return "JSON_TEXT";
     }
     return "TEXT";
+}
+
+connhost::sdk::ColumnType column_type_of_kind(ColumnKind kind) {
+    switch (kind) {
+        case ColumnKind::Integer: return connhost::sdk::ColumnType::Integer;
+        case ColumnKind::Number: return connhost::sdk::ColumnType::Number;
+        case ColumnKind::Boolean: return connhost::sdk::ColumnType::Boolean;
+        case ColumnKind::String: return connhost::sdk::ColumnType::String;
+        case ColumnKind::Json: return connhost::sdk::ColumnType::Json;
+    }
+    return connhost::sdk::ColumnType::Json;
+}
+
+std::string widen_expr(const std::string& col, ColumnKind from, ColumnKind to) {
+    if (from == ColumnKind::Boolean)
+        return "CASE WHEN " + col + " IS NULL THEN NULL WHEN " + col + " THEN 'true' ELSE 'false' END";
+    if (from == ColumnKind::String && to == ColumnKind::Json) return "json_quote(" + col + ")";
+    return "CAST(" + col + " AS TEXT)";  // integers and number text become their literal text
 }
 
 ColumnKind kind_from_declared(std::string_view d) {

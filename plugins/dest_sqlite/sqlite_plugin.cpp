@@ -11,6 +11,9 @@
 // an interrupted full refresh leaves the old rows; append_dedup inserts and then deletes the loser of the new row and
 // the old row with the same key (see stream_table.cpp). Table names: names.hpp; column types: column_kind.hpp.
 //
+// Generations: rows store the stream's generation_id and sync_id; a stream with minimum_generation_id above 0 (not
+// overwrite) loses its rows of older generations when it completes (connhost/sdk/table_plan.hpp), never before.
+//
 // Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "database.hpp"
 #include "names.hpp"
@@ -69,7 +72,7 @@ public:
                   "(table_name, field))");
         for (auto& [s, p] : plan_.plans()) {
             refuse_case_twin(*s, p.final_name);
-            tables_.emplace(s, std::make_unique<StreamTable>(*db_, *s, p.target(), p.staged));
+            tables_.emplace(s, std::make_unique<StreamTable>(*db_, *s, p.target(), p.staged, host()));
         }
         db_->exec("COMMIT");
         host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into " + path);
@@ -125,6 +128,7 @@ private:
         r.connector = "dest_sqlite";
         r.kind = "SQLite table";
         r.fold_case = true;  // SQLite compares identifiers ignoring ASCII case
+        r.generations = true;
         r.place = [](const ConfiguredStream& s) {
             std::string table = table_name(s.ns, s.name);
             if (table.find('\0') != std::string::npos)
@@ -155,6 +159,24 @@ private:
             db_->exec("ROLLBACK");
             throw;
         }
+    }
+
+    // A truncate refresh completed: the rows of older generations go, in one transaction.
+    void delete_older_generations(StreamPlan& p) override {
+        commit();
+        db_->exec("BEGIN IMMEDIATE");
+        int64_t n = 0;
+        try {
+            db_->exec(older_generations_sql(quote(p.final_name), p.stream->minimum_generation_id));
+            n = sqlite3_changes64(db_->handle());
+            db_->exec("COMMIT");
+        } catch (...) {
+            db_->exec("ROLLBACK");
+            throw;
+        }
+        host().info("stream " + p.stream->display_name() + " completed: deleted " + std::to_string(n) +
+                    " row(s) of generations below " + std::to_string(p.stream->minimum_generation_id) + " from table " +
+                    quote(p.final_name));
     }
 
     void drop_staging(StreamPlan& p) override {

@@ -20,8 +20,8 @@ using connhost::sdk::IntegerText;
 namespace {
 
 using connhost::sdk::kMetaColumns;
-const ColumnKind kMetaKinds[connhost::sdk::kMetaColumnCount] = {ColumnKind::String, ColumnKind::String,
-                                                                ColumnKind::Integer, ColumnKind::Json};
+const ColumnKind kMetaKinds[connhost::sdk::kMetaColumnCount] = {
+    ColumnKind::String, ColumnKind::String, ColumnKind::Integer, ColumnKind::Json, ColumnKind::Integer};
 constexpr int kMetaCount = connhost::sdk::kMetaColumnCount;
 
 const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
@@ -40,8 +40,10 @@ std::string replace_nul(const std::string& s) {
 
 }  // namespace
 
-StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::string table, bool fresh)
+StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::string table, bool fresh,
+                         connhost::sdk::Host host)
     : db_(db),
+      host_(host),
       stream_(stream),
       table_(std::move(table)),
       dedup_(stream.destination_sync_mode == connhost::sdk::DestinationSyncMode::AppendDedup) {
@@ -56,11 +58,7 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
         create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
     db_.exec(create + ")");
     load_existing();
-
-    // Schema properties, in schema order.
-    if (auto p = stream.json_schema.find("properties"); p != stream.json_schema.end() && p->value().is_object())
-        for (const auto& prop : p->value().as_object())
-            column_for(std::string(prop.key()), kind_from_schema(prop.value()));
+    fit_schema_columns();
 
     if (dedup_) {
         if (stream.primary_key.empty())
@@ -75,6 +73,83 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
         db_.exec("CREATE INDEX IF NOT EXISTS " + quote("_connhost_pk__" + table_) + " ON " + quote(table_) + " (" +
                  cols + ")");
     }
+}
+
+void StreamTable::fit_schema_columns() {
+    auto p = stream_.json_schema.find("properties");
+    if (p == stream_.json_schema.end() || !p->value().is_object()) return;
+    std::unordered_map<int, ColumnKind> wider;         // column -> its new kind
+    std::vector<std::pair<int, std::string>> notes;    // widened column -> what to log
+    for (const auto& prop : p->value().as_object()) {  // in schema order
+        const ColumnKind wanted = kind_from_schema(prop.value());
+        const int col = column_for(std::string(prop.key()), wanted);
+        const ColumnKind have = columns_[col].kind;
+        const auto w = connhost::sdk::column_widening(column_type_of_kind(have), column_type_of_kind(wanted));
+        if (w.action == connhost::sdk::ColumnWidening::Keep) continue;
+        const std::string about = "stream " + stream_.display_name() + ": field \"" + std::string(prop.key()) +
+            "\" is " + connhost::sdk::to_string(connhost::sdk::column_type_of(prop.value())) + " in the catalog";
+        if (w.action == connhost::sdk::ColumnWidening::Incompatible) {
+            warn_kept(about, col, std::string("cannot widen to ") + declared_type(wanted) + " without losing values");
+            continue;
+        }
+        wider[col] = kind_of_column_type(w.type);
+        notes.emplace_back(col, about);
+    }
+    if (wider.empty()) return;
+    const std::string refused = rebuild_widened(wider);
+    for (const auto& [col, about] : notes) {
+        if (!refused.empty()) {
+            warn_kept(about, col,
+                      "could not be widened to " + std::string(declared_type(wider[col])) + " (" + refused + ")");
+            continue;
+        }
+        host_.info(about + ": widened column " + quote(columns_[col].name) + " of table " + quote(table_) + " to " +
+                   declared_type(wider[col]) + ", keeping its values");
+    }
+}
+
+void StreamTable::warn_kept(const std::string& about, int col, const std::string& why) {
+    host_.warn(about + ", but its column " + quote(columns_[col].name) + " of table " + quote(table_) + " is " +
+               declared_type(columns_[col].kind) + " and " + why +
+               ": the column stays; values it cannot hold are NULLed, each recorded in _connhost_meta "
+               "(DESTINATION_TYPECAST_ERROR). To keep them, rename or drop the column and sync again");
+}
+
+std::string StreamTable::rebuild_widened(const std::unordered_map<int, ColumnKind>& wider) {
+    std::unordered_map<std::string, int> index;  // column name -> columns_ index
+    for (size_t i = 0; i < columns_.size(); ++i) index[columns_[i].name] = static_cast<int>(i);
+    const std::string rebuilt = "_connhost_widen_" + table_;
+    std::string defs, cols, exprs;
+    {
+        Statement info(db_, "SELECT name, type FROM pragma_table_info(?1)");  // physical order, declared types
+        info.bind_text_copy(1, table_);
+        while (info.step()) {
+            const std::string name = info.column_text(0);
+            std::string type = info.column_text(1), expr = quote(name);
+            if (auto i = index.find(name); i != index.end())
+                if (auto w = wider.find(i->second); w != wider.end()) {
+                    expr = widen_expr(quote(name), columns_[i->second].kind, w->second);
+                    type = declared_type(w->second);
+                }
+            defs += (defs.empty() ? "" : ", ") + quote(name) + " " + type;
+            cols += ", " + quote(name);
+            exprs += ", " + expr;
+        }
+    }
+    db_.exec("SAVEPOINT connhost_widen");
+    try {
+        db_.exec("DROP TABLE IF EXISTS " + quote(rebuilt) + "; CREATE TABLE " + quote(rebuilt) + " (" + defs +
+                 "); INSERT INTO " + quote(rebuilt) + " (rowid" + cols + ") SELECT rowid" + exprs + " FROM " +
+                 quote(table_) + " ORDER BY rowid; DROP TABLE " + quote(table_) + "; ALTER TABLE " + quote(rebuilt) +
+                 " RENAME TO " + quote(table_));
+    } catch (const connhost::sdk::Error& e) {  // say a view names the table: it stays as it was
+        db_.exec("ROLLBACK TO SAVEPOINT connhost_widen; RELEASE SAVEPOINT connhost_widen");
+        return e.what();
+    }
+    db_.exec("RELEASE SAVEPOINT connhost_widen");
+    for (const auto& [col, kind] : wider) columns_[col].kind = kind;
+    stale_ = true;
+    return {};
 }
 
 int StreamTable::key_column(const FieldPath& path, const char* what) {
@@ -218,6 +293,7 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     connhost::sdk::append_iso8601_utc_ms(extracted_at_, rec.emitted_at_ms);
     insert_.bind_text_static(1 + connhost::sdk::kExtractedAtColumn, extracted_at_);
     insert_.bind_int(1 + connhost::sdk::kGenerationIdColumn, stream_.generation_id);
+    insert_.bind_int(1 + connhost::sdk::kSyncIdColumn, stream_.sync_id);
     for (size_t i = 0; i < members_.size(); ++i) bind_value(slots_[i], members_[i]);
     connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
     insert_.bind_text_static(1 + connhost::sdk::kMetaJsonColumn, meta_);

@@ -2,7 +2,14 @@
 //
 // Row shape: _connhost_raw_id (UUID v4 text), _connhost_extracted_at (ISO 8601 UTC text with ms,
 // from emitted_at), _connhost_generation_id (INTEGER), _connhost_meta (JSON text: the record's meta
-// plus the changes made here), then one column per field (see column_kind.hpp for the types).
+// plus the changes made here), _connhost_sync_id (INTEGER; added to a table that lacks it), then one column per
+// field (see column_kind.hpp for the types).
+//
+// Widening: SQLite cannot change a column's declared type, so when schema properties of an existing table changed to
+// a kind that holds the old one (connhost::sdk::column_widening), the table is rebuilt once with the wider declared
+// types (rows copied with their rowids, values converted by widen_expr), inside the caller's transaction and before
+// any row of the sync. A change that cannot widen, or a rebuild SQLite refuses (a view names the table), keeps the
+// column (warned; values it cannot hold are NULLed per row).
 //
 // Columns: a field's column has the field's name, unless that name is already taken ignoring ASCII
 // case (SQLite's rule) by a metadata column or another field, or holds NUL: then it is
@@ -13,6 +20,7 @@
 #include "database.hpp"
 
 #include <connhost/sdk/catalog.hpp>
+#include <connhost/sdk/host.hpp>
 #include <connhost/sdk/input.hpp>
 #include <connhost/sdk/record_fields.hpp>
 #include <connhost/sdk/record_meta.hpp>
@@ -31,8 +39,9 @@ class StreamTable {
 public:
     // Opens (creating, or for `fresh` dropping and re-creating) `table` for `stream`, with a column
     // for each schema property and, for append_dedup, for each key and the cursor plus a key index.
-    // Call inside a transaction.
-    StreamTable(Database& db, const connhost::sdk::ConfiguredStream& stream, std::string table, bool fresh);
+    // Call inside a transaction. Widening and type conflicts are logged through `host`.
+    StreamTable(Database& db, const connhost::sdk::ConfiguredStream& stream, std::string table, bool fresh,
+                connhost::sdk::Host host);
 
     // Inserts the records of `batch` (append_dedup: keeps one row per key). Call inside a transaction.
     void write(const connhost::sdk::BatchView& batch);
@@ -47,6 +56,11 @@ private:
     };
 
     void load_existing();
+    // Each schema property's column, widened where its kind changed (one rebuild for all).
+    void fit_schema_columns();
+    // Rebuilds the table with the wider kinds; returns "" or why SQLite refused (the table then stays as it was).
+    std::string rebuild_widened(const std::unordered_map<int, ColumnKind>& wider);
+    void warn_kept(const std::string& about, int col, const std::string& why);
     int column_for(const std::string& field, ColumnKind kind_if_new);
     std::string free_name(const std::string& field) const;
     void prepare();
@@ -55,6 +69,7 @@ private:
     int key_column(const connhost::sdk::FieldPath& path, const char* what);
 
     Database& db_;
+    connhost::sdk::Host host_;
     const connhost::sdk::ConfiguredStream& stream_;
     std::string table_;
     bool dedup_;

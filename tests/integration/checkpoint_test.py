@@ -379,5 +379,27 @@ def case_record_after_complete_pg():
     record_after_complete("pg")
 
 
+# ---- generations: a truncate refresh a destination cannot honour is refused, not ignored ----------------------
+
+
+def case_generation_refresh_refused_jsonl():
+    """dest_jsonl stores no generation, so it cannot delete older ones at completion: an append stream with
+    minimum_generation_id > 0 is refused before anything is written (the old lines would otherwise silently stay);
+    an overwrite stream with it is fine (its swap replaces the file)."""
+    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    dest = Dest("jsonl", d)
+    for mode, ok in (("append", False), ("overwrite", True)):
+        cs = [{"stream": {"name": "users", "json_schema": {}}, "sync_mode": "full_refresh", "destination_sync_mode": mode,
+               "generation_id": 2, "minimum_generation_id": 2, "sync_id": 5}]
+        cat = write_json(os.path.join(d, "gen_%s.json" % mode), {"streams": cs})
+        r = write(dest, cat, [record_line("users", 1), state_line("users", 1)])
+        if ok:
+            check(r.returncode == 0 and dest.ids("users") == [1], "overwrite with generations works: " + r.stderr[-300:])
+        else:
+            check(r.returncode != 0 and "stores no generation" in r.stderr and "overwrite" in r.stderr,
+                  "an append truncate refresh into dest_jsonl is refused saying what to use: rc %d %s" % (r.returncode, r.stderr[-400:]))
+            check(dest.ids("users") == [], "nothing was written before the refusal")
+
+
 if __name__ == "__main__":
     run_case(globals())

@@ -137,7 +137,8 @@ def configured(streams):
             st["namespace"] = s.ns
         out.append({"stream": st, "sync_mode": "incremental" if s.mode != "overwrite" else "full_refresh",
                     "destination_sync_mode": s.mode, "primary_key": s.primary_key, "cursor_field": s.cursor,
-                    "generation_id": s.generation_id})
+                    "generation_id": s.generation_id, "minimum_generation_id": s.minimum_generation_id,
+                    "sync_id": s.sync_id})
     return {"streams": out}
 
 
@@ -182,9 +183,11 @@ def main(cases, precondition=None):
 class StreamBase:
     """One configured stream of a test catalog; a destination's lib subclasses it to name the table."""
 
-    def __init__(self, ns, name, schema, mode="append", primary_key=(), cursor=(), generation_id=0):
+    def __init__(self, ns, name, schema, mode="append", primary_key=(), cursor=(), generation_id=0, minimum_generation_id=0,
+                 sync_id=0):
         self.ns, self.name, self.schema = ns, name, schema or {}
         self.mode, self.primary_key, self.cursor, self.generation_id = mode, list(primary_key), list(cursor), generation_id
+        self.minimum_generation_id, self.sync_id = minimum_generation_id, sync_id
 
 
 def catalog_streams(catalog, stream_class):
@@ -194,7 +197,8 @@ def catalog_streams(catalog, stream_class):
         if "stream" in s:
             st = s["stream"]
             conf = stream_class(st.get("namespace"), st["name"], st.get("json_schema"), s.get("destination_sync_mode", "append"),
-                                s.get("primary_key") or [], s.get("cursor_field") or [], s.get("generation_id", 0))
+                                s.get("primary_key") or [], s.get("cursor_field") or [], s.get("generation_id", 0),
+                                s.get("minimum_generation_id", 0), s.get("sync_id", 0))
         else:
             conf = stream_class(s.get("namespace"), s["name"], s.get("json_schema"))
         out[(conf.ns or None, conf.name)] = conf

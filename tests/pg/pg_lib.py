@@ -25,7 +25,7 @@ CONNHOST = os.environ.get("CONNHOST", "connhost")
 CONFORMANCE_DIR = os.environ.get("CONNHOST_CONFORMANCE_DIR", "")
 AIRBYTE_DIR = os.path.join(CONFORMANCE_DIR, "airbyte")
 SERVER_JSON = os.environ.get("PG_TEST_SERVER_JSON", "")
-META_COLUMNS = ["_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"]
+META_COLUMNS = ["_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta", "_connhost_sync_id"]
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 INT64 = (-(2 ** 63), 2 ** 63 - 1)
 TYPECAST = "DESTINATION_TYPECAST_ERROR"
@@ -428,6 +428,8 @@ def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema=
               "%s: _connhost_extracted_at %r, expected %d ms" % (where, row[index["_connhost_extracted_at"]], rec.emitted_at))
         check(row[index["_connhost_generation_id"]] == str(stream.generation_id),
               "%s: _connhost_generation_id %r, expected %r" % (where, row[index["_connhost_generation_id"]], stream.generation_id))
+        check(row[index["_connhost_sync_id"]] == str(stream.sync_id),
+              "%s: _connhost_sync_id %r, expected %r" % (where, row[index["_connhost_sync_id"]], stream.sync_id))
         data = rec.data.keys_last_wins() if isinstance(rec.data, Obj) else {}
         changes, seen = [], set()
         for field, v in data.items():

@@ -20,7 +20,7 @@ import time
 from pg_lib import (AIRBYTE_DIR, CONNHOST, Db, db_name, Failure, free_port, Num, Obj, Rec, Stream, catalog_streams, check,
                     compare_table, configured, describe, drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
-                    sync_ok, tables_in, write_json)
+                    sync_ok, table_columns, tables_in, write_json)
 import dest_testlib  # noqa: E402
 from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
@@ -473,6 +473,108 @@ def case_sync_faker():
 def case_read_back():
     with Db("read_back") as d:
         dest_testlib.case_read_back(CONNHOST, "dest_pg", d.tmp, d.config, Stream)
+
+
+# ---------------------------------------------------------------- widening and generations
+
+def _rows(db, table, cols, order="id"):
+    """The text of `cols` of public.`table`, one list per row, ordered by `order`."""
+    sel = ", ".join("%s::text" % qi(c) for c in cols)
+    return psql_json("SELECT coalesce(json_agg(json_build_array(%s) ORDER BY %s), '[]') FROM public.%s" % (sel, qi(order), qi(table)), db)
+
+
+def _write_logged(d, streams, lines):
+    """A successful `run write`; returns every log text it printed (LOG messages and stderr)."""
+    p, outputs = run_write(d.tmp, d.config, configured(streams), lines_bytes(lines))
+    check(p.returncode == 0 and not errors_in(outputs), "write failed: %s" % describe(p))
+    logs = [m["log"]["message"] for m in outputs if m.get("type") == "LOG"]
+    return "\n".join(logs) + "\n" + p.stderr.decode("utf-8", "replace")
+
+
+def case_widen_column():
+    """A later catalog with a wider property type widens the column and keeps every stored value (integer -> numeric ->
+    text, date -> timestamptz, boolean -> text, integer -> jsonb), saying so; a type it cannot widen to (integer ->
+    boolean), or an ALTER the server refuses (a view depends on the column), keeps the column, warns, and records each
+    NULLed value in the row's _connhost_meta."""
+    v1 = {"type": "object", "properties": {"id": {"type": "integer"}, "amount": {"type": "integer"},
+                                           "day": {"type": "string", "format": "date"}, "flag": {"type": "boolean"},
+                                           "code": {"type": "integer"}, "score": {"type": "integer"}, "blob": {"type": "integer"}}}
+    v2 = json.loads(json.dumps(v1))
+    v2["properties"].update({"amount": {"type": "number"}, "day": {"type": "string", "format": "date-time"},
+                             "flag": {"type": "string"}, "code": {"type": ["null", "string"]}, "score": {"type": "boolean"},
+                             "blob": {"type": "object"}})
+    v3 = json.loads(json.dumps(v2))
+    v3["properties"]["amount"] = {"type": "string"}
+    with Db("widen_column") as d:
+        d.sync([Stream(None, "w", v1)], [record_line("w", {"id": 1, "amount": 5, "day": "2024-01-02", "flag": True, "code": 42,
+                                                           "score": 7, "blob": 9}, 1000), state_line(1)])
+        log = _write_logged(d, [Stream(None, "w", v2)], [
+            record_line("w", {"id": 2, "amount": 1.25, "day": "2024-03-04T05:06:07Z", "flag": "maybe", "code": "A-1",
+                              "score": True, "blob": {"k": [1]}}, 2000), state_line(2)])
+        types = dict(table_columns(d.name, "public", "w"))
+        want = {"amount": "numeric", "day": "timestamp with time zone", "flag": "text", "code": "text", "score": "bigint",
+                "blob": "jsonb"}
+        check(all(types[c] == t for c, t in want.items()), "column types %r, expected %r" % (types, want))
+        got = _rows(d.name, "w", ["id", "amount", "day", "flag", "code", "score", "blob"])
+        check(got == [["1", "5", "2024-01-02 00:00:00+00", "true", "42", "7", "9"],
+                      ["2", "1.25", "2024-03-04 05:06:07+00", "maybe", "A-1", None, '{"k": [1]}']], "rows %r" % got)
+        changes = [json.loads(m)["changes"] for [m] in _rows(d.name, "w", ["_connhost_meta"])]
+        check(changes == [[], [{"field": "score", "change": "NULLED", "reason": "DESTINATION_TYPECAST_ERROR"}]],
+              "_connhost_meta changes %r" % changes)
+        for col in ("amount", "day", "flag", "code", "blob"):
+            check(re.search(r'widened column "%s"' % col, log), "no log says column %s was widened:\n%s" % (col, log[-3000:]))
+        check(re.search(r'field "score" is boolean in the catalog, but its column "score" .* is bigint', log),
+              "no warning about the score column that cannot widen:\n%s" % log[-3000:])
+        # numeric -> text keeps the exact number text; an overwrite's staging takes the wider type straight away.
+        d.sync([Stream(None, "w", v3)], [state_line(3)])
+        got = _rows(d.name, "w", ["id", "amount"])
+        check(got == [["1", "5"], ["2", "1.25"]] and dict(table_columns(d.name, "public", "w"))["amount"] == "text",
+              "after numeric -> text: %r" % got)
+        d.sync([Stream(None, "o", v1, "overwrite")], [record_line("o", {"id": 1, "amount": 2}, 3000), state_line(4)])
+        d.sync([Stream(None, "o", v2, "overwrite")], [record_line("o", {"id": 3, "amount": 0.5}, 3001), state_line(5)])
+        got = _rows(d.name, "o", ["id", "amount"])
+        check(dict(table_columns(d.name, "public", "o"))["amount"] == "numeric" and got == [["3", "0.5"]],
+              "overwrite with a wider type: %r %r" % (table_columns(d.name, "public", "o"), got))
+        lk = lambda t: Stream(None, "lk", {"type": "object", "properties": {"id": {"type": "integer"}, "v": {"type": t}}})
+        d.sync([lk("integer")], [record_line("lk", {"id": 1, "v": 5}, 1), state_line(6)])
+        psql("CREATE VIEW public.lk_view AS SELECT v FROM public.lk;", d.name)
+        log = _write_logged(d, [lk("number")], [record_line("lk", {"id": 2, "v": 2.5}, 2), state_line(7)])
+        got = _rows(d.name, "lk", ["id", "v", "_connhost_meta"])
+        check([r[:2] for r in got] == [["1", "5"], ["2", None]] and json.loads(got[1][2])["changes"] ==
+              [{"field": "v", "change": "NULLED", "reason": "DESTINATION_TYPECAST_ERROR"}], "a column a view uses: %r" % got)
+        check("which PostgreSQL could not widen" in log, "no warning that the view blocked the widening:\n%s" % log[-3000:])
+
+
+def case_generations():
+    """minimum_generation_id: the rows of older generations go when the stream completes, never before (an unfinished
+    sync keeps them); generation_id and sync_id are stored; a table without _connhost_sync_id (older version) gets it."""
+    gen = lambda g, m, sync, mode="append", pk=(): Stream(None, "g", USERS, mode, primary_key=pk, generation_id=g,
+                                                          minimum_generation_id=m, sync_id=sync)
+    with Db("generations") as d:
+        d.sync([gen(1, 0, 11)], [record_line("g", {"id": i, "name": "gen1"}, 100 + i) for i in range(3)] + [state_line(1)])
+        psql('ALTER TABLE public.g DROP COLUMN "_connhost_sync_id";', d.name)  # as the previous version wrote it
+        # A truncate refresh that does not finish: its rows are committed at the state, the old ones stay.
+        p, outputs = run_write(d.tmp, d.config, configured([gen(2, 2, 12)]),
+                               lines_bytes([record_line("g", {"id": 7, "name": "gen2"}, 200), state_line(2), '{"type": "RECORD", "rec']))
+        check(p.returncode != 0, "a malformed line did not fail the write: %s" % describe(p))
+        got = _rows(d.name, "g", ["id", "name", "_connhost_generation_id", "_connhost_sync_id"])
+        check(got == [["0", "gen1", "1", None], ["1", "gen1", "1", None], ["2", "gen1", "1", None], ["7", "gen2", "2", "12"]],
+              "after an unfinished truncate refresh: %r" % got)
+        # The same refresh, finished: only generation 2 remains.
+        log = _write_logged(d, [gen(2, 2, 13)], [record_line("g", {"id": 8, "name": "gen2"}, 300), state_line(3)])
+        got = _rows(d.name, "g", ["id", "name", "_connhost_generation_id", "_connhost_sync_id"])
+        check(got == [["7", "gen2", "2", "12"], ["8", "gen2", "2", "13"]], "after the finished truncate refresh: %r" % got)
+        check("deleted 3 row(s) of generations below 2" in log, "no log of the deleted rows:\n%s" % log[-3000:])
+        # STREAM_STATUS COMPLETE completes the stream mid-input; append_dedup refreshes the same way.
+        done = json.dumps({"type": "TRACE", "trace": {"type": "STREAM_STATUS", "emitted_at": 1, "stream_status": {
+            "stream_descriptor": {"name": "g"}, "status": "COMPLETE"}}})
+        d.sync([gen(3, 3, 14, "append_dedup", [["id"]])],
+               [record_line("g", {"id": 8, "name": "gen3"}, 400), state_line(4), done, state_line(5)])
+        got = _rows(d.name, "g", ["id", "name", "_connhost_generation_id", "_connhost_sync_id"])
+        check(got == [["8", "gen3", "3", "14"]], "after the append_dedup refresh: %r" % got)
+        # Generations at 0 (or absent) delete nothing.
+        d.sync([gen(4, 0, 15)], [record_line("g", {"id": 9, "name": "gen4"}, 500), state_line(6)])
+        check(len(_rows(d.name, "g", ["id"])) == 2, "minimum_generation_id 0 deleted rows: %r" % _rows(d.name, "g", ["id"]))
 
 
 CASES = {"file": case_file}

@@ -23,7 +23,7 @@ from dest_testlib import (Failure, Num, Obj, Rec, StreamBase, check, check_state
 CONNHOST = os.environ.get("CONNHOST", "connhost")
 CONFORMANCE_DIR = os.environ.get("CONNHOST_CONFORMANCE_DIR", "")
 AIRBYTE_DIR = os.path.join(CONFORMANCE_DIR, "airbyte")
-META_COLUMNS = ["_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta"]
+META_COLUMNS = ["_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta", "_connhost_sync_id"]
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 INT64 = (-(2 ** 63), 2 ** 63 - 1)
 
@@ -169,7 +169,7 @@ def compare_table(db_path, stream, want, kinds=None, sort_rows=False):
     """The table of `stream` holds exactly the records `want`, cell by cell, with valid metadata."""
     kinds = dict(field_kinds(stream), **(kinds or {}))
     cols, rows, renamed = read_table(db_path, stream.table())
-    check(cols[:4] == META_COLUMNS, "table %r: first columns %r, expected %r" % (stream.table(), cols[:4], META_COLUMNS))
+    check(cols[:5] == META_COLUMNS, "table %r: first columns %r, expected %r" % (stream.table(), cols[:5], META_COLUMNS))
     check(len(rows) == len(want), "table %r: %d rows, expected %d" % (stream.table(), len(rows), len(want)))
     index = {c: i for i, c in enumerate(cols)}
     column_of = lambda field: renamed.get(field, field)
@@ -185,6 +185,7 @@ def compare_table(db_path, stream, want, kinds=None, sort_rows=False):
         ids.add(row[0])
         check(row[1] == iso_ms(rec.emitted_at), "%s: _connhost_extracted_at %r, expected %r" % (where, row[1], iso_ms(rec.emitted_at)))
         check(row[2] == stream.generation_id, "%s: _connhost_generation_id %r, expected %r" % (where, row[2], stream.generation_id))
+        check(row[4] == stream.sync_id, "%s: _connhost_sync_id %r, expected %r" % (where, row[4], stream.sync_id))
         data = rec.data.keys_last_wins()
         changes = []
         seen_cols = set()
@@ -199,7 +200,7 @@ def compare_table(db_path, stream, want, kinds=None, sort_rows=False):
             check(cell_matches(have, want_cell), "%s field %r: stored %r, expected %r (input %r)" %
                   (where, field, have if not isinstance(have, str) or len(have) < 300 else have[:300] + "...",
                    want_cell, v if not isinstance(v, str) or len(v) < 300 else v[:300] + "..."))
-        for col in cols[4:]:
+        for col in cols[len(META_COLUMNS):]:
             if col not in seen_cols:
                 check(row[index[col]] is None, "%s: column %r holds %r for a record without that field" % (where, col, row[index[col]]))
         meta = exact(row[3])

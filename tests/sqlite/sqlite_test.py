@@ -11,6 +11,7 @@
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 
@@ -197,7 +198,7 @@ def case_new_field_mid_stream():
             record_line("users", {"id": 4, "name": "d", "flag": True}, 4)])
         compare_table(db, s, got[(None, "users")])
         cols, _, _ = read_table(db, "users")
-        check(cols[4:] == ["id", "name", "extra", "score", "flag"], "columns %r" % cols)
+        check(cols[5:] == ["id", "name", "extra", "score", "flag"], "columns %r" % cols)
         # The next sync finds the added columns again (no duplicates, same kinds).
         got2 = _sync(tmp, db, [s], [record_line("users", {"id": 5, "extra": [1], "score": 1e3}, 5)])
         compare_table(db, s, got[(None, "users")] + got2[(None, "users")])
@@ -240,7 +241,7 @@ def case_typecast_nulled():
         meta = json.loads(rows[0][3])
         check({"field": "id", "change": "NULLED", "reason": "DESTINATION_TYPECAST_ERROR"} in meta["changes"],
               "change for \"two\" not recorded: %r" % meta)
-        check(rows[0][4] is None and rows[2][4] is None and rows[3][4] == 100, "integer cells %r" % [r[4] for r in rows])
+        check(rows[0][5] is None and rows[2][5] is None and rows[3][5] == 100, "integer cells %r" % [r[5] for r in rows])
 
 
 def case_numbers_exact():
@@ -348,10 +349,128 @@ def case_read_back():
         dest_testlib.case_read_back(CONNHOST, "dest_sqlite", tmp, {"path": os.path.join(tmp, "dest.sqlite")}, Stream)
 
 
+# ---------------------------------------------------------------- widening and generations
+
+def _select(db, sql):
+    con = sqlite3.connect(db)
+    try:
+        return [list(r) for r in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def _declared(db, table):
+    return {name: decl for name, decl in _select(db, 'SELECT name, type FROM pragma_table_info(\'%s\')' % table)}
+
+
+def _write_logged(tmp, db, lines, catalog=None):
+    """A successful `run write` (no --catalog: Singer input); returns every log text it printed."""
+    config = write_json(os.path.join(tmp, "config.json"), {"path": db})
+    args = ["run", "--plugin", "dest_sqlite", "write", "--config", config]
+    if catalog is not None:
+        args += ["--catalog", write_json(os.path.join(tmp, "catalog.json"), catalog)]
+    p = run(args, lines_bytes(lines))
+    outputs = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.startswith("{")]
+    check(p.returncode == 0 and not errors_in(outputs), "write failed: %s" % describe(p))
+    logs = [m["log"]["message"] for m in outputs if m.get("type") == "LOG"]
+    return "\n".join(logs) + "\n" + p.stderr.decode("utf-8", "replace")
+
+
+def case_widen_column():
+    """A later catalog with a wider property type rebuilds the table with the wider declared types and keeps every
+    stored value (INTEGER -> NUMBER_TEXT -> TEXT, BOOLEAN -> TEXT), saying so; the dedup key index survives; a type it
+    cannot widen to (INTEGER -> boolean), or a rebuild SQLite refuses (a view names the table), keeps the column,
+    warns and records each NULLed value in _connhost_meta."""
+    v1 = {"type": "object", "properties": {"id": {"type": "integer"}, "amount": {"type": "integer"}, "flag": {"type": "boolean"},
+                                           "code": {"type": "integer"}, "score": {"type": "integer"}}}
+    v2 = json.loads(json.dumps(v1))
+    v2["properties"].update({"amount": {"type": "number"}, "flag": {"type": "string"}, "code": {"type": ["null", "string"]},
+                             "score": {"type": "boolean"}})
+    v3 = json.loads(json.dumps(v2))
+    v3["properties"]["amount"] = {"type": "string"}
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        w = lambda schema: Stream(None, "w", schema, "append_dedup", primary_key=[["id"]])
+        _sync(tmp, db, [w(v1)], [record_line("w", {"id": 1, "amount": 5, "flag": True, "code": 42, "score": 7}, 1000),
+                                 record_line("w", {"id": 2, "amount": -3, "flag": False, "code": 0, "score": 1}, 1001), state_line(1)])
+        log = _write_logged(tmp, db, [record_line("w", {"id": 2, "amount": 1.25, "flag": "maybe", "code": "A-1", "score": True}, 2000),
+                                      state_line(2)], configured([w(v2)]))
+        decl = _declared(db, "w")
+        want = {"amount": "NUMBER_TEXT", "flag": "TEXT", "code": "TEXT", "score": "INTEGER"}
+        check(all(decl[c] == t for c, t in want.items()), "declared types %r, expected %r" % (decl, want))
+        got = _select(db, "SELECT id, amount, typeof(amount), flag, code, score, json_extract(_connhost_meta, '$.changes') FROM w ORDER BY id")
+        check(got == [[1, "5", "text", "true", "42", 7, "[]"],
+                      [2, "1.25", "text", "maybe", "A-1", None,
+                       '[{"field":"score","change":"NULLED","reason":"DESTINATION_TYPECAST_ERROR"}]']], "rows %r" % got)
+        check(_select(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'w'") == [["_connhost_pk__w"]],
+              "the key index is gone after widening")
+        for col in ("amount", "flag", "code"):
+            check(re.search(r'widened column "%s" of table "w" to \w+, keeping its values' % col, log),
+                  "no log says column %s was widened:\n%s" % (col, log[-3000:]))
+        check(re.search(r'field "score" is boolean in the catalog, but its column "score" of table "w" is INTEGER', log),
+              "no warning about the score column that cannot widen:\n%s" % log[-3000:])
+        _sync(tmp, db, [w(v3)], [record_line("w", {"id": 1, "amount": "lots"}, 3000), state_line(3)])
+        got = _select(db, "SELECT id, amount FROM w ORDER BY id")
+        check(got == [[1, "lots"], [2, "1.25"]] and _declared(db, "w")["amount"] == "TEXT", "after NUMBER_TEXT -> TEXT: %r" % got)
+        lk = lambda t: Stream(None, "lk", {"type": "object", "properties": {"id": {"type": "integer"}, "v": {"type": t}}})
+        _sync(tmp, db, [lk("integer")], [record_line("lk", {"id": 1, "v": 5}, 1), state_line(1)])
+        _select(db, "CREATE VIEW lk_view AS SELECT v FROM lk")
+        log = _write_logged(tmp, db, [record_line("lk", {"id": 2, "v": 2.5}, 2), state_line(2)], configured([lk("number")]))
+        got = _select(db, "SELECT id, v, json_extract(_connhost_meta, '$.changes') FROM lk ORDER BY id")
+        check(got == [[1, 5, "[]"], [2, None, '[{"field":"v","change":"NULLED","reason":"DESTINATION_TYPECAST_ERROR"}]']],
+              "a table a view names: %r" % got)
+        check('could not be widened to NUMBER_TEXT' in log, "no warning that the view blocked the widening:\n%s" % log[-3000:])
+
+
+def case_widen_singer():
+    """Singer input: a SCHEMA with a wider type, mid-stream or on a later run, widens the existing column; values kept."""
+    schema = lambda t: json.dumps({"type": "SCHEMA", "stream": "s", "key_properties": [],
+                                   "schema": {"type": "object", "properties": {"id": {"type": "integer"}, "v": {"type": t}}}})
+    rec = lambda i, v: json.dumps({"type": "RECORD", "stream": "s", "record": {"id": i, "v": v}})
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        _write_logged(tmp, db, [schema("integer"), rec(1, 5), json.dumps({"type": "STATE", "value": {"n": 1}})])
+        check(_declared(db, "s")["v"] == "INTEGER", "first run: %r" % _declared(db, "s"))
+        log = _write_logged(tmp, db, [schema("integer"), rec(2, 6), schema("number"), rec(3, 0.125), schema("string"), rec(4, "x"),
+                                      json.dumps({"type": "STATE", "value": {"n": 2}})])
+        got = _select(db, "SELECT id, v FROM s ORDER BY id")
+        check(got == [[1, "5"], [2, "6"], [3, "0.125"], [4, "x"]] and _declared(db, "s")["v"] == "TEXT",
+              "after the SCHEMA changes: %r %r" % (got, _declared(db, "s")))
+        check('widened column "v"' in log, "no log of the widening:\n%s" % log[-3000:])
+
+
+def case_generations():
+    """minimum_generation_id: the rows of older generations go when the stream completes, never before (an unfinished
+    sync keeps them); generation_id and sync_id are stored; a table without _connhost_sync_id (older version) gets it."""
+    gen = lambda g, m, sync, mode="append", pk=(): Stream(None, "g", USERS_SCHEMA, mode, primary_key=pk, generation_id=g,
+                                                          minimum_generation_id=m, sync_id=sync)
+    rows = lambda: _select(db, "SELECT id, name, _connhost_generation_id, _connhost_sync_id FROM g ORDER BY id")
+    with tempfile.TemporaryDirectory(prefix="sqlite-") as tmp:
+        db = os.path.join(tmp, "dest.sqlite")
+        _sync(tmp, db, [gen(1, 0, 11)], [record_line("g", {"id": i, "name": "gen1"}, 100 + i) for i in range(3)] + [state_line(1)])
+        _select(db, 'ALTER TABLE g DROP COLUMN "_connhost_sync_id"')  # as the previous version wrote it
+        p, outputs = run_write(tmp, db, configured([gen(2, 2, 12)]),
+                               lines_bytes([record_line("g", {"id": 7, "name": "gen2"}, 200), state_line(2), '{"type": "RECORD", "rec']))
+        check(p.returncode != 0, "a malformed line did not fail the write: %s" % describe(p))
+        check(rows() == [[0, "gen1", 1, None], [1, "gen1", 1, None], [2, "gen1", 1, None], [7, "gen2", 2, 12]],
+              "after an unfinished truncate refresh: %r" % rows())
+        log = _write_logged(tmp, db, [record_line("g", {"id": 8, "name": "gen2"}, 300), state_line(3)], configured([gen(2, 2, 13)]))
+        check(rows() == [[7, "gen2", 2, 12], [8, "gen2", 2, 13]], "after the finished truncate refresh: %r" % rows())
+        check("deleted 3 row(s) of generations below 2" in log, "no log of the deleted rows:\n%s" % log[-3000:])
+        done = json.dumps({"type": "TRACE", "trace": {"type": "STREAM_STATUS", "emitted_at": 1, "stream_status": {
+            "stream_descriptor": {"name": "g"}, "status": "COMPLETE"}}})
+        _sync(tmp, db, [gen(3, 3, 14, "append_dedup", [["id"]])],
+              [record_line("g", {"id": 8, "name": "gen3"}, 400), state_line(4), done, state_line(5)])
+        check(rows() == [[8, "gen3", 3, 14]], "after the append_dedup refresh: %r" % rows())
+        _sync(tmp, db, [gen(4, 0, 15)], [record_line("g", {"id": 9, "name": "gen4"}, 500), state_line(6)])
+        check(len(rows()) == 2, "minimum_generation_id 0 deleted rows: %r" % rows())
+
+
 if __name__ == "__main__":
     main({"read_back": case_read_back, "file": case_file, "overwrite_second_sync": case_overwrite_second_sync,
           "overwrite_empty_and_interrupted": case_overwrite_empty_and_interrupted, "incremental_append": case_incremental_append,
           "dedup_composite_key": case_dedup_composite_key, "dedup_string_key": case_dedup_string_key,
           "new_field_mid_stream": case_new_field_mid_stream, "large_record": case_large_record,
           "typecast_nulled": case_typecast_nulled, "numbers_exact": case_numbers_exact, "namespaces": case_namespaces,
-          "identifiers": case_identifiers, "check_config": case_check_config})
+          "identifiers": case_identifiers, "check_config": case_check_config, "widen_column": case_widen_column,
+          "widen_singer": case_widen_singer, "generations": case_generations})

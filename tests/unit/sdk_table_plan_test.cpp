@@ -1,5 +1,6 @@
 // TablePlan (connhost/sdk/table_plan.hpp): the staging names, reserved prefix, collision check, swap and drop
 // that dest_sqlite, dest_pg and dest_jsonl share.
+#include <connhost/sdk/column_types.hpp>
 #include <connhost/sdk/destination_spec.hpp>
 #include <connhost/sdk/table_plan.hpp>
 #include <connhost/sdk/testing.hpp>
@@ -47,7 +48,15 @@ struct RecordingStore final : StagingStore {
         if (fail_swap) throw SystemError("rename failed");
     }
     void drop_staging(StreamPlan& p) override { calls.push_back("drop " + p.staging_name); }
+    void delete_older_generations(StreamPlan& p) override {
+        calls.push_back("generations below " + std::to_string(p.stream->minimum_generation_id) + " of " + p.final_name);
+    }
 };
+
+std::string generations(const char* mode, int gen, int min) {
+    return R"({"stream":{"name":"g"},"destination_sync_mode":")" + std::string(mode) + R"(","generation_id":)" +
+        std::to_string(gen) + R"(,"minimum_generation_id":)" + std::to_string(min) + "}";
+}
 
 }  // namespace
 
@@ -123,4 +132,39 @@ TEST_CASE("the spec lists the modes the SDK implements") {
     CHECK(json::serialize(spec.at("supported_destination_sync_modes")) == R"(["append","overwrite","append_dedup"])");
     CHECK(spec.at("documentationUrl") == "https://connhost.invalid/docs/connectors/dest_test");
     CHECK(spec.at("connectionSpecification").at("required").as_array().size() == 1);
+}
+
+TEST_CASE("a truncate refresh deletes older generations once, at completion, only where rows carry a generation") {
+    const auto cat =
+        ConfiguredCatalog::parse(catalog(generations("append", 3, 3) + "," + stream("plain", "append") + "," +
+                                         R"({"stream":{"name":"o"},"destination_sync_mode":"overwrite",)" +
+                                         R"("generation_id":2,"minimum_generation_id":2})"));
+    NameRules r = rules(false);
+    r.generations = true;
+    TablePlan plan(cat, r);
+    RecordingStore store;
+    CHECK(plan.at(cat.streams()[0]).drop_older_generations);
+    CHECK_FALSE(plan.at(cat.streams()[1]).drop_older_generations);
+    CHECK_FALSE(plan.at(cat.streams()[2]).drop_older_generations);  // the swap replaces every row
+    for (int i = 0; i < 2; ++i)
+        for (const auto& s : cat.streams()) plan.complete(s, store);
+    CHECK(store.calls == std::vector<std::string>{"generations below 3 of g", "swap _connhost_tmp_o -> o"});
+    CHECK(plan_error(catalog(generations("append", 3, 3)), false).find("stores no generation") != std::string::npos);
+    CHECK(plan_error(catalog(generations("overwrite", 3, 3)), false).empty());
+    CHECK(plan_error(catalog(generations("append", 2, 3)), false).find("generation_id 2 is below") !=
+          std::string::npos);
+}
+
+TEST_CASE("column widening: keep what holds, widen along the chains, refuse across them") {
+    using T = ColumnType;
+    using A = ColumnWidening::Action;
+    CHECK(column_widening(T::Integer, T::Number).action == A::Widen);
+    CHECK(column_widening(T::Number, T::String).type == T::String);
+    CHECK(column_widening(T::Date, T::DateTime).action == A::Widen);
+    CHECK(column_widening(T::Boolean, T::Json).type == T::Json);
+    CHECK(column_widening(T::Number, T::Integer).action == A::Keep);
+    CHECK(column_widening(T::String, T::Json).action == A::Keep);
+    CHECK(column_widening(T::Json, T::Integer).action == A::Keep);
+    CHECK(column_widening(T::Integer, T::Boolean).action == A::Incompatible);
+    CHECK(column_widening(T::Date, T::Number).type == T::Date);
 }

@@ -15,10 +15,18 @@
 namespace connhost::sdk {
 
 // The metadata columns every table destination writes, in this order, before the field columns:
-// a random UUID v4 per row, the record's emitted_at, the stream's generation_id, and the meta JSON.
-enum MetaColumn : int { kRawIdColumn = 0, kExtractedAtColumn, kGenerationIdColumn, kMetaJsonColumn, kMetaColumnCount };
-inline constexpr const char* kMetaColumns[kMetaColumnCount] = {"_connhost_raw_id", "_connhost_extracted_at",
-                                                               "_connhost_generation_id", "_connhost_meta"};
+// a random UUID v4 per row, the record's emitted_at, the stream's generation_id, the meta JSON, and the stream's
+// sync_id. A table written before a column existed gets it added (its older rows hold NULL there).
+enum MetaColumn : int {
+    kRawIdColumn = 0,
+    kExtractedAtColumn,
+    kGenerationIdColumn,
+    kMetaJsonColumn,
+    kSyncIdColumn,
+    kMetaColumnCount
+};
+inline constexpr const char* kMetaColumns[kMetaColumnCount] = {
+    "_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta", "_connhost_sync_id"};
 
 // Random (version 4) UUIDs from a per-instance generator seeded by the OS. Not thread-safe.
 class UuidGenerator {

@@ -7,11 +7,16 @@
 //   - two streams that land on one name in one container are refused, naming both;
 //   - an overwrite stream is written to staging_name(final) = "_connhost_tmp_<final>" in the same container,
 //     created fresh at open; complete() swaps it in; drop_unfinished() (close(false)) drops it, so an
-//     unfinished full refresh never replaces the previous data.
+//     unfinished full refresh never replaces the previous data;
+//   - generations (Airbyte's refreshes): a stream whose minimum_generation_id is above 0 and that is not an overwrite
+//     has its rows of older generations (generation below the minimum; NULL counts as 0) deleted by complete(),
+//     after every row of this sync is committed and never before: an unfinished truncate refresh keeps them. A
+//     destination that stores no generation (NameRules::generations false) refuses such a stream at planning.
 // Run thread only.
 #pragma once
 #include <connhost/sdk/catalog.hpp>
 #include <connhost/sdk/host.hpp>
+#include <connhost/sdk/record_meta.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <functional>
@@ -45,6 +50,7 @@ struct NameRules {
     std::string kind;             // "SQLite table", "file": for messages
     std::string separator = ".";  // between container and name in messages ("/" for files)
     bool fold_case = false;       // names equal ignoring ASCII case are one name (SQLite)
+    bool generations = false;     // rows carry _connhost_generation_id: older generations can be deleted
     // A name as the store can hold it (PostgreSQL: at most 63 bytes); applied to the final and the staging name.
     std::function<std::string(std::string_view)> fit = [](std::string_view n) { return std::string(n); };
     // Where stream `s` lands (before fit); may throw ConfigError for a name the store cannot hold.
@@ -59,18 +65,23 @@ struct StreamPlan {
     std::string final_name;    // where the stream's rows end up
     std::string staging_name;  // overwrite: where rows go until complete(); "" otherwise
     bool staged = false;       // rows go to staging_name now (overwrite, not swapped in yet)
+    // At completion, delete the rows of generations below the stream's minimum_generation_id (not swapped yet).
+    bool drop_older_generations = false;
 
     // The name rows are written to now.
     const std::string& target() const noexcept { return staged ? staging_name : final_name; }
 };
 
-// The storage primitives of overwrite staging; the destination implements them.
+// The storage primitives of overwrite staging and generation clean-up; the destination implements them.
 class StagingStore {
 public:
     // Replaces plan.final_name by plan.staging_name durably (drop the old, rename the staging).
     virtual void swap_in(StreamPlan& plan) = 0;
     // Drops plan.staging_name if it exists; the previous data stays untouched.
     virtual void drop_staging(StreamPlan& plan) = 0;
+    // Deletes durably, in one transaction, the rows of plan.final_name whose generation is below the stream's
+    // minimum_generation_id (older_generations_sql). Called only when NameRules::generations is true.
+    virtual void delete_older_generations(StreamPlan& plan) { (void)plan; }
 
 protected:
     ~StagingStore() = default;
@@ -97,12 +108,18 @@ public:
     StreamPlan& at(const ConfiguredStream& s) { return plans_.at(&s); }
     std::map<const ConfiguredStream*, StreamPlan>& plans() noexcept { return plans_; }
 
-    // The stream completed: an overwrite's staging is swapped in (once); later rows go to the final name.
+    // The stream completed: an overwrite's staging is swapped in (once), later rows go to the final name; rows of
+    // generations below the stream's minimum are deleted (once).
     void complete(const ConfiguredStream& s, StagingStore& store) {
         StreamPlan& p = at(s);
-        if (!p.staged) return;
-        store.swap_in(p);
-        p.staged = false;
+        if (p.staged) {
+            store.swap_in(p);
+            p.staged = false;
+        }
+        if (p.drop_older_generations) {
+            store.delete_older_generations(p);
+            p.drop_older_generations = false;
+        }
     }
 
     // close(false): drops every staging not swapped in; a failure to drop is logged (the next sync re-creates it).
@@ -134,7 +151,24 @@ private:
             p.staging_name = rules_.fit(std::string(kStagingPrefix) + p.final_name);
             p.staged = true;
         }
+        p.drop_older_generations = drops_older_generations(s);
         return p;
+    }
+
+    // Whether stream `s` is a truncate refresh that completion finishes by deleting older generations; throws
+    // ConfigError for generation ids that contradict each other or a destination that stores no generation.
+    bool drops_older_generations(const ConfiguredStream& s) const {
+        if (s.minimum_generation_id <= 0) return false;
+        if (s.generation_id < s.minimum_generation_id)
+            throw ConfigError("stream " + s.display_name() + ": generation_id " + std::to_string(s.generation_id) +
+                              " is below minimum_generation_id " + std::to_string(s.minimum_generation_id) +
+                              ", so completing it would delete its own rows: fix the configured catalog");
+        if (s.destination_sync_mode == DestinationSyncMode::Overwrite) return false;  // the swap replaces every row
+        if (!rules_.generations)
+            throw ConfigError("stream " + s.display_name() + " asks to delete generations below " +
+                              std::to_string(s.minimum_generation_id) + " (minimum_generation_id), but " +
+                              rules_.connector + " stores no generation: use destination_sync_mode overwrite");
+        return true;
     }
 
     std::string folded(std::string name) const { return rules_.fold_case ? fold_ascii_case(std::move(name)) : name; }
@@ -146,5 +180,12 @@ private:
     NameRules rules_;
     std::map<const ConfiguredStream*, StreamPlan> plans_;
 };
+
+// The statement deleting the rows of generations below `minimum` from `quoted_table` (PostgreSQL and SQLite): rows
+// without a generation (NULL: written before generations were stored) count as generation 0.
+inline std::string older_generations_sql(const std::string& quoted_table, int64_t minimum) {
+    return "DELETE FROM " + quoted_table + " WHERE COALESCE(\"" + std::string(kMetaColumns[kGenerationIdColumn]) +
+        "\", 0) < " + std::to_string(minimum);
+}
 
 }  // namespace connhost::sdk
