@@ -31,6 +31,9 @@ const char* sql_type(ColumnType t) {
         case ColumnType::Date: return "date";
         case ColumnType::DateTime: return "timestamp with time zone";
         case ColumnType::Json: return "jsonb";
+        case ColumnType::Float: return "double precision";
+        case ColumnType::DateTimeLocal: return "timestamp without time zone";
+        case ColumnType::JsonText: return "json";
     }
     return "text";
 }
@@ -39,11 +42,14 @@ const char* sql_type(ColumnType t) {
 
 ColumnType type_from_sql(const std::string& t) {
     if (t == "bigint" || t == "integer" || t == "smallint") return ColumnType::Integer;
-    if (t.rfind("numeric", 0) == 0 || t == "double precision" || t == "real") return ColumnType::Number;
+    if (t.rfind("numeric", 0) == 0) return ColumnType::Number;
+    if (t == "double precision" || t == "real") return ColumnType::Float;
     if (t == "boolean") return ColumnType::Boolean;
     if (t == "date") return ColumnType::Date;
+    if (t.rfind("timestamp without time zone", 0) == 0) return ColumnType::DateTimeLocal;
     if (t.rfind("timestamp", 0) == 0) return ColumnType::DateTime;
-    if (t == "jsonb" || t == "json") return ColumnType::Json;
+    if (t == "jsonb") return ColumnType::Json;
+    if (t == "json") return ColumnType::JsonText;
     return ColumnType::String;
 }
 

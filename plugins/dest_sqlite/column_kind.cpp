@@ -11,11 +11,14 @@ namespace json = boost::json;
 ColumnKind kind_from_schema(const json::value& property) {
     switch (connhost::sdk::column_type_of(property)) {
         case connhost::sdk::ColumnType::Integer: return ColumnKind::Integer;
-        case connhost::sdk::ColumnType::Number: return ColumnKind::Number;
+        case connhost::sdk::ColumnType::Number:
+        case connhost::sdk::ColumnType::Float: return ColumnKind::Number;
         case connhost::sdk::ColumnType::Boolean: return ColumnKind::Boolean;
         case connhost::sdk::ColumnType::String:
         case connhost::sdk::ColumnType::Date:
-        case connhost::sdk::ColumnType::DateTime: return ColumnKind::String;  // ISO text kept as given
+        case connhost::sdk::ColumnType::DateTime:
+        case connhost::sdk::ColumnType::DateTimeLocal:
+        case connhost::sdk::ColumnType::JsonText: return ColumnKind::String;  // the text kept as given
         case connhost::sdk::ColumnType::Json: return ColumnKind::Json;
     }
     return ColumnKind::Json;

@@ -1,5 +1,7 @@
 #include "stream_table.hpp"
 
+#include <connhost/sdk/column_types.hpp>
+
 #include "names.hpp"
 
 #include <connhost/sdk/json_slice.hpp>
@@ -268,7 +270,9 @@ void StreamTable::bind_value(int col, const Field& m) {
             break;
         }
         case ColumnKind::Number:
-            if (m.kind == FieldKind::Number)
+            // The number's text; "NaN", "Infinity", "-Infinity" (strings a number column may carry) as that text.
+            if (m.kind == FieldKind::Number ||
+                (m.kind == FieldKind::String && !m.value_escaped && connhost::sdk::is_special_number(m.value)))
                 insert_.bind_text_static(param, m.value);
             else
                 nulled(kTypecast);

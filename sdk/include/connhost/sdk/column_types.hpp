@@ -3,13 +3,24 @@
 //   JSON schema of the property                          ColumnType
 //   "integer" / $ref .../Integer                         Integer
 //   "number"  / $ref .../Number                          Number
+//   "number" with "format": "double" or "float"          Float (binary floating point)
 //   "boolean" / $ref .../Boolean                         Boolean
 //   "string" with "format": "date" / $ref .../Date       Date
 //   "string" with "format": "date-time" / $ref
-//       .../TimestampWithTimezone, ...WithoutTimezone    DateTime
+//       .../TimestampWithTimezone                        DateTime
+//   "string" with "format": "date-time" and "airbyte_type":
+//       "timestamp_without_timezone" / $ref
+//       .../TimestampWithoutTimezone                     DateTimeLocal (no time zone)
+//   "string" with "contentMediaType": "application/json" JsonText (JSON kept as its exact text)
 //   "string" (any other format) / other well-known $ref  String
 //   object, array, unions of several types, no type      Json
-// A ["null", T] union counts as T. A destination chooses the SQL type of each ColumnType.
+// A ["null", T] union counts as T. A ["number", "string"] union whose "pattern" is kSpecialNumberPattern counts
+// as "number": such a column also holds the strings "NaN", "Infinity" and "-Infinity" (the values a JSON
+// number cannot carry), and a destination stores them as those values where its type can.
+//
+// Dates and timestamps travel as ISO 8601 text; a destination accepts also what PostgreSQL can hold:
+// "infinity" / "-infinity", years past 9999 ("294276-12-31T23:59:59") and a " BC" suffix for years before
+// year 1 ("0044-03-15 BC", "0044-03-15T12:00:00Z BC"). A destination chooses the SQL type of each ColumnType.
 #pragma once
 #include <boost/json.hpp>
 
@@ -17,7 +28,14 @@
 
 namespace connhost::sdk {
 
-enum class ColumnType { Integer, Number, Boolean, String, Date, DateTime, Json };
+enum class ColumnType { Integer, Number, Boolean, String, Date, DateTime, Json, Float, DateTimeLocal, JsonText };
+
+// The "pattern" of a ["number", "string"] property whose strings are the special floating-point values
+// (JSON Schema applies "pattern" to strings only, so every number stays valid).
+inline constexpr const char* kSpecialNumberPattern = "^(NaN|Infinity|-Infinity)$";
+
+// True for the three special values a number column may carry as strings.
+inline bool is_special_number(std::string_view s) noexcept { return s == "NaN" || s == "Infinity" || s == "-Infinity"; }
 
 namespace detail {
 inline bool ends_with(std::string_view s, std::string_view suffix) noexcept {
@@ -28,18 +46,26 @@ inline ColumnType column_type_from_ref(std::string_view ref) noexcept {
     if (ends_with(ref, "/Number")) return ColumnType::Number;
     if (ends_with(ref, "/Boolean")) return ColumnType::Boolean;
     if (ends_with(ref, "/Date")) return ColumnType::Date;
-    if (ends_with(ref, "/TimestampWithTimezone") || ends_with(ref, "/TimestampWithoutTimezone"))
-        return ColumnType::DateTime;
+    if (ends_with(ref, "/TimestampWithTimezone")) return ColumnType::DateTime;
+    if (ends_with(ref, "/TimestampWithoutTimezone")) return ColumnType::DateTimeLocal;
     if (ref.find("/definitions/") != std::string_view::npos) return ColumnType::String;
     return ColumnType::Json;
 }
-inline ColumnType column_type_from_name(std::string_view t, std::string_view format) noexcept {
+inline std::string_view string_member(const boost::json::object& p, std::string_view key) noexcept {
+    auto it = p.find(key);
+    return it != p.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+}
+inline ColumnType column_type_from_name(std::string_view t, const boost::json::object& p) noexcept {
+    const std::string_view format = string_member(p, "format");
     if (t == "integer") return ColumnType::Integer;
-    if (t == "number") return ColumnType::Number;
+    if (t == "number") return format == "double" || format == "float" ? ColumnType::Float : ColumnType::Number;
     if (t == "boolean") return ColumnType::Boolean;
     if (t == "string") {
         if (format == "date") return ColumnType::Date;
-        if (format == "date-time") return ColumnType::DateTime;
+        if (format == "date-time")
+            return string_member(p, "airbyte_type") == "timestamp_without_timezone" ? ColumnType::DateTimeLocal
+                                                                                    : ColumnType::DateTime;
+        if (string_member(p, "contentMediaType") == "application/json") return ColumnType::JsonText;
         return ColumnType::String;
     }
     return ColumnType::Json;
@@ -50,24 +76,27 @@ inline ColumnType column_type_from_name(std::string_view t, std::string_view for
 inline ColumnType column_type_of(const boost::json::value& property) noexcept {
     if (!property.is_object()) return ColumnType::Json;
     const boost::json::object& p = property.as_object();
-    std::string_view format;
-    if (auto f = p.find("format"); f != p.end() && f->value().is_string()) format = f->value().as_string();
     auto type = p.find("type");
     if (type == p.end()) {
         if (auto ref = p.find("$ref"); ref != p.end() && ref->value().is_string())
             return detail::column_type_from_ref(ref->value().as_string());
         return ColumnType::Json;  // oneOf / anyOf / allOf / no type
     }
-    if (type->value().is_string()) return detail::column_type_from_name(type->value().as_string(), format);
+    if (type->value().is_string()) return detail::column_type_from_name(type->value().as_string(), p);
     if (type->value().is_array()) {
         std::string_view only;
         int n = 0;
+        bool number = false, string = false;
         for (const auto& t : type->value().as_array()) {
             if (!t.is_string() || t.as_string() == "null") continue;
             only = t.as_string();
+            number = number || only == "number";
+            string = string || only == "string";
             ++n;
         }
-        if (n == 1) return detail::column_type_from_name(only, format);
+        if (n == 1) return detail::column_type_from_name(only, p);
+        if (n == 2 && number && string && detail::string_member(p, "pattern") == kSpecialNumberPattern)
+            return detail::column_type_from_name("number", p);
     }
     return ColumnType::Json;
 }
