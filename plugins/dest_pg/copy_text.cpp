@@ -1,5 +1,6 @@
 #include "copy_text.hpp"
 
+#include <connhost/sdk/base64.hpp>
 #include <connhost/sdk/hex.hpp>
 #include <connhost/sdk/json_slice.hpp>
 
@@ -129,6 +130,46 @@ bool valid_time_of_day(std::string_view s, size_t i) {
     return digits(s, i, 2, om) && om <= 59 && i + 2 == s.size();
 }
 
+// Parses an optionally signed integer of at most 18 digits at s[i] (i moves past it); `neg`: it had a '-'.
+bool signed_integer(std::string_view s, size_t& i, long long& v, bool& neg) {
+    neg = i < s.size() && s[i] == '-';
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    const size_t start = i;
+    v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 18) v = v * 10 + (s[i++] - '0');
+    if (i == start || (i < s.size() && s[i] >= '0' && s[i] <= '9')) return false;
+    if (neg) v = -v;
+    return true;
+}
+
+// The microseconds of a fraction of a second ".5" at s[i] (i moves past it), rounded down past 6 digits.
+bool fraction_micros(std::string_view s, size_t& i, long long& micros) {
+    const size_t start = ++i;  // past '.'
+    micros = 0;
+    for (long long scale = 100000; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10)
+        micros += (s[i] - '0') * scale;
+    return i > start;
+}
+
+// How many months, days or microseconds one unit of a duration designator adds, and to which of the three.
+bool duration_unit(char unit, bool in_time, int& slot, __int128& scale) {
+    static constexpr struct {
+        char unit;
+        bool time;
+        int slot;
+        long long scale;
+    } kUnits[] = {{'Y', false, 0, 12},      {'M', false, 0, 1},           {'W', false, 1, 7},
+                  {'D', false, 1, 1},       {'H', true, 2, 3600000000LL}, {'M', true, 2, 60000000LL},
+                  {'S', true, 2, 1000000LL}};
+    for (const auto& u : kUnits)
+        if (u.unit == unit && u.time == in_time) {
+            slot = u.slot;
+            scale = u.scale;
+            return true;
+        }
+    return false;
+}
+
 // A JSON number text double precision can hold (PostgreSQL's float8in: out of range only when it overflows or
 // underflows to zero)?
 bool fits_double(std::string_view text) {
@@ -149,6 +190,37 @@ const char* numeric_problem(std::string_view text) {
 }
 
 }  // namespace
+
+bool valid_duration(std::string_view s) {
+    if (s.size() < 2 || s[0] != 'P') return false;
+    __int128 sums[3] = {0, 0, 0};  // months, days, microseconds
+    bool in_time = false, any = false;
+    char last = 0;
+    for (size_t i = 1; i < s.size();) {
+        if (s[i] == 'T') {
+            if (in_time || ++i == s.size()) return false;
+            in_time = true;
+            last = 0;
+            continue;
+        }
+        long long v, micros = 0;
+        bool neg;
+        if (!signed_integer(s, i, v, neg)) return false;
+        if (in_time && i < s.size() && s[i] == '.' && !fraction_micros(s, i, micros)) return false;
+        int slot;
+        __int128 scale;
+        if (i >= s.size() || !duration_unit(s[i], in_time, slot, scale)) return false;
+        if (micros && s[i] != 'S') return false;  // a fraction only on seconds
+        const std::string_view order = in_time ? "HMS" : "YMWD";
+        if (last && order.find(s[i]) <= order.find(last)) return false;  // each designator once, in order
+        last = s[i++];
+        sums[slot] += v * scale + (neg ? -micros : micros);
+        any = true;
+    }
+    const __int128 i32 = 2147483647, i64 = 9223372036854775807LL;
+    return any && sums[0] <= i32 && sums[0] >= -i32 && sums[1] <= i32 && sums[1] >= -i32 && sums[2] <= i64 &&
+        sums[2] >= -i64;
+}
 
 bool valid_date(std::string_view s) {
     if (is_infinity(s)) return true;
@@ -264,6 +336,12 @@ const char* append_integer(std::string& out, const Field& f) {
     return nullptr;
 }
 
+bool valid_temporal(ColumnType type, std::string_view s) {
+    if (type == ColumnType::Date) return valid_date(s);
+    if (type == ColumnType::Duration) return valid_duration(s);
+    return valid_timestamp(s);
+}
+
 // A string field holding "NaN", "Infinity" or "-Infinity" (connhost::sdk::kSpecialNumberPattern)?
 bool is_special_number_field(const Field& f) {
     return f.kind == FieldKind::String && !f.value_escaped && connhost::sdk::is_special_number(f.value);
@@ -294,6 +372,22 @@ bool append_json_text_cell(std::string& out, const Field& f) {
     if (f.value_escaped) s = decoded = connhost::sdk::json_unescape(f.value);
     if (!is_json_text(s)) return false;
     append_copy_escaped(out, s);
+    return true;
+}
+
+// Appends a bytea cell ("\\x" and hex digits, the backslash escaped for COPY) of a base64 string field's bytes.
+// False (nothing appended) when the field is no base64 string.
+bool append_bytea_cell(std::string& out, const Field& f) {
+    std::string bytes;
+    if (f.kind != FieldKind::String) return false;
+    const std::string decoded = f.value_escaped ? connhost::sdk::json_unescape(f.value) : std::string();
+    if (!connhost::sdk::base64_decode(f.value_escaped ? std::string_view(decoded) : f.value, bytes)) return false;
+    static const char hex[] = "0123456789abcdef";
+    out += "\\\\x";
+    for (const char c : bytes) {
+        out.push_back(hex[static_cast<unsigned char>(c) >> 4]);
+        out.push_back(hex[static_cast<unsigned char>(c) & 15]);
+    }
     return true;
 }
 
@@ -338,17 +432,21 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
             return r;
         case ColumnType::Date:
         case ColumnType::DateTime:
-        case ColumnType::DateTimeLocal: {
+        case ColumnType::DateTimeLocal:
+        case ColumnType::Duration: {
             if (f.kind != FieldKind::String) return nulled(kTypecast);
             std::string decoded;
             std::string_view s = f.value;
             if (f.value_escaped) s = decoded = connhost::sdk::json_unescape(f.value);
-            if (!(type == ColumnType::Date ? valid_date(s) : valid_timestamp(s))) return nulled(kTypecast);
+            if (!valid_temporal(type, s)) return nulled(kTypecast);
             out.append(s);  // only digits, '-', ':', '.', 'T', ' ', 'Z', '+', "BC", "infinity": nothing to escape
             return r;
         }
         case ColumnType::JsonText:
             if (!append_json_text_cell(out, f)) return nulled(kTypecast);
+            return r;
+        case ColumnType::Binary:
+            if (!append_bytea_cell(out, f)) return nulled(kTypecast);
             return r;
         case ColumnType::String:
             if (f.kind == FieldKind::String) {

@@ -34,6 +34,8 @@ const char* sql_type(ColumnType t) {
         case ColumnType::Float: return "double precision";
         case ColumnType::DateTimeLocal: return "timestamp without time zone";
         case ColumnType::JsonText: return "json";
+        case ColumnType::Binary: return "bytea";
+        case ColumnType::Duration: return "interval";
     }
     return "text";
 }
@@ -50,6 +52,8 @@ ColumnType type_from_sql(const std::string& t) {
     if (t.rfind("timestamp", 0) == 0) return ColumnType::DateTime;
     if (t == "jsonb") return ColumnType::Json;
     if (t == "json") return ColumnType::JsonText;
+    if (t == "bytea") return ColumnType::Binary;
+    if (t.rfind("interval", 0) == 0) return ColumnType::Duration;
     return ColumnType::String;
 }
 
@@ -282,6 +286,7 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         cell.set = false;
         cell.change = nullptr;
     }
+    tally_.add(changes_);
     if (rec.meta.empty() && changes_.empty()) {
         out_ += "{\"changes\":[]}";
     } else {

@@ -53,6 +53,8 @@ public:
 
     bool copying() const noexcept { return copying_; }
     const std::string& qualified() const noexcept { return qualified_; }
+    // The changes made to values so far (the rows of rolled-back transactions included).
+    const connhost::sdk::ChangeTally& tally() const noexcept { return tally_; }
 
 private:
     struct Column {
@@ -105,6 +107,7 @@ private:
     std::vector<Cell> cells_;
     std::vector<int> touched_;
     std::vector<connhost::sdk::ValueChange> changes_;
+    connhost::sdk::ChangeTally tally_;
     std::string scratch_, meta_, key_;
     connhost::sdk::UuidGenerator uuids_;
     std::string generation_text_;

@@ -50,6 +50,7 @@ std::optional<std::vector<StoredColumn>> field_columns(PgConnection& conn, const
 
 // The select-list expression of a column: timestamps as ISO 8601 text, everything else in its text output.
 std::string select_expr(const StoredColumn& c) {
+    if (c.type == ColumnType::Binary) return "translate(encode(" + quote(c.name) + ", 'base64'), E'\\n', '')";
     if (c.type == ColumnType::DateTime || c.type == ColumnType::DateTimeLocal)
         return "to_json(" + quote(c.name) + ") #>> '{}'";
     return quote(c.name);
@@ -71,7 +72,9 @@ void add_cell(connhost::sdk::StoredObject& obj, const StoredColumn& c, std::stri
         case ColumnType::Date:
         case ColumnType::DateTime:
         case ColumnType::DateTimeLocal:
-        case ColumnType::JsonText: obj.string(c.field, text); break;
+        case ColumnType::JsonText:
+        case ColumnType::Binary:
+        case ColumnType::Duration: obj.string(c.field, text); break;
     }
 }
 

@@ -18,7 +18,9 @@ ColumnKind kind_from_schema(const json::value& property) {
         case connhost::sdk::ColumnType::Date:
         case connhost::sdk::ColumnType::DateTime:
         case connhost::sdk::ColumnType::DateTimeLocal:
-        case connhost::sdk::ColumnType::JsonText: return ColumnKind::String;  // the text kept as given
+        case connhost::sdk::ColumnType::JsonText:
+        case connhost::sdk::ColumnType::Binary:
+        case connhost::sdk::ColumnType::Duration: return ColumnKind::String;  // the text kept as given
         case connhost::sdk::ColumnType::Json: return ColumnKind::Json;
     }
     return ColumnKind::Json;

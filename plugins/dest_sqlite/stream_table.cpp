@@ -224,6 +224,7 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
     insert_.bind_text_static(1 + connhost::sdk::kMetaJsonColumn, meta_);
     insert_.run();
+    tally_.add(changes_);
     if (dedup_) {
         dedup_delete_.bind_int(1, sqlite3_last_insert_rowid(db_.handle()));
         dedup_delete_.run();

@@ -21,6 +21,7 @@ Kind kind_of(std::string_view t) {
     if (t == "timestamptz") return Kind::TimestampTz;
     if (t == "json" || t == "jsonb") return Kind::Json;
     if (t == "bytea") return Kind::Bytea;
+    if (t == "interval") return Kind::Interval;
     return Kind::String;
 }
 
@@ -130,6 +131,7 @@ json::object scalar_schema(Kind k) {
         case Kind::TimestampTz: return string_schema("date-time", "timestamp_with_timezone");
         case Kind::Json: return {{"type", "string"}, {"contentMediaType", "application/json"}};
         case Kind::Bytea: return {{"type", "string"}, {"contentEncoding", "base64"}};
+        case Kind::Interval: return string_schema("duration");
         case Kind::Array: return {{"type", "array"}};
         case Kind::String: break;
     }

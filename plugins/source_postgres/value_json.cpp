@@ -179,7 +179,8 @@ void append_scalar(std::string& out, Kind k, std::string_view t) {
             append_base64(out, bytea_bytes(t));
             out += '"';
             return;
-        case Kind::Array:  // arrays of arrays do not exist in PostgreSQL; an unknown element shape stays text
+        case Kind::Interval:  // ISO 8601 (IntervalStyle iso_8601)
+        case Kind::Array:     // arrays of arrays do not exist in PostgreSQL; an unknown element shape stays text
         case Kind::Date:
         case Kind::Time:
         case Kind::TimeTz:

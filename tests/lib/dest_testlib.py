@@ -206,7 +206,7 @@ SPECIAL_NUMBER_PATTERN = "^(NaN|Infinity|-Infinity)$"
 
 def kind_of(prop):
     """The column kind a JSON-schema property maps to (connhost/sdk/column_types.hpp): integer, number, float,
-    boolean, string, date, datetime, datetime_local, json_text or json."""
+    boolean, string, date, datetime, datetime_local, json_text, binary, duration or json."""
     if not isinstance(prop, dict):
         return "json"
     fmt = prop.get("format")
@@ -232,6 +232,10 @@ def kind_of(prop):
             return "datetime_local"
         if fmt not in ("date", "date-time") and prop.get("contentMediaType") == "application/json":
             return "json_text"
+        if fmt not in ("date", "date-time") and prop.get("contentEncoding") == "base64":
+            return "binary"
+        if fmt == "duration":
+            return "duration"
         return {"date": "date", "date-time": "datetime"}.get(fmt, "string")
     if t == "number" and fmt in ("double", "float"):
         return "float"

@@ -67,7 +67,8 @@ def catalog_streams(catalog):
 def field_kinds(stream):
     """dest_sqlite keeps date and date-time values (and JSON text) as the text they came in: string columns;
     a float is a number column."""
-    folded = {"date": "string", "datetime": "string", "datetime_local": "string", "json_text": "string", "float": "number"}
+    folded = {"date": "string", "datetime": "string", "datetime_local": "string", "json_text": "string", "binary": "string", "duration": "string",
+              "float": "number"}
     return {k: folded.get(v, v) for k, v in dest_testlib.field_kinds(stream).items()}
 
 

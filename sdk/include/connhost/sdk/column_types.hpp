@@ -12,6 +12,8 @@
 //       "timestamp_without_timezone" / $ref
 //       .../TimestampWithoutTimezone                     DateTimeLocal (no time zone)
 //   "string" with "contentMediaType": "application/json" JsonText (JSON kept as its exact text)
+//   "string" with "contentEncoding": "base64"            Binary (the decoded bytes)
+//   "string" with "format": "duration"                   Duration (ISO 8601, "P1Y2M3DT4H5M6.5S", "PT-3M")
 //   "string" (any other format) / other well-known $ref  String
 //   object, array, unions of several types, no type      Json
 // A ["null", T] union counts as T. A ["number", "string"] union whose "pattern" is kSpecialNumberPattern counts
@@ -28,7 +30,20 @@
 
 namespace connhost::sdk {
 
-enum class ColumnType { Integer, Number, Boolean, String, Date, DateTime, Json, Float, DateTimeLocal, JsonText };
+enum class ColumnType {
+    Integer,
+    Number,
+    Boolean,
+    String,
+    Date,
+    DateTime,
+    Json,
+    Float,
+    DateTimeLocal,
+    JsonText,
+    Binary,
+    Duration
+};
 
 // The "pattern" of a ["number", "string"] property whose strings are the special floating-point values
 // (JSON Schema applies "pattern" to strings only, so every number stays valid).
@@ -62,10 +77,12 @@ inline ColumnType column_type_from_name(std::string_view t, const boost::json::o
     if (t == "boolean") return ColumnType::Boolean;
     if (t == "string") {
         if (format == "date") return ColumnType::Date;
+        if (format == "duration") return ColumnType::Duration;
         if (format == "date-time")
             return string_member(p, "airbyte_type") == "timestamp_without_timezone" ? ColumnType::DateTimeLocal
                                                                                     : ColumnType::DateTime;
         if (string_member(p, "contentMediaType") == "application/json") return ColumnType::JsonText;
+        if (string_member(p, "contentEncoding") == "base64") return ColumnType::Binary;
         return ColumnType::String;
     }
     return ColumnType::Json;
