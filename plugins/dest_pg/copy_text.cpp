@@ -478,4 +478,18 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
     return r;
 }
 
+CellOutcome append_json_text_as_jsonb(std::string& out, const Field& f) {
+    if (f.kind != FieldKind::String) return append_cell(out, ColumnType::Json, f);
+    const std::string decoded = f.value_escaped ? connhost::sdk::json_unescape(f.value) : std::string(f.value);
+    CellOutcome r;
+    bool stripped = false;
+    const char* problem = is_json_text(decoded) ? append_jsonb_cell(out, decoded, stripped) : kTypecast;
+    if (problem) {
+        out += "\\N";
+        return {"NULLED", problem};
+    }
+    if (stripped) r = {"TRUNCATED", kSerialization};
+    return r;
+}
+
 }  // namespace pgdest

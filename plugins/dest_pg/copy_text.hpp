@@ -43,6 +43,9 @@ struct CellOutcome {
 
 // Appends the cell of `field` in a column of `type` to `out` (COPY text format, without the separator).
 CellOutcome append_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field);
+// Appends the cell of a JSON-text string field (contentMediaType application/json) in a jsonb column: the JSON
+// it holds; a value that is no JSON text is NULLed (typecast). Other fields as append_cell(Json) does.
+CellOutcome append_json_text_as_jsonb(std::string& out, const connhost::sdk::Field& field);
 // Appends `text` escaped for COPY text format.
 void append_copy_escaped(std::string& out, std::string_view text);
 // Appends JSON text `json` as a jsonb cell: compacted, NUL escapes removed (stripped set true), backslashes

@@ -85,8 +85,12 @@ void StreamTable::prepare() {
         load_columns(table_);
     }
     if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
-        for (const auto& prop : p->value().as_object())
-            column_for(std::string(prop.key()), connhost::sdk::column_type_of(prop.value()), false);
+        for (const auto& prop : p->value().as_object()) {
+            const ColumnType want = connhost::sdk::column_type_of(prop.value());
+            Column& c = columns_[column_for(std::string(prop.key()), want, false)];
+            // JSON text (source_postgres json) into a jsonb column of an earlier sync: store the JSON, not a string.
+            c.json_text_in_jsonb = want == ColumnType::JsonText && c.type == ColumnType::Json;
+        }
     if (dedup_) {
         if (stream_.primary_key.empty())
             throw ConfigError("stream " + stream_.display_name() +
@@ -266,7 +270,8 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         if (!cell.set) touched_.push_back(col);
         cell.set = true;
         cell.off = static_cast<uint32_t>(scratch_.size());
-        const CellOutcome o = append_cell(scratch_, columns_[col].type, fields_[i]);
+        const CellOutcome o = columns_[col].json_text_in_jsonb ? append_json_text_as_jsonb(scratch_, fields_[i])
+                                                               : append_cell(scratch_, columns_[col].type, fields_[i]);
         cell.len = static_cast<uint32_t>(scratch_.size() - cell.off);
         cell.change = o.change;
         cell.reason = o.reason;

@@ -61,6 +61,7 @@ private:
         std::string field;
         std::string name;
         connhost::sdk::ColumnType type;
+        bool json_text_in_jsonb = false;  // the schema says JSON text, the (older) column is jsonb
     };
     struct Cell {
         uint32_t off = 0, len = 0;

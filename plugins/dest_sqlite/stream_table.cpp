@@ -61,8 +61,12 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
 
     // Schema properties, in schema order.
     if (auto p = stream.json_schema.find("properties"); p != stream.json_schema.end() && p->value().is_object())
-        for (const auto& prop : p->value().as_object())
-            column_for(std::string(prop.key()), kind_from_schema(prop.value()));
+        for (const auto& prop : p->value().as_object()) {
+            Column& c = columns_[column_for(std::string(prop.key()), kind_from_schema(prop.value()))];
+            // JSON text (source_postgres json) into a JSON_TEXT column of an earlier sync: store the JSON itself.
+            c.json_text_in_json = c.kind == ColumnKind::Json &&
+                connhost::sdk::column_type_of(prop.value()) == connhost::sdk::ColumnType::JsonText;
+        }
 
     if (dedup_) {
         if (stream.primary_key.empty())
@@ -294,7 +298,14 @@ void StreamTable::bind_value(int col, const Field& m) {
                 insert_.bind_text_static(param, buf);
             }
             break;
-        case ColumnKind::Json: bind_json(); break;
+        case ColumnKind::Json:
+            if (columns_[col].json_text_in_json && m.kind == FieldKind::String) {
+                buf = m.value_escaped ? connhost::sdk::json_unescape(m.value) : std::string(m.value);
+                insert_.bind_text_static(param, buf);
+            } else {
+                bind_json();
+            }
+            break;
     }
 }
 

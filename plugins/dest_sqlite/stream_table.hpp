@@ -46,6 +46,7 @@ private:
     struct Column {
         std::string name;
         ColumnKind kind;
+        bool json_text_in_json = false;  // the schema says JSON text, the (older) column is JSON_TEXT
     };
 
     void load_existing();

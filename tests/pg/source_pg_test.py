@@ -710,6 +710,38 @@ def case_every_type_sync():
                 check(same, "dest_sqlite row %s %s: source %r, SQLite %r" % (s[0], col, s[i], have))
 
 
+def case_json_into_old_jsonb():
+    """json now travels as its text; a jsonb column an earlier sync made still receives the JSON itself."""
+    with SourceDb("json_old_jsonb") as db:
+        db.sql("CREATE TABLE docs (id int PRIMARY KEY, doc json);"
+               "INSERT INTO docs VALUES (1, '{\"a\": [1, 2.50]}'), (2, 'null'), (3, '\"s\"'), (4, NULL);")
+        db.cfg()
+        dest = "dst_json_old_jsonb"
+        cfg = fresh_database(dest)
+        psql("SET ROLE %s; CREATE TABLE public.docs (id bigint, doc jsonb);" % ROLE, dest)
+        conn = db.path("c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                  "destination": {"plugin": "dest_pg", "config": cfg},
+                                  "streams": [{"name": "docs", "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]})
+        sync(conn)
+        got = pg_rows(dest, "public.docs", ["id", "doc::text", "jsonb_typeof(doc)"])
+        check(got == [[1, '{"a": [1, 2.50]}', "object"], [2, "null", "null"], [3, '"s"', "string"], [4, None, None]],
+              "the jsonb column holds the JSON values (json 'null' is JSON null, not SQL NULL): %r" % got)
+        drop_database(dest)
+
+        path = os.path.join(db.tmp, "docs.sqlite")
+        with sqlite3.connect(path) as lite:
+            lite.execute('CREATE TABLE "public__docs" ("_connhost_raw_id" TEXT, "_connhost_extracted_at" TEXT, '
+                         '"_connhost_generation_id" INTEGER, "_connhost_meta" JSON_TEXT, "id" INTEGER, "doc" JSON_TEXT)')
+        conn = db.path("c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                  "destination": {"plugin": "dest_sqlite", "config": {"path": path}},
+                                  "streams": [{"name": "docs", "sync_mode": "full_refresh", "destination_sync_mode": "append"}]})
+        sync(conn)
+        with sqlite3.connect(path) as lite:
+            got = lite.execute('SELECT id, doc FROM "public__docs" ORDER BY id').fetchall()
+        check(got == [(1, '{"a": [1, 2.50]}'), (2, "null"), (3, '"s"'), (4, None)],
+              "the JSON_TEXT column holds the JSON text, not a JSON string of it: %r" % got)
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
