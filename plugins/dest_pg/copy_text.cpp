@@ -347,6 +347,19 @@ bool is_special_number_field(const Field& f) {
     return f.kind == FieldKind::String && !f.value_escaped && connhost::sdk::is_special_number(f.value);
 }
 
+// Appends `f` as a numeric (or double precision) cell; returns why it cannot be one (nothing appended), or nullptr.
+const char* append_number(std::string& out, bool is_double, const Field& f) {
+    if (is_special_number_field(f)) {
+        out.append(f.value);  // NaN / Infinity / -Infinity: numeric and double precision hold them
+        return nullptr;
+    }
+    if (f.kind != FieldKind::Number) return kTypecast;
+    if (const char* problem = is_double ? (fits_double(f.value) ? nullptr : kSizeLimit) : numeric_problem(f.value))
+        return problem;
+    out.append(f.value);
+    return nullptr;
+}
+
 // Is `text` one JSON value PostgreSQL's json type accepts (nested up to 1000 levels)?
 bool is_json_text(std::string_view text) {
     boost::json::parse_options opts;
@@ -410,18 +423,9 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
             if (const char* problem = append_integer(out, f)) return nulled(problem);
             return r;
         case ColumnType::Number:
-        case ColumnType::Float: {
-            if (is_special_number_field(f)) {
-                out.append(f.value);  // NaN / Infinity / -Infinity: numeric and double precision hold them
-                return r;
-            }
-            if (f.kind != FieldKind::Number) return nulled(kTypecast);
-            if (type == ColumnType::Float && !fits_double(f.value)) return nulled(kSizeLimit);
-            if (const char* problem = type == ColumnType::Number ? numeric_problem(f.value) : nullptr)
-                return nulled(problem);
-            out.append(f.value);
+        case ColumnType::Float:
+            if (const char* problem = append_number(out, type == ColumnType::Float, f)) return nulled(problem);
             return r;
-        }
         case ColumnType::Boolean:
             if (f.kind == FieldKind::True)
                 out.push_back('t');
