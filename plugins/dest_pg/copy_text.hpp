@@ -12,6 +12,12 @@
 //   text       strings (decoded); other values as JSON text      -
 //   date       "YYYY-MM-DD" (year 0001-9999, a real day)         NULL, TYPECAST
 //   timestamptz "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+-HH[:MM]]" NULL, TYPECAST  (no offset: UTC)
+//              (date and timestamps: 4 to 7 year digits, " BC", infinity / -infinity, PostgreSQL's range)
+//   timestamp  the same; an offset is ignored                      NULL, TYPECAST
+//   double     JSON numbers double can hold, NaN / Infinity        NULL, TYPECAST / FIELD_SIZE_LIMITATION
+//   json       a string of JSON text (kept exactly)                NULL, TYPECAST
+//   bytea      a padded base64 string                              NULL, TYPECAST
+//   interval   ISO 8601 durations (valid_duration)                 NULL, TYPECAST
 //   jsonb      any JSON except NaN / Infinity / huge exponents    NULL, TYPECAST / FIELD_SIZE_LIMITATION
 // PostgreSQL text and jsonb cannot hold NUL: \u0000 is removed from strings (change TRUNCATED,
 // reason DESTINATION_SERIALIZATION_ERROR). A lone UTF-16 surrogate escape becomes U+FFFD.
@@ -37,6 +43,9 @@ struct CellOutcome {
 
 // Appends the cell of `field` in a column of `type` to `out` (COPY text format, without the separator).
 CellOutcome append_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field);
+// Appends the cell of a JSON-text string field (contentMediaType application/json) in a jsonb column: the JSON
+// it holds; a value that is no JSON text is NULLed (typecast). Other fields as append_cell(Json) does.
+CellOutcome append_json_text_as_jsonb(std::string& out, const connhost::sdk::Field& field);
 // Appends `text` escaped for COPY text format.
 void append_copy_escaped(std::string& out, std::string_view text);
 // Appends JSON text `json` as a jsonb cell: compacted, NUL escapes removed (stripped set true), backslashes
@@ -46,5 +55,8 @@ const char* append_jsonb_cell(std::string& out, std::string_view json, bool& str
 // Exposed for tests and docs: the checks behind date / timestamptz cells.
 bool valid_date(std::string_view s);
 bool valid_timestamp(std::string_view s);
+// ISO 8601 "P[nY][nM][nW][nD][T[nH][nM][n[.f]S]]", signed integers, a fraction only on seconds, within interval's
+// range.
+bool valid_duration(std::string_view s);
 
 }  // namespace pgdest

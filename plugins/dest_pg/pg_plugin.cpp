@@ -113,6 +113,9 @@ public:
             } catch (...) {}
             plan_.drop_unfinished(*this, host());
         }
+        if (success)
+            for (auto& [s, t] : tables_)
+                if (t->tally().total()) host().warn(t->tally().describe(s->display_name()));
         tables_.clear();
         conn_.reset();
     }

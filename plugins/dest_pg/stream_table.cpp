@@ -31,6 +31,11 @@ const char* sql_type(ColumnType t) {
         case ColumnType::Date: return "date";
         case ColumnType::DateTime: return "timestamp with time zone";
         case ColumnType::Json: return "jsonb";
+        case ColumnType::Float: return "double precision";
+        case ColumnType::DateTimeLocal: return "timestamp without time zone";
+        case ColumnType::JsonText: return "json";
+        case ColumnType::Binary: return "bytea";
+        case ColumnType::Duration: return "interval";
     }
     return "text";
 }
@@ -50,11 +55,16 @@ std::string widen_expr(const std::string& col, ColumnType to) {
 
 ColumnType type_from_sql(const std::string& t) {
     if (t == "bigint" || t == "integer" || t == "smallint") return ColumnType::Integer;
-    if (t.rfind("numeric", 0) == 0 || t == "double precision" || t == "real") return ColumnType::Number;
+    if (t.rfind("numeric", 0) == 0) return ColumnType::Number;
+    if (t == "double precision" || t == "real") return ColumnType::Float;
     if (t == "boolean") return ColumnType::Boolean;
     if (t == "date") return ColumnType::Date;
+    if (t.rfind("timestamp without time zone", 0) == 0) return ColumnType::DateTimeLocal;
     if (t.rfind("timestamp", 0) == 0) return ColumnType::DateTime;
-    if (t == "jsonb" || t == "json") return ColumnType::Json;
+    if (t == "jsonb") return ColumnType::Json;
+    if (t == "json") return ColumnType::JsonText;
+    if (t == "bytea") return ColumnType::Binary;
+    if (t.rfind("interval", 0) == 0) return ColumnType::Duration;
     return ColumnType::String;
 }
 
@@ -95,7 +105,11 @@ void StreamTable::prepare() {
     if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
         for (const auto& prop : p->value().as_object()) {
             const ColumnType wanted = connhost::sdk::column_type_of(prop.value());
-            fit_type(column_for(std::string(prop.key()), wanted, false), wanted);
+            const int index = column_for(std::string(prop.key()), wanted, false);
+            fit_type(index, wanted);
+            Column& c = columns_[index];
+            // JSON text (source_postgres json) into a jsonb column of an earlier sync: store the JSON, not a string.
+            c.json_text_in_jsonb = wanted == ColumnType::JsonText && c.type == ColumnType::Json;
         }
     if (dedup_) {
         if (stream_.primary_key.empty())
@@ -322,7 +336,8 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         if (!cell.set) touched_.push_back(col);
         cell.set = true;
         cell.off = static_cast<uint32_t>(scratch_.size());
-        const CellOutcome o = append_cell(scratch_, columns_[col].type, fields_[i]);
+        const CellOutcome o = columns_[col].json_text_in_jsonb ? append_json_text_as_jsonb(scratch_, fields_[i])
+                                                               : append_cell(scratch_, columns_[col].type, fields_[i]);
         cell.len = static_cast<uint32_t>(scratch_.size() - cell.off);
         cell.change = o.change;
         cell.reason = o.reason;
@@ -342,6 +357,7 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         cell.set = false;
         cell.change = nullptr;
     }
+    tally_.add(changes_);
     if (rec.meta.empty() && changes_.empty()) {
         out_ += "{\"changes\":[]}";
     } else {

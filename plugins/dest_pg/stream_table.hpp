@@ -65,6 +65,8 @@ public:
 
     bool copying() const noexcept { return copying_; }
     const std::string& qualified() const noexcept { return qualified_; }
+    // The changes made to values so far (the rows of rolled-back transactions included).
+    const connhost::sdk::ChangeTally& tally() const noexcept { return tally_; }
 
 private:
     struct Column {
@@ -72,6 +74,7 @@ private:
         std::string name;
         connhost::sdk::ColumnType type;
         bool stored = false;  // the column exists in the table rows are written to now
+        bool json_text_in_jsonb = false;  // the schema says JSON text, the (older) column is jsonb
     };
     struct Cell {
         uint32_t off = 0, len = 0;
@@ -122,6 +125,7 @@ private:
     std::vector<Cell> cells_;
     std::vector<int> touched_;
     std::vector<connhost::sdk::ValueChange> changes_;
+    connhost::sdk::ChangeTally tally_;
     std::string scratch_, meta_, key_;
     connhost::sdk::UuidGenerator uuids_;
     std::string generation_text_, sync_text_;

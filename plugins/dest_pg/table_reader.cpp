@@ -50,7 +50,9 @@ std::optional<std::vector<StoredColumn>> field_columns(PgConnection& conn, const
 
 // The select-list expression of a column: timestamps as ISO 8601 text, everything else in its text output.
 std::string select_expr(const StoredColumn& c) {
-    if (c.type == ColumnType::DateTime) return "to_json(" + quote(c.name) + ") #>> '{}'";
+    if (c.type == ColumnType::Binary) return "translate(encode(" + quote(c.name) + ", 'base64'), E'\\n', '')";
+    if (c.type == ColumnType::DateTime || c.type == ColumnType::DateTimeLocal)
+        return "to_json(" + quote(c.name) + ") #>> '{}'";
     return quote(c.name);
 }
 
@@ -58,7 +60,8 @@ void add_cell(connhost::sdk::StoredObject& obj, const StoredColumn& c, std::stri
     switch (c.type) {
         case ColumnType::Integer: obj.raw(c.field, text); break;
         case ColumnType::Number:
-            if (text == "NaN" || text == "Infinity" || text == "-Infinity")
+        case ColumnType::Float:
+            if (connhost::sdk::is_special_number(text))
                 obj.string(c.field, text);
             else
                 obj.raw(c.field, text);
@@ -67,7 +70,11 @@ void add_cell(connhost::sdk::StoredObject& obj, const StoredColumn& c, std::stri
         case ColumnType::Json: obj.raw(c.field, text); break;
         case ColumnType::String:
         case ColumnType::Date:
-        case ColumnType::DateTime: obj.string(c.field, text); break;
+        case ColumnType::DateTime:
+        case ColumnType::DateTimeLocal:
+        case ColumnType::JsonText:
+        case ColumnType::Binary:
+        case ColumnType::Duration: obj.string(c.field, text); break;
     }
 }
 

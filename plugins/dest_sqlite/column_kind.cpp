@@ -15,11 +15,16 @@ ColumnKind kind_from_schema(const json::value& property) {
 ColumnKind kind_of_column_type(connhost::sdk::ColumnType type) {
     switch (type) {
         case connhost::sdk::ColumnType::Integer: return ColumnKind::Integer;
-        case connhost::sdk::ColumnType::Number: return ColumnKind::Number;
+        case connhost::sdk::ColumnType::Number:
+        case connhost::sdk::ColumnType::Float: return ColumnKind::Number;
         case connhost::sdk::ColumnType::Boolean: return ColumnKind::Boolean;
         case connhost::sdk::ColumnType::String:
         case connhost::sdk::ColumnType::Date:
-        case connhost::sdk::ColumnType::DateTime: return ColumnKind::String;  // ISO text kept as given
+        case connhost::sdk::ColumnType::DateTime:
+        case connhost::sdk::ColumnType::DateTimeLocal:
+        case connhost::sdk::ColumnType::JsonText:
+        case connhost::sdk::ColumnType::Binary:
+        case connhost::sdk::ColumnType::Duration: return ColumnKind::String;  // the text kept as given
         case connhost::sdk::ColumnType::Json: return ColumnKind::Json;
     }
     return ColumnKind::Json;

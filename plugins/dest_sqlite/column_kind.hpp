@@ -2,9 +2,11 @@
 //
 //   JSON schema type                     declared type  stored as
 //   integer                              INTEGER        int64 (integral numbers in range; else NULL + change)
-//   number                               NUMBER_TEXT    the number's literal text, exactly as it came (TEXT affinity)
+//   number (also "format": "double")     NUMBER_TEXT    the number's literal text, exactly as it came (TEXT affinity);
+//                                                       the strings "NaN", "Infinity", "-Infinity" as that text
 //   boolean                              BOOLEAN        0 / 1 (NUMERIC affinity, INTEGER storage)
-//   string (any format: date, date-time) TEXT           the decoded string; other values as their JSON text
+//   string (any format: date, date-time, TEXT           the decoded string, exactly (dates and timestamps as
+//     JSON text by contentMediaType)                    given, BC and infinity included); other values as JSON text
 //   object, array, unions, no type       JSON_TEXT      compact JSON text (TEXT affinity)
 // A ["null", T] union counts as T. A column's declared type is read back on the next sync; when the schema's kind
 // differs, the SDK's widening rule (connhost::sdk::column_widening over column_type_of_kind) decides whether the

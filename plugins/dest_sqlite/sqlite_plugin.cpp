@@ -102,6 +102,9 @@ public:
             rollback();
             plan_.drop_unfinished(*this, host());
         }
+        if (success)
+            for (auto& [s, t] : tables_)
+                if (t && t->tally().total()) host().warn(t->tally().describe(s->display_name()));
         tables_.clear();
         db_.reset();
     }

@@ -1,5 +1,7 @@
 #include "stream_table.hpp"
 
+#include <connhost/sdk/column_types.hpp>
+
 #include "names.hpp"
 
 #include <connhost/sdk/json_slice.hpp>
@@ -84,6 +86,9 @@ void StreamTable::fit_schema_columns() {
         const ColumnKind wanted = kind_from_schema(prop.value());
         const int col = column_for(std::string(prop.key()), wanted);
         const ColumnKind have = columns_[col].kind;
+        // JSON text (source_postgres json) into a JSON_TEXT column of an earlier sync: store the JSON itself.
+        columns_[col].json_text_in_json =
+            have == ColumnKind::Json && connhost::sdk::column_type_of(prop.value()) == connhost::sdk::ColumnType::JsonText;
         const auto w = connhost::sdk::column_widening(column_type_of_kind(have), column_type_of_kind(wanted));
         if (w.action == connhost::sdk::ColumnWidening::Keep) continue;
         const std::string about = "stream " + stream_.display_name() + ": field \"" + std::string(prop.key()) +
@@ -298,6 +303,7 @@ void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
     insert_.bind_text_static(1 + connhost::sdk::kMetaJsonColumn, meta_);
     insert_.run();
+    tally_.add(changes_);
     if (dedup_) {
         dedup_delete_.bind_int(1, sqlite3_last_insert_rowid(db_.handle()));
         dedup_delete_.run();
@@ -344,7 +350,9 @@ void StreamTable::bind_value(int col, const Field& m) {
             break;
         }
         case ColumnKind::Number:
-            if (m.kind == FieldKind::Number)
+            // The number's text; "NaN", "Infinity", "-Infinity" (strings a number column may carry) as that text.
+            if (m.kind == FieldKind::Number ||
+                (m.kind == FieldKind::String && !m.value_escaped && connhost::sdk::is_special_number(m.value)))
                 insert_.bind_text_static(param, m.value);
             else
                 nulled(kTypecast);
@@ -365,7 +373,14 @@ void StreamTable::bind_value(int col, const Field& m) {
                 insert_.bind_text_static(param, buf);
             }
             break;
-        case ColumnKind::Json: bind_json(); break;
+        case ColumnKind::Json:
+            if (columns_[col].json_text_in_json && m.kind == FieldKind::String) {
+                buf = m.value_escaped ? connhost::sdk::json_unescape(m.value) : std::string(m.value);
+                insert_.bind_text_static(param, buf);
+            } else {
+                bind_json();
+            }
+            break;
     }
 }
 

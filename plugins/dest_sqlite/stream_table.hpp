@@ -48,11 +48,14 @@ public:
     // The table was renamed to `table` (overwrite swap): statements are re-prepared for the new name.
     void retarget(std::string table);
     const std::string& table() const noexcept { return table_; }
+    // The changes made to values so far (the rows of rolled-back transactions included).
+    const connhost::sdk::ChangeTally& tally() const noexcept { return tally_; }
 
 private:
     struct Column {
         std::string name;
         ColumnKind kind;
+        bool json_text_in_json = false;  // the schema says JSON text, the (older) column is JSON_TEXT
     };
 
     void load_existing();
@@ -86,6 +89,7 @@ private:
     std::vector<int> slots_;
     std::vector<std::string> bufs_;  // per column: decoded / compacted values
     std::vector<connhost::sdk::ValueChange> changes_;
+    connhost::sdk::ChangeTally tally_;
     std::string key_, meta_, extracted_at_;
     char uuid_[36];
     connhost::sdk::UuidGenerator uuids_;

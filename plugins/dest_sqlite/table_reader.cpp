@@ -1,5 +1,7 @@
 #include "table_reader.hpp"
 
+#include <connhost/sdk/column_types.hpp>
+
 #include "column_kind.hpp"
 #include "names.hpp"
 #include "stream_table.hpp"
@@ -51,8 +53,13 @@ std::vector<StoredColumn> field_columns(Database& db, const std::string& table) 
 
 void add_cell(connhost::sdk::StoredObject& obj, const StoredColumn& c, const Statement& row, int i) {
     switch (c.kind) {
-        case ColumnKind::Integer:
         case ColumnKind::Number:
+            if (connhost::sdk::is_special_number(row.column_text(i))) {
+                obj.string(c.field, row.column_text(i));
+                break;
+            }
+            [[fallthrough]];
+        case ColumnKind::Integer:
         case ColumnKind::Json: obj.raw(c.field, row.column_text(i)); break;
         case ColumnKind::Boolean: obj.boolean(c.field, row.column_int(i) != 0); break;
         case ColumnKind::String: obj.string(c.field, row.column_text(i)); break;

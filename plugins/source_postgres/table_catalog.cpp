@@ -1,5 +1,7 @@
 #include "table_catalog.hpp"
 
+#include <connhost/sdk/column_types.hpp>
+
 #include <map>
 #include <utility>
 
@@ -19,6 +21,7 @@ Kind kind_of(std::string_view t) {
     if (t == "timestamptz") return Kind::TimestampTz;
     if (t == "json" || t == "jsonb") return Kind::Json;
     if (t == "bytea") return Kind::Bytea;
+    if (t == "interval") return Kind::Interval;
     return Kind::String;
 }
 
@@ -108,19 +111,27 @@ json::object string_schema(const char* format, const char* airbyte_type = nullpt
     return p;
 }
 
+// A number that may also be one of the strings "NaN", "Infinity", "-Infinity" (numeric and float hold them).
+json::object special_number_schema(const char* format) {
+    json::object p{{"type", json::array{"number", "string"}}, {"pattern", connhost::sdk::kSpecialNumberPattern}};
+    if (format) p["format"] = format;
+    return p;
+}
+
 json::object scalar_schema(Kind k) {
     switch (k) {
         case Kind::Integer: return {{"type", "integer"}};
-        case Kind::Numeric:
-        case Kind::Float: return {{"type", "number"}};
+        case Kind::Numeric: return special_number_schema(nullptr);
+        case Kind::Float: return special_number_schema("double");
         case Kind::Boolean: return {{"type", "boolean"}};
         case Kind::Date: return string_schema("date");
         case Kind::Time: return string_schema("time", "time_without_timezone");
         case Kind::TimeTz: return string_schema("time", "time_with_timezone");
         case Kind::Timestamp: return string_schema("date-time", "timestamp_without_timezone");
         case Kind::TimestampTz: return string_schema("date-time", "timestamp_with_timezone");
-        case Kind::Json: return {{"type", json::array{"object", "array", "string", "number", "boolean"}}};
+        case Kind::Json: return {{"type", "string"}, {"contentMediaType", "application/json"}};
         case Kind::Bytea: return {{"type", "string"}, {"contentEncoding", "base64"}};
+        case Kind::Interval: return string_schema("duration");
         case Kind::Array: return {{"type", "array"}};
         case Kind::String: break;
     }

@@ -25,6 +25,7 @@ enum class Kind {
     TimestampTz,
     Json,
     Bytea,
+    Interval,
     Array
 };
 

@@ -1,5 +1,6 @@
 #include "value_json.hpp"
 
+#include <connhost/sdk/column_types.hpp>
 #include <connhost/sdk/hex.hpp>
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/json_slice.hpp>
@@ -10,35 +11,40 @@ using connhost::sdk::append_json_string;
 
 namespace {
 
-bool is_special_float(std::string_view t) { return t == "NaN" || t == "Infinity" || t == "-Infinity"; }
+// Appends the time part of a timestamp ("13:45:00.5+05:30"); with_tz: the offset "+00" as 'Z', "+hh" as "+hh:00".
+void append_time_part(std::string& out, std::string_view rest, bool with_tz) {
+    // The offset is the last '+' or '-' (the time part holds neither otherwise).
+    const size_t sign = with_tz ? rest.find_last_of("+-") : std::string_view::npos;
+    if (sign == std::string_view::npos) {
+        out.append(rest);
+        return;
+    }
+    const std::string_view off = rest.substr(sign);
+    out.append(rest.data(), sign);
+    if (off == "+00" || off == "-00" || off == "+00:00") {
+        out += 'Z';
+        return;
+    }
+    out.append(off);
+    if (off.size() == 3) out += ":00";
+}
 
-// "2024-01-31 13:45:00" -> "2024-01-31T13:45:00"; BC dates and infinities stay as they are.
+// "2024-01-31 13:45:00" -> "2024-01-31T13:45:00"; a year past 9999 stays ("294276-12-31T23:59:59"), a BC
+// timestamp keeps its suffix ("0044-03-15T12:00:00Z BC"), infinity and -infinity stay as they are.
 void append_timestamp(std::string& out, std::string_view t, bool with_tz) {
-    if (t.size() < 11 || t[10] != ' ' || t.find(" BC") != std::string_view::npos) {
+    constexpr std::string_view kBc = " BC";
+    const bool bc = t.size() > kBc.size() && t.substr(t.size() - kBc.size()) == kBc;
+    if (bc) t.remove_suffix(kBc.size());
+    const size_t space = t.find(' ');
+    if (space == std::string_view::npos) {
         append_json_string(out, t);
         return;
     }
     out += '"';
-    out.append(t.data(), 10);
+    out.append(t.data(), space);
     out += 'T';
-    std::string_view rest = t.substr(11);
-    if (with_tz) {
-        // The offset is the last '+' or '-' (the time part holds neither otherwise).
-        const size_t sign = rest.find_last_of("+-");
-        if (sign != std::string_view::npos) {
-            std::string_view off = rest.substr(sign);
-            out.append(rest.data(), sign);
-            if (off == "+00" || off == "-00" || off == "+00:00") {
-                out += 'Z';
-            } else {
-                out.append(off);
-                if (off.size() == 3) out += ":00";
-            }
-            out += '"';
-            return;
-        }
-    }
-    out.append(rest);
+    append_time_part(out, t.substr(space + 1), with_tz);
+    if (bc) out.append(kBc);
     out += '"';
 }
 
@@ -159,7 +165,7 @@ void append_scalar(std::string& out, Kind k, std::string_view t) {
         case Kind::Integer: out.append(t); return;
         case Kind::Numeric:
         case Kind::Float:
-            if (is_special_float(t))
+            if (connhost::sdk::is_special_number(t))
                 append_json_string(out, t);
             else
                 out.append(t);
@@ -167,13 +173,14 @@ void append_scalar(std::string& out, Kind k, std::string_view t) {
         case Kind::Boolean: out += (t == "t" || t == "true") ? "true" : "false"; return;
         case Kind::Timestamp: append_timestamp(out, t, false); return;
         case Kind::TimestampTz: append_timestamp(out, t, true); return;
-        case Kind::Json: connhost::sdk::append_json_compact(out, t); return;  // json keeps the input's line breaks
+        case Kind::Json: append_json_string(out, t); return;  // the exact text: json 'null' is not SQL NULL
         case Kind::Bytea:
             out += '"';
             append_base64(out, bytea_bytes(t));
             out += '"';
             return;
-        case Kind::Array:  // arrays of arrays do not exist in PostgreSQL; an unknown element shape stays text
+        case Kind::Interval:  // ISO 8601 (IntervalStyle iso_8601)
+        case Kind::Array:     // arrays of arrays do not exist in PostgreSQL; an unknown element shape stays text
         case Kind::Date:
         case Kind::Time:
         case Kind::TimeTz:

@@ -3,11 +3,14 @@
 //
 //   Integer            the digits as a JSON integer
 //   Numeric, Float     the server's text as a JSON number (exact); NaN, Infinity, -Infinity as strings
+//                      (the schema allows them: connhost::sdk::kSpecialNumberPattern)
 //   Boolean            true / false
-//   Date, Time(Tz)     the text as a string ("2024-01-31", "13:45:00.5", "13:45:00+02")
-//   Timestamp          ISO 8601 string, 'T' between date and time ("2024-01-31T13:45:00.25")
-//   TimestampTz        ISO 8601 string in UTC with 'Z' ("2024-01-31T13:45:00Z"), other offsets as +hh:mm
-//   Json               the json/jsonb text embedded, white space between tokens removed (one line)
+//   Date, Time(Tz)     the text as a string ("2024-01-31", "0044-03-15 BC", "infinity", "13:45:00.5", "13:45:00+02")
+//   Timestamp          ISO 8601 string, 'T' between date and time ("2024-01-31T13:45:00.25"); a BC value keeps
+//                      its " BC" suffix, a year past 9999 its digits, infinity / -infinity stay as they are
+//   TimestampTz        the same in UTC with 'Z' ("2024-01-31T13:45:00Z", "0044-03-15T12:00:00Z BC")
+//   Json               the json/jsonb text as a string, exactly as the server gives it (json 'null' is the
+//                      string "null", SQL NULL is null)
 //   Bytea              base64 string of the bytes
 //   Array              a JSON array (nested for several dimensions) of the elements' values
 //   String (others)    the text as a string (text, varchar, char, uuid, interval, inet, enums, ...)

@@ -205,9 +205,12 @@ def catalog_streams(catalog, stream_class):
     return out
 
 
+SPECIAL_NUMBER_PATTERN = "^(NaN|Infinity|-Infinity)$"
+
+
 def kind_of(prop):
-    """The column kind a JSON-schema property maps to (connhost/sdk/column_types.hpp):
-    integer, number, boolean, string, date, datetime or json."""
+    """The column kind a JSON-schema property maps to (connhost/sdk/column_types.hpp): integer, number, float,
+    boolean, string, date, datetime, datetime_local, json_text, binary, duration or json."""
     if not isinstance(prop, dict):
         return "json"
     fmt = prop.get("format")
@@ -217,17 +220,29 @@ def kind_of(prop):
         if not isinstance(ref, str):
             return "json"
         for suffix, kind in (("/Integer", "integer"), ("/Number", "number"), ("/Boolean", "boolean"), ("/Date", "date"),
-                             ("/TimestampWithTimezone", "datetime"), ("/TimestampWithoutTimezone", "datetime")):
+                             ("/TimestampWithTimezone", "datetime"), ("/TimestampWithoutTimezone", "datetime_local")):
             if ref.endswith(suffix):
                 return kind
         return "string" if "/definitions/" in ref else "json"
     if isinstance(t, list):
         rest = [x for x in t if x != "null"]
+        if sorted(rest) == ["number", "string"] and prop.get("pattern") == SPECIAL_NUMBER_PATTERN:
+            rest = ["number"]
         if len(rest) != 1:
             return "json"
         t = rest[0]
     if t == "string":
+        if fmt == "date-time" and prop.get("airbyte_type") == "timestamp_without_timezone":
+            return "datetime_local"
+        if fmt not in ("date", "date-time") and prop.get("contentMediaType") == "application/json":
+            return "json_text"
+        if fmt not in ("date", "date-time") and prop.get("contentEncoding") == "base64":
+            return "binary"
+        if fmt == "duration":
+            return "duration"
         return {"date": "date", "date-time": "datetime"}.get(fmt, "string")
+    if t == "number" and fmt in ("double", "float"):
+        return "float"
     return {"integer": "integer", "number": "number", "boolean": "boolean"}.get(t, "json")
 
 

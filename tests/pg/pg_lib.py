@@ -5,6 +5,7 @@ The model re-implements dest_pg's documented rules (docs/connectors/dest_pg.md, 
 independently: column types from the JSON schema, numbers compared exactly (as decimals), values a
 column cannot hold NULLed with a change, \\u0000 removed with a change, schema = namespace.
 """
+import base64
 import datetime
 import decimal
 import json
@@ -106,7 +107,7 @@ class Db:
     def sync(self, streams, lines, config=None):
         data = lines_bytes(lines)
         msgs = messages_of(data)
-        sync_ok(self.tmp, config or self.config, configured(streams), data, msgs)
+        self.outputs = sync_ok(self.tmp, config or self.config, configured(streams), data, msgs)
         return records_by_stream(msgs)
 
 
@@ -253,6 +254,9 @@ def expected_records(stream, old, new):
 
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+DURATION = re.compile(r"^P([-+]?\d{1,18}Y)?([-+]?\d{1,18}M)?([-+]?\d{1,18}W)?([-+]?\d{1,18}D)?"
+                      r"(T([-+]?\d{1,18}H)?([-+]?\d{1,18}M)?([-+]?\d{1,18}(\.\d+)?S)?)?$")
+STAMP_OFFSET = re.compile(r"([Zz]|[+-]\d{2}(?::?\d{2})?)$")
 STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$")
 
 
@@ -282,6 +286,48 @@ def parse_stamp(s):
     return t, micro
 
 
+WIDE_DATE = re.compile(r"^(\d{4,7})-(\d{2})-(\d{2})")
+
+
+def wide_date_cell(kind, v):
+    """The expected cell of a date or timestamp outside what Python's datetime holds (infinity, " BC", a year past
+    9999), or None for an ordinary value."""
+    if v in ("infinity", "-infinity"):
+        return ("=", v), None
+    bc = v.endswith(" BC")
+    m = WIDE_DATE.match(v)
+    if not (bc or (m and int(m.group(1)) > 9999)):
+        return None
+    rest = v[:-3] if bc else v
+    if not m or not (DATE.match(rest[len(m.group(1)) - 4:]) if kind == "date" else
+                     STAMP.match(rest[len(m.group(1)) - 4:])):
+        return None, ("NULLED", TYPECAST)
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    astro = 1 - y if bc else y
+    leap = astro % 4 == 0 and (astro % 100 != 0 or astro % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    in_range = (y <= 4714 and (y, mo, d) >= (4714, 11, 24) or y < 4714) if bc else y <= (5874897 if kind == "date" else 294276)
+    if y < 1 or not 1 <= mo <= 12 or not 1 <= d <= days[mo - 1] or not in_range:
+        return None, ("NULLED", TYPECAST)
+    return ("any", v), None
+
+
+def duration_fits(v):
+    """Do the months, days and microseconds of ISO 8601 duration `v` fit interval's int32, int32, int64?"""
+    months = days = micros = 0
+    date, _, time = v[1:].partition("T")
+    for num, unit in re.findall(r"([-+]?\d+)([YMWD])", date):
+        n = int(num)
+        if unit in "YM":
+            months += n * (12 if unit == "Y" else 1)
+        else:
+            days += n * (7 if unit == "W" else 1)
+    for num, frac, unit in re.findall(r"([-+]?\d+)(\.\d+)?([HMS])", time):
+        n = decimal.Decimal(num + (frac or "")) * {"H": 3600000000, "M": 60000000, "S": 1000000}[unit]
+        micros += int(n)
+    return abs(months) < 2 ** 31 and abs(days) < 2 ** 31 and abs(micros) < 2 ** 63
+
+
 def expected_cell(kind, v):
     """(predicate over the stored text or None, change or None); predicate None means SQL NULL."""
     if v is None:
@@ -299,17 +345,28 @@ def expected_cell(kind, v):
         if not INT64[0] <= i <= INT64[1]:
             return None, ("NULLED", TOO_LARGE)
         return ("=", str(i)), None
+    if kind in ("number", "float") and isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"):
+        return ("=", v), None  # the strings a number column may carry (column_types.hpp)
+    if kind == "float":
+        if not isinstance(v, Num):
+            return None, ("NULLED", TYPECAST)
+        f = float(v.text)
+        if f in (float("inf"), float("-inf")) or (f == 0 and decimal.Decimal(v.text) != 0):
+            return None, ("NULLED", TOO_LARGE)
+        return ("float", f), None
     if kind == "number":
         if not isinstance(v, Num):
             return None, ("NULLED", TYPECAST)
-        if v.text in ("NaN", "Infinity", "-Infinity"):
-            return ("=", v.text), None
         r = num_ok(v.text)
         if r:
             return None, ("NULLED", r)
         return ("decimal", decimal.Decimal(v.text)), None
     if kind == "boolean":
         return (("=", "true" if v else "false"), None) if isinstance(v, bool) else (None, ("NULLED", TYPECAST))
+    if kind in ("date", "datetime", "datetime_local") and isinstance(v, str):
+        wide = wide_date_cell(kind, v)  # infinity, BC, years past 9999: PostgreSQL's range (copy_text.hpp)
+        if wide:
+            return wide
     if kind == "date":
         if isinstance(v, str) and DATE.match(v):
             try:
@@ -322,6 +379,27 @@ def expected_cell(kind, v):
     if kind == "datetime":
         st = parse_stamp(v) if isinstance(v, str) else None
         return (("instant", st), None) if st else (None, ("NULLED", TYPECAST))
+    if kind == "datetime_local":  # timestamp without time zone: PostgreSQL ignores an offset
+        st = parse_stamp(STAMP_OFFSET.sub("", v)) if isinstance(v, str) else None
+        return (("local", st), None) if st else (None, ("NULLED", TYPECAST))
+    if kind == "duration":  # an interval column: the value as PostgreSQL prints it (not modelled: any non-NULL text)
+        ok = isinstance(v, str) and DURATION.match(v) and v not in ("P", "PT") and not v.endswith("T") and duration_fits(v)
+        return (("any", v), None) if ok else (None, ("NULLED", TYPECAST))
+    if kind == "binary":
+        try:
+            raw = base64.b64decode(v, validate=True) if isinstance(v, str) else None
+        except ValueError:
+            raw = None
+        return (("=", "\\x" + raw.hex()), None) if raw is not None else (None, ("NULLED", TYPECAST))
+    if kind == "json_text":
+        if not isinstance(v, str):
+            n, _, _ = norm_json(v)
+            return ("json", n), None
+        try:
+            json.loads(v)
+        except ValueError:
+            return None, ("NULLED", TYPECAST)
+        return ("=", v), None
     if kind == "string":
         if isinstance(v, str):
             t, stripped = clean_text(v)
@@ -350,6 +428,15 @@ def cell_matches(stored, want):
             return stored_json(stored) == value
         except ValueError:
             return False
+    if op == "any":
+        return True
+    if op == "float":
+        try:
+            return float(stored) == value
+        except ValueError:
+            return False
+    if op == "local":
+        return cell_matches(stored + "+00", ("instant", value))
     if op == "instant":
         t, micro = value
         try:
@@ -395,7 +482,8 @@ def ms_of(text):
 
 
 SQL_TYPES = {"integer": "bigint", "number": "numeric", "boolean": "boolean", "string": "text", "date": "date",
-             "datetime": "timestamp with time zone", "json": "jsonb"}
+             "datetime": "timestamp with time zone", "json": "jsonb", "float": "double precision",
+             "datetime_local": "timestamp without time zone", "json_text": "json", "binary": "bytea", "duration": "interval"}
 
 
 def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema="public", sort_by=None, check_extracted=True):

@@ -232,6 +232,19 @@ def case_typecast_nulled():
         {"i": Num("12.30e1"), "n": Num("-0.000000000000000000000000000001"), "t": "2024-01-01T24:00:00Z"},
         {"i": "7", "n": Num("1" * 500 + ".5"), "o": {"big": Num("1" * 500)}},
     ]
+    schema["properties"].update({"f": {"type": "number", "format": "double"}, "jt": {"type": "string", "contentMediaType": "application/json"},
+                                 "bin": {"type": "string", "contentEncoding": "base64"}, "dur": {"type": "string", "format": "duration"},
+                                 "tl": {"type": "string", "format": "date-time", "airbyte_type": "timestamp_without_timezone"}})
+    wide = [  # what PostgreSQL holds beyond JSON numbers and 4-digit years, and just past it
+        {"n": "NaN", "f": "-Infinity", "d": "infinity", "t": "0044-03-15T12:00:00Z BC", "jt": "null", "bin": "AP8Q", "dur": "P1Y-2M3DT-4H5.5S",
+         "tl": "294276-12-31T23:59:59.999999"},
+        {"n": "nan", "f": Num("1e400"), "d": "4714-11-23 BC", "t": "294277-01-01T00:00:00Z", "jt": "{", "bin": "AP8", "dur": "P1.5Y",
+         "tl": "2024-01-01T10:00:00+05:00"},
+        {"f": Num("1e-400"), "d": "5874898-01-01", "t": "-infinity", "jt": " [1, 2.50] ", "bin": 5, "dur": "PT", "tl": "0001-02-29T00:00:00 BC"},
+        {"f": Num("0.1"), "d": "0005-02-29 BC", "dur": "P-178000000Y-2147483647DT-2562047788H-0.000001S", "tl": "infinity"},
+        {"dur": "P178956971Y", "d": "12345-01-01"},
+    ]
+    rows = rows + wide
     with Db("typecast_nulled") as d:
         lines = ['{"type": "RECORD", "record": {"stream": "typed", "emitted_at": %d, "data": %s}}' % (10 + k, json_text(r))
                  for k, r in enumerate(rows)]
@@ -240,6 +253,11 @@ def case_typecast_nulled():
         cols, table_rows = read_table(d.name, "public", "typed")
         idx = [c for c, _ in cols].index("n")
         check(table_rows[6][idx] == "1" * 500 + ".5", "500-digit number stored as %r" % table_rows[6][idx][:60])
+        changed = int(psql("SELECT sum(jsonb_array_length(_connhost_meta->'changes')) FROM public.typed", d.name).strip())
+        warned = [m["log"]["message"] for m in d.outputs if m.get("type") == "LOG" and m["log"].get("level") == "WARN"
+                  and "values changed to fit their columns" in m["log"]["message"]]
+        check(len(warned) == 1 and ("stream typed: %d values changed" % changed) in warned[0],
+              "one warning counts the %d changed values: %r" % (changed, warned))
 
 
 def json_text(v):

@@ -77,10 +77,13 @@ def case_file(path):
 
 # ---------------------------------------------------------------- destination cases
 
+LAST_OUTPUTS = []
+
+
 def _sync(tmp, db, streams, lines):
     data = lines_bytes(lines)
     msgs = messages_of(data)
-    sync_ok(tmp, db, configured(streams), data, msgs)
+    LAST_OUTPUTS[:] = sync_ok(tmp, db, configured(streams), data, msgs)
     return records_by_stream(msgs)
 
 
@@ -242,6 +245,11 @@ def case_typecast_nulled():
         check({"field": "id", "change": "NULLED", "reason": "DESTINATION_TYPECAST_ERROR"} in meta["changes"],
               "change for \"two\" not recorded: %r" % meta)
         check(rows[0][5] is None and rows[2][5] is None and rows[3][5] == 100, "integer cells %r" % [r[5] for r in rows])
+        changed = sum(1 for r in rows for c in json.loads(r[3])["changes"] if c["reason"].startswith("DESTINATION_"))
+        warned = [m["log"]["message"] for m in LAST_OUTPUTS if m.get("type") == "LOG" and m["log"].get("level") == "WARN"
+                  and "changed to fit their columns" in m["log"]["message"]]
+        check(changed > 0 and len(warned) == 1 and ("stream users: %d values changed" % changed) in warned[0],
+              "one warning counts the %d changed values: %r" % (changed, warned))
 
 
 def case_numbers_exact():

@@ -3,18 +3,32 @@
 //   JSON schema of the property                          ColumnType
 //   "integer" / $ref .../Integer                         Integer
 //   "number"  / $ref .../Number                          Number
+//   "number" with "format": "double" or "float"          Float (binary floating point)
 //   "boolean" / $ref .../Boolean                         Boolean
 //   "string" with "format": "date" / $ref .../Date       Date
 //   "string" with "format": "date-time" / $ref
-//       .../TimestampWithTimezone, ...WithoutTimezone    DateTime
+//       .../TimestampWithTimezone                        DateTime
+//   "string" with "format": "date-time" and "airbyte_type":
+//       "timestamp_without_timezone" / $ref
+//       .../TimestampWithoutTimezone                     DateTimeLocal (no time zone)
+//   "string" with "contentMediaType": "application/json" JsonText (JSON kept as its exact text)
+//   "string" with "contentEncoding": "base64"            Binary (the decoded bytes)
+//   "string" with "format": "duration"                   Duration (ISO 8601, "P1Y2M3DT4H5M6.5S", "PT-3M")
 //   "string" (any other format) / other well-known $ref  String
 //   object, array, unions of several types, no type      Json
-// A ["null", T] union counts as T. A destination chooses the SQL type of each ColumnType.
+// A ["null", T] union counts as T. A ["number", "string"] union whose "pattern" is kSpecialNumberPattern counts
+// as "number": such a column also holds the strings "NaN", "Infinity" and "-Infinity" (the values a JSON
+// number cannot carry), and a destination stores them as those values where its type can.
+//
+// Dates and timestamps travel as ISO 8601 text; a destination accepts also what PostgreSQL can hold:
+// "infinity" / "-infinity", years past 9999 ("294276-12-31T23:59:59") and a " BC" suffix for years before
+// year 1 ("0044-03-15 BC", "0044-03-15T12:00:00Z BC"). A destination chooses the SQL type of each ColumnType.
 //
 // Widening (a property's type changed since its column was made): column_widening() is the one rule every
 // destination follows. A type holds another when every value a column of the other type keeps is kept by it:
-//   Integer -> Number -> String,  Date -> DateTime -> String,  Boolean -> String,  and every type -> String, Json
-// (text keeps any value as its text, jsonb any JSON value). The column keeps its type when it already holds the new
+//   Integer -> Number,  Float -> Number,  Date -> DateTimeLocal -> DateTime,  Date -> DateTime,
+//   and every type -> String, Json
+// (text keeps any value as its text, jsonb any JSON value; a timestamp without zone is read as UTC). The column keeps its type when it already holds the new
 // one, becomes the new type when that holds the old one (the destination converts the stored values), and keeps its
 // type otherwise (Integer and Boolean, Date and Number...): then values it cannot hold are NULLed, each recorded in
 // the row's _connhost_meta changes. A new ColumnType adds its edges to column_type_holds().
@@ -25,7 +39,27 @@
 
 namespace connhost::sdk {
 
-enum class ColumnType { Integer, Number, Boolean, String, Date, DateTime, Json };
+enum class ColumnType {
+    Integer,
+    Number,
+    Boolean,
+    String,
+    Date,
+    DateTime,
+    Json,
+    Float,
+    DateTimeLocal,
+    JsonText,
+    Binary,
+    Duration
+};
+
+// The "pattern" of a ["number", "string"] property whose strings are the special floating-point values
+// (JSON Schema applies "pattern" to strings only, so every number stays valid).
+inline constexpr const char* kSpecialNumberPattern = "^(NaN|Infinity|-Infinity)$";
+
+// True for the three special values a number column may carry as strings.
+inline bool is_special_number(std::string_view s) noexcept { return s == "NaN" || s == "Infinity" || s == "-Infinity"; }
 
 namespace detail {
 inline bool ends_with(std::string_view s, std::string_view suffix) noexcept {
@@ -36,18 +70,28 @@ inline ColumnType column_type_from_ref(std::string_view ref) noexcept {
     if (ends_with(ref, "/Number")) return ColumnType::Number;
     if (ends_with(ref, "/Boolean")) return ColumnType::Boolean;
     if (ends_with(ref, "/Date")) return ColumnType::Date;
-    if (ends_with(ref, "/TimestampWithTimezone") || ends_with(ref, "/TimestampWithoutTimezone"))
-        return ColumnType::DateTime;
+    if (ends_with(ref, "/TimestampWithTimezone")) return ColumnType::DateTime;
+    if (ends_with(ref, "/TimestampWithoutTimezone")) return ColumnType::DateTimeLocal;
     if (ref.find("/definitions/") != std::string_view::npos) return ColumnType::String;
     return ColumnType::Json;
 }
-inline ColumnType column_type_from_name(std::string_view t, std::string_view format) noexcept {
+inline std::string_view string_member(const boost::json::object& p, std::string_view key) noexcept {
+    auto it = p.find(key);
+    return it != p.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+}
+inline ColumnType column_type_from_name(std::string_view t, const boost::json::object& p) noexcept {
+    const std::string_view format = string_member(p, "format");
     if (t == "integer") return ColumnType::Integer;
-    if (t == "number") return ColumnType::Number;
+    if (t == "number") return format == "double" || format == "float" ? ColumnType::Float : ColumnType::Number;
     if (t == "boolean") return ColumnType::Boolean;
     if (t == "string") {
         if (format == "date") return ColumnType::Date;
-        if (format == "date-time") return ColumnType::DateTime;
+        if (format == "duration") return ColumnType::Duration;
+        if (format == "date-time")
+            return string_member(p, "airbyte_type") == "timestamp_without_timezone" ? ColumnType::DateTimeLocal
+                                                                                    : ColumnType::DateTime;
+        if (string_member(p, "contentMediaType") == "application/json") return ColumnType::JsonText;
+        if (string_member(p, "contentEncoding") == "base64") return ColumnType::Binary;
         return ColumnType::String;
     }
     return ColumnType::Json;
@@ -58,24 +102,27 @@ inline ColumnType column_type_from_name(std::string_view t, std::string_view for
 inline ColumnType column_type_of(const boost::json::value& property) noexcept {
     if (!property.is_object()) return ColumnType::Json;
     const boost::json::object& p = property.as_object();
-    std::string_view format;
-    if (auto f = p.find("format"); f != p.end() && f->value().is_string()) format = f->value().as_string();
     auto type = p.find("type");
     if (type == p.end()) {
         if (auto ref = p.find("$ref"); ref != p.end() && ref->value().is_string())
             return detail::column_type_from_ref(ref->value().as_string());
         return ColumnType::Json;  // oneOf / anyOf / allOf / no type
     }
-    if (type->value().is_string()) return detail::column_type_from_name(type->value().as_string(), format);
+    if (type->value().is_string()) return detail::column_type_from_name(type->value().as_string(), p);
     if (type->value().is_array()) {
         std::string_view only;
         int n = 0;
+        bool number = false, string = false;
         for (const auto& t : type->value().as_array()) {
             if (!t.is_string() || t.as_string() == "null") continue;
             only = t.as_string();
+            number = number || only == "number";
+            string = string || only == "string";
             ++n;
         }
-        if (n == 1) return detail::column_type_from_name(only, format);
+        if (n == 1) return detail::column_type_from_name(only, p);
+        if (n == 2 && number && string && detail::string_member(p, "pattern") == kSpecialNumberPattern)
+            return detail::column_type_from_name("number", p);
     }
     return ColumnType::Json;
 }
@@ -83,8 +130,9 @@ inline ColumnType column_type_of(const boost::json::value& property) noexcept {
 // Whether a column of type `wide` keeps every value a column of type `narrow` keeps (see the widening rule above).
 inline constexpr bool column_type_holds(ColumnType wide, ColumnType narrow) noexcept {
     if (wide == narrow || wide == ColumnType::String || wide == ColumnType::Json) return true;
-    if (wide == ColumnType::Number) return narrow == ColumnType::Integer;
-    if (wide == ColumnType::DateTime) return narrow == ColumnType::Date;
+    if (wide == ColumnType::Number) return narrow == ColumnType::Integer || narrow == ColumnType::Float;
+    if (wide == ColumnType::DateTime) return narrow == ColumnType::Date || narrow == ColumnType::DateTimeLocal;
+    if (wide == ColumnType::DateTimeLocal) return narrow == ColumnType::Date;
     return false;
 }
 
@@ -102,8 +150,7 @@ inline constexpr ColumnWidening column_widening(ColumnType existing, ColumnType 
     return {ColumnWidening::Incompatible, existing};
 }
 
-// The schema's name of a ColumnType, for messages ("integer", "number", "boolean", "string", "date", "date-time",
-// "json").
+// The schema's name of a ColumnType, for messages ("integer", "number", "date-time without time zone"...).
 inline constexpr const char* to_string(ColumnType t) noexcept {
     switch (t) {
         case ColumnType::Integer: return "integer";
@@ -113,6 +160,11 @@ inline constexpr const char* to_string(ColumnType t) noexcept {
         case ColumnType::Date: return "date";
         case ColumnType::DateTime: return "date-time";
         case ColumnType::Json: return "json";
+        case ColumnType::Float: return "number (double)";
+        case ColumnType::DateTimeLocal: return "date-time without time zone";
+        case ColumnType::JsonText: return "JSON text";
+        case ColumnType::Binary: return "base64 bytes";
+        case ColumnType::Duration: return "duration";
     }
     return "json";
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <random>
 #include <string>
 #include <string_view>
@@ -89,6 +90,31 @@ struct ValueChange {
     const char* change;  // "NULLED" | "TRUNCATED"
     const char*
         reason;  // "DESTINATION_TYPECAST_ERROR", "DESTINATION_FIELD_SIZE_LIMITATION", "DESTINATION_SERIALIZATION_ERROR"
+};
+
+// Counts the changes a destination made to values, per change and reason, for its end-of-run warning.
+class ChangeTally {
+public:
+    void add(const std::vector<ValueChange>& changes) {
+        for (const ValueChange& c : changes) ++counts_[std::string(c.change) + " (" + c.reason + ")"];
+        total_ += changes.size();
+    }
+    uint64_t total() const noexcept { return total_; }
+    // "stream s: 3 values changed to fit their columns: NULLED (DESTINATION_TYPECAST_ERROR) 3; ..."
+    std::string describe(std::string_view stream) const {
+        std::string out = "stream " + std::string(stream) + ": " + std::to_string(total_) +
+            (total_ == 1 ? " value" : " values") + " changed to fit their columns:";
+        const char* sep = " ";
+        for (const auto& [what, n] : counts_) {
+            out += sep + what + " " + std::to_string(n);
+            sep = ", ";
+        }
+        return out + "; each row's _connhost_meta.changes names its fields";
+    }
+
+private:
+    std::map<std::string, uint64_t> counts_;
+    uint64_t total_ = 0;
 };
 
 namespace detail {
