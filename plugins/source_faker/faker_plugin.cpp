@@ -81,16 +81,22 @@ private:
         w.emit_state(stream_state_message(cs.name, {}, blob));
     }
 
+    // Where an incremental read of `cs` resumes: after the saved updated_at; 0 without one, or (with a warning) when
+    // the saved value is no date-time.
+    uint64_t start_index(const ConfiguredStream& cs, const StateMap& state) {
+        const json::object* blob = cs.incremental() ? state.stream(cs.name) : nullptr;
+        const json::value* v = blob ? blob->if_contains("updated_at") : nullptr;
+        if (!v || v->is_null()) return 0;
+        const std::string text = v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
+        if (auto i = faker::first_index_after(text)) return *i;
+        warn_unusable_cursor(host(), cs.name, "updated_at", text, "it is no date-time like 2020-01-01T00:00:00Z");
+        return 0;
+    }
+
     void read_stream(const Settings& st, const ConfiguredStream& cs, const StateMap& state) {
-        uint64_t start = 0;
-        if (cs.incremental()) {
-            if (const json::object* blob = state.stream(cs.name)) {
-                auto it = blob->find("updated_at");
-                if (it != blob->end() && it->value().is_string())
-                    start = faker::first_index_after(it->value().as_string());
-            }
-        }
+        const uint64_t start = start_index(cs, state);
         emit_stream_status(host(), cs.name, {}, "STARTED");
+        emit_estimate(host(), cs.name, {}, st.count > start ? st.count - start : 0);
         RecordBatchWriter w(host(), cs.name);
         std::string rec;
         const int64_t emitted = RecordBatchWriter::now_ms();

@@ -77,16 +77,16 @@ std::string updated_at(uint64_t index) {
     return buf;
 }
 
-uint64_t first_index_after(std::string_view cursor) {
+std::optional<uint64_t> first_index_after(std::string_view cursor) {
     std::tm tm{};
     std::string s(cursor);
     if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
                     &tm.tm_sec) != 6)
-        return 0;
+        return std::nullopt;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     int64_t t = static_cast<int64_t>(timegm(&tm));
-    return t < kEpoch ? 0 : static_cast<uint64_t>(t - kEpoch + 1);
+    return t < kEpoch ? uint64_t{0} : static_cast<uint64_t>(t - kEpoch + 1);
 }
 
 void append_record(std::string& out, std::string_view stream, uint64_t seed, uint64_t index) {

@@ -124,7 +124,7 @@ private:
             if (s.cursor_field.empty())
                 throw ConfigError("stream " + s.name +
                                   " is configured incremental, but the source_http config gives it no cursor_field");
-            cursor.emplace(s.cursor_key(), state.stream(cs.name, ns), s.cursor_start);
+            cursor.emplace(s.cursor_key(), state.stream(cs.name, ns), s.cursor_start, host(), cs.display_name());
         }
         QueryParams extra;
         if (cursor && cursor->since() && !s.cursor_param.empty()) extra.emplace_back(s.cursor_param, *cursor->since());

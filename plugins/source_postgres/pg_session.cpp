@@ -25,17 +25,28 @@ PgSession::~PgSession() {
 
 PgResult PgSession::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
     PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
-    if (!r.ok()) {
-        if (host_.cancelled()) throw connhost::sdk::Cancelled();  // on_cancel() aborted the statement
-        std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.endpoint() + ": " +
-            connhost::sdk::detail::pg_trimmed(PQerrorMessage(conn_));
-        if (PQstatus(conn_) != CONNECTION_OK)
-            msg +=
-                " (the connection was lost: the server stopped or the network dropped; re-run the sync, it resumes "
-                "from the last state)";
-        throw SystemError(msg);
-    }
+    if (!r.ok()) fail(what);
     return r;
+}
+
+std::optional<std::string> PgSession::cast_problem(const std::string& value, const std::string& sql_type) {
+    PgResult r = connhost::sdk::pg_exec_params(conn_, "SELECT $1::" + sql_type, {value});
+    if (r.ok()) return std::nullopt;
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    const char* message = PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY);
+    if (state && std::string_view(state).substr(0, 2) == "22") return std::string(message ? message : "invalid input");
+    fail("checking the saved cursor value");
+}
+
+void PgSession::fail(std::string_view what) {
+    if (host_.cancelled()) throw connhost::sdk::Cancelled();  // on_cancel() aborted the statement
+    std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.endpoint() + ": " +
+        connhost::sdk::detail::pg_trimmed(PQerrorMessage(conn_));
+    if (PQstatus(conn_) != CONNECTION_OK)
+        msg +=
+            " (the connection was lost: the server stopped or the network dropped; re-run the sync, it resumes "
+            "from the last state)";
+    throw SystemError(msg);
 }
 
 void PgSession::cancel() noexcept {

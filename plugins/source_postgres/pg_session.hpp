@@ -6,6 +6,7 @@
 #include <connhost/sdk/pg_connect.hpp>
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,12 +26,18 @@ public:
     // Runs a statement with text parameters; returns its result; throws SystemError naming `what`. Run thread.
     PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
     void exec(const std::string& sql, std::string_view what) { query(sql, {}, what); }
+    // Why the server cannot read `value` as type `sql_type` (a format_type() name): its message for invalid input
+    // (SQLSTATE class 22), or nothing when it can. Throws SystemError for any other failure. Run thread.
+    std::optional<std::string> cast_problem(const std::string& value, const std::string& sql_type);
     // Asks the server to abort the running statement. Any thread.
     void cancel() noexcept;
 
     const connhost::sdk::PgConnectConfig& config() const noexcept { return config_; }
 
 private:
+    // Throws the error of the statement that just failed (Cancelled when on_cancel() aborted it).
+    [[noreturn]] void fail(std::string_view what);
+
     connhost::sdk::PgConnectConfig config_;
     connhost::sdk::Host host_;
     PGconn* conn_ = nullptr;

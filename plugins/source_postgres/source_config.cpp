@@ -39,7 +39,7 @@ boost::json::object spec_json() {
           "schemas": {"type": "array", "items": {"type": "string"}, "minItems": 1, "default": ["public"], "order": 3,
                       "description": "the schemas whose tables and views are discovered and read"},
           "state_interval": {"type": "integer", "minimum": 1, "default": 10000,
-                             "description": "incremental streams: emit a STATE every N rows (and at the end)"},
+                             "description": "incremental and resumable full refresh streams: emit a STATE every N rows (and at the end)"},
           "fetch_rows": {"type": "integer", "minimum": 1, "default": 10000,
                          "description": "rows fetched per round trip from the server-side cursor"}
         }

@@ -1,8 +1,10 @@
 #include "table_reader.hpp"
 
+#include "read_position.hpp"
 #include "value_json.hpp"
 
 #include <connhost/sdk/batch_writer.hpp>
+#include <connhost/sdk/estimate.hpp>
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/sql_identifier.hpp>
 #include <connhost/sdk/status.hpp>
@@ -38,82 +40,71 @@ std::vector<const Column*> selected_columns(const Table& t, const ConfiguredStre
     return out;
 }
 
-void emit_state(Host host, const Table& t, const Column& cursor, const std::optional<std::string>& value) {
-    json::object blob;
-    blob["cursor_field"] = json::array{json::string(cursor.name)};
-    if (value) blob["cursor"] = *value;
+void emit_state(Host host, const Table& t, const boost::json::object& blob) {
     host.emit_state(connhost::sdk::stream_state_message(t.name, t.schema, blob));
 }
 
-// What one stream's read selects: its columns, its cursor column (incremental) and where the cursor starts.
+// What one stream's read selects: its record columns, then the columns of its checkpoint key.
 struct ReadPlan {
     std::vector<const Column*> cols;
-    const Column* cursor = nullptr;
-    size_t cursor_index = 0;  // of `cursor` in `cols`
-    std::optional<std::string> start;
+    ReadPosition pos;
 };
 
-// The cursor column of an incremental stream; throws ConfigError when cursor_field names none.
-const Column* cursor_column(const Table& t, const ConfiguredStream& cs) {
-    if (cs.cursor_field.empty())
-        throw ConfigError("stream " + cs.display_name() +
-                          " is incremental but has no cursor_field: pick one of its columns " +
-                          "(cursor_candidates in discover lists the integer, date and timestamp ones)");
-    if (cs.cursor_field.size() != 1)
-        throw ConfigError("stream " + cs.display_name() + ": cursor_field must name one top-level column");
-    const Column* cursor = t.column(cs.cursor_field[0]);
-    if (!cursor)
-        throw ConfigError("stream " + cs.display_name() + ": cursor_field \"" + cs.cursor_field[0] +
-                          "\" is not a column of the table");
-    return cursor;
-}
-
-// The cursor value the saved state of `t` holds for `cursor`, if any (a state for another cursor field is ignored).
-std::optional<std::string> saved_cursor(const Table& t, const ConfiguredStream& cs, const Column& cursor,
-                                        const connhost::sdk::StateMap& state, Host host) {
-    const json::object* blob = state.stream(t.name, t.schema);
-    if (!blob) return std::nullopt;
-    auto f = blob->find("cursor_field");
-    auto v = blob->find("cursor");
-    const bool same_field = f != blob->end() && f->value().is_array() && f->value().as_array().size() == 1 &&
-        f->value().as_array()[0].is_string() && f->value().as_array()[0].as_string() == cursor.name;
-    if (same_field && v != blob->end() && v->value().is_string()) return std::string(v->value().as_string());
-    if (!same_field && !blob->empty())
-        host.warn("stream " + cs.display_name() + ": the saved state is for another cursor field; reading everything");
-    return std::nullopt;
-}
-
-// The SELECT of `plan` (ordered by the cursor, from its start as $1 in `params`); sets plan.cursor_index.
-std::string select_sql(const Table& t, ReadPlan& plan, std::vector<std::string>& params) {
+// The SELECT of `plan`: the record columns, then the key's (ordered by the key, from its start as $1..$n in `params`).
+std::string select_sql(const Table& t, const ReadPlan& plan, std::vector<std::string>& params) {
     std::string sql = "SELECT ";
-    for (size_t i = 0; i < plan.cols.size(); ++i) {
-        if (i) sql += ", ";
-        sql += sql_quote_identifier(plan.cols[i]->name);
-        if (plan.cols[i] == plan.cursor) plan.cursor_index = i;
-    }
+    for (size_t i = 0; i < plan.cols.size(); ++i) sql += (i ? ", " : "") + sql_quote_identifier(plan.cols[i]->name);
+    if (plan.pos.by != ReadPosition::By::Nothing) sql += ", " + plan.pos.key_sql();
     sql += " FROM " + sql_quote_identifier(t.schema) + "." + sql_quote_identifier(t.name);
-    if (plan.cursor) {
-        if (plan.start) {
-            sql += " WHERE " + sql_quote_identifier(plan.cursor->name) + " >= $1";
-            params.push_back(*plan.start);
-        }
-        sql += " ORDER BY " + sql_quote_identifier(plan.cursor->name) + " ASC NULLS LAST";
-    }
+    sql += plan.pos.where_sql() + plan.pos.order_sql();
+    if (plan.pos.start) params = *plan.pos.start;
     return sql;
 }
 
-// Fetches every row of the open cursor connhost_read into `w`, a state every cfg.state_interval rows of an
-// incremental stream; returns the last cursor value read (plan.start when none).
-std::optional<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, const Table& t,
-                                      const ConfiguredStream& cs, const ReadPlan& plan, RecordBatchWriter& w,
-                                      Host host) {
-    // The JSON key of every column, with the separator before it.
+// The planner's estimate of the rows `sql` returns, or nothing when EXPLAIN gives none.
+std::optional<uint64_t> planner_rows(PgSession& db, const std::string& sql, const std::vector<std::string>& params,
+                                     const ConfiguredStream& cs) {
+    PgResult r = db.query("EXPLAIN (FORMAT JSON) " + sql, params, "estimating the rows of " + cs.display_name());
+    if (r.rows() < 1) return std::nullopt;
+    boost::system::error_code ec;
+    const std::string_view text = r.view(0, 0);
+    json::value plans = json::parse(json::string_view(text.data(), text.size()), ec);  // [{"Plan": {...}}]
+    const json::array* list = ec ? nullptr : plans.if_array();
+    const json::object* first = list && !list->empty() ? list->at(0).if_object() : nullptr;
+    const json::value* top = first ? first->if_contains("Plan") : nullptr;
+    const json::value* rows = top && top->is_object() ? top->as_object().if_contains("Plan Rows") : nullptr;
+    if (!rows || !rows->is_number()) return std::nullopt;
+    const double n = rows->to_number<double>();
+    return n > 0 ? static_cast<uint64_t>(n) : 0;
+}
+
+// Appends the JSON text of result row `row` (its first plan.cols.size() columns) to `rec`; `keys` holds each
+// column's JSON key with the separator before it.
+void append_record(std::string& rec, const PgResult& r, int row, const ReadPlan& plan,
+                   const std::vector<std::string>& keys) {
+    rec.clear();
+    for (size_t i = 0; i < plan.cols.size(); ++i) {
+        rec += keys[i];
+        const int c = static_cast<int>(i);
+        if (r.is_null(row, c))
+            rec += "null";
+        else
+            append_value(rec, *plan.cols[i], r.view(row, c));
+    }
+    rec += '}';
+}
+
+// Fetches every row of the open cursor connhost_read into `w`, a state every cfg.state_interval rows when the plan
+// has a key; returns the key of the last row read (the plan's start when none; empty when neither).
+std::vector<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
+                                    const ReadPlan& plan, RecordBatchWriter& w, Host host) {
     std::vector<std::string> keys;
     for (size_t i = 0; i < plan.cols.size(); ++i)
         keys.push_back((i ? "," : "{") + json_string(plan.cols[i]->name) + ":");
     const std::string fetch = "FETCH FORWARD " + std::to_string(cfg.fetch_rows) + " FROM connhost_read";
-    const int cursor_col = static_cast<int>(plan.cursor_index);
-    std::optional<std::string> last = plan.start;
+    const bool keyed = plan.pos.by != ReadPosition::By::Nothing;
+    const int key_col = static_cast<int>(plan.cols.size()), key_cols = static_cast<int>(plan.pos.columns.size());
+    std::vector<std::string> last = plan.pos.start.value_or(std::vector<std::string>{});
     uint64_t since_state = 0;
     std::string rec;
     for (;;) {
@@ -122,30 +113,23 @@ std::optional<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, co
         const int n = r.rows();
         if (n == 0) return last;
         const int64_t emitted = RecordBatchWriter::now_ms();
-        // The cursor text is copied out of the result only when a state needs it, not once a row.
+        // The key text is copied out of the result only when a state needs it, not once a row.
         int last_row = -1;
         auto settle = [&] {
-            if (last_row >= 0) last = r.text(last_row, cursor_col);
+            if (last_row >= 0) {
+                last.resize(static_cast<size_t>(key_cols));
+                for (int k = 0; k < key_cols; ++k) last[static_cast<size_t>(k)] = r.text(last_row, key_col + k);
+            }
             last_row = -1;
         };
         for (int row = 0; row < n; ++row) {
-            rec.clear();
-            for (size_t i = 0; i < plan.cols.size(); ++i) {
-                rec += keys[i];
-                const int c = static_cast<int>(i);
-                if (r.is_null(row, c))
-                    rec += "null";
-                else
-                    append_value(rec, *plan.cols[i], r.view(row, c));
-            }
-            rec += '}';
+            append_record(rec, r, row, plan, keys);
             w.add(rec, emitted);
-            if (!plan.cursor) continue;
-            if (!r.is_null(row, cursor_col)) last_row = row;
+            if (!keyed) continue;
+            if (!r.is_null(row, key_col)) last_row = row;  // a NULL cursor (sorted last) moves nothing
             if (++since_state >= cfg.state_interval) {
-                w.flush();
                 settle();
-                emit_state(host, t, *plan.cursor, last);
+                emit_state(host, t, plan.pos.blob(last));
                 since_state = 0;
             }
         }
@@ -158,24 +142,21 @@ std::optional<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, co
 void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
                 const connhost::sdk::StateMap& state, Host host) {
     ReadPlan plan;
-    if (cs.incremental()) {
-        plan.cursor = cursor_column(t, cs);
-        plan.start = saved_cursor(t, cs, *plan.cursor, state, host);
-    }
-    plan.cols = selected_columns(t, cs, plan.cursor);
+    plan.pos = read_position(db, t, cs, state, host);
+    plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
     std::vector<std::string> params;
     const std::string sql = select_sql(t, plan, params);
     emit_stream_status(host, t.name, t.schema, "STARTED");
     db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the read transaction of " + cs.display_name());
+    if (auto rows = planner_rows(db, sql, params, cs)) connhost::sdk::emit_estimate(host, t.name, t.schema, *rows);
     db.query("DECLARE connhost_read NO SCROLL CURSOR FOR " + sql, params, "opening a cursor over " + cs.display_name());
     RecordBatchWriter w(host, t.name, t.schema);
-    std::optional<std::string> last = fetch_rows(db, cfg, t, cs, plan, w, host);
+    const std::vector<std::string> last = fetch_rows(db, cfg, t, cs, plan, w, host);
     db.exec("CLOSE connhost_read", "closing the cursor");
     db.exec("COMMIT", "ending the read transaction");
     w.flush();
-    if (plan.cursor) emit_state(host, t, *plan.cursor, last);
-    host.info("stream " + cs.display_name() + ": " + std::to_string(w.total()) + " records" +
-              (plan.start ? " from cursor " + *plan.start : std::string()));
+    if (plan.pos.by != ReadPosition::By::Nothing) emit_state(host, t, plan.pos.final_blob(last));
+    host.info("stream " + cs.display_name() + ": " + std::to_string(w.total()) + " records" + plan.pos.resumed_from());
     emit_stream_status(host, t.name, t.schema, "COMPLETE");
 }
 

@@ -1,11 +1,9 @@
-// Reads one configured stream (a table or view) and emits its records and states.
+// Reads one configured stream (a table or view) and emits its records, states and traces.
 //
-// Full refresh: SELECT of the columns in one REPEATABLE READ READ ONLY transaction through a
-// server-side cursor, FETCH fetch_rows at a time, so memory holds one fetch, never the table.
-// Incremental: the same ordered by the cursor column (NULLs last), from `cursor >= saved value`
-// when the state holds one for this cursor column; a STATE every state_interval rows and at the end.
-// The state blob is {"cursor_field": [column], "cursor": "<the column's text, exactly as the server wrote it>"}.
-// `>=` may repeat the rows equal to the saved value; it never misses one.
+// One REPEATABLE READ READ ONLY transaction, a server-side cursor, FETCH fetch_rows at a time, so memory holds one
+// fetch, never the table. The rows are ordered by the stream's checkpoint key (read_position.hpp: the cursor of an
+// incremental stream, the primary key or ctid of a full refresh) and start after the saved position; a STATE
+// every state_interval rows and at the end. An ESTIMATE trace with the planner's row estimate precedes the rows.
 #pragma once
 #include "pg_session.hpp"
 #include "source_config.hpp"

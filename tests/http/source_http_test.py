@@ -513,6 +513,29 @@ def case_incremental_rerun():
     srv.stop()
 
 
+def case_saved_cursor_not_comparable():
+    srv = Server(items=12)
+    cfg = config(srv, [stream("/page/items", "/data", {"type": "page_number", "page_size_param": "per_page", "page_size": 5})])
+    state = {"type": "STREAM", "stream": {"stream_descriptor": {"name": "items"}, "stream_state": {"updated_at": "not a date"}}}
+    r = run("read", cfg, catalog("incremental"), state=[state])
+    read_ok(r, list(range(1, 13)), "a saved cursor that dates cannot be compared with is dropped, not used to skip")
+    check(any("stream items" in w and '"not a date"' in w and "updated_at" in w and "--reset-state" in w for w in r.warnings()),
+          "a warning names the stream, the value and what to do: %s" % r.warnings())
+    check(r.of("STATE")[-1]["state"]["stream"]["stream_state"] == {"updated_at": ts(12)}, "the new state holds a real cursor")
+    srv.stop()
+
+
+def case_failure_marks_incomplete():
+    srv = Server(items=12)
+    srv.admin("fault", kind="500", at=2, times=100)
+    r = run("read", page_cfg(srv, max_attempts=2), catalog())
+    check(r.rc != 0, "the read fails once the attempts are used up (rc %d)" % r.rc)
+    statuses = [(m["trace"]["stream_status"]["stream_descriptor"]["name"], m["trace"]["stream_status"]["status"])
+                for m in r.of("TRACE") if m["trace"]["type"] == "STREAM_STATUS"]
+    check(statuses == [("items", "STARTED"), ("items", "INCOMPLETE")], "the started stream ends INCOMPLETE: %s" % statuses)
+    srv.stop()
+
+
 def case_cancel_aborts_transfer():
     srv = Server(items=12)
     srv.admin("fault", kind="slow", at=1, delay_ms=60000)

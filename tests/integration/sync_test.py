@@ -157,8 +157,8 @@ def case_progress_on_terminal():
     os.close(master)
     text = out.decode("utf-8", "replace")
     check(p.returncode == 0, "the sync on a terminal succeeds: " + text[-300:])
-    check(re.search(r"\r\x1b\[K[a-z]+ \d+ \(\d+/s\).* records, \d+ committed, \d+ states, [\d.]+s", text) is not None,
-          "a live progress line (records and rate per stream) is drawn: %r" % text[:300])
+    check(re.search(r"\r\x1b\[K[a-z]+ \d+/400000 \d+% ETA (\d+s|\?) \(\d+/s\).* records, \d+ committed, \d+ states, [\d.]+s", text) is not None,
+          "a live progress line (records of the estimate, percentage, ETA and rate per stream) is drawn: %r" % text[:300])
     starts = [m.start() for m in re.finditer(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARN)", text)]
     check(starts, "log lines are shown")
     for at in starts:

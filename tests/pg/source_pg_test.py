@@ -7,8 +7,8 @@ Each case builds its own database(s) with psql, runs `connhost run --plugin sour
   source_pg_test.py <case>
 """
 import json
-import re
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -282,7 +282,8 @@ def case_every_type():
         check(all(v is None for k, v in last if k != "id"), "an all-NULL row gives JSON null for every column")
         st = [m["trace"]["stream_status"]["status"] for m in msgs if m.get("type") == "TRACE" and m["trace"].get("type") == "STREAM_STATUS"]
         check(st == ["STARTED", "COMPLETE"], "stream status STARTED then COMPLETE: %r" % st)
-        check(not states(msgs), "a full refresh emits no STATE")
+        check([x["stream"]["stream_state"] for x in states(msgs)] == [{}],
+              "a full refresh shorter than state_interval ends with one STATE, {}: nothing to resume")
 
         # The configured json_schema picks the columns to read.
         narrowed = dict(s, json_schema={"type": "object", "properties": {"t": props["t"], "jb": props["jb"]}})
@@ -740,6 +741,159 @@ def case_json_into_old_jsonb():
             got = lite.execute('SELECT id, doc FROM "public__docs" ORDER BY id').fetchall()
         check(got == [(1, '{"a": [1, 2.50]}'), (2, "null"), (3, '"s"'), (4, None)],
               "the JSON_TEXT column holds the JSON text, not a JSON string of it: %r" % got)
+
+
+# ---------------------------------------------------------------- resumable full refresh, estimates, stream endings
+
+def stream_states(msgs):
+    return [m["state"]["stream"]["stream_state"] for m in msgs if m.get("type") == "STATE"]
+
+
+def case_resumable_full_refresh():
+    """A full refresh checkpoints by primary key (ctid without one) every state_interval rows: a read from a middle
+    state emits exactly the rows after it, the state at the end is {} so the next read is whole again, a view without
+    a key has no states, and an ESTIMATE trace with the planner's row estimate comes before the rows."""
+    with SourceDb("rfr") as db:
+        db.sql("CREATE TABLE pk2 (a int, b text, v text, PRIMARY KEY (a, b));"
+               "INSERT INTO pk2 SELECT g / 3, 'k' || (g % 3), 'v' || g FROM generate_series(999, 0, -1) g;"
+               "CREATE TABLE heap (v text);"
+               "INSERT INTO heap SELECT 'h' || g FROM generate_series(1, 1000) g;"
+               "CREATE VIEW heap_view AS SELECT v FROM heap;"
+               "ANALYZE pk2; ANALYZE heap;")
+        cfg = db.cfg(state_interval=300, fetch_rows=128)
+        found = discover(db, cfg)
+        for name, key_of in (("pk2", lambda d: [str(d["a"]), d["b"]]), ("heap", None)):
+            cat = configured([found[("public", name)]])
+            msgs = parse_output(read(db, cfg, cat))
+            rows = [m["record"]["data"] for m in msgs if m.get("type") == "RECORD"]
+            st = stream_states(msgs)
+            check(len(rows) == 1000 and len(st) == 4 and st[-1] == {}, "%s: 1000 rows, a STATE after rows 300, 600, 900 "
+                  "and {} at the end: %r" % (name, st))
+            if key_of:
+                check(rows == sorted(rows, key=lambda d: (d["a"], d["b"])), "pk2 is read in primary-key order")
+                check(st[0] == {"state_type": "primary_key", "primary_key": ["a", "b"], "last": key_of(rows[299])},
+                      "the state holds the primary key of the 300th row: %r" % st[0])
+            else:
+                check(st[0]["state_type"] == "ctid" and re.match(r"^\(\d+,\d+\)$", st[0]["last"][0]),
+                      "a table without a primary key checkpoints by ctid: %r" % st[0])
+            est = [m["trace"]["estimate"] for m in msgs if m.get("type") == "TRACE" and m["trace"]["type"] == "ESTIMATE"]
+            first = next(i for i, m in enumerate(msgs) if m.get("type") == "RECORD")
+            check(est == [{"name": name, "namespace": "public", "type": "STREAM", "row_estimate": 1000}] and
+                  next(i for i, m in enumerate(msgs) if m.get("type") == "TRACE" and m["trace"]["type"] == "ESTIMATE") < first,
+                  "%s: one ESTIMATE of the analyzed 1000 rows before the records: %r" % (name, est))
+            middle = next(m["state"] for m in msgs if m.get("type") == "STATE" and m["state"]["stream"]["stream_state"] == st[1])
+            p = read(db, cfg, cat, state=[middle])
+            again = [m["record"]["data"] for m in parse_output(p) if m.get("type") == "RECORD"]
+            check(again == rows[600:], "%s: a read from the state after row 600 emits exactly rows 601..1000 (%d rows)" % (name, len(again)))
+            check(re.search(r"public\.%s: 400 records after" % name, error_text(p)), "the source logs where it resumed")
+            last = [m["state"] for m in msgs if m.get("type") == "STATE"][-1]
+            whole = [m for m in parse_output(read(db, cfg, cat, state=[last])) if m.get("type") == "RECORD"]
+            check(len(whole) == 1000, "%s: after a completed full refresh the next one reads everything" % name)
+        msgs = parse_output(read(db, cfg, configured([found[("public", "heap_view")]])))
+        check(len([m for m in msgs if m.get("type") == "RECORD"]) == 1000 and not stream_states(msgs),
+              "a view without a key is read whole, with no state")
+
+
+def killed_full_refresh(db, n, dest_plugin, dest_config, count_rows, tag):
+    """Syncs table big (full refresh, append_dedup) and SIGKILLs the sync once a state is saved, then re-runs it."""
+    state = os.path.join(db.tmp, tag + ".state.json")
+    conn = db.path(tag + ".c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                     "destination": {"plugin": dest_plugin, "config": dest_config},
+                                     "streams": [{"name": "big", "sync_mode": "full_refresh", "destination_sync_mode": "append_dedup"}],
+                                     "state_file": state, "queue_mb": 1})
+    p = subprocess.Popen([CONNHOST, "sync", conn], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and p.poll() is None and not (os.path.exists(state) and os.path.getsize(state) > 0):
+        time.sleep(0.005)
+    p.kill()
+    p.communicate(timeout=60)
+    saved = json.load(open(state))["states"][0]["stream"]["stream_state"]
+    check(saved.get("state_type") == "primary_key" and saved.get("primary_key") == ["id"],
+          "%s: the killed sync saved a primary-key position: %r" % (tag, saved))
+    committed = count_rows()
+    check(0 < committed < n, "%s: the sync was killed mid-table with the committed rows kept (%d of %d)" % (tag, committed, n))
+    p = connhost(["sync", conn])
+    check(p.returncode == 0, "%s: the re-run succeeds: %s" % (tag, describe(p)))
+    m = re.search(r"public\.big: (\d+) records after \"id\" = (\d+)", p.stderr.decode())
+    check(m and int(m.group(1)) == n - int(m.group(2)) and int(m.group(1)) < n,
+          "%s: the re-run resumed after the saved key instead of reading all %d rows: %s" % (tag, n, m and m.group(0)))
+    check(count_rows(distinct=True) == (n, n), "%s: every row exactly once after the resume" % tag)
+    check(json.load(open(state))["states"][0]["stream"]["stream_state"] == {},
+          "%s: the completed full refresh leaves an empty state, so the next sync reads the whole table" % tag)
+
+
+def case_full_refresh_killed_resumes():
+    """A full refresh sync SIGKILLed mid-table resumes from its last saved primary key, into dest_pg and dest_sqlite."""
+    with SourceDb("rfr_kill") as db:
+        n = 300000
+        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
+               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, %d) g;" % n)
+        db.cfg(state_interval=5000, fetch_rows=2000)
+        dest = "dst_rfr_kill"
+        dest_cfg = fresh_database(dest)
+
+        def pg_count(distinct=False):
+            got = psql_json("SELECT json_build_array(count(*), count(DISTINCT id)) FROM public.big", dest)
+            return tuple(got) if distinct else got[0]
+
+        killed_full_refresh(db, n, "dest_pg", dest_cfg, pg_count, "pg")
+        path = os.path.join(db.tmp, "big.sqlite")
+
+        def lite_count(distinct=False):
+            with sqlite3.connect(path) as lite:
+                got = lite.execute('SELECT count(*), count(DISTINCT id) FROM "public__big"').fetchone()
+            return tuple(got) if distinct else got[0]
+
+        killed_full_refresh(db, n, "dest_sqlite", {"path": path}, lite_count, "sqlite")
+        drop_database(dest)
+
+
+def case_saved_cursor_not_comparable():
+    """A saved cursor the server cannot read as the cursor column's type is a warning naming the stream and the
+    value, and the stream is read from its start."""
+    with SourceDb("cursor_nad") as db:
+        db.sql("CREATE TABLE ev (id int PRIMARY KEY, updated_at timestamptz NOT NULL);"
+               "INSERT INTO ev SELECT g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute' FROM generate_series(1, 10) g;")
+        cfg = db.cfg()
+        s = discover(db, cfg)[("public", "ev")]
+        cat = configured([s], "incremental", "append", cursor=["updated_at"])
+        state = {"type": "STREAM", "stream": {"stream_descriptor": {"name": "ev", "namespace": "public"},
+                                              "stream_state": {"cursor_field": ["updated_at"], "cursor": "not a date"}}}
+        p = read(db, cfg, cat, state=[state], expect_ok=False)
+        check(p.returncode == 0, "the read succeeds: %s" % describe(p))
+        msgs = parse_output(p)
+        check(len([m for m in msgs if m.get("type") == "RECORD"]) == 10, "the stream is read from its start")
+        warns = [m["log"]["message"] for m in msgs if m.get("type") == "LOG" and m["log"]["level"] == "WARN"]
+        check(any("stream public.ev" in w and '"not a date"' in w and "timestamp with time zone" in w and "--reset-state" in w
+                  for w in warns), "a warning names the stream, the value, the column type and what to do: %r" % warns)
+
+
+def case_sigterm_read_incomplete():
+    """`run read` stopped by SIGTERM mid-table ends the started stream with STREAM_STATUS INCOMPLETE on stdout."""
+    with SourceDb("incomplete") as db:
+        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
+               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, 300000) g;")
+        cfg = db.cfg(fetch_rows=1000)
+        s = discover(db, cfg)[("public", "big")]
+        args = [CONNHOST, "run", "--plugin", "source_postgres", "read", "--config", cfg, "--catalog",
+                db.path("catalog.json", configured([s]))]
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        lines = []
+        for line in p.stdout:
+            lines.append(line)
+            if line.startswith(b'{"type":"RECORD"'):
+                break
+        p.send_signal(signal.SIGTERM)
+        rest = p.stdout.read()  # through the same buffered reader as the lines above
+        p.wait(timeout=60)
+        text = (b"".join(lines) + rest).decode()
+        bad = [l for l in text.split("\n") if l.strip() and not l.startswith("{")]
+        check(not bad, "every stdout line is a protocol message: %r" % bad[:2])
+        msgs = [json.loads(l) for l in text.split("\n") if l.strip()]
+        statuses = [m["trace"]["stream_status"]["status"] for m in msgs
+                    if m.get("type") == "TRACE" and m["trace"]["type"] == "STREAM_STATUS"]
+        check(p.returncode == 130, "SIGTERM ends the read with exit code 130 (rc %s)" % p.returncode)
+        check(statuses == ["STARTED", "INCOMPLETE"], "the stream ends INCOMPLETE: %r" % statuses)
 
 
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}

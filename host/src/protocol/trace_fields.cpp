@@ -1,5 +1,7 @@
 #include "protocol/trace_fields.hpp"
 
+#include "protocol/json_text.hpp"
+
 #include <boost/json.hpp>
 
 namespace connhost::protocol {
@@ -40,6 +42,29 @@ StreamStatusFields stream_status_fields(std::string_view stream_status_json) {
         f.ns = str_at(d->value().as_object(), "namespace");
     }
     return f;
+}
+
+std::string stream_status_object(std::string_view ns, std::string_view name, std::string_view status) {
+    std::string o = R"({"stream_descriptor":{"name":)" + json_string(name);
+    if (!ns.empty()) o += R"(,"namespace":)" + json_string(ns);
+    return o + R"(},"status":)" + json_string(status) + "}";
+}
+
+std::string stream_status_trace(std::string_view ns, std::string_view name, std::string_view status,
+                                int64_t emitted_at_ms) {
+    return R"({"type":"STREAM_STATUS","emitted_at":)" + std::to_string(emitted_at_ms) + R"(,"stream_status":)" +
+        stream_status_object(ns, name, status) + "}";
+}
+
+std::optional<TraceEstimate> trace_estimate_of(std::string_view trace_body) {
+    auto o = trace_of_type(trace_body, "ESTIMATE");
+    const json::value* e = o ? o->if_contains("estimate") : nullptr;
+    if (!e || !e->is_object()) return std::nullopt;
+    const json::object& est = e->as_object();
+    const json::value* rows = est.if_contains("row_estimate");
+    if (str_at(est, "type") != "STREAM" || !rows || !(rows->is_uint64() || rows->is_int64())) return std::nullopt;
+    if (rows->is_int64() && rows->as_int64() < 0) return std::nullopt;
+    return TraceEstimate{str_at(est, "namespace"), str_at(est, "name"), rows->to_number<uint64_t>()};
 }
 
 std::optional<TraceError> trace_error_of(std::string_view trace_body) {

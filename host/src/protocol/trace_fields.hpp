@@ -1,5 +1,7 @@
-// Reading the parts of an AirbyteTraceMessage the host acts on: stream statuses and errors.
+// Reading the parts of an AirbyteTraceMessage the host acts on (stream statuses, estimates, errors), and writing
+// the stream statuses the host emits for a source itself.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +17,20 @@ struct StreamStatusFields {
 };
 // Reads a stream_status object text (as stream_status_of returns); missing or mistyped parts stay "".
 StreamStatusFields stream_status_fields(std::string_view stream_status_json);
+
+// The body of a STREAM_STATUS trace for (ns, name) with `status`, emitted at `emitted_at_ms`; ns "" = none.
+std::string stream_status_trace(std::string_view ns, std::string_view name, std::string_view status,
+                                int64_t emitted_at_ms);
+// The stream_status object text of that trace (what stream_status_of returns).
+std::string stream_status_object(std::string_view ns, std::string_view name, std::string_view status);
+
+// The row estimate of a STREAM ESTIMATE trace body.
+struct TraceEstimate {
+    std::string ns, name;
+    uint64_t rows = 0;
+};
+// The estimate of an ESTIMATE trace body of type STREAM with a row_estimate, or nothing.
+std::optional<TraceEstimate> trace_estimate_of(std::string_view trace_body);
 
 // The error of an ERROR trace body.
 struct TraceError {

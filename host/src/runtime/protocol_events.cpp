@@ -1,6 +1,7 @@
 #include "runtime/protocol_events.hpp"
 
 #include "logging/log_setup.hpp"
+#include "protocol/trace_fields.hpp"
 
 namespace connhost::runtime {
 
@@ -24,8 +25,16 @@ int32_t ProtocolEvents::on_state(std::string_view state_json) {
 }
 
 int32_t ProtocolEvents::on_message(int32_t msg_type, std::string_view payload) {
+    if (msg_type == CONNHOST_MSG_TRACE) open_.on_trace(payload);
     out_.message(msg_type, payload);
     return CONNHOST_STATUS_OK;
+}
+
+void ProtocolEvents::end_unfinished_streams() {
+    for (const auto& [ns, name] : open_.unfinished())
+        out_.message(CONNHOST_MSG_TRACE,
+                     protocol::stream_status_trace(ns, name, "INCOMPLETE", protocol::MessageWriter::now_ms()));
+    open_.clear();
 }
 
 }  // namespace connhost::runtime

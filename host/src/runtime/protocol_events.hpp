@@ -2,6 +2,7 @@
 #pragma once
 #include "protocol/message_writer.hpp"
 #include "runtime/connector.hpp"
+#include "runtime/open_streams.hpp"
 
 #include <atomic>
 #include <memory>
@@ -10,7 +11,7 @@
 namespace connhost::runtime {
 
 // Prints what the connector emits, as it is (run behind MaskingEvents); logs go to the plugin's logger. Records count
-// per stream.
+// per stream; stream statuses are followed so a failed read can end its open streams.
 class ProtocolEvents : public ConnectorEvents {
 public:
     ProtocolEvents(protocol::MessageWriter& out, const std::string& plugin_name);
@@ -24,12 +25,15 @@ public:
     // Asks the operation to stop (signal handler thread).
     void request_cancel() noexcept { cancelled_ = true; }
     uint64_t records() const noexcept { return records_; }
+    // The source stopped early: prints STREAM_STATUS INCOMPLETE for every stream it started and did not end.
+    void end_unfinished_streams();
 
 protected:
     protocol::MessageWriter& out_;
     std::shared_ptr<spdlog::logger> log_;
     std::atomic<bool> cancelled_{false};
     uint64_t records_ = 0;
+    OpenStreams open_;
 };
 
 }  // namespace connhost::runtime

@@ -214,6 +214,7 @@ Outcome run_cancellable(Connector& conn, OperationEvents& e, Operation op, const
     });
     MaskingEvents masked(*e.events, logging::secrets());
     Outcome outcome = run_op(conn, masked, op, in);
+    if (op == Operation::Read && (!outcome.ok() || on_signal.fired())) e.events->end_unfinished_streams();
     if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
         if (e.input)
             logging::host_log().warn("interrupted after {} records; {} states acknowledged", e.input->records(),

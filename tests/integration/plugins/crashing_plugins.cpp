@@ -24,6 +24,7 @@ public:
     }
     void read(const json::object& config, const ConfiguredCatalog&, const StateMap&) override {
         const int64_t crash_after = ConfigView(config).integer_or("crash_after", 100);
+        emit_stream_status(host(), "numbers", {}, "STARTED");  // the host ends it INCOMPLETE when the crash comes
         RecordBatchWriter out(host(), "numbers");
         for (int64_t i = 1;; ++i) {
             out.add("{\"n\":" + std::to_string(i) + "}");

@@ -7,9 +7,9 @@
 
 namespace connhost::runtime::sync {
 
-SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name,
+SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, SyncProgress& progress, const std::string& plugin_name,
                            std::set<std::pair<std::string, std::string>> streams)
-    : q_(q), ctl_(ctl), log_(logging::plugin_log(plugin_name)), streams_(std::move(streams)) {}
+    : q_(q), ctl_(ctl), progress_(progress), log_(logging::plugin_log(plugin_name)), streams_(std::move(streams)) {}
 
 void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
 
@@ -40,13 +40,29 @@ int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
     if (msg_type != CONNHOST_MSG_TRACE) return CONNHOST_STATUS_OK;
     std::string ss = protocol::stream_status_of(payload);
     if (ss.empty()) {
-        log_->info("trace: {}", payload);
+        if (auto e = protocol::trace_estimate_of(payload))
+            progress_.estimate(protocol::stream_display_name(e->ns, e->name), e->rows);
+        else
+            log_->info("trace: {}", payload);
         return CONNHOST_STATUS_OK;
     }
+    open_.on_trace(payload);
     QueueItem item;
     item.kind = QueueItem::StreamStatus;
     item.json = std::move(ss);
     return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+}
+
+void SourceEvents::end_unfinished_streams() {
+    for (const auto& [ns, name] : open_.unfinished()) {
+        logging::host_log().warn("stream {} is INCOMPLETE: the source stopped before finishing it",
+                                 protocol::stream_display_name(ns, name));
+        QueueItem item;
+        item.kind = QueueItem::StreamStatus;
+        item.json = protocol::stream_status_object(ns, name, "INCOMPLETE");
+        if (!q_.push(std::move(item))) break;
+    }
+    open_.clear();
 }
 
 DestinationEvents::DestinationEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name, StateStore& store,

@@ -2,6 +2,7 @@
 #pragma once
 #include "runtime/connector.hpp"
 #include "runtime/delivery_ledger.hpp"
+#include "runtime/open_streams.hpp"
 #include "runtime/sync/batch_queue.hpp"
 #include "runtime/sync/namespace_mapping.hpp"
 #include "runtime/sync/state_store.hpp"
@@ -22,10 +23,11 @@ struct SyncControl {
     std::atomic<bool> cancelled{false};  // a signal, or the other side failed
 };
 
-// Source side: copies each batch into a queue item (no re-serialisation), passes states and stream statuses on.
+// Source side: copies each batch into a queue item (no re-serialisation), passes states and stream statuses on,
+// and hands row estimates to the progress.
 class SourceEvents final : public ConnectorEvents {
 public:
-    SourceEvents(BatchQueue& q, SyncControl& ctl, const std::string& plugin_name,
+    SourceEvents(BatchQueue& q, SyncControl& ctl, SyncProgress& progress, const std::string& plugin_name,
                  std::set<std::pair<std::string, std::string>> streams);
 
     void on_log(int32_t level, std::string_view msg) override;
@@ -35,13 +37,18 @@ public:
     bool cancelled() const override { return ctl_.cancelled.load(); }
     // Set when the source broke a rule the host checks (a record of a stream not in the catalog).
     const std::string& error() const noexcept { return error_; }
+    // The source stopped early: queues STREAM_STATUS INCOMPLETE for every stream it started and did not end, and
+    // logs each. Source thread, after read returned.
+    void end_unfinished_streams();
 
 private:
     BatchQueue& q_;
     SyncControl& ctl_;
+    SyncProgress& progress_;
     std::shared_ptr<spdlog::logger> log_;
     std::set<std::pair<std::string, std::string>> streams_;
     std::string error_;
+    OpenStreams open_;
 };
 
 // Destination side: hands queue items to the destination; each acknowledged state goes to the store.

@@ -3,6 +3,7 @@
 #include "logging/log_setup.hpp"
 #include "protocol/json_text.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace connhost::runtime::sync {
@@ -41,6 +42,11 @@ void SyncProgress::add(const std::string& stream, uint64_t records, uint64_t byt
     s.bytes += bytes;
 }
 
+void SyncProgress::estimate(const std::string& stream, uint64_t rows) {
+    std::lock_guard lock(mu_);
+    streams_[stream].estimate = rows;
+}
+
 void SyncProgress::acknowledged(uint64_t records) {
     std::lock_guard lock(mu_);
     ++states_;
@@ -69,16 +75,39 @@ uint64_t SyncProgress::committed_records() const {
     return committed_;
 }
 
+std::string SyncProgress::stream_part(const std::string& name, const StreamStats& s, double secs,
+                                      std::chrono::steady_clock::time_point now) {
+    char buf[256];
+    const auto records = static_cast<unsigned long long>(s.records);
+    const double rate = secs > 0 ? s.records / secs : 0.0;
+    if (s.estimate == 0) {
+        std::snprintf(buf, sizeof buf, "%s %llu (%.0f/s)", name.c_str(), records, rate);
+        return buf;
+    }
+    const double share = std::min(100.0, 100.0 * static_cast<double>(s.records) / static_cast<double>(s.estimate));
+    // The time left at the stream's own rate since its first record; unknown before two deliveries.
+    const double active = std::chrono::duration<double>(s.last - s.first).count();
+    std::string eta = "ETA ?";
+    if (s.records >= s.estimate)
+        eta = "ETA 0s";
+    else if (active > 0 && s.records > 0) {
+        const double left = static_cast<double>(s.estimate - s.records) / (static_cast<double>(s.records) / active) -
+            std::chrono::duration<double>(now - s.last).count();
+        eta = "ETA " + std::to_string(static_cast<long long>(std::max(0.0, left) + 0.5)) + "s";
+    }
+    std::snprintf(buf, sizeof buf, "%s %llu/%llu %.0f%% %s (%.0f/s)", name.c_str(), records,
+                  static_cast<unsigned long long>(s.estimate), share, eta.c_str(), rate);
+    return buf;
+}
+
 std::string SyncProgress::line() const {
     // Called with mu_ held.
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const auto now = std::chrono::steady_clock::now();
+    double secs = std::chrono::duration<double>(now - started_).count();
     std::string out;
     uint64_t total = 0;
     for (const auto& [name, s] : streams_) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "%s%s %llu (%.0f/s)", out.empty() ? "" : " | ", name.c_str(),
-                      static_cast<unsigned long long>(s.records), secs > 0 ? s.records / secs : 0.0);
-        out += buf;
+        out += (out.empty() ? "" : " | ") + stream_part(name, s, secs, now);
         total += s.records;
     }
     char tail[128];

@@ -1,4 +1,5 @@
 // SyncProgress: per-stream counters of a sync, shown live on a terminal or logged periodically, then summarised.
+// A stream whose source sent an ESTIMATE trace shows its share of the estimate and the time left at its rate.
 #pragma once
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +17,7 @@ public:
     struct StreamStats {
         uint64_t records = 0, bytes = 0;
         std::chrono::steady_clock::time_point first{}, last{};  // first and latest delivery
+        uint64_t estimate = 0;                                  // rows the source expects; 0: none given
     };
 
     // `live`: redraw one status line on stderr; otherwise log a line every `log_every`.
@@ -26,6 +28,8 @@ public:
     void expect(const std::string& stream);
     // Counts records delivered to the destination for `stream`.
     void add(const std::string& stream, uint64_t records, uint64_t bytes);
+    // The source expects `rows` records of `stream` in this sync (its latest ESTIMATE trace).
+    void estimate(const std::string& stream, uint64_t rows);
     // Counts an acknowledged state and the records it covers.
     void acknowledged(uint64_t records);
     // The destination completed every stream: every delivered record is committed (states or not).
@@ -44,6 +48,9 @@ private:
     // Records delivered over all streams; mu_ held.
     uint64_t delivered() const;
     std::string line() const;
+    // One stream's part of line(): "name 500/1000 50% ETA 5s (100/s)", or "name 500 (100/s)" without an estimate.
+    static std::string stream_part(const std::string& name, const StreamStats& s, double secs,
+                                   std::chrono::steady_clock::time_point now);
     // Seconds from the start to stop() (or now, before it); mu_ held.
     double elapsed() const;
     void run();

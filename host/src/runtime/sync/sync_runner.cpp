@@ -163,6 +163,7 @@ SyncEnd run_both(SyncSetup& s, const SyncOptions& o, const std::string& initial_
     MaskingEvents masked_src_events(src_events,
                                     logging::secrets());  // the destination and the state file get no secret
     end.src = s.src->read(masked_src_events, o.source_config, s.catalog, initial_state);
+    if (!end.src.ok()) src_events.end_unfinished_streams();
     QueueItem last;
     last.kind = QueueItem::End;
     last.end_status = end.src.status;
@@ -216,7 +217,7 @@ void run_sync(const SyncOptions& o) {
                           std::chrono::seconds(o.progress_seconds));
     const std::vector<protocol::CatalogStream> streams = protocol::catalog_streams(s.catalog);
     for (const auto& c : streams) progress.expect(protocol::stream_display_name(c.ns, c.name));
-    SourceEvents src_events(queue, ctl, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
+    SourceEvents src_events(queue, ctl, progress, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
     DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, streams, o.idle_commit_ms);
     dst_events.rename_streams(*s.renamer);
     const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);

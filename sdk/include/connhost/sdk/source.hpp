@@ -2,6 +2,7 @@
 #pragma once
 #include <connhost/sdk/batch_writer.hpp>
 #include <connhost/sdk/catalog.hpp>
+#include <connhost/sdk/estimate.hpp>
 #include <connhost/sdk/host.hpp>
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/state.hpp>

@@ -1,0 +1,161 @@
+#include "read_position.hpp"
+
+#include <connhost/sdk/saved_cursor.hpp>
+#include <connhost/sdk/sql_identifier.hpp>
+#include <connhost/sdk/status.hpp>
+
+namespace pgsource {
+
+namespace json = boost::json;
+using connhost::sdk::ConfigError;
+using connhost::sdk::ConfiguredStream;
+using connhost::sdk::Host;
+using connhost::sdk::sql_quote_identifier;
+
+namespace {
+
+// The cursor column of an incremental stream; throws ConfigError when cursor_field names none.
+const Column* cursor_column(const Table& t, const ConfiguredStream& cs) {
+    if (cs.cursor_field.empty())
+        throw ConfigError("stream " + cs.display_name() +
+                          " is incremental but has no cursor_field: pick one of its columns " +
+                          "(cursor_candidates in discover lists the integer, date and timestamp ones)");
+    if (cs.cursor_field.size() != 1)
+        throw ConfigError("stream " + cs.display_name() + ": cursor_field must name one top-level column");
+    const Column* cursor = t.column(cs.cursor_field[0]);
+    if (!cursor)
+        throw ConfigError("stream " + cs.display_name() + ": cursor_field \"" + cs.cursor_field[0] +
+                          "\" is not a column of the table");
+    return cursor;
+}
+
+// The strings of array `v`, or nothing when it is not an array of strings.
+std::optional<std::vector<std::string>> strings_of(const json::value* v) {
+    if (!v || !v->is_array()) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& e : v->as_array()) {
+        if (!e.is_string()) return std::nullopt;
+        out.emplace_back(e.as_string());
+    }
+    return out;
+}
+
+// The saved cursor of an incremental stream, when the blob is for `cursor` and the server can read the value as the
+// column's type; anything else is read from the start, with a warning.
+std::optional<std::vector<std::string>> saved_cursor(PgSession& db, const ConfiguredStream& cs, const Column& cursor,
+                                                     const json::object& blob, Host host) {
+    auto field = strings_of(blob.if_contains("cursor_field"));
+    const json::value* v = blob.if_contains("cursor");
+    if (!field || *field != std::vector<std::string>{cursor.name}) {
+        if (!blob.empty())
+            host.warn("stream " + cs.display_name() +
+                      ": the saved state is for another cursor field; reading everything");
+        return std::nullopt;
+    }
+    if (!v || v->is_null()) return std::nullopt;
+    const std::string value = v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
+    if (auto problem = db.cast_problem(value, cursor.sql_type)) {
+        connhost::sdk::warn_unusable_cursor(host, cs.display_name(), cursor.name, value,
+                                            "it is no " + cursor.sql_type + ": " + *problem);
+        return std::nullopt;
+    }
+    return std::vector<std::string>{value};
+}
+
+// The saved key of a full refresh by `pos`'s key, when the blob is for that key; another key is read from the start.
+std::optional<std::vector<std::string>> saved_key(const ConfiguredStream& cs, const ReadPosition& pos,
+                                                  const json::object& blob, Host host) {
+    if (blob.empty()) return std::nullopt;  // a completed full refresh, or none yet
+    const json::value* type = blob.if_contains("state_type");
+    const bool by_pk = pos.by == ReadPosition::By::PrimaryKey;
+    auto last = strings_of(blob.if_contains("last"));
+    const bool same = type && type->is_string() && type->as_string() == (by_pk ? "primary_key" : "ctid") && last &&
+        last->size() == pos.columns.size() && (!by_pk || strings_of(blob.if_contains("primary_key")) == pos.columns);
+    if (same) return last;
+    host.warn("stream " + cs.display_name() + ": the saved state " + json::serialize(blob) +
+              " is not a position of this full refresh (its key is " +
+              (by_pk ? "the primary key" : std::string("the ctid")) + "); reading the table from its start");
+    return std::nullopt;
+}
+
+// Whether relation `t` has physical row addresses that order a read (a table or materialized view).
+bool has_ctid(PgSession& db, const Table& t) {
+    PgResult r = db.query(
+        "SELECT c.relkind::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND c.relname = $2",
+        {t.schema, t.name}, "looking up the kind of " + t.schema + "." + t.name);
+    return r.rows() == 1 && (r.view(0, 0) == "r" || r.view(0, 0) == "m");
+}
+
+}  // namespace
+
+std::string ReadPosition::key_sql() const {
+    std::string out;
+    for (const auto& c : columns) out += (out.empty() ? "" : ", ") + (by == By::Ctid ? c : sql_quote_identifier(c));
+    return out;
+}
+
+std::string ReadPosition::where_sql() const {
+    if (!start) return "";
+    if (by == By::Cursor) return " WHERE " + key_sql() + " >= $1";
+    if (by == By::Ctid) return " WHERE ctid > $1::tid";
+    std::string params;
+    for (size_t i = 1; i <= columns.size(); ++i) params += (i > 1 ? ", $" : "$") + std::to_string(i);
+    return " WHERE (" + key_sql() + ") > (" + params + ")";
+}
+
+std::string ReadPosition::order_sql() const {
+    if (by == By::Nothing) return "";
+    if (by == By::Cursor) return " ORDER BY " + key_sql() + " ASC NULLS LAST";
+    return " ORDER BY " + key_sql();
+}
+
+json::object ReadPosition::blob(const std::vector<std::string>& last) const {
+    json::object b;
+    if (by == By::Cursor) {
+        b["cursor_field"] = json::array{json::string(columns[0])};
+        if (!last.empty()) b["cursor"] = last[0];
+        return b;
+    }
+    b["state_type"] = by == By::Ctid ? "ctid" : "primary_key";
+    if (by == By::PrimaryKey) b["primary_key"] = json::value_from(columns);
+    b["last"] = json::value_from(last);
+    return b;
+}
+
+json::object ReadPosition::final_blob(const std::vector<std::string>& last) const {
+    return by == By::Cursor ? blob(last) : json::object();
+}
+
+std::string ReadPosition::resumed_from() const {
+    if (!start) return "";
+    std::string v;
+    for (const auto& s : *start) v += (v.empty() ? "" : ", ") + s;
+    return by == By::Cursor ? " from cursor " + v : " after " + key_sql() + " = " + v;
+}
+
+ReadPosition read_position(PgSession& db, const Table& t, const ConfiguredStream& cs,
+                           const connhost::sdk::StateMap& state, Host host) {
+    ReadPosition pos;
+    const json::object* blob = state.stream(t.name, t.schema);
+    if (cs.incremental()) {
+        const Column* cursor = cursor_column(t, cs);
+        pos.by = ReadPosition::By::Cursor;
+        pos.columns = {cursor->name};
+        if (blob) pos.start = saved_cursor(db, cs, *cursor, *blob, host);
+        return pos;
+    }
+    if (!t.primary_key.empty()) {
+        pos.by = ReadPosition::By::PrimaryKey;
+        pos.columns = t.primary_key;
+    } else if (has_ctid(db, t)) {
+        pos.by = ReadPosition::By::Ctid;
+        pos.columns = {"ctid"};
+    } else {
+        return pos;
+    }
+    if (blob) pos.start = saved_key(cs, pos, *blob, host);
+    return pos;
+}
+
+}  // namespace pgsource
