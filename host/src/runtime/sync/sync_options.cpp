@@ -67,7 +67,52 @@ struct Reader {
     }
 };
 
+// The "streams" array of a connection file.
+std::vector<StreamChoice> read_streams(const json::value& v, const Reader& r) {
+    std::vector<StreamChoice> out;
+    if (!v.is_array()) r.fail("streams", "must be an array");
+    size_t i = 0;
+    for (const auto& e : v.as_array()) {
+        std::string where = "streams[" + std::to_string(i++) + "].";
+        if (!e.is_object()) r.fail(where, "must be an object");
+        const auto& so = e.as_object();
+        StreamChoice c;
+        c.name = r.string_at(so, "name", where);
+        if (so.contains("namespace")) c.ns = r.string_at(so, "namespace", where);
+        if (so.contains("sync_mode")) c.sync_mode = r.mode<protocol::SyncMode>(so, "sync_mode", where, c.name);
+        if (so.contains("destination_sync_mode"))
+            c.destination_sync_mode = r.mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
+        if (auto cf = so.find("cursor_field"); cf != so.end())
+            c.cursor_field = r.strings(cf->value(), where + "cursor_field");
+        if (auto pk = so.find("primary_key"); pk != so.end()) {
+            if (!pk->value().is_array()) r.fail(where + "primary_key", "must be an array of field paths");
+            std::vector<std::vector<std::string>> keys;
+            for (const auto& k : pk->value().as_array()) keys.push_back(r.strings(k, where + "primary_key"));
+            c.primary_key = std::move(keys);
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+// "error_tolerance" and "dead_letter" of a connection file.
+void read_tolerance(const json::object& o, const Reader& r, ToleranceOptions& t) {
+    if (auto et = o.find("error_tolerance"); et != o.end()) {
+        if (!et->value().is_string()) r.fail("error_tolerance", "must be \"none\" or \"all\"");
+        try {
+            t.tolerance = parse_error_tolerance(std::string_view(et->value().as_string()), "error_tolerance");
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("connection file " + r.file + ": " + e.what());
+        }
+    }
+    if (o.contains("dead_letter")) t.dead_letter = r.path_of(r.string_at(o, "dead_letter", ""));
+}
+
 }  // namespace
+
+std::string sync_dead_letter_path(const SyncOptions& o) {
+    return dead_letter_path(o.tolerance, o.state_file.empty() ? std::string() : o.state_file + ".dead_letter.jsonl");
+}
 
 SyncOptions read_connection_file(const std::string& path) {
     Reader r{path, fs::path(path).parent_path()};
@@ -122,31 +167,8 @@ SyncOptions read_connection_file(const std::string& path) {
             throw std::runtime_error("connection file " + path + ": " + e.what());
         }
     }
-    if (auto ss = o.find("streams"); ss != o.end()) {
-        if (!ss->value().is_array()) r.fail("streams", "must be an array");
-        size_t i = 0;
-        for (const auto& e : ss->value().as_array()) {
-            std::string where = "streams[" + std::to_string(i++) + "].";
-            if (!e.is_object()) r.fail(where, "must be an object");
-            const auto& so = e.as_object();
-            StreamChoice c;
-            c.name = r.string_at(so, "name", where);
-            if (so.contains("namespace")) c.ns = r.string_at(so, "namespace", where);
-            if (so.contains("sync_mode")) c.sync_mode = r.mode<protocol::SyncMode>(so, "sync_mode", where, c.name);
-            if (so.contains("destination_sync_mode"))
-                c.destination_sync_mode =
-                    r.mode<protocol::DestinationSyncMode>(so, "destination_sync_mode", where, c.name);
-            if (auto cf = so.find("cursor_field"); cf != so.end())
-                c.cursor_field = r.strings(cf->value(), where + "cursor_field");
-            if (auto pk = so.find("primary_key"); pk != so.end()) {
-                if (!pk->value().is_array()) r.fail(where + "primary_key", "must be an array of field paths");
-                std::vector<std::vector<std::string>> keys;
-                for (const auto& k : pk->value().as_array()) keys.push_back(r.strings(k, where + "primary_key"));
-                c.primary_key = std::move(keys);
-            }
-            s.streams.push_back(std::move(c));
-        }
-    }
+    read_tolerance(o, r, s.tolerance);
+    if (auto ss = o.find("streams"); ss != o.end()) s.streams = read_streams(ss->value(), r);
     return s;
 }
 

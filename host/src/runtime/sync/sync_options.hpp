@@ -2,6 +2,7 @@
 #pragma once
 #include "protocol/record_limit.hpp"
 #include "protocol/sync_modes.hpp"
+#include "runtime/error_tolerance.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -37,12 +38,18 @@ struct SyncOptions {
     std::string log_level = "info", log_format = "text";
     bool isolate = false;            // run each plugin in a child process
     uint32_t idle_commit_ms = 5000;  // the destination commits within this bound while the source is idle
+    ToleranceOptions tolerance;      // what a record that cannot be written does
 };
+
+// The dead-letter file of a sync with --error-tolerance all: the one given, else `<state file>.dead_letter.jsonl`
+// ("" under none). Throws std::invalid_argument when there is neither (no state file either).
+std::string sync_dead_letter_path(const SyncOptions& o);
 
 // Reads a connection file (JSON; relative paths are relative to the file's directory):
 // {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
 //  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
-//  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S, "max_record_mb": N}.
+//  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S, "max_record_mb": N,
+//  "error_tolerance": "none"|"all", "dead_letter": F}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
 
