@@ -27,9 +27,8 @@ def run(args, stdin=None, timeout=300):
     return subprocess.run([CONNHOST, *args], input=stdin, capture_output=True, text=True, timeout=timeout)
 
 
-def record(stream, data, line_data=None):
-    text = json.dumps({"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1000}})
-    return text
+def record(stream, data):
+    return json.dumps({"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1000}})
 
 
 def state(n):
@@ -52,8 +51,8 @@ def too_wide():
 
 
 def four_bad_lines():
-    """Input with one record of each bad kind around good ones; returns (lines, the bad lines by number)."""
-    lines = [
+    """Input lines with one record of each bad kind around good ones."""
+    return [
         record("users", {"id": 1}),                 # 1
         record("users", "not an object"),           # 2: data not an object
         record("ghost", {"id": 99}),                # 3: a stream not in the catalog
@@ -66,7 +65,6 @@ def four_bad_lines():
         record("wide", {"p0": 2}),                  # 10
         state(2),                                   # 11
     ]
-    return lines
 
 
 def sqlite_ids(path, table, col):
@@ -158,7 +156,7 @@ def case_all_needs_dead_letter():
 
 def scripted_connection(d, extra):
     """A connection file: source_scripted (one of each bad source record around good ones) into dest_sqlite."""
-    src = {"streams": ["users", "ghost"], "messages": [
+    src = {"streams": ["users", "ghost", "wide"], "messages": [
         {"stream": "users", "data": '{"id":1}'},                            # 1
         {"stream": "users", "data": '[1,2]', "batch": True},                # 2: data not an object (same batch as 1)
         {"stream": "users", "data": '{"id":2}', "batch": True},             # 3
@@ -166,10 +164,14 @@ def scripted_connection(d, extra):
         {"stream": "users", "data": json.dumps({"id": 5, "pad": BIG})},      # 5: over the 1 MiB limit
         {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"}, "stream_state": {"n": 1}}}},
         {"stream": "users", "data": '{"id":3}'},                            # 6
+        {"stream": "wide", "data": '{"p0":1}'},                             # 7
+        {"stream": "wide", "data": '7', "batch": True},                     # 8: not an object, left out of the batch
+        {"stream": "wide", "data": json.dumps(too_wide()), "batch": True},  # 9: the destination rejects it
         {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"}, "stream_state": {"n": 2}}}},
     ]}
     cat = {"streams": [{"stream": {"name": "users", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
-                        "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
+                        "sync_mode": "full_refresh", "destination_sync_mode": "append"},
+                       json.load(open(catalog(d)))["streams"][1]]}
     conn = dict({"source": {"plugin": "source_scripted", "config": src},
                  "destination": {"plugin": "dest_sqlite", "config": {"path": os.path.join(d, "out.sqlite")}},
                  "catalog": cat, "state_file": "state.json", "max_record_mb": 1}, **extra)
@@ -180,7 +182,8 @@ def check_scripted_sync(d, r, dl):
     print(r.stderr[-3000:])
     check(r.returncode == 0, "the sync exits 0 (got %d)" % r.returncode)
     got = dead_letters(dl)
-    check([(g["line"], g["stream"]) for g in got] == [(2, "users"), (4, "ghost"), (5, "users")],
+    check([(g["line"], g["stream"]) for g in got] == [(2, "users"), (4, "ghost"), (5, "users"), (8, "wide"),
+                                                       (9, "wide")],
           "dead letters numbered by their place in the source's output: %s" % [(g["line"], g["stream"]) for g in got])
     check(got[0] == {"line": 2, "stream": "users", "namespace": None, "reason": "record data is not a JSON object",
                      "record": {"type": "RECORD", "record": {"stream": "users", "emitted_at": got[0]["record"]["record"]
@@ -190,11 +193,15 @@ def check_scripted_sync(d, r, dl):
           "the record of a stream not in the catalog, whole")
     check("over the 1 MiB record size limit" in got[2]["reason"] and got[2]["record"]["record"]["data"]["id"] == 5,
           "the record over the size limit, whole")
+    check("too many columns" in got[4]["reason"] and got[4]["record"]["record"]["data"] == too_wide(),
+          "the record dest_sqlite rejected, numbered past the one left out of its batch")
     check(sqlite_ids(os.path.join(d, "out.sqlite"), "users", "id") == [1, 2, 3], "the good records are committed")
+    check(sqlite_ids(os.path.join(d, "out.sqlite"), "wide", "p0") == [1], "and the good one of stream wide")
     with open(os.path.join(d, "state.json")) as f:
         saved = json.load(f)
     check(saved["states"][0]["stream"]["stream_state"] == {"n": 2}, "the last state is saved")
-    check("3 records could not be written" in r.stderr and "ghost 1, users 2" in r.stderr, "the summary counts them")
+    check("5 records could not be written" in r.stderr and "ghost 1, users 2, wide 2" in r.stderr,
+          "the summary counts them per stream")
 
 
 def case_sync_connection_file():

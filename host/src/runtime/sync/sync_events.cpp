@@ -16,7 +16,7 @@ void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(loggi
 int32_t SourceEvents::on_bad_record(const connhost_record_batch& b, uint32_t index, std::string_view reason) {
     if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
     dead_letter_->add(b, index, seen_ + index + 1, reason);
-    ++rejected_in_batch_;
+    rejected_in_batch_.push_back(index);
     return CONNHOST_STATUS_OK;
 }
 
@@ -28,8 +28,9 @@ bool SourceEvents::push(QueueItem item) {
 
 int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     if (ctl_.cancelled) return CONNHOST_STATUS_CANCELLED;
-    const uint64_t first = seen_ + 1, left_out = rejected_in_batch_;  // the host left bad records out of `b`
-    rejected_in_batch_ = 0;
+    const uint64_t first = seen_ + 1, left_out = rejected_in_batch_.size();  // the host left bad records out of `b`
+    std::vector<uint32_t> left_out_indices;
+    left_out_indices.swap(rejected_in_batch_);
     rejected_unsent_ += left_out;
     if (b.record_count == 0) {  // every record of the batch was bad
         seen_ += left_out;
@@ -55,6 +56,7 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     item.batch->reset(stream, b.ns != nullptr, ns);
     item.batch->add_batch(b, protocol::MessageWriter::now_ms());
     item.first_record = first;
+    item.left_out = std::move(left_out_indices);
     seen_ += b.record_count + left_out;
     return push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
 }
@@ -107,10 +109,17 @@ int32_t DestinationEvents::on_message(int32_t, std::string_view payload) {
     return CONNHOST_STATUS_OK;
 }
 
+uint64_t DestinationEvents::record_number(uint32_t index) const {
+    uint64_t at = index;  // its index in the source's batch: past every record left out before it
+    for (uint32_t skipped : current_.left_out)
+        if (skipped <= at) ++at;
+    return current_.first_record + at;
+}
+
 int32_t DestinationEvents::reject_record(uint32_t index, std::string_view reason) {
     if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
     if (!current_delivered_ || !current_.batch || index >= current_.batch->size()) return CONNHOST_STATUS_CONFIG;
-    dead_letter_->add(current_.batch->view(), index, current_.first_record + index, reason);
+    dead_letter_->add(current_.batch->view(), index, record_number(index), reason);
     ledger_.rejected_by_destination();
     return CONNHOST_STATUS_OK;
 }

@@ -49,9 +49,9 @@ private:
     std::set<std::pair<std::string, std::string>> streams_;
     std::string error_;
     DeadLetter* dead_letter_ = nullptr;
-    uint64_t seen_ = 0;               // records the source emitted before the batch being handled
-    uint64_t rejected_in_batch_ = 0;  // of the batch being handled, records sent to the dead-letter file
-    uint64_t rejected_unsent_ = 0;    // rejected since the last item pushed
+    uint64_t seen_ = 0;                        // records the source emitted before the batch being handled
+    std::vector<uint32_t> rejected_in_batch_;  // of the batch being handled, records sent to the dead-letter file
+    uint64_t rejected_unsent_ = 0;             // rejected since the last item pushed
 };
 
 // Destination side: hands queue items to the destination; each acknowledged state goes to the store.
@@ -96,6 +96,8 @@ private:
     DeliveryLedger ledger_;
     DeadLetter* dead_letter_ = nullptr;
     bool current_delivered_ = false;  // current_ holds the RECORDS batch delivered last
+    // The number in the source's output of record `index` of current_'s batch.
+    uint64_t record_number(uint32_t index) const;
     QueueItem current_;
     int32_t source_status_ = CONNHOST_STATUS_OK;
     bool ended_ = false, clean_end_ = false;
