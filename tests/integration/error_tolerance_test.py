@@ -249,4 +249,42 @@ def case_dead_letter_before_state():
         check(len(dead_letters(dl)) == 3, "after SIGKILL the file still holds every rejected record")
 
 
+def case_write_pg_rejects():
+    """dest_pg: a record whose new field passes PostgreSQL's 1600 columns is set aside in a savepoint under `all`
+    (the records around it committed), and fails the write as before under `none`. Needs the pg_server fixture."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pg"))
+    import pg_lib
+    props = {"p%d" % i: {"type": "integer"} for i in range(1590)}
+    cat = {"streams": [{"stream": {"name": "wide", "json_schema": {"type": "object", "properties": props},
+                                   "supported_sync_modes": ["full_refresh"]},
+                        "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
+    lines = [record("wide", {"p0": 1}), record("wide", too_wide()), record("wide", {"p0": 2}), state(1)]
+    for tolerance in ("all", "none"):
+        db = pg_lib.db_name("tolerance_" + tolerance)
+        with tempfile.TemporaryDirectory() as d:
+            cfg = write_json(os.path.join(d, "dst.json"), pg_lib.fresh_database(db))
+            dl = os.path.join(d, "dead.jsonl")
+            extra = ["--dead-letter", dl] if tolerance == "all" else []
+            r = run(["run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog",
+                     write_json(os.path.join(d, "cat.json"), cat), "--log-format", "text", "--error-tolerance",
+                     tolerance, *extra], "\n".join(lines) + "\n")
+            rows = pg_lib.psql("SELECT p0 FROM public.wide ORDER BY p0", db, check_ok=False).split()
+            if tolerance == "all":
+                print(r.stderr[-2000:])
+                check(r.returncode == 0, "dest_pg under all: exit 0 (got %d)" % r.returncode)
+                got = dead_letters(dl)
+                check(len(got) == 1 and got[0]["line"] == 2 and "1600 columns" in got[0]["reason"] and
+                      got[0]["record"]["record"]["data"] == too_wide(), "the record PostgreSQL refuses is dead-lettered")
+                states = states_of(r.stdout)
+                check(len(states) == 1 and states[0]["destinationStats"] == {"recordCount": 2,
+                                                                             "rejectedRecordCount": 1},
+                      "the state counts 2 written, 1 rejected: %s" % states)
+                check(rows == ["1", "2"], "the records around it are committed: %s" % rows)
+            else:
+                check(r.returncode == 1 and "1600 columns" in r.stderr,
+                      "dest_pg under none: the write fails as before (exit %d)" % r.returncode)
+                check(states_of(r.stdout) == [] and rows == [], "nothing of the batch is acknowledged: %s" % rows)
+        pg_lib.drop_database(db)
+
+
 run_case(globals())

@@ -277,6 +277,7 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, u
         return true;
     }
     if (idle) {
+        delivered_ = nullptr;
         in.kind = CONNHOST_INPUT_IDLE;
         in.batch = nullptr;
         in.json = nullptr;

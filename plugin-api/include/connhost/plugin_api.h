@@ -319,8 +319,8 @@ typedef struct connhost_secrets_ext {
    errors.tolerance and Airbyte's per-record changes give): a value its target cannot store in any form, a row the
    database refuses. Under `--error-tolerance all` the host writes the record to the dead-letter file, counts it in
    destinationStats.rejectedRecordCount of the next acknowledged state instead of recordCount, and the write goes on;
-   under `none` (the default) reject answers UNSUPPORTED and the destination fails as it would without the extension.
-   Works in a child process (`--isolate`) too. A value the target can hold changed (NULLed, truncated) is not a
+   under `none` (the default), and in a child process of `--isolate`, reject answers UNSUPPORTED and the destination
+   fails as it would without the extension. A value the target can hold changed (NULLed, truncated) is not a
    rejection: record it in the record's meta changes instead. */
 #define CONNHOST_EXT_RECORD_REJECT "connhost.record_reject/1"
 typedef struct connhost_record_reject_ext {
