@@ -47,6 +47,16 @@ void PgConnection::exec(const std::string& sql, std::string_view what) {
     if (!r.ok()) fail(what, PQerrorMessage(conn_));
 }
 
+bool PgConnection::exec_unless(const std::string& sql, std::string_view what, const char* tolerated,
+                               std::string& error) {
+    PgResult r(PQexec(conn_, sql.c_str()));
+    if (r.ok()) return true;
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    if (!state || std::strcmp(state, tolerated) != 0 || broken()) fail(what, PQerrorMessage(conn_));
+    error = pg_trimmed(PQerrorMessage(conn_));
+    return false;
+}
+
 PgResult PgConnection::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
     PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
     if (!r.ok()) fail(what, PQerrorMessage(conn_));

@@ -25,6 +25,9 @@ public:
 
     // Runs a statement without parameters; throws naming `what` on failure.
     void exec(const std::string& sql, std::string_view what);
+    // Runs a statement like exec(), except that a failure with SQLSTATE `tolerated` returns false, the server's message
+    // in `error` (the transaction is then aborted: run it inside a savepoint).
+    bool exec_unless(const std::string& sql, std::string_view what, const char* tolerated, std::string& error);
     // Runs a statement with text parameters and returns its rows; throws naming `what`.
     PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
     // Runs COMMIT and checks the server really committed (an aborted transaction answers ROLLBACK).

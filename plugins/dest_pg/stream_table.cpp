@@ -233,8 +233,18 @@ int StreamTable::key_column(const FieldPath& path, const char* what) {
 void StreamTable::add_column_now(const Column& c) {
     end_copy();  // ALTER cannot run inside a COPY; buffered rows go out with the old column list
     const std::string& target = plan_.target();
-    conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
-               "adding column " + quote(c.name) + " (new field \"" + c.field + "\") to " + q(target));
+    // In a savepoint: a table at PostgreSQL's column limit (SQLSTATE 54011) refuses this record, not the transaction.
+    conn_.exec("SAVEPOINT connhost_add_column", "opening a savepoint");
+    std::string error;
+    if (!conn_.exec_unless(
+            "ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
+            "adding column " + quote(c.name) + " (new field \"" + c.field + "\") to " + q(target), "54011", error)) {
+        conn_.exec("ROLLBACK TO SAVEPOINT connhost_add_column", "rolling back to the savepoint");
+        throw RecordRefused("stream " + stream_.display_name() + ": field \"" + c.field +
+                            "\" needs a new column, but " + q(target) +
+                            " has PostgreSQL's maximum number of columns: " + error);
+    }
+    conn_.exec("RELEASE SAVEPOINT connhost_add_column", "releasing the savepoint");
     if (temp_ready_)
         conn_.exec("ALTER TABLE " + quote(temp_table_) + " ADD COLUMN " + quote(c.name) + " " + sql_type(c.type),
                    "adding column " + quote(c.name) + " to the dedup temp table");
@@ -287,9 +297,14 @@ void StreamTable::end_copy() {
     conn_.copy_end();
 }
 
-void StreamTable::write(const connhost::sdk::BatchView& batch) {
+void StreamTable::write(const connhost::sdk::BatchView& batch, const RejectRecord& reject) {
     for (size_t i = 0; i < batch.size(); ++i) {
-        encode_record(batch[i]);
+        try {
+            encode_record(batch[i]);
+        } catch (const RecordRefused& e) {
+            if (!reject(i, e.what())) throw;
+            continue;
+        }
         if (out_.size() >= copy_buffer_bytes_) {
             conn_.copy_send(out_);
             out_.clear();

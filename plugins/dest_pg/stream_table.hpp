@@ -27,6 +27,7 @@
 #include <connhost/sdk/table_plan.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,14 @@ namespace pgdest {
 
 // The column type of an existing column from its format_type() text; unknown types count as String.
 connhost::sdk::ColumnType type_from_sql(const std::string& format_type);
+
+// A record the database refuses while others still fit (a new field beyond PostgreSQL's 1600 columns).
+struct RecordRefused : connhost::sdk::SystemError {
+    using SystemError::SystemError;
+};
+
+// Asked about a record the database refused: true when it was set aside (the write goes on without it).
+using RejectRecord = std::function<bool(size_t index, const std::string& reason)>;
 
 class StreamTable {
 public:
@@ -47,8 +56,9 @@ public:
     // Creates or evolves the table (overwrite: a fresh staging table); call inside a transaction.
     void prepare();
     // Encodes and sends the batch's rows; opens the COPY when needed. Call inside a transaction, with
-    // no other table's COPY open.
-    void write(const connhost::sdk::BatchView& batch);
+    // no other table's COPY open. A record the database refuses goes to `reject`; unless it sets it aside, the
+    // RecordRefused is thrown.
+    void write(const connhost::sdk::BatchView& batch, const RejectRecord& reject);
     // Sends what is buffered and ends the COPY, if one is open.
     void end_copy();
     // append_dedup: upserts this transaction's rows into the table. Call after end_copy(), before COMMIT.

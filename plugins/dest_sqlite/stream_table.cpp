@@ -215,7 +215,14 @@ std::string StreamTable::free_name(const std::string& field) const {
 int StreamTable::column_for(const std::string& field, ColumnKind kind_if_new) {
     if (auto it = by_field_.find(field); it != by_field_.end()) return it->second;
     std::string name = free_name(field);
-    db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(name) + " " + declared_type(kind_if_new));
+    try {
+        db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(name) + " " + declared_type(kind_if_new));
+    } catch (const connhost::sdk::SystemError& e) {
+        // SQLite says this with a plain SQLITE_ERROR; the table is unchanged and records without the field still fit.
+        if (std::string_view(e.what()).find("too many columns") == std::string_view::npos) throw;
+        throw RecordRefused("stream " + stream_.display_name() + ": field \"" + field +
+                            "\" needs a new column, but the table has SQLite's maximum number of columns: " + e.what());
+    }
     if (name != field) {
         Statement ins(db_,
                       std::string("INSERT OR REPLACE INTO ") + kColumnsTable +
@@ -269,8 +276,14 @@ void StreamTable::retarget(std::string table) {
     stale_ = true;
 }
 
-void StreamTable::write(const connhost::sdk::BatchView& batch) {
-    for (size_t i = 0; i < batch.size(); ++i) write_record(batch[i]);
+void StreamTable::write(const connhost::sdk::BatchView& batch, const RejectRecord& reject) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+        try {
+            write_record(batch[i]);
+        } catch (const RecordRefused& e) {
+            if (!reject(i, e.what())) throw;
+        }
+    }
 }
 
 void StreamTable::write_record(const connhost::sdk::RecordView& rec) {

@@ -25,6 +25,7 @@
 #include <connhost/sdk/record_fields.hpp>
 #include <connhost/sdk/record_meta.hpp>
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,6 +36,14 @@ namespace sqlitedest {
 // The mapping table of renamed columns; created by the destination before any StreamTable.
 inline constexpr const char* kColumnsTable = "_connhost_columns";
 
+// A record the database refuses while others still fit (a new field beyond SQLite's column limit).
+struct RecordRefused : connhost::sdk::SystemError {
+    using SystemError::SystemError;
+};
+
+// Asked about a record the database refused: true when it was set aside (the write goes on without it).
+using RejectRecord = std::function<bool(size_t index, const std::string& reason)>;
+
 class StreamTable {
 public:
     // Opens (creating, or for `fresh` dropping and re-creating) `table` for `stream`, with a column
@@ -43,8 +52,9 @@ public:
     StreamTable(Database& db, const connhost::sdk::ConfiguredStream& stream, std::string table, bool fresh,
                 connhost::sdk::Host host);
 
-    // Inserts the records of `batch` (append_dedup: keeps one row per key). Call inside a transaction.
-    void write(const connhost::sdk::BatchView& batch);
+    // Inserts the records of `batch` (append_dedup: keeps one row per key). Call inside a transaction. A record the
+    // database refuses goes to `reject`; unless it sets it aside, the RecordRefused is thrown.
+    void write(const connhost::sdk::BatchView& batch, const RejectRecord& reject);
     // The table was renamed to `table` (overwrite swap): statements are re-prepared for the new name.
     void retarget(std::string table);
     const std::string& table() const noexcept { return table_; }

@@ -127,6 +127,13 @@ OFF(connhost_secrets_ext, struct_size, 0);
 OFF(connhost_secrets_ext, reserved0, 4);
 OFF(connhost_secrets_ext, add_secret, 8);
 
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_RECORD_REJECT) == sizeof("connhost.record_reject/1"),
+                       "the id of the record-reject extension changed");
+SIZE(connhost_record_reject_ext, 16);
+OFF(connhost_record_reject_ext, struct_size, 0);
+OFF(connhost_record_reject_ext, reserved0, 4);
+OFF(connhost_record_reject_ext, reject, 8);
+
 /* Plugin extension tables, reached by id through connhost_plugin.get_extension. */
 CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"),
                        "the id of the read-back extension changed");

@@ -38,3 +38,9 @@ TEST_CASE("works on an empty object and on pretty-printed input") {
           "2]}},\"destinationStats\":{\"recordCount\":5}}");
     CHECK(is_valid_json(out));
 }
+
+TEST_CASE("with a rejected count, rejectedRecordCount follows recordCount (--error-tolerance all)") {
+    CHECK(with_destination_stats(R"({"type":"LEGACY","data":{},"destinationStats":{"recordCount":1}})", 3, 2) ==
+          R"({"type":"LEGACY","data":{},"destinationStats":{"recordCount":3,"rejectedRecordCount":2}})");
+    CHECK(with_destination_stats("{}", 0, 0) == R"({"destinationStats":{"recordCount":0,"rejectedRecordCount":0}})");
+}

@@ -215,3 +215,29 @@ TEST_CASE("a line that never ends is refused after reading at most the limit and
     CHECK(refused->bytes_seen() <= limit + block);
     CHECK(written.load() < limit + block + (1 << 20));  // at most a pipe buffer more than was read
 }
+
+TEST_CASE("with skip_long_lines, a line over the limit is skipped to its end and reading goes on") {
+    for (size_t block : {16, 64, 4096}) {  // the long line split over many reads, or read whole
+        int fd = file_with("a\n" + std::string(300, 'x') + "\nb\n" + std::string(150, 'y') + "\r\nc");
+        LineReader reader(fd, "input.jsonl", 100, block);
+        reader.skip_long_lines();
+        Lines lines;
+        std::vector<std::pair<uint64_t, uint64_t>> skipped;  // (line, its size)
+        std::string_view line;
+        for (;;) {
+            try {
+                if (!reader.next(line)) break;
+                lines.emplace_back(reader.line_number(), std::string(line));
+            } catch (const LineTooLong& e) {
+                CHECK(e.whole());
+                skipped.emplace_back(e.line(), e.bytes_seen());
+            }
+        }
+        ::close(fd);
+        CHECK(lines == Lines{{1, "a"}, {3, "b"}, {5, "c"}});
+        CHECK(skipped.size() == 2);
+        CHECK(skipped[0] == std::pair<uint64_t, uint64_t>{2, 300});
+        CHECK(skipped[1].first == 4);
+        CHECK(skipped[1].second >= 150);  // with or without its CR
+    }
+}

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/failure_report.hpp"
+#include "cli/tolerance_options.hpp"
 #include "protocol/message_writer.hpp"
 #include "protocol/record_limit.hpp"
 #include "runtime/delivery_ledger.hpp"
@@ -67,6 +68,8 @@ int cmd_run(int argc, char** argv) {
          "write: while no input comes, a destination commits and acknowledges what it holds within this bound")  //
         ("max-record-mb", po::value(&max_record_mb)->default_value(max_record_mb),
          "record size limit, MiB: a longer input line (write) or a larger source record (read) fails, naming it");
+    ToleranceArgs tolerance;
+    add_tolerance_options(desc, tolerance, "write only; required with all");
     po::options_description hidden;
     long parent_pid = 0;  // set by --isolate's parent: die with it, never finish its work alone
     hidden.add_options()("verb", po::value(&verb))("parent-pid", po::value(&parent_pid));
@@ -80,6 +83,7 @@ int cmd_run(int argc, char** argv) {
         po::notify(vm);
         o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(idle_seconds, "--idle-commit-seconds");
         o.max_record_bytes = protocol::max_record_bytes(max_record_mb, "--max-record-mb");
+        apply_tolerance_options(vm, tolerance, o.tolerance);
     } catch (const std::exception& e) {
         return usage_error(out, e.what());
     }

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/failure_report.hpp"
+#include "cli/tolerance_options.hpp"
 
 #include "protocol/record_limit.hpp"
 #include "runtime/delivery_ledger.hpp"
@@ -24,6 +25,7 @@ struct SyncArgs {
     int progress_seconds = 10;
     double idle_seconds = 5;
     std::string namespace_definition, namespace_format, stream_prefix;
+    ToleranceArgs tolerance;
 };
 
 // The namespace mapping flags (Airbyte's connection settings); a connection file's values when not given.
@@ -80,6 +82,7 @@ po::options_description sync_options(SyncArgs& a, runtime::sync::SyncOptions& o)
          "while the source sends nothing, the destination commits and the state file is saved within this bound")  //
         ("log-level", po::value(&a.log_level)->default_value("info"), "trace, debug, info, warn, error or off")    //
         ("log-format", po::value(&a.log_format)->default_value("text"), "text or json (on stderr)");
+    add_tolerance_options(desc, a.tolerance, "default: <state file>.dead_letter.jsonl");
     return desc;
 }
 
@@ -120,6 +123,8 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
     o.log_level = a.log_level;
     o.log_format = a.log_format;
     apply_namespace_options(vm, a, o);
+    apply_tolerance_options(vm, a.tolerance, o.tolerance);
+    runtime::sync::sync_dead_letter_path(o);  // refuses a dead-letter file without `all`, or `all` with nowhere to go
 }
 
 }  // namespace

@@ -75,10 +75,31 @@ bool LineReader::ready(int timeout_ms) {
     return n != 0;  // readable, hung up, or an error that next() reports
 }
 
+uint64_t LineReader::skip_line(uint64_t bytes_seen) {
+    begin_ = end_;  // what is buffered is all the line's
+    for (;;) {
+        if (!fill()) return bytes_seen;  // the input ended inside the line
+        const void* nl = std::memchr(buf_ + begin_, '\n', end_ - begin_);
+        if (nl) {
+            const size_t pos = static_cast<size_t>(static_cast<const char*>(nl) - buf_);
+            bytes_seen += pos - begin_;
+            bytes_ += bytes_seen + 1;
+            begin_ = pos + 1;
+            return bytes_seen;
+        }
+        bytes_seen += end_ - begin_;
+        begin_ = end_;
+    }
+}
+
 void LineReader::refuse(uint64_t bytes_seen, bool whole) {
+    ++line_no_;
+    if (skip_long_) {
+        if (!whole) bytes_seen = skip_line(bytes_seen);
+        throw LineTooLong(name_, line_no_, bytes_seen, true, max_line_);
+    }
     eof_ = true;
     begin_ = end_ = 0;
-    ++line_no_;
     throw LineTooLong(name_, line_no_, bytes_seen, whole, max_line_);
 }
 

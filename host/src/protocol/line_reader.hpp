@@ -50,11 +50,16 @@ public:
     size_t max_line_bytes() const noexcept { return max_line_; }
     // Bytes consumed so far.
     uint64_t bytes() const noexcept { return bytes_; }
+    // From now on a line over the limit is skipped to its end (never held in memory) before LineTooLong is thrown,
+    // and reading can go on with the next line (--error-tolerance all).
+    void skip_long_lines() noexcept { skip_long_ = true; }
 
 private:
     bool fill();
     void grow();
     [[noreturn]] void refuse(uint64_t bytes_seen, bool whole);
+    // Drops the rest of the current line, up to and including its "\n"; returns how many bytes it had in all.
+    uint64_t skip_line(uint64_t bytes_seen);
 
     int fd_;
     std::string name_;
@@ -63,6 +68,7 @@ private:
     size_t cap_ = 0;
     size_t begin_ = 0, end_ = 0;
     bool eof_ = false;
+    bool skip_long_ = false;
     uint64_t line_no_ = 0;
     uint64_t bytes_ = 0;
 };

@@ -94,6 +94,7 @@ void reset(ParsedMessage& out, std::string_view line) {
 
 // The span of the top-level member `key` kept for after the type is known, or null for members not kept.
 std::string_view* kept_member(std::string_view key, Captured& c) noexcept {
+    if (key == "record") return &c.record;  // a non-object record (objects are scanned where they are met)
     if (key == "state") return &c.state;
     if (key == "trace") return &c.trace;
     if (key == "log") return &c.log;
@@ -143,10 +144,12 @@ void finish_singer_record(ParsedMessage& out, const Captured& c) {
     out.type = MessageType::SingerRecord;
     if (!c.top_has_stream) throw ProtocolError("Singer RECORD without \"stream\"");
     out.stream = c.top_stream;
-    out.data = object_or_throw(c.record, "record");
+    if (c.record.empty()) throw ProtocolError("missing \"record\"");
+    out.data = c.record;
     out.time_extracted = c.time_extracted;
     out.has_ns = false;
     out.ns.clear();
+    if (out.data.front() != '{') throw RecordDataNotObject("\"record\" must be an object");
 }
 
 void finish_record(ParsedMessage& out, const Captured& c) {
@@ -157,7 +160,8 @@ void finish_record(ParsedMessage& out, const Captured& c) {
         throw ProtocolError("\"record.emitted_at\" " + std::string(c.rec_bad_emitted_at.substr(0, 40)) +
                             " is not a time in milliseconds since 1970");
     out.stream = c.rec_stream;
-    out.data = object_or_throw(c.rec_data, "record.data");
+    if (c.rec_data.front() != '{') throw RecordDataNotObject("\"record.data\" must be an object");
+    out.data = c.rec_data;
     out.meta = c.rec_meta;
     out.emitted_at = c.rec_emitted_at;
     out.has_emitted_at = c.rec_has_emitted_at;

@@ -30,6 +30,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A well-formed RECORD whose data is not a JSON object: a bad record rather than a broken message (the message's
+// stream is parsed), which --error-tolerance all sends to the dead-letter file.
+class RecordDataNotObject : public ProtocolError {
+public:
+    using ProtocolError::ProtocolError;
+};
+
 // The parts of one message. Views point into the line; reuse one object across lines to keep allocations flat.
 struct ParsedMessage {
     MessageType type = MessageType::Unknown;

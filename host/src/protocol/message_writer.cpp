@@ -109,7 +109,7 @@ void MessageWriter::records(const connhost_record_batch& b, int64_t default_emit
     }
 }
 
-std::string with_destination_stats(std::string_view obj, uint64_t count) {
+std::string with_destination_stats(std::string_view obj, uint64_t count, std::optional<uint64_t> rejected) {
     // Copy the members except destinationStats, then append ours: no DOM, so numbers keep their text.
     JsonScanner s(obj);
     s.expect('{', "a state object");
@@ -135,6 +135,7 @@ std::string with_destination_stats(std::string_view obj, uint64_t count) {
     if (!first) out += ',';
     out += R"("destinationStats":{"recordCount":)";
     out += std::to_string(count);
+    if (rejected) out += ",\"rejectedRecordCount\":" + std::to_string(*rejected);
     out += "}}";
     return out;
 }
@@ -173,11 +174,12 @@ std::string with_global_stream_states(std::string_view obj) {
     return out;
 }
 
-void MessageWriter::state(std::string_view state_object, std::optional<uint64_t> record_count) {
+void MessageWriter::state(std::string_view state_object, std::optional<uint64_t> record_count,
+                          std::optional<uint64_t> rejected) {
     std::string line = R"({"type":"STATE","state":)";
     const std::string state = with_global_stream_states(state_object);
     if (record_count)
-        line += with_destination_stats(state, *record_count);
+        line += with_destination_stats(state, *record_count, rejected);
     else
         line += state;
     line += "}\n";

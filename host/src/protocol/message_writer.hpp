@@ -25,8 +25,10 @@ public:
     // One RECORD line per record of the batch (data bytes copied as they are).
     void records(const connhost_record_batch& batch, int64_t default_emitted_at);
     // A STATE line, written out at once with everything before it; with `record_count`,
-    // destinationStats.recordCount is set (replacing any given).
-    void state(std::string_view state_object, std::optional<uint64_t> record_count = std::nullopt);
+    // destinationStats.recordCount is set (replacing any given), and with `rejected` also
+    // destinationStats.rejectedRecordCount.
+    void state(std::string_view state_object, std::optional<uint64_t> record_count = std::nullopt,
+               std::optional<uint64_t> rejected = std::nullopt);
     // A line {"type": TYPE, FIELD: payload}, payload being a JSON object text (SPEC, CATALOG, TRACE, ...).
     void message(int32_t connhost_msg_type, std::string_view payload);
     // A LOG line at an Airbyte level (FATAL, ERROR, WARN, INFO, DEBUG, TRACE).
@@ -67,8 +69,10 @@ private:
     void release_locked(bool to_stdout);
 };
 
-// Returns `state_object` with destinationStats.recordCount = count (any existing destinationStats replaced).
-std::string with_destination_stats(std::string_view state_object, uint64_t count);
+// Returns `state_object` with destinationStats.recordCount = count (any existing destinationStats replaced) and,
+// when `rejected` is given, destinationStats.rejectedRecordCount = *rejected.
+std::string with_destination_stats(std::string_view state_object, uint64_t count,
+                                   std::optional<uint64_t> rejected = std::nullopt);
 // Returns `state_object` unchanged, except that a GLOBAL state whose "global" lacks the "stream_states" the protocol
 // requires (Airbyte's own destination test data has such states) gets an empty one, so the echo validates.
 std::string with_global_stream_states(std::string_view state_object);

@@ -33,6 +33,20 @@ public:
         (void)id;
         return CONNHOST_STATUS_CONFIG;
     }
+    // Source: record `index` of `batch` cannot be passed on (`reason`: over the record size limit, data not an
+    // object). OK when the run took it (the dead-letter file under --error-tolerance all: the record is then left
+    // out of the batch given to on_records); UNSUPPORTED (the default) when it fails the operation as before.
+    virtual int32_t on_bad_record(const connhost_record_batch& batch, uint32_t index, std::string_view reason) {
+        (void)batch, (void)index, (void)reason;
+        return CONNHOST_STATUS_UNSUPPORTED;
+    }
+    // Destination: record `index` of the RECORDS batch delivered last cannot be written (host extension
+    // "connhost.record_reject/1"). OK when the run took it (it went to the dead-letter file under --error-tolerance
+    // all); UNSUPPORTED when bad records fail the run, CONFIG for an index outside that batch.
+    virtual int32_t reject_record(uint32_t index, std::string_view reason) {
+        (void)index, (void)reason;
+        return CONNHOST_STATUS_UNSUPPORTED;
+    }
     // True once the operation should stop.
     virtual bool cancelled() const = 0;
 };

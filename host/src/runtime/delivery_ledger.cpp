@@ -63,8 +63,9 @@ void DeliveryLedger::status(std::string_view stream_status_json) {
 }
 
 uint64_t DeliveryLedger::state(std::string json) {
-    uint64_t id = states_.add(std::move(json), records_since_state_, overwrite_open());
+    uint64_t id = states_.add(std::move(json), records_since_state_, overwrite_open(), rejected_since_state_);
     records_since_state_ = 0;
+    rejected_since_state_ = 0;
     return id;
 }
 

@@ -43,6 +43,13 @@ public:
 
     // Before delivering `count` records of (ns, name): "" or why they must not be delivered.
     std::string records(std::string_view ns, std::string_view name, uint64_t count);
+    // `count` records of the input went to the dead-letter file instead of the destination.
+    void rejected(uint64_t count) noexcept { rejected_since_state_ += count; }
+    // The destination rejected one record it was delivered (it went to the dead-letter file).
+    void rejected_by_destination() noexcept {
+        if (records_since_state_) --records_since_state_;
+        ++rejected_since_state_;
+    }
     // Before delivering a stream status (its stream_status object text).
     void status(std::string_view stream_status_json);
     // Records a state about to be delivered; returns the id the destination acknowledges it with.
@@ -79,6 +86,7 @@ private:
     std::map<std::pair<std::string, std::string>, Stream, std::less<>> streams_;  // (namespace, name)
     StateLedger states_;
     uint64_t records_since_state_ = 0;
+    uint64_t rejected_since_state_ = 0;
     bool statuses_seen_ = false;
     size_t open_overwrites_ = 0;
     uint32_t idle_bound_ms_;

@@ -1,7 +1,9 @@
 #include "runtime/in_process_connector.hpp"
 
 #include "logging/secret_masker.hpp"
+#include "runtime/batch_buffer.hpp"
 #include "protocol/json_scan.hpp"
+#include "protocol/message_writer.hpp"
 #include "protocol/record_limit.hpp"
 #include "protocol/state_shape.hpp"
 #include "protocol/stream_name.hpp"
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace connhost::runtime {
 
@@ -45,17 +48,23 @@ int32_t contract_violation(const connhost_host* h, std::string msg) {
     return CONNHOST_STATUS_INTERNAL;
 }
 
-// Checks that `text` is one JSON object; returns an empty string or the reason it is not.
-std::string object_problem(std::string_view text) {
+// Checks that `text` is one JSON value; returns an empty string or the reason it is not.
+std::string json_problem(std::string_view text) {
     try {
         protocol::JsonScanner s(text);
-        if (s.peek() != '{') return "not a JSON object";
         s.skip_value();
         s.expect_end();
         return {};
     } catch (const protocol::JsonSyntaxError& e) {
         return std::string(e.what()) + " at byte " + std::to_string(e.offset());
     }
+}
+
+// Checks that `text` is one JSON object; returns an empty string or the reason it is not.
+std::string object_problem(std::string_view text) {
+    std::string why = json_problem(text);
+    if (why.empty() && text[text.find_first_not_of(" \t\r\n")] != '{') return "not a JSON object";  // valid: not blank
+    return why;
 }
 
 void cb_log(const connhost_host* h, connhost_log_level level, const char* msg, size_t size) {
@@ -88,6 +97,50 @@ int32_t record_too_large(const connhost_host* h, const connhost_record_batch& b,
     return CONNHOST_STATUS_CONFIG;
 }
 
+// Checks the offsets of `b`'s records and meta; "" or how they break the contract.
+std::string batch_layout_problem(const connhost_record_batch& b) {
+    const std::string stream(b.stream, b.stream_size);
+    for (uint32_t i = 0; i < b.record_count; ++i)
+        if (b.offsets[i] > b.offsets[i + 1] || b.offsets[i + 1] > b.data_size)
+            return "record offsets of stream " + stream + " are out of order or past data_size";
+    if (!b.meta || !b.meta_offsets) return {};
+    for (uint32_t i = 0; i < b.record_count; ++i) {
+        if (b.meta_offsets[i] > b.meta_offsets[i + 1] || b.meta_offsets[i + 1] > b.meta_size)
+            return "meta offsets of stream " + stream + " are out of order or past meta_size";
+        if (b.meta_offsets[i] == b.meta_offsets[i + 1]) continue;  // no meta for this record
+        std::string why = object_problem(
+            {b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])});
+        if (!why.empty())
+            return "the meta of record " + std::to_string(i) + " of stream " + stream + " is invalid: " + why;
+    }
+    return {};
+}
+
+// Record `i` of `b` cannot be passed on: the events take it (--error-tolerance all) or the emit fails as before.
+int32_t bad_record(const connhost_host* h, const connhost_record_batch& b, uint32_t i, bool too_large,
+                   const std::string& why) {
+    const uint64_t size = b.offsets[i + 1] - b.offsets[i];
+    const std::string reason =
+        too_large ? protocol::over_limit_text(size, true, ctx(h).max_record_bytes) : "record data is " + why;
+    // Only valid JSON can be a bad record (it is written as it is into the dead-letter file); broken text is a bug.
+    if (json_problem(record_data(b, i)).empty() && ctx(h).ev->on_bad_record(b, i, reason) == CONNHOST_STATUS_OK)
+        return CONNHOST_STATUS_OK;
+    if (too_large) return record_too_large(h, b, size);
+    return contract_violation(h,
+                              "record " + std::to_string(i) + " of a batch of stream " +
+                                  std::string(b.stream, b.stream_size) + " is invalid: " + why);
+}
+
+// Hands the records of `b` that `bad` does not mark on to the events.
+int32_t emit_good_records(const connhost_host* h, const connhost_record_batch& b, const std::vector<bool>& bad) {
+    BatchBuffer good;
+    good.reset({b.stream, b.stream_size}, b.ns != nullptr, b.ns ? std::string_view(b.ns, b.ns_size) : "");
+    const int64_t now = protocol::MessageWriter::now_ms();
+    for (uint32_t i = 0; i < b.record_count; ++i)
+        if (!bad[i]) good.add(record_data(b, i), b.emitted_at ? b.emitted_at[i] : now, record_meta(b, i));
+    return ctx(h).ev->on_records(good.view());
+}
+
 connhost_status cb_emit_records(const connhost_host* h, const connhost_record_batch* b) {
     return shielded(h, [&]() -> int32_t {
         if (!b || b->struct_size < CONNHOST_RECORD_BATCH_SIZE_1_0)
@@ -96,36 +149,19 @@ connhost_status cb_emit_records(const connhost_host* h, const connhost_record_ba
             return contract_violation(h, "emit_records got a batch without a stream name");
         if (b->record_count && (!b->offsets || !b->data))
             return contract_violation(h, "emit_records got records without data or offsets");
+        if (std::string why = batch_layout_problem(*b); !why.empty()) return contract_violation(h, why);
+        std::vector<bool> bad;
         for (uint32_t i = 0; i < b->record_count; ++i) {
-            if (b->offsets[i] > b->offsets[i + 1] || b->offsets[i + 1] > b->data_size)
-                return contract_violation(h,
-                                          "record offsets of stream " + std::string(b->stream, b->stream_size) +
-                                              " are out of order or past data_size");
-            if (b->offsets[i + 1] - b->offsets[i] > ctx(h).max_record_bytes)
-                return record_too_large(h, *b, b->offsets[i + 1] - b->offsets[i]);
-            std::string why =
-                object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
-            if (!why.empty())
-                return contract_violation(h,
-                                          "record " + std::to_string(i) + " of a batch of stream " +
-                                              std::string(b->stream, b->stream_size) + " is invalid: " + why);
+            const bool too_large = b->offsets[i + 1] - b->offsets[i] > ctx(h).max_record_bytes;
+            std::string why = too_large
+                ? std::string()
+                : object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
+            if (!too_large && why.empty()) continue;
+            if (int32_t st = bad_record(h, *b, i, too_large, why); st != CONNHOST_STATUS_OK) return st;
+            bad.resize(b->record_count);
+            bad[i] = true;
         }
-        if (b->meta && b->meta_offsets) {
-            for (uint32_t i = 0; i < b->record_count; ++i) {
-                if (b->meta_offsets[i] > b->meta_offsets[i + 1] || b->meta_offsets[i + 1] > b->meta_size)
-                    return contract_violation(h,
-                                              "meta offsets of stream " + std::string(b->stream, b->stream_size) +
-                                                  " are out of order or past meta_size");
-                if (b->meta_offsets[i] == b->meta_offsets[i + 1]) continue;  // no meta for this record
-                std::string why = object_problem(
-                    {b->meta + b->meta_offsets[i], static_cast<size_t>(b->meta_offsets[i + 1] - b->meta_offsets[i])});
-                if (!why.empty())
-                    return contract_violation(h,
-                                              "the meta of record " + std::to_string(i) + " of stream " +
-                                                  std::string(b->stream, b->stream_size) + " is invalid: " + why);
-            }
-        }
-        return ctx(h).ev->on_records(*b);
+        return bad.empty() ? ctx(h).ev->on_records(*b) : emit_good_records(h, *b, bad);
     });
 }
 
@@ -180,8 +216,15 @@ void cb_add_secret(const connhost_host*, const char* secret, size_t size) {
 
 const connhost_secrets_ext kSecretsExt{sizeof(connhost_secrets_ext), 0, cb_add_secret};
 
+connhost_status cb_reject(const connhost_host* h, uint32_t index, const char* reason, size_t size) {
+    return shielded(h, [&] { return ctx(h).ev->reject_record(index, {reason ? reason : "", reason ? size : 0}); });
+}
+
+const connhost_record_reject_ext kRecordRejectExt{sizeof(connhost_record_reject_ext), 0, cb_reject};
+
 const void* cb_get_extension(const connhost_host*, const char* id) {
     if (id && std::string_view(id) == CONNHOST_EXT_SECRETS) return &kSecretsExt;
+    if (id && std::string_view(id) == CONNHOST_EXT_RECORD_REJECT) return &kRecordRejectExt;
     return nullptr;
 }
 

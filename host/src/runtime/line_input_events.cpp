@@ -1,6 +1,8 @@
 #include "runtime/line_input_events.hpp"
 
 #include "protocol/json_scan.hpp"
+#include "protocol/record_limit.hpp"
+#include "protocol/stream_name.hpp"
 #include "protocol/state_shape.hpp"
 #include "protocol/trace_fields.hpp"
 
@@ -24,8 +26,38 @@ void LineInputEvents::fail_line(const std::string& why) {
     input_done_ = true;
 }
 
+void LineInputEvents::tolerate(DeadLetter& dead_letter) {
+    dead_letter_ = &dead_letter;
+    lines_.skip_long_lines();
+}
+
+bool LineInputEvents::reject_line(std::string_view line, std::string_view reason, bool has_stream) {
+    if (!dead_letter_) return false;
+    RejectedRecord r;
+    r.line = lines_.line_number();
+    if (has_stream) {
+        r.stream = msg_.stream;
+        r.has_ns = msg_.has_ns;
+        r.ns = msg_.ns;
+    }
+    r.reason = reason;
+    r.record = line;
+    dead_letter_->add(r);
+    ledger_.rejected(1);
+    return true;
+}
+
+int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) {
+    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    if (!delivered_ || index >= delivered_->size()) return CONNHOST_STATUS_CONFIG;
+    dead_letter_->add(delivered_->view(), index, (*delivered_lines_)[index], reason);
+    ledger_.rejected_by_destination();
+    return CONNHOST_STATUS_OK;
+}
+
 int32_t LineInputEvents::deliver_records(connhost_input& in, BatchBuffer& batch) {
     ledger_.records(batch.ns(), batch.stream(), batch.size());
+    delivered_ = &batch;
     records_ += batch.size();
     in.kind = CONNHOST_INPUT_RECORDS;
     in.batch = &batch.view();
@@ -38,10 +70,14 @@ int32_t LineInputEvents::deliver_records(connhost_input& in, BatchBuffer& batch)
 int32_t LineInputEvents::deliver_batch(connhost_input& in) {
     std::swap(building_, delivering_);
     building_.clear();
+    std::swap(building_lines_, delivering_lines_);
+    building_lines_.clear();
+    delivered_lines_ = &delivering_lines_;
     return deliver_records(in, delivering_);
 }
 
 int32_t LineInputEvents::deliver_held(connhost_input& in) {
+    delivered_ = nullptr;
     held_json_ = std::move(held_->json);
     in.kind = held_->kind;
     in.batch = nullptr;
@@ -59,6 +95,7 @@ int32_t LineInputEvents::deliver_held(connhost_input& in) {
 
 int32_t LineInputEvents::deliver_large(connhost_input& in) {
     large_due_ = false;
+    delivered_lines_ = &large_lines_;
     return deliver_records(in, large_);
 }
 
@@ -73,6 +110,9 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
     const std::string ns = has_ns ? msg_.ns : std::string();
     const bool same = !building_.empty() && building_.same_stream(msg_.stream, has_ns, ns);
     if (!same && !streams_.count({ns, msg_.stream})) {
+        if (reject_line(msg_.line,
+                        "stream \"" + protocol::stream_display_name(ns, msg_.stream) + "\" is not in the catalog"))
+            return Step::Continue;
         fail_line("a record for stream \"" + (has_ns ? ns + "." : std::string()) + msg_.stream +
                   "\", which is not in the catalog: add the stream to the catalog, or drop its records");
         return Step::Stop;
@@ -86,6 +126,7 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
     }
     if (msg_.data.size() + meta.size() >= max_batch_bytes_) {  // the line stays put until the next read: lend it
         large_.borrow(msg_.stream, has_ns, ns, msg_.data, emitted_at, meta);
+        large_lines_.assign(1, lines_.line_number());
         if (building_.empty()) {
             deliver_large(in);
         } else {
@@ -97,11 +138,11 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
     if (!building_.empty() && !same) {
         deliver_batch(in);  // the new record starts the next batch
         building_.reset(msg_.stream, has_ns, ns);
-        building_.add(msg_.data, emitted_at, meta);
+        add_to_building(emitted_at, meta);
         return Step::Delivered;
     }
     if (building_.empty()) building_.reset(msg_.stream, has_ns, ns);
-    building_.add(msg_.data, emitted_at, meta);
+    add_to_building(emitted_at, meta);
     if (building_.bytes() >= max_batch_bytes_ || building_.size() >= 65536) {
         deliver_batch(in);
         return Step::Delivered;
@@ -109,24 +150,37 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
     return Step::Continue;
 }
 
-bool LineInputEvents::next_line(std::string_view& line) {
-    try {
-        if (lines_.next(line)) return true;
-        if (ends_with_)
-            fail_too_long(*ends_with_);
-        else
-            clean_end_ = true;
-    } catch (const protocol::LineTooLong& e) {
-        fail_too_long(e);
-    }
-    input_done_ = true;
-    return false;
+void LineInputEvents::add_to_building(int64_t emitted_at, std::string_view meta) {
+    building_.add(msg_.data, emitted_at, meta);
+    building_lines_.push_back(lines_.line_number());
 }
 
-bool LineInputEvents::parse_line(std::string_view line) {
+bool LineInputEvents::next_line(std::string_view& line) {
+    for (;;) {
+        try {
+            if (lines_.next(line)) return true;
+            if (ends_with_)
+                fail_too_long(*ends_with_);
+            else
+                clean_end_ = true;
+        } catch (const protocol::LineTooLong& e) {
+            if (reject_line({}, protocol::over_limit_text(e.bytes_seen(), e.whole(), e.limit()), false)) continue;
+            fail_too_long(e);
+        }
+        input_done_ = true;
+        return false;
+    }
+}
+
+LineInputEvents::Parse LineInputEvents::parse_line(std::string_view line) {
     try {
         protocol::parse_message(line, msg_);
-        return true;
+        return Parse::Ok;
+    } catch (const protocol::RecordDataNotObject& e) {
+        if (reject_line(line, e.what())) return Parse::Rejected;
+        fail_line(
+            std::string("not a valid Airbyte message: ") + e.what() +
+            "; fix or remove the line (or run with --error-tolerance all), and re-run from the last echoed state");
     } catch (const protocol::JsonSyntaxError& e) {
         fail_line(std::string("not valid JSON: ") + e.what() + " at column " + std::to_string(e.offset() + 1) +
                   "; fix or remove the line and re-run from the last echoed state");
@@ -134,7 +188,7 @@ bool LineInputEvents::parse_line(std::string_view line) {
         fail_line(std::string("not a valid Airbyte message: ") + e.what() +
                   "; fix or remove the line and re-run from the last echoed state");
     }
-    return false;
+    return Parse::Failed;
 }
 
 void LineInputEvents::saw_message() {
@@ -222,7 +276,9 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, u
         }
         if (!next_line(line)) break;
         if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
-        if (!parse_line(line)) break;
+        const Parse parsed = parse_line(line);
+        if (parsed == Parse::Rejected) continue;
+        if (parsed == Parse::Failed) break;
         Step step = take_message(in);
         if (step == Step::Delivered) return true;
         if (step == Step::Stop) break;  // a held item or an error stops reading
@@ -236,6 +292,7 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, u
         return true;
     }
     if (idle) {
+        delivered_ = nullptr;
         in.kind = CONNHOST_INPUT_IDLE;
         in.batch = nullptr;
         in.json = nullptr;
@@ -268,17 +325,24 @@ int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
 
 void LineInputEvents::echo(const StateLedger::Entry& e) {
     auto singer = singer_values_.find(e.id);
-    if (singer == singer_values_.end()) return out_.state(e.json, e.record_count);
-    out_.singer_state(singer->second);
-    singer_values_.erase(singer);
+    if (singer != singer_values_.end()) {
+        out_.singer_state(singer->second);
+        singer_values_.erase(singer);
+        return;
+    }
+    if (!dead_letter_) return out_.state(e.json, e.record_count);
+    out_.state(e.json, e.record_count, e.rejected_count);
 }
 
 int32_t LineInputEvents::ack_state(uint64_t id) {
+    if (dead_letter_) dead_letter_->sync();  // a state never goes out before the rejected records it covers
     return ledger_.ack(id, [&](const StateLedger::Entry& e) { echo(e); });
 }
 
 void LineInputEvents::finish() {
-    if (clean_end_) ledger_.finish([&](const StateLedger::Entry& e) { echo(e); });
+    if (!clean_end_) return;
+    if (dead_letter_) dead_letter_->sync();
+    ledger_.finish([&](const StateLedger::Entry& e) { echo(e); });
 }
 
 }  // namespace connhost::runtime

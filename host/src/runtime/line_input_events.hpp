@@ -4,6 +4,7 @@
 #include "protocol/message.hpp"
 #include "protocol/singer_catalog.hpp"
 #include "runtime/batch_buffer.hpp"
+#include "runtime/dead_letter.hpp"
 #include "runtime/protocol_events.hpp"
 #include "runtime/delivery_ledger.hpp"
 
@@ -29,6 +30,11 @@ public:
 
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
+    int32_t reject_record(uint32_t index, std::string_view reason) override;
+    // --error-tolerance all: records that cannot be written (data not an object, a line over the size limit, a
+    // stream not in the catalog, a record the destination rejects) go to `dead_letter` and the input goes on; it is
+    // made durable before each state is echoed, and echoed states carry destinationStats.rejectedRecordCount.
+    void tolerate(DeadLetter& dead_letter);
     // Ends the input with `e` after the last line of `lines`, as if `lines` had refused that line itself (the Singer
     // spool read the input first and stopped there).
     void end_with(const protocol::LineTooLong& e) { ends_with_ = e; }
@@ -54,6 +60,8 @@ private:
 
     // What reading one message led to: read on, something was put in `in`, or reading stops (an error or a held item).
     enum class Step { Continue, Delivered, Stop };
+    // What parsing a line led to: a message in msg_, a bad record sent to the dead-letter file, or a failed input.
+    enum class Parse { Ok, Rejected, Failed };
 
     // Adds the record in msg_ to the batch being built; delivers a batch into `in` when one is due.
     Step accept_record(connhost_input& in, bool has_ns, int64_t emitted_at, std::string_view meta);
@@ -67,8 +75,13 @@ private:
     bool read_until_delivery(connhost_input& in, int32_t& status, uint32_t wait_ms);
     // The next line; false (the input done) at its end or at a line over the limit.
     bool next_line(std::string_view& line);
-    // Parses `line` into msg_; false (the input failed) when it is not a valid message.
-    bool parse_line(std::string_view line);
+    // Parses `line` into msg_.
+    Parse parse_line(std::string_view line);
+    // Under --error-tolerance all, sends the input line `line` (a record message; "" when it was too long to keep)
+    // to the dead-letter file and returns true; else returns false.
+    bool reject_line(std::string_view line, std::string_view reason, bool has_stream = true);
+    // Adds the record in msg_ to building_, noting its input line.
+    void add_to_building(int64_t emitted_at, std::string_view meta);
     // Acts on the message in msg_.
     Step take_message(connhost_input& in);
     void fail_line(const std::string& why);
@@ -84,8 +97,13 @@ private:
     protocol::ParsedMessage msg_;
     protocol::SingerCatalogBuilder singer_;  // validates Singer SCHEMA/RECORD lines as they come
     BatchBuffer building_, delivering_;
-    BatchBuffer large_;       // a record too large to copy, borrowed from the line reader's buffer
-    bool large_due_ = false;  // large_ waits for the batch before it to be consumed
+    std::vector<uint64_t> building_lines_, delivering_lines_;  // the input line of each record of the batch
+    BatchBuffer large_;                  // a record too large to copy, borrowed from the line reader's buffer
+    std::vector<uint64_t> large_lines_;  // large_'s input line
+    BatchBuffer* delivered_ = nullptr;   // the RECORDS batch delivered last (reject_record's)
+    const std::vector<uint64_t>* delivered_lines_ = nullptr;
+    DeadLetter* dead_letter_ = nullptr;  // --error-tolerance all
+    bool large_due_ = false;             // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
     std::optional<protocol::LineTooLong> ends_with_;
     std::string held_json_;  // storage for the JSON of the item last delivered

@@ -23,6 +23,12 @@ public:
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override { return inner_.next_input(in, wait_ms); }
     int32_t ack_state(uint64_t id) override { return inner_.ack_state(id); }
+    int32_t on_bad_record(const connhost_record_batch& batch, uint32_t index, std::string_view reason) override {
+        return inner_.on_bad_record(batch, index, reason);
+    }
+    int32_t reject_record(uint32_t index, std::string_view reason) override {
+        return inner_.reject_record(index, reason);
+    }
     bool cancelled() const override { return inner_.cancelled(); }
 
 private:

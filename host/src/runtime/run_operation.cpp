@@ -6,6 +6,7 @@
 #include "protocol/line_reader.hpp"
 #include "protocol/message_writer.hpp"
 #include "runtime/config_validation.hpp"
+#include "runtime/dead_letter.hpp"
 #include "runtime/files.hpp"
 #include "runtime/operation_setup.hpp"
 #include "runtime/run_failure.hpp"
@@ -184,9 +185,33 @@ void check_kind(const Connector& conn, Operation op) {
 // The events of one operation: protocol lines on stdout and, for `write`, the input read from stdin.
 struct OperationEvents {
     WriteInput write_input;
+    std::unique_ptr<DeadLetter> dead_letter;  // write with --error-tolerance all
     std::unique_ptr<ProtocolEvents> events;
     LineInputEvents* input = nullptr;  // write only: `events`, as the input it is
 };
+
+// Opens the dead-letter file; throws RunFailure naming it.
+std::unique_ptr<DeadLetter> open_dead_letter(const std::string& path) {
+    try {
+        return std::make_unique<DeadLetter>(path);
+    } catch (const std::exception& e) {
+        throw RunFailure(std::string(e.what()) + "; give --dead-letter a file that can be written", "config_error");
+    }
+}
+
+// Refuses the bad-record options where they mean nothing, and `all` without a dead-letter file.
+void check_tolerance(const RunOptions& opts) {
+    try {
+        if (opts.op != Operation::Write && (opts.tolerance.tolerant() || opts.tolerance.dead_letter))
+            throw std::invalid_argument(
+                "--error-tolerance and --dead-letter are options of `connhost run write` "
+                "(and `connhost sync`), not of `" +
+                std::string(operation_name(opts.op)) + "`");
+        dead_letter_path(opts.tolerance, "");
+    } catch (const std::invalid_argument& e) {
+        throw RunFailure(e.what(), "config_error", FailureKind::Usage);
+    }
+}
 
 OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out, const std::string& plugin,
                             OperationInputs& in) {
@@ -200,6 +225,11 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
                                                 protocol::catalog_streams(in.catalog), opts.idle_commit_ms);
     if (opts.catalog_path) decide_output_at_first_message(opts, out, *ev);
     if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
+    if (opts.tolerance.tolerant()) {
+        e.dead_letter = open_dead_letter(dead_letter_path(opts.tolerance, ""));
+        ev->tolerate(*e.dead_letter);
+        if (opts.isolate) logging::host_log().warn("{}", kIsolateToleranceLimits);
+    }
     e.input = ev.get();
     e.events = std::move(ev);
     return e;
@@ -229,6 +259,7 @@ Outcome run_cancellable(Connector& conn, OperationEvents& e, Operation op, const
 
 void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
     start_logging(opts.log_format, opts.log_level, true, &out);
+    check_tolerance(opts);
     std::unique_ptr<Connector> conn =
         load_connector({opts.plugin, opts.plugin_dirs, opts.isolate, opts.log_level, opts.max_record_bytes});
     const auto& info = conn->info();
@@ -236,6 +267,7 @@ void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
     OperationInputs in = read_inputs(opts, *conn);
     OperationEvents e = make_events(opts, out, info.name, in);
     const Outcome outcome = run_cancellable(*conn, e, opts.op, in);
+    if (e.dead_letter && e.dead_letter->total()) logging::host_log().warn("{}", e.dead_letter->summary());
     if (e.input && !e.input->input_error().empty())
         throw RunFailure(e.input->input_error() + " (" + std::to_string(e.input->states_acknowledged()) +
                              " states before it were committed and printed)",

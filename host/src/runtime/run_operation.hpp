@@ -1,6 +1,7 @@
 // `connhost run`: one connector operation with Airbyte protocol lines on stdout, as an Airbyte connector behaves.
 #pragma once
 #include "protocol/record_limit.hpp"
+#include "runtime/error_tolerance.hpp"
 #include "runtime/operation.hpp"
 
 #include <cstddef>
@@ -26,6 +27,7 @@ struct RunOptions {
     bool isolate = false;                 // run the plugin in a child process
     uint32_t idle_commit_ms = 5000;       // write: wake a destination that asked for it after this long without input
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
+    ToleranceOptions tolerance;                                     // write: what a record that cannot be written does
 };
 
 // Runs the operation, its protocol messages (and logs, in protocol format) written to `out`. Throws RunFailure,

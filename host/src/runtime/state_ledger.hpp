@@ -19,15 +19,17 @@ class StateLedger {
 public:
     struct Entry {
         uint64_t id;
-        std::string json;       // the AirbyteStateMessage object
-        uint64_t record_count;  // records delivered since the previous state
-        uint64_t gate = 0;      // 0: none; kUnresolved: an overwrite is still open; else: needs an ack past it
+        std::string json;             // the AirbyteStateMessage object
+        uint64_t record_count;        // records delivered since the previous state
+        uint64_t gate = 0;            // 0: none; kUnresolved: an overwrite is still open; else: needs an ack past it
+        uint64_t rejected_count = 0;  // records sent to the dead-letter file since the previous state
     };
     static constexpr uint64_t kUnresolved = std::numeric_limits<uint64_t>::max();
 
-    // Records a state delivered after `records_since_previous` records; `gated` while an overwrite is open.
-    uint64_t add(std::string json, uint64_t records_since_previous, bool gated = false) {
-        pending_.push_back({++last_id_, std::move(json), records_since_previous, gated ? kUnresolved : 0});
+    // Records a state delivered after `records_since_previous` records (and `rejected` records sent to the
+    // dead-letter file); `gated` while an overwrite is open.
+    uint64_t add(std::string json, uint64_t records_since_previous, bool gated = false, uint64_t rejected = 0) {
+        pending_.push_back({++last_id_, std::move(json), records_since_previous, gated ? kUnresolved : 0, rejected});
         return last_id_;
     }
 

@@ -315,6 +315,24 @@ typedef struct connhost_secrets_ext {
     void (*add_secret)(const connhost_host* host, const char* secret, size_t secret_size);
 } connhost_secrets_ext;
 
+/* "connhost.record_reject/1": a destination sets one record aside without failing its batch (what Kafka Connect's
+   errors.tolerance and Airbyte's per-record changes give): a value its target cannot store in any form, a row the
+   database refuses. Under `--error-tolerance all` the host writes the record to the dead-letter file, counts it in
+   destinationStats.rejectedRecordCount of the next acknowledged state instead of recordCount, and the write goes on;
+   under `none` (the default), and in a child process of `--isolate`, reject answers UNSUPPORTED and the destination
+   fails as it would without the extension. A value the target can hold changed (NULLed, truncated) is not a
+   rejection: record it in the record's meta changes instead. */
+#define CONNHOST_EXT_RECORD_REJECT "connhost.record_reject/1"
+typedef struct connhost_record_reject_ext {
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_record_reject_ext) of the host */
+    uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. Record `record_index` (0-based) of the RECORDS batch the last next_input delivered will not be
+       written; `reason` (UTF-8) says why, naming the field. Call it before the next next_input, and write nothing of
+       the record. Run thread. Returns OK (the host took the record), UNSUPPORTED (bad records fail this run: fail
+       as without the extension) or CONFIG (no RECORDS batch is current, or the index is outside it). */
+    connhost_status (*reject)(const connhost_host* host, uint32_t record_index, const char* reason, size_t reason_size);
+} connhost_record_reject_ext;
+
 /* ---- plugin extensions: descriptor->get_extension(instance, id) returns the table or NULL ---- */
 
 /* "connhost.read_back/1": a destination reads back what it holds (what Airbyte's destination tests call
@@ -342,6 +360,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_PLUGIN_SIZE_1_0 112
 #define CONNHOST_SECRETS_EXT_SIZE_1_0 16
 #define CONNHOST_READ_BACK_EXT_SIZE_1_0 16
+#define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 16
 #else
 #define CONNHOST_RECORD_BATCH_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_batch, meta_size)
 #define CONNHOST_INPUT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_input, reserved0)
@@ -351,6 +370,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_PLUGIN_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_plugin, get_extension)
 #define CONNHOST_SECRETS_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_secrets_ext, add_secret)
 #define CONNHOST_READ_BACK_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_read_back_ext, read_back)
+#define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_reject_ext, reject)
 #endif
 
 /* ---- layout gates: released structs never change size or offsets -------- */
@@ -380,6 +400,7 @@ CONNHOST_ASSERT_ENDS_AT(connhost_write_args, catalog_size, CONNHOST_WRITE_ARGS_S
 CONNHOST_ASSERT_ENDS_AT(connhost_plugin, get_extension, CONNHOST_PLUGIN_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_secrets_ext, add_secret, CONNHOST_SECRETS_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_read_back_ext, read_back, CONNHOST_READ_BACK_EXT_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_record_reject_ext, reject, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_batch, CONNHOST_RECORD_BATCH_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_input, CONNHOST_INPUT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_host, CONNHOST_HOST_SIZE_1_0);
@@ -388,6 +409,7 @@ CONNHOST_ASSERT_SIZE(connhost_write_args, CONNHOST_WRITE_ARGS_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_plugin, CONNHOST_PLUGIN_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_secrets_ext, CONNHOST_SECRETS_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_read_back_ext, CONNHOST_READ_BACK_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_record_reject_ext, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, stream, 8);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, data, 40);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, meta_offsets, 80);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace connhost::runtime::sync {
 
@@ -18,6 +19,9 @@ struct QueueItem {
     std::unique_ptr<BatchBuffer> batch;  // Records
     std::string json;                    // State / StreamStatus: the message object
     int32_t end_status = 0;              // End: the source's CONNHOST_STATUS_*
+    uint64_t first_record = 0;           // Records: the 1-based number of its first record in the source's output
+    std::vector<uint32_t> left_out;      // Records: the indices, in the source's batch, of bad records left out
+    uint64_t rejected_before = 0;        // records sent to the dead-letter file since the item before this one
     size_t bytes() const noexcept { return (batch ? batch->bytes() : 0) + json.size() + 64; }
 };
 

@@ -13,10 +13,39 @@ SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, SyncProgress& progre
 
 void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
 
+int32_t SourceEvents::on_bad_record(const connhost_record_batch& b, uint32_t index, std::string_view reason) {
+    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    dead_letter_->add(b, index, seen_ + index + 1, reason);
+    rejected_in_batch_.push_back(index);
+    return CONNHOST_STATUS_OK;
+}
+
+bool SourceEvents::push(QueueItem item) {
+    item.rejected_before = rejected_unsent_;
+    rejected_unsent_ = 0;
+    return q_.push(std::move(item));
+}
+
 int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     if (ctl_.cancelled) return CONNHOST_STATUS_CANCELLED;
+    const uint64_t first = seen_ + 1, left_out = rejected_in_batch_.size();  // the host left bad records out of `b`
+    std::vector<uint32_t> left_out_indices;
+    left_out_indices.swap(rejected_in_batch_);
+    rejected_unsent_ += left_out;
+    if (b.record_count == 0) {  // every record of the batch was bad
+        seen_ += left_out;
+        return CONNHOST_STATUS_OK;
+    }
     std::string_view stream(b.stream, b.stream_size), ns(b.ns ? b.ns : "", b.ns ? b.ns_size : 0);
     if (!streams_.count({std::string(ns), std::string(stream)})) {
+        if (dead_letter_) {
+            for (uint32_t i = 0; i < b.record_count; ++i)
+                dead_letter_->add(b, i, seen_ + i + 1,
+                                  "stream \"" + protocol::stream_display_name(ns, stream) + "\" is not in the catalog");
+            seen_ += b.record_count + left_out;
+            rejected_unsent_ += b.record_count;
+            return CONNHOST_STATUS_OK;
+        }
         error_ = "the source emitted records for stream \"" + protocol::stream_display_name(ns, stream) +
             "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
         return CONNHOST_STATUS_INTERNAL;
@@ -26,14 +55,17 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     item.batch = q_.spare();
     item.batch->reset(stream, b.ns != nullptr, ns);
     item.batch->add_batch(b, protocol::MessageWriter::now_ms());
-    return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+    item.first_record = first;
+    item.left_out = std::move(left_out_indices);
+    seen_ += b.record_count + left_out;
+    return push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
 }
 
 int32_t SourceEvents::on_state(std::string_view state_json) {
     QueueItem item;
     item.kind = QueueItem::State;
     item.json.assign(state_json);
-    return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+    return push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
 }
 
 int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
@@ -50,7 +82,7 @@ int32_t SourceEvents::on_message(int32_t msg_type, std::string_view payload) {
     QueueItem item;
     item.kind = QueueItem::StreamStatus;
     item.json = std::move(ss);
-    return q_.push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
+    return push(std::move(item)) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_CANCELLED;
 }
 
 void SourceEvents::end_unfinished_streams() {
@@ -93,7 +125,23 @@ int32_t DestinationEvents::on_message(int32_t, std::string_view payload) {
     return CONNHOST_STATUS_OK;
 }
 
+uint64_t DestinationEvents::record_number(uint32_t index) const {
+    uint64_t at = index;  // its index in the source's batch: past every record left out before it
+    for (uint32_t skipped : current_.left_out)
+        if (skipped <= at) ++at;
+    return current_.first_record + at;
+}
+
+int32_t DestinationEvents::reject_record(uint32_t index, std::string_view reason) {
+    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    if (!current_delivered_ || !current_.batch || index >= current_.batch->size()) return CONNHOST_STATUS_CONFIG;
+    dead_letter_->add(current_.batch->view(), index, record_number(index), reason);
+    ledger_.rejected_by_destination();
+    return CONNHOST_STATUS_OK;
+}
+
 int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
+    current_delivered_ = false;
     q_.recycle(std::move(current_.batch));
     if (ended_) return source_status_ == CONNHOST_STATUS_OK ? CONNHOST_STATUS_END_OF_INPUT : source_status_;
     in.batch = nullptr;
@@ -112,6 +160,7 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
         source_status_ = CONNHOST_STATUS_CANCELLED;
         return source_status_;
     }
+    ledger_.rejected(current_.rejected_before);
     switch (current_.kind) {
         case QueueItem::Records: {
             const connhost_record_batch& b = current_.batch->view();
@@ -121,6 +170,7 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
             rename_current_batch();
             in.kind = CONNHOST_INPUT_RECORDS;
             in.batch = &current_.batch->view();
+            current_delivered_ = true;
             return CONNHOST_STATUS_OK;
         }
         case QueueItem::State:
@@ -172,6 +222,7 @@ void DestinationEvents::save(const StateLedger::Entry& e) {
 }
 
 int32_t DestinationEvents::ack_state(uint64_t id) {
+    if (dead_letter_) dead_letter_->sync();  // a state is never saved before the rejected records it covers
     int32_t st = ledger_.ack(id, [&](const StateLedger::Entry& e) { save(e); });
     if (st != CONNHOST_STATUS_OK) return st;
     try {
@@ -187,6 +238,7 @@ void DestinationEvents::finish() {
     if (!clean_end_) return;
     ledger_.finish([&](const StateLedger::Entry& e) { save(e); });
     try {
+        if (dead_letter_) dead_letter_->sync();
         store_.save();
     } catch (const std::exception& e) {
         error_ = e.what();

@@ -1,6 +1,7 @@
 // The two sides of a sync: the source's events fill the queue, the destination's events drain it.
 #pragma once
 #include "runtime/connector.hpp"
+#include "runtime/dead_letter.hpp"
 #include "runtime/delivery_ledger.hpp"
 #include "runtime/open_streams.hpp"
 #include "runtime/sync/batch_queue.hpp"
@@ -34,14 +35,20 @@ public:
     int32_t on_records(const connhost_record_batch& batch) override;
     int32_t on_state(std::string_view state_json) override;
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
+    int32_t on_bad_record(const connhost_record_batch& batch, uint32_t index, std::string_view reason) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
     // Set when the source broke a rule the host checks (a record of a stream not in the catalog).
     const std::string& error() const noexcept { return error_; }
     // The source stopped early: queues STREAM_STATUS INCOMPLETE for every stream it started and did not end, and
     // logs each. Source thread, after read returned.
     void end_unfinished_streams();
+    // --error-tolerance all: bad source records go to `dead_letter` (see DeadLetter) instead of failing the sync.
+    void tolerate(DeadLetter& dead_letter) noexcept { dead_letter_ = &dead_letter; }
 
 private:
+    // Pushes `item` stamped with the records rejected before it.
+    bool push(QueueItem item);
+
     BatchQueue& q_;
     SyncControl& ctl_;
     SyncProgress& progress_;
@@ -49,6 +56,10 @@ private:
     std::set<std::pair<std::string, std::string>> streams_;
     std::string error_;
     OpenStreams open_;
+    DeadLetter* dead_letter_ = nullptr;
+    uint64_t seen_ = 0;                        // records the source emitted before the batch being handled
+    std::vector<uint32_t> rejected_in_batch_;  // of the batch being handled, records sent to the dead-letter file
+    uint64_t rejected_unsent_ = 0;             // rejected since the last item pushed
 };
 
 // Destination side: hands queue items to the destination; each acknowledged state goes to the store.
@@ -64,7 +75,11 @@ public:
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
+    int32_t reject_record(uint32_t index, std::string_view reason) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
+    // --error-tolerance all: records the destination rejects go to `dead_letter`, made durable before each state
+    // is saved.
+    void tolerate(DeadLetter& dead_letter) noexcept { dead_letter_ = &dead_letter; }
 
     // The write succeeded: saves every acknowledged state still held back (see DeliveryLedger).
     void finish();
@@ -90,6 +105,10 @@ private:
     void save(const StateLedger::Entry& e);
 
     DeliveryLedger ledger_;
+    DeadLetter* dead_letter_ = nullptr;
+    bool current_delivered_ = false;  // current_ holds the RECORDS batch delivered last
+    // The number in the source's output of record `index` of current_'s batch.
+    uint64_t record_number(uint32_t index) const;
     QueueItem current_;
     const StreamRenamer* renamer_ = nullptr;
     std::string mapped_json_;  // the state or stream status last handed over, mapped

@@ -103,7 +103,24 @@ NamespaceMapping namespace_mapping_of(const json::object& o, const Reader& r) {
     return m;
 }
 
+// "error_tolerance" and "dead_letter" of a connection file.
+void read_tolerance(const json::object& o, const Reader& r, ToleranceOptions& t) {
+    if (auto et = o.find("error_tolerance"); et != o.end()) {
+        if (!et->value().is_string()) r.fail("error_tolerance", "must be \"none\" or \"all\"");
+        try {
+            t.tolerance = parse_error_tolerance(std::string_view(et->value().as_string()), "error_tolerance");
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("connection file " + r.file + ": " + e.what());
+        }
+    }
+    if (o.contains("dead_letter")) t.dead_letter = r.path_of(r.string_at(o, "dead_letter", ""));
+}
+
 }  // namespace
+
+std::string sync_dead_letter_path(const SyncOptions& o) {
+    return dead_letter_path(o.tolerance, o.state_file.empty() ? std::string() : o.state_file + ".dead_letter.jsonl");
+}
 
 SyncOptions read_connection_file(const std::string& path) {
     Reader r{path, fs::path(path).parent_path()};
@@ -159,6 +176,7 @@ SyncOptions read_connection_file(const std::string& path) {
         }
     }
     s.namespaces = namespace_mapping_of(o, r);
+    read_tolerance(o, r, s.tolerance);
     if (auto ss = o.find("streams"); ss != o.end()) {
         if (!ss->value().is_array()) r.fail("streams", "must be an array");
         size_t i = 0;

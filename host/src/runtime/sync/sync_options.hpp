@@ -3,6 +3,7 @@
 #include "protocol/record_limit.hpp"
 #include "protocol/sync_modes.hpp"
 #include "runtime/sync/namespace_mapping.hpp"
+#include "runtime/error_tolerance.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -39,13 +40,19 @@ struct SyncOptions {
     bool isolate = false;            // run each plugin in a child process
     uint32_t idle_commit_ms = 5000;  // the destination commits within this bound while the source is idle
     NamespaceMapping namespaces;     // where each stream is written (default: the source's names)
+    ToleranceOptions tolerance;      // what a record that cannot be written does
 };
+
+// The dead-letter file of a sync with --error-tolerance all: the one given, else `<state file>.dead_letter.jsonl`
+// ("" under none). Throws std::invalid_argument when there is neither (no state file either).
+std::string sync_dead_letter_path(const SyncOptions& o);
 
 // Reads a connection file (JSON; relative paths are relative to the file's directory):
 // {"source": {"plugin": P, "config": {...} | "config_file": F}, "destination": {...},
 //  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
 //  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S, "max_record_mb": N,
-//  "namespace_definition": "source"|"destination"|"custom", "namespace_format": F, "stream_prefix": P}.
+//  "namespace_definition": "source"|"destination"|"custom", "namespace_format": F, "stream_prefix": P,
+//  "error_tolerance": "none"|"all", "dead_letter": F}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
 

@@ -11,6 +11,7 @@
 #include "runtime/message_capture.hpp"
 #include "runtime/config_validation.hpp"
 #include "runtime/file_lock.hpp"
+#include "runtime/dead_letter.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/sync/batch_queue.hpp"
@@ -200,6 +201,23 @@ void check_end(const SyncSetup& s, const SyncEnd& end, const SourceEvents& src_e
              failure_type(end.src.status));
 }
 
+// The dead-letter file of a sync with --error-tolerance all (else null), its bad records going there from both sides.
+std::unique_ptr<DeadLetter> open_dead_letter(const SyncOptions& o, SourceEvents& src, DestinationEvents& dst) {
+    if (!o.tolerance.tolerant()) return nullptr;
+    std::unique_ptr<DeadLetter> dl;
+    try {
+        dl = std::make_unique<DeadLetter>(sync_dead_letter_path(o));
+    } catch (const std::exception& e) {
+        throw RunFailure(std::string(e.what()) + "; give --dead-letter (\"dead_letter\") a file that can be written",
+                         "config_error");
+    }
+    src.tolerate(*dl);
+    dst.tolerate(*dl);
+    logging::host_log().info("--error-tolerance all: records that cannot be written go to {}", dl->path());
+    if (o.isolate) logging::host_log().warn("{}", kIsolateToleranceLimits);
+    return dl;
+}
+
 }  // namespace
 
 void run_sync(const SyncOptions& o) {
@@ -220,6 +238,7 @@ void run_sync(const SyncOptions& o) {
     SourceEvents src_events(queue, ctl, progress, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
     DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, streams, o.idle_commit_ms);
     dst_events.rename_streams(*s.renamer);
+    const std::unique_ptr<DeadLetter> dead_letter = open_dead_letter(o, src_events, dst_events);
     const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);
     if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() &&
         dst_events.input_error().empty()) {
@@ -230,6 +249,7 @@ void run_sync(const SyncOptions& o) {
         logging::write_json_line(spdlog::level::info, "connhost", "sync summary", progress.summary_json_members());
     else
         std::fputs(progress.summary().c_str(), stderr);
+    if (dead_letter && dead_letter->total()) logging::host_log().warn("{}", dead_letter->summary());
     check_end(s, end, src_events, dst_events, progress, o.state_file);
     logging::host_log().info("sync done: {} records, {} states acknowledged", progress.total_records(),
                              dst_events.states_acknowledged());

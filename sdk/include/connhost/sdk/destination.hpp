@@ -56,6 +56,14 @@ public:
 
     Host host() const noexcept { return host_; }
 
+protected:
+    // From write_batch: record `index` of the batch cannot be stored, `reason` naming the field and why. Returns true
+    // when the host set it aside (--error-tolerance all: the dead-letter file; write nothing of it, go on), false
+    // when bad records fail this run: then throw as you would without this call.
+    bool reject(size_t index, std::string_view reason) const {
+        return host_.reject_record(static_cast<uint32_t>(index), reason);
+    }
+
 private:
     Host host_;
 };

@@ -121,6 +121,20 @@ public:
     // Destination: acknowledges state `id` and all before it as durably committed. Run thread.
     void ack_state(uint64_t id) const { throw_if_failed(h_->ack_state(h_, id), "ack_state"); }
 
+    // Destination: sets record `index` of the batch being written aside, `reason` saying why (extension
+    // "connhost.record_reject/1"). True when the host took it (--error-tolerance all: the dead-letter file); false when
+    // bad records fail this run, or the host lacks the extension: then fail as without it. Call it before the next
+    // input item is read (within write_batch). Run thread.
+    bool reject_record(uint32_t index, std::string_view reason) const {
+        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_RECORD_REJECT) : nullptr;
+        const auto* rr = static_cast<const connhost_record_reject_ext*>(ext);
+        if (!rr || rr->struct_size < CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 || !rr->reject) return false;
+        const connhost_status st = rr->reject(h_, index, reason.data(), reason.size());
+        if (st == CONNHOST_STATUS_UNSUPPORTED) return false;
+        throw_if_failed(st, "reject");
+        return true;
+    }
+
 private:
     const connhost_host* h_;
 };

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Bad records (issue 12): `--error-tolerance none|all` and `--dead-letter FILE` of `run write` and `sync`, through the
+real binary into a real dest_sqlite. Under `all` a record that cannot be written (data not an object, over the record
+size limit, a stream not in the catalog, a record the destination rejects) goes to the dead-letter file as one JSON
+line and the run goes on; echoed states carry destinationStats.rejectedRecordCount. Under `none` nothing changes.
+
+Usage: error_tolerance_test.py CASE   (CONNHOST names the binary; CONNHOST_TEST_PLUGIN_DIR holds the test plugins).
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import check, run_case, write_json  # noqa: E402
+
+CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
+TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
+WIDE = 1990  # schema columns of stream "wide": with dest_sqlite's metadata columns, 20 more fields pass SQLite's 2000
+BIG = "x" * (1 << 20)  # over a 1 MiB record size limit
+
+
+def run(args, stdin=None, timeout=300):
+    return subprocess.run([CONNHOST, *args], input=stdin, capture_output=True, text=True, timeout=timeout)
+
+
+def record(stream, data):
+    return json.dumps({"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1000}})
+
+
+def state(n):
+    return json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
+        "stream_descriptor": {"name": "users"}, "stream_state": {"n": n}}}})
+
+
+def catalog(d):
+    wide_schema = {"type": "object", "properties": {"p%d" % i: {"type": "integer"} for i in range(WIDE)}}
+    streams = [{"stream": {"name": "users", "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
+                "sync_mode": "full_refresh", "destination_sync_mode": "append"},
+               {"stream": {"name": "wide", "json_schema": wide_schema, "supported_sync_modes": ["full_refresh"]},
+                "sync_mode": "full_refresh", "destination_sync_mode": "append"}]
+    return write_json(os.path.join(d, "catalog.json"), {"streams": streams})
+
+
+def too_wide():
+    """Data of stream "wide" with 20 fields beyond the schema: its table cannot take their columns."""
+    return dict({"p0": 7}, **{"extra%d" % i: i for i in range(20)})
+
+
+def four_bad_lines():
+    """Input lines with one record of each bad kind around good ones."""
+    return [
+        record("users", {"id": 1}),                 # 1
+        record("users", "not an object"),           # 2: data not an object
+        record("ghost", {"id": 99}),                # 3: a stream not in the catalog
+        record("users", {"id": 2, "pad": BIG}),     # 4: over the 1 MiB record size limit
+        record("wide", {"p0": 1}),                  # 5
+        record("wide", too_wide()),                 # 6: the destination rejects it (too many columns)
+        record("users", {"id": 3}),                 # 7
+        state(1),                                   # 8
+        record("users", {"id": 4}),                 # 9
+        record("wide", {"p0": 2}),                  # 10
+        state(2),                                   # 11
+    ]
+
+
+def sqlite_ids(path, table, col):
+    with sqlite3.connect(path) as db:
+        return sorted(int(r[0]) for r in db.execute('SELECT "%s" FROM "%s"' % (col, table)))
+
+
+def dead_letters(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def states_of(stdout):
+    return [json.loads(l)["state"] for l in stdout.splitlines() if l.startswith('{"type":"STATE"')]
+
+
+def write_args(d, *extra):
+    cfg = write_json(os.path.join(d, "dst.json"), {"path": os.path.join(d, "out.sqlite")})
+    return ["run", "--plugin", "dest_sqlite", "write", "--config", cfg, "--catalog", catalog(d), "--max-record-mb", "1",
+            "--log-format", "text", *extra]
+
+
+def case_write_all_four_reasons():
+    with tempfile.TemporaryDirectory() as d:
+        dl = os.path.join(d, "dead.jsonl")
+        lines = four_bad_lines()
+        r = run(write_args(d, "--error-tolerance", "all", "--dead-letter", dl), "\n".join(lines) + "\n")
+        print(r.stderr[-3000:])
+        check(r.returncode == 0, "run write --error-tolerance all exits 0 (got %d)" % r.returncode)
+        got = dead_letters(dl)
+        check([g["line"] for g in got] == [2, 3, 4, 6], "dead letters of input lines 2, 3, 4 and 6, in order: %s" %
+              [g["line"] for g in got])
+        check(got[0] == {"line": 2, "stream": "users", "namespace": None, "reason": '"record.data" must be an object',
+                         "record": json.loads(lines[1])}, "line 2 exact: %s" % got[0])
+        check(got[1] == {"line": 3, "stream": "ghost", "namespace": None,
+                         "reason": 'stream "ghost" is not in the catalog', "record": json.loads(lines[2])},
+              "line 3 exact: %s" % got[1])
+        check(got[2]["stream"] is None and got[2]["record"] is None and got[2]["namespace"] is None and
+              "over the 1 MiB record size limit" in got[2]["reason"], "line 4 (too long to keep) exact: %s" %
+              {k: v for k, v in got[2].items()})
+        check(got[3]["stream"] == "wide" and "too many columns" in got[3]["reason"] and
+              got[3]["record"] == {"type": "RECORD", "record": {"stream": "wide", "emitted_at": 1000,
+                                                               "data": too_wide()}},
+              "line 6, rejected by dest_sqlite, carries the record message: %s" % {
+                  k: (v if k != "record" else "...") for k, v in got[3].items()})
+        states = states_of(r.stdout)
+        check(len(states) == 2, "both states echoed (%d)" % len(states))
+        check(states[0]["destinationStats"] == {"recordCount": 3, "rejectedRecordCount": 4},
+              "state 1: recordCount 3, rejectedRecordCount 4: %s" % states[0]["destinationStats"])
+        check(states[1]["destinationStats"] == {"recordCount": 2, "rejectedRecordCount": 0},
+              "state 2: recordCount 2, rejectedRecordCount 0: %s" % states[1]["destinationStats"])
+        out = os.path.join(d, "out.sqlite")
+        check(sqlite_ids(out, "users", "id") == [1, 3, 4], "users around the bad records committed")
+        check(sqlite_ids(out, "wide", "p0") == [1, 2], "wide records around the rejected one committed")
+        check("4 records could not be written and went to the dead-letter file " + dl in r.stderr and
+              "(stream unknown) 1, ghost 1, users 1, wide 1" in r.stderr, "the summary counts them per stream")
+
+
+def case_write_none_unchanged():
+    with tempfile.TemporaryDirectory() as d:
+        lines = four_bad_lines()
+        r = run(write_args(d), "\n".join(lines) + "\n")
+        check(r.returncode == 1, "without --error-tolerance a bad record fails the write (exit %d)" % r.returncode)
+        check("stdin line 2" in r.stderr and "must be an object" in r.stderr, "the error names line 2")
+        check(states_of(r.stdout) == [], "no state echoed")
+        check(not any(f.endswith(".jsonl") for f in os.listdir(d)), "no dead-letter file")
+    with tempfile.TemporaryDirectory() as d:
+        lines = [record("wide", {"p0": 1}), state(1), record("wide", too_wide()), state(2)]
+        r = run(write_args(d, "--error-tolerance", "none"), "\n".join(lines) + "\n")
+        check(r.returncode == 1 and "too many columns" in r.stderr,
+              "--error-tolerance none: a record dest_sqlite rejects fails the write as before (exit %d)" %
+              r.returncode)
+        states = states_of(r.stdout)
+        check(len(states) == 1 and states[0]["destinationStats"] == {"recordCount": 1},
+              "the state before it is echoed as before, without rejectedRecordCount: %s" % states)
+        check(sqlite_ids(os.path.join(d, "out.sqlite"), "wide", "p0") == [1], "the record before it is committed")
+
+
+def case_all_needs_dead_letter():
+    with tempfile.TemporaryDirectory() as d:
+        r = run(write_args(d, "--error-tolerance", "all"), record("users", {"id": 1}) + "\n")
+        check(r.returncode == 2 and "--dead-letter" in r.stderr, "`all` without --dead-letter is a usage error: %s" %
+              r.stderr.strip()[-300:])
+        r = run(write_args(d, "--error-tolerance", "some"), "")
+        check(r.returncode == 2 and "none" in r.stderr and "all" in r.stderr, "an unknown tolerance names the choices")
+        r = run(write_args(d, "--dead-letter", os.path.join(d, "x.jsonl")), "")
+        check(r.returncode == 2 and "--error-tolerance all" in r.stderr, "--dead-letter without `all` is refused")
+
+
+def scripted_connection(d, extra):
+    """A connection file: source_scripted (one of each bad source record around good ones) into dest_sqlite."""
+    src = {"streams": ["users", "ghost", "wide"], "messages": [
+        {"stream": "users", "data": '{"id":1}'},                            # 1
+        {"stream": "users", "data": '[1,2]', "batch": True},                # 2: data not an object (same batch as 1)
+        {"stream": "users", "data": '{"id":2}', "batch": True},             # 3
+        {"stream": "ghost", "data": '{"id":99}'},                           # 4: a stream not in the catalog
+        {"stream": "users", "data": json.dumps({"id": 5, "pad": BIG})},      # 5: over the 1 MiB limit
+        {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"}, "stream_state": {"n": 1}}}},
+        {"stream": "users", "data": '{"id":3}'},                            # 6
+        {"stream": "wide", "data": '{"p0":1}'},                             # 7
+        {"stream": "wide", "data": '7', "batch": True},                     # 8: not an object, left out of the batch
+        {"stream": "wide", "data": json.dumps(too_wide()), "batch": True},  # 9: the destination rejects it
+        {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"}, "stream_state": {"n": 2}}}},
+    ]}
+    cat = {"streams": [{"stream": {"name": "users", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                        "sync_mode": "full_refresh", "destination_sync_mode": "append"},
+                       json.load(open(catalog(d)))["streams"][1]]}
+    conn = dict({"source": {"plugin": "source_scripted", "config": src},
+                 "destination": {"plugin": "dest_sqlite", "config": {"path": os.path.join(d, "out.sqlite")}},
+                 "catalog": cat, "state_file": "state.json", "max_record_mb": 1}, **extra)
+    return write_json(os.path.join(d, "conn.json"), conn)
+
+
+def check_scripted_sync(d, r, dl):
+    print(r.stderr[-3000:])
+    check(r.returncode == 0, "the sync exits 0 (got %d)" % r.returncode)
+    got = dead_letters(dl)
+    check([(g["line"], g["stream"]) for g in got] == [(2, "users"), (4, "ghost"), (5, "users"), (8, "wide"),
+                                                       (9, "wide")],
+          "dead letters numbered by their place in the source's output: %s" % [(g["line"], g["stream"]) for g in got])
+    check(got[0] == {"line": 2, "stream": "users", "namespace": None, "reason": "record data is not a JSON object",
+                     "record": {"type": "RECORD", "record": {"stream": "users", "emitted_at": got[0]["record"]["record"]
+                                                             .get("emitted_at"), "data": [1, 2]}}},
+          "the non-object record exact: %s" % got[0])
+    check(got[1]["reason"] == 'stream "ghost" is not in the catalog' and got[1]["record"]["record"]["data"] == {"id": 99},
+          "the record of a stream not in the catalog, whole")
+    check("over the 1 MiB record size limit" in got[2]["reason"] and got[2]["record"]["record"]["data"]["id"] == 5,
+          "the record over the size limit, whole")
+    check("too many columns" in got[4]["reason"] and got[4]["record"]["record"]["data"] == too_wide(),
+          "the record dest_sqlite rejected, numbered past the one left out of its batch")
+    check(sqlite_ids(os.path.join(d, "out.sqlite"), "users", "id") == [1, 2, 3], "the good records are committed")
+    check(sqlite_ids(os.path.join(d, "out.sqlite"), "wide", "p0") == [1], "and the good one of stream wide")
+    with open(os.path.join(d, "state.json")) as f:
+        saved = json.load(f)
+    check(saved["states"][0]["stream"]["stream_state"] == {"n": 2}, "the last state is saved")
+    check("5 records could not be written" in r.stderr and "ghost 1, users 2, wide 2" in r.stderr,
+          "the summary counts them per stream")
+
+
+def case_sync_connection_file():
+    with tempfile.TemporaryDirectory() as d:
+        conn = scripted_connection(d, {"error_tolerance": "all", "dead_letter": "bad.jsonl"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check_scripted_sync(d, r, os.path.join(d, "bad.jsonl"))
+    with tempfile.TemporaryDirectory() as d:  # no "dead_letter": beside the state file
+        conn = scripted_connection(d, {"error_tolerance": "all"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check_scripted_sync(d, r, os.path.join(d, "state.json.dead_letter.jsonl"))
+    with tempfile.TemporaryDirectory() as d:  # the flag over the file's "none"
+        conn = scripted_connection(d, {"error_tolerance": "none"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS, "--error-tolerance", "all", "--dead-letter",
+                 os.path.join(d, "f.jsonl")])
+        check_scripted_sync(d, r, os.path.join(d, "f.jsonl"))
+    with tempfile.TemporaryDirectory() as d:
+        conn = scripted_connection(d, {})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check(r.returncode == 1 and "not a JSON object" in r.stderr,
+              "without error_tolerance the bad source record fails the sync as before (exit %d)" % r.returncode)
+        check(not os.path.exists(os.path.join(d, "state.json.dead_letter.jsonl")), "and writes no dead-letter file")
+
+
+def case_dead_letter_before_state():
+    """The dead-letter line of a rejected record is on disk before the state after it is echoed."""
+    with tempfile.TemporaryDirectory() as d:
+        dl = os.path.join(d, "dead.jsonl")
+        args = write_args(d, "--error-tolerance", "all", "--dead-letter", dl, "--idle-commit-seconds", "1")
+        p = subprocess.Popen([CONNHOST, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            for i in range(3):
+                p.stdin.write(record("users", {"id": i}) + "\n" + record("wide", too_wide()) + "\n" + state(i) + "\n")
+                p.stdin.flush()
+                echoed = json.loads(p.stdout.readline())  # stdin stays open: the idle commit echoes it
+                on_disk = dead_letters(dl)  # read the moment the echo arrived
+                check(echoed["state"]["stream"]["stream_state"] == {"n": i} and
+                      echoed["state"]["destinationStats"]["rejectedRecordCount"] == 1,
+                      "state %d echoed with rejectedRecordCount 1 while input is still open" % i)
+                check(len(on_disk) == i + 1 and on_disk[-1]["line"] == 3 * i + 2,
+                      "its rejected record (line %d) was in the dead-letter file before the echo" % (3 * i + 2))
+        finally:
+            p.kill()
+            p.wait()
+        check(len(dead_letters(dl)) == 3, "after SIGKILL the file still holds every rejected record")
+
+
+def case_write_pg_rejects():
+    """dest_pg: a record whose new field passes PostgreSQL's 1600 columns is set aside in a savepoint under `all`
+    (the records around it committed), and fails the write as before under `none`. Needs the pg_server fixture."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pg"))
+    import pg_lib
+    props = {"p%d" % i: {"type": "integer"} for i in range(1590)}
+    cat = {"streams": [{"stream": {"name": "wide", "json_schema": {"type": "object", "properties": props},
+                                   "supported_sync_modes": ["full_refresh"]},
+                        "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
+    lines = [record("wide", {"p0": 1}), record("wide", too_wide()), record("wide", {"p0": 2}), state(1)]
+    for tolerance in ("all", "none"):
+        db = pg_lib.db_name("tolerance_" + tolerance)
+        with tempfile.TemporaryDirectory() as d:
+            cfg = write_json(os.path.join(d, "dst.json"), pg_lib.fresh_database(db))
+            dl = os.path.join(d, "dead.jsonl")
+            extra = ["--dead-letter", dl] if tolerance == "all" else []
+            r = run(["run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog",
+                     write_json(os.path.join(d, "cat.json"), cat), "--log-format", "text", "--error-tolerance",
+                     tolerance, *extra], "\n".join(lines) + "\n")
+            rows = pg_lib.psql("SELECT p0 FROM public.wide ORDER BY p0", db, check_ok=False).split()
+            if tolerance == "all":
+                print(r.stderr[-2000:])
+                check(r.returncode == 0, "dest_pg under all: exit 0 (got %d)" % r.returncode)
+                got = dead_letters(dl)
+                check(len(got) == 1 and got[0]["line"] == 2 and "1600 columns" in got[0]["reason"] and
+                      got[0]["record"]["record"]["data"] == too_wide(), "the record PostgreSQL refuses is dead-lettered")
+                states = states_of(r.stdout)
+                check(len(states) == 1 and states[0]["destinationStats"] == {"recordCount": 2,
+                                                                             "rejectedRecordCount": 1},
+                      "the state counts 2 written, 1 rejected: %s" % states)
+                check(rows == ["1", "2"], "the records around it are committed: %s" % rows)
+            else:
+                check(r.returncode == 1 and "1600 columns" in r.stderr,
+                      "dest_pg under none: the write fails as before (exit %d)" % r.returncode)
+                check(states_of(r.stdout) == [] and rows == [], "nothing of the batch is acknowledged: %s" % rows)
+        pg_lib.drop_database(db)
+
+
+run_case(globals())
