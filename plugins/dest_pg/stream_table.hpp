@@ -83,7 +83,7 @@ private:
         std::string field;
         std::string name;
         connhost::sdk::ColumnType type;
-        bool stored = false;  // the column exists in the table rows are written to now
+        bool stored = false;              // the column exists in the table rows are written to now
         bool json_text_in_jsonb = false;  // the schema says JSON text, the (older) column is jsonb
     };
     struct Cell {

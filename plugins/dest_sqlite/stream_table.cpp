@@ -87,8 +87,8 @@ void StreamTable::fit_schema_columns() {
         const int col = column_for(std::string(prop.key()), wanted);
         const ColumnKind have = columns_[col].kind;
         // JSON text (source_postgres json) into a JSON_TEXT column of an earlier sync: store the JSON itself.
-        columns_[col].json_text_in_json =
-            have == ColumnKind::Json && connhost::sdk::column_type_of(prop.value()) == connhost::sdk::ColumnType::JsonText;
+        columns_[col].json_text_in_json = have == ColumnKind::Json &&
+            connhost::sdk::column_type_of(prop.value()) == connhost::sdk::ColumnType::JsonText;
         const auto w = connhost::sdk::column_widening(column_type_of_kind(have), column_type_of_kind(wanted));
         if (w.action == connhost::sdk::ColumnWidening::Keep) continue;
         const std::string about = "stream " + stream_.display_name() + ": field \"" + std::string(prop.key()) +

@@ -64,6 +64,15 @@ def case_duplicate_name_lookup_warns():
           f"a warning says which plugins share the name and which one is used: {r.stderr.strip()}")
 
 
+def case_same_dir_twice_is_one_place():
+    """A directory on the search path twice (CONNHOST_PLUGIN_PATH naming it again) holds one plugin, not two."""
+    r = subprocess.run([CONNHOST, "run", "--plugin", "libsource_weather_v2.so", "--plugin-dir", FIRST, "--plugin-dir", FIRST + "/",
+                        "--log-format", "text", "spec"], capture_output=True, text=True,
+                       env=dict(os.environ, CONNHOST_PLUGIN_PATH=FIRST))
+    check(r.returncode == 0, f"the plugin answers: {r.stderr.strip()[-300:]}")
+    check("matches" not in r.stderr and "are named" not in r.stderr, f"no duplicate warning: {r.stderr.strip()}")
+
+
 def refused(path, why):
     r = spec(path)
     check(r.returncode != 0, f"run refuses {os.path.basename(path)}")

@@ -720,7 +720,7 @@ def case_json_into_old_jsonb():
         dest = "dst_json_old_jsonb"
         cfg = fresh_database(dest)
         psql("SET ROLE %s; CREATE TABLE public.docs (id bigint, doc jsonb);" % ROLE, dest)
-        conn = db.path("c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+        conn = db.path("pg.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
                                   "destination": {"plugin": "dest_pg", "config": cfg},
                                   "streams": [{"name": "docs", "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]})
         sync(conn)
@@ -733,7 +733,7 @@ def case_json_into_old_jsonb():
         with sqlite3.connect(path) as lite:
             lite.execute('CREATE TABLE "public__docs" ("_connhost_raw_id" TEXT, "_connhost_extracted_at" TEXT, '
                          '"_connhost_generation_id" INTEGER, "_connhost_meta" JSON_TEXT, "id" INTEGER, "doc" JSON_TEXT)')
-        conn = db.path("c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+        conn = db.path("lite.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
                                   "destination": {"plugin": "dest_sqlite", "config": {"path": path}},
                                   "streams": [{"name": "docs", "sync_mode": "full_refresh", "destination_sync_mode": "append"}]})
         sync(conn)
@@ -831,6 +831,8 @@ def case_full_refresh_killed_resumes():
         db.cfg(state_interval=5000, fetch_rows=2000)
         dest = "dst_rfr_kill"
         dest_cfg = fresh_database(dest)
+        # Commit at the first state after 50 ms, so states are saved while the table is still being read.
+        dest_cfg["commit_ms"] = 50
 
         def pg_count(distinct=False):
             got = psql_json("SELECT json_build_array(count(*), count(DISTINCT id)) FROM public.big", dest)
@@ -844,7 +846,7 @@ def case_full_refresh_killed_resumes():
                 got = lite.execute('SELECT count(*), count(DISTINCT id) FROM "public__big"').fetchone()
             return tuple(got) if distinct else got[0]
 
-        killed_full_refresh(db, n, "dest_sqlite", {"path": path}, lite_count, "sqlite")
+        killed_full_refresh(db, n, "dest_sqlite", {"path": path, "commit_ms": 50}, lite_count, "sqlite")
         drop_database(dest)
 
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <set>
+#include <system_error>
 
 namespace fs = std::filesystem;
 
@@ -28,8 +30,15 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra_d
     if (!ec) dirs.push_back(fs::path(exe.parent_path().string()) / ".." / "lib" / "connhost" / "plugins");
     if (const char* home = std::getenv("HOME"))
         dirs.push_back(fs::path(home) / ".local" / "lib" / "connhost" / "plugins");
-    for (auto& d : dirs) d = d.lexically_normal();
-    return dirs;
+    // A directory named twice (CONNHOST_PLUGIN_PATH naming the default) is one place: keep its first position.
+    std::vector<fs::path> unique;
+    std::set<fs::path> seen;
+    for (const auto& d : dirs) {
+        std::error_code canon_ec;
+        fs::path key = fs::weakly_canonical(d, canon_ec);
+        if (seen.insert(canon_ec ? d.lexically_normal() : key).second) unique.push_back(d.lexically_normal());
+    }
+    return unique;
 }
 
 namespace {

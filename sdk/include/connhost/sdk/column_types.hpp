@@ -28,10 +28,11 @@
 // destination follows. A type holds another when every value a column of the other type keeps is kept by it:
 //   Integer -> Number,  Float -> Number,  Date -> DateTimeLocal -> DateTime,  Date -> DateTime,
 //   and every type -> String, Json
-// (text keeps any value as its text, jsonb any JSON value; a timestamp without zone is read as UTC). The column keeps its type when it already holds the new
-// one, becomes the new type when that holds the old one (the destination converts the stored values), and keeps its
-// type otherwise (Integer and Boolean, Date and Number...): then values it cannot hold are NULLed, each recorded in
-// the row's _connhost_meta changes. A new ColumnType adds its edges to column_type_holds().
+// (text keeps any value as its text, jsonb any JSON value; a timestamp without zone is read as UTC). The column keeps
+// its type when it already holds the new one, becomes the new type when that holds the old one (the destination
+// converts the stored values), and keeps its type otherwise (Integer and Boolean, Date and Number...): then values it
+// cannot hold are NULLed, each recorded in the row's _connhost_meta changes. A new ColumnType adds its edges to
+// column_type_holds().
 #pragma once
 #include <boost/json.hpp>
 

@@ -49,7 +49,7 @@ public:
     // Releases resources; `success` false when the input broke, was cancelled, or a hook threw: then roll back
     // what is not committed and drop overwrite staging (previous data stays). Must not commit.
     virtual void close(bool success) = 0;
-    // When commit() is called without a state to acknowledge.
+    // When commit() is called at a state and while idle; read once, after open() (so it may come from the config).
     virtual CommitPolicy commit_policy() const { return {}; }
     // Called from any thread when the host cancels. Default: nothing.
     virtual void on_cancel() noexcept {}
@@ -80,11 +80,12 @@ namespace detail {
 class WriteLoop {
 public:
     WriteLoop(Destination& dest, const ConfiguredCatalog& catalog)
-        : dest_(dest), host_(dest.host()), catalog_(catalog), policy_(dest.commit_policy()) {}
+        : dest_(dest), host_(dest.host()), catalog_(catalog) {}
 
     // Runs the whole write; returns the input's status (OK after a clean end) or throws the failure.
     int32_t run(const json::object& config) {
         dest_.open(config, catalog_);
+        policy_ = dest_.commit_policy();  // after open(): a destination's policy may come from its config
         InputReader input(host_, static_cast<uint32_t>(policy_.idle_seconds * 1000));
         try {
             InputItem item;
@@ -174,7 +175,7 @@ private:
     Destination& dest_;
     Host host_;
     const ConfiguredCatalog& catalog_;
-    const CommitPolicy policy_;
+    CommitPolicy policy_;
     std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
     size_t uncommitted_bytes_ = 0;
     uint64_t pending_state_ = 0;
