@@ -152,7 +152,7 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
 
 void LineInputEvents::add_to_building(int64_t emitted_at, std::string_view meta) {
     building_.add(msg_.data, emitted_at, meta);
-    building_lines_.push_back(lines_.line_number());
+    if (dead_letter_) building_lines_.push_back(lines_.line_number());  // only a dead letter names input lines
 }
 
 bool LineInputEvents::next_line(std::string_view& line) {

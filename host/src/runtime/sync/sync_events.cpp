@@ -92,7 +92,7 @@ void SourceEvents::end_unfinished_streams() {
         QueueItem item;
         item.kind = QueueItem::StreamStatus;
         item.json = protocol::stream_status_object(ns, name, "INCOMPLETE");
-        if (!q_.push(std::move(item))) break;
+        if (!push(std::move(item))) break;
     }
     open_.clear();
 }
