@@ -86,6 +86,37 @@ inline void scan_fields(std::string_view json, std::vector<Field>& out) {
     }
 }
 
+// Replaces `out` with the elements of the JSON array `json`, in order, each as a Field with an empty key (an array
+// in a record's field, e.g. to write it as a database array). Throws std::invalid_argument if `json` is not one array.
+inline void scan_elements(std::string_view json, std::vector<Field>& out) {
+    out.clear();
+    internal::TrustedJsonScanner s(json);
+    try {
+        if (s.peek() != '[') s.fail("the value is not a JSON array");
+        s.expect('[', "'['");
+        if (!s.consume(']')) {
+            for (;;) {
+                Field f{};
+                f.kind = detail::field_kind(s.peek());
+                if (f.kind == FieldKind::String) {
+                    f.value = s.read_string();
+                    f.value_escaped = s.last_string_escaped();
+                } else {
+                    f.value = s.skip_value();
+                }
+                out.push_back(f);
+                if (s.consume(',')) continue;
+                s.expect(']', "',' or ']' in an array");
+                break;
+            }
+        }
+        s.expect_end();
+    } catch (const internal::JsonSyntaxError& e) {
+        throw std::invalid_argument("array is not valid JSON: " + std::string(e.what()) + " at byte " +
+                                    std::to_string(e.offset()));
+    }
+}
+
 // What parse_json_integer found.
 enum class IntegerText { Ok, NotInteger, TooLarge };
 
