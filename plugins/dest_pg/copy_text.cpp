@@ -1,5 +1,7 @@
 #include "copy_text.hpp"
 
+#include "array_cell.hpp"
+
 #include <connhost/sdk/base64.hpp>
 #include <connhost/sdk/hex.hpp>
 #include <connhost/sdk/json_slice.hpp>
@@ -418,6 +420,7 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f) {
         out += "\\N";
         return r;
     }
+    if (connhost::sdk::is_array(type)) return append_array_cell(out, type, f);
     switch (type) {
         case ColumnType::Integer:
             if (const char* problem = append_integer(out, f)) return nulled(problem);

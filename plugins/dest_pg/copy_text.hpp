@@ -19,6 +19,7 @@
 //   bytea      a padded base64 string                              NULL, TYPECAST
 //   interval   ISO 8601 durations (valid_duration)                 NULL, TYPECAST
 //   jsonb      any JSON except NaN / Infinity / huge exponents    NULL, TYPECAST / FIELD_SIZE_LIMITATION
+//   arrays     (bigint[], text[]...) see array_cell.hpp
 // PostgreSQL text and jsonb cannot hold NUL: \u0000 is removed from strings (change TRUNCATED,
 // reason DESTINATION_SERIALIZATION_ERROR). A lone UTF-16 surrogate escape becomes U+FFFD.
 // JSON null is SQL NULL.

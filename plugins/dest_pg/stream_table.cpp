@@ -22,7 +22,25 @@ const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL"
                                                                  "bigint", "jsonb NOT NULL", "bigint"};
 constexpr const char* kSeqColumn = "_connhost_seq";
 
+// The SQL type of an array column of `element` (array_of(element)); text[] for an element with no array of its own.
+const char* array_sql_type(ColumnType element) {
+    switch (element) {
+        case ColumnType::Integer: return "bigint[]";
+        case ColumnType::Number: return "numeric[]";
+        case ColumnType::Boolean: return "boolean[]";
+        case ColumnType::Date: return "date[]";
+        case ColumnType::DateTime: return "timestamp with time zone[]";
+        case ColumnType::Float: return "double precision[]";
+        case ColumnType::DateTimeLocal: return "timestamp without time zone[]";
+        case ColumnType::JsonText: return "json[]";
+        case ColumnType::Binary: return "bytea[]";
+        case ColumnType::Duration: return "interval[]";
+        default: return "text[]";
+    }
+}
+
 const char* sql_type(ColumnType t) {
+    if (connhost::sdk::is_array(t)) return array_sql_type(connhost::sdk::array_element(t));
     switch (t) {
         case ColumnType::Integer: return "bigint";
         case ColumnType::Number: return "numeric";
@@ -54,6 +72,10 @@ std::string widen_expr(const std::string& col, ColumnType to) {
 }  // namespace
 
 ColumnType type_from_sql(const std::string& t) {
+    if (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) {  // an array (format_type never names dimensions)
+        const ColumnType element = type_from_sql(t.substr(0, t.size() - 2));
+        return element == ColumnType::Json ? ColumnType::String : connhost::sdk::array_of(element);
+    }
     if (t == "bigint" || t == "integer" || t == "smallint") return ColumnType::Integer;
     if (t.rfind("numeric", 0) == 0) return ColumnType::Number;
     if (t == "double precision" || t == "real") return ColumnType::Float;

@@ -48,8 +48,10 @@ std::optional<std::vector<StoredColumn>> field_columns(PgConnection& conn, const
     return out;
 }
 
-// The select-list expression of a column: timestamps as ISO 8601 text, everything else in its text output.
+// The select-list expression of a column: timestamps as ISO 8601 text, arrays as JSON, everything else in its text
+// output.
 std::string select_expr(const StoredColumn& c) {
+    if (connhost::sdk::is_array(c.type)) return "to_json(" + quote(c.name) + ")";
     if (c.type == ColumnType::Binary) return "translate(encode(" + quote(c.name) + ", 'base64'), E'\\n', '')";
     if (c.type == ColumnType::DateTime || c.type == ColumnType::DateTimeLocal)
         return "to_json(" + quote(c.name) + ") #>> '{}'";
@@ -57,6 +59,10 @@ std::string select_expr(const StoredColumn& c) {
 }
 
 void add_cell(connhost::sdk::StoredObject& obj, const StoredColumn& c, std::string_view text) {
+    if (connhost::sdk::is_array(c.type)) {
+        obj.raw(c.field, text);
+        return;
+    }
     switch (c.type) {
         case ColumnType::Integer: obj.raw(c.field, text); break;
         case ColumnType::Number:

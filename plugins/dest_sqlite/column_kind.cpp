@@ -13,6 +13,7 @@ ColumnKind kind_from_schema(const json::value& property) {
 }
 
 ColumnKind kind_of_column_type(connhost::sdk::ColumnType type) {
+    if (connhost::sdk::is_array(type)) return ColumnKind::Json;  // SQLite has no arrays: JSON text
     switch (type) {
         case connhost::sdk::ColumnType::Integer: return ColumnKind::Integer;
         case connhost::sdk::ColumnType::Number:

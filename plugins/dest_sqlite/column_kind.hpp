@@ -7,7 +7,8 @@
 //   boolean                              BOOLEAN        0 / 1 (NUMERIC affinity, INTEGER storage)
 //   string (any format: date, date-time, TEXT           the decoded string, exactly (dates and timestamps as
 //     JSON text by contentMediaType)                    given, BC and infinity included); other values as JSON text
-//   object, array, unions, no type       JSON_TEXT      compact JSON text (TEXT affinity)
+//   object, array, unions, no type       JSON_TEXT      compact JSON text (TEXT affinity); a PostgreSQL array
+//                                                       literal string ("[0:1]={1,2}") as that JSON string
 // A ["null", T] union counts as T. A column's declared type is read back on the next sync; when the schema's kind
 // differs, the SDK's widening rule (connhost::sdk::column_widening over column_type_of_kind) decides whether the
 // column is rebuilt with the wider kind (values converted: see stream_table.hpp) or keeps its kind.

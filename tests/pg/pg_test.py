@@ -260,6 +260,66 @@ def case_typecast_nulled():
               "one warning counts the %d changed values: %r" % (changed, warned))
 
 
+ARRAY_BOUNDS_PATTERN = "^(\\[-?[0-9]+:-?[0-9]+\\])+=\\{"  # connhost::sdk::kArrayBoundsPattern
+
+
+def case_array_columns():
+    """Arrays of one scalar type become PostgreSQL arrays (bigint[], text[]...) holding every element exactly: quotes,
+    backslashes, commas, braces, blanks, "NULL" text and null, nested and empty arrays, a literal with other lower
+    bounds; what PostgreSQL would refuse (ragged, a bad element, > 6 dimensions) is NULLed with a change."""
+    schema = {"type": "object", "properties": {
+        "id": {"type": "integer"},
+        "ints": {"type": "array", "items": {"type": "integer"}},
+        "texts": {"type": ["null", "array"], "items": {"type": ["null", "string"]}},
+        "grid": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+        "days": {"type": "array", "items": {"type": "string", "format": "date"}},
+        "flags": {"type": "array", "items": {"type": "boolean"}},
+        "bounded": {"type": ["null", "array", "string"], "items": {"type": ["null", "integer"]}, "pattern": ARRAY_BOUNDS_PATTERN},
+        "blobs": {"type": "array", "items": {"type": "string", "contentEncoding": "base64"}}}}
+    s = Stream(None, "arrays", schema)
+    rows = [
+        {"id": 1, "ints": [1, None, Num("-9223372036854775808")],
+         "texts": ["", " sp ", "NULL", "a,b", "{x}", "q\"uote", "back\\slash", "tab\tnl\n", "\u00fc\U0001F600", None],
+         "grid": [[Num("1.5"), 2], [None, Num("1e3")]], "days": ["2024-02-29", "infinity", "0044-03-15 BC"],
+         "flags": [True, False, None], "bounded": "[0:1]={7,8}", "blobs": ["AP8Q", ""]},
+        {"id": 2, "ints": [], "texts": [], "grid": [[], []], "days": [], "bounded": [[1, 2], [3, 4]]},
+        {"id": 3, "ints": [1, "x"], "texts": "not an array", "grid": [[1], [2, 3]], "days": ["2023-02-29"],
+         "flags": [1], "bounded": "[0:1]={1}", "blobs": ["AP8"]},
+        {"id": 4, "ints": [[[[[[[1]]]]]]], "texts": ["a\u0000b"], "bounded": "[0:1]={1,x}", "grid": [1, [2]]},
+        {"id": 5, "ints": [[1, 2], [3, 4]], "texts": [["a"], ["b"]], "grid": [1, 2], "bounded": "[-1:-1][1:2]={{5,NULL}}"},
+    ]
+    want = {  # id -> column -> text PostgreSQL prints
+        1: {"ints": "{1,NULL,-9223372036854775808}",
+            "texts": '{""," sp ","NULL","a,b","{x}","q\\"uote","back\\\\slash","tab\tnl\n",\u00fc\U0001F600,NULL}',
+            "grid": "{{1.5,2},{NULL,1000}}", "days": '{2024-02-29,infinity,"0044-03-15 BC"}', "flags": "{t,f,NULL}",
+            "bounded": "[0:1]={7,8}", "blobs": '{"\\\\x00ff10","\\\\x"}'},
+        2: {"ints": "{}", "texts": "{}", "grid": "{}", "days": "{}", "bounded": "{{1,2},{3,4}}"},
+        3: {},
+        4: {"texts": "{ab}"},
+        5: {"ints": "{{1,2},{3,4}}", "texts": "{{a},{b}}", "grid": "{1,2}", "bounded": "[-1:-1][1:2]={{5,NULL}}"},
+    }
+    nulled = {3: ["ints", "texts", "grid", "days", "flags", "bounded", "blobs"], 4: ["ints", "bounded", "grid"]}
+    types = {"ints": "bigint[]", "texts": "text[]", "grid": "numeric[]", "days": "date[]", "flags": "boolean[]",
+             "bounded": "bigint[]", "blobs": "bytea[]"}
+    with Db("array_columns") as d:
+        line = '{"type": "RECORD", "record": {"stream": "arrays", "emitted_at": %d, "data": %s}}'
+        d.sync([s], [line % (10 + k, json_text(r)) for k, r in enumerate(rows)] + [state_line(1)])
+        d.sync([s], [line % (20, json_text({"id": 6, "ints": [6], "bounded": "[2:2]={6}"})), state_line(2)])
+        cols = dict(table_columns(d.name, "public", "arrays"))
+        for c, t in types.items():
+            check(cols.get(c) == t, "column %s is %s, expected %s" % (c, cols.get(c), t))
+        got = psql_json("SELECT json_agg(json_build_array(id, %s, _connhost_meta) ORDER BY id) FROM public.arrays"
+                        % ", ".join("%s::text" % c for c in types), d.name)
+        want[6] = {"ints": "{6}", "bounded": "[2:2]={6}"}
+        check([g[0] for g in got] == [1, 2, 3, 4, 5, 6], "six rows: %r" % [g[0] for g in got])
+        for g in got:
+            for i, c in enumerate(types, 1):
+                check(g[i] == want[g[0]].get(c), "row %d %s: stored %r, expected %r" % (g[0], c, g[i], want[g[0]].get(c)))
+            changes = sorted((x["field"], x["change"]) for x in g[-1]["changes"])
+            expect = sorted([(c, "NULLED") for c in nulled.get(g[0], [])] + ([("texts", "TRUNCATED")] if g[0] == 4 else []))
+            check(changes == expect, "row %d: changes %r, expected %r" % (g[0], changes, expect))
+
+
 def json_text(v):
     """JSON text with Num values written as their literal text."""
     if isinstance(v, Num):
