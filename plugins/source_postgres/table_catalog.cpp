@@ -25,6 +25,8 @@ Kind kind_of(std::string_view t) {
     return Kind::String;
 }
 
+bool keeps_bounds(const Column& c) { return c.kind == Kind::Array && c.delim == ','; }
+
 bool is_cursor_candidate(const Column& c) {
     return c.kind == Kind::Integer || c.kind == Kind::Date || c.kind == Kind::Timestamp || c.kind == Kind::TimestampTz;
 }
@@ -169,6 +171,10 @@ json::object stream_json(const Table& t) {
     for (const auto& c : t.columns) {
         json::object p = scalar_schema(c.kind);
         if (c.kind == Kind::Array) p["items"] = array_items_schema(c.elem, kMaxArrayDims);
+        if (keeps_bounds(c)) {  // an array with other lower bounds than 1 travels as its literal ("[0:1]={1,2}")
+            p["type"] = json::array{"array", "string"};
+            p["pattern"] = connhost::sdk::kArrayBoundsPattern;
+        }
         if (!c.not_null) make_nullable(p);
         props[c.name] = std::move(p);
         if (is_cursor_candidate(c)) candidates.push_back(json::array{json::string(c.name)});

@@ -52,6 +52,9 @@ struct Table {
 
 // The kind of a (base, non-array) type by its pg_type.typname; anything unknown is String.
 Kind kind_of(std::string_view typname);
+// Whether an array column's values with lower bounds other than 1 travel as their literal text (all arrays but
+// those of types whose delimiter is not ',', such as box).
+bool keeps_bounds(const Column& c);
 // Columns that can order an incremental read: integers, dates, timestamps.
 bool is_cursor_candidate(const Column& c);
 // Every table, partitioned table, view, materialized view and foreign table in `schemas` the

@@ -193,8 +193,12 @@ void append_value(std::string& out, const Column& col, std::string_view text) {
         append_scalar(out, col.kind, text);
         return;
     }
-    // "[0:1]={1,2}": explicit bounds precede the braces.
+    // "[0:1]={1,2}": explicit bounds precede the braces; the literal keeps them (the schema's kArrayBoundsPattern).
     size_t i = 0;
+    if (!text.empty() && text[0] == '[' && keeps_bounds(col)) {
+        append_json_string(out, text);
+        return;
+    }
     if (!text.empty() && text[0] == '[') {
         const size_t eq = text.find('=');
         i = eq == std::string_view::npos ? text.size() : eq + 1;

@@ -12,7 +12,8 @@
 //   Json               the json/jsonb text as a string, exactly as the server gives it (json 'null' is the
 //                      string "null", SQL NULL is null)
 //   Bytea              base64 string of the bytes
-//   Array              a JSON array (nested for several dimensions) of the elements' values
+//   Array              a JSON array (nested for several dimensions) of the elements' values; an array whose lower
+//                      bounds are not all 1 is its literal text as a string ("[0:1]={1,2}", see keeps_bounds)
 //   String (others)    the text as a string (text, varchar, char, uuid, interval, inet, enums, ...)
 #pragma once
 #include "table_catalog.hpp"

@@ -176,12 +176,18 @@ def case_check():
 
 # ---------------------------------------------------------------- values
 
+# The strings an array column may carry: PostgreSQL's literal of an array whose lower bounds are not all 1
+# (connhost::sdk::kArrayBoundsPattern).
+ARRAY_BOUNDS_PATTERN = "^(\\[-?[0-9]+:-?[0-9]+\\])+=\\{"
+
+
 def array_schema(element):
-    """An array column's schema: PostgreSQL ignores declared dimensions, so items nest up to its 6 (MAXDIM)."""
+    """An array column's schema: PostgreSQL ignores declared dimensions, so items nest up to its 6 (MAXDIM); an array
+    with other lower bounds than 1 is its literal text ("[0:1]={7,8}")."""
     items = dict(element)
     for _ in range(5):
         items = {"anyOf": [dict(element), {"type": "array", "items": items}]}
-    return {"type": ["null", "array"], "items": items}
+    return {"type": ["null", "array", "string"], "items": items, "pattern": ARRAY_BOUNDS_PATTERN}
 
 
 # numeric and float columns: a number, or one of the strings NaN / Infinity / -Infinity (a JSON number cannot be one)
@@ -228,7 +234,7 @@ EVERY_TYPE = [
      array_schema({"type": ["null", "integer"]})),
     ("ta", "text[]", [("E'{\"a,b\",\"c\\\\\"d\",NULL,\"NULL\",\"  sp \"}'", '["a,b","c\\"d",null,"NULL","  sp "]'), ("NULL", "null")],
      array_schema({"type": ["null", "string"]})),
-    ("ia2", "integer[][]", [("'{{1,2},{3,4}}'", "[[1,2],[3,4]]"), ("'[0:1]={7,8}'", "[7,8]")],
+    ("ia2", "integer[][]", [("'{{1,2},{3,4}}'", "[[1,2],[3,4]]"), ("'[0:1]={7,8}'", '"[0:1]={7,8}"')],
      array_schema({"type": ["null", "integer"]})),
     ("na", "numeric[]", [("'{1.10,NaN}'", '[1.10,"NaN"]'), ("'{}'", "[]")],
      array_schema(NUMBER)),
@@ -430,11 +436,11 @@ def sync(conn):
 
 # Each column as text, the same on both sides of a PostgreSQL -> PostgreSQL copy (TimeZone UTC).
 PG_COLUMNS_SRC = ["id::text", "big::text", "amount::text", "name", "active::text", "born::text", "seen_at::text",
-                  "local_at::text", "doc::text", "to_jsonb(tags)::text"]
+                  "local_at::text", "doc::text", "tags::text"]
 PG_COLUMNS_DST = ["id::text", "big::text", "amount::text", "name", "active::text", "born::text", "seen_at::text",
                   "local_at::text", "doc::text", "tags::text"]
 PG_TYPES_DST = {"id": "bigint", "big": "bigint", "amount": "numeric", "name": "text", "active": "boolean", "born": "date",
-                "seen_at": "timestamp with time zone", "local_at": "timestamp without time zone", "doc": "json", "tags": "jsonb"}
+                "seen_at": "timestamp with time zone", "local_at": "timestamp without time zone", "doc": "json", "tags": "text[]"}
 
 
 def pg_rows(db, table, columns):
@@ -578,8 +584,23 @@ ROUND_TRIP = [
     ("jb", "jsonb", ["'{\"k\": \"v\", \"n\": 1e2}'", "'null'", "'1.50'"]),
     ("by", "bytea", ["'\\x00ff10'", "'\\x'", "'\\x5c0a09'"]),
     ("ia", "integer[]", ["'{1,NULL,3}'", "'{}'"]),
-    ("ia2", "integer[][]", ["'{{1,2},{3,4}}'", "'[0:1]={7,8}'"]),
-    ("ta", "text[]", ["E'{\"a,b\",\"c\\\\\"d\",NULL,\"NULL\"}'"]),
+    ("ia2", "integer[][]", ["'{{1,2},{3,4}}'", "'[0:1]={7,8}'", "'[-3:-2][1:1]={{5},{6}}'"]),
+    ("ia3", "integer[]", ["'{{{1,2}},{{3,NULL}}}'", "'[2:3]={1,2}'"]),
+    ("ta", "text[]", ["E'{\"a,b\",\"c\\\\\"d\",NULL,\"NULL\"}'",
+                      r"""E'{"","  sp ","{x}","back\\\\slash","tab\there","line\nbreak","\u00fc\U0001F600",null}'""",
+                      "'[0:2]={a,\"b c\",NULL}'"]),
+    ("na", "numeric[]", ["'{1.10,NaN,-Infinity,NULL}'", "'[0:1]={-0.5,1e-3}'"]),
+    ("f8a", "double precision[]", ["'{0.1,1e300,NaN,-Infinity,-0}'"]),
+    ("ba", "boolean[]", ["'{t,f,NULL}'", "'[0:0]={t}'"]),
+    ("da", "date[]", ["'{2024-02-29,infinity,\"0044-03-15 BC\"}'", "'[0:1]={2024-01-01,-infinity}'"]),
+    ("tsa", "timestamptz[]", ["'{\"2024-01-31 13:45:00.123456+05:30\",-infinity,\"0044-03-15 12:00:00+00 BC\"}'",
+                              "'[0:0]={\"2024-01-01 00:00:00+00\"}'"]),
+    ("tsla", "timestamp[]", ["'{\"294276-12-31 23:59:59.999999\"}'"]),
+    ("bya", "bytea[]", [r"""'{"\\x00ff10","\\x",NULL}'"""]),
+    ("iva", "interval[]", ["'{\"1 day 2 hours\",\"-3 minutes\"}'", "'[0:0]={\"1 year\"}'"]),
+    ("ua", "uuid[]", ["'{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'"]),
+    ("jba", "jsonb[]", [r"""'{"{\"a\": [1, 2.5]}","null",NULL}'"""]),
+    ("cha", "char(3)[]", ["'{a,\"b c\"}'"]),
     ("ip", "inet", ["'10.0.0.1/8'", "'::1'"]),
     ("cidr", "cidr", ["'10.0.0.0/8'"]),
     ("mac", "macaddr", ["'08:00:2b:01:02:03'"]),
@@ -592,7 +613,10 @@ ROUND_TRIP = [
     ("md", "mood", ["'happy'"]),
     ("pi", "posint", ["5"]),
 ]
-ARRAYS = {"ia", "ia2", "ta"}
+ARRAYS = {"ia", "ia2", "ia3", "ta", "na", "f8a", "ba", "da", "tsa", "tsla", "bya", "iva", "ua", "jba", "cha"}
+# Arrays whose elements source_postgres writes in another form than to_jsonb (ISO 8601, base64, JSON text in a string,
+# double precision's shortest text): their SQLite text is not compared here (pg.source.every_type checks those records).
+LITE_ARRAYS_UNCOMPARED = {"tsa", "tsla", "bya", "iva", "jba", "f8a"}
 
 def out_text(expr):
     """`expr` in its type's text output, as psql shows it (a cast to text may differ: char(n) drops its padding,
@@ -600,18 +624,20 @@ def out_text(expr):
     return "CASE WHEN (%s) IS NULL THEN NULL ELSE format('%%s', %s) END" % (expr, expr)
 
 
-# What dest_pg reads back, as text, for a source column: the same text (the JSON schema names the type, or a text
-# column keeps the server's text), except arrays (jsonb: compared with to_jsonb of the source).
+# What dest_pg reads back, as text, for a source column: the same text (the JSON schema names the type, arrays
+# included, or a text column keeps the server's text).
 def round_trip_exprs(col):
     q = '"%s"' % col
-    if col in ARRAYS:
-        return "to_jsonb(%s)::text" % q, "%s::text" % q
     return out_text(q), out_text(q)
 
 
 ROUND_TRIP_PG_TYPES = {"i2": "bigint", "num": "numeric", "r": "double precision", "f8": "double precision", "d": "date",
                        "ts": "timestamp without time zone", "tsz": "timestamp with time zone", "j": "json", "jb": "json",
-                       "ia2": "jsonb", "t": "text", "b": "boolean", "by": "bytea", "iv": "interval"}
+                       "t": "text", "b": "boolean", "by": "bytea", "iv": "interval",
+                       "ia": "bigint[]", "ia2": "bigint[]", "ia3": "bigint[]", "ta": "text[]", "na": "numeric[]",
+                       "f8a": "double precision[]", "ba": "boolean[]", "da": "date[]", "tsa": "timestamp with time zone[]",
+                       "tsla": "timestamp without time zone[]", "bya": "bytea[]", "iva": "interval[]", "ua": "text[]",
+                       "jba": "json[]", "cha": "text[]"}
 
 
 def round_trip_table(db):
@@ -691,8 +717,10 @@ def case_every_type_sync():
 
         path = os.path.join(db.tmp, "round_trip.sqlite")
         round_trip_sync(db, "dest_sqlite", {"path": path})
-        # dest_sqlite keeps the JSON value's text: intervals in ISO 8601, bytea in base64, arrays as JSON.
-        lite_src_exprs = ["encode(by, 'base64')" if c == "by" else "to_jsonb(%s)::text" % c if c in ARRAYS else out_text('"%s"' % c)
+        # dest_sqlite keeps the JSON value's text: intervals in ISO 8601, bytea in base64, arrays as JSON (an array with
+        # other lower bounds than 1 as the JSON string of its literal).
+        lite_array = "CASE WHEN {0}::text LIKE '[%' THEN to_jsonb({0}::text)::text ELSE to_jsonb({0})::text END"
+        lite_src_exprs = ["encode(by, 'base64')" if c == "by" else lite_array.format(c) if c in ARRAYS else out_text('"%s"' % c)
                           for c in cols]
         src = psql_json("SET intervalstyle = iso_8601; SELECT json_agg(json_build_array(id, %s) ORDER BY id) FROM round_trip"
                         % ", ".join(lite_src_exprs), db.name)
@@ -704,7 +732,9 @@ def case_every_type_sync():
             check(g[-1] == '{"changes":[]}', "dest_sqlite row %s changed no value: %r" % (s[0], g[-1]))
             for i, col in enumerate(cols, 1):
                 have = lite_text(g[i])
-                if col in ARRAYS and s[i] is not None:
+                if col in LITE_ARRAYS_UNCOMPARED:
+                    same = (have is None) == (s[i] is None)
+                elif col in ARRAYS and s[i] is not None:
                     same = have is not None and json.loads(have, parse_float=str) == json.loads(s[i], parse_float=str)
                 else:
                     same = have == iso_form(col, s[i])
