@@ -126,12 +126,15 @@ void StreamTable::prepare() {
     }
     if (auto p = stream_.json_schema.find("properties"); p != stream_.json_schema.end() && p->value().is_object())
         for (const auto& prop : p->value().as_object()) {
-            const ColumnType wanted = connhost::sdk::column_type_of(prop.value());
+            const ColumnType declared = connhost::sdk::column_type_of(prop.value());
+            // json has no equality: a JSON-text key or cursor of append_dedup is jsonb, which the unique index takes.
+            const bool json_key = dedup_ && declared == ColumnType::JsonText && is_key_field(prop.key());
+            const ColumnType wanted = json_key ? ColumnType::Json : declared;
             const int index = column_for(std::string(prop.key()), wanted, false);
             fit_type(index, wanted);
             Column& c = columns_[index];
-            // JSON text (source_postgres json) into a jsonb column of an earlier sync: store the JSON, not a string.
-            c.json_text_in_jsonb = wanted == ColumnType::JsonText && c.type == ColumnType::Json;
+            // JSON text (source_postgres json) into a jsonb column (of an earlier sync, or a key): store the JSON.
+            c.json_text_in_jsonb = declared == ColumnType::JsonText && c.type == ColumnType::Json;
         }
     if (dedup_) {
         if (stream_.primary_key.empty())
@@ -152,6 +155,12 @@ void StreamTable::prepare() {
                    "creating the primary-key index of " + q(table_) +
                        " (if the table already holds duplicate keys, de-duplicate it or start with a fresh table)");
     }
+}
+
+bool StreamTable::is_key_field(std::string_view field) const {
+    for (const FieldPath& pk : stream_.primary_key)
+        if (pk.size() == 1 && pk[0] == field) return true;
+    return stream_.cursor_field.size() == 1 && stream_.cursor_field[0] == field;
 }
 
 void StreamTable::load_columns(const std::string& table) {

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -95,6 +96,8 @@ private:
 
     std::string q(const std::string& table) const;  // "schema"."table"
     void load_columns(const std::string& table);
+    // Whether `field` is a top-level primary_key or cursor_field of the stream.
+    bool is_key_field(std::string_view field) const;
     int column_for(const std::string& field, connhost::sdk::ColumnType type_if_new, bool alter);
     void fit_type(int col, connhost::sdk::ColumnType wanted);
     void widen_stored(Column& c, connhost::sdk::ColumnType to);

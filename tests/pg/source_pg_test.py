@@ -773,6 +773,34 @@ def case_json_into_old_jsonb():
               "the JSON_TEXT column holds the JSON text, not a JSON string of it: %r" % got)
 
 
+def case_dedup_jsonb_key():
+    """A table keyed by a jsonb column syncs append_dedup into dest_pg twice: the key column is jsonb (json has no
+    equality, so no unique index), and the second sync updates the rows of its keys instead of adding rows."""
+    with SourceDb("dedup_jsonb_key") as db:
+        db.sql("""CREATE TABLE docs (k jsonb PRIMARY KEY, v text, n int NOT NULL);
+                  INSERT INTO docs VALUES ('{"a": 1}', 'one', 1), ('{"a": [1, 2.50]}', 'two', 2), ('"s"', 'three', 3),
+                                          ('null', 'four', 4), ('1.0', 'five', 5);""")
+        db.cfg()
+        dest = "dst_dedup_jsonb_key"
+        conn = db.path("pg.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                  "destination": {"plugin": "dest_pg", "config": fresh_database(dest)},
+                                  "streams": [{"name": "docs", "sync_mode": "incremental", "cursor_field": ["n"],
+                                               "destination_sync_mode": "append_dedup"}],
+                                  "state_file": os.path.join(db.tmp, "pg.state.json")})
+        sync(conn)
+        types = dict(psql_json("SELECT json_agg(json_build_array(attname, format_type(atttypid, atttypmod))) FROM pg_attribute "
+                               "WHERE attrelid = 'public.docs'::regclass AND attnum > 0 AND NOT attisdropped", dest))
+        check(types.get("k") == "jsonb", "the key column is jsonb: %r" % types.get("k"))
+        db.sql("UPDATE docs SET v = v || ' again', n = n + 10 WHERE k IN ('{\"a\": 1}', 'null', '1.0');"
+               "INSERT INTO docs VALUES ('[]', 'six', 20);")
+        sync(conn)
+        cols = ["k::text", "v", "n::text"]
+        src = psql_json("SELECT json_agg(json_build_array(%s) ORDER BY k) FROM docs" % ", ".join(cols), db.name)
+        dst = psql_json("SELECT json_agg(json_build_array(%s) ORDER BY k) FROM public.docs" % ", ".join(cols), dest)
+        check(src == dst, "one row per key, the latest values: source %r, destination %r" % (src, dst))
+        drop_database(dest)
+
+
 # ---------------------------------------------------------------- resumable full refresh, estimates, stream endings
 
 def stream_states(msgs):
