@@ -186,15 +186,17 @@ def case_source_postgres():
 
 
 def case_source_postgres_arrays():
-    # PostgreSQL does not enforce an array column's declared dimensions: int[] may hold [[1,2],[3,4]]. Every record
-    # must still validate against the discovered schema (read.records_valid).
+    # PostgreSQL does not enforce an array column's declared dimensions: int[] may hold [[1,2],[3,4]], and an array with
+    # other lower bounds than 1 travels as its literal string. Every record must still validate against the discovered
+    # schema (read.records_valid).
     with pg_database("certify_arrays",
                      "CREATE TABLE arrays (id integer PRIMARY KEY, ints int[], texts text[], dates date[]);\n"
                      "INSERT INTO arrays VALUES (1, '{1,2,NULL}', '{a,NULL,\"b c\"}', '{2024-01-02}'),\n"
                      " (2, '{{1,2},{3,NULL}}', '{{x,y},{z,NULL}}', '{{2024-01-02},{NULL}}'),\n"
                      " (3, '{{{1},{2}},{{3},{4}}}', '{{{a}},{{b}}}', NULL),\n"
                      " (4, '{}', '{}', '{}'), (5, NULL, NULL, NULL),\n"
-                     " (6, '{{{{{{1}}}}}}', '{{{{{{t}}}}}}', '{{{{{{2024-01-02}}}}}}');\n") as db:
+                     " (6, '{{{{{{1}}}}}}', '{{{{{{t}}}}}}', '{{{{{{2024-01-02}}}}}}'),\n"
+                     " (7, '[0:1]={1,2}', '[-2:-2][1:2]={{a,\"b,c\"}}', '[5:5]={2024-01-02}');\n") as db:
         cfg = tmp_json("pg_arrays.json", db.config)
         verdicts = certify_ok("source_postgres", cfg)
         check(verdicts.get("read.records_valid") == "PASS",
