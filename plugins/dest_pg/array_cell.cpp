@@ -69,13 +69,17 @@ CellOutcome append_array_cell(std::string& out, ColumnType type, const Field& f)
     const ColumnType element = connhost::sdk::array_element(type);
     if (f.kind == FieldKind::String) return append_bounds_literal(out, element, f);
     CellOutcome r;
+    const char* refused = kTypecast;  // why an element was refused (its cell's reason)
     std::string literal, cell;
     auto problem = connhost::sdk::PgArrayProblem::Malformed;
     if (f.kind == FieldKind::Array) {
         problem = connhost::sdk::append_pg_array(literal, f.value, [&](const Field& e, std::string& text) {
             cell.clear();
             const CellOutcome o = append_cell(cell, element, e);
-            if (o.change && std::string_view(o.change) == "NULLED") return false;
+            if (o.change && std::string_view(o.change) == "NULLED") {
+                refused = o.reason;
+                return false;
+            }
             if (o.change) r = o;  // TRUNCATED: NUL characters removed
             copy_unescape(cell, text);
             return true;
@@ -83,7 +87,7 @@ CellOutcome append_array_cell(std::string& out, ColumnType type, const Field& f)
     }
     if (problem != connhost::sdk::PgArrayProblem::None) {
         out += "\\N";
-        return {"NULLED", kTypecast};
+        return {"NULLED", problem == connhost::sdk::PgArrayProblem::Element ? refused : kTypecast};
     }
     append_copy_escaped(out, literal);
     return r;

@@ -4,8 +4,8 @@
 //                                                checked and converted as a cell of the element type (copy_text.hpp)
 //   string "[0:1]={1,2}" (kArrayBoundsPattern)   the literal as it is, once is_pg_array_bounds_literal accepts it and
 //                                                each element is text the element type reads
-//   anything else, a refused element, a ragged  NULL, DESTINATION_TYPECAST_ERROR (the whole cell)
-//   array, more than 6 dimensions
+//   anything else, a ragged array, more than 6  NULL, DESTINATION_TYPECAST_ERROR (the whole cell)
+//   dimensions, a refused element               (an element's own reason: FIELD_SIZE_LIMITATION for 2^63)
 // An element whose NUL characters were removed keeps the rest (TRUNCATED), as in a scalar cell.
 #pragma once
 #include "copy_text.hpp"

@@ -287,6 +287,7 @@ def case_array_columns():
          "flags": [1], "bounded": "[0:1]={1}", "blobs": ["AP8"]},
         {"id": 4, "ints": [[[[[[[1]]]]]]], "texts": ["a\u0000b"], "bounded": "[0:1]={1,x}", "grid": [1, [2]]},
         {"id": 5, "ints": [[1, 2], [3, 4]], "texts": [["a"], ["b"]], "grid": [1, 2], "bounded": "[-1:-1][1:2]={{5,NULL}}"},
+        {"id": 7, "ints": [1, Num("9223372036854775808")]},
     ]
     want = {  # id -> column -> text PostgreSQL prints
         1: {"ints": "{1,NULL,-9223372036854775808}",
@@ -297,8 +298,9 @@ def case_array_columns():
         3: {},
         4: {"texts": "{ab}"},
         5: {"ints": "{{1,2},{3,4}}", "texts": "{{a},{b}}", "grid": "{1,2}", "bounded": "[-1:-1][1:2]={{5,NULL}}"},
+        7: {},
     }
-    nulled = {3: ["ints", "texts", "grid", "days", "flags", "bounded", "blobs"], 4: ["ints", "bounded", "grid"]}
+    nulled = {3: ["ints", "texts", "grid", "days", "flags", "bounded", "blobs"], 4: ["ints", "bounded", "grid"], 7: ["ints"]}
     types = {"ints": "bigint[]", "texts": "text[]", "grid": "numeric[]", "days": "date[]", "flags": "boolean[]",
              "bounded": "bigint[]", "blobs": "bytea[]"}
     with Db("array_columns") as d:
@@ -311,13 +313,15 @@ def case_array_columns():
         got = psql_json("SELECT json_agg(json_build_array(id, %s, _connhost_meta) ORDER BY id) FROM public.arrays"
                         % ", ".join("%s::text" % c for c in types), d.name)
         want[6] = {"ints": "{6}", "bounded": "[2:2]={6}"}
-        check([g[0] for g in got] == [1, 2, 3, 4, 5, 6], "six rows: %r" % [g[0] for g in got])
+        check([g[0] for g in got] == [1, 2, 3, 4, 5, 6, 7], "seven rows: %r" % [g[0] for g in got])
         for g in got:
             for i, c in enumerate(types, 1):
                 check(g[i] == want[g[0]].get(c), "row %d %s: stored %r, expected %r" % (g[0], c, g[i], want[g[0]].get(c)))
             changes = sorted((x["field"], x["change"]) for x in g[-1]["changes"])
             expect = sorted([(c, "NULLED") for c in nulled.get(g[0], [])] + ([("texts", "TRUNCATED")] if g[0] == 4 else []))
             check(changes == expect, "row %d: changes %r, expected %r" % (g[0], changes, expect))
+            if g[0] == 7:  # an element's own reason
+                check(g[-1]["changes"][0]["reason"] == "DESTINATION_FIELD_SIZE_LIMITATION", "row 7: %r" % g[-1]["changes"])
 
 
 def json_text(v):
