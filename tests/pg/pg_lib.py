@@ -430,6 +430,8 @@ def cell_matches(stored, want):
             return False
     if op == "any":
         return True
+    if op == "array":
+        return array_matches(parse_pg_array(stored), value)
     if op == "float":
         try:
             return float(stored) == value
@@ -486,9 +488,127 @@ SQL_TYPES = {"integer": "bigint", "number": "numeric", "boolean": "boolean", "st
              "datetime_local": "timestamp without time zone", "json_text": "json", "binary": "bytea", "duration": "interval"}
 
 
+ARRAY_BOUNDS_PATTERN = "^(\\[-?[0-9]+:-?[0-9]+\\])+=\\{"  # connhost::sdk::kArrayBoundsPattern
+
+
+def array_element_kind(prop):
+    """The element kind of an array property that dest_pg stores as a PostgreSQL array (column_types.hpp: items of one
+    scalar kind, directly, nested, or an anyOf of it and nested arrays of it); None for any other property."""
+    if not isinstance(prop, dict):
+        return None
+    t = prop.get("type")
+    rest = [x for x in (t if isinstance(t, list) else [t]) if x != "null"]
+    if rest != ["array"] and not (sorted(rest) == ["array", "string"] and prop.get("pattern") == ARRAY_BOUNDS_PATTERN):
+        return None
+    items = prop.get("items")
+    if not isinstance(items, dict):
+        return None
+    alts = items["anyOf"] if isinstance(items.get("anyOf"), list) and items["anyOf"] else [items]
+    kinds = {array_element_kind(a) or dest_testlib.kind_of(a) for a in alts}
+    return kinds.pop() if len(kinds) == 1 and "json" not in kinds else None
+
+
+def pg_field_kinds(stream):
+    """field_kinds with dest_pg's arrays: "array:<element kind>"."""
+    props = (stream.schema or {}).get("properties") or {}
+    kinds = field_kinds(stream)
+    for k in kinds:
+        elem = array_element_kind(props[k])
+        if elem:
+            kinds[k] = "array:" + elem
+    return kinds
+
+
+def parse_pg_array(text):
+    """PostgreSQL's output of an array (bounds dropped) as nested lists of element texts (None for NULL)."""
+    i = text.index("=") + 1 if text.startswith("[") else 0
+    stack, out, item, quoted, was_quoted = [], None, None, False, False
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == "\\":
+                i += 1
+                item += text[i]
+            elif c == '"':
+                quoted = False
+            else:
+                item += c
+        elif c == "{":
+            stack.append([])
+        elif c in ",}":
+            if item is not None:
+                stack[-1].append(None if item == "NULL" and not was_quoted else item)
+            item, was_quoted = None, False
+            if c == "}":
+                done = stack.pop()
+                if stack:
+                    stack[-1].append(done)
+                    item = None
+                else:
+                    out = done
+        elif c == '"':
+            quoted, was_quoted, item = True, True, ""
+        else:
+            item = (item or "") + c
+        i += 1
+    return out
+
+
+def expected_array_cell(elem, v):
+    """expected_cell for an "array:<elem>" column: the array with each element as expected_cell(elem) wants it; NULL
+    when PostgreSQL would refuse it (ragged, > 6 dimensions) or an element is NULLed (that element's reason)."""
+    if isinstance(v, str) and re.match(ARRAY_BOUNDS_PATTERN, v):
+        return ("any", v), None  # a literal with bounds: PostgreSQL prints it in its own form
+    def is_array(x):  # exact() reads a JSON array as a tuple (an object as Obj, a tuple too)
+        return isinstance(x, (list, tuple)) and not isinstance(x, Obj)
+    if not is_array(v):
+        return None, ("NULLED", TYPECAST)
+    shape, truncated = {}, [None]
+
+    def walk(x, depth):
+        if depth >= 6:
+            raise ValueError(TYPECAST)
+        if shape.setdefault(("len", depth), len(x)) != len(x):
+            raise ValueError(TYPECAST)
+        out = []
+        for e in x:
+            nested = is_array(e)
+            if shape.setdefault(("nested", depth), nested) != nested:
+                raise ValueError(TYPECAST)
+            if nested:
+                out.append(walk(e, depth + 1))
+                continue
+            want, change = expected_cell(elem, e)
+            if change and change[0] == "NULLED":
+                raise ValueError(change[1])
+            truncated[0] = truncated[0] or change
+            out.append(want)
+        return out
+    try:
+        want = walk(v, 0)
+    except ValueError as e:
+        return None, ("NULLED", str(e))
+    return ("array", want), truncated[0]
+
+
+def array_matches(stored, want):
+    """Whether nested element texts `stored` hold the expected cells `want` (an array of no element at all is {})."""
+    def flat(x):
+        return [z for y in x for z in flat(y)] if isinstance(x, list) else [x]
+    if not flat(want):
+        return stored == []
+    if isinstance(want, list) != isinstance(stored, list) or (isinstance(want, list) and len(want) != len(stored)):
+        return False
+    if not isinstance(want, list):
+        if want is not None and want[1] in ("true", "false"):  # a boolean element prints as t / f
+            stored = {"t": "true", "f": "false"}.get(stored, stored)
+        return stored is None if want is None else cell_matches(stored, want)
+    return all(array_matches(a, b) for a, b in zip(stored, want))
+
+
 def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema="public", sort_by=None, check_extracted=True):
     """The table of `stream` holds exactly the records `want`, cell by cell, with valid metadata."""
-    kinds = dict(field_kinds(stream), **(kinds or {}))
+    kinds = dict(pg_field_kinds(stream), **(kinds or {}))
     schema, table = stream.where(default_schema)
     where_t = "%s.%s" % (schema, table)
     cols, rows = read_table(db, schema, table)
@@ -500,7 +620,8 @@ def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema=
     for field, kind in kinds.items():
         c = column_name(field)
         check(c in index, "table %s has no column for field %r (columns %r)" % (where_t, field, cols))
-        check(types[c] == SQL_TYPES[kind], "table %s column %r is %s, expected %s" % (where_t, c, types[c], SQL_TYPES[kind]))
+        sql = SQL_TYPES[kind[6:]] + "[]" if kind.startswith("array:") else SQL_TYPES[kind]
+        check(types[c] == sql, "table %s column %r is %s, expected %s" % (where_t, c, types[c], sql))
     if sort_by:
         rows = sorted(rows, key=lambda r: int(r[index[column_name(sort_by)]]))
     elif sort_rows:
@@ -527,7 +648,7 @@ def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema=
             kind = kinds.get(field)
             if kind is None:  # a field the schema does not name: jsonb
                 kind = "json"
-            want_cell, change = expected_cell(kind, v)
+            want_cell, change = expected_array_cell(kind[6:], v) if kind.startswith("array:") else expected_cell(kind, v)
             if change:
                 changes.append((field, change))
             have = row[index[col]]
