@@ -266,7 +266,8 @@ ARRAY_BOUNDS_PATTERN = "^(\\[-?[0-9]+:-?[0-9]+\\])+=\\{"  # connhost::sdk::kArra
 def case_array_columns():
     """Arrays of one scalar type become PostgreSQL arrays (bigint[], text[]...) holding every element exactly: quotes,
     backslashes, commas, braces, blanks, "NULL" text and null, nested and empty arrays, a literal with other lower
-    bounds; what PostgreSQL would refuse (ragged, a bad element, > 6 dimensions) is NULLed with a change."""
+    bounds; what PostgreSQL would refuse (ragged, a bad element, > 6 dimensions) is NULLed with a change. A second
+    sync reads the array columns back as such; a third, whose ints hold numbers, widens bigint[] to numeric[]."""
     schema = {"type": "object", "properties": {
         "id": {"type": "integer"},
         "ints": {"type": "array", "items": {"type": "integer"}},
@@ -322,6 +323,13 @@ def case_array_columns():
             check(changes == expect, "row %d: changes %r, expected %r" % (g[0], changes, expect))
             if g[0] == 7:  # an element's own reason
                 check(g[-1]["changes"][0]["reason"] == "DESTINATION_FIELD_SIZE_LIMITATION", "row 7: %r" % g[-1]["changes"])
+        # The schema widens ints to numbers: bigint[] becomes numeric[] (column_widening by elements), values kept.
+        wider = json.loads(json.dumps(schema))
+        wider["properties"]["ints"]["items"] = {"type": "number"}
+        d.sync([Stream(None, "arrays", wider)], [line % (30, json_text({"id": 8, "ints": [Num("1.5"), None]})), state_line(3)])
+        check(dict(table_columns(d.name, "public", "arrays")).get("ints") == "numeric[]", "ints widened to numeric[]")
+        got = psql_json("SELECT json_agg(json_build_array(id, ints::text) ORDER BY id) FROM public.arrays WHERE id IN (1, 8)", d.name)
+        check(got == [[1, "{1,NULL,-9223372036854775808}"], [8, "{1.5,NULL}"]], "values kept through the widening: %r" % got)
 
 
 def json_text(v):
