@@ -32,12 +32,12 @@ inline bool pg_connection_lost(const PGconn* conn, const PGresult* result) noexc
          std::strstr(text, "terminating connection due to"));
 }
 
-// What a message about a lost connection ends with: that nothing since the last acknowledged state is lost and a
-// re-run of the same command resumes from it.
+// What a message about a lost connection ends with: nothing after the last acknowledged state was committed, so a
+// re-run loses nothing (a sync re-run with the same command resumes from its saved state).
 inline const char* pg_connection_lost_advice() noexcept {
     return " (the connection was lost: the server restarted or stopped, the session was terminated, or the network "
-           "dropped; nothing after the last saved state was committed: re-run the same command, it resumes from that "
-           "state)";
+           "dropped; nothing after the last acknowledged state was committed, so a re-run loses nothing: a sync "
+           "re-run with the same command resumes from its saved state)";
 }
 
 // Throws the Error for a failed statement described by `message`: TransientError (with
