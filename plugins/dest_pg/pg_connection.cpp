@@ -1,5 +1,6 @@
 #include "pg_connection.hpp"
 
+#include <connhost/sdk/pg_error.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <cstring>
@@ -30,21 +31,15 @@ void PgConnection::reconnect() {
     connect();
 }
 
-void PgConnection::fail(std::string_view what, const char* detail) const {
-    std::string msg =
-        std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail);
-    if (broken())
-        throw SystemError(
-            msg +
-            " (the connection was lost: the server stopped or the network dropped; the records since the last "
-            "acknowledged state were not committed: re-run the sync once the server is back, it resumes from that "
-            "state)");
-    throw SystemError(msg);
+void PgConnection::fail(std::string_view what, const char* detail, const PGresult* result) const {
+    connhost::sdk::throw_pg_error(
+        conn_, result,
+        std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail));
 }
 
 void PgConnection::exec(const std::string& sql, std::string_view what) {
     PgResult r(PQexec(conn_, sql.c_str()));
-    if (!r.ok()) fail(what, PQerrorMessage(conn_));
+    if (!r.ok()) fail(what, PQerrorMessage(conn_), r.get());
 }
 
 bool PgConnection::exec_unless(const std::string& sql, std::string_view what, const char* tolerated,
@@ -52,20 +47,20 @@ bool PgConnection::exec_unless(const std::string& sql, std::string_view what, co
     PgResult r(PQexec(conn_, sql.c_str()));
     if (r.ok()) return true;
     const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-    if (!state || std::strcmp(state, tolerated) != 0 || broken()) fail(what, PQerrorMessage(conn_));
+    if (!state || std::strcmp(state, tolerated) != 0 || broken()) fail(what, PQerrorMessage(conn_), r.get());
     error = pg_trimmed(PQerrorMessage(conn_));
     return false;
 }
 
 PgResult PgConnection::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
     PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
-    if (!r.ok()) fail(what, PQerrorMessage(conn_));
+    if (!r.ok()) fail(what, PQerrorMessage(conn_), r.get());
     return r;
 }
 
 void PgConnection::commit() {
     PgResult r(PQexec(conn_, "COMMIT"));
-    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail("COMMIT", PQerrorMessage(conn_));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail("COMMIT", PQerrorMessage(conn_), r.get());
     if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
         throw SystemError("COMMIT on PostgreSQL at " + config_.conn.endpoint() +
                           " rolled the transaction back (an earlier statement failed): nothing was acknowledged");
@@ -73,7 +68,7 @@ void PgConnection::commit() {
 
 void PgConnection::copy_begin(const std::string& sql) {
     PgResult r(PQexec(conn_, sql.c_str()));
-    if (PQresultStatus(r.get()) != PGRES_COPY_IN) fail("starting COPY", PQerrorMessage(conn_));
+    if (PQresultStatus(r.get()) != PGRES_COPY_IN) fail("starting COPY", PQerrorMessage(conn_), r.get());
     in_copy_ = true;
 }
 
@@ -89,11 +84,15 @@ void PgConnection::copy_end() {
     in_copy_ = false;
     if (PQputCopyEnd(conn_, nullptr) != 1) fail("ending COPY", PQerrorMessage(conn_));
     std::string error;
+    PgResult failed;  // the first failed result, for its SQLSTATE
     while (PGresult* raw = PQgetResult(conn_)) {
         PgResult r(raw);
-        if (PQresultStatus(raw) != PGRES_COMMAND_OK && error.empty()) error = PQresultErrorMessage(raw);
+        if (PQresultStatus(raw) != PGRES_COMMAND_OK && error.empty()) {
+            error = PQresultErrorMessage(raw);
+            failed = std::move(r);
+        }
     }
-    if (!error.empty() || broken()) fail("COPY", error.empty() ? PQerrorMessage(conn_) : error.c_str());
+    if (!error.empty() || broken()) fail("COPY", error.empty() ? PQerrorMessage(conn_) : error.c_str(), failed.get());
 }
 
 }  // namespace pgdest

@@ -1,5 +1,6 @@
 // PgConnection: one libpq connection with retried connects, checked statements and COPY FROM STDIN.
-// Every failure throws an SDK Error whose message names host:port and says what to do. Run thread only.
+// Every failure throws an SDK Error whose message names host:port and says what to do (a lost connection is a
+// TransientError, connhost/sdk/pg_error.hpp). Run thread only.
 #pragma once
 #include "pg_config.hpp"
 
@@ -50,7 +51,9 @@ public:
 
 private:
     void connect();
-    [[noreturn]] void fail(std::string_view what, const char* detail) const;
+    // Throws connhost::sdk::throw_pg_error's error (TransientError for a lost connection, else SystemError) for
+    // `what` failing with `detail`; `result` is the failed statement's result when there is one.
+    [[noreturn]] void fail(std::string_view what, const char* detail, const PGresult* result = nullptr) const;
 
     PgConfig config_;
     connhost::sdk::Host host_;

@@ -2,6 +2,7 @@
 
 #include "copy_text.hpp"
 #include "pg_names.hpp"
+#include "pk_index.hpp"
 
 #include <connhost/sdk/json_slice.hpp>
 #include <connhost/sdk/status.hpp>
@@ -148,12 +149,9 @@ void StreamTable::prepare() {
         conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
                    "adding column " + quote(c.name) + " to " + q(target));
     if (dedup_) {
-        std::string cols;
-        for (int k : key_columns_) cols += (cols.empty() ? "" : ", ") + quote(columns_[k].name);
-        conn_.exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(hashed_identifier("_connhost_pk_" + table_)) + " ON " +
-                       q(table_) + " (" + cols + ") NULLS NOT DISTINCT",
-                   "creating the primary-key index of " + q(table_) +
-                       " (if the table already holds duplicate keys, de-duplicate it or start with a fresh table)");
+        std::vector<std::string> cols;
+        for (int k : key_columns_) cols.push_back(columns_[k].name);
+        ensure_pk_index(conn_, schema_, table_, hashed_identifier("_connhost_pk_" + table_), cols, host_);
     }
 }
 

@@ -1,11 +1,10 @@
 #include "pg_session.hpp"
 
 #include <connhost/sdk/pg_connect.hpp>
+#include <connhost/sdk/pg_error.hpp>
 #include <connhost/sdk/status.hpp>
 
 namespace pgsource {
-
-using connhost::sdk::SystemError;
 
 PgSession::PgSession(const connhost::sdk::PgConnectConfig& config, connhost::sdk::Host host)
     : config_(config), host_(host) {
@@ -25,7 +24,7 @@ PgSession::~PgSession() {
 
 PgResult PgSession::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
     PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
-    if (!r.ok()) fail(what);
+    if (!r.ok()) fail(what, r.get());
     return r;
 }
 
@@ -35,18 +34,14 @@ std::optional<std::string> PgSession::cast_problem(const std::string& value, con
     const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
     const char* message = PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY);
     if (state && std::string_view(state).substr(0, 2) == "22") return std::string(message ? message : "invalid input");
-    fail("checking the saved cursor value");
+    fail("checking the saved cursor value", r.get());
 }
 
-void PgSession::fail(std::string_view what) {
+void PgSession::fail(std::string_view what, const PGresult* result) {
     if (host_.cancelled()) throw connhost::sdk::Cancelled();  // on_cancel() aborted the statement
-    std::string msg = std::string(what) + " failed on PostgreSQL at " + config_.endpoint() + ": " +
-        connhost::sdk::detail::pg_trimmed(PQerrorMessage(conn_));
-    if (PQstatus(conn_) != CONNECTION_OK)
-        msg +=
-            " (the connection was lost: the server stopped or the network dropped; re-run the sync, it resumes "
-            "from the last state)";
-    throw SystemError(msg);
+    connhost::sdk::throw_pg_error(conn_, result,
+                                  std::string(what) + " failed on PostgreSQL at " + config_.endpoint() + ": " +
+                                      connhost::sdk::detail::pg_trimmed(PQerrorMessage(conn_)));
 }
 
 void PgSession::cancel() noexcept {

@@ -23,7 +23,8 @@ public:
     PgSession(const PgSession&) = delete;
     PgSession& operator=(const PgSession&) = delete;
 
-    // Runs a statement with text parameters; returns its result; throws SystemError naming `what`. Run thread.
+    // Runs a statement with text parameters; returns its result; throws naming `what`: TransientError when the
+    // connection was lost (connhost/sdk/pg_error.hpp), else SystemError. Run thread.
     PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
     void exec(const std::string& sql, std::string_view what) { query(sql, {}, what); }
     // Why the server cannot read `value` as type `sql_type` (a format_type() name): its message for invalid input
@@ -35,8 +36,8 @@ public:
     const connhost::sdk::PgConnectConfig& config() const noexcept { return config_; }
 
 private:
-    // Throws the error of the statement that just failed (Cancelled when on_cancel() aborted it).
-    [[noreturn]] void fail(std::string_view what);
+    // Throws the error of the statement that just failed, `result` its result (Cancelled when on_cancel() aborted it).
+    [[noreturn]] void fail(std::string_view what, const PGresult* result);
 
     connhost::sdk::PgConnectConfig config_;
     connhost::sdk::Host host_;

@@ -27,7 +27,7 @@ std::vector<std::string> key_list(const json::value& v) {
 
 }  // namespace
 
-void SingerCatalogBuilder::schema(const ParsedMessage& m) {
+bool SingerCatalogBuilder::schema(const ParsedMessage& m) {
     json::value schema = json::parse(json::string_view(m.body.data(), m.body.size()));
     const json::object& so = schema.as_object();
     auto props = so.find("properties");
@@ -45,8 +45,14 @@ void SingerCatalogBuilder::schema(const ParsedMessage& m) {
             throw ProtocolError("key property \"" + k + "\" of stream \"" + m.stream +
                                 "\" is not among the schema's properties");
     s.schema = std::string(m.body);
-    if (!streams_.count(m.stream)) order_.push_back(m.stream);
+    auto known = streams_.find(m.stream);
+    if (known == streams_.end()) {
+        order_.push_back(m.stream);
+    } else if (known->second.schema == s.schema && known->second.keys == s.keys) {
+        return false;
+    }
     streams_[m.stream] = std::move(s);
+    return true;
 }
 
 void SingerCatalogBuilder::record(const ParsedMessage& m) const {

@@ -13,9 +13,10 @@ namespace connhost::protocol {
 // Streams with key_properties become append_dedup on those keys, the others append.
 class SingerCatalogBuilder {
 public:
-    // A SCHEMA: records the stream (later SCHEMAs of the same stream replace its schema and keys).
-    // Throws when the schema has no "properties" or key_properties is not an array of strings.
-    void schema(const ParsedMessage& m);
+    // A SCHEMA: records the stream (later SCHEMAs of the same stream replace its schema and keys); returns true when
+    // that changed the catalog (a new stream, another schema text or key_properties). Throws when the schema has no
+    // "properties" or key_properties is not an array of strings.
+    bool schema(const ParsedMessage& m);
     // A Singer RECORD: throws when its stream has had no SCHEMA yet, or a key property is missing.
     void record(const ParsedMessage& m) const;
     // The configured catalog (JSON text) of every stream seen, in order of first SCHEMA.

@@ -9,8 +9,13 @@ namespace connhost::runtime {
 
 DeliveryLedger::DeliveryLedger(const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms)
     : idle_bound_ms_(idle_bound_ms) {
+    add_streams(streams);
+}
+
+void DeliveryLedger::add_streams(const std::vector<protocol::CatalogStream>& streams) {
     for (const auto& c : streams)
-        streams_[{c.ns, c.name}].overwrite = c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite;
+        if (streams_.find(std::pair<std::string, std::string>(c.ns, c.name)) == streams_.end())
+            streams_[{c.ns, c.name}].overwrite = c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite;
 }
 
 uint32_t DeliveryLedger::idle_bound_from_seconds(double seconds, const std::string& what) {

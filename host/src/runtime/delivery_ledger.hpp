@@ -32,6 +32,9 @@ public:
     explicit DeliveryLedger(const std::vector<protocol::CatalogStream>& streams,
                             uint32_t idle_bound_ms = kDefaultIdleMs);
 
+    // Adds the catalog streams not known yet (a later write session with a larger catalog: Singer input).
+    void add_streams(const std::vector<protocol::CatalogStream>& streams);
+
     // The idle bound in ms for a user's `seconds`; throws std::invalid_argument naming `what` unless 0 < seconds <=
     // 3600.
     static uint32_t idle_bound_from_seconds(double seconds, const std::string& what);

@@ -159,10 +159,7 @@ bool LineInputEvents::next_line(std::string_view& line) {
     for (;;) {
         try {
             if (lines_.next(line)) return true;
-            if (ends_with_)
-                fail_too_long(*ends_with_);
-            else
-                clean_end_ = true;
+            clean_end_ = true;
         } catch (const protocol::LineTooLong& e) {
             if (reject_line({}, protocol::over_limit_text(e.bytes_seen(), e.whole(), e.limit()), false)) continue;
             fail_too_long(e);
@@ -236,12 +233,7 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
                 log_->info("upstream: {}", std::string_view(v.as_object().at("message").as_string()));
             return Step::Continue;
         }
-        case protocol::MessageType::SingerSchema: try { singer_.schema(msg_);
-            } catch (const std::exception& e) {
-                fail_line(std::string("invalid Singer SCHEMA: ") + e.what());
-                return Step::Stop;
-            }
-            return Step::Continue;
+        case protocol::MessageType::SingerSchema: return take_schema();
         case protocol::MessageType::SingerRecord: {
             try {
                 singer_.record(msg_);
@@ -261,24 +253,83 @@ LineInputEvents::Step LineInputEvents::take_message(connhost_input& in) {
     }
 }
 
-bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, uint32_t wait_ms) {
+LineInputEvents::Step LineInputEvents::take_schema() {
+    bool changed = false;
+    try {
+        changed = singer_.schema(msg_);
+    } catch (const std::exception& e) {
+        fail_line(std::string("invalid Singer SCHEMA: ") + e.what());
+        return Step::Stop;
+    }
+    if (!changed || !singer_sessions_) return Step::Continue;
+    catalog_changed_ = true;  // this write session ends here; the next one has the new catalog
+    return Step::Stop;
+}
+
+bool LineInputEvents::next_message(uint32_t wait_ms, bool& idle) {
+    if (pending_) {
+        pending_ = false;
+        return true;
+    }
     std::string_view line;
+    for (;;) {
+        if (wait_ms && !lines_.ready(static_cast<int>(wait_ms))) {
+            idle = true;
+            return false;
+        }
+        if (!next_line(line)) return false;
+        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
+        const Parse parsed = parse_line(line);
+        if (parsed == Parse::Ok) return true;
+        if (parsed == Parse::Failed) return false;
+    }
+}
+
+bool LineInputEvents::read_singer_schemas() {
+    using protocol::MessageType;
     bool idle = false;
-    while (!input_done_) {
+    while (next_message(0, idle)) {
+        saw_message();
+        if (msg_.type == MessageType::SingerSchema) {
+            if (take_schema() == Step::Stop) break;  // an invalid SCHEMA: input_error() says why
+            continue;
+        }
+        if (!singer_.empty()) {
+            pending_ = true;  // the first session starts with it
+            break;
+        }
+        if (msg_.type == MessageType::SingerState) {
+            out_.singer_state(msg_.body);  // no record came before it: nothing to commit first
+            continue;
+        }
+        if (msg_.type == MessageType::SingerRecord) {
+            try {
+                singer_.record(msg_);  // throws: it came before its SCHEMA
+            } catch (const std::exception& e) {
+                fail_line(std::string("invalid Singer RECORD: ") + e.what());
+            }
+        }
+        if (msg_.type != MessageType::SingerActivateVersion) break;
+    }
+    singer_sessions_ = true;
+    return !singer_.empty() && input_error_.empty();
+}
+
+void LineInputEvents::next_session(const std::vector<protocol::CatalogStream>& streams) {
+    for (const auto& c : streams) streams_.emplace(c.ns, c.name);
+    ledger_.add_streams(streams);
+    catalog_changed_ = false;
+}
+
+bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, uint32_t wait_ms) {
+    bool idle = false;
+    while (!input_done_ && !catalog_changed_) {
         if (cancelled_) {
             status = CONNHOST_STATUS_CANCELLED;
             input_done_ = true;
             return true;
         }
-        if (wait_ms && !lines_.ready(static_cast<int>(wait_ms))) {
-            idle = true;
-            break;
-        }
-        if (!next_line(line)) break;
-        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
-        const Parse parsed = parse_line(line);
-        if (parsed == Parse::Rejected) continue;
-        if (parsed == Parse::Failed) break;
+        if (!next_message(wait_ms, idle)) break;
         Step step = take_message(in);
         if (step == Step::Delivered) return true;
         if (step == Step::Stop) break;  // a held item or an error stops reading
@@ -314,6 +365,7 @@ int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
         return CONNHOST_STATUS_SYSTEM;
     }
     if (cancelled_) return CONNHOST_STATUS_CANCELLED;
+    if (catalog_changed_ && input_error_.empty()) return CONNHOST_STATUS_END_OF_INPUT;  // the session ends here
     if (clean_end_ && input_error_.empty()) {
         std::string incomplete = ledger_.incomplete_at_end();
         if (incomplete.empty()) return CONNHOST_STATUS_END_OF_INPUT;

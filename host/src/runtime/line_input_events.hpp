@@ -35,9 +35,18 @@ public:
     // stream not in the catalog, a record the destination rejects) go to `dead_letter` and the input goes on; it is
     // made durable before each state is echoed, and echoed states carry destinationStats.rejectedRecordCount.
     void tolerate(DeadLetter& dead_letter);
-    // Ends the input with `e` after the last line of `lines`, as if `lines` had refused that line itself (the Singer
-    // spool read the input first and stopped there).
-    void end_with(const protocol::LineTooLong& e) { ends_with_ = e; }
+    // Singer input without a catalog, in write sessions (one destination write each): reads the SCHEMA messages
+    // before the first other message, which next_input takes first (a Singer STATE before any SCHEMA follows no
+    // record: it is echoed at once). From then on a SCHEMA that changes the catalog (a new stream, another schema or
+    // key_properties) ends the session: next_input delivers what came before it, then says END_OF_INPUT, and
+    // catalog_changed() is true until next_session(). Returns false when the input has no SCHEMA before its first
+    // other message (or its end); input_error() then says why when the input broke.
+    bool read_singer_schemas();
+    bool catalog_changed() const noexcept { return catalog_changed_; }
+    // The configured catalog (JSON text) the Singer SCHEMA messages so far describe.
+    std::string singer_catalog() const { return singer_.configured_catalog(); }
+    // Starts the next session, whose catalog has `streams`.
+    void next_session(const std::vector<protocol::CatalogStream>& streams);
 
     // The write succeeded: echoes every acknowledged state still held back (see DeliveryLedger).
     void finish();
@@ -77,6 +86,11 @@ private:
     bool next_line(std::string_view& line);
     // Parses `line` into msg_.
     Parse parse_line(std::string_view line);
+    // Reads and parses the next non-blank line into msg_ (or takes the pending one); false when reading stops (the
+    // input ended or failed, or for `wait_ms` no line came: then `idle`).
+    bool next_message(uint32_t wait_ms, bool& idle);
+    // A Singer SCHEMA in msg_: records it; Stop when it is invalid or, in sessions, changes the catalog.
+    Step take_schema();
     // Under --error-tolerance all, sends the input line `line` (a record message; "" when it was too long to keep)
     // to the dead-letter file and returns true; else returns false.
     bool reject_line(std::string_view line, std::string_view reason, bool has_stream = true);
@@ -105,7 +119,6 @@ private:
     DeadLetter* dead_letter_ = nullptr;  // --error-tolerance all
     bool large_due_ = false;             // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
-    std::optional<protocol::LineTooLong> ends_with_;
     std::string held_json_;  // storage for the JSON of the item last delivered
     DeliveryLedger ledger_;
     bool clean_end_ = false;  // the input ended without an error
@@ -114,6 +127,9 @@ private:
     std::function<void(bool)> on_first_;
     bool first_seen_ = false;
     std::map<uint64_t, std::string> singer_values_;  // state id -> the Singer STATE value it came as
+    bool singer_sessions_ = false;  // read_singer_schemas() was called: catalog changes end the session
+    bool pending_ = false;          // msg_ holds a message read but not taken yet (read_singer_schemas stopped there)
+    bool catalog_changed_ = false;  // a SCHEMA changed the catalog: the session ends before it
 };
 
 }  // namespace connhost::runtime

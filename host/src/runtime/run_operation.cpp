@@ -16,7 +16,6 @@
 #include "runtime/destination_modes.hpp"
 #include "runtime/secrets_from_spec.hpp"
 #include "runtime/signals.hpp"
-#include "runtime/singer_spool.hpp"
 
 #include <boost/json.hpp>
 
@@ -126,8 +125,8 @@ void use_singer_output(const RunOptions& opts, protocol::MessageWriter& out) {
         logging::init_logging(logging::LogFormat::Text, logging::parse_log_level(opts.log_level));
 }
 
-// With --catalog the input's first message says whether it is a Singer stream; LOG lines wait for it, so that a
-// Singer target's stdout never carries one.
+// The input's first message says whether it is a Singer stream; LOG lines wait for it, so that a Singer target's
+// stdout never carries one.
 void decide_output_at_first_message(const RunOptions& opts, protocol::MessageWriter& out, LineInputEvents& ev) {
     out.hold_logs();
     ev.on_first_message([&opts, &out](bool singer) {
@@ -138,39 +137,35 @@ void decide_output_at_first_message(const RunOptions& opts, protocol::MessageWri
     });
 }
 
-// The input of `run write`.
-struct WriteInput {
-    std::unique_ptr<protocol::LineReader> lines;
-    std::optional<protocol::LineTooLong> too_long;  // Singer input: the line over the limit where the spool stopped
-};
-
-// stdin, or for Singer input without --catalog, stdin spooled to an unlinked file (closed at exit) while its SCHEMA
-// messages make `catalog` (its modes fitted to `modes`). Throws RunFailure.
-WriteInput open_write_input(const RunOptions& opts, protocol::MessageWriter& out, const DestinationModes& modes,
-                            const std::string& plugin, std::string& catalog) {
-    WriteInput in;
-    in.lines = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);
-    if (opts.catalog_path) return in;
-    SpooledInput spooled;
-    try {
-        spooled = spool_singer_input(*in.lines);
-    } catch (const std::exception& e) {
-        throw RunFailure(e.what());
-    }
-    if (!spooled.has_schema && spooled.too_long)
+// Singer input without --catalog: reads the SCHEMA messages before its first record, which make the first write
+// session's `catalog` (its modes fitted to `modes`). Throws RunFailure when there are none.
+void read_singer_catalog(LineInputEvents& input, const DestinationModes& modes, const std::string& plugin,
+                         std::string& catalog) {
+    if (!input.read_singer_schemas()) {
+        if (!input.input_error().empty())
+            throw RunFailure(input.input_error() + " (nothing was written)", "config_error");
         throw RunFailure(
-            std::string(spooled.too_long->what()) + "; raise --max-record-mb or split the record (nothing was written)",
-            "config_error");
-    if (!spooled.has_schema)
-        throw RunFailure(
-            "`connhost run write` needs --catalog FILE, unless the input is a Singer stream with SCHEMA messages (none "
-            "was found on stdin)",
+            "`connhost run write` needs --catalog FILE, unless the input is a Singer stream starting with SCHEMA "
+            "messages (none came before the first record or the end of stdin)",
             "config_error", FailureKind::Usage);
-    use_singer_output(opts, out);
-    fit_modes_or_fail([&] { catalog = fit_default_modes(spooled.catalog, modes, plugin); });
-    in.lines = std::make_unique<protocol::LineReader>(spooled.fd, "stdin", opts.max_record_bytes);
-    in.too_long = std::move(spooled.too_long);
-    return in;
+    }
+    fit_modes_or_fail([&] { catalog = fit_default_modes(input.singer_catalog(), modes, plugin); });
+    input.next_session(protocol::catalog_streams(catalog));
+}
+
+// `run write`: one write of the destination or, for Singer input without --catalog, one per catalog its SCHEMAs make:
+// at a SCHEMA that changes the catalog the destination commits and acknowledges what came before it, ends, and a new
+// write goes on with the new catalog in `in`.
+Outcome write_sessions(Connector& conn, ConnectorEvents& events, LineInputEvents& input, OperationInputs& in) {
+    Outcome outcome = conn.write(events, in.config, in.catalog);
+    while (outcome.ok() && input.catalog_changed() && !events.cancelled()) {
+        fit_modes_or_fail([&] { in.catalog = fit_default_modes(input.singer_catalog(), in.modes, conn.info().name); });
+        input.next_session(protocol::catalog_streams(in.catalog));
+        logging::host_log().info("a Singer SCHEMA changed the catalog: the write goes on with {} stream(s)",
+                                 protocol::catalog_streams(in.catalog).size());
+        outcome = conn.write(events, in.config, in.catalog);
+    }
+    return outcome;
 }
 
 // Refuses an operation the connector's kind does not have (a destination asked to read, a source to write).
@@ -184,8 +179,8 @@ void check_kind(const Connector& conn, Operation op) {
 
 // The events of one operation: protocol lines on stdout and, for `write`, the input read from stdin.
 struct OperationEvents {
-    WriteInput write_input;
-    std::unique_ptr<DeadLetter> dead_letter;  // write with --error-tolerance all
+    std::unique_ptr<protocol::LineReader> write_input;  // stdin
+    std::unique_ptr<DeadLetter> dead_letter;            // write with --error-tolerance all
     std::unique_ptr<ProtocolEvents> events;
     LineInputEvents* input = nullptr;  // write only: `events`, as the input it is
 };
@@ -220,30 +215,32 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
         e.events = std::make_unique<ProtocolEvents>(out, plugin);
         return e;
     }
-    e.write_input = open_write_input(opts, out, in.modes, plugin, in.catalog);
-    auto ev = std::make_unique<LineInputEvents>(out, plugin, *e.write_input.lines,
-                                                protocol::catalog_streams(in.catalog), opts.idle_commit_ms);
-    if (opts.catalog_path) decide_output_at_first_message(opts, out, *ev);
-    if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
+    e.write_input = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);
+    auto ev = std::make_unique<LineInputEvents>(
+        out, plugin, *e.write_input,
+        in.catalog.empty() ? std::vector<protocol::CatalogStream>() : protocol::catalog_streams(in.catalog),
+        opts.idle_commit_ms);  // without --catalog, read_singer_catalog() gives the streams
+    decide_output_at_first_message(opts, out, *ev);
     if (opts.tolerance.tolerant()) {
         e.dead_letter = open_dead_letter(dead_letter_path(opts.tolerance, ""));
         ev->tolerate(*e.dead_letter);
         if (opts.isolate) logging::host_log().warn("{}", kIsolateToleranceLimits);
     }
+    if (!opts.catalog_path) read_singer_catalog(*ev, in.modes, plugin, in.catalog);
     e.input = ev.get();
     e.events = std::move(ev);
     return e;
 }
 
 // Runs the operation with SIGINT/SIGTERM cancelling it; throws RunFailure (Interrupted) when one did.
-Outcome run_cancellable(Connector& conn, OperationEvents& e, Operation op, const OperationInputs& in) {
+Outcome run_cancellable(Connector& conn, OperationEvents& e, Operation op, OperationInputs& in) {
     CancelOnSignal on_signal([&] {
         logging::host_log().warn("interrupted: stopping {} (press Ctrl-C again to stop at once)", conn.info().name);
         e.events->request_cancel();
         conn.cancel();
     });
     MaskingEvents masked(*e.events, logging::secrets());
-    Outcome outcome = run_op(conn, masked, op, in);
+    Outcome outcome = e.input ? write_sessions(conn, masked, *e.input, in) : run_op(conn, masked, op, in);
     if (op == Operation::Read && (!outcome.ok() || on_signal.fired())) e.events->end_unfinished_streams();
     if (on_signal.fired() && (outcome.ok() || outcome.status == CONNHOST_STATUS_CANCELLED)) {
         if (e.input)
