@@ -282,6 +282,22 @@ def case_sync_dead_letter_masked():
         check(SECRET not in r.stderr, "nor on stderr")
 
 
+def case_write_dead_letter_masked():
+    """run write: the input lines it dead-letters are masked too (a URL's password in the destination's config)."""
+    with tempfile.TemporaryDirectory() as d:
+        dl = os.path.join(d, "dead.jsonl")
+        args = write_args(d, "--error-tolerance", "all", "--dead-letter", dl)
+        cfg = args[args.index("--config") + 1]
+        write_json(cfg, dict(json.load(open(cfg)), note="https://svc:%s@proxy.invalid/" % SECRET))
+        lines = [record("users", SECRET), record("ghost", {"pw": SECRET}), record("wide", dict(too_wide(), pw=SECRET))]
+        r = run(args, "\n".join(lines) + "\n")
+        check(r.returncode == 0, "the write exits 0 (got %d): %s" % (r.returncode, r.stderr[-800:]))
+        with open(dl) as f:
+            text = f.read()
+        check(len(text.splitlines()) == 3 and SECRET not in text and text.count("**********") == 3,
+              "three dead letters, each with the secret masked: %s" % text[:800])
+
+
 def sync_summary_connection(d, extra):
     """source_scripted into dest_sqlite: values dest_sqlite NULLs (typecast) and records set aside, per stream."""
     conn = scripted_connection(d, extra)
