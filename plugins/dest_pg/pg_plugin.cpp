@@ -91,7 +91,9 @@ public:
         StreamTable* t = tables_.at(&s).get();
         if (active_ && active_ != t) active_->end_copy();
         active_ = t;
+        const uint64_t changed_before = t->tally().total();
         t->write(batch, [this](size_t i, const std::string& why) { return reject(i, why); });
+        count_changed_values(t->tally().total() - changed_before);
     }
 
     void commit() override {

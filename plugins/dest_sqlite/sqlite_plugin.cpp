@@ -83,7 +83,10 @@ public:
             db_->exec("BEGIN IMMEDIATE");
             in_transaction_ = true;
         }
-        tables_.at(&s)->write(batch, [this](size_t i, const std::string& why) { return reject(i, why); });
+        StreamTable* t = tables_.at(&s).get();
+        const uint64_t changed_before = t->tally().total();
+        t->write(batch, [this](size_t i, const std::string& why) { return reject(i, why); });
+        count_changed_values(t->tally().total() - changed_before);
     }
 
     void commit() override {

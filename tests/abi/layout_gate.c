@@ -134,6 +134,13 @@ OFF(connhost_record_reject_ext, struct_size, 0);
 OFF(connhost_record_reject_ext, reserved0, 4);
 OFF(connhost_record_reject_ext, reject, 8);
 
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_VALUE_CHANGES) == sizeof("connhost.value_changes/1"),
+                       "the id of the value-changes extension changed");
+SIZE(connhost_value_changes_ext, 16);
+OFF(connhost_value_changes_ext, struct_size, 0);
+OFF(connhost_value_changes_ext, reserved0, 4);
+OFF(connhost_value_changes_ext, changed, 8);
+
 /* Plugin extension tables, reached by id through connhost_plugin.get_extension. */
 CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"),
                        "the id of the read-back extension changed");

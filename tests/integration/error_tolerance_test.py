@@ -249,6 +249,144 @@ def case_dead_letter_before_state():
         check(len(dead_letters(dl)) == 3, "after SIGKILL the file still holds every rejected record")
 
 
+SECRET = "Hunter2DeadLetterPw"  # the password of a URL in the source's config: the host masks it everywhere
+
+
+def case_sync_dead_letter_masked():
+    """A secret of the config in rejected records is masked in the dead-letter file, whichever side rejected them
+    (a source record that is not an object or over the size limit, a stream not in the catalog, a record the
+    destination rejects), and in the summary."""
+    with tempfile.TemporaryDirectory() as d:
+        conn = scripted_connection(d, {"error_tolerance": "all", "dead_letter": "bad.jsonl"})
+        c = json.load(open(conn))
+        c["source"]["config"]["proxy"] = "https://svc:%s@proxy.invalid/" % SECRET
+        c["source"]["config"]["messages"] = [
+            {"stream": "users", "data": '{"id":1}'},
+            {"stream": "users", "data": json.dumps(["token", SECRET])},                      # not an object
+            {"stream": "users", "data": json.dumps({"id": 2, "pw": SECRET, "pad": BIG})},    # over the limit
+            {"stream": "ghost", "data": json.dumps({"pw": SECRET})},                         # not in the catalog
+            {"stream": "wide", "data": json.dumps(dict(too_wide(), pw=SECRET))},             # dest_sqlite rejects it
+            {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"}, "stream_state": {"n": 1}}}},
+        ]
+        write_json(conn, c)
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        print(r.stderr[-2000:])
+        check(r.returncode == 0, "the sync exits 0 (got %d)" % r.returncode)
+        with open(os.path.join(d, "bad.jsonl")) as f:
+            text = f.read()
+        got = [json.loads(line) for line in text.splitlines()]
+        check(len(got) == 4, "four dead letters: %s" % [g["reason"] for g in got])
+        check(SECRET not in text, "the secret is nowhere in the dead-letter file: %s" % text[:600])
+        check(got[0]["record"]["record"]["data"] == ["token", "**********"], "the non-object record masked: %s" % got[0])
+        check(all("**********" in json.dumps(g["record"]) for g in got), "each rejected record shows the mask")
+        check(SECRET not in r.stderr, "nor on stderr")
+
+
+def case_write_dead_letter_masked():
+    """run write: the input lines it dead-letters are masked too (a URL's password in the destination's config)."""
+    with tempfile.TemporaryDirectory() as d:
+        dl = os.path.join(d, "dead.jsonl")
+        args = write_args(d, "--error-tolerance", "all", "--dead-letter", dl)
+        cfg = args[args.index("--config") + 1]
+        write_json(cfg, dict(json.load(open(cfg)), note="https://svc:%s@proxy.invalid/" % SECRET))
+        lines = [record("users", SECRET), record("ghost", {"pw": SECRET}), record("wide", dict(too_wide(), pw=SECRET))]
+        r = run(args, "\n".join(lines) + "\n")
+        check(r.returncode == 0, "the write exits 0 (got %d): %s" % (r.returncode, r.stderr[-800:]))
+        with open(dl) as f:
+            text = f.read()
+        check(len(text.splitlines()) == 3 and SECRET not in text and text.count("**********") == 3,
+              "three dead letters, each with the secret masked: %s" % text[:800])
+
+
+def sync_summary_connection(d, extra):
+    """source_scripted into dest_sqlite: values dest_sqlite NULLs (typecast) and records set aside, per stream."""
+    conn = scripted_connection(d, extra)
+    c = json.load(open(conn))
+    c["catalog"]["streams"][0]["stream"]["json_schema"] = {
+        "type": "object", "properties": {"id": {"type": "integer"}, "ok": {"type": "boolean"}}}
+    c["source"]["config"]["messages"] = [
+        {"stream": "users", "data": '{"id":1,"ok":true}'},
+        {"stream": "users", "data": '{"id":"two","ok":"yes"}'},  # 2 values NULLed
+        {"stream": "users", "data": '[1]'},                       # rejected: not an object
+        {"stream": "ghost", "data": '{"id":9}'},                  # rejected: not in the catalog
+        {"stream": "wide", "data": '{"p0":"x"}'},                 # 1 value NULLed
+        {"stream": "wide", "data": json.dumps(too_wide())},       # rejected by dest_sqlite
+        {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"}, "stream_state": {"n": 1}}}},
+    ]
+    return write_json(conn, c)
+
+
+def table_row(stderr, stream):
+    """The summary table's row of `stream`: its cells split on spaces."""
+    rows = [l.split() for l in stderr.splitlines() if l.split()[:1] == [stream]]
+    check(len(rows) == 1, "one summary row for %s: %s" % (stream, rows))
+    return rows[0]
+
+
+def case_sync_summary_counts():
+    with tempfile.TemporaryDirectory() as d:
+        conn = sync_summary_connection(d, {"error_tolerance": "all"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        print(r.stderr[-2500:])
+        check(r.returncode == 0, "the sync exits 0 (got %d)" % r.returncode)
+        header = [l.split() for l in r.stderr.splitlines() if l.startswith("STREAM ")]
+        check(header and header[0][-2:] == ["CHANGED", "REJECTED"], "the table has CHANGED and REJECTED: %s" % header)
+        # STREAM RECORDS BYTES(2 cells) DURATION RECORDS/S CHANGED REJECTED
+        for stream, records, changed, rejected in (("users", 2, 2, 1), ("wide", 1, 1, 1), ("ghost", 0, 0, 1),
+                                                   ("TOTAL", 3, 3, 3)):
+            row = table_row(r.stderr, stream)
+            check([int(row[1]), int(row[-2]), int(row[-1])] == [records, changed, rejected],
+                  "%s: %d records, %d changed, %d rejected: %s" % (stream, records, changed, rejected, row))
+    with tempfile.TemporaryDirectory() as d:
+        conn = sync_summary_connection(d, {"error_tolerance": "all"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS, "--log-format", "json"])
+        check(r.returncode == 0, "the JSON-logged sync exits 0 (got %d): %s" % (r.returncode, r.stderr[-1500:]))
+        summary = [o for o in map(json.loads, r.stderr.splitlines()) if o.get("message") == "sync summary"]
+        check(len(summary) == 1, "one summary object")
+        per = {x["stream"]: (x["records"], x["changed_values"], x["rejected_records"]) for x in summary[0]["streams"]}
+        check(per == {"users": (2, 2, 1), "wide": (1, 1, 1), "ghost": (0, 0, 1)}, "per stream: %s" % per)
+        check((summary[0]["changed_values"], summary[0]["rejected_records"], summary[0]["committed"]) == (3, 3, 3),
+              "totals: %s" % summary[0])
+    with tempfile.TemporaryDirectory() as d:  # without error tolerance: changed values still counted, 0 rejected
+        conn = sync_summary_connection(d, {})
+        c = json.load(open(conn))
+        c["source"]["config"]["messages"] = [m for k, m in enumerate(c["source"]["config"]["messages"])
+                                             if k in (0, 1, 4, 6)]
+        write_json(conn, c)
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check(r.returncode == 0, "the sync without tolerance exits 0 (got %d): %s" % (r.returncode, r.stderr[-1500:]))
+        for stream, changed in (("users", 2), ("wide", 1)):
+            row = table_row(r.stderr, stream)
+            check([int(row[-2]), int(row[-1])] == [changed, 0], "%s: %d changed, 0 rejected: %s" % (stream, changed, row))
+
+
+def case_sync_state_file_counts():
+    """The state file keeps each saved state's destinationStats as `run write` echoes it."""
+    with tempfile.TemporaryDirectory() as d:
+        conn = scripted_connection(d, {"error_tolerance": "all"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check(r.returncode == 0, "the sync exits 0 (got %d): %s" % (r.returncode, r.stderr[-1500:]))
+        with open(os.path.join(d, "state.json")) as f:
+            saved = json.load(f)["states"]
+        # Since state n=1: users 3 and wide 1 written; wide's non-object record and the one dest_sqlite rejected
+        check(len(saved) == 1 and saved[0]["destinationStats"] == {"recordCount": 2, "rejectedRecordCount": 2},
+              "the saved state counts 2 written, 2 set aside: %s" % saved)
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check(r.returncode == 0, "a re-run from that state file succeeds: %s" % r.stderr[-800:])
+    with tempfile.TemporaryDirectory() as d:
+        conn = scripted_connection(d, {})
+        c = json.load(open(conn))
+        c["source"]["config"]["messages"] = [m for k, m in enumerate(c["source"]["config"]["messages"])
+                                             if k in (0, 2, 5)]
+        write_json(conn, c)
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check(r.returncode == 0, "the sync without tolerance exits 0: %s" % r.stderr[-800:])
+        with open(os.path.join(d, "state.json")) as f:
+            saved = json.load(f)["states"]
+        check(saved[0]["destinationStats"] == {"recordCount": 2},
+              "without tolerance only recordCount, as echoed: %s" % saved)
+
+
 def case_write_pg_rejects():
     """dest_pg: a record whose new field passes PostgreSQL's 1600 columns is set aside in a savepoint under `all`
     (the records around it committed), and fails the write as before under `none`. Needs the pg_server fixture."""

@@ -258,6 +258,9 @@ def case_typecast_nulled():
                   and "values changed to fit their columns" in m["log"]["message"]]
         check(len(warned) == 1 and ("stream typed: %d values changed" % changed) in warned[0],
               "one warning counts the %d changed values: %r" % (changed, warned))
+        done = [m["log"]["message"] for m in d.outputs if m.get("type") == "LOG" and "write done" in m["log"]["message"]]
+        check(len(done) == 1 and ("%d values changed" % changed) in done[0],
+              "the host's last line counts the %d changed values (connhost.value_changes/1): %r" % (changed, done))
 
 
 ARRAY_BOUNDS_PATTERN = "^(\\[-?[0-9]+:-?[0-9]+\\])+=\\{"  # connhost::sdk::kArrayBoundsPattern

@@ -250,6 +250,9 @@ def case_typecast_nulled():
                   and "changed to fit their columns" in m["log"]["message"]]
         check(changed > 0 and len(warned) == 1 and ("stream users: %d values changed" % changed) in warned[0],
               "one warning counts the %d changed values: %r" % (changed, warned))
+        done = [m["log"]["message"] for m in LAST_OUTPUTS if m.get("type") == "LOG" and "write done" in m["log"]["message"]]
+        check(len(done) == 1 and ("%d values changed" % changed) in done[0],
+              "the host's last line counts the %d changed values (connhost.value_changes/1): %r" % (changed, done))
 
 
 def case_numbers_exact():

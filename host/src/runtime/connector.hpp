@@ -47,6 +47,12 @@ public:
         (void)index, (void)reason;
         return CONNHOST_STATUS_UNSUPPORTED;
     }
+    // Destination: `count` values of records of the RECORDS batch delivered last were changed to fit the target
+    // (host extension "connhost.value_changes/1"). OK (the default counts nothing), CONFIG when no batch is current.
+    virtual int32_t values_changed(uint64_t count) {
+        (void)count;
+        return CONNHOST_STATUS_OK;
+    }
     // True once the operation should stop.
     virtual bool cancelled() const = 0;
 };

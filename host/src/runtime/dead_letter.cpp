@@ -57,7 +57,8 @@ std::string record_message_json(const connhost_record_batch& b, uint32_t i) {
     return out;
 }
 
-DeadLetter::DeadLetter(std::string path) : path_(std::move(path)) {
+DeadLetter::DeadLetter(std::string path, const logging::SecretMasker& masker)
+    : path_(std::move(path)), masker_(masker) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("open", path_);
 }
@@ -67,7 +68,8 @@ DeadLetter::~DeadLetter() {
 }
 
 void DeadLetter::add(const RejectedRecord& r) {
-    const std::string text = line_of(r);
+    std::string text = line_of(r), masked;
+    if (masker_.mask_data(text, masked)) text.swap(masked);
     std::lock_guard<std::mutex> lock(mu_);
     for (size_t done = 0; done < text.size();) {
         ssize_t n = ::write(fd_, text.data() + done, text.size() - done);

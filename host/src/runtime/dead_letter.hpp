@@ -1,5 +1,7 @@
 // DeadLetter: the file where a run with --error-tolerance all puts the records it cannot write.
 #pragma once
+#include "logging/secret_masker.hpp"
+
 #include <connhost/plugin_api.h>
 
 #include <cstdint>
@@ -24,18 +26,20 @@ struct RejectedRecord {
 // data, meta}}.
 std::string record_message_json(const connhost_record_batch& b, uint32_t i);
 
-// Appends one JSON object a line: {"line", "stream", "namespace", "reason", "record"}. Thread-safe. Lines are
+// Appends one JSON object a line: {"line", "stream", "namespace", "reason", "record"}, every spelling of a secret
+// masked as in the records a destination gets (SecretMasker::mask_data). Thread-safe. Lines are
 // written as they come and made durable by sync(), which the host calls before it forwards or persists a state
 // that follows them, so a state on disk or on stdout never covers a rejected record the file may lose.
 class DeadLetter {
 public:
-    // Opens `path` for appending, creating it; throws std::runtime_error naming it.
-    explicit DeadLetter(std::string path);
+    // Opens `path` for appending, creating it; throws std::runtime_error naming it. `masker` must outlive this.
+    explicit DeadLetter(std::string path, const logging::SecretMasker& masker = logging::secrets());
     ~DeadLetter();
     DeadLetter(const DeadLetter&) = delete;
     DeadLetter& operator=(const DeadLetter&) = delete;
 
-    // Writes `r` as one line; throws std::runtime_error naming the file when it cannot.
+    // Writes `r` as one line, masked (every line of the file passes here); throws std::runtime_error naming the file
+    // when it cannot.
     void add(const RejectedRecord& r);
     // Writes record `i` of batch `b` (as record_message_json) with its `line` number and `reason`.
     void add(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason);
@@ -49,6 +53,7 @@ public:
 
 private:
     std::string path_;
+    const logging::SecretMasker& masker_;
     int fd_ = -1;
     mutable std::mutex mu_;
     bool dirty_ = false;

@@ -222,9 +222,16 @@ connhost_status cb_reject(const connhost_host* h, uint32_t index, const char* re
 
 const connhost_record_reject_ext kRecordRejectExt{sizeof(connhost_record_reject_ext), 0, cb_reject};
 
+connhost_status cb_values_changed(const connhost_host* h, uint64_t count) {
+    return shielded(h, [&] { return ctx(h).ev->values_changed(count); });
+}
+
+const connhost_value_changes_ext kValueChangesExt{sizeof(connhost_value_changes_ext), 0, cb_values_changed};
+
 const void* cb_get_extension(const connhost_host*, const char* id) {
     if (id && std::string_view(id) == CONNHOST_EXT_SECRETS) return &kSecretsExt;
     if (id && std::string_view(id) == CONNHOST_EXT_RECORD_REJECT) return &kRecordRejectExt;
+    if (id && std::string_view(id) == CONNHOST_EXT_VALUE_CHANGES) return &kValueChangesExt;
     return nullptr;
 }
 

@@ -55,6 +55,12 @@ int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) 
     return CONNHOST_STATUS_OK;
 }
 
+int32_t LineInputEvents::values_changed(uint64_t count) {
+    if (!delivered_) return CONNHOST_STATUS_CONFIG;
+    changed_values_ += count;
+    return CONNHOST_STATUS_OK;
+}
+
 int32_t LineInputEvents::deliver_records(connhost_input& in, BatchBuffer& batch) {
     ledger_.records(batch.ns(), batch.stream(), batch.size());
     delivered_ = &batch;

@@ -31,6 +31,7 @@ public:
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
+    int32_t values_changed(uint64_t count) override;
     // --error-tolerance all: records that cannot be written (data not an object, a line over the size limit, a
     // stream not in the catalog, a record the destination rejects) go to `dead_letter` and the input goes on; it is
     // made durable before each state is echoed, and echoed states carry destinationStats.rejectedRecordCount.
@@ -58,6 +59,8 @@ public:
     const std::string& input_error() const noexcept { return input_error_; }
     uint64_t states_acknowledged() const noexcept { return ledger_.states_released(); }
     uint64_t states_pending() const noexcept { return ledger_.states_pending(); }
+    // Values the destination changed to fit its target (extension "connhost.value_changes/1") over the whole input.
+    uint64_t changed_values() const noexcept { return changed_values_; }
 
 private:
     // An item read but not yet delivered because a batch had to go first.
@@ -130,6 +133,7 @@ private:
     bool singer_sessions_ = false;  // read_singer_schemas() was called: catalog changes end the session
     bool pending_ = false;          // msg_ holds a message read but not taken yet (read_singer_schemas stopped there)
     bool catalog_changed_ = false;  // a SCHEMA changed the catalog: the session ends before it
+    uint64_t changed_values_ = 0;
 };
 
 }  // namespace connhost::runtime

@@ -29,6 +29,7 @@ public:
     int32_t reject_record(uint32_t index, std::string_view reason) override {
         return inner_.reject_record(index, reason);
     }
+    int32_t values_changed(uint64_t count) override { return inner_.values_changed(count); }
     bool cancelled() const override { return inner_.cancelled(); }
 
 private:

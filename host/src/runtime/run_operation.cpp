@@ -275,8 +275,11 @@ void run_operation(const RunOptions& opts, protocol::MessageWriter& out) {
                          failure_type(outcome.status));
     if (e.input) {
         e.input->finish();
-        logging::host_log().info("write done: {} records, {} states acknowledged", e.input->records(),
-                                 e.input->states_acknowledged());
+        // A destination in an --isolate child reports changed values to the child's host, whose own line counts them.
+        const std::string changed =
+            opts.isolate ? "" : ", " + std::to_string(e.input->changed_values()) + " values changed";
+        logging::host_log().info("write done: {} records, {} states acknowledged{}", e.input->records(),
+                                 e.input->states_acknowledged(), changed);
     }
     try {
         out.flush();

@@ -333,6 +333,20 @@ typedef struct connhost_record_reject_ext {
     connhost_status (*reject)(const connhost_host* host, uint32_t record_index, const char* reason, size_t reason_size);
 } connhost_record_reject_ext;
 
+/* "connhost.value_changes/1": a destination tells the host how many values it changed to fit its target (NULLed,
+   truncated: what it records in the record's meta changes, Airbyte's AirbyteRecordMessageMetaChange), so that the
+   host counts them per stream in its summaries (`connhost sync`'s table and JSON summary, `run write`'s last line).
+   The records themselves are written; a record the target cannot hold in any form is rejected instead (above). */
+#define CONNHOST_EXT_VALUE_CHANGES "connhost.value_changes/1"
+typedef struct connhost_value_changes_ext {
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_value_changes_ext) of the host */
+    uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. `value_count` values of records of the RECORDS batch the last next_input delivered were changed to
+       fit the target (counted once per value, added to what earlier calls for the batch reported). Call it before
+       the next next_input. Run thread. Returns OK, or CONFIG when no RECORDS batch is current. */
+    connhost_status (*changed)(const connhost_host* host, uint64_t value_count);
+} connhost_value_changes_ext;
+
 /* ---- plugin extensions: descriptor->get_extension(instance, id) returns the table or NULL ---- */
 
 /* "connhost.read_back/1": a destination reads back what it holds (what Airbyte's destination tests call
@@ -361,6 +375,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_SECRETS_EXT_SIZE_1_0 16
 #define CONNHOST_READ_BACK_EXT_SIZE_1_0 16
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 16
+#define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 16
 #else
 #define CONNHOST_RECORD_BATCH_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_batch, meta_size)
 #define CONNHOST_INPUT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_input, reserved0)
@@ -371,6 +386,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_SECRETS_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_secrets_ext, add_secret)
 #define CONNHOST_READ_BACK_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_read_back_ext, read_back)
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_reject_ext, reject)
+#define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_value_changes_ext, changed)
 #endif
 
 /* ---- layout gates: released structs never change size or offsets -------- */
@@ -401,6 +417,7 @@ CONNHOST_ASSERT_ENDS_AT(connhost_plugin, get_extension, CONNHOST_PLUGIN_SIZE_1_0
 CONNHOST_ASSERT_ENDS_AT(connhost_secrets_ext, add_secret, CONNHOST_SECRETS_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_read_back_ext, read_back, CONNHOST_READ_BACK_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_record_reject_ext, reject, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_value_changes_ext, changed, CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_batch, CONNHOST_RECORD_BATCH_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_input, CONNHOST_INPUT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_host, CONNHOST_HOST_SIZE_1_0);
@@ -410,6 +427,7 @@ CONNHOST_ASSERT_SIZE(connhost_plugin, CONNHOST_PLUGIN_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_secrets_ext, CONNHOST_SECRETS_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_read_back_ext, CONNHOST_READ_BACK_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_reject_ext, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_value_changes_ext, CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, stream, 8);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, data, 40);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, meta_offsets, 80);

@@ -16,6 +16,8 @@ void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(loggi
 int32_t SourceEvents::on_bad_record(const connhost_record_batch& b, uint32_t index, std::string_view reason) {
     if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
     dead_letter_->add(b, index, seen_ + index + 1, reason);
+    const std::string_view ns = b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view();
+    progress_.rejected(protocol::stream_display_name(ns, {b.stream, b.stream_size}), 1);
     rejected_in_batch_.push_back(index);
     return CONNHOST_STATUS_OK;
 }
@@ -44,6 +46,7 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
                                   "stream \"" + protocol::stream_display_name(ns, stream) + "\" is not in the catalog");
             seen_ += b.record_count + left_out;
             rejected_unsent_ += b.record_count;
+            progress_.rejected(protocol::stream_display_name(ns, stream), b.record_count);
             return CONNHOST_STATUS_OK;
         }
         error_ = "the source emitted records for stream \"" + protocol::stream_display_name(ns, stream) +
@@ -137,6 +140,13 @@ int32_t DestinationEvents::reject_record(uint32_t index, std::string_view reason
     if (!current_delivered_ || !current_.batch || index >= current_.batch->size()) return CONNHOST_STATUS_CONFIG;
     dead_letter_->add(current_.batch->view(), index, record_number(index), reason);
     ledger_.rejected_by_destination();
+    progress_.rejected(current_stream_, 1, true);
+    return CONNHOST_STATUS_OK;
+}
+
+int32_t DestinationEvents::values_changed(uint64_t count) {
+    if (!current_delivered_) return CONNHOST_STATUS_CONFIG;
+    progress_.changed(current_stream_, count);
     return CONNHOST_STATUS_OK;
 }
 
@@ -166,7 +176,8 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
             const connhost_record_batch& b = current_.batch->view();
             std::string refused = ledger_.records(current_.batch->ns(), current_.batch->stream(), b.record_count);
             if (!refused.empty()) return fail_input("the source broke a protocol rule: " + refused);
-            progress_.add(current_.batch->display_name(), b.record_count, b.data_size);
+            current_stream_ = current_.batch->display_name();
+            progress_.add(current_stream_, b.record_count, b.data_size);
             rename_current_batch();
             in.kind = CONNHOST_INPUT_RECORDS;
             in.batch = &current_.batch->view();
@@ -217,7 +228,9 @@ void DestinationEvents::hand_over_json(connhost_input& in, int32_t kind, bool st
 }
 
 void DestinationEvents::save(const StateLedger::Entry& e) {
-    store_.apply(e.json);
+    // As `run write` echoes it: recordCount always, rejectedRecordCount when bad records are set aside.
+    store_.apply(dead_letter_ ? protocol::with_destination_stats(e.json, e.record_count, e.rejected_count)
+                              : protocol::with_destination_stats(e.json, e.record_count));
     progress_.acknowledged(e.record_count);
 }
 

@@ -76,6 +76,7 @@ public:
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
+    int32_t values_changed(uint64_t count) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
     // --error-tolerance all: records the destination rejects go to `dead_letter`, made durable before each state
     // is saved.
@@ -110,6 +111,7 @@ private:
     // The number in the source's output of record `index` of current_'s batch.
     uint64_t record_number(uint32_t index) const;
     QueueItem current_;
+    std::string current_stream_;  // the stream of current_'s batch under the source's name (the summary's)
     const StreamRenamer* renamer_ = nullptr;
     std::string mapped_json_;  // the state or stream status last handed over, mapped
     // Points `in` at the current state or stream status, mapped when streams are renamed.

@@ -42,6 +42,18 @@ void SyncProgress::add(const std::string& stream, uint64_t records, uint64_t byt
     s.bytes += bytes;
 }
 
+void SyncProgress::changed(const std::string& stream, uint64_t values) {
+    std::lock_guard lock(mu_);
+    streams_[stream].changed += values;
+}
+
+void SyncProgress::rejected(const std::string& stream, uint64_t records, bool delivered) {
+    std::lock_guard lock(mu_);
+    auto& s = streams_[stream];
+    s.rejected += records;
+    if (delivered) s.records -= std::min(records, s.records);
+}
+
 void SyncProgress::estimate(const std::string& stream, uint64_t rows) {
     std::lock_guard lock(mu_);
     streams_[stream].estimate = rows;
@@ -162,20 +174,28 @@ double SyncProgress::elapsed() const {
 std::string SyncProgress::summary_json_members() const {
     std::lock_guard lock(mu_);
     std::string out = ",\"streams\":[";
-    uint64_t tr = 0, tb = 0;
-    char buf[160];
+    uint64_t tr = 0, tb = 0, tc = 0, tx = 0;
+    char buf[256];
     for (const auto& [name, s] : streams_) {
-        std::snprintf(buf, sizeof buf, R"(,"records":%llu,"bytes":%llu,"seconds":%.3f})",
+        std::snprintf(buf, sizeof buf,
+                      R"(,"records":%llu,"bytes":%llu,"seconds":%.3f,"changed_values":%llu,"rejected_records":%llu})",
                       static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.bytes),
-                      std::chrono::duration<double>(s.last - s.first).count());
+                      std::chrono::duration<double>(s.last - s.first).count(),
+                      static_cast<unsigned long long>(s.changed), static_cast<unsigned long long>(s.rejected));
         if (out.back() != '[') out += ',';
         out += "{\"stream\":" + protocol::json_string(name) + buf;
         tr += s.records;
         tb += s.bytes;
+        tc += s.changed;
+        tx += s.rejected;
     }
-    std::snprintf(buf, sizeof buf, R"(],"records":%llu,"bytes":%llu,"seconds":%.3f,"committed":%llu,"states":%llu)",
-                  static_cast<unsigned long long>(tr), static_cast<unsigned long long>(tb), elapsed(),
-                  static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_));
+    std::snprintf(
+        buf, sizeof buf,
+        R"(],"records":%llu,"bytes":%llu,"seconds":%.3f,"committed":%llu,"states":%llu,"changed_values":%llu,)"
+        R"("rejected_records":%llu)",
+        static_cast<unsigned long long>(tr), static_cast<unsigned long long>(tb), elapsed(),
+        static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_),
+        static_cast<unsigned long long>(tc), static_cast<unsigned long long>(tx));
     return out + buf;
 }
 
@@ -183,22 +203,26 @@ std::string SyncProgress::summary() const {
     std::lock_guard lock(mu_);
     double secs = elapsed();
     std::string out;
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%-32s %12s %12s %10s %14s\n", "STREAM", "RECORDS", "BYTES", "DURATION",
-                  "RECORDS/S");
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "%-32s %12s %12s %10s %14s %10s %10s\n", "STREAM", "RECORDS", "BYTES", "DURATION",
+                  "RECORDS/S", "CHANGED", "REJECTED");
     out += buf;
-    uint64_t tr = 0, tb = 0;
+    uint64_t tr = 0, tb = 0, tc = 0, tx = 0;
     for (const auto& [name, s] : streams_) {
         double d = std::chrono::duration<double>(s.last - s.first).count();
-        std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", name.c_str(),
+        std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f %10llu %10llu\n", name.c_str(),
                       static_cast<unsigned long long>(s.records), human_bytes(s.bytes).c_str(), d,
-                      d > 0 ? s.records / d : 0.0);
+                      d > 0 ? s.records / d : 0.0, static_cast<unsigned long long>(s.changed),
+                      static_cast<unsigned long long>(s.rejected));
         out += buf;
         tr += s.records;
         tb += s.bytes;
+        tc += s.changed;
+        tx += s.rejected;
     }
-    std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f\n", "TOTAL", static_cast<unsigned long long>(tr),
-                  human_bytes(tb).c_str(), secs, secs > 0 ? tr / secs : 0.0);
+    std::snprintf(buf, sizeof buf, "%-32s %12llu %12s %9.2fs %14.0f %10llu %10llu\n", "TOTAL",
+                  static_cast<unsigned long long>(tr), human_bytes(tb).c_str(), secs, secs > 0 ? tr / secs : 0.0,
+                  static_cast<unsigned long long>(tc), static_cast<unsigned long long>(tx));
     out += buf;
     std::snprintf(buf, sizeof buf, "%llu records committed, %llu states acknowledged\n",
                   static_cast<unsigned long long>(committed_), static_cast<unsigned long long>(states_));

@@ -18,6 +18,8 @@ public:
         uint64_t records = 0, bytes = 0;
         std::chrono::steady_clock::time_point first{}, last{};  // first and latest delivery
         uint64_t estimate = 0;                                  // rows the source expects; 0: none given
+        uint64_t changed = 0;   // values the destination changed to fit its target (connhost.value_changes/1)
+        uint64_t rejected = 0;  // records that went to the dead-letter file instead of the destination
     };
 
     // `live`: redraw one status line on stderr; otherwise log a line every `log_every`.
@@ -28,6 +30,11 @@ public:
     void expect(const std::string& stream);
     // Counts records delivered to the destination for `stream`.
     void add(const std::string& stream, uint64_t records, uint64_t bytes);
+    // The destination changed `values` values of records of `stream` to fit its target.
+    void changed(const std::string& stream, uint64_t values);
+    // `records` records of `stream` went to the dead-letter file; `delivered`: the destination rejected them after
+    // add() counted them, so they leave its records (which count records written, as recordCount does).
+    void rejected(const std::string& stream, uint64_t records, bool delivered = false);
     // The source expects `rows` records of `stream` in this sync (its latest ESTIMATE trace).
     void estimate(const std::string& stream, uint64_t rows);
     // Counts an acknowledged state and the records it covers.
@@ -36,10 +43,11 @@ public:
     void all_committed();
     void start();
     void stop();
-    // The summary table (records, bytes, duration, rate per stream) as text.
+    // The summary table (records, bytes, duration, rate, changed values, rejected records per stream) as text.
     std::string summary() const;
-    // The summary as ","-led JSON members: "streams" (stream, records, bytes, seconds each), "records", "bytes",
-    // "seconds", "committed", "states".
+    // The summary as ","-led JSON members: "streams" (stream, records, bytes, seconds, changed_values,
+    // rejected_records each), "records", "bytes", "seconds", "committed", "states", "changed_values",
+    // "rejected_records".
     std::string summary_json_members() const;
     uint64_t total_records() const;
     uint64_t committed_records() const;

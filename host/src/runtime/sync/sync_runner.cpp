@@ -245,10 +245,11 @@ void run_sync(const SyncOptions& o) {
         dst_events.finish();
         if (dst_events.error().empty()) progress.all_committed();
     }
-    if (logging::json_on_stderr())
-        logging::write_json_line(spdlog::level::info, "connhost", "sync summary", progress.summary_json_members());
+    if (logging::json_on_stderr())  // masked like the logs: a stream name can be anything a source sent
+        logging::write_json_line(spdlog::level::info, "connhost", "sync summary",
+                                 logging::secrets().mask_json(progress.summary_json_members()));
     else
-        std::fputs(progress.summary().c_str(), stderr);
+        std::fputs(logging::secrets().mask(progress.summary()).c_str(), stderr);
     if (dead_letter && dead_letter->total()) logging::host_log().warn("{}", dead_letter->summary());
     check_end(s, end, src_events, dst_events, progress, o.state_file);
     logging::host_log().info("sync done: {} records, {} states acknowledged", progress.total_records(),

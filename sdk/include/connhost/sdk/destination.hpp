@@ -63,6 +63,10 @@ protected:
     bool reject(size_t index, std::string_view reason) const {
         return host_.reject_record(static_cast<uint32_t>(index), reason);
     }
+    // From write_batch: `count` values of the batch's records were changed to fit their columns (NULLed, truncated)
+    // and recorded in their meta changes (a ChangeTally's total grew by `count`); the host counts them per stream in
+    // its summaries.
+    void count_changed_values(uint64_t count) const noexcept { host_.count_changed_values(count); }
 
 private:
     Host host_;

@@ -135,6 +135,16 @@ public:
         return true;
     }
 
+    // Destination: `count` values of records of the batch being written were changed to fit the target (NULLed,
+    // truncated; recorded in their meta changes), for the host's summaries (extension "connhost.value_changes/1").
+    // Does nothing on a host without the extension, and never fails the write. Call it within write_batch. Run thread.
+    void count_changed_values(uint64_t count) const noexcept {
+        if (count == 0) return;
+        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_VALUE_CHANGES) : nullptr;
+        const auto* vc = static_cast<const connhost_value_changes_ext*>(ext);
+        if (vc && vc->struct_size >= CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 && vc->changed) (void)vc->changed(h_, count);
+    }
+
 private:
     const connhost_host* h_;
 };
