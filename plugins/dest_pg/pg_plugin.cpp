@@ -91,7 +91,7 @@ public:
         StreamTable* t = tables_.at(&s).get();
         if (active_ && active_ != t) active_->end_copy();
         active_ = t;
-        t->write(batch, [this](size_t i, const std::string& why) { return reject(i, why); });
+        t->write(batch);
     }
 
     void commit() override {

@@ -83,7 +83,7 @@ public:
             db_->exec("BEGIN IMMEDIATE");
             in_transaction_ = true;
         }
-        tables_.at(&s)->write(batch, [this](size_t i, const std::string& why) { return reject(i, why); });
+        tables_.at(&s)->write(batch);
     }
 
     void commit() override {
