@@ -31,10 +31,17 @@ public:
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
+    bool takes_rejects() const override { return dead_letter_ != nullptr; }
+    uint64_t record_position(uint32_t index) const override;
+    int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override;
     // --error-tolerance all: records that cannot be written (data not an object, a line over the size limit, a
     // stream not in the catalog, a record the destination rejects) go to `dead_letter` and the input goes on; it is
     // made durable before each state is echoed, and echoed states carry destinationStats.rejectedRecordCount.
     void tolerate(DeadLetter& dead_letter);
+    // The child of an --isolate run whose parent takes rejects: records that cannot be written go, as tolerate()
+    // would send them to a dead-letter file, to the parent as private record_reject lines on the output, each
+    // written out at once (protocol/private_message.hpp); the parent dead-letters them.
+    void forward_rejects();
     // Ends the input with `e` after the last line of `lines`, as if `lines` had refused that line itself (the Singer
     // spool read the input first and stopped there).
     void end_with(const protocol::LineTooLong& e) { ends_with_ = e; }
@@ -80,6 +87,10 @@ private:
     // Under --error-tolerance all, sends the input line `line` (a record message; "" when it was too long to keep)
     // to the dead-letter file and returns true; else returns false.
     bool reject_line(std::string_view line, std::string_view reason, bool has_stream = true);
+    // Records that cannot be written are set aside (a dead-letter file, or the parent of a child process).
+    bool tolerant() const noexcept { return dead_letter_ || forward_rejects_; }
+    // Sends `r` to the dead-letter file or the parent; the ledger is not touched.
+    void set_aside(const RejectedRecord& r);
     // Adds the record in msg_ to building_, noting its input line.
     void add_to_building(int64_t emitted_at, std::string_view meta);
     // Acts on the message in msg_.
@@ -103,6 +114,7 @@ private:
     BatchBuffer* delivered_ = nullptr;   // the RECORDS batch delivered last (reject_record's)
     const std::vector<uint64_t>* delivered_lines_ = nullptr;
     DeadLetter* dead_letter_ = nullptr;  // --error-tolerance all
+    bool forward_rejects_ = false;       // forward_rejects()
     bool large_due_ = false;             // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
     std::optional<protocol::LineTooLong> ends_with_;

@@ -29,6 +29,11 @@ public:
     int32_t reject_record(uint32_t index, std::string_view reason) override {
         return inner_.reject_record(index, reason);
     }
+    bool takes_rejects() const override { return inner_.takes_rejects(); }
+    uint64_t record_position(uint32_t index) const override { return inner_.record_position(index); }
+    int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override {
+        return inner_.reject_reported(r, before_state);
+    }
     bool cancelled() const override { return inner_.cancelled(); }
 
 private:

@@ -227,8 +227,9 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
     if (e.write_input.too_long) ev->end_with(*e.write_input.too_long);
     if (opts.tolerance.tolerant()) {
         e.dead_letter = open_dead_letter(dead_letter_path(opts.tolerance, ""));
-        ev->tolerate(*e.dead_letter);
-        if (opts.isolate) logging::host_log().warn("{}", kIsolateToleranceLimits);
+        ev->tolerate(*e.dead_letter);  // with --isolate, the child reports its destination's rejects here
+    } else if (opts.rejects_to_parent) {
+        ev->forward_rejects();
     }
     e.input = ev.get();
     e.events = std::move(ev);
