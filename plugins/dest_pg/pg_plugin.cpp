@@ -92,7 +92,7 @@ public:
         if (active_ && active_ != t) active_->end_copy();
         active_ = t;
         const uint64_t changed_before = t->tally().total();
-        t->write(batch, [this](size_t i, const std::string& why) { return reject(i, why); });
+        t->write(batch);
         count_changed_values(t->tally().total() - changed_before);
     }
 

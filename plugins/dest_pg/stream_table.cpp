@@ -326,19 +326,14 @@ void StreamTable::end_copy() {
     conn_.copy_end();
 }
 
-void StreamTable::write(const connhost::sdk::BatchView& batch, const RejectRecord& reject) {
-    for (size_t i = 0; i < batch.size(); ++i) {
-        try {
-            encode_record(batch[i]);
-        } catch (const RecordRefused& e) {
-            if (!reject(i, e.what())) throw;
-            continue;
-        }
+void StreamTable::write(const connhost::sdk::BatchView& batch) {
+    connhost::sdk::write_each_record(host_, batch, [this](const connhost::sdk::RecordView& r) {
+        encode_record(r);
         if (out_.size() >= copy_buffer_bytes_) {
             conn_.copy_send(out_);
             out_.clear();
         }
-    }
+    });
 }
 
 void StreamTable::resolve_columns() {

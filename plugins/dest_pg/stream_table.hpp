@@ -24,10 +24,10 @@
 #include <connhost/sdk/input.hpp>
 #include <connhost/sdk/record_fields.hpp>
 #include <connhost/sdk/record_meta.hpp>
+#include <connhost/sdk/record_reject.hpp>
 #include <connhost/sdk/table_plan.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,13 +38,9 @@ namespace pgdest {
 // The column type of an existing column from its format_type() text; unknown types count as String.
 connhost::sdk::ColumnType type_from_sql(const std::string& format_type);
 
-// A record the database refuses while others still fit (a new field beyond PostgreSQL's 1600 columns).
-struct RecordRefused : connhost::sdk::SystemError {
-    using SystemError::SystemError;
-};
-
-// Asked about a record the database refused: true when it was set aside (the write goes on without it).
-using RejectRecord = std::function<bool(size_t index, const std::string& reason)>;
+// A record the database refuses while others still fit (a new field beyond PostgreSQL's 1600 columns); write() sets it
+// aside through the host.
+using connhost::sdk::RecordRefused;
 
 class StreamTable {
 public:
@@ -57,9 +53,9 @@ public:
     // Creates or evolves the table (overwrite: a fresh staging table); call inside a transaction.
     void prepare();
     // Encodes and sends the batch's rows; opens the COPY when needed. Call inside a transaction, with
-    // no other table's COPY open. A record the database refuses goes to `reject`; unless it sets it aside, the
-    // RecordRefused is thrown.
-    void write(const connhost::sdk::BatchView& batch, const RejectRecord& reject);
+    // no other table's COPY open. A record the database refuses (RecordRefused) is set aside through
+    // the host (sdk::write_each_record), or thrown when bad records fail the run.
+    void write(const connhost::sdk::BatchView& batch);
     // Sends what is buffered and ends the COPY, if one is open.
     void end_copy();
     // append_dedup: upserts this transaction's rows into the table. Call after end_copy(), before COMMIT.

@@ -276,14 +276,8 @@ void StreamTable::retarget(std::string table) {
     stale_ = true;
 }
 
-void StreamTable::write(const connhost::sdk::BatchView& batch, const RejectRecord& reject) {
-    for (size_t i = 0; i < batch.size(); ++i) {
-        try {
-            write_record(batch[i]);
-        } catch (const RecordRefused& e) {
-            if (!reject(i, e.what())) throw;
-        }
-    }
+void StreamTable::write(const connhost::sdk::BatchView& batch) {
+    connhost::sdk::write_each_record(host_, batch, [this](const connhost::sdk::RecordView& r) { write_record(r); });
 }
 
 void StreamTable::write_record(const connhost::sdk::RecordView& rec) {

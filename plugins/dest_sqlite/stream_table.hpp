@@ -24,8 +24,8 @@
 #include <connhost/sdk/input.hpp>
 #include <connhost/sdk/record_fields.hpp>
 #include <connhost/sdk/record_meta.hpp>
+#include <connhost/sdk/record_reject.hpp>
 
-#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -36,13 +36,9 @@ namespace sqlitedest {
 // The mapping table of renamed columns; created by the destination before any StreamTable.
 inline constexpr const char* kColumnsTable = "_connhost_columns";
 
-// A record the database refuses while others still fit (a new field beyond SQLite's column limit).
-struct RecordRefused : connhost::sdk::SystemError {
-    using SystemError::SystemError;
-};
-
-// Asked about a record the database refused: true when it was set aside (the write goes on without it).
-using RejectRecord = std::function<bool(size_t index, const std::string& reason)>;
+// A record the database refuses while others still fit (a new field beyond SQLite's column limit); write() sets it
+// aside through the host.
+using connhost::sdk::RecordRefused;
 
 class StreamTable {
 public:
@@ -53,8 +49,9 @@ public:
                 connhost::sdk::Host host);
 
     // Inserts the records of `batch` (append_dedup: keeps one row per key). Call inside a transaction. A record the
-    // database refuses goes to `reject`; unless it sets it aside, the RecordRefused is thrown.
-    void write(const connhost::sdk::BatchView& batch, const RejectRecord& reject);
+    // database refuses (RecordRefused) is set aside through the host (sdk::write_each_record), or thrown when bad
+    // records fail the run.
+    void write(const connhost::sdk::BatchView& batch);
     // The table was renamed to `table` (overwrite swap): statements are re-prepared for the new name.
     void retarget(std::string table);
     const std::string& table() const noexcept { return table_; }

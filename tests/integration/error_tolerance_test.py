@@ -425,4 +425,223 @@ def case_write_pg_rejects():
         pg_lib.drop_database(db)
 
 
+def without_dir(dead, d):
+    """Dead letters with the temporary directory `d` out of their reasons (dest_sqlite names its file)."""
+    for g in dead:
+        g["reason"] = g["reason"].replace(d, "<dir>")
+    return dead
+
+
+def without_emitted_at(dead):
+    """Dead letters with the record's emitted_at dropped (a sync stamps records when they pass)."""
+    for g in dead:
+        if isinstance(g.get("record"), dict):
+            g["record"]["record"].pop("emitted_at", None)
+    return dead
+
+
+def isolate_input():
+    """four_bad_lines, then lines the parent never passes on (blank, LOG) and more rejects on both sides of states, so
+    the child's stdin lines differ from the input lines the dead letter must name."""
+    log = json.dumps({"type": "LOG", "log": {"level": "INFO", "message": "upstream"}})
+    return four_bad_lines() + [
+        "",                                          # 12
+        log,                                         # 13
+        record("wide", too_wide()),                  # 14: rejected by the destination
+        record("users", {"id": 5}),                  # 15
+        record("wide", dict(too_wide(), p0=9)),      # 16: rejected
+        state(3),                                    # 17
+        record("wide", {"p0": 3}),                   # 18
+        record("wide", dict(too_wide(), p0=10)),     # 19: rejected
+        state(4),                                    # 20
+    ]
+
+
+def case_write_isolate_rejects():
+    """run write --isolate: the child reports each record its destination rejects, and the parent dead-letters it
+    exactly as an in-process run does (same lines, reasons, records, states, rows, summary). Fails on a host where a
+    destination in a child process cannot reject."""
+    lines = isolate_input()
+    results = {}
+    for mode in ("in_process", "isolate"):
+        with tempfile.TemporaryDirectory() as d:
+            dl = os.path.join(d, "dead.jsonl")
+            extra = ["--isolate"] if mode == "isolate" else []
+            r = run(write_args(d, "--error-tolerance", "all", "--dead-letter", dl, *extra), "\n".join(lines) + "\n")
+            print(mode, r.stderr[-3000:])
+            check(r.returncode == 0, "%s: run write --error-tolerance all exits 0 (got %d)" % (mode, r.returncode))
+            out = os.path.join(d, "out.sqlite")
+            results[mode] = (without_dir(dead_letters(dl), d), states_of(r.stdout), sqlite_ids(out, "users", "id"),
+                             sqlite_ids(out, "wide", "p0"), "7 records could not be written" in r.stderr and
+                             "(stream unknown) 1, ghost 1, users 1, wide 4" in r.stderr)
+    dead, states, users, wide, summary = results["isolate"]
+    check([g["line"] for g in dead] == [2, 3, 4, 6, 14, 16, 19], "isolated: dead letters of lines 2, 3, 4, 6, 14, 16, "
+          "19, named by their input line: %s" % [g["line"] for g in dead])
+    check(all("too many columns" in g["reason"] for g in dead[3:]), "the last four rejected by dest_sqlite")
+    check([s["destinationStats"] for s in states] == [{"recordCount": 3, "rejectedRecordCount": 4},
+                                                     {"recordCount": 2, "rejectedRecordCount": 0},
+                                                     {"recordCount": 1, "rejectedRecordCount": 2},
+                                                     {"recordCount": 1, "rejectedRecordCount": 1}],
+          "each state counts the records of its own stretch: %s" % [s["destinationStats"] for s in states])
+    check(users == [1, 3, 4, 5] and wide == [1, 2, 3], "the good records committed: %s %s" % (users, wide))
+    check(summary, "the summary counts them per stream")
+    for i, name in enumerate(("dead letters", "echoed states", "users rows", "wide rows")):
+        check(results["isolate"][i] == results["in_process"][i], "--isolate gives the same %s as in process:\n%s\n%s" %
+              (name, str(results["isolate"][i])[:1500], str(results["in_process"][i])[:1500]))
+    with tempfile.TemporaryDirectory() as d:  # the checkpoint rule across the process boundary
+        dl = os.path.join(d, "dead.jsonl")
+        args = write_args(d, "--error-tolerance", "all", "--dead-letter", dl, "--idle-commit-seconds", "1", "--isolate")
+        p = subprocess.Popen([CONNHOST, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            for i in range(3):
+                p.stdin.write(record("users", {"id": i}) + "\n" + record("wide", too_wide()) + "\n" + state(i) + "\n")
+                p.stdin.flush()
+                echoed = json.loads(p.stdout.readline())
+                on_disk = dead_letters(dl)  # read the moment the echo arrived
+                check(echoed["state"]["stream"]["stream_state"] == {"n": i} and
+                      echoed["state"]["destinationStats"] == {"recordCount": 1, "rejectedRecordCount": 1},
+                      "isolated: state %d echoed with rejectedRecordCount 1: %s" % (i, echoed["state"]))
+                check(len(on_disk) == i + 1 and on_disk[-1]["line"] == 3 * i + 2,
+                      "isolated: its rejected record (line %d) was in the dead-letter file before the echo" % (3 * i + 2))
+        finally:
+            p.kill()
+            p.wait()
+
+
+def isolate_sync_connection(d, extra):
+    """source_scripted into dest_sqlite with records only the destination rejects (and one of a stream not in the
+    catalog, which the parent checks), around states: nothing a source child would have to refuse."""
+    def st(n):
+        return {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "users"},
+                                                       "stream_state": {"n": n}}}}
+    src = {"streams": ["users", "ghost", "wide"], "messages": [
+        {"stream": "users", "data": '{"id":1}'},                            # 1
+        {"stream": "wide", "data": '{"p0":1}'},                             # 2
+        {"stream": "wide", "data": json.dumps(too_wide()), "batch": True},  # 3: the destination rejects it
+        {"stream": "ghost", "data": '{"id":99}'},                           # 4: a stream not in the catalog
+        st(1),
+        {"stream": "users", "data": '{"id":2}'},                            # 5
+        {"stream": "wide", "data": json.dumps(dict(too_wide(), p0=8))},     # 6: rejected
+        {"stream": "wide", "data": '{"p0":2}', "batch": True},              # 7
+        {"stream": "wide", "data": json.dumps(dict(too_wide(), p0=9)), "batch": True},  # 8: rejected
+        st(2),
+        {"stream": "users", "data": '{"id":3}'},                            # 9
+        st(3),
+    ]}
+    cat = {"streams": [{"stream": {"name": "users", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                        "sync_mode": "full_refresh", "destination_sync_mode": "append"},
+                       json.load(open(catalog(d)))["streams"][1]]}
+    conn = dict({"source": {"plugin": "source_scripted", "config": src},
+                 "destination": {"plugin": "dest_sqlite", "config": {"path": os.path.join(d, "out.sqlite")}},
+                 "catalog": cat, "state_file": "state.json", "max_record_mb": 1, "error_tolerance": "all",
+                 "dead_letter": "bad.jsonl"}, **extra)
+    return write_json(os.path.join(d, "conn.json"), conn)
+
+
+def case_sync_isolate_rejects():
+    """sync --isolate: records the destination's child process rejects go to the dead-letter file numbered by their
+    place in the source's output, as in process; states are saved after them. Fails where a destination in a child
+    process cannot reject."""
+    results = {}
+    for mode in ("in_process", "isolate"):
+        with tempfile.TemporaryDirectory() as d:
+            conn = isolate_sync_connection(d, {"isolate": mode == "isolate"})
+            r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+            print(mode, r.stderr[-3000:])
+            check(r.returncode == 0, "%s: the sync exits 0 (got %d)" % (mode, r.returncode))
+            with open(os.path.join(d, "state.json")) as f:
+                saved = json.load(f)
+            out = os.path.join(d, "out.sqlite")
+            dead = sorted(dead_letters(os.path.join(d, "bad.jsonl")), key=lambda g: g["line"])  # two threads write
+            results[mode] = (without_dir(without_emitted_at(dead), d), saved["states"],
+                             sqlite_ids(out, "users", "id"), sqlite_ids(out, "wide", "p0"),
+                             "4 records could not be written" in r.stderr and "ghost 1, wide 3" in r.stderr)
+    dead, states, users, wide, summary = results["isolate"]
+    check([(g["line"], g["stream"]) for g in dead] == [(3, "wide"), (4, "ghost"), (6, "wide"), (8, "wide")],
+          "isolated: dead letters numbered by their place in the source's output: %s" %
+          [(g["line"], g["stream"]) for g in dead])
+    check(dead[0] == {"line": 3, "stream": "wide", "namespace": None, "reason": dead[0]["reason"],
+                      "record": {"type": "RECORD", "record": {"stream": "wide", "data": too_wide()}}} and
+          "too many columns" in dead[0]["reason"], "the rejected record whole: %s" % str(dead[0])[:500])
+    check(states[0]["stream"]["stream_state"] == {"n": 3}, "the last state is saved: %s" % states)
+    check(users == [1, 2, 3] and wide == [1, 2], "the good records are committed: %s %s" % (users, wide))
+    check(summary, "the summary counts them per stream")
+    for i, name in enumerate(("dead letters", "saved states", "users rows", "wide rows")):
+        check(results["isolate"][i] == results["in_process"][i], "--isolate gives the same %s as in process:\n%s\n%s" %
+              (name, str(results["isolate"][i])[:1500], str(results["in_process"][i])[:1500]))
+
+
+def case_isolate_crash_after_reject():
+    """A destination child that crashes after reporting a reject: the reject stays in the dead-letter file, and the
+    run fails with the crash as before."""
+    with tempfile.TemporaryDirectory() as d:
+        dl = os.path.join(d, "dead.jsonl")
+        cfg = write_json(os.path.join(d, "dst.json"), {"crash_after": 3, "refuse": "bad"})
+        cat = write_json(os.path.join(d, "cat.json"), {"streams": [
+            {"stream": {"name": "users", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+             "sync_mode": "full_refresh", "destination_sync_mode": "append"}]})
+        lines = [record("users", {"id": 1}), record("users", {"id": 2, "bad": True}), state(1),
+                 record("users", {"id": 3}), record("users", {"id": 4}), state(2)]
+        r = run(["run", "--plugin-dir", TEST_PLUGINS, "--plugin", "dest_crash", "write", "--config", cfg, "--catalog",
+                 cat, "--log-format", "text", "--isolate", "--error-tolerance", "all", "--dead-letter", dl],
+                "\n".join(lines) + "\n")
+        print(r.stderr[-3000:])
+        check(r.returncode != 0 and "crashed" in r.stderr, "the crash fails the write (exit %d)" % r.returncode)
+        got = dead_letters(dl) if os.path.exists(dl) else []
+        check(len(got) == 1 and got[0]["line"] == 2 and got[0]["stream"] == "users" and
+              'holds "bad"' in got[0]["reason"] and got[0]["record"]["record"]["data"] == {"id": 2, "bad": True},
+              "the reject reported before the crash is in the dead-letter file: %s" % got)
+        states = states_of(r.stdout)
+        check(all(s["destinationStats"] == {"recordCount": 1, "rejectedRecordCount": 1} for s in states) and
+              len(states) <= 1, "only the state before the crash may be echoed, counting the reject: %s" % states)
+        check("1 record could not be written" in r.stderr, "the summary counts it")
+
+
+def case_sync_pg_isolate_rejects():
+    """sync --isolate into dest_pg: a record whose new field passes PostgreSQL's 1600 columns is rejected in the
+    destination's child process and reaches the dead-letter file through the parent, numbered by its place in the
+    source's output; the records around it are committed and the last state saved. Fails where a destination in a
+    child process cannot reject. Needs the pg_server fixture."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pg"))
+    import pg_lib
+    props = {"p%d" % i: {"type": "integer"} for i in range(1590)}
+    cat = {"streams": [{"stream": {"name": "wide", "json_schema": {"type": "object", "properties": props},
+                                   "supported_sync_modes": ["full_refresh"]},
+                        "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
+    def st(n):
+        return {"state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "wide"},
+                                                       "stream_state": {"n": n}}}}
+    src = {"streams": ["wide"], "messages": [
+        {"stream": "wide", "data": '{"p0":1}'},                                          # 1
+        {"stream": "wide", "data": json.dumps(too_wide()), "batch": True},               # 2: PostgreSQL refuses it
+        {"stream": "wide", "data": '{"p0":2}', "batch": True},                           # 3
+        st(1),
+        {"stream": "wide", "data": json.dumps(dict(too_wide(), p0=9))},                  # 4: refused
+        {"stream": "wide", "data": '{"p0":3}'},                                          # 5
+        st(2),
+    ]}
+    db = pg_lib.db_name("tolerance_isolate")
+    with tempfile.TemporaryDirectory() as d:
+        conn = write_json(os.path.join(d, "conn.json"), {
+            "source": {"plugin": "source_scripted", "config": src},
+            "destination": {"plugin": "dest_pg", "config": pg_lib.fresh_database(db)},
+            "catalog": cat, "state_file": "state.json", "isolate": True, "error_tolerance": "all",
+            "dead_letter": "bad.jsonl"})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        print(r.stderr[-3000:])
+        check(r.returncode == 0, "sync --isolate into dest_pg under all: exit 0 (got %d)" % r.returncode)
+        got = dead_letters(os.path.join(d, "bad.jsonl"))
+        check([g["line"] for g in got] == [2, 4] and all("1600 columns" in g["reason"] for g in got) and
+              [g["record"]["record"]["data"] for g in got] == [too_wide(), dict(too_wide(), p0=9)],
+              "the records PostgreSQL refuses are dead-lettered, numbered 2 and 4: %s" %
+              [(g["line"], g["reason"][:80]) for g in got])
+        rows = pg_lib.psql("SELECT p0 FROM public.wide ORDER BY p0", db).split()
+        check(rows == ["1", "2", "3"], "the records around them are committed: %s" % rows)
+        with open(os.path.join(d, "state.json")) as f:
+            saved = json.load(f)
+        check(saved["states"][0]["stream"]["stream_state"] == {"n": 2}, "the last state is saved: %s" % saved)
+        check("2 records could not be written" in r.stderr and "wide 2" in r.stderr, "the summary counts them")
+    pg_lib.drop_database(db)
+
+
 run_case(globals())

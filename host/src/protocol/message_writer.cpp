@@ -195,6 +195,13 @@ void MessageWriter::singer_state(std::string_view value) {
     write_all_locked();  // a checkpoint goes out at once, with every record before it
 }
 
+void MessageWriter::private_line(std::string_view line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    buf_.append(line);
+    buf_ += '\n';
+    write_all_locked();  // the parent has it even if the child dies next
+}
+
 void MessageWriter::message(int32_t type, std::string_view payload) {
     if (singer_output_) return;
     const char* name = "TRACE";

@@ -38,6 +38,9 @@ public:
     // What a Singer target prints for an acknowledged STATE: the state's value alone on one line (as it came),
     // written out at once with everything before it.
     void singer_state(std::string_view value);
+    // A private message line (protocol/private_message.hpp) for the parent of an --isolate child, written out at
+    // once with everything before it.
+    void private_line(std::string_view line);
     // From now on the output is a Singer target's: LOG, TRACE (errors too) and other message lines are no longer
     // printed, so stdout carries only states (logs then go to stderr; see run_operation).
     void singer_output() noexcept { singer_output_ = true; }

@@ -28,6 +28,7 @@ Outcome child_outcome(const ChildEnd& end) {
     }
     int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
     if (code == 130 || end.cancel_requested) return {CONNHOST_STATUS_CANCELLED, "cancelled"};
+    if (!end.host_error.empty()) return {CONNHOST_STATUS_SYSTEM, end.host_error};
     if (!end.pump_error.empty())
         return {CONNHOST_STATUS_SYSTEM, "cannot read the plugin's child process: " + end.pump_error};
     if (end.sink_refused) return {CONNHOST_STATUS_CANCELLED, "cancelled"};

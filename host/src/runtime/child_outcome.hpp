@@ -13,6 +13,7 @@ struct ChildEnd {
     bool cancel_requested = false;              // cancel() was called (the child was sent SIGTERM)
     bool sink_refused = false;                  // an event sink refused what the child sent
     std::string pump_error;                     // the child's stdout could not be read, or empty
+    std::string host_error;                     // the host could not take what the child reported (a reject), or ""
     int32_t input_status = CONNHOST_STATUS_OK;  // a destination's input ended with this
     std::string error_message, failure_type;    // the child's last TRACE ERROR
 };

@@ -51,11 +51,12 @@ void exchange_with_destination(ConnectorEvents& ev, const std::string& name, Spa
             end.pump_error = e.what();
         }
     });
-    ChildAcks acks(report);
+    ChildAcks acks(report, ev.takes_rejects());
     end.input_status = feed_child_input(ev, child.stdin_fd(), acks);
     child.close_stdin();  // the child sees its end of input
     reader.join();
     acks.apply(ev);
+    end.host_error = acks.failure();
 }
 
 }  // namespace
@@ -69,18 +70,21 @@ void ChildProcessConnector::cancel() {
     if (pid_ > 0) ::kill(pid_, SIGTERM);  // the child's `run` cancels its plugin and commits what it has
 }
 
-std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t line_limit) const {
-    return {this_executable(),
-            "run",
-            "--plugin",
-            info_.path.string(),
-            operation_name(op),
-            "--log-level",
-            log_level_,
-            "--max-record-mb",
-            std::to_string(line_limit >> 20),
-            "--parent-pid",
-            std::to_string(::getpid())};
+std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t line_limit,
+                                                           bool rejects_to_parent) const {
+    std::vector<std::string> args{this_executable(),
+                                  "run",
+                                  "--plugin",
+                                  info_.path.string(),
+                                  operation_name(op),
+                                  "--log-level",
+                                  log_level_,
+                                  "--max-record-mb",
+                                  std::to_string(line_limit >> 20),
+                                  "--parent-pid",
+                                  std::to_string(::getpid())};
+    if (rejects_to_parent) args.push_back("--rejects-to-parent");
+    return args;
 }
 
 void ChildProcessConnector::set_running(pid_t pid) {
@@ -97,7 +101,7 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, Operation op, std::strin
     std::optional<SpawnedChild> child;
     const bool json_stderr = logging::json_on_stderr();  // the child's raw stderr lines must become JSON too
     try {
-        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_),
+        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_, feed_input && ev.takes_rejects()),
                       child_files(op, config, catalog, state), feed_input, json_stderr);
     } catch (const std::exception& e) {
         return {CONNHOST_STATUS_SYSTEM,

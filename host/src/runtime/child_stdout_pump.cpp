@@ -50,6 +50,7 @@ public:
 
     // Handles one line; false when a sink refused.
     bool line(std::string_view text) {
+        if (protocol::is_private_message(text)) return private_message(text);
         try {
             protocol::parse_message(text, msg_);
         } catch (const std::exception& e) {
@@ -98,7 +99,24 @@ private:
     bool state() {
         if (on_run_thread_) return ev_.on_state(msg_.body) == CONNHOST_STATUS_OK;
         std::lock_guard lock(report_.mu);
-        report_.echoed_states.emplace_back(msg_.body);
+        report_.notes.emplace_back();
+        return true;
+    }
+
+    // A destination child's record_reject goes to the run thread in order with its states; a kind this host does
+    // not know is skipped. One it cannot read fails the run there (its record must not be lost silently).
+    bool private_message(std::string_view text) {
+        if (on_run_thread_) return true;
+        ChildNote note;
+        try {
+            protocol::PrivateMessage m = protocol::parse_private_message(text);
+            if (m.kind != protocol::kRecordRejectKind) return true;
+            note.reject = protocol::record_reject_of(m);
+        } catch (const std::exception& e) {
+            note.error = std::string("an unreadable record_reject line from the plugin's child process: ") + e.what();
+        }
+        std::lock_guard lock(report_.mu);
+        report_.notes.push_back(std::move(note));
         return true;
     }
 

@@ -1,6 +1,7 @@
 // Connector: the one C++ interface the runtime uses to drive a connector, wherever it runs.
 #pragma once
 #include "loader/plugin_library.hpp"
+#include "runtime/dead_letter.hpp"
 
 #include <connhost/plugin_api.h>
 
@@ -52,6 +53,22 @@ public:
     virtual int32_t values_changed(uint64_t count) {
         (void)count;
         return CONNHOST_STATUS_OK;
+    }
+    // Destination: true when records it rejects go to the dead-letter file (--error-tolerance all), so a destination
+    // in a child process is asked to report them (reject_reported).
+    virtual bool takes_rejects() const { return false; }
+    // Destination: where record `index` of the RECORDS batch delivered last came from, as a dead letter names it
+    // (run write: the input line; sync: its number in the source's output); 0 when not known.
+    virtual uint64_t record_position(uint32_t index) const {
+        (void)index;
+        return 0;
+    }
+    // Destination in a child process: it rejected a record delivered earlier, `r.line` already its record_position.
+    // `before_state` is the first state delivered after that record, not yet acknowledged (0: none yet), whose
+    // counts the record moves from recordCount to rejectedRecordCount. OK when the run took it, as reject_record.
+    virtual int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) {
+        (void)r, (void)before_state;
+        return CONNHOST_STATUS_UNSUPPORTED;
     }
     // True once the operation should stop.
     virtual bool cancelled() const = 0;

@@ -48,8 +48,10 @@ public:
     std::string records(std::string_view ns, std::string_view name, uint64_t count);
     // `count` records of the input went to the dead-letter file instead of the destination.
     void rejected(uint64_t count) noexcept { rejected_since_state_ += count; }
-    // The destination rejected one record it was delivered (it went to the dead-letter file).
-    void rejected_by_destination() noexcept {
+    // The destination rejected one record it was delivered (it went to the dead-letter file); with `before_state`,
+    // a record delivered before that state (a destination in a child process reports rejects late).
+    void rejected_by_destination(uint64_t before_state = 0) noexcept {
+        if (before_state && states_.rejected_before(before_state)) return;
         if (records_since_state_) --records_since_state_;
         ++rejected_since_state_;
     }

@@ -19,12 +19,12 @@ struct ToleranceOptions {
 // Parses "none" or "all"; throws std::invalid_argument naming `origin` ("--error-tolerance") and the choices.
 ErrorTolerance parse_error_tolerance(std::string_view word, const std::string& origin);
 
-// What --error-tolerance all cannot do for plugins in child processes (--isolate), for a warning at the start.
+// What --error-tolerance all cannot do for a source in a child process (sync --isolate), for a warning at the start.
+// (A destination's rejects come back from its child and go to the dead-letter file as in process.)
 inline constexpr const char* kIsolateToleranceLimits =
-    "with --isolate, --error-tolerance all covers records the host checks (data not an object, over the record size "
-    "limit, a stream not in the catalog) but not those a plugin's child process checks: a destination there cannot "
-    "reject a record (it fails as under none), and a source's record over the limit or not an object fails the "
-    "source";
+    "with --isolate, a source's record over the record size limit or whose data is not an object is checked in the "
+    "source's child process and fails the source as under --error-tolerance none; records the destination rejects "
+    "and records of a stream not in the catalog still go to the dead-letter file";
 
 // The dead-letter file of a tolerant run: the one given, else `default_path` ("" when the command has none: then
 // throws std::invalid_argument asking for --dead-letter). Throws too when a dead letter is given without `all`.

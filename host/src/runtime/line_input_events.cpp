@@ -5,6 +5,7 @@
 #include "protocol/stream_name.hpp"
 #include "protocol/state_shape.hpp"
 #include "protocol/trace_fields.hpp"
+#include "runtime/private_rejects.hpp"
 
 #include <boost/json.hpp>
 
@@ -31,8 +32,20 @@ void LineInputEvents::tolerate(DeadLetter& dead_letter) {
     lines_.skip_long_lines();
 }
 
+void LineInputEvents::forward_rejects() {
+    forward_rejects_ = true;
+    lines_.skip_long_lines();
+}
+
+void LineInputEvents::set_aside(const RejectedRecord& r) {
+    if (forward_rejects_)
+        out_.private_line(private_reject_line(r));
+    else
+        dead_letter_->add(r);
+}
+
 bool LineInputEvents::reject_line(std::string_view line, std::string_view reason, bool has_stream) {
-    if (!dead_letter_) return false;
+    if (!tolerant()) return false;
     RejectedRecord r;
     r.line = lines_.line_number();
     if (has_stream) {
@@ -42,15 +55,18 @@ bool LineInputEvents::reject_line(std::string_view line, std::string_view reason
     }
     r.reason = reason;
     r.record = line;
-    dead_letter_->add(r);
+    set_aside(r);
     ledger_.rejected(1);
     return true;
 }
 
 int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) {
-    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    if (!tolerant()) return CONNHOST_STATUS_UNSUPPORTED;
     if (!delivered_ || index >= delivered_->size()) return CONNHOST_STATUS_CONFIG;
-    dead_letter_->add(delivered_->view(), index, (*delivered_lines_)[index], reason);
+    if (forward_rejects_)
+        out_.private_line(private_reject_line(delivered_->view(), index, (*delivered_lines_)[index], reason));
+    else
+        dead_letter_->add(delivered_->view(), index, (*delivered_lines_)[index], reason);
     ledger_.rejected_by_destination();
     return CONNHOST_STATUS_OK;
 }
@@ -58,6 +74,18 @@ int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) 
 int32_t LineInputEvents::values_changed(uint64_t count) {
     if (!delivered_) return CONNHOST_STATUS_CONFIG;
     changed_values_ += count;
+    return CONNHOST_STATUS_OK;
+}
+
+uint64_t LineInputEvents::record_position(uint32_t index) const {
+    if (!delivered_ || !delivered_lines_ || index >= delivered_lines_->size()) return 0;
+    return (*delivered_lines_)[index];
+}
+
+int32_t LineInputEvents::reject_reported(const RejectedRecord& r, uint64_t before_state) {
+    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    dead_letter_->add(r);
+    ledger_.rejected_by_destination(before_state);
     return CONNHOST_STATUS_OK;
 }
 
@@ -158,7 +186,7 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
 
 void LineInputEvents::add_to_building(int64_t emitted_at, std::string_view meta) {
     building_.add(msg_.data, emitted_at, meta);
-    if (dead_letter_) building_lines_.push_back(lines_.line_number());  // only a dead letter names input lines
+    if (tolerant()) building_lines_.push_back(lines_.line_number());  // only a dead letter names input lines
 }
 
 bool LineInputEvents::next_line(std::string_view& line) {
@@ -388,7 +416,7 @@ void LineInputEvents::echo(const StateLedger::Entry& e) {
         singer_values_.erase(singer);
         return;
     }
-    if (!dead_letter_) return out_.state(e.json, e.record_count);
+    if (!tolerant()) return out_.state(e.json, e.record_count);
     out_.state(e.json, e.record_count, e.rejected_count);
 }
 

@@ -32,6 +32,9 @@ public:
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
     int32_t values_changed(uint64_t count) override;
+    bool takes_rejects() const override { return dead_letter_ != nullptr; }
+    uint64_t record_position(uint32_t index) const override;
+    int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override;
     // --error-tolerance all: records that cannot be written (data not an object, a line over the size limit, a
     // stream not in the catalog, a record the destination rejects) go to `dead_letter` and the input goes on; it is
     // made durable before each state is echoed, and echoed states carry destinationStats.rejectedRecordCount.
@@ -48,6 +51,10 @@ public:
     std::string singer_catalog() const { return singer_.configured_catalog(); }
     // Starts the next session, whose catalog has `streams`.
     void next_session(const std::vector<protocol::CatalogStream>& streams);
+    // The child of an --isolate run whose parent takes rejects: records that cannot be written go, as tolerate()
+    // would send them to a dead-letter file, to the parent as private record_reject lines on the output, each
+    // written out at once (protocol/private_message.hpp); the parent dead-letters them.
+    void forward_rejects();
 
     // The write succeeded: echoes every acknowledged state still held back (see DeliveryLedger).
     void finish();
@@ -97,6 +104,10 @@ private:
     // Under --error-tolerance all, sends the input line `line` (a record message; "" when it was too long to keep)
     // to the dead-letter file and returns true; else returns false.
     bool reject_line(std::string_view line, std::string_view reason, bool has_stream = true);
+    // Records that cannot be written are set aside (a dead-letter file, or the parent of a child process).
+    bool tolerant() const noexcept { return dead_letter_ || forward_rejects_; }
+    // Sends `r` to the dead-letter file or the parent; the ledger is not touched.
+    void set_aside(const RejectedRecord& r);
     // Adds the record in msg_ to building_, noting its input line.
     void add_to_building(int64_t emitted_at, std::string_view meta);
     // Acts on the message in msg_.
@@ -120,6 +131,7 @@ private:
     BatchBuffer* delivered_ = nullptr;   // the RECORDS batch delivered last (reject_record's)
     const std::vector<uint64_t>* delivered_lines_ = nullptr;
     DeadLetter* dead_letter_ = nullptr;  // --error-tolerance all
+    bool forward_rejects_ = false;       // forward_rejects()
     bool large_due_ = false;             // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
     std::string held_json_;  // storage for the JSON of the item last delivered

@@ -30,6 +30,11 @@ public:
         return inner_.reject_record(index, reason);
     }
     int32_t values_changed(uint64_t count) override { return inner_.values_changed(count); }
+    bool takes_rejects() const override { return inner_.takes_rejects(); }
+    uint64_t record_position(uint32_t index) const override { return inner_.record_position(index); }
+    int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override {
+        return inner_.reject_reported(r, before_state);
+    }
     bool cancelled() const override { return inner_.cancelled(); }
 
 private:

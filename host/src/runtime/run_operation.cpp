@@ -223,8 +223,9 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
     decide_output_at_first_message(opts, out, *ev);
     if (opts.tolerance.tolerant()) {
         e.dead_letter = open_dead_letter(dead_letter_path(opts.tolerance, ""));
-        ev->tolerate(*e.dead_letter);
-        if (opts.isolate) logging::host_log().warn("{}", kIsolateToleranceLimits);
+        ev->tolerate(*e.dead_letter);  // with --isolate, the child reports its destination's rejects here
+    } else if (opts.rejects_to_parent) {
+        ev->forward_rejects();
     }
     if (!opts.catalog_path) read_singer_catalog(*ev, in.modes, plugin, in.catalog);
     e.input = ev.get();

@@ -55,6 +55,18 @@ public:
         release(true, on_release);
     }
 
+    // A record counted in the records before pending state `id` was rejected after all: it moves from that state's
+    // record_count to its rejected_count. False when no such state is pending.
+    bool rejected_before(uint64_t id) noexcept {
+        for (Entry& e : pending_) {
+            if (e.id != id) continue;
+            if (e.record_count) --e.record_count;
+            ++e.rejected_count;
+            return true;
+        }
+        return false;
+    }
+
     size_t pending() const noexcept { return pending_.size(); }
     // States released so far.
     uint64_t acknowledged() const noexcept { return released_; }

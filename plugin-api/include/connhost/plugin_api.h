@@ -318,10 +318,10 @@ typedef struct connhost_secrets_ext {
 /* "connhost.record_reject/1": a destination sets one record aside without failing its batch (what Kafka Connect's
    errors.tolerance and Airbyte's per-record changes give): a value its target cannot store in any form, a row the
    database refuses. Under `--error-tolerance all` the host writes the record to the dead-letter file, counts it in
-   destinationStats.rejectedRecordCount of the next acknowledged state instead of recordCount, and the write goes on;
-   under `none` (the default), and in a child process of `--isolate`, reject answers UNSUPPORTED and the destination
-   fails as it would without the extension. A value the target can hold changed (NULLed, truncated) is not a
-   rejection: record it in the record's meta changes instead. */
+   destinationStats.rejectedRecordCount of the next acknowledged state instead of recordCount, and the write goes on
+   (under `--isolate` too: the child process reports it to the host); under `none` (the default) reject answers
+   UNSUPPORTED and the destination fails as it would without the extension. A value the target can hold changed
+   (NULLed, truncated) is not a rejection: record it in the record's meta changes instead. */
 #define CONNHOST_EXT_RECORD_REJECT "connhost.record_reject/1"
 typedef struct connhost_record_reject_ext {
     uint32_t struct_size; /* since 1.0: sizeof(connhost_record_reject_ext) of the host */

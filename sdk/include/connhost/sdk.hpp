@@ -9,6 +9,7 @@
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/path_lock.hpp>
 #include <connhost/sdk/read_back.hpp>
+#include <connhost/sdk/record_reject.hpp>
 #include <connhost/sdk/saved_cursor.hpp>
 #include <connhost/sdk/source.hpp>
 #include <connhost/sdk/state.hpp>

@@ -1,5 +1,6 @@
 // Test connectors that crash (abort) mid-operation: `source_crash` after `crash_after` records,
-// `dest_crash` after writing `crash_after` records. Used to show that --isolate turns a crash into an error.
+// `dest_crash` after writing `crash_after` records (refusing records that hold the text `refuse`). Used to show that
+// --isolate turns a crash into an error, and keeps the rejects reported before it.
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
 
@@ -47,10 +48,16 @@ public:
     void check(const json::object&) override {}
     void open(const json::object& config, const ConfiguredCatalog&) override {
         crash_after_ = ConfigView(config).integer_or("crash_after", 100);
+        refuse_ = ConfigView(config).string_or("refuse", "");
     }
+    // A record whose data holds the text `refuse` is refused through the SDK's write_each_record (set aside under
+    // --error-tolerance all); the crash comes at the crash_after-th record written.
     void write_batch(const ConfiguredStream&, const BatchView& batch) override {
-        written_ += static_cast<int64_t>(batch.size());
-        if (written_ >= crash_after_) std::abort();
+        write_each_record(host(), batch, [this](const RecordView& r) {
+            if (!refuse_.empty() && r.json.find(refuse_) != std::string_view::npos)
+                throw RecordRefused("the record holds \"" + refuse_ + "\", which this destination refuses");
+            if (++written_ >= crash_after_) std::abort();
+        });
     }
     void commit() override {}
     void complete_stream(const ConfiguredStream&) override {}
@@ -59,6 +66,7 @@ public:
 
 private:
     int64_t crash_after_ = 100, written_ = 0;
+    std::string refuse_;
 };
 CONNHOST_PLUGIN(CrashDestination, "dest_crash", "0.0.1", "Test destination that aborts after crash_after records")
 #endif

@@ -150,6 +150,18 @@ int32_t DestinationEvents::values_changed(uint64_t count) {
     return CONNHOST_STATUS_OK;
 }
 
+uint64_t DestinationEvents::record_position(uint32_t index) const {
+    if (!current_delivered_ || !current_.batch || index >= current_.batch->size()) return 0;
+    return record_number(index);
+}
+
+int32_t DestinationEvents::reject_reported(const RejectedRecord& r, uint64_t before_state) {
+    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    dead_letter_->add(r);
+    ledger_.rejected_by_destination(before_state);
+    return CONNHOST_STATUS_OK;
+}
+
 int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
     current_delivered_ = false;
     q_.recycle(std::move(current_.batch));

@@ -77,6 +77,9 @@ public:
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
     int32_t values_changed(uint64_t count) override;
+    bool takes_rejects() const override { return dead_letter_ != nullptr; }
+    uint64_t record_position(uint32_t index) const override;
+    int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
     // --error-tolerance all: records the destination rejects go to `dead_letter`, made durable before each state
     // is saved.

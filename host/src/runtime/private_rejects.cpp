@@ -1,0 +1,39 @@
+#include "runtime/private_rejects.hpp"
+
+namespace connhost::runtime {
+
+std::string private_reject_line(const RejectedRecord& r) {
+    protocol::RecordReject p;
+    p.line = r.line;
+    p.stream = r.stream;
+    p.has_ns = r.has_ns;
+    p.ns = r.ns;
+    p.reason = r.reason;
+    p.record = r.record;
+    return protocol::record_reject_line(p);
+}
+
+std::string private_reject_line(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason) {
+    const std::string record = record_message_json(b, i);
+    RejectedRecord r;
+    r.line = line;
+    r.stream = {b.stream, b.stream_size};
+    r.has_ns = b.ns != nullptr;
+    if (b.ns) r.ns = {b.ns, b.ns_size};
+    r.reason = reason;
+    r.record = record;
+    return private_reject_line(r);
+}
+
+RejectedRecord rejected_record_of(const protocol::RecordReject& r, uint64_t position) {
+    RejectedRecord out;
+    out.line = position;
+    out.stream = r.stream;
+    out.has_ns = r.has_ns;
+    out.ns = r.ns;
+    out.reason = r.reason;
+    out.record = r.record;
+    return out;
+}
+
+}  // namespace connhost::runtime
