@@ -987,18 +987,19 @@ def case_overwrite_stale_staging():
         conn, state = overwrite_connection(db, dest_cfg, "st", "stale")
         sync(conn)  # a state file that belongs to this connection
 
-        def stage(attempt):
+        position = {"state_type": "primary_key", "primary_key": ["id"], "last": ["500"]}
+
+        def stage(attempt, at=position):
+            tag = json.dumps({"connhost_attempt": attempt, "marks": [[at, 500]]})
             psql("SET ROLE %s; DROP TABLE IF EXISTS public._connhost_tmp_st;"
                  "CREATE TABLE public._connhost_tmp_st AS SELECT * FROM public.st WHERE id <= 600;"
                  "UPDATE public._connhost_tmp_st SET v = 'junk';"
-                 "COMMENT ON TABLE public._connhost_tmp_st IS '{\"connhost_attempt\":\"%s\",\"marks\":[[{\"state_type\":\"primary_key\",\"primary_key\":[\"id\"],\"last\":[\"500\"]},500]]}';"
-                 % (ROLE, attempt), dest)
+                 "COMMENT ON TABLE public._connhost_tmp_st IS '%s';" % (ROLE, tag), dest)
 
-        def pretend_killed(attempt, position=True):
+        def pretend_killed(attempt, at=position):
             with open(state, encoding="utf-8") as f:
                 saved = json.load(f)
-            saved["states"][0]["stream"]["stream_state"] = (
-                {"state_type": "primary_key", "primary_key": ["id"], "last": ["500"]} if position else {})
+            saved["states"][0]["stream"]["stream_state"] = at
             saved["overwrite_attempts"] = [{"namespace": "public", "name": "st", "attempt": attempt}]
             write_json(state, saved)
 
@@ -1016,8 +1017,16 @@ def case_overwrite_stale_staging():
         check(p.returncode == 0 and "records after" not in p.stderr.decode(), "--reset-state reads the whole table: %s" % describe(p))
         check(junk() == [n, 0], "the stale staging was dropped, not swapped in: %r" % junk())
 
+        other_key = {"state_type": "primary_key", "primary_key": ["v"], "last": ["v5"]}
+        stage("a1", other_key)
+        pretend_killed("a1", other_key)  # the table's key changed since: the source cannot continue from it
+        p = connhost(["sync", conn])
+        check(p.returncode != 0 and "not a position this full refresh can continue from" in error_text(p) and
+              "--reset-state" in error_text(p), "a position the source cannot continue from fails the overwrite: %s" % describe(p))
+        check(junk() == [n, 0], "the previous table stays as it was: %r" % junk())
+
         stage("a1")
-        pretend_killed("a1", position=False)  # the attempt ended with {}: nothing to resume
+        pretend_killed("a1", {})  # the attempt ended with {}: nothing to resume
         p = sync(conn)
         check("records after" not in p.stderr.decode(), "an empty saved state reads the whole table")
         check(junk() == [n, 0], "the staging of the old attempt was dropped, not appended to: %r" % junk())
