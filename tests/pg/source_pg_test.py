@@ -121,6 +121,9 @@ def case_discover():
         want = {("public", "items"), ("public", "pairs"), ("public", "cheap_items"), ("public", "item_count"), ("public", "events"),
                 ("sales", "orders")}
         check(set(streams) == want, "discover lists exactly the readable relations of public and sales: %r" % sorted(streams))
+        resumable = {k for k, s in streams.items() if s.get("is_resumable") is True}
+        check(resumable == {("public", "items"), ("public", "pairs"), ("public", "item_count"), ("sales", "orders")},
+              "is_resumable marks what a full refresh checkpoints (a key, or a table/materialized view by ctid): %r" % sorted(resumable))
         items = streams[("public", "items")]
         props = items["json_schema"]["properties"]
         check(list(props) == ["id", "name", "price", "updated_at"], "columns in table order: %r" % list(props))
