@@ -77,7 +77,8 @@ public:
         db_->exec(std::string("CREATE TABLE IF NOT EXISTS ") + kColumnsTable +
                   " (table_name TEXT NOT NULL, field TEXT NOT NULL, column_name TEXT NOT NULL, PRIMARY KEY "
                   "(table_name, field))");
-        ensure_staging_tags(*db_);
+        for (auto& [s, p] : plan_.plans())
+            if (p.resumable()) ensure_staging_tags(*db_);
         for (auto& [s, p] : plan_.plans()) {
             refuse_case_twin(*s, p.final_name);
             const StagingOpening o =
@@ -216,8 +217,9 @@ private:
     void drop_staging(StreamPlan& p) override {
         tables_.at(p.stream).reset();  // finalizes its statements
         db_->exec("BEGIN IMMEDIATE; DROP TABLE IF EXISTS " + quote(p.staging_name) + "; DELETE FROM " + kColumnsTable +
-                  " WHERE table_name = " + sql_string(p.staging_name) + "; DELETE FROM " + kStagingTable +
-                  " WHERE table_name = " + sql_string(p.staging_name) + "; COMMIT");
+                  " WHERE table_name = " + sql_string(p.staging_name));
+        set_staging_tag(*db_, p.staging_name, "");
+        db_->exec("COMMIT");
     }
 
     // A staging's tag as the plan has it (resumable), or none (a fresh staging of a stream that is not). Call inside
