@@ -33,6 +33,7 @@ boost::json::object spec_json() {
     })SPEC",
                                                                R"(["host", "database", "username"])");
     spec["supportsIncremental"] = true;
+    spec["connhost_resumable_overwrite"] = true;  // keeps and trims a resumable overwrite's staging (table_plan.hpp)
     connhost::sdk::add_pg_connect_spec(spec);
     return spec;
 }

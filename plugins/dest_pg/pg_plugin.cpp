@@ -16,6 +16,10 @@
 // Generations: rows store the stream's generation_id and sync_id; a stream with minimum_generation_id above 0 (not
 // overwrite) loses its rows of older generations when it completes (connhost/sdk/table_plan.hpp), never before.
 //
+// Resumable overwrite (connhost_resumable_overwrite in the spec): a stream the host may resume keeps its staging
+// table after an unfinished sync, tagged by a table COMMENT (attempt and marks) stored in each commit's transaction;
+// its row ids are numbered, so a resumed sync deletes the rows after the saved state (TablePlan::open_staging).
+//
 // Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "pg_config.hpp"
 #include "pg_connection.hpp"
@@ -78,7 +82,8 @@ public:
         for (auto& [s, p] : plan_.plans()) {
             if (schemas.insert(p.container).second) ensure_schema(*conn_, p.container);
             auto t = std::make_unique<StreamTable>(*conn_, p, cfg_.copy_buffer_bytes, host());
-            t->prepare();
+            t->prepare(p.staged ? plan_.open_staging(p, t->staging_comment()) : StagingOpening{});
+            if (p.resumable()) t->store_tag();
             tables_.emplace(s, std::move(t));
         }
         conn_->commit();
@@ -97,12 +102,22 @@ public:
     }
 
     void commit() override {
-        if (!in_transaction_) return;
+        bool marked = false;  // a state marked a resumable staging: its tag is stored even when no row came since
+        for (auto& [s, p] : plan_.plans()) marked = marked || (p.resumable() && p.tag_dirty);
+        if (!in_transaction_ && !marked) return;
+        begin_if_needed();
         if (active_) active_->end_copy();
         active_ = nullptr;
-        for (auto& [s, t] : tables_) t->merge();
+        for (auto& [s, t] : tables_) {
+            t->merge();
+            if (plan_.at(*s).resumable() && plan_.at(*s).tag_dirty) t->store_tag();  // the marks commit with the rows
+        }
         conn_->commit();
         in_transaction_ = false;
+    }
+
+    void state_arrived(std::string_view state_json) override {
+        plan_.note_state(state_json, [this](const StreamPlan& p) { return tables_.at(p.stream)->last_row_number(); });
     }
 
     void complete_stream(const ConfiguredStream& s) override { plan_.complete(s, *this); }
@@ -145,6 +160,7 @@ private:
         r.connector = "dest_pg";
         r.kind = "PostgreSQL table";
         r.generations = true;
+        r.resumes_overwrite = true;
         r.fit = [](std::string_view n) { return identifier(n); };
         r.place = [default_schema](const ConfiguredStream& s) {
             return StreamPlace{identifier(s.ns && !s.ns->empty() ? *s.ns : default_schema), s.name};

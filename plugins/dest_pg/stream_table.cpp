@@ -91,7 +91,7 @@ ColumnType type_from_sql(const std::string& t) {
     return ColumnType::String;
 }
 
-StreamTable::StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
+StreamTable::StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
                          connhost::sdk::Host host)
     : conn_(conn),
       host_(host),
@@ -108,10 +108,32 @@ StreamTable::StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& pl
 
 std::string StreamTable::q(const std::string& table) const { return quote(schema_) + "." + quote(table); }
 
-void StreamTable::prepare() {
+std::optional<std::string> StreamTable::staging_comment() {
+    PgResult r =
+        conn_.query("SELECT to_regclass($1) IS NOT NULL, coalesce(obj_description(to_regclass($1), 'pg_class'), '')",
+                    {q(plan_.staging_name)}, "looking up the staging table " + q(plan_.staging_name));
+    if (r.rows() != 1 || r.view(0, 0) != "t") return std::nullopt;
+    return r.text(0, 1);
+}
+
+void StreamTable::store_tag() {
+    plan_.tag.seal();
+    conn_.exec("COMMENT ON TABLE " + q(plan_.staging_name) + " IS " + literal(plan_.tag.text()),
+               "tagging the staging table " + q(plan_.staging_name));
+    plan_.tag_dirty = false;
+}
+
+void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
     const std::string& target = plan_.target();
-    if (plan_.staged)
+    if (plan_.staged && !opening.keep)
         conn_.exec("DROP TABLE IF EXISTS " + q(target), "dropping an old staging table of " + stream_.display_name());
+    if (plan_.resumable()) uuids_.sequence_from(opening.keep_through + 1);
+    if (opening.keep) {  // rows written after the state the source resumes after go: it sends them again
+        conn_.exec("DELETE FROM " + q(target) + " WHERE " + quote(kMetaColumns[connhost::sdk::kRawIdColumn]) + " >= " +
+                       literal(connhost::sdk::UuidGenerator::sequence_floor(opening.keep_through + 1)) + "::uuid",
+                   "trimming the staging table " + q(target) + " to the saved state");
+        host_.info("stream " + stream_.display_name() + ": resuming its overwrite in " + q(target));
+    }
     std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
     for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
         create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
@@ -459,6 +481,7 @@ void StreamTable::swap_in() {
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
     conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_),
                "renaming the staging table to " + q(table_));
+    if (plan_.resumable()) conn_.exec("COMMENT ON TABLE " + q(table_) + " IS NULL", "clearing the tag of " + q(table_));
 }
 
 uint64_t StreamTable::delete_older_generations() {

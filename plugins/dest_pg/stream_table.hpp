@@ -28,6 +28,8 @@
 #include <connhost/sdk/table_plan.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,11 +49,18 @@ public:
     // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`
     // outlives this table, and its `staged` says whether rows still go to the staging table.
     // Widening and type conflicts are logged through `host`.
-    StreamTable(PgConnection& conn, const connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
+    StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
                 connhost::sdk::Host host);
 
-    // Creates or evolves the table (overwrite: a fresh staging table); call inside a transaction.
-    void prepare();
+    // Creates or evolves the table (overwrite: a fresh staging table, or the kept one of `opening`, trimmed to its
+    // keep_through row); call inside a transaction.
+    void prepare(const connhost::sdk::StagingOpening& opening = {});
+    // overwrite: the staging table's comment (a resumable staging's tag; "" when none), nullopt when it does not exist.
+    std::optional<std::string> staging_comment();
+    // overwrite, resumable: stores the plan's tag as the staging table's comment. Call inside a transaction.
+    void store_tag();
+    // The number of the last row id written (resumable staging; see UuidGenerator::sequence_from).
+    uint64_t last_row_number() const noexcept { return uuids_.last_sequence(); }
     // Encodes and sends the batch's rows; opens the COPY when needed. Call inside a transaction, with
     // no other table's COPY open. A record the database refuses (RecordRefused) is set aside through
     // the host (sdk::write_each_record), or thrown when bad records fail the run.
@@ -107,7 +116,7 @@ private:
 
     PgConnection& conn_;
     connhost::sdk::Host host_;
-    const connhost::sdk::StreamPlan& plan_;
+    connhost::sdk::StreamPlan& plan_;
     const connhost::sdk::ConfiguredStream& stream_;
     std::string schema_, table_, qualified_;
     std::string temp_table_;

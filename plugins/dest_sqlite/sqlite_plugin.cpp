@@ -14,9 +14,14 @@
 // Generations: rows store the stream's generation_id and sync_id; a stream with minimum_generation_id above 0 (not
 // overwrite) loses its rows of older generations when it completes (connhost/sdk/table_plan.hpp), never before.
 //
+// Resumable overwrite (connhost_resumable_overwrite in the spec): a stream the host may resume keeps its staging
+// table after an unfinished sync, its tag in _connhost_staging (staging_tags.hpp) written in each commit's
+// transaction; its row ids are numbered, so a resumed sync deletes the rows after the saved state.
+//
 // Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "database.hpp"
 #include "names.hpp"
+#include "staging_tags.hpp"
 #include "stream_table.hpp"
 #include "table_reader.hpp"
 
@@ -39,11 +44,13 @@ public:
     using Destination::Destination;
 
     json::object spec() override {
-        return destination_spec("dest_sqlite", "SQLite destination", R"({
+        json::object spec = destination_spec("dest_sqlite", "SQLite destination", R"({
           "path": {"type": "string", "description": "the SQLite database file; created (with its folders) if missing",
                    "connhost_target": true}
         })",
-                                R"(["path"])");
+                                             R"(["path"])");
+        spec["connhost_resumable_overwrite"] = true;  // keeps and trims a resumable overwrite's staging
+        return spec;
     }
 
     void check(const json::object& config) override {
@@ -70,9 +77,21 @@ public:
         db_->exec(std::string("CREATE TABLE IF NOT EXISTS ") + kColumnsTable +
                   " (table_name TEXT NOT NULL, field TEXT NOT NULL, column_name TEXT NOT NULL, PRIMARY KEY "
                   "(table_name, field))");
+        for (auto& [s, p] : plan_.plans())
+            if (p.resumable()) ensure_staging_tags(*db_);
         for (auto& [s, p] : plan_.plans()) {
             refuse_case_twin(*s, p.final_name);
-            tables_.emplace(s, std::make_unique<StreamTable>(*db_, *s, p.target(), p.staged, host()));
+            const StagingOpening o =
+                p.staged ? plan_.open_staging(p, staging_tag(*db_, p.staging_name)) : StagingOpening{};
+            auto t = std::make_unique<StreamTable>(*db_, *s, p.target(), p.staged && !o.keep, host());
+            if (p.resumable()) t->ids().sequence_from(o.keep_through + 1);
+            if (o.keep)
+                host().info("stream " + s->display_name() + ": resuming its overwrite in table " +
+                            quote(p.staging_name) + " (" +
+                            std::to_string(trim_staging(*db_, p.staging_name, o.keep_through)) +
+                            " row(s) after the saved state deleted)");
+            if (p.staged) store_tag(p);
+            tables_.emplace(s, std::move(t));
         }
         db_->exec("COMMIT");
         host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into " + path);
@@ -89,8 +108,19 @@ public:
         count_changed_values(t->tally().total() - changed_before);
     }
 
+    void state_arrived(std::string_view state_json) override {
+        plan_.note_state(state_json,
+                         [this](const StreamPlan& p) { return tables_.at(p.stream)->ids().last_sequence(); });
+    }
+
     void commit() override {
-        if (!in_transaction_) return;
+        bool marked = false;  // a state marked a resumable staging: its tag is stored even when no row came since
+        for (auto& [s, p] : plan_.plans()) marked = marked || (p.resumable() && p.tag_dirty);
+        if (!in_transaction_ && !marked) return;
+        if (!in_transaction_) db_->exec("BEGIN IMMEDIATE");
+        in_transaction_ = true;
+        for (auto& [s, p] : plan_.plans())
+            if (p.resumable() && p.tag_dirty) store_tag(p);  // the marks commit with the rows they describe
         db_->exec("COMMIT");
         in_transaction_ = false;
     }
@@ -135,6 +165,7 @@ private:
         r.kind = "SQLite table";
         r.fold_case = true;  // SQLite compares identifiers ignoring ASCII case
         r.generations = true;
+        r.resumes_overwrite = true;
         r.place = [](const ConfiguredStream& s) {
             std::string table = table_name(s.ns, s.name);
             if (table.find('\0') != std::string::npos)
@@ -160,6 +191,7 @@ private:
             move.bind_text_copy(1, p.final_name);
             move.bind_text_copy(2, p.staging_name);
             move.run();
+            set_staging_tag(*db_, p.staging_name, "");
             db_->exec("COMMIT");
         } catch (...) {
             db_->exec("ROLLBACK");
@@ -188,7 +220,17 @@ private:
     void drop_staging(StreamPlan& p) override {
         tables_.at(p.stream).reset();  // finalizes its statements
         db_->exec("BEGIN IMMEDIATE; DROP TABLE IF EXISTS " + quote(p.staging_name) + "; DELETE FROM " + kColumnsTable +
-                  " WHERE table_name = " + sql_string(p.staging_name) + "; COMMIT");
+                  " WHERE table_name = " + sql_string(p.staging_name));
+        set_staging_tag(*db_, p.staging_name, "");
+        db_->exec("COMMIT");
+    }
+
+    // A staging's tag as the plan has it (resumable), or none (a fresh staging of a stream that is not). Call inside
+    // a transaction.
+    void store_tag(StreamPlan& p) {
+        p.tag.seal();
+        set_staging_tag(*db_, p.staging_name, p.resumable() ? p.tag.text() : std::string());
+        p.tag_dirty = false;
     }
 
     // Rolls back what is not committed (after a failure); an error is logged: closing the database discards it anyway.

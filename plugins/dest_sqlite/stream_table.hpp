@@ -55,6 +55,8 @@ public:
     // The table was renamed to `table` (overwrite swap): statements are re-prepared for the new name.
     void retarget(std::string table);
     const std::string& table() const noexcept { return table_; }
+    // The generator of the rows' _connhost_raw_id (numbered for a resumable overwrite's staging).
+    connhost::sdk::UuidGenerator& ids() noexcept { return uuids_; }
     // The changes made to values so far (the rows of rolled-back transactions included).
     const connhost::sdk::ChangeTally& tally() const noexcept { return tally_; }
 

@@ -62,7 +62,18 @@ std::optional<std::vector<std::string>> saved_cursor(PgSession& db, const Config
     return std::vector<std::string>{value};
 }
 
-// The saved key of a full refresh by `pos`'s key, when the blob is for that key; another key is read from the start.
+// An overwrite given a saved position resumes into the staging its interrupted sync left (connhost sync's resumable
+// overwrite): reading from the start would write the rows kept there twice, so a position this read cannot continue
+// from is an error.
+[[noreturn]] void refuse_restart(const ConfiguredStream& cs, const json::object& blob) {
+    throw ConfigError("stream " + cs.display_name() + ": the saved state " + json::serialize(blob) +
+                      " is not a position this full refresh can continue from (the table's key or kind changed), and "
+                      "the stream is an overwrite resuming the rows already written: run the sync with --reset-state "
+                      "to refresh it from the start");
+}
+
+// The saved key of a full refresh by `pos`'s key, when the blob is for that key; another key is read from the start
+// (an overwrite: refused, see refuse_restart).
 std::optional<std::vector<std::string>> saved_key(const ConfiguredStream& cs, const ReadPosition& pos,
                                                   const json::object& blob, Host host) {
     if (blob.empty()) return std::nullopt;  // a completed full refresh, or none yet
@@ -72,6 +83,7 @@ std::optional<std::vector<std::string>> saved_key(const ConfiguredStream& cs, co
     const bool same = type && type->is_string() && type->as_string() == (by_pk ? "primary_key" : "ctid") && last &&
         last->size() == pos.columns.size() && (!by_pk || strings_of(blob.if_contains("primary_key")) == pos.columns);
     if (same) return last;
+    if (cs.destination_sync_mode == connhost::sdk::DestinationSyncMode::Overwrite) refuse_restart(cs, blob);
     host.warn("stream " + cs.display_name() + ": the saved state " + json::serialize(blob) +
               " is not a position of this full refresh (its key is " +
               (by_pk ? "the primary key" : std::string("the ctid")) + "); reading the table from its start");
@@ -152,6 +164,8 @@ ReadPosition read_position(PgSession& db, const Table& t, const ConfiguredStream
         pos.by = ReadPosition::By::Ctid;
         pos.columns = {"ctid"};
     } else {
+        if (blob && !blob->empty() && cs.destination_sync_mode == connhost::sdk::DestinationSyncMode::Overwrite)
+            refuse_restart(cs, *blob);
         return pos;
     }
     if (blob) pos.start = saved_key(cs, pos, *blob, host);

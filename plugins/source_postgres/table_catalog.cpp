@@ -51,7 +51,7 @@ std::vector<Table> load_tables(PgSession& db, const std::vector<std::string>& sc
     PgResult cols = db.query(R"SQL(
         SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
                bt.typname, bt.typcategory::text, coalesce(et.typname, ''), coalesce(et.typdelim::text, ','),
-               a.attnotnull
+               a.attnotnull, c.relkind::text
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -70,7 +70,7 @@ std::vector<Table> load_tables(PgSession& db, const std::vector<std::string>& sc
         auto it = index.find(key);
         if (it == index.end()) {
             it = index.emplace(key, tables.size()).first;
-            tables.push_back(Table{schema, name, {}, {}});
+            tables.push_back(Table{schema, name, {}, {}, cols.text(r, 9)});
         }
         Column c;
         c.name = cols.text(r, 2);
@@ -193,6 +193,8 @@ json::object stream_json(const Table& t) {
     for (const auto& k : t.primary_key) pk.push_back(json::array{json::string(k)});
     s["source_defined_primary_key"] = std::move(pk);
     s["cursor_candidates"] = std::move(candidates);
+    // A full refresh of it checkpoints by primary key or ctid (read_position.hpp), so a killed one can resume.
+    s["is_resumable"] = !t.primary_key.empty() || t.relkind == "r" || t.relkind == "m";
     return s;
 }
 

@@ -42,6 +42,7 @@ struct Table {
     std::string schema, name;
     std::vector<Column> columns;
     std::vector<std::string> primary_key;
+    std::string relkind;  // pg_class.relkind: "r" table, "p" partitioned, "v" view, "m" materialized view, "f" foreign
 
     const Column* column(std::string_view n) const {
         for (const auto& c : columns)
@@ -60,7 +61,7 @@ bool is_cursor_candidate(const Column& c);
 // Every table, partitioned table, view, materialized view and foreign table in `schemas` the
 // connected user may SELECT from (partitions are read through their parent), ordered by schema, name.
 std::vector<Table> load_tables(PgSession& db, const std::vector<std::string>& schemas);
-// The AirbyteStream for `t`: namespace = schema, JSON-schema types, primary key, cursor candidates.
+// The AirbyteStream for `t`: namespace = schema, JSON-schema types, primary key, cursor candidates, is_resumable.
 boost::json::object stream_json(const Table& t);
 // `items` as a PostgreSQL text[] literal.
 std::string text_array_literal(const std::vector<std::string>& items);

@@ -121,6 +121,9 @@ def case_discover():
         want = {("public", "items"), ("public", "pairs"), ("public", "cheap_items"), ("public", "item_count"), ("public", "events"),
                 ("sales", "orders")}
         check(set(streams) == want, "discover lists exactly the readable relations of public and sales: %r" % sorted(streams))
+        resumable = {k for k, s in streams.items() if s.get("is_resumable") is True}
+        check(resumable == {("public", "items"), ("public", "pairs"), ("public", "item_count"), ("sales", "orders")},
+              "is_resumable marks what a full refresh checkpoints (a key, or a table/materialized view by ctid): %r" % sorted(resumable))
         items = streams[("public", "items")]
         props = items["json_schema"]["properties"]
         check(list(props) == ["id", "name", "price", "updated_at"], "columns in table order: %r" % list(props))
@@ -905,6 +908,189 @@ def case_full_refresh_killed_resumes():
             return tuple(got) if distinct else got[0]
 
         killed_full_refresh(db, n, "dest_sqlite", {"path": path, "commit_ms": 50}, lite_count, "sqlite")
+        drop_database(dest)
+
+
+# ---------------------------------------------------------------- resumable overwrite (issue 12)
+
+def saved_stream(state_path):
+    """(stream_state of the first saved state or None, the file's overwrite_attempts) of a sync's state file."""
+    try:
+        with open(state_path, encoding="utf-8") as f:
+            saved = json.load(f)
+    except (OSError, ValueError):
+        return None, []
+    states = saved.get("states") or []
+    return (states[0]["stream"]["stream_state"] if states else None), saved.get("overwrite_attempts", [])
+
+
+def overwrite_connection(db, dest_cfg, table, tag):
+    state = os.path.join(db.tmp, tag + ".state.json")
+    conn = db.path(tag + ".c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                     "destination": {"plugin": "dest_pg", "config": dest_cfg},
+                                     "streams": [{"name": table, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}],
+                                     "state_file": state, "queue_mb": 1})
+    return conn, state
+
+
+def kill_when_saved(conn, state):
+    """Starts `connhost sync conn` and SIGKILLs it once the state file holds a non-empty position of the stream."""
+    p = subprocess.Popen([CONNHOST, "sync", conn], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and p.poll() is None and not saved_stream(state)[0]:
+        time.sleep(0.005)
+    p.kill()
+    p.communicate(timeout=60)
+
+
+def case_overwrite_killed_resumes():
+    """An overwrite full refresh SIGKILLed mid-table resumes from its last saved primary key into the staging table
+    it left (dest_pg): every row exactly once, the previous table visible until the swap, the next sync whole again."""
+    with SourceDb("ow_kill") as db:
+        n = 300000
+        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
+               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, %d) g;" % n)
+        db.cfg(state_interval=5000, fetch_rows=2000)
+        dest = "dst_ow_kill"
+        dest_cfg = fresh_database(dest)
+        dest_cfg["commit_ms"] = 50
+        psql("SET ROLE %s; CREATE TABLE public.big (id bigint, v text); INSERT INTO public.big VALUES (-1, 'old'), (-2, 'old');" % ROLE, dest)
+        conn, state = overwrite_connection(db, dest_cfg, "big", "ow")
+
+        def counts(table):
+            return tuple(psql_json("SELECT json_build_array(count(*), count(DISTINCT id), count(*) FILTER (WHERE v = 'old')) "
+                                   "FROM public.%s" % table, dest))
+
+        kill_when_saved(conn, state)
+        saved, attempts = saved_stream(state)
+        check(saved and saved.get("state_type") == "primary_key" and saved.get("primary_key") == ["id"],
+              "the killed sync saved a primary-key position: %r" % saved)
+        check(len(attempts) == 1 and attempts[0]["name"] == "big" and attempts[0]["namespace"] == "public",
+              "the state file names the overwrite's attempt: %r" % attempts)
+        check(counts("big") == (2, 2, 2), "the previous table is untouched while the overwrite is unfinished: %r" % (counts("big"),))
+        staged = counts('"_connhost_tmp_big"')
+        check(0 < staged[0] < n and staged[0] == staged[1], "the staging table is kept with part of the rows: %r" % (staged,))
+        comment = psql_json("SELECT to_json(obj_description('public._connhost_tmp_big'::regclass, 'pg_class'))", dest)
+        check(json.loads(comment)["connhost_attempt"] == attempts[0]["attempt"], "the staging is tagged with the attempt: %r" % comment)
+
+        p = connhost(["sync", conn])
+        check(p.returncode == 0, "the re-run succeeds: %s" % describe(p))
+        m = re.search(r"public\.big: (\d+) records after \"id\" = (\d+)", p.stderr.decode())
+        check(m and int(m.group(1)) == n - int(m.group(2)) and int(m.group(1)) < n,
+              "the re-run resumed after the saved key instead of reading all %d rows: %s" % (n, m and m.group(0)))
+        check(counts("big") == (n, n, 0), "every row exactly once, the old rows replaced: %r" % (counts("big"),))
+        check(not psql("SELECT 1 FROM pg_class WHERE relname = '_connhost_tmp_big'", dest).strip(), "no staging table is left")
+        check(psql_json("SELECT to_json(obj_description('public.big'::regclass, 'pg_class'))", dest) is None,
+              "the swapped-in table carries no staging tag")
+        saved, attempts = saved_stream(state)
+        check(saved == {} and attempts == [], "the completed overwrite leaves an empty state and no attempt: %r %r" % (saved, attempts))
+
+        p = connhost(["sync", conn])
+        check(p.returncode == 0 and "records after" not in p.stderr.decode(), "the next sync reads the whole table: %s" % describe(p))
+        check(counts("big") == (n, n, 0), "the next sync replaces the table with every row once")
+        drop_database(dest)
+
+
+def case_overwrite_killed_resumes_sqlite():
+    """The same into dest_sqlite: the staging table and its tag (_connhost_staging) survive the kill, the re-run
+    resumes into them, and the previous table stays readable until the swap."""
+    with SourceDb("ow_kill_lite") as db:
+        n = 300000
+        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
+               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, %d) g;" % n)
+        db.cfg(state_interval=5000, fetch_rows=2000)
+        path = os.path.join(db.tmp, "big.sqlite")
+        with sqlite3.connect(path) as lite:
+            lite.execute('CREATE TABLE "public__big" (id INTEGER, v TEXT)')
+            lite.execute("INSERT INTO \"public__big\" VALUES (-1, 'old'), (-2, 'old')")
+        state = os.path.join(db.tmp, "lite.state.json")
+        conn = db.path("lite.c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
+                                       "destination": {"plugin": "dest_sqlite", "config": {"path": path, "commit_ms": 50}},
+                                       "streams": [{"name": "big", "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}],
+                                       "state_file": state, "queue_mb": 1})
+
+        def counts(table):
+            with sqlite3.connect(path) as lite:
+                return lite.execute("SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE v = 'old') FROM \"%s\"" % table).fetchone()
+
+        kill_when_saved(conn, state)
+        saved, attempts = saved_stream(state)
+        check(saved and saved.get("state_type") == "primary_key", "the killed sync saved a primary-key position: %r" % saved)
+        check(counts("public__big") == (2, 2, 2), "the previous table is untouched: %r" % (counts("public__big"),))
+        staged = counts("_connhost_tmp_public__big")
+        check(0 < staged[0] < n and staged[0] == staged[1], "the staging table is kept with part of the rows: %r" % (staged,))
+        with sqlite3.connect(path) as lite:
+            tag = lite.execute("SELECT tag FROM _connhost_staging WHERE table_name = '_connhost_tmp_public__big'").fetchone()
+        check(tag and json.loads(tag[0])["connhost_attempt"] == attempts[0]["attempt"], "the staging is tagged: %r" % (tag,))
+        p = connhost(["sync", conn])
+        check(p.returncode == 0, "the re-run succeeds: %s" % describe(p))
+        m = re.search(r"public\.big: (\d+) records after \"id\" = (\d+)", p.stderr.decode())
+        check(m and int(m.group(1)) == n - int(m.group(2)) and int(m.group(1)) < n,
+              "the re-run resumed after the saved key instead of reading all %d rows: %s" % (n, m and m.group(0)))
+        check(counts("public__big") == (n, n, 0), "every row exactly once, the old rows replaced: %r" % (counts("public__big"),))
+        with sqlite3.connect(path) as lite:
+            left = lite.execute("SELECT count(*) FROM sqlite_master WHERE name = '_connhost_tmp_public__big'").fetchone()[0]
+            tags = lite.execute("SELECT count(*) FROM _connhost_staging").fetchone()[0]
+        check(left == 0 and tags == 0, "no staging table and no tag are left (%d, %d)" % (left, tags))
+        check(saved_stream(state) == ({}, []), "the completed overwrite leaves an empty state and no attempt")
+
+
+def case_overwrite_stale_staging():
+    """A staging table of another attempt is never reused: the host's saved position under a different attempt is
+    refused (the previous table untouched), --reset-state drops it, and a finished attempt's staging is dropped."""
+    with SourceDb("ow_stale") as db:
+        n = 1000
+        db.sql("CREATE TABLE st (id int PRIMARY KEY, v text);"
+               "INSERT INTO st SELECT g, 'v' || g FROM generate_series(1, %d) g;" % n)
+        db.cfg(state_interval=100)
+        dest = "dst_ow_stale"
+        dest_cfg = fresh_database(dest)
+        conn, state = overwrite_connection(db, dest_cfg, "st", "stale")
+        sync(conn)  # a state file that belongs to this connection
+
+        position = {"state_type": "primary_key", "primary_key": ["id"], "last": ["500"]}
+
+        def stage(attempt, at=position):
+            tag = json.dumps({"connhost_attempt": attempt, "marks": [[at, 500]]})
+            psql("SET ROLE %s; DROP TABLE IF EXISTS public._connhost_tmp_st;"
+                 "CREATE TABLE public._connhost_tmp_st AS SELECT * FROM public.st WHERE id <= 600;"
+                 "UPDATE public._connhost_tmp_st SET v = 'junk';"
+                 "COMMENT ON TABLE public._connhost_tmp_st IS '%s';" % (ROLE, tag), dest)
+
+        def pretend_killed(attempt, at=position):
+            with open(state, encoding="utf-8") as f:
+                saved = json.load(f)
+            saved["states"][0]["stream"]["stream_state"] = at
+            saved["overwrite_attempts"] = [{"namespace": "public", "name": "st", "attempt": attempt}]
+            write_json(state, saved)
+
+        def junk():
+            return psql_json("SELECT json_build_array(count(*), count(*) FILTER (WHERE v = 'junk')) FROM public.st", dest)
+
+        stage("a0")
+        pretend_killed("a1")
+        p = connhost(["sync", conn])
+        check(p.returncode != 0 and "cannot resume its interrupted overwrite (attempt a1)" in error_text(p) and
+              "belongs to attempt a0" in error_text(p) and "--reset-state" in error_text(p),
+              "a saved position under another attempt than the staging's is refused, saying what to do: %s" % describe(p))
+        check(junk() == [n, 0], "the previous table stays as it was: %r" % junk())
+        p = connhost(["sync", conn, "--reset-state"])
+        check(p.returncode == 0 and "records after" not in p.stderr.decode(), "--reset-state reads the whole table: %s" % describe(p))
+        check(junk() == [n, 0], "the stale staging was dropped, not swapped in: %r" % junk())
+
+        other_key = {"state_type": "primary_key", "primary_key": ["v"], "last": ["v5"]}
+        stage("a1", other_key)
+        pretend_killed("a1", other_key)  # the table's key changed since: the source cannot continue from it
+        p = connhost(["sync", conn])
+        check(p.returncode != 0 and "not a position this full refresh can continue from" in error_text(p) and
+              "--reset-state" in error_text(p), "a position the source cannot continue from fails the overwrite: %s" % describe(p))
+        check(junk() == [n, 0], "the previous table stays as it was: %r" % junk())
+
+        stage("a1")
+        pretend_killed("a1", {})  # the attempt ended with {}: nothing to resume
+        p = sync(conn)
+        check("records after" not in p.stderr.decode(), "an empty saved state reads the whole table")
+        check(junk() == [n, 0], "the staging of the old attempt was dropped, not appended to: %r" % junk())
         drop_database(dest)
 
 

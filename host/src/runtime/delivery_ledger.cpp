@@ -1,11 +1,34 @@
 #include "runtime/delivery_ledger.hpp"
 
+#include "protocol/json_scan.hpp"
 #include "protocol/stream_name.hpp"
 #include "protocol/trace_fields.hpp"
 
 #include <stdexcept>
 
 namespace connhost::runtime {
+
+namespace {
+
+// Whether AirbyteStateMessage `json` is of type STREAM (a malformed one is not).
+bool is_stream_state(std::string_view json) {
+    std::string type;
+    try {
+        protocol::JsonScanner s(json);
+        s.expect('{', "a state object");
+        s.members([&](std::string_view key) {
+            if (key == "type" && s.peek() == '"')
+                s.read_string(&type);
+            else
+                s.skip_value();
+        });
+    } catch (const std::exception&) {
+        return false;
+    }
+    return type == "STREAM";
+}
+
+}  // namespace
 
 DeliveryLedger::DeliveryLedger(const std::vector<protocol::CatalogStream>& streams, uint32_t idle_bound_ms)
     : idle_bound_ms_(idle_bound_ms) {
@@ -32,10 +55,14 @@ DeliveryLedger::Stream* DeliveryLedger::find(std::string_view ns, std::string_vi
 
 bool DeliveryLedger::overwrite_open() const { return open_overwrites_ > 0; }
 
+void DeliveryLedger::resumable_overwrite(const std::string& ns, const std::string& name) {
+    if (Stream* s = find(ns, name); s && s->overwrite) s->resumable = true;
+}
+
 void DeliveryLedger::start(Stream& s) {
     if (s.phase != Phase::NotStarted) return;
     s.phase = Phase::Started;
-    if (s.overwrite) ++open_overwrites_;
+    if (s.overwrite) ++(s.resumable ? open_resumable_ : open_overwrites_);
 }
 
 std::string DeliveryLedger::records(std::string_view ns, std::string_view name, uint64_t count) {
@@ -64,11 +91,14 @@ void DeliveryLedger::status(std::string_view stream_status_json) {
     const bool was_open = s->overwrite && s->phase == Phase::Started;
     s->phase = f.status == "COMPLETE" ? Phase::Complete : Phase::Incomplete;
     // An INCOMPLETE overwrite is never swapped in: it stays open, so states after it are not released early.
-    if (s->phase == Phase::Complete && was_open && --open_overwrites_ == 0) states_.overwrites_completed();
+    if (s->phase != Phase::Complete || !was_open) return;
+    --(s->resumable ? open_resumable_ : open_overwrites_);
+    if (open_overwrites_ == 0 && open_resumable_ == 0) states_.overwrites_completed();
 }
 
 uint64_t DeliveryLedger::state(std::string json) {
-    uint64_t id = states_.add(std::move(json), records_since_state_, overwrite_open(), rejected_since_state_);
+    const bool gated = overwrite_open() || (open_resumable_ > 0 && !is_stream_state(json));
+    uint64_t id = states_.add(std::move(json), records_since_state_, gated, rejected_since_state_);
     records_since_state_ = 0;
     rejected_since_state_ = 0;
     return id;

@@ -21,7 +21,9 @@ namespace connhost::runtime {
 //    is not COMPLETE, or a configured stream never appeared although others carried statuses (a stream with
 //    records but no status of its own completes at the clean end, as in legacy input);
 //  - records of a stream after its COMPLETE status are an input error;
-//  - states delivered while an overwrite stream is unfinished are released only once it was swapped in;
+//  - states delivered while an overwrite stream is unfinished are released only once it was swapped in, except
+//    that a resumable overwrite (its staging survives for the next run, see resumable_overwrites.hpp) holds back
+//    only GLOBAL and LEGACY states: STREAM states of any stream are released at their ack while it is open;
 //  - a destination that can commit while input is idle (it sets connhost_input.wait_ms) is woken within the
 //    host's idle bound, so what it holds is committed and acknowledged while a slow source waits.
 class DeliveryLedger {
@@ -43,6 +45,9 @@ public:
     uint32_t wait_ms(uint32_t asked_ms) const noexcept {
         return asked_ms == 0 ? 0 : std::min(asked_ms, idle_bound_ms_);
     }
+
+    // Overwrite stream (ns, name) is resumable (see above). Call before delivering anything.
+    void resumable_overwrite(const std::string& ns, const std::string& name);
 
     // Before delivering `count` records of (ns, name): "" or why they must not be delivered.
     std::string records(std::string_view ns, std::string_view name, uint64_t count);
@@ -81,6 +86,7 @@ private:
     enum class Phase { NotStarted, Started, Complete, Incomplete };
     struct Stream {
         bool overwrite = false;
+        bool resumable = false;   // overwrite whose staging survives an unfinished run
         bool has_status = false;  // a STREAM_STATUS of this stream arrived
         Phase phase = Phase::NotStarted;
     };
@@ -93,7 +99,8 @@ private:
     uint64_t records_since_state_ = 0;
     uint64_t rejected_since_state_ = 0;
     bool statuses_seen_ = false;
-    size_t open_overwrites_ = 0;
+    size_t open_overwrites_ = 0;  // started, not complete, not resumable
+    size_t open_resumable_ = 0;   // started, not complete, resumable
     uint32_t idle_bound_ms_;
 };
 

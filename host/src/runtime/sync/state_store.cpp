@@ -72,6 +72,7 @@ void StateStore::load(const std::string& text) {
         // normalize_state below names the file, line and fault
     }
     if (parts && !parts->owner.empty()) saved_owner_ = StateOwner::from_json(json::parse(parts->owner), path_);
+    if (parts) load_attempts(text);
     std::string arr = protocol::normalize_state(text, "state file " + path_);
     if (arr.empty()) return;
     protocol::JsonScanner s(arr);
@@ -89,9 +90,46 @@ void StateStore::load(const std::string& text) {
     } while (s.consume(','));
 }
 
+// The file's "overwrite_attempts": [{"namespace": "...", "name": "...", "attempt": "..."}]; malformed entries are
+// ignored (their streams then start a fresh overwrite).
+void StateStore::load_attempts(const std::string& text) {
+    json::value v = json::parse(text);
+    const json::value* list = v.as_object().if_contains("overwrite_attempts");
+    if (!list || !list->is_array()) return;
+    for (const auto& e : list->as_array()) {
+        const json::object* o = e.if_object();
+        if (!o) continue;
+        auto str = [&](const char* k) {
+            const json::value* x = o->if_contains(k);
+            return x && x->is_string() ? std::string(x->as_string()) : std::string();
+        };
+        if (!str("attempt").empty()) attempts_[{str("namespace"), str("name")}] = str("attempt");
+    }
+}
+
+std::string StateStore::stream_state(const std::string& ns, const std::string& name) const {
+    auto it = streams_.find({ns, name});
+    if (it == streams_.end()) return {};
+    json::value v = json::parse(it->second);
+    const json::value* st = v.as_object().if_contains("stream");
+    const json::value* ss = st && st->is_object() ? st->as_object().if_contains("stream_state") : nullptr;
+    return ss ? json::serialize(*ss) : std::string();
+}
+
+std::string StateStore::attempt(const std::string& ns, const std::string& name) const {
+    auto it = attempts_.find({ns, name});
+    return it == attempts_.end() ? std::string() : it->second;
+}
+
+void StateStore::set_attempt(const std::string& ns, const std::string& name, const std::string& attempt) {
+    if (attempt.empty() ? attempts_.erase({ns, name}) > 0 : attempts_[{ns, name}] != attempt) dirty_ = true;
+    if (!attempt.empty()) attempts_[{ns, name}] = attempt;
+}
+
 void StateStore::adopt(const StateOwner& owner, bool reset) {
     owner_ = owner;
     if (reset) {
+        attempts_.clear();
         streams_.clear();
         global_.reset();
         legacy_.reset();
@@ -140,7 +178,14 @@ void StateStore::save() {
     std::string text = json::serialize(file);
     text.pop_back();  // the states keep their exact text (numbers, key order): spliced in, not re-serialised
     const std::string states = to_json();
-    text += ",\"states\":" + (states.empty() ? std::string("[]") : states.substr(0, states.size() - 1)) + "}\n";
+    text += ",\"states\":" + (states.empty() ? std::string("[]") : states.substr(0, states.size() - 1));
+    if (!attempts_.empty()) {
+        json::array a;
+        for (const auto& [key, attempt] : attempts_)
+            a.push_back(json::object{{"namespace", key.first}, {"name", key.second}, {"attempt", attempt}});
+        text += ",\n\"overwrite_attempts\":" + json::serialize(a);
+    }
+    text += "}\n";
     write_file_atomically(path_, text);
     dirty_ = false;
 }

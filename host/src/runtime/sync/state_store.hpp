@@ -14,8 +14,8 @@
 namespace connhost::runtime::sync {
 
 // Keeps one state message per stream descriptor (STREAM), one GLOBAL and one LEGACY. The file is a JSON object
-// {"connhost_state_file": 1, "owner": {...}, "states": [...]}; `--state` and a source's read accept it, and an
-// older file that is a bare array of states is still read. Single-threaded.
+// {"connhost_state_file": 1, "owner": {...}, "states": [...], "overwrite_attempts": [...] (when any)}; `--state` and a
+// source's read accept it, and an older file that is a bare array of states is still read. Single-threaded.
 class StateStore {
 public:
     // `path` empty: nothing is persisted. Otherwise locks the file for this process's lifetime (throws naming the
@@ -28,6 +28,13 @@ public:
     void adopt(const StateOwner& owner, bool reset);
     // Drops the saved state of stream (ns, name): it is read from its start (an overwrite stream).
     bool forget_stream(const std::string& ns, const std::string& name);
+    // The stream_state (JSON text) of the saved STREAM state of (ns, name); "" when none.
+    std::string stream_state(const std::string& ns, const std::string& name) const;
+    // The attempt of the resumable overwrite of (ns, name) whose staging the saved state belongs to ("" when none);
+    // kept in the file's "overwrite_attempts" (see resumable_overwrites.hpp).
+    std::string attempt(const std::string& ns, const std::string& name) const;
+    // Sets (attempt non-empty) or forgets (empty) the attempt of (ns, name).
+    void set_attempt(const std::string& ns, const std::string& name, const std::string& attempt);
     // Merges an acknowledged state message (JSON object text) into the store.
     void apply(std::string_view state_message);
     // Writes the store to the file atomically (no-op without a path or when nothing changed).
@@ -39,12 +46,14 @@ public:
 
 private:
     void load(const std::string& text);
+    void load_attempts(const std::string& text);
 
     std::string path_;
     std::unique_ptr<FileLock> lock_;
     std::optional<StateOwner> saved_owner_, owner_;
     std::map<std::pair<std::string, std::string>, std::string> streams_;  // (namespace, name) -> message
     std::optional<std::string> global_, legacy_;
+    std::map<std::pair<std::string, std::string>, std::string> attempts_;  // (namespace, name) -> attempt
     bool dirty_ = false;
 };
 

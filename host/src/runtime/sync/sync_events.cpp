@@ -201,6 +201,13 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
             hand_over_json(in, CONNHOST_INPUT_STATE, true);
             return CONNHOST_STATUS_OK;
         case QueueItem::StreamStatus:
+            if (!forget_attempt_before(current_.json)) {
+                ended_ = true;
+                source_status_ = CONNHOST_STATUS_SYSTEM;
+                ctl_.cancelled = true;
+                q_.close();
+                return source_status_;
+            }
             ledger_.status(current_.json);
             hand_over_json(in, CONNHOST_INPUT_STREAM_STATUS, false);
             return CONNHOST_STATUS_OK;
@@ -237,6 +244,26 @@ void DestinationEvents::hand_over_json(connhost_input& in, int32_t kind, bool st
     }
     in.json = current_.json.data();
     in.json_size = current_.json.size();
+}
+
+void DestinationEvents::resumable_overwrites(const std::set<std::pair<std::string, std::string>>& streams) {
+    resumable_ = streams;
+    for (const auto& [ns, name] : streams) ledger_.resumable_overwrite(ns, name);
+}
+
+bool DestinationEvents::forget_attempt_before(std::string_view status_json) {
+    if (resumable_.empty()) return true;
+    const protocol::StreamStatusFields f = protocol::stream_status_fields(status_json);
+    if (f.status != "COMPLETE" || !resumable_.count({f.ns, f.name}) || store_.attempt(f.ns, f.name).empty())
+        return true;
+    store_.set_attempt(f.ns, f.name, "");
+    try {
+        store_.save();
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        return false;
+    }
+    return true;
 }
 
 void DestinationEvents::save(const StateLedger::Entry& e) {

@@ -91,6 +91,11 @@ public:
     // the progress and the state store keep the source's names. `r` must outlive this.
     void rename_streams(const StreamRenamer& r) { renamer_ = &r; }
 
+    // Overwrite streams (source names) whose staging survives an unfinished run (resumable_overwrites.hpp): their
+    // STREAM states are saved as acknowledged, and their attempt is forgotten in the state file (saved) before their
+    // COMPLETE status reaches the destination, so a saved position never outlives the staging it belongs to.
+    void resumable_overwrites(const std::set<std::pair<std::string, std::string>>& streams);
+
     // The status the source ended with (valid once the End item was delivered).
     int32_t source_status() const noexcept { return source_status_; }
     uint64_t states_acknowledged() const noexcept { return ledger_.states_released(); }
@@ -107,6 +112,9 @@ private:
     SyncProgress& progress_;
     int32_t fail_input(std::string why);
     void save(const StateLedger::Entry& e);
+    // A resumable stream's COMPLETE status is about to be delivered: forgets its attempt, durably. False on failure.
+    bool forget_attempt_before(std::string_view stream_status_json);
+    std::set<std::pair<std::string, std::string>> resumable_;
 
     DeliveryLedger ledger_;
     DeadLetter* dead_letter_ = nullptr;

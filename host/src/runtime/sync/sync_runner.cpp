@@ -17,6 +17,7 @@
 #include "runtime/sync/batch_queue.hpp"
 #include "runtime/sync/default_catalog.hpp"
 #include "runtime/sync/namespace_mapping.hpp"
+#include "runtime/sync/resumable_overwrites.hpp"
 #include "runtime/sync/state_owner.hpp"
 #include "runtime/sync/state_store.hpp"
 #include "runtime/sync/sync_events.hpp"
@@ -59,10 +60,12 @@ void add_namespace_mapping(StateOwner& owner, const NamespaceMapping& m) {
 }
 
 // Opens and locks the state file, checks it belongs to this connection, and forgets the states of overwrite
-// streams: an overwrite replaces the whole table, so it reads from the start (a saved state would make it
-// replace the table with only what came after that state).
+// streams that are not resumed: an overwrite replaces the whole table, so it reads from the start (a saved state
+// would make it replace the table with only what came after that state) unless its staging is kept
+// (resumable_overwrites.hpp; `resumable` gets those streams).
 std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Connector& dst,
-                                       const std::string& dst_spec, const std::string& catalog) {
+                                       const std::string& dst_spec, const std::string& catalog,
+                                       std::map<StreamKey, ResumableOverwrite>& resumable) {
     auto store = std::make_unique<StateStore>(o.state_file);
     const auto streams = protocol::catalog_streams(catalog);
     std::vector<std::string> names;
@@ -71,20 +74,18 @@ std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Con
                                       std::move(names));
     add_namespace_mapping(owner, o.namespaces);
     store->adopt(owner, o.reset_state);
-    for (const auto& c : streams)
-        if (c.destination_sync_mode == protocol::DestinationSyncMode::Overwrite && store->forget_stream(c.ns, c.name))
-            logging::host_log().info(
-                "stream {} is overwritten, so it is read from its start; its saved state is not used",
-                protocol::stream_display_name(c.ns, c.name));
+    resumable = plan_resumable_overwrites(catalog, spec_resumes_overwrites(dst_spec), *store, !o.state_file.empty());
+    if (!resumable.empty()) store->save();  // the attempts are in the file before a staging is tagged with them
     return store;
 }
 
 // open_state, its failures classified: the state file in use by another sync is transient (it finishes), a state
 // file that cannot be used (empty, malformed, another target's) a config_error: it must change before a re-run.
 std::unique_ptr<StateStore> open_state_or_fail(const SyncOptions& o, Connector& src, Connector& dst,
-                                               const std::string& dst_spec, const std::string& catalog) {
+                                               const std::string& dst_spec, const std::string& catalog,
+                                               std::map<StreamKey, ResumableOverwrite>& resumable) {
     try {
-        return open_state(o, src, dst, dst_spec, catalog);
+        return open_state(o, src, dst, dst_spec, catalog, resumable);
     } catch (const LockBusy& e) {
         throw RunFailure(e.what(), "transient_error");
     } catch (const std::runtime_error& e) {
@@ -99,6 +100,7 @@ struct SyncSetup {
     std::unique_ptr<StreamRenamer> renamer;  // the namespace mapping
     std::string dst_catalog;                 // as the destination writes it (streams mapped)
     std::unique_ptr<StateStore> store;
+    std::map<StreamKey, ResumableOverwrite> resumable;  // overwrite streams whose staging survives a killed run
 };
 
 // The namespace mapping of `o` over `catalog`, each renamed stream logged; throws std::invalid_argument when two
@@ -125,7 +127,8 @@ SyncSetup prepare(const SyncOptions& o) {
             o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o, target);
         require_supported_modes(s.catalog, target.modes, target.name);
         map_streams(o, s);
-        s.store = open_state_or_fail(o, *s.src, *s.dst, dst_spec, s.catalog);
+        s.store = open_state_or_fail(o, *s.src, *s.dst, dst_spec, s.catalog, s.resumable);
+        s.dst_catalog = add_resumable_overwrites(s.dst_catalog, s.catalog, s.resumable);
     } catch (const RunFailure&) {
         throw;
     } catch (const std::invalid_argument& e) {  // a mode the destination or the source does not support
@@ -238,6 +241,9 @@ void run_sync(const SyncOptions& o) {
     SourceEvents src_events(queue, ctl, progress, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
     DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, streams, o.idle_commit_ms);
     dst_events.rename_streams(*s.renamer);
+    std::set<StreamKey> resumable;
+    for (const auto& [key, r] : s.resumable) resumable.insert(key);
+    dst_events.resumable_overwrites(resumable);
     const std::unique_ptr<DeadLetter> dead_letter = open_dead_letter(o, src_events, dst_events);
     const SyncEnd end = run_both(s, o, initial_state, queue, ctl, progress, src_events, dst_events);
     if (!end.interrupted && end.src.ok() && end.dst.ok() && src_events.error().empty() &&

@@ -29,6 +29,14 @@ inline const char* to_string(DestinationSyncMode m) noexcept {
 inline constexpr DestinationSyncMode kDestinationSyncModes[] = {
     DestinationSyncMode::Append, DestinationSyncMode::Overwrite, DestinationSyncMode::AppendDedup};
 
+// An overwrite the host may resume (connhost sync sets it; see table_plan.hpp): the configured stream's
+// "connhost_resumable_overwrite": {"attempt": "...", "resume_rows": bool, "resume_state": {...}}.
+struct ResumableOverwrite {
+    std::string attempt;       // names the staging this overwrite writes; a staging of another attempt is stale
+    bool resume_rows = false;  // the source resumes after resume_state: keep the attempt's staging rows up to it
+    std::string resume_state;  // the stream_state the source resumes after, serialized ("" without resume_rows)
+};
+
 // One configured stream with its modes; absent fields keep Airbyte's defaults.
 struct ConfiguredStream {
     std::string name;
@@ -41,6 +49,7 @@ struct ConfiguredStream {
     int64_t generation_id = 0;
     int64_t minimum_generation_id = 0;
     int64_t sync_id = 0;
+    std::optional<ResumableOverwrite> resumable_overwrite;  // overwrite only; absent: staging is never kept
 
     bool incremental() const noexcept { return sync_mode == SyncMode::Incremental; }
     // "ns.name" or "name", for messages.
@@ -141,7 +150,21 @@ private:
         s.generation_id = detail::int_or(o, "generation_id", 0);
         s.minimum_generation_id = detail::int_or(o, "minimum_generation_id", 0);
         s.sync_id = detail::int_or(o, "sync_id", 0);
+        if (auto r = o.find("connhost_resumable_overwrite"); r != o.end() && r->value().is_object())
+            s.resumable_overwrite = resumable_of(r->value().as_object(), where + ".connhost_resumable_overwrite");
         return s;
+    }
+
+    // Throws ConfigError naming `where` unless attempt is a non-empty string.
+    static ResumableOverwrite resumable_of(const json::object& o, const std::string& where) {
+        ResumableOverwrite r;
+        r.attempt = detail::str_at(o, "attempt", where);
+        if (r.attempt.empty()) throw ConfigError(where + ".attempt must not be empty");
+        auto rows = o.find("resume_rows");
+        r.resume_rows = rows != o.end() && rows->value().is_bool() && rows->value().as_bool();
+        if (auto st = o.find("resume_state"); r.resume_rows && st != o.end())
+            r.resume_state = json::serialize(st->value());
+        return r;
     }
 
     std::vector<ConfiguredStream> streams_;

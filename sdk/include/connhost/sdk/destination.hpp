@@ -42,6 +42,9 @@ public:
     virtual void open(const json::object& config, const ConfiguredCatalog& catalog) = 0;
     // Writes (buffers) a batch of records of `stream`; need not be durable yet.
     virtual void write_batch(const ConfiguredStream& stream, const BatchView& batch) = 0;
+    // A STATE arrived (its AirbyteStateMessage JSON), after every record before it was given to write_batch and
+    // before the commit() that acknowledges it. Default: nothing (TablePlan::note_state marks resumable staging).
+    virtual void state_arrived(std::string_view state_json) { (void)state_json; }
     // Makes every record written so far durable.
     virtual void commit() = 0;
     // The stream finished successfully: swap in overwrite staging, finish dedup. Called after commit().
@@ -124,6 +127,7 @@ private:
             dest_.write_batch(stream_of(item.batch), item.batch);
             uncommitted_bytes_ += item.batch.bytes();
         } else if (item.kind == CONNHOST_INPUT_STATE) {
+            dest_.state_arrived(item.json);
             pending_state_ = item.state_id;
             have_pending_ = true;
         } else if (item.kind == CONNHOST_INPUT_STREAM_STATUS) {

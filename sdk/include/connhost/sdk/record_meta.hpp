@@ -29,7 +29,8 @@ enum MetaColumn : int {
 inline constexpr const char* kMetaColumns[kMetaColumnCount] = {
     "_connhost_raw_id", "_connhost_extracted_at", "_connhost_generation_id", "_connhost_meta", "_connhost_sync_id"};
 
-// Random (version 4) UUIDs from a per-instance generator seeded by the OS. Not thread-safe.
+// Random (version 4) UUIDs from a per-instance generator seeded by the OS, or numbered ones (sequence_from).
+// Not thread-safe.
 class UuidGenerator {
 public:
     UuidGenerator() {
@@ -39,10 +40,33 @@ public:
     }
     // Writes 36 characters ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") into `out`.
     void next(char out[36]) {
-        static const char hex[] = "0123456789abcdef";
         uint64_t hi = rng_(), lo = rng_();
-        hi = (hi & ~0xF000ull) | 0x4000ull;                         // version 4
+        if (sequenced_)
+            hi = (next_seq_++ << 16) | (hi & 0x0FFFull) | 0x8000ull;  // version 8: the number, then random
+        else
+            hi = (hi & ~0xF000ull) | 0x4000ull;                     // version 4
         lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
+        format(hi, lo, out);
+    }
+
+    // From now on every id starts with a 48-bit number counting up from `first` (then random bits), so the ids of a
+    // resumable overwrite's staging sort in write order (as uuid and as lowercase text) and can be trimmed by number.
+    void sequence_from(uint64_t first) noexcept {
+        sequenced_ = true;
+        next_seq_ = first;
+    }
+    // The number of the latest sequenced id (first - 1 before any).
+    uint64_t last_sequence() const noexcept { return next_seq_ - 1; }
+    // The smallest id numbered `seq` (sequence_from): every id numbered `seq` or more sorts at or after it.
+    static std::string sequence_floor(uint64_t seq) {
+        std::string out(36, '0');
+        format(seq << 16, 0, &out[0]);
+        return out;
+    }
+
+private:
+    static void format(uint64_t hi, uint64_t lo, char out[36]) {
+        static const char hex[] = "0123456789abcdef";
         unsigned char b[16];
         for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
         for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
@@ -54,8 +78,9 @@ public:
         }
     }
 
-private:
     std::mt19937_64 rng_;
+    bool sequenced_ = false;
+    uint64_t next_seq_ = 1;
 };
 
 // Appends milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds: "2020-10-14T01:06:29.100Z".

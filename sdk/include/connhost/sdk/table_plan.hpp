@@ -11,16 +11,21 @@
 //   - generations (Airbyte's refreshes): a stream whose minimum_generation_id is above 0 and that is not an overwrite
 //     has its rows of older generations (generation below the minimum; NULL counts as 0) deleted by complete(),
 //     after every row of this sync is committed and never before: an unfinished truncate refresh keeps them. A
-//     destination that stores no generation (NameRules::generations false) refuses such a stream at planning.
+//     destination that stores no generation (NameRules::generations false) refuses such a stream at planning;
+//   - resumable overwrites (the stream carries resumable_overwrite, see resumable_staging.hpp): open_staging() keeps
+//     the staging of the same attempt, trimmed to the state the source resumes after, and drops any other;
+//     note_state() marks each STATE of the stream; drop_unfinished() keeps such a staging for the next sync.
 // Run thread only.
 #pragma once
 #include <connhost/sdk/catalog.hpp>
 #include <connhost/sdk/host.hpp>
 #include <connhost/sdk/record_meta.hpp>
+#include <connhost/sdk/resumable_staging.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,11 +51,12 @@ struct StreamPlace {
 
 // How a destination names things; filled in by the destination.
 struct NameRules {
-    std::string connector;        // "dest_sqlite": for messages
-    std::string kind;             // "SQLite table", "file": for messages
-    std::string separator = ".";  // between container and name in messages ("/" for files)
-    bool fold_case = false;       // names equal ignoring ASCII case are one name (SQLite)
-    bool generations = false;     // rows carry _connhost_generation_id: older generations can be deleted
+    std::string connector;           // "dest_sqlite": for messages
+    std::string kind;                // "SQLite table", "file": for messages
+    std::string separator = ".";     // between container and name in messages ("/" for files)
+    bool fold_case = false;          // names equal ignoring ASCII case are one name (SQLite)
+    bool generations = false;        // rows carry _connhost_generation_id: older generations can be deleted
+    bool resumes_overwrite = false;  // implements resumable staging (open_staging, note_state, the tag; see below)
     // A name as the store can hold it (PostgreSQL: at most 63 bytes); applied to the final and the staging name.
     std::function<std::string(std::string_view)> fit = [](std::string_view n) { return std::string(n); };
     // Where stream `s` lands (before fit); may throw ConfigError for a name the store cannot hold.
@@ -67,9 +73,20 @@ struct StreamPlan {
     bool staged = false;       // rows go to staging_name now (overwrite, not swapped in yet)
     // At completion, delete the rows of generations below the stream's minimum_generation_id (not swapped yet).
     bool drop_older_generations = false;
+    StagingTag tag;  // a resumable overwrite's staging: its attempt and marks (tag_dirty: not stored since a change)
+    bool tag_dirty = false;
 
+    // Whether this overwrite's staging survives an unfinished sync for the next one to resume.
+    bool resumable() const noexcept { return staged && resumes; }
+    bool resumes = false;  // the stream has resumable_overwrite and the destination NameRules::resumes_overwrite
     // The name rows are written to now.
     const std::string& target() const noexcept { return staged ? staging_name : final_name; }
+};
+
+// How to open a stream's staging (TablePlan::open_staging).
+struct StagingOpening {
+    bool keep = false;          // write on into the existing staging; else drop it and create a fresh one
+    uint64_t keep_through = 0;  // keep: delete the rows numbered above this; number new rows from it + 1
 };
 
 // The storage primitives of overwrite staging and generation clean-up; the destination implements them.
@@ -122,10 +139,63 @@ public:
         }
     }
 
-    // close(false): drops every staging not swapped in; a failure to drop is logged (the next sync re-creates it).
+    // The keep-or-drop rule of an overwrite's staging, given the tag text `found` on its existing staging (nullopt:
+    // no staging exists). Keeps it only when the stream resumes rows (resume_rows) and `found` names the same
+    // attempt and marks resume_state; then p.tag holds the marks up to that one. Otherwise a fresh staging, tagged
+    // with the stream's attempt when it is resumable. Throws ConfigError when rows must be resumed but cannot be.
+    StagingOpening open_staging(StreamPlan& p, const std::optional<std::string>& found) const {
+        p.tag = {};
+        p.tag_dirty = p.resumable();
+        if (!p.resumable()) return {};
+        const ResumableOverwrite& r = *p.stream->resumable_overwrite;
+        p.tag.attempt = r.attempt;
+        if (!r.resume_rows) return {};
+        std::optional<StagingTag> t = found ? StagingTag::parse(*found) : std::nullopt;
+        auto refuse = [&](const std::string& why) {
+            return ConfigError(
+                "stream " + p.stream->display_name() + ": cannot resume its interrupted overwrite (attempt " +
+                r.attempt + ") in " + rules_.kind + " " + p.staging_name + ": " + why +
+                "; the previous data is untouched. Run the sync with --reset-state to refresh from the start");
+        };
+        if (!found) throw refuse("the staging is gone (dropped by someone else, or swapped in already)");
+        if (!t || t->attempt != r.attempt)
+            throw refuse("the staging belongs to " + (t ? "attempt " + t->attempt : std::string("no attempt")));
+        for (size_t i = t->marks.size(); i-- > 0;)
+            if (t->marks[i].state == r.resume_state) {
+                t->marks.resize(i + 1);
+                p.tag = std::move(*t);
+                return {true, p.tag.marks.back().seq};
+            }
+        throw refuse("the staging holds no mark of the saved state " + r.resume_state);
+    }
+
+    // A STATE arrived (its AirbyteStateMessage JSON): a STREAM state of a resumable staging is marked with
+    // last_seq(plan), the number of the last row written to it before the state. Other states change nothing.
+    template <class LastSeq>
+    void note_state(std::string_view state_json, LastSeq&& last_seq) {
+        bool any = false;
+        for (auto& [s, p] : plans_) any = any || p.resumable();
+        if (!any) return;
+        std::optional<StreamStateOf> st = stream_state_of(state_json);
+        if (!st) return;
+        for (auto& [s, p] : plans_)
+            if (p.resumable() && s->name == st->name && s->ns.value_or("") == st->ns) {
+                p.tag.mark(std::move(st->state), last_seq(p));
+                p.tag_dirty = true;
+                return;
+            }
+    }
+
+    // close(false): drops every staging not swapped in, except resumable ones (kept for the next sync); a failure
+    // to drop is logged (the next sync re-creates it).
     void drop_unfinished(StagingStore& store, Host host) noexcept {
         for (auto& [s, p] : plans_) {
             if (!p.staged) continue;
+            if (p.resumable()) {
+                host.info("the staging " + rules_.kind + " " + p.staging_name + " of stream " + s->display_name() +
+                          " is kept: the next sync resumes the overwrite");
+                continue;
+            }
             try {
                 store.drop_staging(p);
             } catch (const std::exception& e) {
@@ -150,6 +220,7 @@ private:
         if (p.mode == DestinationSyncMode::Overwrite) {
             p.staging_name = rules_.fit(std::string(kStagingPrefix) + p.final_name);
             p.staged = true;
+            p.resumes = rules_.resumes_overwrite && s.resumable_overwrite.has_value();
         }
         p.drop_older_generations = drops_older_generations(s);
         return p;
