@@ -347,17 +347,20 @@ def case_sync_summary_counts():
         check(per == {"users": (2, 2, 1), "wide": (1, 1, 1), "ghost": (0, 0, 1)}, "per stream: %s" % per)
         check((summary[0]["changed_values"], summary[0]["rejected_records"], summary[0]["committed"]) == (3, 3, 3),
               "totals: %s" % summary[0])
-    with tempfile.TemporaryDirectory() as d:  # without error tolerance: changed values still counted, 0 rejected
-        conn = sync_summary_connection(d, {})
-        c = json.load(open(conn))
-        c["source"]["config"]["messages"] = [m for k, m in enumerate(c["source"]["config"]["messages"])
-                                             if k in (0, 1, 4, 6)]
-        write_json(conn, c)
-        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
-        check(r.returncode == 0, "the sync without tolerance exits 0 (got %d): %s" % (r.returncode, r.stderr[-1500:]))
-        for stream, changed in (("users", 2), ("wide", 1)):
-            row = table_row(r.stderr, stream)
-            check([int(row[-2]), int(row[-1])] == [changed, 0], "%s: %d changed, 0 rejected: %s" % (stream, changed, row))
+    for isolate in (False, True):  # without error tolerance: changed values still counted, 0 rejected
+        with tempfile.TemporaryDirectory() as d:  # --isolate: the destination's child reports them to the parent
+            conn = sync_summary_connection(d, {"isolate": isolate})
+            c = json.load(open(conn))
+            c["source"]["config"]["messages"] = [m for k, m in enumerate(c["source"]["config"]["messages"])
+                                                 if k in (0, 1, 4, 6)]
+            write_json(conn, c)
+            r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+            check(r.returncode == 0, "the sync without tolerance (isolate %s) exits 0 (got %d): %s" %
+                  (isolate, r.returncode, r.stderr[-1500:]))
+            for stream, changed in (("users", 2), ("wide", 1)):
+                row = table_row(r.stderr, stream)
+                check([int(row[-2]), int(row[-1])] == [changed, 0],
+                      "isolate %s: %s: %d changed, 0 rejected: %s" % (isolate, stream, changed, row))
 
 
 def case_sync_state_file_counts():
@@ -484,7 +487,8 @@ def case_write_isolate_rejects():
                                                      {"recordCount": 1, "rejectedRecordCount": 1}],
           "each state counts the records of its own stretch: %s" % [s["destinationStats"] for s in states])
     check(users == [1, 3, 4, 5] and wide == [1, 2, 3], "the good records committed: %s %s" % (users, wide))
-    check(summary, "the summary counts them per stream")
+    check(summary, "the summary counts them per stream (wide: 2 records, 3 rejected in its table row)")
+    check(results["in_process"][4], "in process too, the summary counts them per stream")
     for i, name in enumerate(("dead letters", "echoed states", "users rows", "wide rows")):
         check(results["isolate"][i] == results["in_process"][i], "--isolate gives the same %s as in process:\n%s\n%s" %
               (name, str(results["isolate"][i])[:1500], str(results["in_process"][i])[:1500]))
@@ -553,9 +557,11 @@ def case_sync_isolate_rejects():
                 saved = json.load(f)
             out = os.path.join(d, "out.sqlite")
             dead = sorted(dead_letters(os.path.join(d, "bad.jsonl")), key=lambda g: g["line"])  # two threads write
+            wide_row = table_row(r.stderr, "wide")  # STREAM RECORDS ... CHANGED REJECTED
             results[mode] = (without_dir(without_emitted_at(dead), d), saved["states"],
                              sqlite_ids(out, "users", "id"), sqlite_ids(out, "wide", "p0"),
-                             "4 records could not be written" in r.stderr and "ghost 1, wide 3" in r.stderr)
+                             "4 records could not be written" in r.stderr and "ghost 1, wide 3" in r.stderr and
+                             [int(wide_row[1]), int(wide_row[-1])] == [2, 3])
     dead, states, users, wide, summary = results["isolate"]
     check([(g["line"], g["stream"]) for g in dead] == [(3, "wide"), (4, "ghost"), (6, "wide"), (8, "wide")],
           "isolated: dead letters numbered by their place in the source's output: %s" %
@@ -565,7 +571,8 @@ def case_sync_isolate_rejects():
           "too many columns" in dead[0]["reason"], "the rejected record whole: %s" % str(dead[0])[:500])
     check(states[0]["stream"]["stream_state"] == {"n": 3}, "the last state is saved: %s" % states)
     check(users == [1, 2, 3] and wide == [1, 2], "the good records are committed: %s %s" % (users, wide))
-    check(summary, "the summary counts them per stream")
+    check(summary, "the summary counts them per stream (wide: 2 records, 3 rejected in its table row)")
+    check(results["in_process"][4], "in process too, the summary counts them per stream")
     for i, name in enumerate(("dead letters", "saved states", "users rows", "wide rows")):
         check(results["isolate"][i] == results["in_process"][i], "--isolate gives the same %s as in process:\n%s\n%s" %
               (name, str(results["isolate"][i])[:1500], str(results["in_process"][i])[:1500]))

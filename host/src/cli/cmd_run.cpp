@@ -73,7 +73,8 @@ int cmd_run(int argc, char** argv) {
     po::options_description hidden;
     long parent_pid = 0;  // set by --isolate's parent: die with it, never finish its work alone
     hidden.add_options()("verb", po::value(&verb))("parent-pid", po::value(&parent_pid))  //
-        ("rejects-to-parent", po::bool_switch(&o.rejects_to_parent));  // set by a parent that takes rejects
+        ("rejects-to-parent", po::bool_switch(&o.rejects_to_parent))   // set by a parent that takes rejects
+        ("changes-to-parent", po::bool_switch(&o.changes_to_parent));  // set by a parent that counts changed values
     po::options_description all;
     all.add(desc).add(hidden);
     po::positional_options_description pos;

@@ -13,13 +13,39 @@ namespace {
 
 constexpr std::string_view kPrefix = R"({"type":"CONNHOST_PRIVATE","connhost_private":{"kind":)";
 
-// The string member `key` of `o`; "" when absent or null (when `optional`), else throws ProtocolError.
-std::string string_member(const json::object& o, const char* key, bool optional) {
-    const json::value* v = o.if_contains(key);
+// The string member `key` of message `m`; "" when absent or null (when `optional`), else throws ProtocolError.
+std::string string_member(const PrivateMessage& m, const char* key, bool optional) {
+    const json::value* v = m.body.if_contains(key);
     if ((!v || v->is_null()) && optional) return {};
-    if (!v || !v->is_string())
-        throw ProtocolError(std::string("private record_reject message: \"") + key + "\" must be a string");
+    if (!v || !v->is_string()) throw ProtocolError("private " + m.kind + " message: \"" + key + "\" must be a string");
     return std::string(v->as_string());
+}
+
+// The whole-number member `key` of message `m`; throws ProtocolError when it is missing or not one.
+uint64_t count_member(const PrivateMessage& m, const char* key) {
+    const json::value* v = m.body.if_contains(key);
+    json::error_code ec;
+    const uint64_t n = v && v->is_number() ? v->to_number<uint64_t>(ec) : 0;
+    if (!v || !v->is_number() || ec)
+        throw ProtocolError("private " + m.kind + " message: \"" + key + "\" must be a whole number");
+    return n;
+}
+
+// The members naming a stream: ,"stream":S,"namespace":N (null when absent).
+std::string stream_members(std::string_view stream, bool has_ns, std::string_view ns) {
+    std::string m = ",\"stream\":";
+    m += stream.empty() ? std::string("null") : json_string(stream);
+    m += ",\"namespace\":";
+    m += has_ns ? json_string(ns) : std::string("null");
+    return m;
+}
+
+// Reads the members stream_members wrote.
+void read_stream_members(const PrivateMessage& m, std::string& stream, bool& has_ns, std::string& ns) {
+    stream = string_member(m, "stream", true);
+    const json::value* v = m.body.if_contains("namespace");
+    has_ns = v && !v->is_null();
+    if (has_ns) ns = string_member(m, "namespace", false);
 }
 
 }  // namespace
@@ -45,10 +71,7 @@ PrivateMessage parse_private_message(std::string_view line) {
 }
 
 std::string record_reject_line(const RecordReject& r) {
-    std::string m = ",\"line\":" + std::to_string(r.line) + ",\"stream\":";
-    m += r.stream.empty() ? std::string("null") : json_string(r.stream);
-    m += ",\"namespace\":";
-    m += r.has_ns ? json_string(r.ns) : std::string("null");
+    std::string m = ",\"line\":" + std::to_string(r.line) + stream_members(r.stream, r.has_ns, r.ns);
     m += ",\"reason\":" + json_string(r.reason) + ",\"record\":";
     m += r.record.empty() ? std::string("null") : json_string(r.record);
     return private_message_line(kRecordRejectKind, m);
@@ -56,18 +79,23 @@ std::string record_reject_line(const RecordReject& r) {
 
 RecordReject record_reject_of(const PrivateMessage& m) {
     RecordReject r;
-    const json::value* line = m.body.if_contains("line");
-    if (!line || !line->is_number()) throw ProtocolError("private record_reject message: \"line\" must be a number");
-    json::error_code ec;
-    r.line = line->to_number<uint64_t>(ec);
-    if (ec) throw ProtocolError("private record_reject message: \"line\" must be a whole number");
-    r.stream = string_member(m.body, "stream", true);
-    const json::value* ns = m.body.if_contains("namespace");
-    r.has_ns = ns && !ns->is_null();
-    if (r.has_ns) r.ns = string_member(m.body, "namespace", false);
-    r.reason = string_member(m.body, "reason", false);
-    r.record = string_member(m.body, "record", true);
+    r.line = count_member(m, "line");
+    read_stream_members(m, r.stream, r.has_ns, r.ns);
+    r.reason = string_member(m, "reason", false);
+    r.record = string_member(m, "record", true);
     return r;
+}
+
+std::string value_changes_line(const ValueChanges& c) {
+    return private_message_line(kValueChangesKind,
+                                stream_members(c.stream, c.has_ns, c.ns) + ",\"count\":" + std::to_string(c.count));
+}
+
+ValueChanges value_changes_of(const PrivateMessage& m) {
+    ValueChanges c;
+    read_stream_members(m, c.stream, c.has_ns, c.ns);
+    c.count = count_member(m, "count");
+    return c;
 }
 
 }  // namespace connhost::protocol

@@ -29,6 +29,17 @@ struct RecordReject {
 
 inline constexpr std::string_view kRecordRejectKind = "record_reject";
 
+// Kind "value_changes": the child's destination changed `count` values of records of a stream to fit its target
+// (connhost.value_changes/1); the parent counts them in its summaries.
+struct ValueChanges {
+    std::string stream;
+    std::string ns;  // only when has_ns
+    bool has_ns = false;
+    uint64_t count = 0;
+};
+
+inline constexpr std::string_view kValueChangesKind = "value_changes";
+
 // True when `line` is a private message (as private_message_line writes it); cheap, a prefix test.
 bool is_private_message(std::string_view line) noexcept;
 // The private message line (no newline) of kind `kind` whose other members are `members` (JSON object members
@@ -41,5 +52,9 @@ PrivateMessage parse_private_message(std::string_view line);
 std::string record_reject_line(const RecordReject& r);
 // The record_reject in `m`; throws ProtocolError naming a missing or mistyped field.
 RecordReject record_reject_of(const PrivateMessage& m);
+// The private message line of `c`.
+std::string value_changes_line(const ValueChanges& c);
+// The value_changes in `m`; throws ProtocolError naming a missing or mistyped field.
+ValueChanges value_changes_of(const PrivateMessage& m);
 
 }  // namespace connhost::protocol

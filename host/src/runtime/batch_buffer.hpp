@@ -43,6 +43,7 @@ public:
         return stream == stream_ && has_ns == has_ns_ && (!has_ns || ns == ns_);
     }
     const std::string& stream() const noexcept { return stream_; }
+    bool has_ns() const noexcept { return has_ns_; }
     // The namespace; "" when the batch has none.
     std::string_view ns() const noexcept { return has_ns_ ? std::string_view(ns_) : std::string_view(); }
     // "ns.stream", or the stream alone without a namespace: for people.

@@ -72,6 +72,8 @@ void ChildAcks::apply(ConnectorEvents& ev) {
             failure_ = n.error;
         } else if (n.reject) {
             take_reject(ev, *n.reject);
+        } else if (n.changes) {
+            ev.changes_reported(*n.changes);
         } else if (!sent_.empty()) {
             ev.ack_state(sent_.front().id);
             lines_.forget_before(sent_.front().line);

@@ -84,6 +84,7 @@ std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t 
                                   "--parent-pid",
                                   std::to_string(::getpid())};
     if (rejects_to_parent) args.push_back("--rejects-to-parent");
+    if (op == Operation::Write) args.push_back("--changes-to-parent");  // the parent's summaries count them
     return args;
 }
 

@@ -103,17 +103,21 @@ private:
         return true;
     }
 
-    // A destination child's record_reject goes to the run thread in order with its states; a kind this host does
-    // not know is skipped. One it cannot read fails the run there (its record must not be lost silently).
+    // A destination child's record_reject and value_changes go to the run thread in order with its states; a kind
+    // this host does not know is skipped. One it cannot read fails the run there (a record must not be lost silently).
     bool private_message(std::string_view text) {
         if (on_run_thread_) return true;
         ChildNote note;
         try {
             protocol::PrivateMessage m = protocol::parse_private_message(text);
-            if (m.kind != protocol::kRecordRejectKind) return true;
-            note.reject = protocol::record_reject_of(m);
+            if (m.kind == protocol::kRecordRejectKind)
+                note.reject = protocol::record_reject_of(m);
+            else if (m.kind == protocol::kValueChangesKind)
+                note.changes = protocol::value_changes_of(m);
+            else
+                return true;
         } catch (const std::exception& e) {
-            note.error = std::string("an unreadable record_reject line from the plugin's child process: ") + e.what();
+            note.error = std::string("an unreadable private line from the plugin's child process: ") + e.what();
         }
         std::lock_guard lock(report_.mu);
         report_.notes.push_back(std::move(note));

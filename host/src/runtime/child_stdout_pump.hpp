@@ -13,8 +13,9 @@ namespace connhost::runtime {
 // One thing a destination child said that the run thread applies, in the child's order: a state it echoed (an
 // acknowledgement), a record it rejected, or a private line the host could not read.
 struct ChildNote {
-    std::optional<protocol::RecordReject> reject;  // none: an echoed state (unless `error`)
-    std::string error;                             // an unreadable record_reject: the run must fail
+    std::optional<protocol::RecordReject> reject;   // none: an echoed state (unless `error` or `changes`)
+    std::optional<protocol::ValueChanges> changes;  // values the child's destination changed to fit its target
+    std::string error;                              // an unreadable private message: the run must fail
 };
 
 // What a child's stdout said that the run thread needs after (or, for states and rejects, while) it runs.

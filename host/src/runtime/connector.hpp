@@ -9,6 +9,10 @@
 #include <string>
 #include <string_view>
 
+namespace connhost::protocol {
+struct ValueChanges;
+}
+
 namespace connhost::runtime {
 
 // Receives what a running connector produces and feeds what it consumes.
@@ -70,6 +74,9 @@ public:
         (void)r, (void)before_state;
         return CONNHOST_STATUS_UNSUPPORTED;
     }
+    // Destination in a child process: it changed `c.count` values of records of stream `c` to fit its target
+    // (values_changed there); counted as values_changed counts them.
+    virtual void changes_reported(const protocol::ValueChanges& c) { (void)c; }
     // True once the operation should stop.
     virtual bool cancelled() const = 0;
 };

@@ -74,8 +74,13 @@ int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) 
 int32_t LineInputEvents::values_changed(uint64_t count) {
     if (!delivered_) return CONNHOST_STATUS_CONFIG;
     changed_values_ += count;
+    if (forward_changes_)
+        out_.private_line(protocol::value_changes_line(
+            {delivered_->stream(), std::string(delivered_->ns()), delivered_->has_ns(), count}));
     return CONNHOST_STATUS_OK;
 }
+
+void LineInputEvents::changes_reported(const protocol::ValueChanges& c) { changed_values_ += c.count; }
 
 uint64_t LineInputEvents::record_position(uint32_t index) const {
     if (!delivered_ || !delivered_lines_ || index >= delivered_lines_->size()) return 0;

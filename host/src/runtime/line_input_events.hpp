@@ -32,6 +32,7 @@ public:
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
     int32_t values_changed(uint64_t count) override;
+    void changes_reported(const protocol::ValueChanges& c) override;
     bool takes_rejects() const override { return dead_letter_ != nullptr; }
     uint64_t record_position(uint32_t index) const override;
     int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override;
@@ -55,6 +56,9 @@ public:
     // would send them to a dead-letter file, to the parent as private record_reject lines on the output, each
     // written out at once (protocol/private_message.hpp); the parent dead-letters them.
     void forward_rejects();
+    // The child of an --isolate run: the counts of values its destination changed go to the parent as private
+    // value_changes lines (the parent's summaries count them).
+    void forward_changes() noexcept { forward_changes_ = true; }
 
     // The write succeeded: echoes every acknowledged state still held back (see DeliveryLedger).
     void finish();
@@ -132,6 +136,7 @@ private:
     const std::vector<uint64_t>* delivered_lines_ = nullptr;
     DeadLetter* dead_letter_ = nullptr;  // --error-tolerance all
     bool forward_rejects_ = false;       // forward_rejects()
+    bool forward_changes_ = false;       // forward_changes()
     bool large_due_ = false;             // large_ waits for the batch before it to be consumed
     std::optional<Held> held_;
     std::string held_json_;  // storage for the JSON of the item last delivered
@@ -145,7 +150,7 @@ private:
     bool singer_sessions_ = false;  // read_singer_schemas() was called: catalog changes end the session
     bool pending_ = false;          // msg_ holds a message read but not taken yet (read_singer_schemas stopped there)
     bool catalog_changed_ = false;  // a SCHEMA changed the catalog: the session ends before it
-    uint64_t changed_values_ = 0;
+    uint64_t changed_values_ = 0;   // values the destination changed to fit its target (values_changed)
 };
 
 }  // namespace connhost::runtime

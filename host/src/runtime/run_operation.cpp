@@ -227,6 +227,7 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
     } else if (opts.rejects_to_parent) {
         ev->forward_rejects();
     }
+    if (opts.changes_to_parent) ev->forward_changes();
     if (!opts.catalog_path) read_singer_catalog(*ev, in.modes, plugin, in.catalog);
     e.input = ev.get();
     e.events = std::move(ev);

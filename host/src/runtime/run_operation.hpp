@@ -29,6 +29,7 @@ struct RunOptions {
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
     ToleranceOptions tolerance;                                     // write: what a record that cannot be written does
     bool rejects_to_parent = false;  // write in a child of --isolate: records set aside go to the parent (stdout)
+    bool changes_to_parent = false;  // write in a child of --isolate: counts of changed values go to the parent
 };
 
 // Runs the operation, its protocol messages (and logs, in protocol format) written to `out`. Throws RunFailure,

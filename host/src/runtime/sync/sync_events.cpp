@@ -2,6 +2,7 @@
 
 #include "logging/log_setup.hpp"
 #include "protocol/message_writer.hpp"
+#include "protocol/private_message.hpp"
 #include "protocol/stream_name.hpp"
 #include "protocol/trace_fields.hpp"
 
@@ -159,7 +160,18 @@ int32_t DestinationEvents::reject_reported(const RejectedRecord& r, uint64_t bef
     if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
     dead_letter_->add(r);
     ledger_.rejected_by_destination(before_state);
+    progress_.rejected(summary_name(r.ns, r.has_ns, r.stream), 1, true);
     return CONNHOST_STATUS_OK;
+}
+
+void DestinationEvents::changes_reported(const protocol::ValueChanges& c) {
+    progress_.changed(summary_name(c.ns, c.has_ns, c.stream), c.count);
+}
+
+std::string DestinationEvents::summary_name(std::string_view ns, bool has_ns, std::string_view stream) const {
+    std::string name = protocol::stream_display_name(has_ns ? ns : std::string_view(), stream);
+    auto it = source_names_.find(name);
+    return it == source_names_.end() ? name : it->second;
 }
 
 int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
@@ -232,6 +244,7 @@ void DestinationEvents::rename_current_batch() {
     BatchBuffer& b = *current_.batch;
     const MappedStream m = renamer_->map(b.ns(), b.stream());
     b.rename(m.name, !m.ns.empty(), m.ns);
+    source_names_.try_emplace(b.display_name(), current_stream_);
 }
 
 void DestinationEvents::hand_over_json(connhost_input& in, int32_t kind, bool state) {

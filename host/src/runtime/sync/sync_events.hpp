@@ -10,6 +10,7 @@
 #include "runtime/sync/sync_progress.hpp"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <set>
 #include <spdlog/logger.h>
@@ -80,6 +81,7 @@ public:
     bool takes_rejects() const override { return dead_letter_ != nullptr; }
     uint64_t record_position(uint32_t index) const override;
     int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override;
+    void changes_reported(const protocol::ValueChanges& c) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
     // --error-tolerance all: records the destination rejects go to `dead_letter`, made durable before each state
     // is saved.
@@ -123,6 +125,9 @@ private:
     uint64_t record_number(uint32_t index) const;
     QueueItem current_;
     std::string current_stream_;  // the stream of current_'s batch under the source's name (the summary's)
+    // The summary's name (the source's) of the stream the destination knows as (ns, stream).
+    std::string summary_name(std::string_view ns, bool has_ns, std::string_view stream) const;
+    std::map<std::string, std::string> source_names_;  // renamed streams: destination display name -> source's
     const StreamRenamer* renamer_ = nullptr;
     std::string mapped_json_;  // the state or stream status last handed over, mapped
     // Points `in` at the current state or stream status, mapped when streams are renamed.
