@@ -83,16 +83,22 @@ void DeadLetter::add(const RejectedRecord& r) {
                                    : protocol::stream_display_name(r.has_ns ? r.ns : std::string_view(), r.stream)];
 }
 
-void DeadLetter::add(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason) {
-    const std::string record = record_message_json(b, i);
+RejectedRecord batch_reject(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason,
+                            std::string& record_text) {
+    record_text = record_message_json(b, i);
     RejectedRecord r;
     r.line = line;
     r.stream = {b.stream, b.stream_size};
     r.has_ns = b.ns != nullptr;
     if (b.ns) r.ns = {b.ns, b.ns_size};
     r.reason = reason;
-    r.record = record;
-    add(r);
+    r.record = record_text;
+    return r;
+}
+
+void DeadLetter::add(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason) {
+    std::string record;
+    add(batch_reject(b, i, line, reason, record));
 }
 
 void DeadLetter::sync() {

@@ -26,6 +26,11 @@ struct RejectedRecord {
 // data, meta}}.
 std::string record_message_json(const connhost_record_batch& b, uint32_t i);
 
+// Record `i` of batch `b`, named by `line`, set aside for `reason`; its record message is put in `record_text`,
+// which the result views (as do its stream and namespace, into `b`).
+RejectedRecord batch_reject(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason,
+                            std::string& record_text);
+
 // Appends one JSON object a line: {"line", "stream", "namespace", "reason", "record"}, every spelling of a secret
 // masked as in the records a destination gets (SecretMasker::mask_data). Thread-safe. Lines are
 // written as they come and made durable by sync(), which the host calls before it forwards or persists a state

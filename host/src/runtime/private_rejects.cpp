@@ -14,15 +14,8 @@ std::string private_reject_line(const RejectedRecord& r) {
 }
 
 std::string private_reject_line(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason) {
-    const std::string record = record_message_json(b, i);
-    RejectedRecord r;
-    r.line = line;
-    r.stream = {b.stream, b.stream_size};
-    r.has_ns = b.ns != nullptr;
-    if (b.ns) r.ns = {b.ns, b.ns_size};
-    r.reason = reason;
-    r.record = record;
-    return private_reject_line(r);
+    std::string record;
+    return private_reject_line(batch_reject(b, i, line, reason, record));
 }
 
 RejectedRecord rejected_record_of(const protocol::RecordReject& r, uint64_t position) {
