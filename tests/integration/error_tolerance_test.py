@@ -178,7 +178,7 @@ def scripted_connection(d, extra):
     return write_json(os.path.join(d, "conn.json"), conn)
 
 
-def check_scripted_sync(d, r, dl):
+def check_scripted_sync(d, r, dl, isolated=False):
     print(r.stderr[-3000:])
     check(r.returncode == 0, "the sync exits 0 (got %d)" % r.returncode)
     got = dead_letters(dl)
@@ -191,8 +191,12 @@ def check_scripted_sync(d, r, dl):
           "the non-object record exact: %s" % got[0])
     check(got[1]["reason"] == 'stream "ghost" is not in the catalog' and got[1]["record"]["record"]["data"] == {"id": 99},
           "the record of a stream not in the catalog, whole")
-    check("over the 1 MiB record size limit" in got[2]["reason"] and got[2]["record"]["record"]["data"]["id"] == 5,
-          "the record over the size limit, whole")
+    if isolated:  # from the source's child, a record over half the size limit comes without its data
+        check("over the 1 MiB record size limit" in got[2]["reason"] and got[2]["record"] is None,
+              "the record over the size limit, named by its line, stream and reason: %s" % str(got[2])[:300])
+    else:
+        check("over the 1 MiB record size limit" in got[2]["reason"] and got[2]["record"]["record"]["data"]["id"] == 5,
+              "the record over the size limit, whole")
     check("too many columns" in got[4]["reason"] and got[4]["record"]["record"]["data"] == too_wide(),
           "the record dest_sqlite rejected, numbered past the one left out of its batch")
     check(sqlite_ids(os.path.join(d, "out.sqlite"), "users", "id") == [1, 2, 3], "the good records are committed")
@@ -224,6 +228,18 @@ def case_sync_connection_file():
         check(r.returncode == 1 and "not a JSON object" in r.stderr,
               "without error_tolerance the bad source record fails the sync as before (exit %d)" % r.returncode)
         check(not os.path.exists(os.path.join(d, "state.json.dead_letter.jsonl")), "and writes no dead-letter file")
+
+
+def case_sync_isolate_source_rejects():
+    """sync --isolate: the source's child reports its bad records (data not an object, over the size limit) to the
+    parent, which dead-letters them numbered as in process and goes on. Failed where the source's child failed the
+    sync at its first bad record."""
+    with tempfile.TemporaryDirectory() as d:
+        conn = scripted_connection(d, {"error_tolerance": "all", "dead_letter": "bad.jsonl", "isolate": True})
+        r = run(["sync", conn, "--plugin-dir", TEST_PLUGINS])
+        check_scripted_sync(d, r, os.path.join(d, "bad.jsonl"), isolated=True)
+        users = table_row(r.stderr, "users")  # STREAM RECORDS ... CHANGED REJECTED
+        check([int(users[1]), int(users[-1])] == [3, 2], "the summary row of users: 3 records, 2 rejected: %s" % users)
 
 
 def case_dead_letter_before_state():

@@ -102,7 +102,7 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, Operation op, std::strin
     std::optional<SpawnedChild> child;
     const bool json_stderr = logging::json_on_stderr();  // the child's raw stderr lines must become JSON too
     try {
-        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_, feed_input && ev.takes_rejects()),
+        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_, ev.takes_rejects()),
                       child_files(op, config, catalog, state), feed_input, json_stderr);
     } catch (const std::exception& e) {
         return {CONNHOST_STATUS_SYSTEM,

@@ -36,7 +36,8 @@ private:
     Outcome run(ConnectorEvents& ev, Operation op, std::string_view config, std::string_view catalog,
                 std::string_view state);
     // The child's command line, its line limit `line_limit` bytes (rounded down to MiB); `rejects_to_parent`: a
-    // write whose rejected records come back as private lines (the host takes them: --error-tolerance all).
+    // read or write whose bad or rejected records come back as private lines (the host takes them: --error-tolerance
+    // all).
     std::vector<std::string> child_args(Operation op, size_t line_limit, bool rejects_to_parent) const;
     // Records the running child for cancel() (-1: none); signals it at once when a cancel came first.
     void set_running(pid_t pid);

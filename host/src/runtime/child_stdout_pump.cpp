@@ -4,6 +4,7 @@
 #include "protocol/message.hpp"
 #include "protocol/trace_fields.hpp"
 #include "runtime/batch_buffer.hpp"
+#include "runtime/private_rejects.hpp"
 
 #include <boost/json.hpp>
 
@@ -106,7 +107,7 @@ private:
     // A destination child's record_reject and value_changes go to the run thread in order with its states; a kind
     // this host does not know is skipped. One it cannot read fails the run there (a record must not be lost silently).
     bool private_message(std::string_view text) {
-        if (on_run_thread_) return true;
+        if (on_run_thread_) return source_private_message(text);
         ChildNote note;
         try {
             protocol::PrivateMessage m = protocol::parse_private_message(text);
@@ -122,6 +123,23 @@ private:
         std::lock_guard lock(report_.mu);
         report_.notes.push_back(std::move(note));
         return true;
+    }
+
+    // A source child's record_reject (a record it could not pass on) goes to the sink after the records before it;
+    // false when the sink refused it (bad records fail this run) or the line cannot be read (the record is not lost
+    // silently: the run fails).
+    bool source_private_message(std::string_view text) {
+        if (!flush()) return false;
+        try {
+            protocol::PrivateMessage m = protocol::parse_private_message(text);
+            if (m.kind != protocol::kRecordRejectKind) return true;
+            const protocol::RecordReject r = protocol::record_reject_of(m);
+            return ev_.bad_record_reported(rejected_record_of(r, r.line)) == CONNHOST_STATUS_OK;
+        } catch (const std::exception& e) {
+            ev_.on_log(CONNHOST_LOG_ERROR,
+                       std::string("an unreadable private line from the plugin's child process: ") + e.what());
+            return false;
+        }
     }
 
     bool trace() {

@@ -45,6 +45,12 @@ public:
         (void)batch, (void)index, (void)reason;
         return CONNHOST_STATUS_UNSUPPORTED;
     }
+    // Source in a child process: it could not pass on the record `r` (`r.line`: its place in the source's output), as
+    // on_bad_record. OK when the run took it; UNSUPPORTED (the default) when bad records fail the run.
+    virtual int32_t bad_record_reported(const RejectedRecord& r) {
+        (void)r;
+        return CONNHOST_STATUS_UNSUPPORTED;
+    }
     // Destination: record `index` of the RECORDS batch delivered last cannot be written (host extension
     // "connhost.record_reject/1"). OK when the run took it (it went to the dead-letter file under --error-tolerance
     // all); UNSUPPORTED when bad records fail the run, CONFIG for an index outside that batch.

@@ -19,13 +19,6 @@ struct ToleranceOptions {
 // Parses "none" or "all"; throws std::invalid_argument naming `origin` ("--error-tolerance") and the choices.
 ErrorTolerance parse_error_tolerance(std::string_view word, const std::string& origin);
 
-// What --error-tolerance all cannot do for a source in a child process (sync --isolate), for a warning at the start.
-// (A destination's rejects come back from its child and go to the dead-letter file as in process.)
-inline constexpr const char* kIsolateToleranceLimits =
-    "with --isolate, a source's record over the record size limit or whose data is not an object is checked in the "
-    "source's child process and fails the source as under --error-tolerance none; records the destination rejects "
-    "and records of a stream not in the catalog still go to the dead-letter file";
-
 // The dead-letter file of a tolerant run: the one given, else `default_path` ("" when the command has none: then
 // throws std::invalid_argument asking for --dead-letter). Throws too when a dead letter is given without `all`.
 std::string dead_letter_path(const ToleranceOptions& t, const std::string& default_path);

@@ -31,6 +31,7 @@ public:
     }
     int32_t values_changed(uint64_t count) override { return inner_.values_changed(count); }
     bool takes_rejects() const override { return inner_.takes_rejects(); }
+    int32_t bad_record_reported(const RejectedRecord& r) override { return inner_.bad_record_reported(r); }
     void changes_reported(const protocol::ValueChanges& c) override { inner_.changes_reported(c); }
     uint64_t record_position(uint32_t index) const override { return inner_.record_position(index); }
     int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override {

@@ -2,6 +2,7 @@
 
 #include "logging/log_setup.hpp"
 #include "protocol/trace_fields.hpp"
+#include "runtime/private_rejects.hpp"
 
 namespace connhost::runtime {
 
@@ -16,6 +17,17 @@ int32_t ProtocolEvents::on_records(const connhost_record_batch& batch) {
     if (cancelled_) return CONNHOST_STATUS_CANCELLED;
     out_.records(batch, protocol::MessageWriter::now_ms());
     records_ += batch.record_count;
+    bad_before_batch_ = bad_;
+    return CONNHOST_STATUS_OK;
+}
+
+int32_t ProtocolEvents::on_bad_record(const connhost_record_batch& b, uint32_t index, std::string_view reason) {
+    if (forward_bad_limit_ == 0) return CONNHOST_STATUS_UNSUPPORTED;
+    ++bad_;  // the host checks a batch's records before it passes on the good ones (on_records)
+    std::string record;
+    RejectedRecord r = batch_reject(b, index, records_ + bad_before_batch_ + index + 1, reason, record);
+    if (b.offsets[index + 1] - b.offsets[index] > forward_bad_limit_ / 2) r.record = {};
+    out_.private_line(private_reject_line(r));
     return CONNHOST_STATUS_OK;
 }
 

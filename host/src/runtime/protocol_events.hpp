@@ -20,7 +20,14 @@ public:
     int32_t on_records(const connhost_record_batch& batch) override;
     int32_t on_state(std::string_view state_json) override;
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
+    int32_t on_bad_record(const connhost_record_batch& batch, uint32_t index, std::string_view reason) override;
     bool cancelled() const override { return cancelled_.load(); }
+
+    // The source's child of an --isolate sync whose parent takes bad records: a record that cannot be passed on goes
+    // to the parent as a private record_reject line numbered by its place in the source's output (without the record
+    // when its data is over half `max_record_bytes`: the parent reads lines up to about that size), and the read goes
+    // on.
+    void forward_bad_records(size_t max_record_bytes) noexcept { forward_bad_limit_ = max_record_bytes; }
 
     // Asks the operation to stop (signal handler thread).
     void request_cancel() noexcept { cancelled_ = true; }
@@ -34,6 +41,11 @@ protected:
     std::atomic<bool> cancelled_{false};
     uint64_t records_ = 0;
     OpenStreams open_;
+
+private:
+    size_t forward_bad_limit_ = 0;   // forward_bad_records(); 0: bad records fail the read
+    uint64_t bad_ = 0;               // bad records forwarded
+    uint64_t bad_before_batch_ = 0;  // of them, those of the batches before the current one
 };
 
 }  // namespace connhost::runtime

@@ -212,7 +212,9 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
                             OperationInputs& in) {
     OperationEvents e;
     if (opts.op != Operation::Write) {
-        e.events = std::make_unique<ProtocolEvents>(out, plugin);
+        auto ev = std::make_unique<ProtocolEvents>(out, plugin);
+        if (opts.rejects_to_parent && opts.op == Operation::Read) ev->forward_bad_records(opts.max_record_bytes);
+        e.events = std::move(ev);
         return e;
     }
     e.write_input = std::make_unique<protocol::LineReader>(STDIN_FILENO, "stdin", opts.max_record_bytes);

@@ -28,7 +28,7 @@ struct RunOptions {
     uint32_t idle_commit_ms = 5000;       // write: wake a destination that asked for it after this long without input
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // longer input lines and larger source records fail
     ToleranceOptions tolerance;                                     // write: what a record that cannot be written does
-    bool rejects_to_parent = false;  // write in a child of --isolate: records set aside go to the parent (stdout)
+    bool rejects_to_parent = false;  // read/write in a child of --isolate: records set aside go to the parent (stdout)
     bool changes_to_parent = false;  // write in a child of --isolate: counts of changed values go to the parent
 };
 

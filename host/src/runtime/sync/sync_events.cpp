@@ -23,6 +23,15 @@ int32_t SourceEvents::on_bad_record(const connhost_record_batch& b, uint32_t ind
     return CONNHOST_STATUS_OK;
 }
 
+int32_t SourceEvents::bad_record_reported(const RejectedRecord& r) {
+    if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
+    dead_letter_->add(r);  // r.line is the record's place in the source's output, as the child counted it
+    ++seen_;
+    ++rejected_unsent_;
+    progress_.rejected(protocol::stream_display_name(r.has_ns ? r.ns : std::string_view(), r.stream), 1);
+    return CONNHOST_STATUS_OK;
+}
+
 bool SourceEvents::push(QueueItem item) {
     item.rejected_before = rejected_unsent_;
     rejected_unsent_ = 0;

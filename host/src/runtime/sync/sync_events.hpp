@@ -37,6 +37,8 @@ public:
     int32_t on_state(std::string_view state_json) override;
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
     int32_t on_bad_record(const connhost_record_batch& batch, uint32_t index, std::string_view reason) override;
+    bool takes_rejects() const override { return dead_letter_ != nullptr; }
+    int32_t bad_record_reported(const RejectedRecord& r) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
     // Set when the source broke a rule the host checks (a record of a stream not in the catalog).
     const std::string& error() const noexcept { return error_; }

@@ -217,7 +217,6 @@ std::unique_ptr<DeadLetter> open_dead_letter(const SyncOptions& o, SourceEvents&
     src.tolerate(*dl);
     dst.tolerate(*dl);
     logging::host_log().info("--error-tolerance all: records that cannot be written go to {}", dl->path());
-    if (o.isolate) logging::host_log().warn("{}", kIsolateToleranceLimits);
     return dl;
 }
 
