@@ -996,8 +996,10 @@ def case_overwrite_killed_resumes_sqlite():
     resumes into them, and the previous table stays readable until the swap."""
     with SourceDb("ow_kill_lite") as db:
         n = 300000
+        # dest_sqlite commits every second or 32 MiB: ~55 MiB of records make it commit (and a position be saved)
+        # before the table ends, however fast the machine.
         db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
-               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, %d) g;" % n)
+               "INSERT INTO big SELECT g, repeat('x', 160) || g FROM generate_series(1, %d) g;" % n)
         db.cfg(state_interval=5000, fetch_rows=2000)
         path = os.path.join(db.tmp, "big.sqlite")
         with sqlite3.connect(path) as lite:
@@ -1005,7 +1007,7 @@ def case_overwrite_killed_resumes_sqlite():
             lite.execute("INSERT INTO \"public__big\" VALUES (-1, 'old'), (-2, 'old')")
         state = os.path.join(db.tmp, "lite.state.json")
         conn = db.path("lite.c.json", {"source": {"plugin": "source_postgres", "config_file": os.path.join(db.tmp, "source.json")},
-                                       "destination": {"plugin": "dest_sqlite", "config": {"path": path, "commit_ms": 50}},
+                                       "destination": {"plugin": "dest_sqlite", "config": {"path": path}},
                                        "streams": [{"name": "big", "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}],
                                        "state_file": state, "queue_mb": 1})
 
