@@ -883,13 +883,20 @@ def killed_full_refresh(db, n, dest_plugin, dest_config, count_rows, tag):
           "%s: the completed full refresh leaves an empty state, so the next sync reads the whole table" % tag)
 
 
+def big_keyed_table(db, pad=40):
+    """Creates the 300k-row keyed table `big` (values of `pad` x's and the id) the kill-and-resume tests read in small
+    slices with a state every 5000 rows; returns the row count."""
+    n = 300000
+    db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
+           "INSERT INTO big SELECT g, repeat('x', %d) || g FROM generate_series(1, %d) g;" % (pad, n))
+    db.cfg(state_interval=5000, fetch_rows=2000)
+    return n
+
+
 def case_full_refresh_killed_resumes():
     """A full refresh sync SIGKILLed mid-table resumes from its last saved primary key, into dest_pg and dest_sqlite."""
     with SourceDb("rfr_kill") as db:
-        n = 300000
-        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
-               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, %d) g;" % n)
-        db.cfg(state_interval=5000, fetch_rows=2000)
+        n = big_keyed_table(db)
         dest = "dst_rfr_kill"
         dest_cfg = fresh_database(dest)
         # Commit at the first state after 50 ms, so states are saved while the table is still being read.
@@ -947,10 +954,7 @@ def case_overwrite_killed_resumes():
     """An overwrite full refresh SIGKILLed mid-table resumes from its last saved primary key into the staging table
     it left (dest_pg): every row exactly once, the previous table visible until the swap, the next sync whole again."""
     with SourceDb("ow_kill") as db:
-        n = 300000
-        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
-               "INSERT INTO big SELECT g, repeat('x', 40) || g FROM generate_series(1, %d) g;" % n)
-        db.cfg(state_interval=5000, fetch_rows=2000)
+        n = big_keyed_table(db)
         dest = "dst_ow_kill"
         dest_cfg = fresh_database(dest)
         dest_cfg["commit_ms"] = 50
@@ -995,12 +999,9 @@ def case_overwrite_killed_resumes_sqlite():
     """The same into dest_sqlite: the staging table and its tag (_connhost_staging) survive the kill, the re-run
     resumes into them, and the previous table stays readable until the swap."""
     with SourceDb("ow_kill_lite") as db:
-        n = 300000
         # dest_sqlite commits every second or 32 MiB: ~55 MiB of records make it commit (and a position be saved)
         # before the table ends, however fast the machine.
-        db.sql("CREATE TABLE big (id int PRIMARY KEY, v text);"
-               "INSERT INTO big SELECT g, repeat('x', 160) || g FROM generate_series(1, %d) g;" % n)
-        db.cfg(state_interval=5000, fetch_rows=2000)
+        n = big_keyed_table(db, pad=160)
         path = os.path.join(db.tmp, "big.sqlite")
         with sqlite3.connect(path) as lite:
             lite.execute('CREATE TABLE "public__big" (id INTEGER, v TEXT)')
