@@ -102,9 +102,7 @@ public:
     }
 
     void commit() override {
-        bool marked = false;  // a state marked a resumable staging: its tag is stored even when no row came since
-        for (auto& [s, p] : plan_.plans()) marked = marked || (p.resumable() && p.tag_dirty);
-        if (!in_transaction_ && !marked) return;
+        if (!in_transaction_ && !plan_.tags_to_store()) return;
         begin_if_needed();
         if (active_) active_->end_copy();
         active_ = nullptr;

@@ -114,9 +114,7 @@ public:
     }
 
     void commit() override {
-        bool marked = false;  // a state marked a resumable staging: its tag is stored even when no row came since
-        for (auto& [s, p] : plan_.plans()) marked = marked || (p.resumable() && p.tag_dirty);
-        if (!in_transaction_ && !marked) return;
+        if (!in_transaction_ && !plan_.tags_to_store()) return;
         if (!in_transaction_) db_->exec("BEGIN IMMEDIATE");
         in_transaction_ = true;
         for (auto& [s, p] : plan_.plans())

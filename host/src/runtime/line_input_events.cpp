@@ -63,10 +63,8 @@ bool LineInputEvents::reject_line(std::string_view line, std::string_view reason
 int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) {
     if (!tolerant()) return CONNHOST_STATUS_UNSUPPORTED;
     if (!delivered_ || index >= delivered_->size()) return CONNHOST_STATUS_CONFIG;
-    if (forward_rejects_)
-        out_.private_line(private_reject_line(delivered_->view(), index, (*delivered_lines_)[index], reason));
-    else
-        dead_letter_->add(delivered_->view(), index, (*delivered_lines_)[index], reason);
+    std::string record;
+    set_aside(batch_reject(delivered_->view(), index, (*delivered_lines_)[index], reason, record));
     ledger_.rejected_by_destination();
     return CONNHOST_STATUS_OK;
 }

@@ -13,11 +13,6 @@ std::string private_reject_line(const RejectedRecord& r) {
     return protocol::record_reject_line(p);
 }
 
-std::string private_reject_line(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason) {
-    std::string record;
-    return private_reject_line(batch_reject(b, i, line, reason, record));
-}
-
 RejectedRecord rejected_record_of(const protocol::RecordReject& r, uint64_t position) {
     RejectedRecord out;
     out.line = position;

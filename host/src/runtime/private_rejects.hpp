@@ -4,8 +4,6 @@
 #include "protocol/private_message.hpp"
 #include "runtime/dead_letter.hpp"
 
-#include <connhost/plugin_api.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,8 +12,6 @@ namespace connhost::runtime {
 
 // The private record_reject line (no newline) of `r`, `r.line` being the child's stdin line.
 std::string private_reject_line(const RejectedRecord& r);
-// The private record_reject line of record `i` of batch `b` (as DeadLetter::add(b, i, line, reason) writes it).
-std::string private_reject_line(const connhost_record_batch& b, uint32_t i, uint64_t line, std::string_view reason);
 // The RejectedRecord of a reported reject, numbered `position` (what the parent's dead letter names it by); views
 // into `r`.
 RejectedRecord rejected_record_of(const protocol::RecordReject& r, uint64_t position);

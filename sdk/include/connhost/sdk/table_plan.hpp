@@ -124,6 +124,13 @@ public:
 
     StreamPlan& at(const ConfiguredStream& s) { return plans_.at(&s); }
     std::map<const ConfiguredStream*, StreamPlan>& plans() noexcept { return plans_; }
+    // Whether a resumable staging's tag changed since it was stored (a state marked it): the next commit stores it,
+    // even when no row came since.
+    bool tags_to_store() const noexcept {
+        for (const auto& [s, p] : plans_)
+            if (p.resumable() && p.tag_dirty) return true;
+        return false;
+    }
 
     // The stream completed: an overwrite's staging is swapped in (once), later rows go to the final name; rows of
     // generations below the stream's minimum are deleted (once).
