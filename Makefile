@@ -6,7 +6,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps test-deps build build-all demo deb deb-check test test-asan campaign bench fresh-check clean
+.PHONY: all deps test-deps build build-all demo deb deb-check image test test-asan campaign bench fresh-check clean
 
 all: build-all
 
@@ -39,6 +39,12 @@ deb: build
 # destination in C++ and C, build each with plain cmake against /usr and certify it with `connhost test-plugin`.
 deb-check: deb
 	tests/fresh/deb_check.sh $(BUILD) $(FRESH_CACHE)
+
+# The OCI images of the runtime, built offline from the .deb and Debian packages (base: the debootstrap root of
+# $(FRESH_CACHE), imported with podman): localhost/connhost/connhost:VERSION and one Airbyte connector image per
+# bundled plugin (localhost/connhost/source-faker:VERSION, ...), saved in $(BUILD)/image/ (docs/guides/image.md).
+image: deb
+	packaging/image/build_image.sh $(BUILD) $(BUILD)/image $(FRESH_CACHE)
 
 # The whole suite (starts and stops its own PostgreSQL where tests need one).
 test: build-all
