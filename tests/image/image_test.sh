@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The connector images as Airbyte runs them: builds the runtime .deb with cpack from this build tree, the images with
+# packaging/image/build_image.sh (what `make image` runs), then runs the source_faker and dest_jsonl images the way
+# Airbyte on Kubernetes does, `sh -c "$AIRBYTE_ENTRYPOINT <verb> <args>"` as uid 1000 with a read-only root file
+# system (no tmpfs either), no capabilities, no network and the config files mounted read-only at /config:
+# spec/check/discover/read answer exactly as `connhost run --plugin P` of this build tree does, a read piped into a
+# write lands in a mounted volume, and a second read resumed from the states the write acknowledged brings only the
+# new records. Also: labels, ENV, user and size of the images, and `podman load` of a saved archive.
+# Exits 77 (ctest: skipped) when podman is missing or the test does not run as root.
+# Usage: image_test.sh BUILD_DIR SOURCE_DIR [CACHE_DIR]
+source "$(dirname "$0")/../packaging/test_env.sh"
+cache=${3:-/var/tmp/connhost-fresh-cache}
+command -v podman > /dev/null ||
+  { echo "SKIP: podman is missing; packaging/install-deps.sh test installs it (podman, runc)"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "SKIP: building the image needs root (debootstrap, podman build)"; exit 77; }
+connhost=$build/bin/connhost
+chmod 755 "$work"
+
+(cd "$work" && cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/debs" > "$work/cpack.log" 2>&1) ||
+  { cat "$work/cpack.log"; fail "cpack -G DEB failed"; }
+t0=$(date +%s)
+"$src/packaging/image/build_image.sh" "$work/debs" "$work/image" "$cache" || fail "build_image.sh failed"
+echo "ok: images built in $(( $(date +%s) - t0 )) s"
+version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
+source_image=localhost/connhost/source-faker:$version
+dest_image=localhost/connhost/dest-jsonl:$version
+
+# ---- the image's Airbyte conventions ----------------------------------------------------------------------------
+inspect() { podman image inspect --format "$2" "$1"; }
+[ "$(inspect "$source_image" '{{index .Config.Labels "io.airbyte.name"}}')" = connhost/source-faker ] ||
+  fail "io.airbyte.name of $source_image is not connhost/source-faker"
+[ "$(inspect "$source_image" '{{index .Config.Labels "io.airbyte.version"}}')" = "$version" ] ||
+  fail "io.airbyte.version of $source_image is not $version"
+inspect "$source_image" '{{.Config.Env}}' | grep -q 'AIRBYTE_ENTRYPOINT=/usr/bin/connhost run --plugin source_faker' ||
+  fail "$source_image has no AIRBYTE_ENTRYPOINT naming source_faker: $(inspect "$source_image" '{{.Config.Env}}')"
+[ "$(inspect "$source_image" '{{.Config.User}}')" = 1000:1000 ] || fail "$source_image does not run as uid 1000"
+size=$(inspect "$source_image" '{{.Size}}')
+[ "$size" -lt 60000000 ] || fail "$source_image is $size bytes, not under 60 MB"
+echo "ok: labels, AIRBYTE_ENTRYPOINT, user 1000, $(( size / 1000000 )) MB"
+
+# ---- Airbyte's way of running it --------------------------------------------------------------------------------
+mkdir -p "$work/config" "$work/data"
+chown 1000:1000 "$work/data"
+airbyte() {  # image 'verb args' [podman run options]: runs sh -c "$AIRBYTE_ENTRYPOINT verb args" in the image
+  local image=$1 args=$2; shift 2
+  podman --runtime runc run --rm -i --read-only --read-only-tmpfs=false --cap-drop=all \
+    --security-opt no-new-privileges --user 1000 --network none \
+    --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 -v "$work/config:/config:ro" "$@" \
+    --entrypoint sh "$image" -c "\$AIRBYTE_ENTRYPOINT $args"
+}
+same() {  # what: compares the image's answer ($work/got) with the host's ($work/want), timestamps aside
+  local norm='s/"emitted_at":[0-9]*/"emitted_at":0/g'
+  diff <(sed "$norm" "$work/want") <(sed "$norm" "$work/got") > "$work/diff" ||
+    { head -n 20 "$work/diff"; fail "$1: the image's output differs from connhost run's"; }
+  echo "ok: $1 ($(wc -l < "$work/got") lines, as connhost run prints them)"
+}
+echo '{"count": 100, "state_interval": 40}' > "$work/config/connectionConfiguration.json"
+(cd "$work/config" && "$connhost" run --plugin source_faker spec > "$work/want")
+airbyte "$source_image" spec > "$work/got" || fail "spec failed"
+same spec
+config=/config/connectionConfiguration.json
+(cd "$work/config" && "$connhost" run --plugin source_faker check --config "$work$config" > "$work/want")
+airbyte "$source_image" "check --config $config" > "$work/got" || fail "check failed"
+grep -q '"status":"SUCCEEDED"' "$work/got" || fail "check did not succeed: $(cat "$work/got")"
+same check
+"$connhost" run --plugin source_faker discover --config "$work$config" > "$work/want"
+airbyte "$source_image" "discover --config $config" > "$work/got" || fail "discover failed"
+same discover
+
+# The configured catalog Airbyte would send: every stream incremental + append on its default cursor.
+python3 - "$work/got" > "$work/config/catalog.json" <<'PY'
+import json, sys
+catalog = next(json.loads(l)["catalog"] for l in open(sys.argv[1]) if '"CATALOG"' in l)
+print(json.dumps({"streams": [{"stream": s, "sync_mode": "incremental", "destination_sync_mode": "append",
+                               "cursor_field": s["default_cursor_field"]} for s in catalog["streams"]]}))
+PY
+echo "{\"destination_path\": \"/data/out\"}" > "$work/config/destination.json"
+"$connhost" run --plugin source_faker read --config "$work$config" --catalog "$work/config/catalog.json" > "$work/want"
+airbyte "$source_image" "read --config $config --catalog /config/catalog.json" > "$work/got" || fail "read failed"
+same read
+
+# ---- a read piped into a write, then a read resumed from the states the write acknowledged ----------------------
+sync() {  # state args of the read: source image | destination image, both as Airbyte runs them
+  airbyte "$source_image" "read --config $config --catalog /config/catalog.json $1" > "$work/read.out" ||
+    fail "read $1 failed"
+  airbyte "$dest_image" "write --config /config/destination.json --catalog /config/catalog.json" \
+    -v "$work/data:/data" < "$work/read.out" > "$work/write.out" || fail "write failed: $(tail -n 5 "$work/write.out")"
+  # The last acknowledged STATE of each stream, as the array `--state` takes.
+  python3 - "$work/write.out" > "$work/config/state.json" <<'PY'
+import json, sys
+last = {}
+for line in open(sys.argv[1]):
+    msg = json.loads(line)
+    if msg["type"] == "STATE":
+        last[msg["state"]["stream"]["stream_descriptor"]["name"]] = {"type": "STATE", "state": msg["state"]}
+print(json.dumps(list(last.values())))
+PY
+}
+expect_ids() {  # stream n: the stream's file holds ids 1..n, each once
+  local got
+  got=$(python3 -c 'import json,sys; ids=[json.loads(l)["id"] for l in open(sys.argv[1])]
+print("ok" if sorted(ids) == list(range(1, int(sys.argv[2]) + 1)) else "ids %d..%d, %d lines" % (min(ids), max(ids), len(ids)))' \
+    "$work/data/out/$1.jsonl" "$2")
+  [ "$got" = ok ] || fail "$1.jsonl: expected ids 1..$2 once each, got $got"
+}
+sync ""
+for stream in users products purchases; do expect_ids $stream 100; done
+echo "ok: read | write through the images: 3 x 100 records in the mounted volume, states acknowledged"
+echo '{"count": 150, "state_interval": 40}' > "$work/config/connectionConfiguration.json"
+sync "--state /config/state.json"
+records=$(grep -c '"type":"RECORD"' "$work/read.out")
+[ "$records" = 150 ] || fail "the resumed read emitted $records records, expected 3 x 50 new ones"
+for stream in users products purchases; do expect_ids $stream 150; done
+echo "ok: the second read resumed from the acknowledged state: 150 new records, ids 1..150 once each per stream"
+
+# ---- the saved archive loads --------------------------------------------------------------------------------------
+archive=$work/image/connhost-source-faker.oci.tar
+podman rmi "$source_image" > /dev/null || fail "podman rmi $source_image failed"
+loaded=$(podman load -q -i "$archive") || fail "podman load -i $archive failed"
+grep -q "$source_image" <<< "$loaded" || fail "podman load -i $archive gave '$loaded', not $source_image"
+airbyte "$source_image" spec > "$work/got" || fail "spec of the loaded image failed"
+echo "ok: podman load -i $(basename "$archive") gives $source_image again"
+echo "PASSED: the connector images answer as Airbyte runs them"
