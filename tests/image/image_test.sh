@@ -66,9 +66,33 @@ same check
 "$connhost" run --plugin source_faker discover --config "$work$config" > "$work/want"
 airbyte "$source_image" "discover --config $config" > "$work/got" || fail "discover failed"
 same discover
+cp "$work/got" "$work/discover.out"
+
+# Every connector image loads its plugin and the libraries it links (libpq, libcurl, libsqlite3...).
+for archive in "$work"/image/connhost-*.oci.tar; do
+  name=$(basename "$archive" .oci.tar); name=${name#connhost-}
+  "$connhost" run --plugin "${name//-/_}" spec > "$work/want"
+  airbyte "localhost/connhost/$name:$version" spec > "$work/got" || fail "spec of $name failed"
+  same "spec of $name"
+done
+
+# As Airbyte's launcher script runs a verb: output to files of a shared volume, touch a file at exit, a heartbeat
+# loop with sleep beside it, so the image's shell needs eval, traps, jobs, touch and sleep.
+mkdir -p "$work/pipes" && chown 1000:1000 "$work/pipes"
+launcher='trap "touch /pipes/main.done" EXIT
+(eval "$AIRBYTE_ENTRYPOINT check --config /config/connectionConfiguration.json" > /pipes/stdout 2> /pipes/stderr) &
+child=$!
+(while [ ! -f /pipes/heartbeat.lost ]; do sleep 1; done; exit 1) &
+wait $child'
+podman --runtime runc run --rm --read-only --read-only-tmpfs=false --cap-drop=all --user 1000 --network none \
+  --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 -v "$work/config:/config:ro" -v "$work/pipes:/pipes" \
+  --entrypoint sh "$source_image" -c "$launcher" || fail "the launcher-style script failed: $(cat "$work/pipes/stderr")"
+grep -q '"status":"SUCCEEDED"' "$work/pipes/stdout" && [ -f "$work/pipes/main.done" ] ||
+  fail "the launcher-style script left no SUCCEEDED check in /pipes/stdout or no /pipes/main.done"
+echo "ok: a launcher-style script (eval, trap/touch, a sleep loop, output to a mounted volume) runs check"
 
 # The configured catalog Airbyte would send: every stream incremental + append on its default cursor.
-python3 - "$work/got" > "$work/config/catalog.json" <<'PY'
+python3 - "$work/discover.out" > "$work/config/catalog.json" <<'PY'
 import json, sys
 catalog = next(json.loads(l)["catalog"] for l in open(sys.argv[1]) if '"CATALOG"' in l)
 print(json.dumps({"streams": [{"stream": s, "sync_mode": "incremental", "destination_sync_mode": "append",
@@ -106,6 +130,12 @@ print("ok" if sorted(ids) == list(range(1, int(sys.argv[2]) + 1)) else "ids %d..
 sync ""
 for stream in users products purchases; do expect_ids $stream 100; done
 echo "ok: read | write through the images: 3 x 100 records in the mounted volume, states acknowledged"
+echo '{"path": "/data/out.sqlite"}' > "$work/config/sqlite.json"
+airbyte "localhost/connhost/dest-sqlite:$version" "write --config /config/sqlite.json --catalog /config/catalog.json" \
+  -v "$work/data:/data" < "$work/read.out" > /dev/null || fail "the write into dest-sqlite failed"
+rows=$(sqlite3 "$work/data/out.sqlite" 'SELECT count(DISTINCT id) FROM users')
+[ "$rows" = 100 ] || fail "dest-sqlite wrote $rows distinct users, expected 100"
+echo "ok: the same read into the dest-sqlite image: 100 distinct users in /data/out.sqlite"
 echo '{"count": 150, "state_interval": 40}' > "$work/config/connectionConfiguration.json"
 sync "--state /config/state.json"
 records=$(grep -c '"type":"RECORD"' "$work/read.out")
