@@ -6,10 +6,12 @@
 # spec/check/discover/read answer exactly as `connhost run --plugin P` of this build tree does, a read piped into a
 # write lands in a mounted volume, and a second read resumed from the states the write acknowledged brings only the
 # new records. Also: labels, ENV, user and size of the images, and `podman load` of a saved archive.
+# Then source_postgres -> dest_pg through the images, over TCP to the test cluster (ctest fixture pg_server).
 # Exits 77 (ctest: skipped) when podman is missing or the test does not run as root.
-# Usage: image_test.sh BUILD_DIR SOURCE_DIR [CACHE_DIR]
+# Usage: image_test.sh BUILD_DIR SOURCE_DIR PG_SERVER_JSON [CACHE_DIR]
 source "$(dirname "$0")/../packaging/test_env.sh"
-cache=${3:-/var/tmp/connhost-fresh-cache}
+pg_info=$3
+cache=${4:-/var/tmp/connhost-fresh-cache}
 command -v podman > /dev/null ||
   { echo "SKIP: podman is missing; packaging/install-deps.sh test installs it (podman, runc)"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: building the image needs root (debootstrap, podman build)"; exit 77; }
@@ -42,9 +44,9 @@ echo "ok: labels, AIRBYTE_ENTRYPOINT, user 1000, $(( size / 1000000 )) MB"
 mkdir -p "$work/config" "$work/data"
 chown 1000:1000 "$work/data"
 airbyte() {  # image 'verb args' [podman run options]: runs sh -c "$AIRBYTE_ENTRYPOINT verb args" in the image
-  local image=$1 args=$2; shift 2
+  local image=$1 args=$2; shift 2  # (network: none, or $NET)
   podman --runtime runc run --rm -i --read-only --read-only-tmpfs=false --cap-drop=all \
-    --security-opt no-new-privileges --user 1000 --network none \
+    --security-opt no-new-privileges --user 1000 --network "${NET:-none}" \
     --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 -v "$work/config:/config:ro" "$@" \
     --entrypoint sh "$image" -c "\$AIRBYTE_ENTRYPOINT $args"
 }
@@ -91,13 +93,15 @@ grep -q '"status":"SUCCEEDED"' "$work/pipes/stdout" && [ -f "$work/pipes/main.do
   fail "the launcher-style script left no SUCCEEDED check in /pipes/stdout or no /pipes/main.done"
 echo "ok: a launcher-style script (eval, trap/touch, a sleep loop, output to a mounted volume) runs check"
 
-# The configured catalog Airbyte would send: every stream incremental + append on its default cursor.
-python3 - "$work/discover.out" > "$work/config/catalog.json" <<'PY'
+configure() {  # discover_output sync_mode destination_sync_mode: the configured catalog Airbyte would send
+  python3 - "$@" <<'PY'
 import json, sys
 catalog = next(json.loads(l)["catalog"] for l in open(sys.argv[1]) if '"CATALOG"' in l)
-print(json.dumps({"streams": [{"stream": s, "sync_mode": "incremental", "destination_sync_mode": "append",
-                               "cursor_field": s["default_cursor_field"]} for s in catalog["streams"]]}))
+print(json.dumps({"streams": [{"stream": s, "sync_mode": sys.argv[2], "destination_sync_mode": sys.argv[3],
+                               "cursor_field": s.get("default_cursor_field", [])} for s in catalog["streams"]]}))
 PY
+}
+configure "$work/discover.out" incremental append > "$work/config/catalog.json"
 echo "{\"destination_path\": \"/data/out\"}" > "$work/config/destination.json"
 "$connhost" run --plugin source_faker read --config "$work$config" --catalog "$work/config/catalog.json" > "$work/want"
 airbyte "$source_image" "read --config $config --catalog /config/catalog.json" > "$work/got" || fail "read failed"
@@ -142,6 +146,43 @@ records=$(grep -c '"type":"RECORD"' "$work/read.out")
 [ "$records" = 150 ] || fail "the resumed read emitted $records records, expected 3 x 50 new ones"
 for stream in users products purchases; do expect_ids $stream 150; done
 echo "ok: the second read resumed from the acknowledged state: 150 new records, ids 1..150 once each per stream"
+
+# ---- source_postgres -> dest_pg through the images, over TCP ----------------------------------------------------
+field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$pg_info" "$1"; }
+[ -f "$pg_info" ] || fail "no test cluster info at $pg_info (ctest fixture pg_server)"
+pg() {  # database sql: as the superuser over the cluster's unix socket
+  PGOPTIONS="-c client_min_messages=warning" "$(field bindir)/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+    -h "$(field socket_dir)" -p "$(field port)" -U "$(field superuser)" -d "$1" -c "$2"
+}
+drop_dbs() { for db in connhost_image_src connhost_image_dst; do pg postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done; }
+trap 'drop_dbs > /dev/null 2>&1; rm -rf "$work"' EXIT
+drop_dbs
+for db in connhost_image_src connhost_image_dst; do pg postgres "CREATE DATABASE $db OWNER $(field username)"; done
+pg connhost_image_src "SET ROLE $(field username); CREATE TABLE items (id int PRIMARY KEY, name text);
+  INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 1000) i"
+for db in src dst; do
+  python3 - "$pg_info" connhost_image_$db > "$work/config/pg_$db.json" <<'PY'
+import json, sys
+info = json.load(open(sys.argv[1]))
+print(json.dumps({"host": info["host"], "port": info["port"], "database": sys.argv[2], "username": info["username"],
+                  "password": info["password"], "ssl_mode": "disable"}))
+PY
+done
+NET=host airbyte "localhost/connhost/source-postgres:$version" "check --config /config/pg_src.json" > "$work/got" ||
+  fail "check of source-postgres failed"
+grep -q '"status":"SUCCEEDED"' "$work/got" || fail "check of source-postgres did not succeed: $(cat "$work/got")"
+NET=host airbyte "localhost/connhost/source-postgres:$version" "discover --config /config/pg_src.json" \
+  > "$work/pg_discover.out" || fail "discover of source-postgres failed"
+configure "$work/pg_discover.out" full_refresh overwrite > "$work/config/pg_catalog.json"
+NET=host airbyte "localhost/connhost/source-postgres:$version" \
+  "read --config /config/pg_src.json --catalog /config/pg_catalog.json" > "$work/pg_read.out" ||
+  fail "read of source-postgres failed: $(tail -n 3 "$work/pg_read.out")"
+NET=host airbyte "localhost/connhost/dest-pg:$version" \
+  "write --config /config/pg_dst.json --catalog /config/pg_catalog.json" < "$work/pg_read.out" > "$work/pg_write.out" ||
+  fail "write of dest-pg failed: $(tail -n 3 "$work/pg_write.out")"
+rows=$(pg connhost_image_dst "SELECT count(DISTINCT id) || ' ' || count(*) FROM public.items")
+[ "$rows" = "1000 1000" ] || fail "dest-pg holds '$rows' (distinct ids, rows) of items, expected 1000 1000"
+echo "ok: source-postgres | dest-pg through the images over TCP: 1000 rows, 1000 distinct ids"
 
 # ---- the saved archive loads --------------------------------------------------------------------------------------
 archive=$work/image/connhost-source-faker.oci.tar
