@@ -127,7 +127,8 @@ PY
 expect_ids() {  # stream n: the stream's file holds ids 1..n, each once
   local got
   got=$(python3 -c 'import json,sys; ids=[json.loads(l)["id"] for l in open(sys.argv[1])]
-print("ok" if sorted(ids) == list(range(1, int(sys.argv[2]) + 1)) else "ids %d..%d, %d lines" % (min(ids), max(ids), len(ids)))' \
+want = list(range(1, int(sys.argv[2]) + 1))
+print("ok" if sorted(ids) == want else "ids %d..%d, %d lines" % (min(ids), max(ids), len(ids)))' \
     "$work/data/out/$1.jsonl" "$2")
   [ "$got" = ok ] || fail "$1.jsonl: expected ids 1..$2 once each, got $got"
 }
@@ -154,7 +155,9 @@ pg() {  # database sql: as the superuser over the cluster's unix socket
   PGOPTIONS="-c client_min_messages=warning" "$(field bindir)/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
     -h "$(field socket_dir)" -p "$(field port)" -U "$(field superuser)" -d "$1" -c "$2"
 }
-drop_dbs() { for db in connhost_image_src connhost_image_dst; do pg postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done; }
+drop_dbs() {
+  for db in connhost_image_src connhost_image_dst; do pg postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+}
 trap 'drop_dbs > /dev/null 2>&1; rm -rf "$work"' EXIT
 drop_dbs
 for db in connhost_image_src connhost_image_dst; do pg postgres "CREATE DATABASE $db OWNER $(field username)"; done
