@@ -37,6 +37,10 @@ base=localhost/connhost/debootstrap:$suite-$(stat -c %Y "$tarball")
 if ! podman image exists "$base"; then
   say "podman import $tarball as $base"
   podman import -q "$tarball" "$base" > /dev/null
+  # The imports of older tarballs (341 MB each) go.
+  for old in $(podman images --format '{{.Repository}}:{{.Tag}}' | grep "^${base%:*}:" | grep -vx "$base"); do
+    podman rmi "$old" > /dev/null 2>&1 || true
+  done
 fi
 
 # --no-cache: buildah 1.28 reuses cached steps across different --build-arg values. --isolation chroot: the
