@@ -8,7 +8,8 @@ add or what podman 4.3 cannot do:
   volume's `stringData` keys not at all and its `data` keys still base64-encoded (measured; fixed in later podmans);
 - a hostPath /data per pod for the test's destination folder (dest_jsonl locks its folder: one per worker);
 - the PVC is declared with podman's volume.podman.io/uid|gid annotations (podman ignores fsGroup).
-Usage: job_to_pods.py JOB_YAML N IMAGE CONFIG_DIR DATA_DIR_PREFIX NAME_SUFFIX [INDEX ...] > pods.yaml"""
+Usage: job_to_pods.py JOB_YAML N IMAGE CONFIG_DIR DATA_DIR_PREFIX NAME_SUFFIX [INDEX ...] > pods.yaml
+       (the PVC and every index's Pod; with INDEXes, only those Pods: kube play refuses a PVC whose volume exists)"""
 import copy
 import sys
 
@@ -43,9 +44,9 @@ def pod(job, index, n, image, config_dir, data_dir, suffix):
 def main():
     job_yaml, n, image, config_dir, data_dir, suffix, *indexes = sys.argv[1:]
     job = yaml.safe_load(open(job_yaml))
-    claim = job["spec"]["template"]["spec"]["volumes"]
-    (claim,) = [v["persistentVolumeClaim"]["claimName"] for v in claim if "persistentVolumeClaim" in v]
-    docs = [pvc(claim + suffix)]
+    volumes = job["spec"]["template"]["spec"]["volumes"]
+    (claim,) = [v["persistentVolumeClaim"]["claimName"] for v in volumes if "persistentVolumeClaim" in v]
+    docs = [] if indexes else [pvc(claim + suffix)]
     for i in (indexes or range(int(n))):
         docs.append(pod(job, int(i), int(n), image, config_dir, data_dir, suffix))
     yaml.safe_dump_all(docs, sys.stdout, sort_keys=False)
