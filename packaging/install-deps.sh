@@ -12,6 +12,8 @@ if [ "$what" = test ]; then
   pkgs+=(doctest-dev clang libclang-rt-14-dev libc++-dev libc++abi-dev abigail-tools bc
          python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format
          lintian man-db)
+fi
+if [ "$what" = test ]; then
   # kubernetes.manifests validates with the npm package kubernetes-models: Debian's npm (it pulls nodejs); a node
   # installed otherwise that brings its own npm is kept (Debian's npm conflicts with it).
   command -v npm > /dev/null || pkgs+=(npm)
