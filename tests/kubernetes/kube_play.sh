@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
 # ctest kubernetes.kube_play: runs the Indexed Job of packaging/kubernetes once as N workers through `podman kube
-# play`, with the image `make image` saved as an OCI archive: job_to_pods.py turns the Job into one Pod per index
-# (podman 4.3 runs no Jobs; see there what else it changes), each worker runs `connhost sync --partition I/N` of
-# source_faker into dest_jsonl (its own /data folder) with its state file on the PVC (a podman volume). Then the union
-# of the workers' records must be every record exactly once, each worker's state file must be there, and a re-run of
-# one worker must resume from it and move nothing twice.
+# play`, on the runtime image `make image` saves as BUILD_DIR/image/connhost.oci.tar (built here with the same
+# packaging/image/build_image.sh, from this build tree's .deb, when the archive is missing or older than this
+# build's connhost). job_to_pods.py turns the Job into one Pod per index (podman 4.3 runs no Jobs; see there what
+# else it changes); each worker runs `connhost sync --partition I/N` of source_faker into dest_jsonl (its own /data
+# folder) with its state file on the PVC (a podman volume). Then the union of the workers' records must be every
+# record exactly once, each worker's state file must be there, and a re-run of one worker must resume from it and
+# move nothing twice.
 # Runtime: podman 4.3's default crun fails here ("cgroups in hybrid mode not supported"); runc works with
 # nofile/nproc limits of 20000/32768, set through a CONTAINERS_CONF file (kube play takes no --ulimit).
-# Usage: kube_play.sh SOURCE_DIR IMAGE_ARCHIVE [N] [COUNT]
+# Usage: kube_play.sh SOURCE_DIR BUILD_DIR [N] [COUNT]
 set -euo pipefail
 src=$(cd "$1" && pwd)
-archive=$2
+build=$(cd "$2" && pwd)
 n=${3:-3}
 count=${4:-30000}
+archive=$build/image/connhost.oci.tar
 skip() { echo "SKIP kubernetes.kube_play: $*"; exit 77; }
 command -v podman > /dev/null || skip "podman is missing: packaging/install-deps.sh test installs it"
 command -v runc > /dev/null || skip "runc is missing: packaging/install-deps.sh test installs it"
 command -v catatonit > /dev/null || skip "catatonit (podman's pod infra init) is missing: packaging/install-deps.sh test installs it"
 [ "$(id -u)" = 0 ] || skip "needs root (rootful podman: hostPath and volume ownership)"
-[ -f "$archive" ] || skip "no image archive at $archive: build it with 'make image'"
+if [ ! -f "$archive" ] || [ "$build/bin/connhost" -nt "$archive" ]; then
+  [ -x "$src/packaging/image/build_image.sh" ] || skip "no image archive at $archive and no packaging/image to build it"
+  debs=$(mktemp -d)
+  echo "building $archive (make image) from this build tree's .deb"
+  (cd "$debs" && cpack --config "$build/CPackConfig.cmake" -G DEB -B "$debs" > cpack.log 2>&1) ||
+    { cat "$debs/cpack.log"; rm -rf "$debs"; echo "FAIL: cpack -G DEB"; exit 1; }
+  "$src/packaging/image/build_image.sh" "$debs" "$build/image" || { rm -rf "$debs"; echo "FAIL: build_image.sh"; exit 1; }
+  rm -rf "$debs"
+fi
 
 work=$(mktemp -d /tmp/connhost-kube-play.XXXXXX)
 suffix=-kp$$
