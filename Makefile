@@ -6,7 +6,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps test-deps build build-all demo deb deb-check test test-asan campaign bench fresh-check clean
+.PHONY: all deps test-deps build build-all demo deb deb-check image test test-asan campaign bench fresh-check clean
 
 all: build-all
 
@@ -40,6 +40,12 @@ deb: build
 deb-check: deb
 	tests/fresh/deb_check.sh $(BUILD) $(FRESH_CACHE)
 
+# The OCI images of the runtime, built offline from the .deb and Debian packages (base: the debootstrap root of
+# $(FRESH_CACHE), imported with podman): localhost/connhost/connhost:VERSION and one Airbyte connector image per
+# bundled plugin (localhost/connhost/source-faker:VERSION, ...), saved in $(BUILD)/image/ (docs/guides/image.md).
+image: deb
+	packaging/image/build_image.sh $(BUILD) $(BUILD)/image $(FRESH_CACHE)
+
 # The whole suite (starts and stops its own PostgreSQL where tests need one).
 test: build-all
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
@@ -50,11 +56,12 @@ FRESH_CACHE ?= /var/tmp/connhost-fresh-cache
 fresh-check:
 	tests/fresh/fresh_check.sh $(FRESH_CACHE)
 
-# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (but the image test: the image holds the
+# release .deb, not the sanitizer build).
 test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DCONNHOST_SANITIZE=ON -DCONNHOST_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -LE image
 
 # The full kill campaign (tests/campaign/kill_campaign.py): 20 SIGKILLs of `connhost sync` per destination, profile and
 # isolate mode, re-runs to completion, then missing and duplicated ids per stream. `make test` runs it with 4 kills.
