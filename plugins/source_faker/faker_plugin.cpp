@@ -4,6 +4,8 @@
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
 
+#include <algorithm>
+
 namespace {
 
 using namespace connhost::sdk;
@@ -46,6 +48,7 @@ public:
             s["source_defined_cursor"] = true;
             s["default_cursor_field"] = json::array{"updated_at"};
             s["source_defined_primary_key"] = json::array{json::array{"id"}};
+            mark_splittable(s);  // a partitioned sync gives each worker a range of record indexes
             streams.push_back(std::move(s));
         }
         return streams;
@@ -93,14 +96,16 @@ private:
         return 0;
     }
 
+    // Reads records [start, end) of `cs`: its slice (the whole stream unless partitioned), from the saved cursor on.
     void read_stream(const Settings& st, const ConfiguredStream& cs, const StateMap& state) {
-        const uint64_t start = start_index(cs, state);
+        const auto [first, end] = slice_of(cs).of_range(st.count);
+        const uint64_t start = std::max(first, start_index(cs, state));
         emit_stream_status(host(), cs.name, {}, "STARTED");
-        emit_estimate(host(), cs.name, {}, st.count > start ? st.count - start : 0);
+        emit_estimate(host(), cs.name, {}, end > start ? end - start : 0);
         RecordBatchWriter w(host(), cs.name);
         std::string rec;
         const int64_t emitted = RecordBatchWriter::now_ms();
-        for (uint64_t i = start; i < st.count; ++i) {
+        for (uint64_t i = start; i < end; ++i) {
             rec.clear();
             faker::append_record(rec, cs.name, st.seed, i);
             w.add(rec, emitted);
@@ -109,10 +114,10 @@ private:
                 checkpoint(w, cs, i);
             }
         }
-        if (st.count > start) checkpoint(w, cs, st.count - 1);
+        if (end > start) checkpoint(w, cs, end - 1);
         w.flush();
         host().info("stream " + cs.name + ": " + std::to_string(w.total()) + " records from index " +
-                    std::to_string(start));
+                    std::to_string(start) + (end < st.count ? " to " + std::to_string(end - 1) : std::string()));
         emit_stream_status(host(), cs.name, {}, "COMPLETE");
     }
 };

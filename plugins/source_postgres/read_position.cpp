@@ -107,13 +107,35 @@ std::string ReadPosition::key_sql() const {
     return out;
 }
 
-std::string ReadPosition::where_sql() const {
-    if (!start) return "";
-    if (by == By::Cursor) return " WHERE " + key_sql() + " >= $1";
-    if (by == By::Ctid) return " WHERE ctid > $1::tid";
+// The condition resuming after (or, for a cursor, from) `start`, its values as $1..$n.
+std::string ReadPosition::resume_sql() const {
+    if (by == By::Cursor) return key_sql() + " >= $1";
+    if (by == By::Ctid) return "ctid > $1::tid";
     std::string params;
     for (size_t i = 1; i <= columns.size(); ++i) params += (i > 1 ? ", $" : "$") + std::to_string(i);
-    return " WHERE (" + key_sql() + ") > (" + params + ")";
+    return "(" + key_sql() + ") > (" + params + ")";
+}
+
+std::string ReadPosition::where_sql() const {
+    std::string where;
+    size_t n = 0;
+    if (start) {
+        where = resume_sql();
+        n = start->size();
+    }
+    if (slice) {
+        const std::string key = sql_quote_identifier(slice->column);
+        if (slice->from) where += (where.empty() ? "" : " AND ") + key + " >= $" + std::to_string(++n);
+        if (slice->to) where += (where.empty() ? "" : " AND ") + key + " < $" + std::to_string(++n);
+    }
+    return where.empty() ? "" : " WHERE " + where;
+}
+
+std::vector<std::string> ReadPosition::params() const {
+    std::vector<std::string> out = start.value_or(std::vector<std::string>{});
+    if (slice && slice->from) out.push_back(*slice->from);
+    if (slice && slice->to) out.push_back(*slice->to);
+    return out;
 }
 
 std::string ReadPosition::order_sql() const {
@@ -127,11 +149,13 @@ json::object ReadPosition::blob(const std::vector<std::string>& last) const {
     if (by == By::Cursor) {
         b["cursor_field"] = json::array{json::string(columns[0])};
         if (!last.empty()) b["cursor"] = last[0];
+        if (slice) b["slice"] = slice->to_json();
         return b;
     }
     b["state_type"] = by == By::Ctid ? "ctid" : "primary_key";
     if (by == By::PrimaryKey) b["primary_key"] = json::value_from(columns);
     b["last"] = json::value_from(last);
+    if (slice) b["slice"] = slice->to_json();
     return b;
 }
 
@@ -147,9 +171,17 @@ std::string ReadPosition::resumed_from() const {
 }
 
 ReadPosition read_position(PgSession& db, const Table& t, const ConfiguredStream& cs,
-                           const connhost::sdk::StateMap& state, Host host) {
+                           const connhost::sdk::StateMap& state, Host host, connhost::sdk::Slice slice) {
     ReadPosition pos;
     const json::object* blob = state.stream(t.name, t.schema);
+    if (!slice.whole()) {
+        if (!splittable(t))
+            throw ConfigError("stream " + cs.display_name() +
+                              " is marked connhost_splittable in the catalog, but its primary key is no longer one "
+                              "integer column, so it cannot be read in slices: run discover again for a new catalog");
+        pos.slice = slice_bounds(db, t, slice, blob);
+        host.info("stream " + cs.display_name() + ": " + pos.slice->describe());
+    }
     if (cs.incremental()) {
         const Column* cursor = cursor_column(t, cs);
         pos.by = ReadPosition::By::Cursor;

@@ -8,8 +8,11 @@
 // state is {}, so the next sync reads the whole table again. A view, foreign or partitioned table without a primary
 // key has no key: its full refresh emits no state and a re-run reads it from the start.
 // Key values are the server's text of the columns, exactly as it wrote them.
+// A slice of a partitioned sync (slice_bounds.hpp) reads only its primary-key range, and its state blobs carry the
+// range as "slice", so a resumed or later read of the slice stays inside it.
 #pragma once
 #include "pg_session.hpp"
+#include "slice_bounds.hpp"
 #include "table_catalog.hpp"
 
 #include <connhost/sdk/catalog.hpp>
@@ -27,11 +30,15 @@ struct ReadPosition {
     By by = By::Nothing;
     std::vector<std::string> columns;               // the key's columns ({"ctid"} for Ctid)
     std::optional<std::vector<std::string>> start;  // the saved key value to resume from
+    std::optional<SliceBounds> slice;               // the key range of this worker's slice (--partition)
 
     // The key's expressions, quoted, separated by ", " ("" for Nothing).
     std::string key_sql() const;
-    // The WHERE clause resuming from `start` with its values as $1..$n ("" without a start).
+    // The WHERE clause resuming from `start` and keeping to `slice`, its values as $1..$n of params() ("" without
+    // either).
     std::string where_sql() const;
+    // The values of where_sql's parameters: `start`'s, then the slice's bounds.
+    std::vector<std::string> params() const;
     // The ORDER BY clause ("" for Nothing).
     std::string order_sql() const;
     // The state blob of a read that got to the row whose key is `last` (empty: no row of a cursor yet).
@@ -40,11 +47,15 @@ struct ReadPosition {
     boost::json::object final_blob(const std::vector<std::string>& last) const;
     // "from cursor X" / "after key X" when the read resumed, else "".
     std::string resumed_from() const;
+
+private:
+    std::string resume_sql() const;
 };
 
 // The read position of `cs` over `t`: its checkpoint key, and the saved value to resume from when the state holds one
-// for that key (a state for another key is ignored with a warning). Throws ConfigError for a bad cursor field.
+// for that key (a state for another key is ignored with a warning), and the key range of `slice` unless it is the
+// whole table. Throws ConfigError for a bad cursor field, or a slice of a table that cannot be split.
 ReadPosition read_position(PgSession& db, const Table& t, const connhost::sdk::ConfiguredStream& cs,
-                           const connhost::sdk::StateMap& state, connhost::sdk::Host host);
+                           const connhost::sdk::StateMap& state, connhost::sdk::Host host, connhost::sdk::Slice slice);
 
 }  // namespace pgsource

@@ -2,6 +2,7 @@
 // check connects and lists what it may read, discover describes each relation, read streams each
 // configured one through a server-side cursor (table_reader.hpp), full refresh or incremental.
 #include "pg_session.hpp"
+#include "slice_bounds.hpp"
 #include "source_config.hpp"
 #include "table_catalog.hpp"
 #include "table_reader.hpp"
@@ -51,7 +52,11 @@ public:
         SourceConfig cfg = pgsource::parse_config(config);
         PgSession db(cfg.conn, host());
         json::array streams;
-        for (const Table& t : pgsource::load_tables(db, cfg.schemas)) streams.push_back(pgsource::stream_json(t));
+        for (const Table& t : pgsource::load_tables(db, cfg.schemas)) {
+            json::object s = pgsource::stream_json(t);
+            if (pgsource::splittable(t)) mark_splittable(s);  // key ranges per worker of a partitioned sync
+            streams.push_back(std::move(s));
+        }
         return streams;
     }
 
@@ -70,7 +75,7 @@ public:
                                   ", which is no table or view the user \"" + cfg.conn.username +
                                   "\" may read in schemas " + pgsource::text_array_literal(cfg.schemas) +
                                   " (run discover for the streams there, or fix config.schemas)");
-            pgsource::read_table(*db, cfg, it->second, cs, state, host());
+            pgsource::read_table(*db, cfg, it->second, cs, state, host(), slice_of(cs));
         }
         std::atomic_store(&session_, std::shared_ptr<PgSession>());
     }

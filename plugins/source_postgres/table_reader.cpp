@@ -57,7 +57,7 @@ std::string select_sql(const Table& t, const ReadPlan& plan, std::vector<std::st
     if (plan.pos.by != ReadPosition::By::Nothing) sql += ", " + plan.pos.key_sql();
     sql += " FROM " + sql_quote_identifier(t.schema) + "." + sql_quote_identifier(t.name);
     sql += plan.pos.where_sql() + plan.pos.order_sql();
-    if (plan.pos.start) params = *plan.pos.start;
+    params = plan.pos.params();
     return sql;
 }
 
@@ -140,9 +140,9 @@ std::vector<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, cons
 }  // namespace
 
 void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
-                const connhost::sdk::StateMap& state, Host host) {
+                const connhost::sdk::StateMap& state, Host host, connhost::sdk::Slice slice) {
     ReadPlan plan;
-    plan.pos = read_position(db, t, cs, state, host);
+    plan.pos = read_position(db, t, cs, state, host, slice);
     plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
     std::vector<std::string> params;
     const std::string sql = select_sql(t, plan, params);

@@ -15,8 +15,9 @@
 
 namespace pgsource {
 
-// Reads `cs` from table `t`; throws ConfigError for a bad cursor field, SystemError on server errors.
+// Reads `slice` of `cs` from table `t` (slice_bounds.hpp; the whole table unless partitioned); throws ConfigError for
+// a bad cursor field or a table that cannot be split, SystemError on server errors.
 void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const connhost::sdk::ConfiguredStream& cs,
-                const connhost::sdk::StateMap& state, connhost::sdk::Host host);
+                const connhost::sdk::StateMap& state, connhost::sdk::Host host, connhost::sdk::Slice slice);
 
 }  // namespace pgsource

@@ -56,6 +56,7 @@ EXPORT uint32_t connhost_abi_surface_secrets_ext(const connhost_secrets_ext* e) 
 EXPORT uint32_t connhost_abi_surface_read_back_ext(const connhost_read_back_ext* e) { return e->struct_size; }
 EXPORT uint32_t connhost_abi_surface_record_reject_ext(const connhost_record_reject_ext* e) { return e->struct_size; }
 EXPORT uint32_t connhost_abi_surface_value_changes_ext(const connhost_value_changes_ext* e) { return e->struct_size; }
+EXPORT uint32_t connhost_abi_surface_partition_ext(const connhost_partition_ext* e) { return e->struct_size; }
 /* The value families by name: a typedef renamed or retyped shows in the report. */
 EXPORT connhost_status connhost_abi_surface_values(connhost_log_level l, connhost_kind k, connhost_msg_type m,
                                                    connhost_input_kind i) {

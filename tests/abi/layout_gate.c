@@ -141,6 +141,13 @@ OFF(connhost_value_changes_ext, struct_size, 0);
 OFF(connhost_value_changes_ext, reserved0, 4);
 OFF(connhost_value_changes_ext, changed, 8);
 
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_PARTITION) == sizeof("connhost.partition/1"),
+                       "the id of the partition extension changed");
+SIZE(connhost_partition_ext, 16);
+OFF(connhost_partition_ext, struct_size, 0);
+OFF(connhost_partition_ext, reserved0, 4);
+OFF(connhost_partition_ext, slice, 8);
+
 /* Plugin extension tables, reached by id through connhost_plugin.get_extension. */
 CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"),
                        "the id of the read-back extension changed");

@@ -19,7 +19,7 @@ namespace {
 
 // The command line of `connhost sync` as given, before it becomes SyncOptions.
 struct SyncArgs {
-    std::string connection, src_cfg, dst_cfg, catalog, state_file, log_level = "info", log_format = "text";
+    std::string connection, src_cfg, dst_cfg, catalog, state_file, partition, log_level = "info", log_format = "text";
     size_t queue_mb = 16;
     int64_t max_record_mb = protocol::kDefaultMaxRecordMb;
     int progress_seconds = 10;
@@ -69,7 +69,11 @@ po::options_description sync_options(SyncArgs& a, runtime::sync::SyncOptions& o)
         ("destination-config", po::value(&a.dst_cfg), "destination config JSON file")                    //
         ("catalog", po::value(&a.catalog), "configured or plain catalog JSON file (default: discover)")  //
         ("state-file", po::value(&a.state_file),
-         "where acknowledged state is kept (read at start, replaced atomically)")                                   //
+         "where acknowledged state is kept (read at start, replaced atomically)")  //
+        ("partition", po::value(&a.partition),
+         "I/N: run worker I (0-based) of N, e.g. $JOB_COMPLETION_INDEX/N in a Kubernetes Indexed Job; a stream the "
+         "source can split is read in slices by all workers, any other stream by one; each worker needs its own "
+         "--state-file")                                                                                            //
         ("reset-state", "start from scratch: drop the state file's states (e.g. for a new destination target)")     //
         ("plugin-dir", po::value(&o.plugin_dirs)->composing(), "also look for plugins here (repeatable)")           //
         ("isolate", "run each plugin in its own child process: a crashing plugin costs an error, never the state")  //
@@ -93,7 +97,10 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
         auto plugin_dirs = o.plugin_dirs;
         o = runtime::sync::read_connection_file(a.connection);
         o.plugin_dirs.insert(o.plugin_dirs.begin(), plugin_dirs.begin(), plugin_dirs.end());
-        if (vm.count("state-file")) o.state_file = a.state_file;
+        if (vm.count("state-file")) {
+            o.state_file = a.state_file;
+            o.default_state_file = false;
+        }
     } else {
         if (o.source.empty() || o.destination.empty())
             throw std::invalid_argument(
@@ -115,6 +122,12 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
     if (!vm["max-record-mb"].defaulted() || from_flags)
         o.max_record_bytes = protocol::max_record_bytes(a.max_record_mb, "--max-record-mb");
     if (vm.count("isolate")) o.isolate = true;
+    if (vm.count("partition")) o.partition = runtime::sync::parse_partition(a.partition, "--partition");
+    if (o.isolate && o.partition.active())
+        throw std::invalid_argument(
+            "--partition does not work with --isolate (\"isolate\") yet: a source in a child process cannot be given "
+            "its slices; run the partitioned sync without --isolate");
+    runtime::sync::name_state_file_for_partition(o);
     if (vm.count("reset-state")) o.reset_state = true;
     if (!vm["idle-commit-seconds"].defaulted() || from_flags)
         o.idle_commit_ms = runtime::DeliveryLedger::idle_bound_from_seconds(a.idle_seconds, "--idle-commit-seconds");

@@ -64,6 +64,14 @@ public:
         (void)count;
         return CONNHOST_STATUS_OK;
     }
+    // Source: the slice of stream (ns, name) this read covers (host extension "connhost.partition/1"): slice `index`
+    // of `count`. OK with {0, 1} (the default: the whole stream), CONFIG for a stream not in the read's catalog.
+    virtual int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) {
+        (void)ns, (void)name;
+        index = 0;
+        count = 1;
+        return CONNHOST_STATUS_OK;
+    }
     // Destination: true when records it rejects go to the dead-letter file (--error-tolerance all), so a destination
     // in a child process is asked to report them (reject_reported).
     virtual bool takes_rejects() const { return false; }

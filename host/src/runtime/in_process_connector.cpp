@@ -228,10 +228,21 @@ connhost_status cb_values_changed(const connhost_host* h, uint64_t count) {
 
 const connhost_value_changes_ext kValueChangesExt{sizeof(connhost_value_changes_ext), 0, cb_values_changed};
 
+connhost_status cb_slice(const connhost_host* h, const char* ns, size_t ns_size, const char* stream, size_t stream_size,
+                         uint32_t* index, uint32_t* count) {
+    return shielded(h, [&]() -> int32_t {
+        if (!stream || !index || !count) return contract_violation(h, "partition slice got a NULL stream or result");
+        return ctx(h).ev->partition_slice({ns ? ns : "", ns ? ns_size : 0}, {stream, stream_size}, *index, *count);
+    });
+}
+
+const connhost_partition_ext kPartitionExt{sizeof(connhost_partition_ext), 0, cb_slice};
+
 const void* cb_get_extension(const connhost_host*, const char* id) {
     if (id && std::string_view(id) == CONNHOST_EXT_SECRETS) return &kSecretsExt;
     if (id && std::string_view(id) == CONNHOST_EXT_RECORD_REJECT) return &kRecordRejectExt;
     if (id && std::string_view(id) == CONNHOST_EXT_VALUE_CHANGES) return &kValueChangesExt;
+    if (id && std::string_view(id) == CONNHOST_EXT_PARTITION) return &kPartitionExt;
     return nullptr;
 }
 

@@ -347,6 +347,26 @@ typedef struct connhost_value_changes_ext {
     connhost_status (*changed)(const connhost_host* host, uint64_t value_count);
 } connhost_value_changes_ext;
 
+/* "connhost.partition/1": a partitioned sync (`connhost sync --partition I/N`, one worker of N, e.g. a Kubernetes
+   Indexed Job) asks the source for one slice of each stream it can split. A source marks such a stream in discover
+   with "connhost_splittable": true on its AirbyteStream; the host then gives that stream to every worker, and each
+   worker's source reads slice `index` of `count` of it (the N slices together hold every record exactly once, and
+   a saved position of a slice stays inside it). A stream not so marked goes to one worker alone, whole. A source
+   that marks a stream splittable must call `slice` for it before emitting its records: the host fails a run that
+   emits records of a split stream whose slice was never asked for (every worker would read all of it). */
+#define CONNHOST_EXT_PARTITION "connhost.partition/1"
+typedef struct connhost_partition_ext {
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_partition_ext) of the host */
+    uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. Source: the slice of stream (ns, stream) this run reads: *index of *count (0 <= *index < *count).
+       *count 1 (index 0): read the whole stream (no partition, or a stream the catalog does not mark
+       connhost_splittable). Slices are decided by the source (key ranges, record indexes) and must depend only on
+       index, count and what every worker sees alike. `ns` may be NULL for a stream without namespace. Run thread.
+       Returns OK, or CONFIG when the stream is not in the catalog of this read. */
+    connhost_status (*slice)(const connhost_host* host, const char* ns, size_t ns_size, const char* stream,
+                             size_t stream_size, uint32_t* index, uint32_t* count);
+} connhost_partition_ext;
+
 /* ---- plugin extensions: descriptor->get_extension(instance, id) returns the table or NULL ---- */
 
 /* "connhost.read_back/1": a destination reads back what it holds (what Airbyte's destination tests call
@@ -376,6 +396,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_READ_BACK_EXT_SIZE_1_0 16
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 16
 #define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 16
+#define CONNHOST_PARTITION_EXT_SIZE_1_0 16
 #else
 #define CONNHOST_RECORD_BATCH_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_batch, meta_size)
 #define CONNHOST_INPUT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_input, reserved0)
@@ -387,6 +408,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_READ_BACK_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_read_back_ext, read_back)
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_reject_ext, reject)
 #define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_value_changes_ext, changed)
+#define CONNHOST_PARTITION_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_partition_ext, slice)
 #endif
 
 /* ---- layout gates: released structs never change size or offsets -------- */
@@ -418,6 +440,7 @@ CONNHOST_ASSERT_ENDS_AT(connhost_secrets_ext, add_secret, CONNHOST_SECRETS_EXT_S
 CONNHOST_ASSERT_ENDS_AT(connhost_read_back_ext, read_back, CONNHOST_READ_BACK_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_record_reject_ext, reject, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_value_changes_ext, changed, CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_partition_ext, slice, CONNHOST_PARTITION_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_batch, CONNHOST_RECORD_BATCH_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_input, CONNHOST_INPUT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_host, CONNHOST_HOST_SIZE_1_0);
@@ -428,6 +451,7 @@ CONNHOST_ASSERT_SIZE(connhost_secrets_ext, CONNHOST_SECRETS_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_read_back_ext, CONNHOST_READ_BACK_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_reject_ext, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_value_changes_ext, CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_partition_ext, CONNHOST_PARTITION_EXT_SIZE_1_0);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, stream, 8);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, data, 40);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, meta_offsets, 80);

@@ -11,6 +11,7 @@
 #include <connhost/sdk/read_back.hpp>
 #include <connhost/sdk/record_reject.hpp>
 #include <connhost/sdk/saved_cursor.hpp>
+#include <connhost/sdk/slice.hpp>
 #include <connhost/sdk/source.hpp>
 #include <connhost/sdk/state.hpp>
 #include <connhost/sdk/status.hpp>

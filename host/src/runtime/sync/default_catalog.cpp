@@ -28,6 +28,12 @@ bool supports(const json::object& s, protocol::SyncMode wanted, bool unlisted) {
     return false;
 }
 
+// True when the source can split discovered stream `s` over the workers of a partitioned sync.
+bool splittable(const json::object& s) {
+    const json::value* mark = s.if_contains("connhost_splittable");
+    return mark && mark->is_bool() && mark->as_bool();
+}
+
 json::value to_paths(const std::vector<std::vector<std::string>>& keys) {
     json::array a;
     for (const auto& k : keys) {
@@ -53,6 +59,8 @@ json::object configure(const json::object& stream, const StreamChoice* choice, c
     DestinationSyncMode dest_mode = incremental
         ? (pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup)
         : DestinationSyncMode::Overwrite;
+    if (dest_mode == DestinationSyncMode::Overwrite && target.partitioned && splittable(stream))
+        dest_mode = pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup;
     const std::string name = protocol::stream_display_name(str(stream, "namespace"), str(stream, "name"));
     if (!choice || !choice->destination_sync_mode)
         dest_mode = fit_default_mode(dest_mode, sync_mode, target.modes, name, target.name);

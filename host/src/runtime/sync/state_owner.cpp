@@ -68,6 +68,7 @@ json::object StateOwner::to_json() const {
     json::array names;
     for (const auto& s : streams) names.emplace_back(s);
     o["streams"] = std::move(names);
+    if (!partition.empty()) o["partition"] = partition;
     return o;
 }
 
@@ -91,6 +92,7 @@ StateOwner StateOwner::from_json(const json::value& v, const std::string& file) 
     if (const json::value* ss = o.if_contains("streams"); ss && ss->is_array())
         for (const auto& s : ss->as_array())
             if (s.is_string()) w.streams.emplace_back(s.as_string());
+    if (const json::value* p = o.if_contains("partition"); p && p->is_string()) w.partition = p->as_string();
     return w;
 }
 
@@ -117,6 +119,13 @@ void check_state_owner(const StateOwner& saved, const StateOwner& now, const std
     if (saved.source_plugin != now.source_plugin)
         throw std::runtime_error("state file " + state_file + " was written for source " + saved.source_plugin +
                                  ", but this sync reads with " + now.source_plugin + fresh);
+    if (saved.partition != now.partition)
+        throw std::runtime_error(
+            "state file " + state_file + " was written by " +
+            (saved.partition.empty() ? std::string("an unpartitioned sync") : "worker " + saved.partition) +
+            ", but this sync is " + (now.partition.empty() ? std::string("unpartitioned") : "worker " + now.partition) +
+            ": its states hold positions of another slice. Give each worker its own --state-file (e.g. "
+            "state-$(JOB_COMPLETION_INDEX).json), or pass --reset-state to start this one from scratch");
     if (saved.target_known && now.target_known && saved.destination_target != now.destination_target)
         throw std::runtime_error("state file " + state_file + " was written for the target " +
                                  describe(saved.destination_target) + " of " + now.destination_plugin +

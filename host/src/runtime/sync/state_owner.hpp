@@ -17,6 +17,7 @@ struct StateOwner {
     boost::json::object destination_target;  // config fields the destination's spec marks "connhost_target"
     bool target_known = false;               // false: the destination marks no target field
     std::vector<std::string> streams;        // configured streams, "ns.name"
+    std::string partition;                   // "I/N" of a worker of a partitioned sync (--partition); "" none
 
     boost::json::object to_json() const;
     // Reads the "owner" member of a state file; throws std::runtime_error naming `file` when it is malformed.
@@ -29,7 +30,8 @@ StateOwner state_owner_of(const std::string& source_plugin, std::string_view sou
                           std::string_view destination_config, std::vector<std::string> streams);
 
 // Throws std::runtime_error saying what differs and how to start fresh when `saved` belongs to another destination
-// plugin or target (or another source plugin); logs changes that are legitimate (source config, streams).
+// plugin or target (or another source plugin), or to another worker of a partitioned sync; logs changes that are
+// legitimate (source config, streams).
 void check_state_owner(const StateOwner& saved, const StateOwner& now, const std::string& state_file);
 
 }  // namespace connhost::runtime::sync

@@ -10,9 +10,22 @@ namespace connhost::runtime::sync {
 
 SourceEvents::SourceEvents(BatchQueue& q, SyncControl& ctl, SyncProgress& progress, const std::string& plugin_name,
                            std::set<std::pair<std::string, std::string>> streams)
-    : q_(q), ctl_(ctl), progress_(progress), log_(logging::plugin_log(plugin_name)), streams_(std::move(streams)) {}
+    : q_(q),
+      ctl_(ctl),
+      progress_(progress),
+      log_(logging::plugin_log(plugin_name)),
+      streams_(std::move(streams)),
+      plugin_name_(plugin_name) {}
 
 void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(logging::from_abi_level(level), "{}", msg); }
+
+int32_t SourceEvents::partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) {
+    if (!plan_) return ConnectorEvents::partition_slice(ns, name, index, count);
+    if (plan_->slice(ns, name, index, count)) return CONNHOST_STATUS_OK;
+    error_ = "the source asked for the slice of stream \"" + protocol::stream_display_name(ns, name) +
+        "\", which is not in this worker's catalog (a bug in the source; report it to its authors)";
+    return CONNHOST_STATUS_CONFIG;
+}
 
 int32_t SourceEvents::on_bad_record(const connhost_record_batch& b, uint32_t index, std::string_view reason) {
     if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
@@ -62,6 +75,12 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
         error_ = "the source emitted records for stream \"" + protocol::stream_display_name(ns, stream) +
             "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
         return CONNHOST_STATUS_INTERNAL;
+    }
+    if (plan_) {
+        if (std::string why = plan_->emit_problem(ns, stream, plugin_name_); !why.empty()) {
+            error_ = std::move(why);
+            return CONNHOST_STATUS_INTERNAL;
+        }
     }
     QueueItem item;
     item.kind = QueueItem::Records;

@@ -6,6 +6,7 @@
 #include "runtime/open_streams.hpp"
 #include "runtime/sync/batch_queue.hpp"
 #include "runtime/sync/namespace_mapping.hpp"
+#include "runtime/sync/partition_plan.hpp"
 #include "runtime/sync/state_store.hpp"
 #include "runtime/sync/sync_progress.hpp"
 
@@ -40,6 +41,10 @@ public:
     bool takes_rejects() const override { return dead_letter_ != nullptr; }
     int32_t bad_record_reported(const RejectedRecord& r) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
+    int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) override;
+    // --partition: the slices the source asks for come from `plan`, which must outlive this; records of a split
+    // stream whose slice the source never asked for fail the sync.
+    void partition(PartitionPlan& plan) noexcept { plan_ = &plan; }
     // Set when the source broke a rule the host checks (a record of a stream not in the catalog).
     const std::string& error() const noexcept { return error_; }
     // The source stopped early: queues STREAM_STATUS INCOMPLETE for every stream it started and did not end, and
@@ -60,6 +65,8 @@ private:
     std::string error_;
     OpenStreams open_;
     DeadLetter* dead_letter_ = nullptr;
+    PartitionPlan* plan_ = nullptr;
+    std::string plugin_name_;
     uint64_t seen_ = 0;                        // records the source emitted before the batch being handled
     std::vector<uint32_t> rejected_in_batch_;  // of the batch being handled, records sent to the dead-letter file
     uint64_t rejected_unsent_ = 0;             // rejected since the last item pushed

@@ -116,6 +116,16 @@ void read_tolerance(const json::object& o, const Reader& r, ToleranceOptions& t)
     if (o.contains("dead_letter")) t.dead_letter = r.path_of(r.string_at(o, "dead_letter", ""));
 }
 
+// "partition" of a connection file: "I/N".
+Partition partition_of(const json::object& o, const Reader& r) {
+    if (!o.contains("partition")) return {};
+    try {
+        return parse_partition(r.string_at(o, "partition", ""), "partition");
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error("connection file " + r.file + ": " + e.what());
+    }
+}
+
 }  // namespace
 
 std::string sync_dead_letter_path(const SyncOptions& o) {
@@ -150,8 +160,10 @@ SyncOptions read_connection_file(const std::string& path) {
     }
     if (auto st = o.find("state_file"); st != o.end())
         s.state_file = r.path_of(r.string_at(o, "state_file", ""));
-    else
+    else {
         s.state_file = path + ".state.json";
+        s.default_state_file = true;
+    }
     if (auto iso = o.find("isolate"); iso != o.end()) {
         if (!iso->value().is_bool()) r.fail("isolate", "must be true or false");
         s.isolate = iso->value().as_bool();
@@ -177,6 +189,7 @@ SyncOptions read_connection_file(const std::string& path) {
     }
     s.namespaces = namespace_mapping_of(o, r);
     read_tolerance(o, r, s.tolerance);
+    s.partition = partition_of(o, r);
     if (auto ss = o.find("streams"); ss != o.end()) {
         if (!ss->value().is_array()) r.fail("streams", "must be an array");
         size_t i = 0;
@@ -186,6 +199,13 @@ SyncOptions read_connection_file(const std::string& path) {
         }
     }
     return s;
+}
+
+void name_state_file_for_partition(SyncOptions& o) {
+    static const std::string kSuffix = ".json";
+    if (!o.default_state_file || !o.partition.active() || o.state_file.size() < kSuffix.size()) return;
+    o.state_file.insert(o.state_file.size() - kSuffix.size(),
+                        "." + std::to_string(o.partition.index) + "-of-" + std::to_string(o.partition.count));
 }
 
 }  // namespace connhost::runtime::sync

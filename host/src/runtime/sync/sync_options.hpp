@@ -3,6 +3,7 @@
 #include "protocol/record_limit.hpp"
 #include "protocol/sync_modes.hpp"
 #include "runtime/sync/namespace_mapping.hpp"
+#include "runtime/sync/partition_plan.hpp"
 #include "runtime/error_tolerance.hpp"
 
 #include <cstddef>
@@ -32,6 +33,8 @@ struct SyncOptions {
     std::string catalog_origin = "catalog";  // names the catalog in errors
     std::vector<StreamChoice> streams;       // empty: every discovered stream
     std::string state_file;                  // empty: state is not persisted
+    bool default_state_file = false;         // state_file is a connection file's default (<file>.state.json)
+    Partition partition;                     // --partition I/N: this worker's share of the streams
     bool reset_state = false;                // start from scratch: the state file's states are dropped
     size_t queue_bytes = 16u << 20;
     size_t max_record_bytes = protocol::kDefaultMaxRecordMb << 20;  // a larger source record fails the sync
@@ -52,8 +55,12 @@ std::string sync_dead_letter_path(const SyncOptions& o);
 //  "catalog": {...} | "catalog_file": F, "streams": [{"name": N, "sync_mode": ..., ...}], "state_file": F,
 //  "isolate": true|false, "queue_mb": N, "idle_commit_seconds": S, "max_record_mb": N,
 //  "namespace_definition": "source"|"destination"|"custom", "namespace_format": F, "stream_prefix": P,
-//  "error_tolerance": "none"|"all", "dead_letter": F}.
+//  "error_tolerance": "none"|"all", "dead_letter": F, "partition": "I/N"}.
 // Throws std::runtime_error naming the file and field.
 SyncOptions read_connection_file(const std::string& path);
+
+// The state file of worker `p` when the state file is a connection file's default: "<file>.state.json" becomes
+// "<file>.state.I-of-N.json", so the workers of one connection file never share one. Other paths are kept.
+void name_state_file_for_partition(SyncOptions& o);
 
 }  // namespace connhost::runtime::sync

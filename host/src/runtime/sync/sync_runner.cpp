@@ -73,6 +73,7 @@ std::unique_ptr<StateStore> open_state(const SyncOptions& o, Connector& src, Con
     StateOwner owner = state_owner_of(src.info().name, o.source_config, dst.info().name, dst_spec, o.destination_config,
                                       std::move(names));
     add_namespace_mapping(owner, o.namespaces);
+    if (o.partition.active()) owner.partition = o.partition.text();
     store->adopt(owner, o.reset_state);
     resumable = plan_resumable_overwrites(catalog, spec_resumes_overwrites(dst_spec), *store, !o.state_file.empty());
     if (!resumable.empty()) store->save();  // the attempts are in the file before a staging is tagged with them
@@ -101,7 +102,17 @@ struct SyncSetup {
     std::string dst_catalog;                 // as the destination writes it (streams mapped)
     std::unique_ptr<StateStore> store;
     std::map<StreamKey, ResumableOverwrite> resumable;  // overwrite streams whose staging survives a killed run
+    std::unique_ptr<PartitionPlan> plan;                // this worker's streams and slices (--partition)
 };
+
+// --partition: keeps this worker's streams of s.catalog (each logged with its worker or slice).
+void plan_partition(const SyncOptions& o, SyncSetup& s) {
+    s.plan = std::make_unique<PartitionPlan>(o.partition, s.catalog);
+    s.catalog = s.plan->catalog();
+    if (!o.partition.active()) return;
+    logging::host_log().info("partition: worker {} of {}", o.partition.index, o.partition.count);
+    for (const auto& line : s.plan->describe()) logging::host_log().info("partition: stream {}", line);
+}
 
 // The namespace mapping of `o` over `catalog`, each renamed stream logged; throws std::invalid_argument when two
 // streams would land in one.
@@ -122,10 +133,11 @@ SyncSetup prepare(const SyncOptions& o) {
         const std::string dst_spec = register_config_secrets(*s.dst, o.destination_config);
         validate_config(src_spec, o.source_config, o.source_config_origin, s.src->info().name);
         validate_config(dst_spec, o.destination_config, o.destination_config_origin, s.dst->info().name);
-        const DestinationTarget target{s.dst->info().name, DestinationModes(dst_spec)};
+        const DestinationTarget target{s.dst->info().name, DestinationModes(dst_spec), o.partition.active()};
         s.catalog =
             o.catalog ? protocol::normalize_catalog(*o.catalog, o.catalog_origin) : discover_catalog(*s.src, o, target);
         require_supported_modes(s.catalog, target.modes, target.name);
+        plan_partition(o, s);
         map_streams(o, s);
         s.store = open_state_or_fail(o, *s.src, *s.dst, dst_spec, s.catalog, s.resumable);
         s.dst_catalog = add_resumable_overwrites(s.dst_catalog, s.catalog, s.resumable);
@@ -240,6 +252,7 @@ void run_sync(const SyncOptions& o) {
     SourceEvents src_events(queue, ctl, progress, s.src->info().name, protocol::catalog_stream_keys(s.catalog));
     DestinationEvents dst_events(queue, ctl, s.dst->info().name, *s.store, progress, streams, o.idle_commit_ms);
     dst_events.rename_streams(*s.renamer);
+    src_events.partition(*s.plan);
     std::set<StreamKey> resumable;
     for (const auto& [key, r] : s.resumable) resumable.insert(key);
     dst_events.resumable_overwrites(resumable);

@@ -1,6 +1,7 @@
 // Host: a C++ view of the connhost_host services table handed to a plugin instance.
 #pragma once
 #include <connhost/plugin_api.h>
+#include <connhost/sdk/slice.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <mutex>
@@ -143,6 +144,25 @@ public:
         const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_VALUE_CHANGES) : nullptr;
         const auto* vc = static_cast<const connhost_value_changes_ext*>(ext);
         if (vc && vc->struct_size >= CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 && vc->changed) (void)vc->changed(h_, count);
+    }
+
+    // Source: the slice of stream (ns, name) this read covers (extension "connhost.partition/1"); the whole stream
+    // ({0, 1}) when the run is not partitioned, the stream is not split, or the host lacks the extension. Call it for
+    // each stream discover marked splittable (Source::slice_of) before emitting its records. Throws for a stream not
+    // in the catalog. Run thread.
+    Slice partition_slice(std::string_view ns, std::string_view name) const {
+        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_PARTITION) : nullptr;
+        const auto* pe = static_cast<const connhost_partition_ext*>(ext);
+        Slice s;
+        if (!pe || pe->struct_size < CONNHOST_PARTITION_EXT_SIZE_1_0 || !pe->slice) return s;
+        throw_if_failed(
+            pe->slice(h_, ns.empty() ? nullptr : ns.data(), ns.size(), name.data(), name.size(), &s.index, &s.count),
+            "partition slice");
+        if (s.count == 0 || s.index >= s.count)
+            throw Error(CONNHOST_STATUS_INTERNAL,
+                        "the host answered slice " + std::to_string(s.index) + " of " + std::to_string(s.count) +
+                            " for stream " + std::string(name));
+        return s;
     }
 
 private:

@@ -30,6 +30,13 @@ public:
 
     Host host() const noexcept { return host_; }
 
+    // Partitioned syncs (`connhost sync --partition I/N`): a source that can split a stream marks its AirbyteStream
+    // in discover with mark_splittable; the host then gives that stream to every worker, and read asks slice_of(cs)
+    // for the slice this worker reads (whole() when the run is not partitioned). Every slice's saved position must
+    // stay inside the slice. A stream not marked goes to one worker alone, whole.
+    static void mark_splittable(json::object& stream) { stream["connhost_splittable"] = true; }
+    Slice slice_of(const ConfiguredStream& cs) const { return host_.partition_slice(cs.ns.value_or(""), cs.name); }
+
 private:
     Host host_;
 };
