@@ -37,7 +37,7 @@ export CONTAINERS_CONF=$work/containers.conf
 printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n[engine]\nruntime = "runc"\n' \
   > "$CONTAINERS_CONF"
 cleanup() {
-  for f in "$work"/pods*.yaml; do [ -f "$f" ] && podman kube down "$f" > /dev/null 2>&1; done
+  for f in "$work"/pods*.yaml; do podman kube down "$f" > /dev/null 2>&1 || true; done
   podman volume rm -f "connhost-state$suffix" > /dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -80,5 +80,10 @@ podman kube down "$work/pods.yaml" > /dev/null
 python3 "$src/tests/kubernetes/job_to_pods.py" "$job" "$n" "$image" "$work/config" "$work/out/part-" "$suffix" 1 \
   > "$work/pods-rerun.yaml"
 play "$work/pods-rerun.yaml"
+moved=$(podman logs "connhost-sync$suffix-1-sync" 2>&1 | python3 -c '
+import json, sys
+print(sum(json.loads(l)["records"] for l in sys.stdin if l.startswith("{") and "\"sync summary\"" in l))')
+echo "re-run of worker 1 moved $moved records"
+[ "$moved" = 0 ] || { echo "FAIL: the re-run of worker 1 moved $moved records instead of resuming from its state"; exit 1; }
 python3 "$src/tests/kubernetes/check_union.py" "$work/out" "$n" "$count" "$state" shop-to-warehouse
 echo "kube play: $n workers through podman kube play moved every record once, and a re-run resumed"
