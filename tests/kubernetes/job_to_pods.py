@@ -7,7 +7,8 @@ add or what podman 4.3 cannot do:
 - the config Secret volume becomes a read-only hostPath folder holding the same files: podman 4.3 mounts a Secret
   volume's `stringData` keys not at all and its `data` keys still base64-encoded (measured; fixed in later podmans);
 - a hostPath /data per pod for the test's destination folder (dest_jsonl locks its folder: one per worker);
-- the PVC is declared with podman's volume.podman.io/uid|gid annotations (podman ignores fsGroup).
+- the PVC is declared with podman's volume.podman.io/uid|gid annotations (podman ignores fsGroup);
+- an emptyDir gets a name of its own per pod: podman 4.3 makes it a named volume, shared by every pod of the name.
 Usage: job_to_pods.py JOB_YAML N IMAGE CONFIG_DIR DATA_DIR_PREFIX NAME_SUFFIX [INDEX ...] > pods.yaml
        (the PVC and every index's Pod; with INDEXes, only those Pods: kube play refuses a PVC whose volume exists)"""
 import copy
@@ -31,6 +32,10 @@ def pod(job, index, n, image, config_dir, data_dir, suffix):
         {"name": "PARTITIONS", "value": str(n)}, {"name": "JOB_COMPLETION_INDEX", "value": str(index)}]
     c["volumeMounts"].append({"name": "data", "mountPath": "/data"})
     for v in spec["volumes"]:
+        if "emptyDir" in v:
+            for m in c["volumeMounts"]:
+                m["name"] = f"{v['name']}{suffix}-{index}" if m["name"] == v["name"] else m["name"]
+            v["name"] = f"{v['name']}{suffix}-{index}"
         if "secret" in v:
             v.pop("secret")
             v["hostPath"] = {"path": config_dir, "type": "Directory"}

@@ -43,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-image=$(podman load -q -i "$archive" | sed -n 's/^Loaded image(s)\{0,1\}: *//p' | head -n 1)
+image=$(podman load -q -i "$archive" | sed -n 's/^Loaded image[^:]*: *//p' | head -n 1)
 [ -n "$image" ] || { echo "FAIL: podman load -i $archive named no image"; exit 1; }
 echo "image: $image"
 mkdir -p "$work/config"
