@@ -14,6 +14,13 @@ if [ "$what" = test ]; then
          python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format
          lintian man-db podman runc debootstrap)
 fi
+if [ "$what" = test ]; then
+  # kubernetes.manifests validates with the npm package kubernetes-models: Debian's npm (it pulls nodejs); a node
+  # installed otherwise that brings its own npm is kept (Debian's npm conflicts with it).
+  command -v npm > /dev/null || pkgs+=(npm)
+  # kubernetes.kube_play: podman kube play with runc; a pod's infra container runs catatonit.
+  pkgs+=(podman runc catatonit)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
