@@ -16,6 +16,7 @@ using connhost::sdk::LaneWindow;
 namespace {
 
 constexpr const char* kLedgerTable = "_connhost_windows";
+constexpr const char* kLockWait = "10s";
 
 // A fresh run id: a random UUID's text.
 std::string new_run_id() {
@@ -48,10 +49,28 @@ void WindowLedger::recover(PgConnection& first, const std::string& schema, connh
     PgResult runs = first.query("SELECT DISTINCT run FROM " + table, {}, "reading the commit-window ledger");
     for (int i = 0; i < runs.rows(); ++i) {
         const std::string run = runs.text(i, 0);
-        PgResult mine = first.query("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))", {run},
-                                    "locking an earlier run's ledger rows");
-        if (mine.view(0, 0) == "t") trim_run(first, table, run, host);  // else the run is alive: not ours to touch
+        if (lock_run(first, run))
+            trim_run(first, table, run, host);
+        else  // a live run: not ours to touch
+            host.info("an earlier run (" + run + ") is still writing into " + table + ": its ledger rows stay");
     }
+}
+
+// Takes `run`'s lock for this transaction. A sync killed a moment ago may still hold it (its sessions end when the
+// server notices the closed socket), so wait up to kLockWait before calling it alive.
+bool WindowLedger::lock_run(PgConnection& first, const std::string& run) {
+    PgResult r = first.query("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))", {run},
+                             "locking an earlier run's ledger rows");
+    if (r.view(0, 0) == "t") return true;
+    first.exec("SAVEPOINT connhost_ledger", "opening a savepoint");
+    first.exec(std::string("SET LOCAL lock_timeout = '") + kLockWait + "'", "setting lock_timeout");
+    std::string error;
+    const bool got = first.exec_unless("SELECT pg_advisory_xact_lock(hashtextextended(" + literal(run) + ", 0))",
+                                       "waiting for an earlier run's ledger rows", "55P03", error);
+    first.exec(got ? "RELEASE SAVEPOINT connhost_ledger" : "ROLLBACK TO SAVEPOINT connhost_ledger",
+               "closing the savepoint");
+    if (got) first.exec("SET LOCAL lock_timeout = DEFAULT", "resetting lock_timeout");
+    return got;
 }
 
 // Trims the rows of `run`'s partial window from its append tables and forgets the run, in the caller's transaction.

@@ -35,6 +35,7 @@ public:
 
 private:
     static std::string table_in(const std::string& schema);
+    static bool lock_run(PgConnection& first, const std::string& run);
     static void trim_run(PgConnection& first, const std::string& table, const std::string& run,
                          connhost::sdk::Host host);
 
