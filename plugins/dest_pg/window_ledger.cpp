@@ -86,7 +86,8 @@ void WindowLedger::trim_run(PgConnection& first, const std::string& table, const
         w.lanes = static_cast<uint32_t>(std::stoul(r.text(i, 1)));
         w.window = std::stoull(r.text(i, 2));
         w.transaction = std::stoull(r.text(i, 3));
-        for (const auto& t : json::parse(r.text(i, 4)).as_array()) w.targets.emplace_back(t.as_string());
+        const json::value appended = json::parse(r.text(i, 4));
+        for (const auto& t : appended.as_array()) w.targets.emplace_back(t.as_string());
         rows.push_back(std::move(w));
     }
     for (const LaneWindow& w : connhost::sdk::partial_windows(rows)) {
