@@ -17,6 +17,7 @@ PgConfig parse_config(const boost::json::object& config) {
     p.copy_buffer_bytes = static_cast<size_t>(c.integer_or("copy_buffer_kb", 1024, 16, 1 << 20)) << 10;
     p.commit_bytes = static_cast<size_t>(c.integer_or("commit_mb", 64, 1, 1 << 16)) << 20;
     p.commit_seconds = static_cast<double>(c.integer_or("commit_ms", 2000, 0, 3600000)) / 1000.0;
+    p.connections = static_cast<uint32_t>(c.integer_or("connections", 1, 1, 16));
     return p;
 }
 
@@ -29,7 +30,9 @@ boost::json::object spec_json() {
       "commit_mb": {"type": "integer", "default": 64, "minimum": 1,
                     "description": "at a state, commit once this much record data arrived since the last commit"},
       "commit_ms": {"type": "integer", "default": 2000, "minimum": 0,
-                    "description": "at a state, commit once this long passed since the last commit"}
+                    "description": "at a state, commit once this long passed since the last commit"},
+      "connections": {"type": "integer", "default": 1, "minimum": 1, "maximum": 16,
+                      "description": "streams are spread over this many connections and written concurrently (one server process each); a killed sync still loses and duplicates nothing"}
     })SPEC",
                                                                R"(["host", "database", "username"])");
     spec["supportsIncremental"] = true;

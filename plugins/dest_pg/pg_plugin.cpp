@@ -13,6 +13,12 @@
 // connection found dropped between transactions is re-opened the same way; a drop inside a
 // transaction fails the sync (nothing since the last acknowledged state was committed).
 //
+// Several connections ("connections" N > 1): the streams are spread over N lanes (pg_lane.hpp) in catalog order,
+// each lane one connection with its own open COPY, so N server processes load rows at once while this thread encodes.
+// A commit is one window over every lane: all lanes end their rows, then commit one after another, each writing its
+// row of the commit-window ledger in its transaction (window_ledger.hpp); a sync killed between two lanes' commits
+// has its unacknowledged window's append rows trimmed at the next open (connhost/sdk/commit_windows.hpp).
+//
 // Generations: rows store the stream's generation_id and sync_id; a stream with minimum_generation_id above 0 (not
 // overwrite) loses its rows of older generations when it completes (connhost/sdk/table_plan.hpp), never before.
 //
@@ -23,17 +29,21 @@
 // Read-back (connhost.read_back/1): each stream's final table, rows as data objects (table_reader.hpp).
 #include "pg_config.hpp"
 #include "pg_connection.hpp"
+#include "pg_lane.hpp"
 #include "pg_names.hpp"
 #include "stream_table.hpp"
 #include "table_reader.hpp"
+#include "window_ledger.hpp"
 
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
 #include <connhost/sdk/table_plan.hpp>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
+#include <vector>
 
 namespace {
 
@@ -76,42 +86,63 @@ public:
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         cfg_ = parse_config(config);
         plan_ = TablePlan(catalog, name_rules(cfg_.schema));  // refuses a bad catalog before touching the database
-        conn_ = std::make_unique<PgConnection>(cfg_, host());
-        conn_->exec("BEGIN", "BEGIN");
+        const size_t n_lanes = std::max<size_t>(1, std::min<size_t>(cfg_.connections, catalog.streams().size()));
+        lanes_.resize(n_lanes);
+        for (PgLane& l : lanes_) l.conn = std::make_unique<PgConnection>(cfg_, host());
+        PgLane& first = lanes_.front();
+        first.begin_if_needed();
+        const std::string schema = identifier(cfg_.schema);
+        WindowLedger::recover(*first.conn, schema, host());  // before any table changes
         std::set<std::string> schemas;
-        for (auto& [s, p] : plan_.plans()) {
-            if (schemas.insert(p.container).second) ensure_schema(*conn_, p.container);
-            auto t = std::make_unique<StreamTable>(*conn_, p, cfg_.copy_buffer_bytes, host());
-            t->prepare(p.staged ? plan_.open_staging(p, t->staging_comment()) : StagingOpening{});
-            if (p.resumable()) t->store_tag();
-            tables_.emplace(s, std::move(t));
-        }
-        conn_->commit();
+        if (n_lanes > 1) schemas.insert(schema);  // the ledger's
+        for (auto& [s, p] : plan_.plans()) schemas.insert(p.container);
+        for (const std::string& name : schemas) ensure_schema(*first.conn, name);
+        if (n_lanes > 1)
+            ledger_ = std::make_unique<WindowLedger>(*first.conn, schema, static_cast<uint32_t>(n_lanes), host());
+        first.commit();
+        size_t next = 0;
+        for (auto& [s, p] : plan_.plans()) lane_of_[s] = next++ % n_lanes;
+        for (size_t i = 0; i < n_lanes; ++i) prepare_tables(i);
         host().info("writing " + std::to_string(catalog.streams().size()) + " stream(s) into database \"" +
-                    cfg_.conn.database + "\" at " + cfg_.conn.endpoint());
+                    cfg_.conn.database + "\" at " + cfg_.conn.endpoint() +
+                    (n_lanes > 1 ? " over " + std::to_string(n_lanes) + " connections" : std::string()));
     }
 
     void write_batch(const ConfiguredStream& s, const BatchView& batch) override {
-        begin_if_needed();
+        PgLane& l = lane(s);
+        begin(l);
         StreamTable* t = tables_.at(&s).get();
-        if (active_ && active_ != t) active_->end_copy();
-        active_ = t;
+        l.copy_into(t);
         const uint64_t changed_before = t->tally().total();
         t->write(batch);
+        if (ledger_ && plan_.at(s).mode == DestinationSyncMode::Append && !plan_.at(s).staged)
+            l.appended.insert(t->qualified());
         count_changed_values(t->tally().total() - changed_before);
     }
 
+    // One lane: as before. Several: every lane ends its rows first (a failure there commits nothing), then each writes
+    // its ledger row of this window and commits, lane after lane (connhost/sdk/commit_windows.hpp).
     void commit() override {
-        if (!in_transaction_ && !plan_.tags_to_store()) return;
-        begin_if_needed();
-        if (active_) active_->end_copy();
-        active_ = nullptr;
-        for (auto& [s, t] : tables_) {
-            t->merge();
-            if (plan_.at(*s).resumable() && plan_.at(*s).tag_dirty) t->store_tag();  // the marks commit with the rows
+        bool open = plan_.tags_to_store();
+        for (const PgLane& l : lanes_) open = open || l.in_transaction;
+        if (!open) return;
+        if (ledger_) ++window_;
+        for (PgLane& l : lanes_) {
+            if (!ledger_ && !l.in_transaction && !l.active) continue;
+            begin(l);
+            l.finish_rows();
         }
-        conn_->commit();
-        in_transaction_ = false;
+        for (auto& [s, t] : tables_)  // the marks commit with the rows, on the stream's lane
+            if (plan_.at(*s).resumable() && plan_.at(*s).tag_dirty) {
+                begin(lane(*s));
+                t->store_tag();
+            }
+        for (size_t i = 0; i < lanes_.size(); ++i) {
+            PgLane& l = lanes_[i];
+            if (!l.in_transaction) continue;
+            if (ledger_) ledger_->record(*l.conn, static_cast<uint32_t>(i), window_, l.appended);
+            l.commit();
+        }
     }
 
     void state_arrived(std::string_view state_json) override {
@@ -121,18 +152,23 @@ public:
     void complete_stream(const ConfiguredStream& s) override { plan_.complete(s, *this); }
 
     void close(bool success) override {
-        if (!conn_) return;
-        if (!success && !conn_->broken()) {
-            try {
-                if (in_transaction_ || conn_->in_copy()) conn_->exec("ROLLBACK", "ROLLBACK");
-            } catch (...) {}
-            plan_.drop_unfinished(*this, host());
+        if (lanes_.empty()) return;
+        if (!success) {
+            bool broken = false;
+            for (PgLane& l : lanes_) {
+                broken = broken || l.conn->broken();
+                l.roll_back();
+            }
+            if (!broken) plan_.drop_unfinished(*this, host());  // else the next sync drops them
         }
-        if (success)
+        if (success) {
             for (auto& [s, t] : tables_)
                 if (t->tally().total()) host().warn(t->tally().describe(s->display_name()));
+            if (ledger_) ledger_->finish(*lanes_.front().conn);  // every window is complete
+        }
         tables_.clear();
-        conn_.reset();
+        ledger_.reset();
+        lanes_.clear();
     }
 
     CommitPolicy commit_policy() const override { return {cfg_.commit_bytes, cfg_.commit_seconds}; }
@@ -168,24 +204,46 @@ private:
 
     // Drops the table and renames the staging table, in one transaction.
     void swap_in(StreamPlan& p) override {
-        begin_if_needed();
+        PgLane& l = lane(*p.stream);
+        begin(l);
         tables_.at(p.stream)->swap_in();
-        conn_->commit();
-        in_transaction_ = false;
+        l.commit();
     }
 
     void drop_staging(StreamPlan& p) override { tables_.at(p.stream)->drop_staging(); }
 
     // A truncate refresh completed: the rows of older generations go, in one transaction.
     void delete_older_generations(StreamPlan& p) override {
-        begin_if_needed();
+        PgLane& l = lane(*p.stream);
+        begin(l);
         StreamTable& t = *tables_.at(p.stream);
         const uint64_t n = t.delete_older_generations();
-        conn_->commit();
-        in_transaction_ = false;
+        l.commit();
         host().info("stream " + p.stream->display_name() + " completed: deleted " + std::to_string(n) +
                     " row(s) of generations below " + std::to_string(p.stream->minimum_generation_id) + " from " +
                     t.qualified());
+    }
+
+    // Creates or evolves the tables of lane `i`'s streams, in one transaction of that lane.
+    void prepare_tables(size_t i) {
+        PgLane& l = lanes_[i];
+        begin(l);
+        for (auto& [s, p] : plan_.plans()) {
+            if (lane_of_.at(s) != i) continue;
+            auto t = std::make_unique<StreamTable>(*l.conn, p, cfg_.copy_buffer_bytes, host());
+            t->prepare(p.staged ? plan_.open_staging(p, t->staging_comment()) : StagingOpening{});
+            if (p.resumable()) t->store_tag();
+            l.tables.push_back(t.get());
+            tables_.emplace(s, std::move(t));
+        }
+        l.commit();
+    }
+
+    PgLane& lane(const ConfiguredStream& s) { return lanes_[lane_of_.at(&s)]; }
+
+    // BEGIN on `l` when needed; lane 0 re-takes the run's ledger lock after re-connecting.
+    void begin(PgLane& l) {
+        if (l.begin_if_needed() && ledger_ && &l == &lanes_.front()) ledger_->relock(*l.conn);
     }
 
     // Creates `schema` when missing. Never CREATE SCHEMA IF NOT EXISTS for one that exists: that needs
@@ -196,26 +254,13 @@ private:
         if (r.rows() == 0) conn.exec("CREATE SCHEMA IF NOT EXISTS " + quote(schema), "CREATE SCHEMA " + quote(schema));
     }
 
-    // BEGIN, re-opening the connection first if it was dropped while idle (nothing is in flight then).
-    void begin_if_needed() {
-        if (in_transaction_) return;
-        try {
-            conn_->exec("BEGIN", "BEGIN");
-        } catch (const Error&) {
-            if (!conn_->broken()) throw;
-            conn_->reconnect();
-            for (auto& [s, t] : tables_) t->session_lost();
-            conn_->exec("BEGIN", "BEGIN");
-        }
-        in_transaction_ = true;
-    }
-
     PgConfig cfg_;
     TablePlan plan_;
-    std::unique_ptr<PgConnection> conn_;
+    std::vector<PgLane> lanes_;                          // lane 0 also runs the set-up and the ledger
+    std::map<const ConfiguredStream*, size_t> lane_of_;  // streams spread over the lanes in catalog order
     std::map<const ConfiguredStream*, std::unique_ptr<StreamTable>> tables_;
-    StreamTable* active_ = nullptr;
-    bool in_transaction_ = false;
+    std::unique_ptr<WindowLedger> ledger_;  // with more than one lane
+    uint64_t window_ = 0;                   // commit windows of this run (with a ledger)
 };
 
 }  // namespace
