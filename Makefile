@@ -68,6 +68,7 @@ bench: build-all
 	BUILD=$(BUILD) bench/record_size.sh
 	bench/pg/pg_bench.sh $(BUILD)/bin/connhost
 	bench/pg_to_pg/pg_to_pg.sh $(BUILD)/bin/connhost
+	bench/pg_ratios/pg_ratios.sh $(BUILD)/bin/connhost
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -14,6 +14,7 @@ struct PgConfig {
     size_t copy_buffer_bytes = 1u << 20;  // COPY data sent to the server in chunks of this size
     size_t commit_bytes = 64u << 20;      // commit at a state once this much was written since the last commit
     double commit_seconds = 2.0;          // ... or this long after the last commit
+    bool lean = false;                    // metadata_columns "lean": tables of the field columns only
 };
 
 // Reads and validates `config`; throws ConfigError naming the field.
