@@ -120,7 +120,7 @@ for shape in accounts users; do
   for mode in $modes; do
     sync "$shape" "$work/dest_$mode.json"  # creates dest_pg's table; the pipe's table takes its user columns
     cols=$(cols_of "bench_$mode" "$shape")
-    psql_tcp "bench_$mode" -c "DROP TABLE IF EXISTS public.${shape}_pipe" \
+    psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${shape}_pipe" \
       -c "CREATE TABLE public.${shape}_pipe AS SELECT $cols FROM public.$shape WITH NO DATA"
     src_cols=$(cols_of "$src_db" "$shape")
     b_pipe="" b_sync="" b_before=""
@@ -165,7 +165,7 @@ psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.users) TO '$work/use
 echo "users records: $(du -h "$work/users.jsonl" | cut -f1) of RECORD lines, $(du -h "$work/users.copy" | cut -f1) of COPY text"
 for mode in $modes; do
   cols=$(cols_of "bench_$mode" users)
-  psql_tcp "bench_$mode" -c "DROP TABLE IF EXISTS public.users_copy" \
+  psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.users_copy" \
     -c "CREATE TABLE public.users_copy AS SELECT $cols FROM public.users WITH NO DATA"
   b_copy="" b_write="" b_before=""
   for r in $(seq 1 "$rounds"); do
