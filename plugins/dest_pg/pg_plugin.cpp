@@ -75,7 +75,8 @@ public:
 
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         cfg_ = parse_config(config);
-        plan_ = TablePlan(catalog, name_rules(cfg_.schema, cfg_.lean));  // refuses a bad catalog before touching the database
+        plan_ = TablePlan(catalog,
+                          name_rules(cfg_.schema, cfg_.lean));  // refuses a bad catalog before touching the database
         conn_ = std::make_unique<PgConnection>(cfg_, host());
         conn_->exec("BEGIN", "BEGIN");
         std::set<std::string> schemas;
@@ -131,8 +132,8 @@ public:
         if (success)
             for (auto& [s, t] : tables_)
                 if (t->tally().total())
-                    host().warn(t->tally().describe(
-                        s->display_name(), cfg_.lean ? "a lean table does not record them per row" : nullptr));
+                    host().warn(t->tally().describe(s->display_name(),
+                                                    cfg_.lean ? "a lean table does not record them per row" : nullptr));
         tables_.clear();
         conn_.reset();
     }

@@ -184,7 +184,8 @@ void StreamTable::create_target(bool kept) {
     if (!plan_.staged || kept) refuse_other_mode(target);
     std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
     for (size_t i = 0; i < meta_columns_.size(); ++i)
-        create += std::string(i ? ", " : "") + quote(kMetaColumns[meta_columns_[i]]) + " " + kMetaTypes[meta_columns_[i]];
+        create +=
+            std::string(i ? ", " : "") + quote(kMetaColumns[meta_columns_[i]]) + " " + kMetaTypes[meta_columns_[i]];
     conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
     if (lean_) return;
     for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)  // a table of an older version lacks the newer ones
@@ -535,9 +536,9 @@ void StreamTable::merge() {
 void StreamTable::swap_in() {
     if (!plan_.staged) return;
     if (lean_ && plan_.resumable())  // the numbered raw ids served resuming only
-        conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " DROP COLUMN " +
-                       quote(kMetaColumns[connhost::sdk::kRawIdColumn]),
-                   "dropping the row ids of " + q(plan_.staging_name));
+        conn_.exec(
+            "ALTER TABLE " + q(plan_.staging_name) + " DROP COLUMN " + quote(kMetaColumns[connhost::sdk::kRawIdColumn]),
+            "dropping the row ids of " + q(plan_.staging_name));
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
     conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_),
                "renaming the staging table to " + q(table_));

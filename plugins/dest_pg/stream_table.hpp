@@ -52,8 +52,8 @@ public:
     // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`
     // outlives this table, and its `staged` says whether rows still go to the staging table.
     // Widening and type conflicts are logged through `host`. `lean`: no metadata columns (see above).
-    StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
-                connhost::sdk::Host host, bool lean);
+    StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes, connhost::sdk::Host host,
+                bool lean);
 
     // Creates or evolves the table (overwrite: a fresh staging table, or the kept one of `opening`, trimmed to its
     // keep_through row); call inside a transaction.
