@@ -198,12 +198,13 @@ void StreamTable::create_target(bool kept) {
 }
 
 // A lean table gets no rows into a table with dest_pg's metadata columns (their NOT NULL would refuse them), and a
-// full one none into a table of rows without them (they cannot be added NOT NULL).
+// full one none into a table of rows without them (they cannot be added NOT NULL). _connhost_extracted_at tells the
+// modes apart: a lean resumable staging has _connhost_raw_id only.
 void StreamTable::refuse_other_mode(const std::string& table) {
     PgResult r = conn_.query(
         "SELECT to_regclass($1) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) "
         "AND attname = $2 AND NOT attisdropped)",
-        {q(table), kMetaColumns[connhost::sdk::kRawIdColumn]}, "looking up the columns of " + q(table));
+        {q(table), kMetaColumns[connhost::sdk::kExtractedAtColumn]}, "looking up the columns of " + q(table));
     if (r.view(0, 0) != "t") return;
     const bool has_meta = r.view(0, 1) == "t";
     if (lean_ && has_meta)
