@@ -76,6 +76,7 @@ bench: build-all
 	bench/pg/pg_bench.sh $(BUILD)/bin/connhost
 	bench/pg_to_pg/pg_to_pg.sh $(BUILD)/bin/connhost
 	bench/streams/streams_bench.sh $(BUILD)/bin/connhost
+	bench/pg_ratios/pg_ratios.sh $(BUILD)/bin/connhost
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

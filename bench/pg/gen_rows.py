@@ -37,7 +37,7 @@ def main():
                      '"score": %s, "active": %s, "created_at": "%s", "payload": %s}}}\n'
                      % (ms, i, name, email, score, "true" if active else "false", created, payload))
             iso = "%s.%03dZ" % (__import__("datetime").datetime.utcfromtimestamp(ms // 1000).strftime("%Y-%m-%dT%H:%M:%S"), ms % 1000)
-            w.writerow([i, name, email, score, "t" if active else "f", created, payload, '{"changes":[]}', str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
+            w.writerow([i, name, email, score, "t" if active else "f", created, payload, "", str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
                         iso, 0])
 
 

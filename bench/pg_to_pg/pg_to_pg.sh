@@ -84,7 +84,8 @@ while IFS= read -r c; do
     _connhost_raw_id) e='gen_random_uuid()' ;;
     _connhost_extracted_at) e='now()' ;;
     _connhost_generation_id) e='0::bigint' ;;
-    _connhost_meta) e="'{\"changes\": []}'::jsonb" ;;
+    _connhost_meta) e='NULL::jsonb' ;;  # what dest_pg stores for a record without meta or changes
+    _connhost_sync_id) e='0::bigint' ;;
     _connhost_*) echo "dest_pg wrote a metadata column this benchmark does not know: $c" >&2; exit 1 ;;
     *) e="\"$c\""; data_cols+="${data_cols:+, }\"$c\"" ;;
   esac

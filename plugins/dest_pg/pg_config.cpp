@@ -18,6 +18,10 @@ PgConfig parse_config(const boost::json::object& config) {
     p.commit_bytes = static_cast<size_t>(c.integer_or("commit_mb", 64, 1, 1 << 16)) << 20;
     p.commit_seconds = static_cast<double>(c.integer_or("commit_ms", 2000, 0, 3600000)) / 1000.0;
     p.connections = static_cast<uint32_t>(c.integer_or("connections", 1, 1, 16));
+    const std::string metadata = c.string_or("metadata_columns", "full");
+    if (metadata != "full" && metadata != "lean")
+        throw ConfigError("config.metadata_columns is \"" + metadata + "\": use \"full\" or \"lean\"");
+    p.lean = metadata == "lean";
     return p;
 }
 
@@ -32,7 +36,9 @@ boost::json::object spec_json() {
       "commit_ms": {"type": "integer", "default": 2000, "minimum": 0,
                     "description": "at a state, commit once this long passed since the last commit"},
       "connections": {"type": "integer", "default": 1, "minimum": 1, "maximum": 16,
-                      "description": "streams are spread over this many connections and written concurrently (one server process each); a killed sync still loses and duplicates nothing"}
+                      "description": "streams are spread over this many connections and written concurrently (one server process each); a killed sync still loses and duplicates nothing"},
+      "metadata_columns": {"type": "string", "enum": ["full", "lean"], "default": "full",
+                           "description": "full: each row also holds _connhost_raw_id, _connhost_extracted_at, _connhost_generation_id, _connhost_meta and _connhost_sync_id; lean: the record's fields only (faster; no per-row changes, no truncate refresh by generation, append_dedup ties go to the later record)"}
     })SPEC",
                                                                R"(["host", "database", "username"])");
     spec["supportsIncremental"] = true;

@@ -15,6 +15,7 @@ struct PgConfig {
     size_t commit_bytes = 64u << 20;      // commit at a state once this much was written since the last commit
     double commit_seconds = 2.0;          // ... or this long after the last commit
     uint32_t connections = 1;             // streams are spread over this many connections, written concurrently
+    bool lean = false;                    // metadata_columns "lean": tables of the field columns only
 };
 
 // Reads and validates `config`; throws ConfigError naming the field.

@@ -85,7 +85,7 @@ public:
 
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         cfg_ = parse_config(config);
-        plan_ = TablePlan(catalog, name_rules(cfg_.schema));  // refuses a bad catalog before touching the database
+        plan_ = TablePlan(catalog, name_rules(cfg_.schema, cfg_.lean));  // refuses a bad catalog before touching the database
         const size_t n_lanes = std::max<size_t>(1, std::min<size_t>(cfg_.connections, catalog.streams().size()));
         lanes_.resize(n_lanes);
         for (PgLane& l : lanes_) l.conn = std::make_unique<PgConnection>(cfg_, host());
@@ -163,7 +163,9 @@ public:
         }
         if (success) {
             for (auto& [s, t] : tables_)
-                if (t->tally().total()) host().warn(t->tally().describe(s->display_name()));
+                if (t->tally().total())
+                    host().warn(t->tally().describe(s->display_name(),
+                                                    cfg_.lean ? "a lean table does not record them per row" : nullptr));
             if (ledger_) ledger_->finish(*lanes_.front().conn);  // every window is complete
         }
         tables_.clear();
@@ -176,7 +178,7 @@ public:
     // Each stream's table as committed, in a session on UTC with ISO dates (how timestamps and dates come back).
     void read_back(const json::object& config, const ConfiguredCatalog& catalog) override {
         const PgConfig cfg = parse_config(config);
-        TablePlan plan(catalog, name_rules(cfg.schema));
+        TablePlan plan(catalog, name_rules(cfg.schema, cfg.lean));
         PgConnection conn(cfg, host());
         conn.exec("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'", "setting the session's time zone and date style");
         for (const auto& s : catalog.streams()) {
@@ -188,12 +190,13 @@ public:
     }
 
 private:
-    // A stream's table: its name in its namespace's schema (or the configured one), fitted to 63 bytes.
-    static NameRules name_rules(const std::string& default_schema) {
+    // A stream's table: its name in its namespace's schema (or the configured one), fitted to 63 bytes. A lean table
+    // stores no generation, so a truncate refresh that would delete older ones is refused at planning.
+    static NameRules name_rules(const std::string& default_schema, bool lean) {
         NameRules r;
-        r.connector = "dest_pg";
+        r.connector = lean ? "dest_pg with \"metadata_columns\": \"lean\"" : "dest_pg";
         r.kind = "PostgreSQL table";
-        r.generations = true;
+        r.generations = !lean;
         r.resumes_overwrite = true;
         r.fit = [](std::string_view n) { return identifier(n); };
         r.place = [default_schema](const ConfiguredStream& s) {
@@ -230,7 +233,7 @@ private:
         begin(l);
         for (auto& [s, p] : plan_.plans()) {
             if (lane_of_.at(s) != i) continue;
-            auto t = std::make_unique<StreamTable>(*l.conn, p, cfg_.copy_buffer_bytes, host());
+            auto t = std::make_unique<StreamTable>(*l.conn, p, cfg_.copy_buffer_bytes, host(), cfg_.lean);
             t->prepare(p.staged ? plan_.open_staging(p, t->staging_comment()) : StagingOpening{});
             if (p.resumable()) t->store_tag();
             l.tables.push_back(t.get());

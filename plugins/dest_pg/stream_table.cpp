@@ -19,8 +19,9 @@ using connhost::sdk::FieldPath;
 namespace {
 
 using connhost::sdk::kMetaColumns;
+// _connhost_meta is NULL for a record with no meta and no changes (a table of an older version gets DROP NOT NULL).
 const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL", "timestamp with time zone NOT NULL",
-                                                                 "bigint", "jsonb NOT NULL", "bigint"};
+                                                                 "bigint", "jsonb", "bigint"};
 constexpr const char* kSeqColumn = "_connhost_seq";
 
 // The SQL type of an array column of `element` (array_of(element)); text[] for an element with no array of its own.
@@ -92,7 +93,7 @@ ColumnType type_from_sql(const std::string& t) {
 }
 
 StreamTable::StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
-                         connhost::sdk::Host host)
+                         connhost::sdk::Host host, bool lean)
     : conn_(conn),
       host_(host),
       plan_(plan),
@@ -101,9 +102,16 @@ StreamTable::StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, si
       table_(plan.final_name),
       dedup_(plan.mode == connhost::sdk::DestinationSyncMode::AppendDedup),
       copy_buffer_bytes_(copy_buffer_bytes),
+      lean_(lean),
       generation_text_(std::to_string(stream_.generation_id)),
       sync_text_(std::to_string(stream_.sync_id)) {
     qualified_ = q(table_);
+    using namespace connhost::sdk;
+    // The order encode_record writes them in: meta first (it is built from the cells' changes).
+    if (!lean_)
+        meta_columns_ = {kMetaJsonColumn, kRawIdColumn, kExtractedAtColumn, kGenerationIdColumn, kSyncIdColumn};
+    else if (plan_.resumable())
+        meta_columns_ = {kRawIdColumn};  // trims a resumed staging; swap_in() drops it
 }
 
 std::string StreamTable::q(const std::string& table) const { return quote(schema_) + "." + quote(table); }
@@ -134,14 +142,7 @@ void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
                    "trimming the staging table " + q(target) + " to the saved state");
         host_.info("stream " + stream_.display_name() + ": resuming its overwrite in " + q(target));
     }
-    std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
-        create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + kMetaTypes[i];
-    conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)  // a table of an older version lacks the newer ones
-        conn_.exec(
-            "ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(kMetaColumns[i]) + " " + kMetaTypes[i],
-            "adding column " + quote(kMetaColumns[i]) + " to " + q(target));
+    create_target(opening.keep);
     load_columns(target);
     if (plan_.staged) {
         // Keep the columns (and their types) of the table being replaced, so a column's type stays put.
@@ -175,6 +176,49 @@ void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
         for (int k : key_columns_) cols.push_back(columns_[k].name);
         ensure_pk_index(conn_, schema_, table_, hashed_identifier("_connhost_pk_" + table_), cols, host_);
     }
+}
+
+// The target with the metadata columns of this mode; an existing table written in the other mode is refused.
+void StreamTable::create_target(bool kept) {
+    const std::string& target = plan_.target();
+    if (!plan_.staged || kept) refuse_other_mode(target);
+    std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
+    for (size_t i = 0; i < meta_columns_.size(); ++i)
+        create +=
+            std::string(i ? ", " : "") + quote(kMetaColumns[meta_columns_[i]]) + " " + kMetaTypes[meta_columns_[i]];
+    conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
+    if (lean_) return;
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)  // a table of an older version lacks the newer ones
+        conn_.exec(
+            "ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(kMetaColumns[i]) + " " + kMetaTypes[i],
+            "adding column " + quote(kMetaColumns[i]) + " to " + q(target));
+    const std::string meta = quote(kMetaColumns[connhost::sdk::kMetaJsonColumn]);
+    conn_.exec("ALTER TABLE " + q(target) + " ALTER COLUMN " + meta + " DROP NOT NULL",
+               "letting " + meta + " of " + q(target) + " be NULL (a record with no meta and no changes)");
+}
+
+// A lean table gets no rows into a table with dest_pg's metadata columns (their NOT NULL would refuse them), and a
+// full one none into a table of rows without them (they cannot be added NOT NULL). _connhost_extracted_at tells the
+// modes apart: a lean resumable staging has _connhost_raw_id only.
+void StreamTable::refuse_other_mode(const std::string& table) {
+    PgResult r = conn_.query(
+        "SELECT to_regclass($1) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) "
+        "AND attname = $2 AND NOT attisdropped)",
+        {q(table), kMetaColumns[connhost::sdk::kExtractedAtColumn]}, "looking up the columns of " + q(table));
+    if (r.view(0, 0) != "t") return;
+    const bool has_meta = r.view(0, 1) == "t";
+    if (lean_ && has_meta)
+        throw ConfigError("stream " + stream_.display_name() + ": table " + q(table) +
+                          " holds dest_pg's _connhost_* metadata columns (written with \"metadata_columns\": "
+                          "\"full\"), so \"metadata_columns\": \"lean\" cannot add rows to it: set "
+                          "\"metadata_columns\": \"full\", or drop the table (or sync it once as overwrite)");
+    if (lean_ || has_meta) return;
+    PgResult rows = conn_.query("SELECT EXISTS (SELECT 1 FROM " + q(table) + ")", {}, "looking into " + q(table));
+    if (rows.view(0, 0) == "t")
+        throw ConfigError("stream " + stream_.display_name() + ": table " + q(table) +
+                          " has rows but no _connhost_* metadata columns (written with \"metadata_columns\": "
+                          "\"lean\", or by someone else): set \"metadata_columns\": \"lean\", or drop the table "
+                          "(or sync it once as overwrite)");
 }
 
 bool StreamTable::is_key_field(std::string_view field) const {
@@ -327,15 +371,12 @@ void StreamTable::begin_copy() {
     } else {
         target = q(plan_.target());
     }
-    std::string sql = "COPY " + target + " (";
-    for (const Column& c : columns_) sql += quote(c.name) + ", ";
-    // The order encode_record writes them in: meta first (it is built from the cells' changes).
-    using namespace connhost::sdk;
-    sql += quote(kMetaColumns[kMetaJsonColumn]) + ", " + quote(kMetaColumns[kRawIdColumn]) + ", " +
-        quote(kMetaColumns[kExtractedAtColumn]) + ", " + quote(kMetaColumns[kGenerationIdColumn]) + ", " +
-        quote(kMetaColumns[kSyncIdColumn]);
-    if (dedup_) sql += std::string(", ") + quote(kSeqColumn);
-    conn_.copy_begin(sql + ") FROM STDIN");
+    std::string cols;
+    for (const Column& c : columns_) cols += quote(c.name) + ", ";
+    for (int m : meta_columns_) cols += quote(kMetaColumns[m]) + ", ";
+    if (dedup_) cols += quote(kSeqColumn) + ", ";
+    if (!cols.empty()) cols = " (" + cols.substr(0, cols.size() - 2) + ")";  // a lean table may have no column yet
+    conn_.copy_begin("COPY " + target + cols + " FROM STDIN");
     copying_ = true;
     merge_pending_ = merge_pending_ || dedup_;
 }
@@ -419,57 +460,74 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         cell.change = nullptr;
     }
     tally_.add(changes_);
-    if (rec.meta.empty() && changes_.empty()) {
-        out_ += "{\"changes\":[]}";
-    } else {
-        connhost::sdk::build_record_meta(meta_, rec.meta, changes_);
-        bool stripped = false;
-        if (append_jsonb_cell(out_, meta_, stripped)) {  // a meta jsonb cannot hold: keep only the changes
-            connhost::sdk::build_record_meta(meta_, {}, changes_);
-            append_jsonb_cell(out_, meta_, stripped);
-        }
-    }
-    out_.push_back('\t');
-    const size_t at = out_.size();
-    out_.resize(at + 36);
-    uuids_.next(&out_[at]);
-    out_.push_back('\t');
-    connhost::sdk::append_iso8601_utc_ms(out_, rec.emitted_at_ms);
-    out_.push_back('\t');
-    out_ += generation_text_;
-    out_.push_back('\t');
-    out_ += sync_text_;
+    append_meta_cells(rec);
     if (dedup_) {
-        out_.push_back('\t');
         out_ += std::to_string(++seq_);
+        out_.push_back('\t');
     }
+    if (!columns_.empty() || !meta_columns_.empty() || dedup_) out_.pop_back();  // the last cell's tab
     out_.push_back('\n');
+}
+
+// The cells of meta_columns_, each followed by a tab.
+void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
+    using namespace connhost::sdk;
+    for (int m : meta_columns_) {
+        switch (m) {
+            case kMetaJsonColumn: append_meta_json(rec.meta); break;
+            case kRawIdColumn: {
+                const size_t at = out_.size();
+                out_.resize(at + 36);
+                uuids_.next(&out_[at]);
+                break;
+            }
+            case kExtractedAtColumn: append_iso8601_utc_ms(out_, rec.emitted_at_ms); break;
+            case kGenerationIdColumn: out_ += generation_text_; break;
+            case kSyncIdColumn: out_ += sync_text_; break;
+        }
+        out_.push_back('\t');
+    }
+}
+
+// _connhost_meta: NULL when the record has no meta and no value was changed (the common case costs no jsonb parse).
+void StreamTable::append_meta_json(std::string_view record_meta) {
+    if (record_meta.empty() && changes_.empty()) {
+        out_ += "\\N";
+        return;
+    }
+    connhost::sdk::build_record_meta(meta_, record_meta, changes_);
+    bool stripped = false;
+    if (append_jsonb_cell(out_, meta_, stripped)) {  // a meta jsonb cannot hold: keep only the changes
+        connhost::sdk::build_record_meta(meta_, {}, changes_);
+        append_jsonb_cell(out_, meta_, stripped);
+    }
 }
 
 void StreamTable::merge() {
     if (!merge_pending_) return;
     merge_pending_ = false;
+    std::vector<std::string> names;
+    for (const Column& c : columns_) names.push_back(quote(c.name));
+    for (int m : meta_columns_) names.push_back(quote(kMetaColumns[m]));
     std::string cols, pk, set;
-    for (const Column& c : columns_) cols += quote(c.name) + ", ";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
-        cols += std::string(i ? ", " : "") + quote(kMetaColumns[i]);
+    for (const std::string& n : names) {
+        cols += (cols.empty() ? "" : ", ") + n;
+        set += (set.empty() ? "" : ", ") + n + " = EXCLUDED." + n;
+    }
     for (int k : key_columns_) pk += (pk.empty() ? "" : ", ") + quote(columns_[k].name);
-    for (const Column& c : columns_) set += quote(c.name) + " = EXCLUDED." + quote(c.name) + ", ";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
-        set += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " = EXCLUDED." + quote(kMetaColumns[i]);
+    // Ties (no cursor, or equal cursors) go to the later emitted_at; a lean table has none: to the later record.
     const std::string ext = quote(kMetaColumns[connhost::sdk::kExtractedAtColumn]);
-    std::string order = pk, wins;
+    const std::string later = lean_ ? "TRUE" : "EXCLUDED." + ext + " >= t." + ext;
+    std::string order = pk, wins = later;
     if (cursor_column_ >= 0) {
         const Column& c = columns_[cursor_column_];
         const std::string coll = c.type == ColumnType::String ? " COLLATE \"C\"" : "";
         const std::string n = "EXCLUDED." + quote(c.name) + coll, o = "t." + quote(c.name) + coll;
         order += ", " + quote(c.name) + coll + " DESC NULLS LAST";
         wins = "(" + n + " IS NOT NULL AND (" + o + " IS NULL OR " + n + " > " + o + ")) OR (" + n +
-            " IS NOT DISTINCT FROM " + o + " AND EXCLUDED." + ext + " >= t." + ext + ")";
-    } else {
-        wins = "EXCLUDED." + ext + " >= t." + ext;
+            " IS NOT DISTINCT FROM " + o + " AND " + later + ")";
     }
-    order += ", " + ext + " DESC, " + quote(kSeqColumn) + " DESC";
+    order += (lean_ ? "" : ", " + ext + " DESC") + ", " + quote(kSeqColumn) + " DESC";
     conn_.exec("INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk +
                    ") * FROM " + quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk +
                    ") DO UPDATE SET " + set + " WHERE " + wins,
@@ -478,6 +536,10 @@ void StreamTable::merge() {
 
 void StreamTable::swap_in() {
     if (!plan_.staged) return;
+    if (lean_ && plan_.resumable())  // the numbered raw ids served resuming only
+        conn_.exec(
+            "ALTER TABLE " + q(plan_.staging_name) + " DROP COLUMN " + quote(kMetaColumns[connhost::sdk::kRawIdColumn]),
+            "dropping the row ids of " + q(plan_.staging_name));
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
     conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_),
                "renaming the staging table to " + q(table_));

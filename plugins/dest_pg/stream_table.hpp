@@ -2,9 +2,11 @@
 //
 // Row shape: one column per field (type from the JSON schema, see copy_text.hpp), then
 // _connhost_raw_id uuid, _connhost_extracted_at timestamptz (from emitted_at), _connhost_generation_id
-// bigint, _connhost_meta jsonb (the record's meta plus the changes made here), _connhost_sync_id bigint (added to a
-// table that lacks it). A field's column is identifier(field) (pg_names.hpp), or hashed_identifier(field) for fields
-// named "_connhost_...".
+// bigint, _connhost_meta jsonb (the record's meta plus the changes made here; NULL when it has neither),
+// _connhost_sync_id bigint (added to a table that lacks it). A lean table (metadata_columns "lean") has the field
+// columns only; a resumable overwrite's lean staging also has _connhost_raw_id, dropped at swap_in(). A table written
+// in one mode is refused in the other. A field's column is identifier(field) (pg_names.hpp), or
+// hashed_identifier(field) for fields named "_connhost_...".
 //
 // Types: an existing column whose property changed type is widened by the SDK's rule (column_widening in
 // connhost/sdk/column_types.hpp) with ALTER COLUMN ... TYPE ... USING, in prepare()'s transaction before any row of
@@ -13,7 +15,8 @@
 //
 // Modes: append COPYs into the table; overwrite COPYs into the plan's staging table (connhost/sdk/table_plan.hpp)
 // that swap_in() renames over the table; append_dedup COPYs into a session temp table that merge() upserts into the
-// table through a unique index on the primary key (latest by cursor, then emitted_at, then input order). All statements
+// table through a unique index on the primary key (latest by cursor, then emitted_at — lean: none —, then input
+// order). All statements
 // run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
 #include "pg_connection.hpp"
@@ -48,9 +51,9 @@ class StreamTable {
 public:
     // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`
     // outlives this table, and its `staged` says whether rows still go to the staging table.
-    // Widening and type conflicts are logged through `host`.
-    StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
-                connhost::sdk::Host host);
+    // Widening and type conflicts are logged through `host`. `lean`: no metadata columns (see above).
+    StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes, connhost::sdk::Host host,
+                bool lean);
 
     // Creates or evolves the table (overwrite: a fresh staging table, or the kept one of `opening`, trimmed to its
     // keep_through row); call inside a transaction.
@@ -100,6 +103,8 @@ private:
     };
 
     std::string q(const std::string& table) const;  // "schema"."table"
+    void create_target(bool kept);
+    void refuse_other_mode(const std::string& table);
     void load_columns(const std::string& table);
     // Whether `field` is a top-level primary_key or cursor_field of the stream.
     bool is_key_field(std::string_view field) const;
@@ -113,6 +118,8 @@ private:
     void begin_copy();
     void resolve_columns();
     void encode_record(const connhost::sdk::RecordView& rec);
+    void append_meta_cells(const connhost::sdk::RecordView& rec);
+    void append_meta_json(std::string_view record_meta);
 
     PgConnection& conn_;
     connhost::sdk::Host host_;
@@ -122,6 +129,8 @@ private:
     std::string temp_table_;
     bool dedup_;
     size_t copy_buffer_bytes_;
+    bool lean_;
+    std::vector<int> meta_columns_;  // the MetaColumns written, in COPY order
 
     std::vector<Column> columns_;
     std::unordered_map<std::string, int> by_field_;

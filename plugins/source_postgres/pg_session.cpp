@@ -28,6 +28,25 @@ PgResult PgSession::query(const std::string& sql, const std::vector<std::string>
     return r;
 }
 
+void PgSession::send(const std::string& sql, std::string_view what) {
+    if (PQsendQuery(conn_, sql.c_str()) != 1) fail(what, nullptr);
+    pending_ = true;
+}
+
+PgResult PgSession::receive(std::string_view what) {
+    pending_ = false;
+    PgResult r(PQgetResult(conn_));
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);  // the statement's end (nullptr)
+    if (!r.get() || !r.ok()) fail(what, r.get());
+    return r;
+}
+
+void PgSession::discard_pending() noexcept {
+    if (!pending_) return;
+    pending_ = false;
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+}
+
 std::optional<std::string> PgSession::cast_problem(const std::string& value, const std::string& sql_type) {
     PgResult r = connhost::sdk::pg_exec_params(conn_, "SELECT $1::" + sql_type, {value});
     if (r.ok()) return std::nullopt;

@@ -27,6 +27,12 @@ public:
     // connection was lost (connhost/sdk/pg_error.hpp), else SystemError. Run thread.
     PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
     void exec(const std::string& sql, std::string_view what) { query(sql, {}, what); }
+    // Sends `sql` (no parameters) without waiting: the server runs it while the caller works; receive() takes its
+    // result (throwing as query() does). At most one statement in flight; query() must not run meanwhile. Run thread.
+    void send(const std::string& sql, std::string_view what);
+    PgResult receive(std::string_view what);
+    // Takes and drops the result of a statement in flight, if any (after a failure); never throws.
+    void discard_pending() noexcept;
     // Why the server cannot read `value` as type `sql_type` (a format_type() name): its message for invalid input
     // (SQLSTATE class 22), or nothing when it can. Throws SystemError for any other failure. Run thread.
     std::optional<std::string> cast_problem(const std::string& value, const std::string& sql_type);
@@ -42,6 +48,7 @@ private:
     connhost::sdk::PgConnectConfig config_;
     connhost::sdk::Host host_;
     PGconn* conn_ = nullptr;
+    bool pending_ = false;  // a send() whose result was not received
     std::mutex cancel_mu_;
     PGcancel* cancel_ = nullptr;
 };

@@ -95,7 +95,8 @@ void append_record(std::string& rec, const PgResult& r, int row, const ReadPlan&
 }
 
 // Fetches every row of the open cursor connhost_read into `w`, a state every cfg.state_interval rows when the plan
-// has a key; returns the key of the last row read (the plan's start when none; empty when neither).
+// has a key; returns the key of the last row read (the plan's start when none; empty when neither). The next FETCH is
+// sent before the rows of the current one are turned into records, so the server reads while this thread converts.
 std::vector<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
                                     const ReadPlan& plan, RecordBatchWriter& w, Host host) {
     std::vector<std::string> keys;
@@ -107,11 +108,19 @@ std::vector<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, cons
     std::vector<std::string> last = plan.pos.start.value_or(std::vector<std::string>{});
     uint64_t since_state = 0;
     std::string rec;
+    const std::string what = "reading " + cs.display_name();
+    struct Drain {  // a FETCH still in flight when a record or the host throws
+        PgSession& db;
+        ~Drain() { db.discard_pending(); }
+    } drain{db};
+    db.send(fetch, what);
     for (;;) {
         host.throw_if_cancelled();
-        PgResult r = db.query(fetch, {}, "reading " + cs.display_name());
+        PgResult r = db.receive(what);
         const int n = r.rows();
         if (n == 0) return last;
+        const bool more = n == cfg.fetch_rows;  // a shorter batch is the cursor's last
+        if (more) db.send(fetch, what);
         const int64_t emitted = RecordBatchWriter::now_ms();
         // The key text is copied out of the result only when a state needs it, not once a row.
         int last_row = -1;
@@ -134,6 +143,7 @@ std::vector<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, cons
             }
         }
         settle();
+        if (!more) return last;
     }
 }
 

@@ -660,12 +660,17 @@ def compare_table(db, stream, want, kinds=None, sort_rows=False, default_schema=
         for col, _ in cols:
             if col not in seen and col not in META_COLUMNS:
                 check(row[index[col]] is None, "%s: column %r holds %r for a record without that field" % (where, col, row[index[col]]))
-        meta = exact(row[index["_connhost_meta"]])
-        check(isinstance(meta, Obj), "%s: _connhost_meta %r is not an object" % (where, row[index["_connhost_meta"]]))
         base = rec.meta if isinstance(rec.meta, Obj) else Obj()
         want_changes = [dict(c) for c in (base.get("changes") or ())] + \
                        [{"field": f, "change": c, "reason": r} for f, (c, r) in changes]
-        got_changes = json.loads(row[index["_connhost_meta"]]).get("changes")
+        meta_text = row[index["_connhost_meta"]]
+        # NULL: the record had no meta and no value was changed (it must not have).
+        check(meta_text is not None or (rec.meta is None and not changes),
+              "%s: _connhost_meta is NULL for a record with meta %r or changes %r" % (where, rec.meta, changes))
+        meta_text = '{"changes": []}' if meta_text is None else meta_text
+        meta = exact(meta_text)
+        check(isinstance(meta, Obj), "%s: _connhost_meta %r is not an object" % (where, meta_text))
+        got_changes = json.loads(meta_text).get("changes")
         check(got_changes == want_changes, "%s: _connhost_meta changes %r, expected %r" % (where, got_changes, want_changes))
         for k, v in base:
             if k != "changes":

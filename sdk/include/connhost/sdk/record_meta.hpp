@@ -125,8 +125,9 @@ public:
         total_ += changes.size();
     }
     uint64_t total() const noexcept { return total_; }
-    // "stream s: 3 values changed to fit their columns: NULLED (DESTINATION_TYPECAST_ERROR) 3; ..."
-    std::string describe(std::string_view stream) const {
+    // "stream s: 3 values changed to fit their columns: NULLED (DESTINATION_TYPECAST_ERROR) 3; ..."; `where_listed`
+    // replaces the closing "each row's _connhost_meta.changes names its fields" (a destination without that column).
+    std::string describe(std::string_view stream, const char* where_listed = nullptr) const {
         std::string out = "stream " + std::string(stream) + ": " + std::to_string(total_) +
             (total_ == 1 ? " value" : " values") + " changed to fit their columns:";
         const char* sep = " ";
@@ -134,7 +135,7 @@ public:
             out += sep + what + " " + std::to_string(n);
             sep = ", ";
         }
-        return out + "; each row's _connhost_meta.changes names its fields";
+        return out + "; " + (where_listed ? where_listed : "each row's _connhost_meta.changes names its fields");
     }
 
 private:

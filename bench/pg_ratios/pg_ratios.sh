@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# bench/pg_ratios: the two PostgreSQL ratios of issue 13, each against a limit measured in the same run, on a
+# throwaway cluster (tests/pg/pg_server.sh), for dest_pg's default table and its lean one ("metadata_columns": "lean").
+#
+#   bench/pg_ratios/pg_ratios.sh [CONNHOST_BINARY] [ACCOUNTS_ROWS]   (default build/bin/connhost, 1000000)
+#   USERS=N (default 300000) rows of the users shape; ROUNDS=N (default 2) runs of each side, the best compared.
+#   BEFORE=OTHER_CONNHOST_BINARY also times that build on the default tables in the same rounds (a before/after
+#   comparison against the same limits); MODES="full lean" (default) the dest_pg table modes run.
+#
+# Shapes (source tables in the cluster's test database):
+#   accounts: pgbench_accounts as `pgbench -i -s 10` makes it (aid integer, bid integer, abalance integer,
+#             filler character(84) blank-padded).
+#   users:    9 columns: id bigint, username, email, full_name text, age integer, balance numeric(12,2),
+#             is_active boolean, created_at timestamptz, profile jsonb (a few NULLs).
+# (a) `connhost sync` source_postgres -> dest_pg (full_refresh / overwrite) against the BARE pipe
+#     `psql \copy (SELECT user columns) TO STDOUT | psql \copy t (user columns) FROM STDIN` into a table of the user
+#     columns only (no metadata), target <= 1.25.
+# (b) `connhost run --plugin dest_pg write` of the users records (a file of source_postgres's RECORD lines, append
+#     into an emptied table) against `psql \copy t (user columns) FROM FILE` of the same rows (COPY text from the
+#     source) into a table of the user columns only, target <= 1.0.
+# Each side runs into emptied tables after a CHECKPOINT, alternating; both over TCP on 127.0.0.1, fsync on. Timing
+# never fails the run; differing row counts, or sampled rows (key % 997 = 0) that differ from the source, do.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tag=pgratios
+. "$root/bench/pg/bench_cluster.sh"
+users=${USERS:-300000}
+before=${BEFORE:-}
+modes=${MODES:-full lean}
+src_db=$db
+
+echo "generating $n accounts rows and $users users rows in $src_db..."
+psql_tcp "$src_db" -v n="$n" -v u="$users" <<'SQL'
+CREATE TABLE public.accounts (aid integer PRIMARY KEY, bid integer, abalance integer, filler character(84));
+INSERT INTO public.accounts SELECT i, (i - 1) / 100000 + 1, 0, '' FROM generate_series(1, :n) AS i;
+CREATE TABLE public.users (
+  id bigint PRIMARY KEY, username text NOT NULL, email text, full_name text, age integer, balance numeric(12,2),
+  is_active boolean NOT NULL, created_at timestamptz NOT NULL, profile jsonb);
+INSERT INTO public.users
+SELECT i, 'user' || i,
+       CASE WHEN i % 101 = 7 THEN NULL ELSE 'user' || i || '@example.com' END,
+       (ARRAY['Ada', 'Grace', 'Alan', 'Edsger'])[1 + i % 4] || ' ' || (ARRAY['Lovelace', 'Hopper', 'Turing'])[1 + i % 3],
+       CASE WHEN i % 53 = 3 THEN NULL ELSE 18 + i % 60 END,
+       ((i * 7919) % 10000000) / 100.0,
+       i % 3 <> 0,
+       timestamptz '2024-01-01 00:00:00+00' + i * interval '1.234567 seconds',
+       CASE WHEN i % 29 = 1 THEN NULL ELSE
+         jsonb_build_object('plan', (ARRAY['free', 'pro', 'team'])[1 + i % 3], 'seats', i % 50,
+                            'tags', jsonb_build_array('a', 'b' || (i % 7)), 'ok', i % 2 = 0) END
+FROM generate_series(1::bigint, :u) AS i;
+CREATE DATABASE bench_full;
+CREATE DATABASE bench_lean;
+SQL
+psql_su "$src_db" -c 'VACUUM (FREEZE, ANALYZE) public.accounts, public.users' -c 'CHECKPOINT'
+
+"$PY" - "$info" "$work" <<'PYEOF'
+import json, sys
+i, work = json.load(open(sys.argv[1])), sys.argv[2]
+c = {"host": i["host"], "port": i["port"], "database": i["database"], "username": i["username"],
+     "password": i["password"], "ssl_mode": "disable"}
+json.dump(c, open(work + "/source.json", "w"))
+json.dump(dict(c, database="bench_full"), open(work + "/dest_full.json", "w"))
+json.dump(dict(c, database="bench_lean", metadata_columns="lean"), open(work + "/dest_lean.json", "w"))
+PYEOF
+"$connhost" run --plugin source_postgres discover --config "$work/source.json" > "$work/discover.jsonl"
+# One configured catalog per shape and mode: sync (full_refresh/overwrite) and write (append).
+"$PY" - "$work" <<'PYEOF'
+import json, sys
+work = sys.argv[1]
+streams = {}
+for line in open(work + "/discover.jsonl"):
+    m = json.loads(line)
+    if m.get("type") == "CATALOG":
+        for s in m["catalog"]["streams"]:
+            if s.get("namespace") == "public":
+                streams[s["name"]] = s
+for name in ("accounts", "users"):
+    if name not in streams:
+        sys.exit("discover found no stream public." + name)
+    for kind, dest in (("sync", "overwrite"), ("write", "append")):
+        json.dump({"streams": [{"stream": streams[name], "sync_mode": "full_refresh", "destination_sync_mode": dest}]},
+                  open("%s/%s_%s.json" % (work, name, kind), "w"))
+PYEOF
+
+now() { date +%s.%N; }
+elapsed() { "$PY" -c "print($(now) - $1)"; }
+best() { "$PY" -c "print(min(x for x in [$1, ${2:-1e9}]))"; }
+count() { psql_su "$1" -c "SELECT count(*) FROM public.$2"; }
+cols_of() {  # the user columns of table $2 in database $1, quoted, comma-separated
+  psql_su "$1" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+                   WHERE attrelid = 'public.$2'::regclass AND attnum > 0 AND NOT attisdropped AND attname !~ '^_connhost_'"
+}
+sync() {  # sync shape $1 into destination config $2 [with connhost binary $3]
+  rm -f "$work/state.json"
+  "${3:-$connhost}" sync --source source_postgres --source-config "$work/source.json" --destination dest_pg \
+    --destination-config "$2" --catalog "$work/$1_sync.json" --state-file "$work/state.json" > "$work/sync.log" 2>&1 \
+    || { echo "connhost sync failed:" >&2; cat "$work/sync.log" >&2; exit 1; }
+}
+same_sample() {  # table $2 of database $1 holds the source's sampled rows of shape $2 (table $3, default $2)
+  local cols key q
+  cols=$(cols_of "$src_db" "$2") key=${cols%%,*}
+  q="SELECT $cols FROM public.%s WHERE $key %% 997 = 0 ORDER BY $key"
+  psql_su "$src_db" -c "$(printf "$q" "$2")" > "$work/sample_src.txt"
+  psql_su "$1" -c "$(printf "$q" "${3:-$2}")" > "$work/sample_dst.txt"
+  [ -s "$work/sample_src.txt" ] || { echo "the sample of $2 is empty" >&2; exit 1; }
+  diff "$work/sample_src.txt" "$work/sample_dst.txt" >&2 \
+    || { echo "$1.public.${3:-$2} holds values other than the source's (diff above: < source)" >&2; exit 1; }
+}
+expect_rows() {  # database $1 table $2 has $3 rows
+  local got
+  got=$(count "$1" "$2")
+  [ "$got" = "$3" ] || { echo "$1.public.$2 has $got rows, expected $3" >&2; exit 1; }
+}
+
+declare -A rows=([accounts]=$n [users]=$users)
+results=()
+# (a) sync vs the bare pipe, per shape and table mode.
+for shape in accounts users; do
+  for mode in $modes; do
+    sync "$shape" "$work/dest_$mode.json"  # creates dest_pg's table; the pipe's table takes its user columns
+    cols=$(cols_of "bench_$mode" "$shape")
+    psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${shape}_pipe" \
+      -c "CREATE TABLE public.${shape}_pipe AS SELECT $cols FROM public.$shape WITH NO DATA"
+    src_cols=$(cols_of "$src_db" "$shape")
+    b_pipe="" b_sync="" b_before=""
+    for r in $(seq 1 "$rounds"); do
+      psql_su "bench_$mode" -c "TRUNCATE public.${shape}_pipe" -c 'CHECKPOINT'
+      t0=$(now)
+      psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.$shape) TO STDOUT" \
+        | psql_tcp "bench_$mode" -c "\\copy public.${shape}_pipe ($cols) FROM STDIN"
+      t_pipe=$(elapsed "$t0")
+      if [ -n "$before" ] && [ "$mode" = full ]; then
+        psql_su "bench_$mode" -c 'CHECKPOINT'
+        t0=$(now)
+        sync "$shape" "$work/dest_$mode.json" "$before"
+        t_before=$(elapsed "$t0")
+        expect_rows "bench_$mode" "$shape" "${rows[$shape]}"
+        printf '%s %s round %d: connhost sync BEFORE %.2f s\n' "$shape" "$mode" "$r" "$t_before"
+        b_before=$(best "$t_before" "$b_before")
+      fi
+      psql_su "bench_$mode" -c 'CHECKPOINT'
+      t0=$(now)
+      sync "$shape" "$work/dest_$mode.json"
+      t_sync=$(elapsed "$t0")
+      expect_rows "bench_$mode" "$shape" "${rows[$shape]}"
+      expect_rows "bench_$mode" "${shape}_pipe" "${rows[$shape]}"
+      printf '%s %s round %d: bare pipe %.2f s, connhost sync %.2f s\n' "$shape" "$mode" "$r" "$t_pipe" "$t_sync"
+      b_pipe=$(best "$t_pipe" "$b_pipe") b_sync=$(best "$t_sync" "$b_sync")
+    done
+    same_sample "bench_$mode" "$shape"
+    same_sample "bench_$mode" "$shape" "${shape}_pipe"
+    results+=("$("$PY" -c "print('(a) %-8s %-4s sync %6.2f s, bare pipe %6.2f s: ratio %.2f (target <= 1.25)' % ('$shape', '$mode', $b_sync, $b_pipe, $b_sync / $b_pipe))")")
+    [ -z "$b_before" ] || results+=("$("$PY" -c "print('(a) %-8s %-4s BEFORE sync %6.2f s: ratio %.2f' % ('$shape', '$mode', $b_before, $b_before / $b_pipe))")")
+  done
+done
+
+# (b) run write of the users records vs \copy of the same rows into the user columns.
+"$connhost" run --plugin source_postgres read --config "$work/source.json" --catalog "$work/users_write.json" \
+  > "$work/users.jsonl" 2> "$work/read.log"
+grep -c '"type": *"RECORD"' "$work/users.jsonl" | grep -qx "$users" \
+  || { echo "source_postgres read did not give $users users records" >&2; exit 1; }
+src_cols=$(cols_of "$src_db" users)
+psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.users) TO '$work/users.copy'"
+echo "users records: $(du -h "$work/users.jsonl" | cut -f1) of RECORD lines, $(du -h "$work/users.copy" | cut -f1) of COPY text"
+for mode in $modes; do
+  cols=$(cols_of "bench_$mode" users)
+  psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.users_copy" \
+    -c "CREATE TABLE public.users_copy AS SELECT $cols FROM public.users WITH NO DATA"
+  b_copy="" b_write="" b_before=""
+  for r in $(seq 1 "$rounds"); do
+    psql_su "bench_$mode" -c 'TRUNCATE public.users, public.users_copy' -c 'CHECKPOINT'
+    t0=$(now)
+    psql_tcp "bench_$mode" -c "\\copy public.users_copy ($cols) FROM '$work/users.copy'"
+    t_copy=$(elapsed "$t0")
+    if [ -n "$before" ] && [ "$mode" = full ]; then
+      psql_su "bench_$mode" -c 'CHECKPOINT'
+      t0=$(now)
+      "$before" run --plugin dest_pg write --config "$work/dest_$mode.json" --catalog "$work/users_write.json" \
+        < "$work/users.jsonl" > "$work/write.out" 2> "$work/write.log" \
+        || { echo "connhost run write (BEFORE) failed:" >&2; cat "$work/write.log" >&2; exit 1; }
+      t_before=$(elapsed "$t0")
+      expect_rows "bench_$mode" users "$users"
+      printf 'users %s round %d: run write BEFORE %.2f s\n' "$mode" "$r" "$t_before"
+      b_before=$(best "$t_before" "$b_before")
+    fi
+    psql_su "bench_$mode" -c 'TRUNCATE public.users' -c 'CHECKPOINT'
+    t0=$(now)
+    "$connhost" run --plugin dest_pg write --config "$work/dest_$mode.json" --catalog "$work/users_write.json" \
+      < "$work/users.jsonl" > "$work/write.out" 2> "$work/write.log" \
+      || { echo "connhost run write failed:" >&2; cat "$work/write.log" >&2; exit 1; }
+    t_write=$(elapsed "$t0")
+    expect_rows "bench_$mode" users "$users"
+    expect_rows "bench_$mode" users_copy "$users"
+    printf 'users %s round %d: \\copy %.2f s, run write %.2f s\n' "$mode" "$r" "$t_copy" "$t_write"
+    b_copy=$(best "$t_copy" "$b_copy") b_write=$(best "$t_write" "$b_write")
+  done
+  same_sample "bench_$mode" users
+  same_sample "bench_$mode" users users_copy
+  results+=("$("$PY" -c "print('(b) users    %-4s run write %6.2f s, \\\\copy %6.2f s: ratio %.2f (target <= 1.0)' % ('$mode', $b_write, $b_copy, $b_write / $b_copy))")")
+  [ -z "$b_before" ] || results+=("$("$PY" -c "print('(b) users    %-4s BEFORE run write %6.2f s: ratio %.2f' % ('$mode', $b_before, $b_before / $b_copy))")")
+done
+echo "rows: accounts $n, users $users; best of $rounds rounds each"
+printf '%s\n' "${results[@]}"
