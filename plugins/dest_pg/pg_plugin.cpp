@@ -78,6 +78,10 @@ public:
         plan_ = TablePlan(catalog, name_rules(cfg_.schema));  // refuses a bad catalog before touching the database
         conn_ = std::make_unique<PgConnection>(cfg_, host());
         conn_->exec("BEGIN", "BEGIN");
+        // Writers opening at once (the workers of a partitioned sync) take turns: CREATE ... IF NOT EXISTS of one
+        // schema, table or index by two sessions fails one of them. Held until the commit below.
+        conn_->exec("SELECT pg_advisory_xact_lock(hashtext('connhost dest_pg: creating tables'))",
+                    "waiting for other writers to finish creating their tables");
         std::set<std::string> schemas;
         for (auto& [s, p] : plan_.plans()) {
             if (schemas.insert(p.container).second) ensure_schema(*conn_, p.container);
