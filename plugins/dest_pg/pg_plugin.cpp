@@ -85,13 +85,15 @@ public:
 
     void open(const json::object& config, const ConfiguredCatalog& catalog) override {
         cfg_ = parse_config(config);
-        plan_ = TablePlan(catalog, name_rules(cfg_.schema, cfg_.lean));  // refuses a bad catalog before touching the database
+        plan_ = TablePlan(catalog,
+                          name_rules(cfg_.schema, cfg_.lean));  // refuses a bad catalog before touching the database
         const size_t n_lanes = std::max<size_t>(1, std::min<size_t>(cfg_.connections, catalog.streams().size()));
         lanes_.resize(n_lanes);
         for (PgLane& l : lanes_) l.conn = std::make_unique<PgConnection>(cfg_, host());
         PgLane& first = lanes_.front();
         first.begin_if_needed();
         const std::string schema = identifier(cfg_.schema);
+        lock_table_creation(*first.conn);
         WindowLedger::recover(*first.conn, schema, host());  // before any table changes
         std::set<std::string> schemas;
         if (n_lanes > 1) schemas.insert(schema);  // the ledger's
@@ -231,6 +233,7 @@ private:
     void prepare_tables(size_t i) {
         PgLane& l = lanes_[i];
         begin(l);
+        lock_table_creation(*l.conn);
         for (auto& [s, p] : plan_.plans()) {
             if (lane_of_.at(s) != i) continue;
             auto t = std::make_unique<StreamTable>(*l.conn, p, cfg_.copy_buffer_bytes, host(), cfg_.lean);
@@ -240,6 +243,13 @@ private:
             tables_.emplace(s, std::move(t));
         }
         l.commit();
+    }
+
+    // Writers opening at once (the workers of a partitioned sync) take turns: CREATE ... IF NOT EXISTS of one
+    // schema, table or index by two sessions fails one of them. Held until the transaction's commit.
+    static void lock_table_creation(PgConnection& conn) {
+        conn.exec("SELECT pg_advisory_xact_lock(hashtext('connhost dest_pg: creating tables'))",
+                  "waiting for other writers to finish creating their tables");
     }
 
     PgLane& lane(const ConfiguredStream& s) { return lanes_[lane_of_.at(&s)]; }

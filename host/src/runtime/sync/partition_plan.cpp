@@ -47,8 +47,15 @@ Partition parse_partition(std::string_view text, const std::string& flag) {
 }
 
 uint32_t stream_worker(std::string_view ns, std::string_view name, uint32_t count) {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 1469598103934665603ull;  // FNV-1a 64
     for (char c : protocol::stream_display_name(ns, name)) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    // FNV's low bits follow the parity of the bytes (mod 2 would put "users", "products" and "purchases" on one
+    // worker): MurmurHash3's 64-bit finalizer mixes every bit into all.
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return count ? static_cast<uint32_t>(h % count) : 0;
 }
 

@@ -3,7 +3,8 @@
 // A stream whose AirbyteStream is marked "connhost_splittable": true (the source said in discover that it can split
 // it) goes to every worker, and each worker's source reads slice I of N of it (host extension
 // "connhost.partition/1"). Any other stream goes to one worker alone, whole: the worker whose index is the stream's
-// stable hash (64-bit FNV-1a of "namespace.name", or of "name" without a namespace) modulo N.
+// stable hash (64-bit FNV-1a of "namespace.name", or of "name" without a namespace, then MurmurHash3's fmix64)
+// modulo N.
 #pragma once
 #include <cstdint>
 #include <map>
