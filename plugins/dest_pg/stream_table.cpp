@@ -446,8 +446,8 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     out_.push_back('\n');
 }
 
-void StreamTable::merge() {
-    if (!merge_pending_) return;
+std::string StreamTable::merge_statement() {
+    if (!merge_pending_) return {};
     merge_pending_ = false;
     std::string cols, pk, set;
     for (const Column& c : columns_) cols += quote(c.name) + ", ";
@@ -470,10 +470,9 @@ void StreamTable::merge() {
         wins = "EXCLUDED." + ext + " >= t." + ext;
     }
     order += ", " + ext + " DESC, " + quote(kSeqColumn) + " DESC";
-    conn_.exec("INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk +
-                   ") * FROM " + quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk +
-                   ") DO UPDATE SET " + set + " WHERE " + wins,
-               "merging the new rows of " + stream_.display_name() + " into " + q(table_));
+    return "INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk +
+        ") * FROM " + quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk + ") DO UPDATE SET " +
+        set + " WHERE " + wins;
 }
 
 void StreamTable::swap_in() {
