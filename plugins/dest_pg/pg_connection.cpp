@@ -58,6 +58,23 @@ PgResult PgConnection::query(const std::string& sql, const std::vector<std::stri
     return r;
 }
 
+void PgConnection::send(const std::string& sql, std::string_view what) {
+    if (PQsendQuery(conn_, sql.c_str()) != 1) fail(what, PQerrorMessage(conn_));
+}
+
+void PgConnection::wait(std::string_view what) {
+    std::string error;
+    PgResult failed;  // the first failed result, for its SQLSTATE
+    while (PGresult* raw = PQgetResult(conn_)) {
+        PgResult r(raw);
+        if (!r.ok() && error.empty()) {
+            error = PQresultErrorMessage(raw);
+            failed = std::move(r);
+        }
+    }
+    if (!error.empty() || broken()) fail(what, error.empty() ? PQerrorMessage(conn_) : error.c_str(), failed.get());
+}
+
 void PgConnection::commit() {
     PgResult r(PQexec(conn_, "COMMIT"));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail("COMMIT", PQerrorMessage(conn_), r.get());

@@ -31,6 +31,11 @@ public:
     bool exec_unless(const std::string& sql, std::string_view what, const char* tolerated, std::string& error);
     // Runs a statement with text parameters and returns its rows; throws naming `what`.
     PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
+    // Sends `sql` (one or more statements) without waiting for it; wait() collects its results. Nothing else may run
+    // on the connection in between.
+    void send(const std::string& sql, std::string_view what);
+    // Waits for what send() sent; throws naming `what` for the first statement that failed.
+    void wait(std::string_view what);
     // Runs COMMIT and checks the server really committed (an aborted transaction answers ROLLBACK).
     void commit();
 

@@ -26,11 +26,18 @@ void PgLane::copy_into(StreamTable* t) {
     active = t;
 }
 
-void PgLane::finish_rows() {
+bool PgLane::finish_rows() {
     if (active) active->end_copy();
     active = nullptr;
-    for (StreamTable* t : tables) t->merge();
+    std::string merges;
+    for (StreamTable* t : tables)
+        if (std::string sql = t->merge_statement(); !sql.empty()) merges += (merges.empty() ? "" : "; ") + sql;
+    if (merges.empty()) return false;
+    conn->send(merges, "merging the new rows of append_dedup streams");
+    return true;
 }
+
+void PgLane::merge_wait() { conn->wait("merging the new rows of append_dedup streams"); }
 
 void PgLane::commit() {
     conn->commit();

@@ -129,11 +129,13 @@ public:
         for (const PgLane& l : lanes_) open = open || l.in_transaction;
         if (!open) return;
         if (ledger_) ++window_;
+        std::vector<PgLane*> merging;
         for (PgLane& l : lanes_) {
             if (!ledger_ && !l.in_transaction && !l.active) continue;
             begin(l);
-            l.finish_rows();
+            if (l.finish_rows()) merging.push_back(&l);
         }
+        for (PgLane* l : merging) l->merge_wait();
         for (auto& [s, t] : tables_)  // the marks commit with the rows, on the stream's lane
             if (plan_.at(*s).resumable() && plan_.at(*s).tag_dirty) {
                 begin(lane(*s));

@@ -503,8 +503,8 @@ void StreamTable::append_meta_json(std::string_view record_meta) {
     }
 }
 
-void StreamTable::merge() {
-    if (!merge_pending_) return;
+std::string StreamTable::merge_statement() {
+    if (!merge_pending_) return {};
     merge_pending_ = false;
     std::vector<std::string> names;
     for (const Column& c : columns_) names.push_back(quote(c.name));
@@ -528,10 +528,9 @@ void StreamTable::merge() {
             " IS NOT DISTINCT FROM " + o + " AND " + later + ")";
     }
     order += (lean_ ? "" : ", " + ext + " DESC") + ", " + quote(kSeqColumn) + " DESC";
-    conn_.exec("INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk +
-                   ") * FROM " + quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk +
-                   ") DO UPDATE SET " + set + " WHERE " + wins,
-               "merging the new rows of " + stream_.display_name() + " into " + q(table_));
+    return "INSERT INTO " + q(table_) + " AS t (" + cols + ") SELECT " + cols + " FROM (SELECT DISTINCT ON (" + pk +
+        ") * FROM " + quote(temp_table_) + " ORDER BY " + order + ") AS s ON CONFLICT (" + pk + ") DO UPDATE SET " +
+        set + " WHERE " + wins;
 }
 
 void StreamTable::swap_in() {

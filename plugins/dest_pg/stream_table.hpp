@@ -70,8 +70,9 @@ public:
     void write(const connhost::sdk::BatchView& batch);
     // Sends what is buffered and ends the COPY, if one is open.
     void end_copy();
-    // append_dedup: upserts this transaction's rows into the table. Call after end_copy(), before COMMIT.
-    void merge();
+    // append_dedup: the statement upserting this transaction's rows into the table, "" when there are none (then
+    // nothing is pending any more). Run it after end_copy(), before COMMIT.
+    std::string merge_statement();
     // overwrite, while staged: replaces the table by the staging table. Call inside its own transaction.
     void swap_in();
     // overwrite, while staged: drops the staging table (unfinished sync). Own statement; errors are the caller's.

@@ -5,6 +5,8 @@
 #include <connhost/sdk/entry.hpp>
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 namespace {
 
@@ -28,7 +30,9 @@ public:
               "state_interval": {"type": "integer", "minimum": 1, "default": 1000,
                                  "description": "emit a STATE every N records"},
               "streams": {"type": "array", "items": {"type": "string"},
-                          "description": "limit discover to these streams"}
+                          "description": "limit discover to these streams"},
+              "interleave": {"type": "boolean", "default": false,
+                             "description": "read the streams in turns, state_interval records of each at a time"}
             }
           }
         })",
@@ -56,26 +60,51 @@ public:
 
     void read(const json::object& config, const ConfiguredCatalog& catalog, const StateMap& state) override {
         Settings st = settings(config);
+        std::vector<Cursor> cursors;
         for (const auto& cs : catalog.streams()) {
             bool known = false;
             for (const auto& n : faker::stream_names()) known |= (n == cs.name);
             if (!known)
                 throw ConfigError("catalog names stream \"" + cs.name +
                                   "\", which source_faker does not have (users, products, purchases)");
-            read_stream(st, cs, state);
+            if (!st.interleave) {  // one stream after another
+                Cursor c = begin_stream(st, cs, state);
+                step(st, c, UINT64_MAX);
+                end_stream(st, c);
+            } else {
+                cursors.push_back(begin_stream(st, cs, state));
+            }
+        }
+        for (bool left = !cursors.empty(); left;) {  // interleaved: state_interval records of each stream in turn
+            left = false;
+            for (Cursor& c : cursors) {
+                if (c.done) continue;
+                step(st, c, st.state_interval);
+                if (c.next >= c.end) end_stream(st, c);
+                left = left || !c.done;
+            }
         }
     }
 
 private:
     struct Settings {
         uint64_t count, seed, state_interval;
+        bool interleave;
+    };
+    // A stream being read: its writer and the index of its next record.
+    struct Cursor {
+        const ConfiguredStream* cs;
+        uint64_t start, next, end;  // records [start, end) of its slice are read
+        std::unique_ptr<RecordBatchWriter> w;
+        int64_t emitted;
+        bool done = false;
     };
 
     static Settings settings(const json::object& config) {
         ConfigView c(config);
         return {static_cast<uint64_t>(c.integer_or("count", 1000, 0, 1'000'000'000'000)),
                 static_cast<uint64_t>(c.integer_or("seed", 0, 0)),
-                static_cast<uint64_t>(c.integer_or("state_interval", 1000, 1))};
+                static_cast<uint64_t>(c.integer_or("state_interval", 1000, 1)), c.boolean_or("interleave", false)};
     }
 
     void checkpoint(RecordBatchWriter& w, const ConfiguredStream& cs, uint64_t last_index) {
@@ -96,29 +125,36 @@ private:
         return 0;
     }
 
-    // Reads records [start, end) of `cs`: its slice (the whole stream unless partitioned), from the saved cursor on.
-    void read_stream(const Settings& st, const ConfiguredStream& cs, const StateMap& state) {
-        const auto [first, end] = slice_of(cs).of_range(st.count);
+    Cursor begin_stream(const Settings& st, const ConfiguredStream& cs, const StateMap& state) {
+        const auto [first, end] = slice_of(cs).of_range(st.count);  // the whole stream unless partitioned
         const uint64_t start = std::max(first, start_index(cs, state));
         emit_stream_status(host(), cs.name, {}, "STARTED");
         emit_estimate(host(), cs.name, {}, end > start ? end - start : 0);
-        RecordBatchWriter w(host(), cs.name);
+        return {
+            &cs, start, start, end, std::make_unique<RecordBatchWriter>(host(), cs.name), RecordBatchWriter::now_ms()};
+    }
+
+    // Emits up to `n` more records of `c`, with a STATE every state_interval records from its start.
+    void step(const Settings& st, Cursor& c, uint64_t n) {
         std::string rec;
-        const int64_t emitted = RecordBatchWriter::now_ms();
-        for (uint64_t i = start; i < end; ++i) {
+        for (uint64_t k = 0; k < n && c.next < c.end; ++k, ++c.next) {
             rec.clear();
-            faker::append_record(rec, cs.name, st.seed, i);
-            w.add(rec, emitted);
-            if ((i + 1 - start) % st.state_interval == 0) {
+            faker::append_record(rec, c.cs->name, st.seed, c.next);
+            c.w->add(rec, c.emitted);
+            if ((c.next + 1 - c.start) % st.state_interval == 0) {
                 host().throw_if_cancelled();
-                checkpoint(w, cs, i);
+                checkpoint(*c.w, *c.cs, c.next);
             }
         }
-        if (end > start) checkpoint(w, cs, end - 1);
-        w.flush();
-        host().info("stream " + cs.name + ": " + std::to_string(w.total()) + " records from index " +
-                    std::to_string(start) + (end < st.count ? " to " + std::to_string(end - 1) : std::string()));
-        emit_stream_status(host(), cs.name, {}, "COMPLETE");
+    }
+
+    void end_stream(const Settings& st, Cursor& c) {
+        if (c.end > c.start) checkpoint(*c.w, *c.cs, c.end - 1);
+        c.w->flush();
+        host().info("stream " + c.cs->name + ": " + std::to_string(c.w->total()) + " records from index " +
+                    std::to_string(c.start) + (c.end < st.count ? " to " + std::to_string(c.end - 1) : std::string()));
+        emit_stream_status(host(), c.cs->name, {}, "COMPLETE");
+        c.done = true;
     }
 };
 

@@ -194,7 +194,38 @@ def case_killed_at_random(rounds="3"):
                   " except block(s) %r in every append stream: killed between the commit and the echo" % resent))
 
 
-CASES = {"kill_between_commits": case_kill_between_commits, "killed_at_random": case_killed_at_random}
+def case_every_mode():
+    """overwrite, append and append_dedup streams over 3 connections, written twice: the overwrite holds one copy,
+    the append two, the dedup one; the run leaves no ledger row."""
+    streams = [Stream(None, "m_over", SCHEMA, "overwrite"), Stream(None, "m_append", SCHEMA),
+               Stream(None, "m_dedup", SCHEMA, "append_dedup", primary_key=[["id"]])]
+    n = 3000
+    lines = []
+    for i in range(n):
+        for s in streams:
+            lines.append(json.dumps({"type": "RECORD", "record": {"stream": s.name, "emitted_at": 1000 + i,
+                                                                  "data": {"id": i, "pad": "x"}}}))
+        if i % 500 == 499:
+            lines.append(json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {
+                "stream_descriptor": {"name": "any"}, "stream_state": {"i": i}}}}))
+    with Db("lanes_every_mode") as d:
+        cfg = write_json(os.path.join(d.tmp, "cfg.json"), dict(d.config, connections=3, commit_ms=0))
+        cat = write_json(os.path.join(d.tmp, "cat.json"), configured(streams))
+        for _ in range(2):
+            p = subprocess.run([CONNHOST, "run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog", cat],
+                               input=lines_bytes(lines), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            check(p.returncode == 0, "write failed: %s" % p.stderr.decode()[-2000:])
+            check(b"over 3 connections" in p.stdout, "not written over 3 connections: %s" % p.stdout.decode()[-1000:])
+        for s, copies in zip(streams, (1, 2, 1)):
+            counts = collections.Counter(stream_ids(d.name, s))
+            check(set(counts) == set(range(n)) and set(counts.values()) == {copies},
+                  "%s: expected every id %d time(s), got %r" % (s.name, copies, collections.Counter(counts.values())))
+        left = psql("SELECT count(*) FROM %s" % LEDGER, d.name).strip()
+        check(left == "0", "%s ledger rows left after clean runs" % left)
+
+
+CASES = {"kill_between_commits": case_kill_between_commits, "killed_at_random": case_killed_at_random,
+         "every_mode": case_every_mode}
 
 if __name__ == "__main__":
     main(CASES)
