@@ -18,8 +18,8 @@ if [ "$what" = test ]; then
   # kubernetes.manifests validates with the npm package kubernetes-models: Debian's npm (it pulls nodejs); a node
   # installed otherwise that brings its own npm is kept (Debian's npm conflicts with it).
   command -v npm > /dev/null || pkgs+=(npm)
-  # kubernetes.kube_play: podman kube play with runc; a pod's infra container runs catatonit.
-  pkgs+=(podman runc catatonit)
+  # kubernetes.kube_play: podman kube play starts each pod's infra container with catatonit (podman only recommends it).
+  pkgs+=(catatonit)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
