@@ -4,7 +4,8 @@
 # connection each: what a sync of streams one after another costs), same total rows, in one run, on a throwaway
 # cluster (tests/pg/pg_server.sh). The 4-stream input interleaves the streams in blocks of 1000 records, as a source
 # reading its streams concurrently emits them (gen_streams.py). Also times the 4-stream input over one connection.
-# Prints the times and the speed-up (one at a time / concurrent).
+# Prints the times and the speed-up (one at a time / concurrent); then the same for a real `connhost sync` of
+# source_faker's 3 streams (one after another over 1 connection vs read in turns and written over 3).
 #
 #   bench/streams/streams_bench.sh [CONNHOST_BINARY] [RECORDS]      (default build/bin/connhost, 1000000)
 # Each variant runs ROUNDS times (default 2) into emptied tables after a CHECKPOINT, alternating; best times are
@@ -28,6 +29,7 @@ PYEOF
 }
 config 1
 config "$connections"
+config 3
 write() {  # write CONNECTIONS FILE
   "$connhost" run --plugin dest_pg write --config "$work/config-$1.json" --catalog "$work/catalog.json" < "$2" > "$work/out.txt"
 }
@@ -65,4 +67,51 @@ print('one stream at a time, 1 connection: %.2f s  (%.0f records/s)' % (s, n / s
 print('4 streams, 1 connection:            %.2f s  (%.0f records/s)' % (o, n / o))
 print('4 streams, $connections connections:           %.2f s  (%.0f records/s)' % (m, n / m))
 print('speed-up of the 4-stream write over one at a time: %.2fx' % (s / m))
+"
+
+# The same as a real `connhost sync`: source_faker's 3 streams (users, products, purchases; n/3 records each, append)
+# into dest_pg, read one after another over one connection, against read in turns ("interleave") and written over
+# 3 connections. Each round starts from new tables and no state file.
+per_stream=$(( n / 3 ))
+faker_config() {  # faker_config INTERLEAVE FILE
+  printf '{"count": %d, "seed": 7, "state_interval": 1000, "interleave": %s}' "$per_stream" "$1" > "$2"
+}
+faker_config false "$work/faker-seq.json"
+faker_config true "$work/faker-inter.json"
+"$connhost" run --plugin source_faker discover --config "$work/faker-seq.json" |
+  "$PY" -c '
+import json, sys
+cat = next(json.loads(l)["catalog"] for l in sys.stdin if json.loads(l).get("type") == "CATALOG")
+json.dump({"streams": [{"stream": s, "sync_mode": "full_refresh", "destination_sync_mode": "append"}
+                       for s in cat["streams"]]}, open(sys.argv[1], "w"))' "$work/faker-catalog.json"
+sync_run() {  # sync_run FAKER_CONFIG CONNECTIONS
+  rm -f "$work/sync-state.json"
+  "$connhost" sync --source source_faker --source-config "$1" --destination dest_pg \
+    --destination-config "$work/config-$2.json" --catalog "$work/faker-catalog.json" \
+    --state-file "$work/sync-state.json" > "$work/sync.log" 2>&1 || { cat "$work/sync.log" >&2; exit 1; }
+}
+sync_total=$(( per_stream * 3 ))
+sync_count() { psql_su "$db" -c 'SELECT (SELECT count(*) FROM public.users) + (SELECT count(*) FROM public.products) + (SELECT count(*) FROM public.purchases)'; }
+sync_reset() { psql_su "$db" -c 'DROP TABLE IF EXISTS public.users, public.products, public.purchases' -c 'CHECKPOINT' >/dev/null; }
+b_sseq="" b_smany=""
+for r in $(seq 1 "$rounds"); do
+  sync_reset
+  t0=$(now)
+  sync_run "$work/faker-seq.json" 1
+  t_sseq=$("$PY" -c "print($(now) - $t0)")
+  [ "$(sync_count)" = "$sync_total" ] || { echo "sync one at a time: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
+  sync_reset
+  t0=$(now)
+  sync_run "$work/faker-inter.json" 3
+  t_smany=$("$PY" -c "print($(now) - $t0)")
+  [ "$(sync_count)" = "$sync_total" ] || { echo "sync in turns: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
+  printf 'sync round %d: 3 streams one at a time %.2f s, in turns over 3 connections %.2f s\n' "$r" "$t_sseq" "$t_smany"
+  b_sseq=$(best "$t_sseq" "$b_sseq") b_smany=$(best "$t_smany" "$b_smany")
+done
+"$PY" -c "
+s, m, n = $b_sseq, $b_smany, $sync_total
+print('connhost sync source_faker -> dest_pg, %d records in 3 streams:' % n)
+print('  one stream at a time, 1 connection:    %.2f s  (%.0f records/s)' % (s, n / s))
+print('  streams in turns, 3 connections:       %.2f s  (%.0f records/s)' % (m, n / m))
+print('speed-up of the 3-stream sync over one at a time: %.2fx' % (s / m))
 "
