@@ -92,7 +92,7 @@ sync_run() {  # sync_run FAKER_CONFIG CONNECTIONS
 }
 sync_total=$(( per_stream * 3 ))
 sync_count() { psql_su "$db" -c 'SELECT (SELECT count(*) FROM public.users) + (SELECT count(*) FROM public.products) + (SELECT count(*) FROM public.purchases)'; }
-sync_reset() { psql_su "$db" -c 'DROP TABLE IF EXISTS public.users, public.products, public.purchases' -c 'CHECKPOINT' >/dev/null; }
+sync_reset() { psql_su "$db" -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS public.users, public.products, public.purchases' -c 'CHECKPOINT' >/dev/null; }
 b_sseq="" b_smany=""
 for r in $(seq 1 "$rounds"); do
   sync_reset
