@@ -1,5 +1,6 @@
 #include "runtime/child_stdout_pump.hpp"
 
+#include "protocol/json_member.hpp"
 #include "protocol/line_reader.hpp"
 #include "protocol/message.hpp"
 #include "protocol/trace_fields.hpp"
@@ -25,11 +26,6 @@ int32_t level_of(std::string_view airbyte_level) {
     if (airbyte_level == "ERROR") return CONNHOST_LOG_ERROR;
     if (airbyte_level == "FATAL") return CONNHOST_LOG_FATAL;
     return CONNHOST_LOG_INFO;
-}
-
-std::string str_at(const json::object& o, const char* k) {
-    auto it = o.find(k);
-    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
 }
 
 // The CONNHOST_MSG_* a message of `type` is passed on as, or 0 for none.
@@ -90,9 +86,9 @@ private:
 
     bool log() {
         json::value v = json::parse(json::string_view(msg_.body.data(), msg_.body.size()));
-        std::string text = str_at(v.as_object(), "message");
+        std::string text = protocol::string_member(v.as_object(), "message");
         if (text.rfind(log_prefix_, 0) == 0) text.erase(0, log_prefix_.size());
-        ev_.on_log(level_of(str_at(v.as_object(), "level")), text);
+        ev_.on_log(level_of(protocol::string_member(v.as_object(), "level")), text);
         return true;
     }
 

@@ -2,6 +2,7 @@
 
 #include "logging/log_setup.hpp"
 #include "protocol/catalog_input.hpp"
+#include "protocol/json_member.hpp"
 #include "protocol/stream_name.hpp"
 
 #include <boost/json.hpp>
@@ -49,15 +50,11 @@ std::optional<DestinationSyncMode> DestinationModes::best_default(DestinationSyn
 
 namespace {
 
-std::string str(const json::object& o, const char* k) {
-    const json::value* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 std::string stream_name(const json::object& configured) {
     const json::value* s = configured.if_contains("stream");
     if (!s || !s->is_object()) return {};
-    return protocol::stream_display_name(str(s->as_object(), "namespace"), str(s->as_object(), "name"));
+    return protocol::stream_display_name(protocol::string_member(s->as_object(), "namespace"),
+                                         protocol::string_member(s->as_object(), "name"));
 }
 
 }  // namespace
@@ -82,7 +79,8 @@ std::string fit_default_modes(std::string_view catalog, const DestinationModes& 
     for (auto& s : v.as_object()["streams"].as_array()) {
         json::object& c = s.as_object();
         const std::string name = stream_name(c);
-        const std::string dest = str(c, "destination_sync_mode"), read = str(c, "sync_mode");
+        const std::string dest = protocol::string_member(c, "destination_sync_mode"),
+                          read = protocol::string_member(c, "sync_mode");
         auto sync_mode =
             protocol::parse_mode_or_throw<protocol::SyncMode>(read.empty() ? "full_refresh" : read, "sync_mode", name);
         const auto wanted = protocol::parse_mode_or_throw<DestinationSyncMode>(dest.empty() ? "append" : dest,

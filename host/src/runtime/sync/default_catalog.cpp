@@ -1,7 +1,9 @@
 #include "runtime/sync/default_catalog.hpp"
 
+#include "protocol/json_member.hpp"
 #include "protocol/stream_name.hpp"
 #include "protocol/sync_modes.hpp"
+#include "runtime/sync/partition_plan.hpp"
 
 #include <boost/json.hpp>
 
@@ -13,11 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::object& o, const char* k) {
-    auto it = o.find(k);
-    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 // True when discovered stream `s` lists `wanted` in supported_sync_modes (`unlisted` when it has no such list).
 bool supports(const json::object& s, protocol::SyncMode wanted, bool unlisted) {
     auto it = s.find("supported_sync_modes");
@@ -26,12 +23,6 @@ bool supports(const json::object& s, protocol::SyncMode wanted, bool unlisted) {
     for (const auto& m : it->value().as_array())
         if (m.is_string() && protocol::parse_mode(m.as_string(), mode) && mode == wanted) return true;
     return false;
-}
-
-// True when the source can split discovered stream `s` over the workers of a partitioned sync.
-bool splittable(const json::object& s) {
-    const json::value* mark = s.if_contains("connhost_splittable");
-    return mark && mark->is_bool() && mark->as_bool();
 }
 
 json::value to_paths(const std::vector<std::vector<std::string>>& keys) {
@@ -61,7 +52,8 @@ json::object configure(const json::object& stream, const StreamChoice* choice, c
         : DestinationSyncMode::Overwrite;
     if (dest_mode == DestinationSyncMode::Overwrite && target.partitioned && splittable(stream))
         dest_mode = pk.as_array().empty() ? DestinationSyncMode::Append : DestinationSyncMode::AppendDedup;
-    const std::string name = protocol::stream_display_name(str(stream, "namespace"), str(stream, "name"));
+    const std::string name = protocol::stream_display_name(protocol::string_member(stream, "namespace"),
+                                                           protocol::string_member(stream, "name"));
     if (!choice || !choice->destination_sync_mode)
         dest_mode = fit_default_mode(dest_mode, sync_mode, target.modes, name, target.name);
     if (choice && choice->sync_mode && !supports(stream, *choice->sync_mode, true))
@@ -94,9 +86,13 @@ const json::object& find_stream(const json::array& discovered, const StreamChoic
     for (const auto& s : discovered) {
         if (!s.is_object()) continue;
         const auto& so = s.as_object();
-        names += (names.empty() ? "" : ", ") + protocol::stream_display_name(str(so, "namespace"), str(so, "name"));
-        if (str(so, "name") != choice.name) continue;
-        if (choice.ns ? str(so, "namespace") == *choice.ns : str(so, "namespace").empty()) return so;
+        names += (names.empty() ? "" : ", ") +
+            protocol::stream_display_name(protocol::string_member(so, "namespace"),
+                                          protocol::string_member(so, "name"));
+        if (protocol::string_member(so, "name") != choice.name) continue;
+        if (choice.ns ? protocol::string_member(so, "namespace") == *choice.ns
+                      : protocol::string_member(so, "namespace").empty())
+            return so;
         by_name.push_back(&so);
     }
     if (!choice.ns && by_name.size() == 1) return *by_name.front();

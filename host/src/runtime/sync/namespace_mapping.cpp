@@ -1,5 +1,6 @@
 #include "runtime/sync/namespace_mapping.hpp"
 
+#include "protocol/json_member.hpp"
 #include "protocol/stream_name.hpp"
 
 #include <boost/json.hpp>
@@ -14,14 +15,9 @@ namespace {
 
 constexpr std::string_view kSourceNamespace = "${SOURCE_NAMESPACE}";
 
-std::string str_at(const json::object& o, const char* key) {
-    auto it = o.find(key);
-    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 // Maps the {"name", "namespace"} object `d` (a stream descriptor, or a catalog's stream) in place.
 void map_names(const StreamRenamer& r, json::object& d) {
-    const MappedStream m = r.map(str_at(d, "namespace"), str_at(d, "name"));
+    const MappedStream m = r.map(protocol::string_member(d, "namespace"), protocol::string_member(d, "name"));
     d["name"] = m.name;
     if (m.ns.empty())
         d.erase("namespace");

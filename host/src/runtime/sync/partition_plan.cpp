@@ -1,5 +1,6 @@
 #include "runtime/sync/partition_plan.hpp"
 
+#include "protocol/json_member.hpp"
 #include "protocol/stream_name.hpp"
 
 #include <boost/json.hpp>
@@ -19,16 +20,13 @@ bool parse_u32(std::string_view s, uint32_t& out) {
     return ec == std::errc() && end == s.data() + s.size();
 }
 
-std::string string_or_empty(const json::object& o, const char* key) {
-    const json::value* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 bool is_overwrite(const json::object& configured) {
-    return string_or_empty(configured, "destination_sync_mode") == "overwrite";
+    return protocol::string_member(configured, "destination_sync_mode") == "overwrite";
 }
 
 }  // namespace
+
+bool splittable(const json::object& stream) { return protocol::true_member(stream, "connhost_splittable"); }
 
 Partition parse_partition(std::string_view text, const std::string& flag) {
     const auto fail = [&](const std::string& why) {
@@ -64,10 +62,10 @@ PartitionPlan::PartitionPlan(Partition p, std::string_view configured_catalog) :
     json::array kept;
     for (json::value& cs : doc.as_object()["streams"].as_array()) {
         const json::object& s = cs.as_object().at("stream").as_object();
-        std::pair<std::string, std::string> key{string_or_empty(s, "namespace"), string_or_empty(s, "name")};
-        const json::value* mark = s.if_contains("connhost_splittable");
+        std::pair<std::string, std::string> key{protocol::string_member(s, "namespace"),
+                                                protocol::string_member(s, "name")};
         Entry e;
-        e.split = p.active() && mark && mark->is_bool() && mark->as_bool();
+        e.split = p.active() && splittable(s);
         e.mine = !p.active() || e.split || stream_worker(key.first, key.second, p.count) == p.index;
         if (e.split && is_overwrite(cs.as_object()))
             throw std::invalid_argument(
@@ -108,6 +106,7 @@ bool PartitionPlan::slice(std::string_view ns, std::string_view name, uint32_t& 
 }
 
 std::string PartitionPlan::emit_problem(std::string_view ns, std::string_view name, const std::string& source) const {
+    if (!p_.active()) return "";  // nothing is split: no lookup per batch
     auto it = streams_.find({std::string(ns), std::string(name)});
     if (it == streams_.end() || !it->second.split || it->second.asked) return "";
     return "source " + source + " marks stream " + protocol::stream_display_name(ns, name) +

@@ -6,6 +6,8 @@
 // stable hash (64-bit FNV-1a of "namespace.name", or of "name" without a namespace, then MurmurHash3's fmix64)
 // modulo N.
 #pragma once
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -21,6 +23,9 @@ struct Partition {
     bool active() const noexcept { return count > 1; }
     std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
 };
+
+// True when discovered AirbyteStream `stream` is marked "connhost_splittable": true (its source can split it).
+bool splittable(const boost::json::object& stream);
 
 // Parses "I/N"; throws std::invalid_argument naming `flag` and what to pass when it is malformed, N < 1 or I >= N.
 Partition parse_partition(std::string_view text, const std::string& flag);

@@ -2,6 +2,7 @@
 
 #include "logging/log_setup.hpp"
 #include "protocol/catalog_input.hpp"
+#include "protocol/json_member.hpp"
 #include "protocol/stream_name.hpp"
 
 #include <boost/json.hpp>
@@ -25,12 +26,8 @@ std::set<StreamKey> resumable_by_source(std::string_view catalog) {
         const json::value* st = cs.is_object() ? cs.as_object().if_contains("stream") : nullptr;
         if (!st || !st->is_object()) continue;
         const json::object& so = st->as_object();
-        const json::value* r = so.if_contains("is_resumable");
-        if (!r || !r->is_bool() || !r->as_bool()) continue;
-        const json::value* ns = so.if_contains("namespace");
-        const json::value* name = so.if_contains("name");
-        out.insert({ns && ns->is_string() ? std::string(ns->as_string()) : std::string(),
-                    name && name->is_string() ? std::string(name->as_string()) : std::string()});
+        if (!protocol::true_member(so, "is_resumable")) continue;
+        out.insert({protocol::string_member(so, "namespace"), protocol::string_member(so, "name")});
     }
     return out;
 }

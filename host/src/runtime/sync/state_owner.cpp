@@ -1,6 +1,7 @@
 #include "runtime/sync/state_owner.hpp"
 
 #include "logging/log_setup.hpp"
+#include "protocol/json_member.hpp"
 
 #include <boost/json.hpp>
 
@@ -23,11 +24,6 @@ std::string fnv1a64(std::string_view text) {
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return buf;
-}
-
-std::string str_at(const json::object& o, const char* key) {
-    auto it = o.find(key);
-    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
 }
 
 // The config values whose spec property says "connhost_target": true (top-level properties).
@@ -81,9 +77,9 @@ StateOwner StateOwner::from_json(const json::value& v, const std::string& file) 
     if (!src || !src->is_object() || !dst || !dst->is_object())
         throw bad("source and owner.destination must be objects");
     StateOwner w;
-    w.source_plugin = str_at(src->as_object(), "plugin");
-    w.source_config_hash = str_at(src->as_object(), "config_hash");
-    w.destination_plugin = str_at(dst->as_object(), "plugin");
+    w.source_plugin = protocol::string_member(src->as_object(), "plugin");
+    w.source_config_hash = protocol::string_member(src->as_object(), "config_hash");
+    w.destination_plugin = protocol::string_member(dst->as_object(), "plugin");
     if (const json::value* t = dst->as_object().if_contains("target")) {
         if (!t->is_object()) throw bad("destination.target must be an object");
         w.destination_target = t->as_object();

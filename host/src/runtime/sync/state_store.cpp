@@ -1,6 +1,7 @@
 #include "runtime/sync/state_store.hpp"
 
 #include "protocol/catalog_input.hpp"
+#include "protocol/json_member.hpp"
 #include "protocol/json_scan.hpp"
 #include "protocol/state_shape.hpp"
 #include "runtime/files.hpp"
@@ -99,10 +100,7 @@ void StateStore::load_attempts(const std::string& text) {
     for (const auto& e : list->as_array()) {
         const json::object* o = e.if_object();
         if (!o) continue;
-        auto str = [&](const char* k) {
-            const json::value* x = o->if_contains(k);
-            return x && x->is_string() ? std::string(x->as_string()) : std::string();
-        };
+        auto str = [&](const char* k) { return protocol::string_member(*o, k); };
         if (!str("attempt").empty()) attempts_[{str("namespace"), str("name")}] = str("attempt");
     }
 }
