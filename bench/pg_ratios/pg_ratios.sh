@@ -163,6 +163,13 @@ grep -c '"type": *"RECORD"' "$work/users.jsonl" | grep -qx "$users" \
 src_cols=$(cols_of "$src_db" users)
 psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.users) TO '$work/users.copy'"
 echo "users records: $(du -h "$work/users.jsonl" | cut -f1) of RECORD lines, $(du -h "$work/users.copy" | cut -f1) of COPY text"
+# write_users BINARY WHAT: `BINARY run --plugin dest_pg write` of the users records into bench_$mode (WHAT names it
+# when it fails).
+write_users() {
+  "$1" run --plugin dest_pg write --config "$work/dest_$mode.json" --catalog "$work/users_write.json" \
+    < "$work/users.jsonl" > "$work/write.out" 2> "$work/write.log" \
+    || { echo "$2 failed:" >&2; cat "$work/write.log" >&2; exit 1; }
+}
 for mode in $modes; do
   cols=$(cols_of "bench_$mode" users)
   psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.users_copy" \
@@ -176,9 +183,7 @@ for mode in $modes; do
     if [ -n "$before" ] && [ "$mode" = full ]; then
       psql_su "bench_$mode" -c 'CHECKPOINT'
       t0=$(now)
-      "$before" run --plugin dest_pg write --config "$work/dest_$mode.json" --catalog "$work/users_write.json" \
-        < "$work/users.jsonl" > "$work/write.out" 2> "$work/write.log" \
-        || { echo "connhost run write (BEFORE) failed:" >&2; cat "$work/write.log" >&2; exit 1; }
+      write_users "$before" "connhost run write (BEFORE)"
       t_before=$(elapsed "$t0")
       expect_rows "bench_$mode" users "$users"
       printf 'users %s round %d: run write BEFORE %.2f s\n' "$mode" "$r" "$t_before"
@@ -186,9 +191,7 @@ for mode in $modes; do
     fi
     psql_su "bench_$mode" -c 'TRUNCATE public.users' -c 'CHECKPOINT'
     t0=$(now)
-    "$connhost" run --plugin dest_pg write --config "$work/dest_$mode.json" --catalog "$work/users_write.json" \
-      < "$work/users.jsonl" > "$work/write.out" 2> "$work/write.log" \
-      || { echo "connhost run write failed:" >&2; cat "$work/write.log" >&2; exit 1; }
+    write_users "$connhost" "connhost run write"
     t_write=$(elapsed "$t0")
     expect_rows "bench_$mode" users "$users"
     expect_rows "bench_$mode" users_copy "$users"
