@@ -187,14 +187,27 @@ void StreamTable::create_target(bool kept) {
         create +=
             std::string(i ? ", " : "") + quote(kMetaColumns[meta_columns_[i]]) + " " + kMetaTypes[meta_columns_[i]];
     conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
-    if (lean_) return;
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)  // a table of an older version lacks the newer ones
-        conn_.exec(
-            "ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(kMetaColumns[i]) + " " + kMetaTypes[i],
-            "adding column " + quote(kMetaColumns[i]) + " to " + q(target));
-    const std::string meta = quote(kMetaColumns[connhost::sdk::kMetaJsonColumn]);
-    conn_.exec("ALTER TABLE " + q(target) + " ALTER COLUMN " + meta + " DROP NOT NULL",
-               "letting " + meta + " of " + q(target) + " be NULL (a record with no meta and no changes)");
+    if (!lean_) upgrade_meta_columns(target);
+}
+
+// A table of an older version lacks the newer metadata columns, or has _connhost_meta NOT NULL. Altered only then:
+// each ALTER TABLE waits for an exclusive lock on a table that other writers (partition workers) may be filling.
+void StreamTable::upgrade_meta_columns(const std::string& target) {
+    PgResult r = conn_.query(
+        "SELECT attname, attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND "
+        "attnum > 0 AND NOT attisdropped",
+        {q(target)}, "looking up the columns of " + q(target));
+    std::unordered_map<std::string, bool> not_null;
+    for (int i = 0; i < r.rows(); ++i) not_null[r.text(i, 0)] = r.view(i, 1) == "t";
+    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
+        if (!not_null.count(kMetaColumns[i]))
+            conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(kMetaColumns[i]) + " " +
+                           kMetaTypes[i],
+                       "adding column " + quote(kMetaColumns[i]) + " to " + q(target));
+    const char* meta = kMetaColumns[connhost::sdk::kMetaJsonColumn];
+    if (not_null.count(meta) && not_null[meta])
+        conn_.exec("ALTER TABLE " + q(target) + " ALTER COLUMN " + quote(meta) + " DROP NOT NULL",
+                   "letting " + quote(meta) + " of " + q(target) + " be NULL (a record with no meta and no changes)");
 }
 
 // A lean table gets no rows into a table with dest_pg's metadata columns (their NOT NULL would refuse them), and a

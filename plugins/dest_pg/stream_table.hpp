@@ -105,6 +105,7 @@ private:
 
     std::string q(const std::string& table) const;  // "schema"."table"
     void create_target(bool kept);
+    void upgrade_meta_columns(const std::string& target);
     void refuse_other_mode(const std::string& table);
     void load_columns(const std::string& table);
     // Whether `field` is a top-level primary_key or cursor_field of the stream.

@@ -691,12 +691,15 @@ def case_widen_column():
 
 def case_generations():
     """minimum_generation_id: the rows of older generations go when the stream completes, never before (an unfinished
-    sync keeps them); generation_id and sync_id are stored; a table without _connhost_sync_id (older version) gets it."""
+    sync keeps them); generation_id and sync_id are stored; a table without _connhost_sync_id (older version) gets it,
+    and one whose _connhost_meta is NOT NULL lets it be NULL."""
     gen = lambda g, m, sync, mode="append", pk=(): Stream(None, "g", USERS, mode, primary_key=pk, generation_id=g,
                                                           minimum_generation_id=m, sync_id=sync)
     with Db("generations") as d:
         d.sync([gen(1, 0, 11)], [record_line("g", {"id": i, "name": "gen1"}, 100 + i) for i in range(3)] + [state_line(1)])
-        psql('ALTER TABLE public.g DROP COLUMN "_connhost_sync_id";', d.name)  # as the previous version wrote it
+        # As the previous versions wrote it: no _connhost_sync_id, and _connhost_meta NOT NULL (then never NULL).
+        psql('ALTER TABLE public.g DROP COLUMN "_connhost_sync_id"; UPDATE public.g SET "_connhost_meta" = '
+             '\'{"changes": []}\'; ALTER TABLE public.g ALTER COLUMN "_connhost_meta" SET NOT NULL;', d.name)
         # A truncate refresh that does not finish: its rows are committed at the state, the old ones stay.
         p, outputs = run_write(d.tmp, d.config, configured([gen(2, 2, 12)]),
                                lines_bytes([record_line("g", {"id": 7, "name": "gen2"}, 200), state_line(2), '{"type": "RECORD", "rec']))
