@@ -332,9 +332,7 @@ const char* append_integer(std::string& out, const Field& f) {
                                                : connhost::sdk::IntegerText::NotInteger;
     if (p == connhost::sdk::IntegerText::TooLarge) return kSizeLimit;
     if (p != connhost::sdk::IntegerText::Ok) return kTypecast;
-    char buf[24];
-    const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-    out.append(buf, static_cast<size_t>(n));
+    connhost::sdk::append_decimal(out, v);  // snprintf cost 12% of a sync
     return nullptr;
 }
 

@@ -136,9 +136,12 @@ void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
     if (plan_.staged && !opening.keep)
         conn_.exec("DROP TABLE IF EXISTS " + q(target), "dropping an old staging table of " + stream_.display_name());
     if (plan_.resumable()) uuids_.sequence_from(opening.keep_through + 1);
+    bigint_row_ids_ = uses_bigint_row_ids(opening.keep);
     if (opening.keep) {  // rows written after the state the source resumes after go: it sends them again
+        const uint64_t first = opening.keep_through + 1;
         conn_.exec("DELETE FROM " + q(target) + " WHERE " + quote(kMetaColumns[connhost::sdk::kRawIdColumn]) + " >= " +
-                       literal(connhost::sdk::UuidGenerator::sequence_floor(opening.keep_through + 1)) + "::uuid",
+                       (bigint_row_ids_ ? std::to_string(first)
+                                        : literal(connhost::sdk::UuidGenerator::sequence_floor(first)) + "::uuid"),
                    "trimming the staging table " + q(target) + " to the saved state");
         host_.info("stream " + stream_.display_name() + ": resuming its overwrite in " + q(target));
     }
@@ -178,14 +181,30 @@ void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
     }
 }
 
+// Whether the rows of a lean resumable staging are numbered by a bigint _connhost_raw_id: a new staging's are; a
+// `kept` one written by an older version has a uuid column (numbered UUIDs), so it goes on with those.
+bool StreamTable::uses_bigint_row_ids(bool kept) {
+    if (!lean_ || !plan_.resumable()) return false;
+    if (!kept) return true;
+    PgResult r = conn_.query(
+        "SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND "
+        "NOT attisdropped",
+        {q(plan_.target()), kMetaColumns[connhost::sdk::kRawIdColumn]},
+        "looking up the row ids of " + q(plan_.target()));
+    return r.rows() == 1 && r.view(0, 0) == "bigint";
+}
+
 // The target with the metadata columns of this mode; an existing table written in the other mode is refused.
 void StreamTable::create_target(bool kept) {
     const std::string& target = plan_.target();
     if (!plan_.staged || kept) refuse_other_mode(target);
     std::string create = "CREATE TABLE IF NOT EXISTS " + q(target) + " (";
-    for (size_t i = 0; i < meta_columns_.size(); ++i)
+    for (size_t i = 0; i < meta_columns_.size(); ++i) {
+        const int m = meta_columns_[i];
+        const bool number = bigint_row_ids_ && m == connhost::sdk::kRawIdColumn;
         create +=
-            std::string(i ? ", " : "") + quote(kMetaColumns[meta_columns_[i]]) + " " + kMetaTypes[meta_columns_[i]];
+            std::string(i ? ", " : "") + quote(kMetaColumns[m]) + " " + (number ? "bigint NOT NULL" : kMetaTypes[m]);
+    }
     conn_.exec(create + ")", "creating table " + q(target) + " for stream " + stream_.display_name());
     if (!lean_) upgrade_meta_columns(target);
 }
@@ -490,6 +509,10 @@ void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
             case kMetaJsonColumn: append_meta_json(rec.meta); break;
             case kRawIdColumn: {
                 const size_t at = out_.size();
+                if (bigint_row_ids_) {
+                    append_decimal(out_, uuids_.next_number());
+                    break;
+                }
                 out_.resize(at + 36);
                 uuids_.next(&out_[at]);
                 break;

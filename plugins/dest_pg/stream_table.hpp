@@ -4,7 +4,8 @@
 // _connhost_raw_id uuid, _connhost_extracted_at timestamptz (from emitted_at), _connhost_generation_id
 // bigint, _connhost_meta jsonb (the record's meta plus the changes made here; NULL when it has neither),
 // _connhost_sync_id bigint (added to a table that lacks it). A lean table (metadata_columns "lean") has the field
-// columns only; a resumable overwrite's lean staging also has _connhost_raw_id, dropped at swap_in(). A table written
+// columns only; a resumable overwrite's lean staging also has _connhost_raw_id (bigint: the row number), dropped at
+// swap_in(). A table written
 // in one mode is refused in the other. A field's column is identifier(field) (pg_names.hpp), or
 // hashed_identifier(field) for fields named "_connhost_...".
 //
@@ -104,6 +105,7 @@ private:
     };
 
     std::string q(const std::string& table) const;  // "schema"."table"
+    bool uses_bigint_row_ids(bool kept);
     void create_target(bool kept);
     void upgrade_meta_columns(const std::string& target);
     void refuse_other_mode(const std::string& table);
@@ -157,6 +159,9 @@ private:
     connhost::sdk::ChangeTally tally_;
     std::string scratch_, meta_, key_;
     connhost::sdk::UuidGenerator uuids_;
+    // A lean resumable staging numbers its rows with a bigint _connhost_raw_id (no UUID for the server to parse);
+    // a staging of an older version, whose column is uuid, goes on with numbered UUIDs.
+    bool bigint_row_ids_ = false;
     std::string generation_text_, sync_text_;
 };
 

@@ -962,7 +962,18 @@ def case_overwrite_killed_resumes_lean():
     _overwrite_killed_resumes("ow_kill_lean", lean=True)
 
 
-def _overwrite_killed_resumes(tag, lean):
+def case_overwrite_killed_resumes_lean_uuid_ids():
+    """A lean staging left by an older version, whose numbered row ids are UUIDs (this version's are bigint), is
+    trimmed by those and resumed with more of them: every row exactly once."""
+    _overwrite_killed_resumes("ow_kill_lean_uuid", lean=True, legacy_uuid_ids=True)
+
+
+# The UUID an older version numbered row N of a resumable staging with (UuidGenerator::sequence_floor's form).
+LEGACY_ROW_UUID = ("(substr(lpad(to_hex(_connhost_raw_id), 12, '0'), 1, 8) || '-' || "
+                   "substr(lpad(to_hex(_connhost_raw_id), 12, '0'), 9, 4) || '-8000-8000-000000000000')::uuid")
+
+
+def _overwrite_killed_resumes(tag, lean, legacy_uuid_ids=False):
     with SourceDb(tag) as db:
         n = big_keyed_table(db)
         dest = "dst_" + tag
@@ -988,6 +999,12 @@ def _overwrite_killed_resumes(tag, lean):
         check(0 < staged[0] < n and staged[0] == staged[1], "the staging table is kept with part of the rows: %r" % (staged,))
         comment = psql_json("SELECT to_json(obj_description('public._connhost_tmp_big'::regclass, 'pg_class'))", dest)
         check(json.loads(comment)["connhost_attempt"] == attempts[0]["attempt"], "the staging is tagged with the attempt: %r" % comment)
+        id_type = psql("SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attname = '_connhost_raw_id' AND "
+                       "attrelid = 'public._connhost_tmp_big'::regclass", dest).strip()
+        check(id_type == ("bigint" if lean else "uuid"),
+              "the staging's row ids are %s (lean: bigint row numbers, no UUID to parse): %r" % ("bigint" if lean else "uuid", id_type))
+        if legacy_uuid_ids:
+            psql("ALTER TABLE public._connhost_tmp_big ALTER COLUMN _connhost_raw_id TYPE uuid USING " + LEGACY_ROW_UUID, dest)
 
         p = connhost(["sync", conn])
         check(p.returncode == 0, "the re-run succeeds: %s" % describe(p))

@@ -135,3 +135,32 @@ TEST_CASE("strings are unescaped to UTF-8, surrogate pairs joined, lone surrogat
     CHECK(s.read_string(&out) == R"(tab\there)");
     CHECK(out == "tab\there");
 }
+
+// Strings are scanned and encoded eight bytes at a time: a byte that needs attention must be found at every offset
+// within and across those words.
+TEST_CASE("a byte that needs escaping or checking is found at every position of a long string") {
+    const std::string plain(40, 'a');
+    for (size_t at = 0; at < plain.size(); ++at) {
+        for (const char* odd : {"\x01", "\x1f", "\"", "\\", "\xc3\xa9", "\x7f"}) {
+            std::string s = plain;
+            s.replace(at, 1, odd);
+            std::string expected = "\"";  // the byte-by-byte encoding
+            for (unsigned char c : s) {
+                if (c == '"' || c == '\\')
+                    expected += std::string("\\") + static_cast<char>(c);
+                else if (c < 0x20)
+                    expected += c == 0x01 ? "\\u0001" : "\\u001f";
+                else
+                    expected += static_cast<char>(c);
+            }
+            expected += '"';
+            CHECK(connhost::internal::json_string(s) == expected);
+            CHECK(is_valid_json(expected));
+            const bool control = static_cast<unsigned char>(odd[0]) < 0x20;
+            CHECK(error_of('"' + s + '"').empty() == (!control && odd[0] != '"' && odd[0] != '\\'));
+        }
+        std::string bad = plain;
+        bad[at] = '\xff';  // never valid UTF-8
+        CHECK(error_of('"' + bad + '"').find("UTF-8") != std::string::npos);
+    }
+}

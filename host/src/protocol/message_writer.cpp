@@ -4,6 +4,7 @@
 #include "protocol/json_text.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -98,8 +99,7 @@ void MessageWriter::records(const connhost_record_batch& b, int64_t default_emit
         append_locked({b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])});
         buf_ += R"(,"emitted_at":)";
         int64_t at = b.emitted_at ? b.emitted_at[i] : default_emitted_at;
-        int len = std::snprintf(num, sizeof num, "%lld", static_cast<long long>(at));
-        buf_.append(num, static_cast<size_t>(len));
+        buf_.append(num, static_cast<size_t>(std::to_chars(num, num + sizeof num, at).ptr - num));
         if (has_meta && b.meta_offsets[i + 1] > b.meta_offsets[i]) {
             buf_ += R"(,"meta":)";
             append_locked({b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])});

@@ -56,6 +56,25 @@ struct PlainTable {
 };
 inline constexpr PlainTable kPlain;
 
+// The number of leading bytes of [p, end) that kPlain accepts, counted eight at a time (then byte by byte): a string's
+// long runs of plain text cost one word test per eight bytes instead of a branch per byte.
+inline size_t plain_run(const char* p, const char* end) noexcept {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const char* const start = p;
+    while (end - p >= 8) {
+        uint64_t x;
+        std::memcpy(&x, p, 8);
+        const uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        // A high bit is set for a byte < 0x20 (the lowest such byte borrows exactly), a quote or backslash (the
+        // exact "has a zero byte" test) or a byte >= 0x80.
+        const uint64_t flagged = (x - ones * 0x20) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | x;
+        if (flagged & highs) break;
+        p += 8;
+    }
+    while (p < end && kPlain.t[static_cast<unsigned char>(*p)]) ++p;
+    return static_cast<size_t>(p - start);
+}
+
 }  // namespace json_detail
 
 // A scanner over one buffer; `Trusted` as described at the top. Not thread-safe; cheap to create.
@@ -233,7 +252,12 @@ inline std::string unescape_json_string(std::string_view raw) {
 inline void append_json_string(std::string& out, std::string_view s) {
     static const char hex[] = "0123456789abcdef";
     out.push_back('"');
-    for (unsigned char c : s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        const size_t plain = json_detail::plain_run(s.data() + i, s.data() + s.size());
+        out.append(s.data() + i, plain);
+        i += plain;
+        if (i == s.size()) break;
+        const unsigned char c = static_cast<unsigned char>(s[i]);
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -337,7 +361,7 @@ void BasicJsonScanner<Trusted>::skip_string_body() {
         }
     } else {
         for (;;) {
-            while (p_ < end_ && json_detail::kPlain.t[static_cast<unsigned char>(*p_)]) ++p_;
+            p_ += json_detail::plain_run(p_, end_);
             if (p_ >= end_) fail("unterminated string");
             const unsigned char c = static_cast<unsigned char>(*p_);
             if (c == '"') return;

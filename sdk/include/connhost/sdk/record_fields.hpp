@@ -7,6 +7,7 @@
 #pragma once
 #include <connhost/internal/json_scan.hpp>
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -117,12 +118,34 @@ inline void scan_elements(std::string_view json, std::vector<Field>& out) {
     }
 }
 
+// The common case of parse_json_integer, without a copy: `text` is an optional '-' and 1 to 18 digits.
+inline bool parse_plain_integer(std::string_view text, int64_t& out) noexcept {
+    const size_t sign = !text.empty() && text[0] == '-' ? 1 : 0;
+    if (text.size() == sign || text.size() - sign > 18) return false;
+    int64_t v = 0;
+    for (size_t i = sign; i < text.size(); ++i) {
+        const unsigned d = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+        if (d > 9) return false;
+        v = v * 10 + static_cast<int64_t>(d);
+    }
+    out = sign ? -v : v;
+    return true;
+}
+
+// Appends the decimal text of `v` (std::to_chars: no locale, no format string).
+template <typename Int>
+inline void append_decimal(std::string& out, Int v) {
+    char buf[24];
+    out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
 // What parse_json_integer found.
 enum class IntegerText { Ok, NotInteger, TooLarge };
 
 // The JSON number `text` as an int64 when its value is integral (1, -0, 1.0, 1e2, 12.30e1 all are);
 // TooLarge when integral but outside int64; NotInteger for fractions, NaN, Infinity, garbage.
 inline IntegerText parse_json_integer(std::string_view text, int64_t& out) {
+    if (parse_plain_integer(text, out)) return IntegerText::Ok;
     size_t i = 0;
     bool neg = false;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';

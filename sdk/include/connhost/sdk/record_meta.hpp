@@ -57,6 +57,8 @@ public:
     }
     // The number of the latest sequenced id (first - 1 before any).
     uint64_t last_sequence() const noexcept { return next_seq_ - 1; }
+    // The next number of the sequence (sequence_from) without an id: a table that needs no UUID stores the number.
+    uint64_t next_number() noexcept { return next_seq_++; }
     // The smallest id numbered `seq` (sequence_from): every id numbered `seq` or more sorts at or after it.
     static std::string sequence_floor(uint64_t seq) {
         std::string out(36, '0');
