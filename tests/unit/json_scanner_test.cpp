@@ -164,3 +164,11 @@ TEST_CASE("a byte that needs escaping or checking is found at every position of 
         CHECK(error_of('"' + bad + '"').find("UTF-8") != std::string::npos);
     }
 }
+
+TEST_CASE("unescaping copies the runs between escapes and keeps a trailing lone backslash") {
+    CHECK(unescape_json_string(R"({\"plan\": \"pro\", \"tags\": [\"a\"]})") == R"({"plan": "pro", "tags": ["a"]})");
+    CHECK(unescape_json_string("plain text, no escape") == "plain text, no escape");
+    CHECK(unescape_json_string(R"(ends with\)") == R"(ends with\)");
+    CHECK(unescape_json_string(R"(\\)") == R"(\)");
+    CHECK(unescape_json_string(R"(a\tb\\\nc)") == "a\tb\\\nc");
+}

@@ -222,10 +222,14 @@ inline std::string unescape_json_string(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
-        char c = raw[i];
-        if (c != '\\' || i + 1 >= raw.size()) {
-            out.push_back(c);
-            continue;
+        // The bytes up to the next backslash in one append.
+        const void* b = std::memchr(raw.data() + i, '\\', raw.size() - i);
+        const size_t stop = b ? static_cast<size_t>(static_cast<const char*>(b) - raw.data()) : raw.size();
+        out.append(raw.data() + i, stop - i);
+        i = stop;
+        if (i + 1 >= raw.size()) {
+            if (i < raw.size()) out.push_back('\\');  // a trailing lone backslash stays
+            break;
         }
         char e = raw[++i];
         switch (e) {
@@ -331,8 +335,8 @@ void BasicJsonScanner<Trusted>::skip_escape() {
         if (end_ - p_ < 6 || read_hex4(std::string_view(p_ + 2, 4), 0) < 0)
             fail("\\u must be followed by four hex digits");
         p_ += 6;
-    } else if (e != 0 && std::strchr("\"\\/bfnrt", e)) {
-        p_ += 2;
+    } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+        p_ += 2;  // (strchr here cost 6% of a `run write` of JSON text in strings)
     } else {
         fail(std::string("invalid escape \\") + e + " in a string");
     }

@@ -19,6 +19,7 @@ namespace connhost::sdk {
 
 // The shared decoders of string literals (connhost/internal/json_scan.hpp).
 using internal::append_utf8;          // appends a code point as UTF-8
+using internal::is_valid_json;        // is the text exactly one valid JSON value (RFC 8259, UTF-8, depth <= 512)?
 using internal::json_unicode_escape;  // the code point of a \u escape, surrogate pairs joined
 // Decodes the raw text between a string literal's quotes (escapes resolved, \u surrogates joined, lone ones U+FFFD).
 inline std::string json_unescape(std::string_view raw) { return internal::unescape_json_string(raw); }
