@@ -172,3 +172,17 @@ TEST_CASE("unescaping copies the runs between escapes and keeps a trailing lone 
     CHECK(unescape_json_string(R"(\\)") == R"(\)");
     CHECK(unescape_json_string(R"(a\tb\\\nc)") == "a\tb\\\nc");
 }
+
+TEST_CASE("the trusted scanner finds a string's closing quote and escapes at every position") {
+    for (size_t at = 0; at < 40; ++at) {
+        std::string body(40, 'x');
+        body.replace(at, 1, "\\\"");  // an escaped quote at `at`
+        const std::string text = "[\"" + body + "\",1]";
+        connhost::internal::TrustedJsonScanner s(text);
+        s.expect('[', "an array");
+        std::string unescaped;
+        CHECK(s.read_string(&unescaped) == body);
+        CHECK(unescaped.size() == 40);
+        CHECK(unescaped[at] == '"');
+    }
+}

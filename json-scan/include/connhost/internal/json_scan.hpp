@@ -3,8 +3,8 @@
 //
 // BasicJsonScanner validates JSON text in one pass and reports the spans of values as the exact bytes they came in
 // (number text is never converted). JsonScanner checks everything (RFC 8259, UTF-8, depth); TrustedJsonScanner is
-// for text already checked by the host: the grammar is still enforced, but strings are found with memchr (their UTF-8
-// and control characters are not checked again).
+// for text already checked by the host: the grammar is still enforced, but strings are scanned for their closing
+// quote and escapes only (their UTF-8 and control characters are not checked again).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -56,8 +56,10 @@ struct PlainTable {
 };
 inline constexpr PlainTable kPlain;
 
-// The number of leading bytes of [p, end) that kPlain accepts, counted eight at a time (then byte by byte): a string's
-// long runs of plain text cost one word test per eight bytes instead of a branch per byte.
+// The number of leading bytes of [p, end) that kPlain accepts (`Strict`), or that are neither '"' nor '\\' (not
+// `Strict`: text already checked), counted eight at a time, then byte by byte: a string's runs of plain text cost one
+// word test per eight bytes instead of a branch per byte.
+template <bool Strict = true>
 inline size_t plain_run(const char* p, const char* end) noexcept {
     constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     const char* const start = p;
@@ -65,13 +67,17 @@ inline size_t plain_run(const char* p, const char* end) noexcept {
         uint64_t x;
         std::memcpy(&x, p, 8);
         const uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-        // A high bit is set for a byte < 0x20 (the lowest such byte borrows exactly), a quote or backslash (the
-        // exact "has a zero byte" test) or a byte >= 0x80.
-        const uint64_t flagged = (x - ones * 0x20) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | x;
+        // A high bit is set for a quote or backslash (the exact "has a zero byte" test) and, when `Strict`, a byte
+        // < 0x20 (the lowest such byte borrows exactly) or >= 0x80.
+        uint64_t flagged = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+        if constexpr (Strict) flagged |= (x - ones * 0x20) | x;
         if (flagged & highs) break;
         p += 8;
     }
-    while (p < end && kPlain.t[static_cast<unsigned char>(*p)]) ++p;
+    if constexpr (Strict)
+        while (p < end && kPlain.t[static_cast<unsigned char>(*p)]) ++p;
+    else
+        while (p < end && *p != '"' && *p != '\\') ++p;
     return static_cast<size_t>(p - start);
 }
 
@@ -346,20 +352,11 @@ void BasicJsonScanner<Trusted>::skip_escape() {
 template <bool Trusted>
 void BasicJsonScanner<Trusted>::skip_string_body() {
     if constexpr (Trusted) {
-        // memchr to the next quote once, then from escape to escape before it: linear however many escapes.
-        const char* quote = nullptr;
+        // From escape to escape, eight bytes at a time (two memchr calls a string cost more on short strings).
         for (;;) {
-            if (!quote || quote < p_) {
-                const void* q = std::memchr(p_, '"', static_cast<size_t>(end_ - p_));
-                if (!q) fail("unterminated string");
-                quote = static_cast<const char*>(q);
-            }
-            const void* b = std::memchr(p_, '\\', static_cast<size_t>(quote - p_));
-            if (!b) {
-                p_ = quote;
-                return;
-            }
-            p_ = static_cast<const char*>(b);
+            p_ += json_detail::plain_run<false>(p_, end_);
+            if (p_ >= end_) fail("unterminated string");
+            if (*p_ == '"') return;
             escaped_ = true;
             skip_escape();
         }
