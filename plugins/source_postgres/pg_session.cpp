@@ -14,6 +14,7 @@ PgSession::PgSession(const connhost::sdk::PgConnectConfig& config, connhost::sdk
 }
 
 PgSession::~PgSession() {
+    if (row_) PQfreemem(row_);
     {
         std::lock_guard<std::mutex> lock(cancel_mu_);
         if (cancel_) PQfreeCancel(cancel_);
@@ -45,6 +46,46 @@ void PgSession::discard_pending() noexcept {
     if (!pending_) return;
     pending_ = false;
     while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+}
+
+void PgSession::copy_out(const std::string& sql, std::string_view what) {
+    PgResult r(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT) fail(what, r.get());
+    copying_ = true;
+}
+
+bool PgSession::copy_row(std::string_view& row, std::string_view what) {
+    if (row_) PQfreemem(row_);
+    row_ = nullptr;
+    const int n = PQgetCopyData(conn_, &row_, 0);
+    if (n > 0) {
+        row = std::string_view(row_, static_cast<size_t>(n));
+        return true;
+    }
+    copying_ = false;
+    PgResult r(PQgetResult(conn_));
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);  // the statement's end (nullptr)
+    if (n == -2 || !r.get() || !r.ok()) fail(what, r.get());
+    return false;
+}
+
+void PgSession::abandon_copy() noexcept {
+    if (row_) PQfreemem(row_);
+    row_ = nullptr;
+    if (!copying_) return;
+    copying_ = false;
+    cancel();
+    char* rest = nullptr;
+    while (PQgetCopyData(conn_, &rest, 0) > 0) PQfreemem(rest);
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+}
+
+std::string PgSession::literal(const std::string& value) {
+    char* quoted = PQescapeLiteral(conn_, value.data(), value.size());
+    if (!quoted) fail("quoting a key value for the read", nullptr);
+    std::string out(quoted);
+    PQfreemem(quoted);
+    return out;
 }
 
 std::optional<std::string> PgSession::cast_problem(const std::string& value, const std::string& sql_type) {

@@ -33,6 +33,16 @@ public:
     PgResult receive(std::string_view what);
     // Takes and drops the result of a statement in flight, if any (after a failure); never throws.
     void discard_pending() noexcept;
+    // Starts `sql`, a COPY ... TO STDOUT, throwing as query() does unless the server begins sending rows. Run thread.
+    void copy_out(const std::string& sql, std::string_view what);
+    // The next row of the running COPY in `row` (valid until the next call), or false at its end, once the server said
+    // it succeeded (throwing as query() does when it did not). Run thread.
+    bool copy_row(std::string_view& row, std::string_view what);
+    // Stops a COPY left before its end (a record or the host threw): asks the server to cancel it and drops what is
+    // still coming, so the connection is usable again; never throws.
+    void abandon_copy() noexcept;
+    // `value` as an SQL string literal (PQescapeLiteral), for statements that take no parameters (COPY).
+    std::string literal(const std::string& value);
     // Why the server cannot read `value` as type `sql_type` (a format_type() name): its message for invalid input
     // (SQLSTATE class 22), or nothing when it can. Throws SystemError for any other failure. Run thread.
     std::optional<std::string> cast_problem(const std::string& value, const std::string& sql_type);
@@ -49,6 +59,8 @@ private:
     connhost::sdk::Host host_;
     PGconn* conn_ = nullptr;
     bool pending_ = false;  // a send() whose result was not received
+    bool copying_ = false;  // a copy_out() whose end copy_row() has not reached
+    char* row_ = nullptr;   // the row copy_row() gave last (libpq's buffer)
     std::mutex cancel_mu_;
     PGcancel* cancel_ = nullptr;
 };

@@ -107,26 +107,30 @@ std::string ReadPosition::key_sql() const {
     return out;
 }
 
-// The condition resuming after (or, for a cursor, from) `start`, its values as $1..$n.
-std::string ReadPosition::resume_sql() const {
-    if (by == By::Cursor) return key_sql() + " >= $1";
-    if (by == By::Ctid) return "ctid > $1::tid";
-    std::string params;
-    for (size_t i = 1; i <= columns.size(); ++i) params += (i > 1 ? ", $" : "$") + std::to_string(i);
-    return "(" + key_sql() + ") > (" + params + ")";
+std::string ReadPosition::value_sql(size_t i, const std::vector<std::string>* literals) {
+    return literals ? literals->at(i - 1) : "$" + std::to_string(i);
 }
 
-std::string ReadPosition::where_sql() const {
+// The condition resuming after (or, for a cursor, from) `start`, its values as value_sql 1..n.
+std::string ReadPosition::resume_sql(const std::vector<std::string>* literals) const {
+    if (by == By::Cursor) return key_sql() + " >= " + value_sql(1, literals);
+    if (by == By::Ctid) return "ctid > " + value_sql(1, literals) + "::tid";
+    std::string values;
+    for (size_t i = 1; i <= columns.size(); ++i) values += (i > 1 ? ", " : "") + value_sql(i, literals);
+    return "(" + key_sql() + ") > (" + values + ")";
+}
+
+std::string ReadPosition::where_sql(const std::vector<std::string>* literals) const {
     std::string where;
     size_t n = 0;
     if (start) {
-        where = resume_sql();
+        where = resume_sql(literals);
         n = start->size();
     }
     if (slice) {
         const std::string key = sql_quote_identifier(slice->column);
-        if (slice->from) where += (where.empty() ? "" : " AND ") + key + " >= $" + std::to_string(++n);
-        if (slice->to) where += (where.empty() ? "" : " AND ") + key + " < $" + std::to_string(++n);
+        if (slice->from) where += (where.empty() ? "" : " AND ") + key + " >= " + value_sql(++n, literals);
+        if (slice->to) where += (where.empty() ? "" : " AND ") + key + " < " + value_sql(++n, literals);
     }
     return where.empty() ? "" : " WHERE " + where;
 }

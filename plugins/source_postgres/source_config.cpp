@@ -22,7 +22,7 @@ SourceConfig parse_config(const boost::json::object& config) {
     }
     ConfigView c(config);
     s.state_interval = static_cast<uint64_t>(c.integer_or("state_interval", 10000, 1));
-    s.fetch_rows = static_cast<int>(c.integer_or("fetch_rows", 10000, 1, 1000000));
+    c.integer_or("fetch_rows", 10000, 1, 1000000);  // still checked in older configs; reads stream through COPY
     return s;
 }
 
@@ -41,7 +41,7 @@ boost::json::object spec_json() {
           "state_interval": {"type": "integer", "minimum": 1, "default": 10000,
                              "description": "incremental and resumable full refresh streams: emit a STATE every N rows (and at the end)"},
           "fetch_rows": {"type": "integer", "minimum": 1, "default": 10000,
-                         "description": "rows fetched per round trip from the server-side cursor"}
+                         "description": "no longer used: rows stream through COPY ... TO STDOUT (accepted in older configs)"}
         }
       }
     })SPEC",

@@ -13,7 +13,6 @@ struct SourceConfig {
     connhost::sdk::PgConnectConfig conn;
     std::vector<std::string> schemas{"public"};  // discover and read only these schemas
     uint64_t state_interval = 10000;  // a STATE every N rows (and at the end), incremental or resumable full refresh
-    int fetch_rows = 10000;           // rows per FETCH from the server-side cursor
 };
 
 // Reads and validates `config`; throws ConfigError naming the field.

@@ -81,7 +81,7 @@ public:
     }
 
     void on_cancel() noexcept override {
-        if (auto db = std::atomic_load(&session_)) db->cancel();  // the running FETCH ends at once with an error
+        if (auto db = std::atomic_load(&session_)) db->cancel();  // the running COPY ends at once with an error
     }
 
 private:

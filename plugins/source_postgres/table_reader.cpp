@@ -1,5 +1,6 @@
 #include "table_reader.hpp"
 
+#include "copy_row.hpp"
 #include "read_position.hpp"
 #include "value_json.hpp"
 
@@ -50,15 +51,14 @@ struct ReadPlan {
     ReadPosition pos;
 };
 
-// The SELECT of `plan`: the record columns, then the key's (ordered by the key, from its start as $1..$n in `params`).
-std::string select_sql(const Table& t, const ReadPlan& plan, std::vector<std::string>& params) {
+// The SELECT of `plan`: the record columns, then the key's, ordered by the key, from its start; the start's values as
+// $1..$n of plan.pos.params(), or given `literals` (those quoted) as those.
+std::string select_sql(const Table& t, const ReadPlan& plan, const std::vector<std::string>* literals = nullptr) {
     std::string sql = "SELECT ";
     for (size_t i = 0; i < plan.cols.size(); ++i) sql += (i ? ", " : "") + sql_quote_identifier(plan.cols[i]->name);
     if (plan.pos.by != ReadPosition::By::Nothing) sql += ", " + plan.pos.key_sql();
     sql += " FROM " + sql_quote_identifier(t.schema) + "." + sql_quote_identifier(t.name);
-    sql += plan.pos.where_sql() + plan.pos.order_sql();
-    params = plan.pos.params();
-    return sql;
+    return sql + plan.pos.where_sql(literals) + plan.pos.order_sql();
 }
 
 // The planner's estimate of the rows `sql` returns, or nothing when EXPLAIN gives none.
@@ -78,73 +78,63 @@ std::optional<uint64_t> planner_rows(PgSession& db, const std::string& sql, cons
     return n > 0 ? static_cast<uint64_t>(n) : 0;
 }
 
-// Appends the JSON text of result row `row` (its first plan.cols.size() columns) to `rec`; `keys` holds each
-// column's JSON key with the separator before it.
-void append_record(std::string& rec, const PgResult& r, int row, const ReadPlan& plan,
-                   const std::vector<std::string>& keys) {
+// Appends the JSON text of `row`'s first plan.cols.size() fields to `rec`; `keys` holds each column's JSON key with
+// the separator before it.
+void append_record(std::string& rec, const CopyRow& row, const ReadPlan& plan, const std::vector<std::string>& keys) {
     rec.clear();
     for (size_t i = 0; i < plan.cols.size(); ++i) {
         rec += keys[i];
-        const int c = static_cast<int>(i);
-        if (r.is_null(row, c))
+        if (row.is_null(i))
             rec += "null";
         else
-            append_value(rec, *plan.cols[i], r.view(row, c));
+            append_value(rec, *plan.cols[i], row.view(i));
     }
     rec += '}';
 }
 
-// Fetches every row of the open cursor connhost_read into `w`, a state every cfg.state_interval rows when the plan
-// has a key; returns the key of the last row read (the plan's start when none; empty when neither). The next FETCH is
-// sent before the rows of the current one are turned into records, so the server reads while this thread converts.
-std::vector<std::string> fetch_rows(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
-                                    const ReadPlan& plan, RecordBatchWriter& w, Host host) {
+// Streams the rows of `copy` (COPY (the plan's SELECT) TO STDOUT) into `w`, a state every cfg.state_interval rows when
+// the plan has a key; returns the key of the last row read whose key is not NULL (the plan's start when none; empty
+// when neither). The server sends rows while this thread turns them into records (no round trip per batch).
+std::vector<std::string> copy_rows(PgSession& db, const SourceConfig& cfg, const Table& t, const ConfiguredStream& cs,
+                                   const ReadPlan& plan, const std::string& copy, RecordBatchWriter& w, Host host) {
     std::vector<std::string> keys;
     for (size_t i = 0; i < plan.cols.size(); ++i)
         keys.push_back((i ? "," : "{") + json_string(plan.cols[i]->name) + ":");
-    const std::string fetch = "FETCH FORWARD " + std::to_string(cfg.fetch_rows) + " FROM connhost_read";
     const bool keyed = plan.pos.by != ReadPosition::By::Nothing;
-    const int key_col = static_cast<int>(plan.cols.size()), key_cols = static_cast<int>(plan.pos.columns.size());
+    const size_t key_col = plan.cols.size(), key_cols = keyed ? plan.pos.columns.size() : 0;
     std::vector<std::string> last = plan.pos.start.value_or(std::vector<std::string>{});
-    uint64_t since_state = 0;
+    uint64_t since_state = 0, rows = 0;
     std::string rec;
+    CopyRow row;
     const std::string what = "reading " + cs.display_name();
-    struct Drain {  // a FETCH still in flight when a record or the host throws
+    struct Abandon {  // a COPY still running when a record or the host throws
         PgSession& db;
-        ~Drain() { db.discard_pending(); }
-    } drain{db};
-    db.send(fetch, what);
-    for (;;) {
-        host.throw_if_cancelled();
-        PgResult r = db.receive(what);
-        const int n = r.rows();
-        if (n == 0) return last;
-        const bool more = n == cfg.fetch_rows;  // a shorter batch is the cursor's last
-        if (more) db.send(fetch, what);
-        const int64_t emitted = RecordBatchWriter::now_ms();
-        // The key text is copied out of the result only when a state needs it, not once a row.
-        int last_row = -1;
-        auto settle = [&] {
-            if (last_row >= 0) {
-                last.resize(static_cast<size_t>(key_cols));
-                for (int k = 0; k < key_cols; ++k) last[static_cast<size_t>(k)] = r.text(last_row, key_col + k);
-            }
-            last_row = -1;
-        };
-        for (int row = 0; row < n; ++row) {
-            append_record(rec, r, row, plan, keys);
-            w.add(rec, emitted);
-            if (!keyed) continue;
-            if (!r.is_null(row, key_col)) last_row = row;  // a NULL cursor (sorted last) moves nothing
-            if (++since_state >= cfg.state_interval) {
-                settle();
-                emit_state(host, t, plan.pos.blob(last));
-                since_state = 0;
-            }
+        ~Abandon() { db.abandon_copy(); }
+    } abandon{db};
+    db.copy_out(copy, what);
+    std::string_view line;
+    int64_t emitted = 0;
+    while (db.copy_row(line, what)) {
+        if ((rows++ & 1023) == 0) {  // the clock and the cancel flag once per 1024 rows
+            host.throw_if_cancelled();
+            emitted = RecordBatchWriter::now_ms();
         }
-        settle();
-        if (!more) return last;
+        if (!row.parse(line, key_col + key_cols))
+            throw connhost::sdk::SystemError(what + ": the server sent a COPY row of another shape than " +
+                                             std::to_string(key_col + key_cols) + " fields");
+        append_record(rec, row, plan, keys);
+        w.add(rec, emitted);
+        if (!keyed) continue;
+        if (!row.is_null(key_col)) {  // a NULL cursor (sorted last) moves nothing
+            last.resize(key_cols);
+            for (size_t k = 0; k < key_cols; ++k) last[k].assign(row.view(key_col + k));
+        }
+        if (++since_state >= cfg.state_interval) {
+            emit_state(host, t, plan.pos.blob(last));
+            since_state = 0;
+        }
     }
+    return last;
 }
 
 }  // namespace
@@ -154,15 +144,16 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     ReadPlan plan;
     plan.pos = read_position(db, t, cs, state, host, slice);
     plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
-    std::vector<std::string> params;
-    const std::string sql = select_sql(t, plan, params);
+    const std::vector<std::string> params = plan.pos.params();
+    const std::string sql = select_sql(t, plan);
     emit_stream_status(host, t.name, t.schema, "STARTED");
     db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the read transaction of " + cs.display_name());
     if (auto rows = planner_rows(db, sql, params, cs)) connhost::sdk::emit_estimate(host, t.name, t.schema, *rows);
-    db.query("DECLARE connhost_read NO SCROLL CURSOR FOR " + sql, params, "opening a cursor over " + cs.display_name());
+    std::vector<std::string> literals;
+    for (const std::string& p : params) literals.push_back(db.literal(p));
     RecordBatchWriter w(host, t.name, t.schema);
-    const std::vector<std::string> last = fetch_rows(db, cfg, t, cs, plan, w, host);
-    db.exec("CLOSE connhost_read", "closing the cursor");
+    const std::vector<std::string> last =
+        copy_rows(db, cfg, t, cs, plan, "COPY (" + select_sql(t, plan, &literals) + ") TO STDOUT", w, host);
     db.exec("COMMIT", "ending the read transaction");
     w.flush();
     if (plan.pos.by != ReadPosition::By::Nothing) emit_state(host, t, plan.pos.final_blob(last));

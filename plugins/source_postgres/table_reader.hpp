@@ -1,9 +1,10 @@
 // Reads one configured stream (a table or view) and emits its records, states and traces.
 //
-// One REPEATABLE READ READ ONLY transaction, a server-side cursor, FETCH fetch_rows at a time, so memory holds one
-// fetch, never the table. The rows are ordered by the stream's checkpoint key (read_position.hpp: the cursor of an
-// incremental stream, the primary key or ctid of a full refresh) and start after the saved position; a STATE
-// every state_interval rows and at the end. An ESTIMATE trace with the planner's row estimate precedes the rows.
+// One REPEATABLE READ READ ONLY transaction and one COPY (SELECT ...) TO STDOUT, whose rows stream in as they are
+// turned into records (libpq holds about one row, flow control the rest), never the table. The rows are ordered by the
+// stream's checkpoint key (read_position.hpp: the cursor of an incremental stream, the primary key or ctid of a full
+// refresh) and start after the saved position; a STATE every state_interval rows and at the end. An ESTIMATE trace with
+// the planner's row estimate precedes the rows.
 #pragma once
 #include "pg_session.hpp"
 #include "source_config.hpp"

@@ -211,7 +211,10 @@ EVERY_TYPE = [
     ("f8", "double precision", [("0.1", "0.1"), ("1e300", "1e+300")], FLOAT),
     ("b", "boolean", [("true", "true"), ("false", "false")], {"type": ["null", "boolean"]}),
     ("t", "text", [("E'line\\nbreak \"q\" \\\\ tab\\t \\u2028 \u00fc \U0001F600'", '"line\\nbreak \\"q\\" \\\\ tab\\t \\u2028 \u00fc \U0001F600"'),
-                   ("''", '""')], {"type": ["null", "string"]}),
+                   ("''", '""'),
+                   # every byte COPY's text format escapes (\\r \\b \\f \\v), a literal \\N that is no NULL, a trailing backslash
+                   ("E'cr\\r bs\\b ff\\f vt\\x0b \\\\N end\\\\'", '"cr\\r bs\\b ff\\f vt\\u000b \\\\N end\\\\"'),
+                   ("E'\\\\N'", '"\\\\N"')], {"type": ["null", "string"]}),
     ("vc", "varchar(5)", [("'abc'", '"abc"'), ("NULL", "null")], {"type": ["null", "string"]}),
     ("ch", "char(3)", [("'x'", '"x  "'), ("NULL", "null")], {"type": ["null", "string"]}),
     ("d", "date", [("'2024-02-29'", '"2024-02-29"'), ("'-infinity'", '"-infinity"')], {"type": ["null", "string"], "format": "date"}),
@@ -816,7 +819,7 @@ def case_resumable_full_refresh():
     a key has no states, and an ESTIMATE trace with the planner's row estimate comes before the rows."""
     with SourceDb("rfr") as db:
         db.sql("CREATE TABLE pk2 (a int, b text, v text, PRIMARY KEY (a, b));"
-               "INSERT INTO pk2 SELECT g / 3, 'k' || (g % 3), 'v' || g FROM generate_series(999, 0, -1) g;"
+               "INSERT INTO pk2 SELECT g / 3, 'k''\\' || (g % 3), 'v' || g FROM generate_series(999, 0, -1) g;"  # resumed after a quoted key
                "CREATE TABLE heap (v text);"
                "INSERT INTO heap SELECT 'h' || g FROM generate_series(1, 1000) g;"
                "CREATE VIEW heap_view AS SELECT v FROM heap;"
