@@ -4,7 +4,7 @@
 #
 #   bench/pg_ratios/pg_ratios.sh [CONNHOST_BINARY] [ACCOUNTS_ROWS]   (default build/bin/connhost, 1000000)
 #   USERS=N (default 300000) rows of the users shape; ROUNDS=N (default 2) runs of each side, the best compared.
-#   BEFORE=OTHER_CONNHOST_BINARY also times that build on the default tables in the same rounds (a before/after
+#   BEFORE=OTHER_CONNHOST_BINARY also times that build in each mode in the same rounds (a before/after
 #   comparison against the same limits); MODES="full lean" (default) the dest_pg table modes run.
 #
 # Shapes (source tables in the cluster's test database):
@@ -130,7 +130,7 @@ for shape in accounts users; do
       psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.$shape) TO STDOUT" \
         | psql_tcp "bench_$mode" -c "\\copy public.${shape}_pipe ($cols) FROM STDIN"
       t_pipe=$(elapsed "$t0")
-      if [ -n "$before" ] && [ "$mode" = full ]; then
+      if [ -n "$before" ]; then
         psql_su "bench_$mode" -c 'CHECKPOINT'
         t0=$(now)
         sync "$shape" "$work/dest_$mode.json" "$before"
@@ -180,7 +180,7 @@ for mode in $modes; do
     t0=$(now)
     psql_tcp "bench_$mode" -c "\\copy public.users_copy ($cols) FROM '$work/users.copy'"
     t_copy=$(elapsed "$t0")
-    if [ -n "$before" ] && [ "$mode" = full ]; then
+    if [ -n "$before" ]; then
       psql_su "bench_$mode" -c 'CHECKPOINT'
       t0=$(now)
       write_users "$before" "connhost run write (BEFORE)"
