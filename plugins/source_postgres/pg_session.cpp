@@ -29,25 +29,6 @@ PgResult PgSession::query(const std::string& sql, const std::vector<std::string>
     return r;
 }
 
-void PgSession::send(const std::string& sql, std::string_view what) {
-    if (PQsendQuery(conn_, sql.c_str()) != 1) fail(what, nullptr);
-    pending_ = true;
-}
-
-PgResult PgSession::receive(std::string_view what) {
-    pending_ = false;
-    PgResult r(PQgetResult(conn_));
-    while (PGresult* more = PQgetResult(conn_)) PQclear(more);  // the statement's end (nullptr)
-    if (!r.get() || !r.ok()) fail(what, r.get());
-    return r;
-}
-
-void PgSession::discard_pending() noexcept {
-    if (!pending_) return;
-    pending_ = false;
-    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-}
-
 void PgSession::copy_out(const std::string& sql, std::string_view what) {
     PgResult r(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(r.get()) != PGRES_COPY_OUT) fail(what, r.get());

@@ -27,12 +27,6 @@ public:
     // connection was lost (connhost/sdk/pg_error.hpp), else SystemError. Run thread.
     PgResult query(const std::string& sql, const std::vector<std::string>& params, std::string_view what);
     void exec(const std::string& sql, std::string_view what) { query(sql, {}, what); }
-    // Sends `sql` (no parameters) without waiting: the server runs it while the caller works; receive() takes its
-    // result (throwing as query() does). At most one statement in flight; query() must not run meanwhile. Run thread.
-    void send(const std::string& sql, std::string_view what);
-    PgResult receive(std::string_view what);
-    // Takes and drops the result of a statement in flight, if any (after a failure); never throws.
-    void discard_pending() noexcept;
     // Starts `sql`, a COPY ... TO STDOUT, throwing as query() does unless the server begins sending rows. Run thread.
     void copy_out(const std::string& sql, std::string_view what);
     // The next row of the running COPY in `row` (valid until the next call), or false at its end, once the server said
@@ -58,7 +52,6 @@ private:
     connhost::sdk::PgConnectConfig config_;
     connhost::sdk::Host host_;
     PGconn* conn_ = nullptr;
-    bool pending_ = false;  // a send() whose result was not received
     bool copying_ = false;  // a copy_out() whose end copy_row() has not reached
     char* row_ = nullptr;   // the row copy_row() gave last (libpq's buffer)
     std::mutex cancel_mu_;
