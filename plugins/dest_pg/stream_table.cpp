@@ -508,11 +508,11 @@ void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
         switch (m) {
             case kMetaJsonColumn: append_meta_json(rec.meta); break;
             case kRawIdColumn: {
-                const size_t at = out_.size();
                 if (bigint_row_ids_) {
                     append_decimal(out_, uuids_.next_number());
                     break;
                 }
+                const size_t at = out_.size();
                 out_.resize(at + 36);
                 uuids_.next(&out_[at]);
                 break;

@@ -5,9 +5,8 @@
 // bigint, _connhost_meta jsonb (the record's meta plus the changes made here; NULL when it has neither),
 // _connhost_sync_id bigint (added to a table that lacks it). A lean table (metadata_columns "lean") has the field
 // columns only; a resumable overwrite's lean staging also has _connhost_raw_id (bigint: the row number), dropped at
-// swap_in(). A table written
-// in one mode is refused in the other. A field's column is identifier(field) (pg_names.hpp), or
-// hashed_identifier(field) for fields named "_connhost_...".
+// swap_in(). A table written in one mode is refused in the other. A field's column is identifier(field)
+// (pg_names.hpp), or hashed_identifier(field) for fields named "_connhost_...".
 //
 // Types: an existing column whose property changed type is widened by the SDK's rule (column_widening in
 // connhost/sdk/column_types.hpp) with ALTER COLUMN ... TYPE ... USING, in prepare()'s transaction before any row of

@@ -107,20 +107,16 @@ std::string ReadPosition::key_sql() const {
     return out;
 }
 
-std::string ReadPosition::value_sql(size_t i, const std::vector<std::string>* literals) {
-    return literals ? literals->at(i - 1) : "$" + std::to_string(i);
-}
-
-// The condition resuming after (or, for a cursor, from) `start`, its values as value_sql 1..n.
-std::string ReadPosition::resume_sql(const std::vector<std::string>* literals) const {
-    if (by == By::Cursor) return key_sql() + " >= " + value_sql(1, literals);
-    if (by == By::Ctid) return "ctid > " + value_sql(1, literals) + "::tid";
+// The condition resuming after (or, for a cursor, from) `start`, its values the first literals.
+std::string ReadPosition::resume_sql(const std::vector<std::string>& literals) const {
+    if (by == By::Cursor) return key_sql() + " >= " + literals.at(0);
+    if (by == By::Ctid) return "ctid > " + literals.at(0) + "::tid";
     std::string values;
-    for (size_t i = 1; i <= columns.size(); ++i) values += (i > 1 ? ", " : "") + value_sql(i, literals);
+    for (size_t i = 0; i < columns.size(); ++i) values += (i ? ", " : "") + literals.at(i);
     return "(" + key_sql() + ") > (" + values + ")";
 }
 
-std::string ReadPosition::where_sql(const std::vector<std::string>* literals) const {
+std::string ReadPosition::where_sql(const std::vector<std::string>& literals) const {
     std::string where;
     size_t n = 0;
     if (start) {
@@ -129,8 +125,8 @@ std::string ReadPosition::where_sql(const std::vector<std::string>* literals) co
     }
     if (slice) {
         const std::string key = sql_quote_identifier(slice->column);
-        if (slice->from) where += (where.empty() ? "" : " AND ") + key + " >= " + value_sql(++n, literals);
-        if (slice->to) where += (where.empty() ? "" : " AND ") + key + " < " + value_sql(++n, literals);
+        if (slice->from) where += (where.empty() ? "" : " AND ") + key + " >= " + literals.at(n++);
+        if (slice->to) where += (where.empty() ? "" : " AND ") + key + " < " + literals.at(n++);
     }
     return where.empty() ? "" : " WHERE " + where;
 }

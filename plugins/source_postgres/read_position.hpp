@@ -34,10 +34,10 @@ struct ReadPosition {
 
     // The key's expressions, quoted, separated by ", " ("" for Nothing).
     std::string key_sql() const;
-    // The WHERE clause resuming from `start` and keeping to `slice` ("" without either), its values as $1..$n of
-    // params(), or given `literals` (params(), each an SQL literal: PgSession::literal) as those.
-    std::string where_sql(const std::vector<std::string>* literals = nullptr) const;
-    // The values of where_sql's parameters: `start`'s, then the slice's bounds.
+    // The WHERE clause resuming from `start` and keeping to `slice` ("" without either), its values `literals`:
+    // params(), each quoted as an SQL literal (PgSession::literal), since COPY takes no parameters.
+    std::string where_sql(const std::vector<std::string>& literals) const;
+    // The values where_sql needs: `start`'s, then the slice's bounds.
     std::vector<std::string> params() const;
     // The ORDER BY clause ("" for Nothing).
     std::string order_sql() const;
@@ -49,9 +49,7 @@ struct ReadPosition {
     std::string resumed_from() const;
 
 private:
-    // Value `i` (1-based) of params() in SQL: "$i", or literals[i - 1].
-    static std::string value_sql(size_t i, const std::vector<std::string>* literals);
-    std::string resume_sql(const std::vector<std::string>* literals) const;
+    std::string resume_sql(const std::vector<std::string>& literals) const;
 };
 
 // The read position of `cs` over `t`: its checkpoint key, and the saved value to resume from when the state holds one

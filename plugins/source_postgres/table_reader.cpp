@@ -51,9 +51,9 @@ struct ReadPlan {
     ReadPosition pos;
 };
 
-// The SELECT of `plan`: the record columns, then the key's, ordered by the key, from its start; the start's values as
-// $1..$n of plan.pos.params(), or given `literals` (those quoted) as those.
-std::string select_sql(const Table& t, const ReadPlan& plan, const std::vector<std::string>* literals = nullptr) {
+// The SELECT of `plan`: the record columns, then the key's, ordered by the key, from its start; `literals` are
+// plan.pos.params() quoted (ReadPosition::where_sql).
+std::string select_sql(const Table& t, const ReadPlan& plan, const std::vector<std::string>& literals) {
     std::string sql = "SELECT ";
     for (size_t i = 0; i < plan.cols.size(); ++i) sql += (i ? ", " : "") + sql_quote_identifier(plan.cols[i]->name);
     if (plan.pos.by != ReadPosition::By::Nothing) sql += ", " + plan.pos.key_sql();
@@ -62,9 +62,8 @@ std::string select_sql(const Table& t, const ReadPlan& plan, const std::vector<s
 }
 
 // The planner's estimate of the rows `sql` returns, or nothing when EXPLAIN gives none.
-std::optional<uint64_t> planner_rows(PgSession& db, const std::string& sql, const std::vector<std::string>& params,
-                                     const ConfiguredStream& cs) {
-    PgResult r = db.query("EXPLAIN (FORMAT JSON) " + sql, params, "estimating the rows of " + cs.display_name());
+std::optional<uint64_t> planner_rows(PgSession& db, const std::string& sql, const ConfiguredStream& cs) {
+    PgResult r = db.query("EXPLAIN (FORMAT JSON) " + sql, {}, "estimating the rows of " + cs.display_name());
     if (r.rows() < 1) return std::nullopt;
     boost::system::error_code ec;
     const std::string_view text = r.view(0, 0);
@@ -144,16 +143,14 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     ReadPlan plan;
     plan.pos = read_position(db, t, cs, state, host, slice);
     plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
-    const std::vector<std::string> params = plan.pos.params();
-    const std::string sql = select_sql(t, plan);
+    std::vector<std::string> literals;
+    for (const std::string& p : plan.pos.params()) literals.push_back(db.literal(p));
+    const std::string sql = select_sql(t, plan, literals);
     emit_stream_status(host, t.name, t.schema, "STARTED");
     db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the read transaction of " + cs.display_name());
-    if (auto rows = planner_rows(db, sql, params, cs)) connhost::sdk::emit_estimate(host, t.name, t.schema, *rows);
-    std::vector<std::string> literals;
-    for (const std::string& p : params) literals.push_back(db.literal(p));
+    if (auto rows = planner_rows(db, sql, cs)) connhost::sdk::emit_estimate(host, t.name, t.schema, *rows);
     RecordBatchWriter w(host, t.name, t.schema);
-    const std::vector<std::string> last =
-        copy_rows(db, cfg, t, cs, plan, "COPY (" + select_sql(t, plan, &literals) + ") TO STDOUT", w, host);
+    const std::vector<std::string> last = copy_rows(db, cfg, t, cs, plan, "COPY (" + sql + ") TO STDOUT", w, host);
     db.exec("COMMIT", "ending the read transaction");
     w.flush();
     if (plan.pos.by != ReadPosition::By::Nothing) emit_state(host, t, plan.pos.final_blob(last));

@@ -4,6 +4,7 @@
 
 namespace connhost::protocol {
 
+using internal::append_decimal;      // appends the decimal text of an integer (a JSON number)
 using internal::append_json_string;  // appends a string as a quoted, escaped JSON string
 using internal::json_string;         // a string as a quoted, escaped JSON string
 

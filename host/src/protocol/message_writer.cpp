@@ -4,7 +4,6 @@
 #include "protocol/json_text.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -93,13 +92,12 @@ void MessageWriter::records(const connhost_record_batch& b, int64_t default_emit
     }
     head += R"(,"data":)";
     const bool has_meta = CONNHOST_HAS_FIELD(&b, connhost_record_batch, meta_size) && b.meta && b.meta_offsets;
-    char num[24];
     for (uint32_t i = 0; i < b.record_count; ++i) {
         buf_ += head;
         append_locked({b.data + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i])});
         buf_ += R"(,"emitted_at":)";
         int64_t at = b.emitted_at ? b.emitted_at[i] : default_emitted_at;
-        buf_.append(num, static_cast<size_t>(std::to_chars(num, num + sizeof num, at).ptr - num));
+        append_decimal(buf_, at);
         if (has_meta && b.meta_offsets[i + 1] > b.meta_offsets[i]) {
             buf_ += R"(,"meta":)";
             append_locked({b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])});

@@ -6,6 +6,7 @@
 // for text already checked by the host: the grammar is still enforced, but strings are scanned for their closing
 // quote and escapes only (their UTF-8 and control characters are not checked again).
 #pragma once
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -287,6 +288,13 @@ inline void append_json_string(std::string& out, std::string_view s) {
         }
     }
     out.push_back('"');
+}
+
+// Appends the decimal text of integer `v`, a JSON number (std::to_chars: no locale, no format string).
+template <typename Int>
+inline void append_decimal(std::string& out, Int v) {
+    char buf[24];
+    out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
 // `s` as a JSON string literal.

@@ -7,7 +7,6 @@
 #pragma once
 #include <connhost/internal/json_scan.hpp>
 
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -132,12 +131,7 @@ inline bool parse_plain_integer(std::string_view text, int64_t& out) noexcept {
     return true;
 }
 
-// Appends the decimal text of `v` (std::to_chars: no locale, no format string).
-template <typename Int>
-inline void append_decimal(std::string& out, Int v) {
-    char buf[24];
-    out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
-}
+using internal::append_decimal;  // appends the decimal text of an integer (std::to_chars)
 
 // What parse_json_integer found.
 enum class IntegerText { Ok, NotInteger, TooLarge };
