@@ -1,8 +1,10 @@
-// COPY text format: how one JSON value becomes one cell of a `COPY ... FROM STDIN` row.
+// COPY cells: how one JSON value becomes one cell of a `COPY ... FROM STDIN` row, in text or binary format.
 //
-// Cells are separated by tab, rows end with newline, NULL is \N, and backslash, newline, carriage
-// return and tab inside a value are written \\ \n \r \t. Values are checked here against what the
-// column type accepts, so one bad value never fails a whole COPY:
+// Text: cells are separated by tab, rows end with newline, NULL is \N, and backslash, newline, carriage
+// return and tab inside a value are written \\ \n \r \t. Binary (copy_binary.hpp, only for the types
+// binary_copy_type lists): the cell is the value's binary form, its framing the caller's. Values are
+// checked here against what the column type accepts, the same in both formats, so one bad value never
+// fails a whole COPY:
 //
 //   column     accepted                                          otherwise
 //   bigint     integral JSON numbers within int64 (1.0, 1e2)     NULL, TYPECAST / FIELD_SIZE_LIMITATION
@@ -11,7 +13,8 @@
 //   boolean    true / false                                      NULL, TYPECAST
 //   text       strings (decoded); other values as JSON text      -
 //   date       "YYYY-MM-DD" (year 0001-9999, a real day)         NULL, TYPECAST
-//   timestamptz "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+-HH[:MM]]" NULL, TYPECAST  (no offset: UTC)
+//   timestamptz "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+-HH[:MM]]" NULL, TYPECAST  (no offset: UTC; the
+//              instant within PostgreSQL's range)
 //              (date and timestamps: 4 to 7 year digits, " BC", infinity / -infinity, PostgreSQL's range)
 //   timestamp  the same; an offset is ignored                      NULL, TYPECAST
 //   double     JSON numbers double can hold, NaN / Infinity        NULL, TYPECAST / FIELD_SIZE_LIMITATION
@@ -24,6 +27,8 @@
 // reason DESTINATION_SERIALIZATION_ERROR). A lone UTF-16 surrogate escape becomes U+FFFD.
 // JSON null is SQL NULL.
 #pragma once
+#include "copy_binary.hpp"
+
 #include <connhost/sdk/column_types.hpp>
 #include <connhost/sdk/record_fields.hpp>
 
@@ -40,24 +45,23 @@ inline constexpr const char* kSerialization = "DESTINATION_SERIALIZATION_ERROR";
 struct CellOutcome {
     const char* change = nullptr;  // "NULLED" | "TRUNCATED"
     const char* reason = nullptr;
+    bool null = false;  // the cell is NULL (binary: nothing was appended; its length word is -1)
 };
 
-// Appends the cell of `field` in a column of `type` to `out` (COPY text format, without the separator).
-CellOutcome append_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field);
+// Appends the cell of `field` in a column of `type` to `out` (without the separator or length word). Binary only for a
+// type binary_copy_type lists (otherwise std::logic_error).
+CellOutcome append_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field,
+                        CopyFormat format = CopyFormat::Text);
 // Appends the cell of a JSON-text string field (contentMediaType application/json) in a jsonb column: the JSON
 // it holds; a value that is no JSON text is NULLed (typecast). Other fields as append_cell(Json) does.
-CellOutcome append_json_text_as_jsonb(std::string& out, const connhost::sdk::Field& field);
+CellOutcome append_json_text_as_jsonb(std::string& out, const connhost::sdk::Field& field,
+                                      CopyFormat format = CopyFormat::Text);
 // Appends `text` escaped for COPY text format.
 void append_copy_escaped(std::string& out, std::string_view text);
 // Appends JSON text `json` as a jsonb cell: compacted, NUL escapes removed (stripped set true), backslashes
-// escaped for COPY. Returns nullptr, or the change reason when the value cannot be jsonb (out unchanged).
-const char* append_jsonb_cell(std::string& out, std::string_view json, bool& stripped);
-
-// Exposed for tests and docs: the checks behind date / timestamptz cells.
-bool valid_date(std::string_view s);
-bool valid_timestamp(std::string_view s);
-// ISO 8601 "P[nY][nM][nW][nD][T[nH][nM][n[.f]S]]", signed integers, a fraction only on seconds, within interval's
-// range.
-bool valid_duration(std::string_view s);
+// escaped for COPY text (binary: the version byte first, nothing escaped). Returns nullptr, or the change reason when
+// the value cannot be jsonb (out unchanged).
+const char* append_jsonb_cell(std::string& out, std::string_view json, bool& stripped,
+                              CopyFormat format = CopyFormat::Text);
 
 }  // namespace pgdest

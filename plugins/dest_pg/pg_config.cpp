@@ -22,6 +22,10 @@ PgConfig parse_config(const boost::json::object& config) {
     if (metadata != "full" && metadata != "lean")
         throw ConfigError("config.metadata_columns is \"" + metadata + "\": use \"full\" or \"lean\"");
     p.lean = metadata == "lean";
+    const std::string format = c.string_or("copy_format", "binary");
+    if (format != "binary" && format != "text")
+        throw ConfigError("config.copy_format is \"" + format + "\": use \"binary\" or \"text\"");
+    p.binary_copy = format == "binary";
     return p;
 }
 
@@ -38,7 +42,9 @@ boost::json::object spec_json() {
       "connections": {"type": "integer", "default": 1, "minimum": 1, "maximum": 16,
                       "description": "streams are spread over this many connections and written concurrently (one server process each); a killed sync still loses and duplicates nothing"},
       "metadata_columns": {"type": "string", "enum": ["full", "lean"], "default": "full",
-                           "description": "full: each row also holds _connhost_raw_id, _connhost_extracted_at, _connhost_generation_id, _connhost_meta and _connhost_sync_id; lean: the record's fields only (faster; no per-row changes, no truncate refresh by generation, append_dedup ties go to the later record)"}
+                           "description": "full: each row also holds _connhost_raw_id, _connhost_extracted_at, _connhost_generation_id, _connhost_meta and _connhost_sync_id; lean: the record's fields only (faster; no per-row changes, no truncate refresh by generation, append_dedup ties go to the later record)"},
+      "copy_format": {"type": "string", "enum": ["binary", "text"], "default": "binary",
+                      "description": "binary: rows go to the server in COPY's binary format whenever every column of the table is bigint, numeric, double precision, boolean, text, varchar, date, timestamp(tz), json or jsonb (the server parses no numbers, timestamps or UUIDs), else as COPY text; text: always COPY text. Both store the same values"}
     })SPEC",
                                                                R"(["host", "database", "username"])");
     spec["supportsIncremental"] = true;

@@ -16,6 +16,7 @@ struct PgConfig {
     double commit_seconds = 2.0;          // ... or this long after the last commit
     uint32_t connections = 1;             // streams are spread over this many connections, written concurrently
     bool lean = false;                    // metadata_columns "lean": tables of the field columns only
+    bool binary_copy = true;              // copy_format "binary": COPY binary where every column's type allows it
 };
 
 // Reads and validates `config`; throws ConfigError naming the field.

@@ -238,7 +238,8 @@ private:
         lock_table_creation(*l.conn);
         for (auto& [s, p] : plan_.plans()) {
             if (lane_of_.at(s) != i) continue;
-            auto t = std::make_unique<StreamTable>(*l.conn, p, cfg_.copy_buffer_bytes, host(), cfg_.lean);
+            auto t =
+                std::make_unique<StreamTable>(*l.conn, p, cfg_.copy_buffer_bytes, host(), cfg_.lean, cfg_.binary_copy);
             t->prepare(p.staged ? plan_.open_staging(p, t->staging_comment()) : StagingOpening{});
             if (p.resumable()) t->store_tag();
             l.tables.push_back(t.get());

@@ -7,6 +7,7 @@
 #include <connhost/sdk/json_slice.hpp>
 #include <connhost/sdk/status.hpp>
 
+#include <limits>
 #include <stdexcept>
 
 namespace pgdest {
@@ -93,7 +94,7 @@ ColumnType type_from_sql(const std::string& t) {
 }
 
 StreamTable::StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes,
-                         connhost::sdk::Host host, bool lean)
+                         connhost::sdk::Host host, bool lean, bool binary_copy)
     : conn_(conn),
       host_(host),
       plan_(plan),
@@ -103,6 +104,7 @@ StreamTable::StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, si
       dedup_(plan.mode == connhost::sdk::DestinationSyncMode::AppendDedup),
       copy_buffer_bytes_(copy_buffer_bytes),
       lean_(lean),
+      binary_copy_(binary_copy),
       generation_text_(std::to_string(stream_.generation_id)),
       sync_text_(std::to_string(stream_.sync_id)) {
     qualified_ = q(table_);
@@ -272,6 +274,8 @@ void StreamTable::load_columns(const std::string& table) {
         // The owning field is not known yet (hashed names cannot be reversed): column_for claims it
         // when a field maps to this name. Unclaimed columns are written NULL.
         Column c{std::string(), name, type_from_sql(r.text(i, 1)), table == plan_.target()};
+        // A column of the replaced table is created in the staging table as sql_type(c.type).
+        c.binary = binary_copy_type(c.stored ? r.text(i, 1) : std::string(sql_type(c.type)));
         name_owner_[name] = std::string();
         columns_.push_back(c);
     }
@@ -293,6 +297,7 @@ int StreamTable::column_for(const std::string& field, ColumnType type_if_new, bo
             }
     }
     Column c{field, name, type_if_new};
+    c.binary = binary_copy_type(sql_type(type_if_new));
     if (alter) add_column_now(c);
     name_owner_[name] = field;
     columns_.push_back(c);
@@ -313,8 +318,13 @@ void StreamTable::fit_type(int col, ColumnType wanted) {
         host_.info("stream " + stream_.display_name() + ": field \"" + c.field + "\" is " + to_string(wanted) +
                    " in the catalog: column " + quote(c.name) + " becomes " + sql_type(w.type) + " (was " +
                    sql_type(c.type) + ")");
-        c.type = w.type;
+        set_type(c, w.type);
     }
+}
+
+void StreamTable::set_type(Column& c, ColumnType type) {
+    c.type = type;
+    c.binary = binary_copy_type(sql_type(type));
 }
 
 void StreamTable::warn_kept(const Column& c, ColumnType wanted, const std::string& why) {
@@ -343,7 +353,7 @@ void StreamTable::widen_stored(Column& c, ColumnType to) {
     }
     conn_.exec("RELEASE SAVEPOINT connhost_widen", "RELEASE SAVEPOINT");
     host_.info("stream " + stream_.display_name() + ": widened " + what + ", keeping its values");
-    c.type = to;
+    set_type(c, to);
 }
 
 int StreamTable::key_column(const FieldPath& path, const char* what) {
@@ -408,7 +418,11 @@ void StreamTable::begin_copy() {
     for (int m : meta_columns_) cols += quote(kMetaColumns[m]) + ", ";
     if (dedup_) cols += quote(kSeqColumn) + ", ";
     if (!cols.empty()) cols = " (" + cols.substr(0, cols.size() - 2) + ")";  // a lean table may have no column yet
-    conn_.copy_begin("COPY " + target + cols + " FROM STDIN");
+    bool binary = binary_copy_;
+    for (const Column& c : columns_) binary = binary && c.binary;
+    format_ = binary ? CopyFormat::Binary : CopyFormat::Text;
+    conn_.copy_begin("COPY " + target + cols + " FROM STDIN" + (binary ? " WITH (FORMAT binary)" : ""));
+    if (binary) append_copy_binary_header(out_);
     copying_ = true;
     merge_pending_ = merge_pending_ || dedup_;
 }
@@ -416,6 +430,7 @@ void StreamTable::begin_copy() {
 void StreamTable::end_copy() {
     if (!copying_) return;
     copying_ = false;
+    if (format_ == CopyFormat::Binary) append_copy_binary_trailer(out_);
     conn_.copy_send(out_);
     out_.clear();
     conn_.copy_end();
@@ -470,20 +485,15 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         if (!cell.set) touched_.push_back(col);
         cell.set = true;
         cell.off = static_cast<uint32_t>(scratch_.size());
-        const CellOutcome o = columns_[col].json_text_in_jsonb ? append_json_text_as_jsonb(scratch_, fields_[i])
-                                                               : append_cell(scratch_, columns_[col].type, fields_[i]);
+        const CellOutcome o = columns_[col].json_text_in_jsonb
+            ? append_json_text_as_jsonb(scratch_, fields_[i], format_)
+            : append_cell(scratch_, columns_[col].type, fields_[i], format_);
         cell.len = static_cast<uint32_t>(scratch_.size() - cell.off);
+        cell.null = o.null;
         cell.change = o.change;
         cell.reason = o.reason;
     }
-    for (size_t c = 0; c < columns_.size(); ++c) {
-        Cell& cell = cells_[c];
-        if (cell.set)
-            out_.append(scratch_, cell.off, cell.len);
-        else
-            out_ += "\\N";
-        out_.push_back('\t');
-    }
+    append_field_cells();
     changes_.clear();
     for (int col : touched_) {
         Cell& cell = cells_[col];
@@ -493,17 +503,48 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     }
     tally_.add(changes_);
     append_meta_cells(rec);
-    if (dedup_) {
-        out_ += std::to_string(++seq_);
-        out_.push_back('\t');
-    }
+    if (format_ == CopyFormat::Binary) return;
     if (!columns_.empty() || !meta_columns_.empty() || dedup_) out_.pop_back();  // the last cell's tab
     out_.push_back('\n');
 }
 
-// The cells of meta_columns_, each followed by a tab.
+// The row's start and its field cells from scratch_ (text: each followed by a tab; binary: the field count first,
+// each cell after its length word).
+void StreamTable::append_field_cells() {
+    if (format_ == CopyFormat::Binary) {
+        append_be16(out_, static_cast<uint16_t>(columns_.size() + meta_columns_.size() + (dedup_ ? 1 : 0)));
+        for (size_t c = 0; c < columns_.size(); ++c) {
+            const Cell& cell = cells_[c];
+            if (!cell.set || cell.null) {
+                append_field_length(out_, -1);
+                continue;
+            }
+            append_field_length(out_, static_cast<int32_t>(cell.len));
+            out_.append(scratch_, cell.off, cell.len);
+        }
+        return;
+    }
+    for (size_t c = 0; c < columns_.size(); ++c) {
+        const Cell& cell = cells_[c];
+        if (cell.set)
+            out_.append(scratch_, cell.off, cell.len);
+        else
+            out_ += "\\N";
+        out_.push_back('\t');
+    }
+}
+
+// The cells of meta_columns_ (and of the dedup sequence), each followed by a tab in text.
 void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
     using namespace connhost::sdk;
+    if (format_ == CopyFormat::Binary) {
+        for (int m : meta_columns_) append_meta_binary(m, rec);
+        if (dedup_) {
+            append_field_length(out_, 8);
+            append_be64(out_, static_cast<uint64_t>(++seq_));
+        }
+        return;
+    }
     for (int m : meta_columns_) {
         switch (m) {
             case kMetaJsonColumn: append_meta_json(rec.meta); break;
@@ -523,19 +564,67 @@ void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
         }
         out_.push_back('\t');
     }
+    if (dedup_) {
+        out_ += std::to_string(++seq_);
+        out_.push_back('\t');
+    }
+}
+
+// One metadata cell in binary, with its length word.
+void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec) {
+    using namespace connhost::sdk;
+    uint64_t word = 0;
+    switch (m) {
+        case kMetaJsonColumn: {
+            const size_t at = out_.size();
+            append_field_length(out_, 0);
+            append_meta_json(rec.meta);
+            if (out_.size() == at + 4) {  // NULL
+                out_.resize(at);
+                append_field_length(out_, -1);
+                return;
+            }
+            patch_field_length(out_, at);
+            return;
+        }
+        case kRawIdColumn:
+            if (!bigint_row_ids_) {
+                uint64_t hi, lo;
+                uuids_.next(hi, lo);
+                append_field_length(out_, 16);
+                append_uuid_binary(out_, hi, lo);
+                return;
+            }
+            word = uuids_.next_number();
+            break;
+        case kExtractedAtColumn: {
+            // Unix milliseconds to PostgreSQL microseconds (since 2000-01-01); one out of range the server refuses.
+            constexpr __int128 kUnixToPgMs = 946684800000LL;
+            const __int128 micros = (static_cast<__int128>(rec.emitted_at_ms) - kUnixToPgMs) * 1000;
+            const __int128 limit = std::numeric_limits<int64_t>::max();
+            word = static_cast<uint64_t>(static_cast<int64_t>(micros > limit        ? limit
+                                                                  : micros < -limit ? -limit
+                                                                                    : micros));
+            break;
+        }
+        case kGenerationIdColumn: word = static_cast<uint64_t>(stream_.generation_id); break;
+        case kSyncIdColumn: word = static_cast<uint64_t>(stream_.sync_id); break;
+    }
+    append_field_length(out_, 8);
+    append_be64(out_, word);
 }
 
 // _connhost_meta: NULL when the record has no meta and no value was changed (the common case costs no jsonb parse).
 void StreamTable::append_meta_json(std::string_view record_meta) {
     if (record_meta.empty() && changes_.empty()) {
-        out_ += "\\N";
+        if (format_ == CopyFormat::Text) out_ += "\\N";  // binary: append_meta_binary writes the NULL
         return;
     }
     connhost::sdk::build_record_meta(meta_, record_meta, changes_);
     bool stripped = false;
-    if (append_jsonb_cell(out_, meta_, stripped)) {  // a meta jsonb cannot hold: keep only the changes
+    if (append_jsonb_cell(out_, meta_, stripped, format_)) {  // a meta jsonb cannot hold: keep only the changes
         connhost::sdk::build_record_meta(meta_, {}, changes_);
-        append_jsonb_cell(out_, meta_, stripped);
+        append_jsonb_cell(out_, meta_, stripped, format_);
     }
 }
 

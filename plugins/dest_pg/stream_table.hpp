@@ -19,6 +19,7 @@
 // order). All statements
 // run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
+#include "copy_binary.hpp"
 #include "pg_connection.hpp"
 
 #include <connhost/sdk/catalog.hpp>
@@ -51,9 +52,10 @@ class StreamTable {
 public:
     // Writes `plan`'s stream into schema plan.container, table plan.target() (fitted identifiers, unquoted); `plan`
     // outlives this table, and its `staged` says whether rows still go to the staging table.
-    // Widening and type conflicts are logged through `host`. `lean`: no metadata columns (see above).
+    // Widening and type conflicts are logged through `host`. `lean`: no metadata columns (see above). `binary_copy`:
+    // a COPY whose columns all take binary cells (copy_binary.hpp) is sent in binary format.
     StreamTable(PgConnection& conn, connhost::sdk::StreamPlan& plan, size_t copy_buffer_bytes, connhost::sdk::Host host,
-                bool lean);
+                bool lean, bool binary_copy);
 
     // Creates or evolves the table (overwrite: a fresh staging table, or the kept one of `opening`, trimmed to its
     // keep_through row); call inside a transaction.
@@ -95,10 +97,12 @@ private:
         connhost::sdk::ColumnType type;
         bool stored = false;              // the column exists in the table rows are written to now
         bool json_text_in_jsonb = false;  // the schema says JSON text, the (older) column is jsonb
+        bool binary = false;              // its type takes binary cells (binary_copy_type)
     };
     struct Cell {
         uint32_t off = 0, len = 0;
         bool set = false;
+        bool null = false;
         const char* change = nullptr;
         const char* reason = nullptr;
     };
@@ -121,8 +125,11 @@ private:
     void begin_copy();
     void resolve_columns();
     void encode_record(const connhost::sdk::RecordView& rec);
+    void append_field_cells();
     void append_meta_cells(const connhost::sdk::RecordView& rec);
     void append_meta_json(std::string_view record_meta);
+    void append_meta_binary(int meta_column, const connhost::sdk::RecordView& rec);
+    void set_type(Column& c, connhost::sdk::ColumnType type);
 
     PgConnection& conn_;
     connhost::sdk::Host host_;
@@ -133,7 +140,9 @@ private:
     bool dedup_;
     size_t copy_buffer_bytes_;
     bool lean_;
-    std::vector<int> meta_columns_;  // the MetaColumns written, in COPY order
+    bool binary_copy_;
+    CopyFormat format_ = CopyFormat::Text;  // of the open COPY
+    std::vector<int> meta_columns_;         // the MetaColumns written, in COPY order
 
     std::vector<Column> columns_;
     std::unordered_map<std::string, int> by_field_;

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 
-from pg_lib import (AIRBYTE_DIR, CONNHOST, Db, db_name, Failure, free_port, Num, Obj, Rec, Stream, catalog_streams, check,
+from pg_lib import (AIRBYTE_DIR, CONNHOST, Db, db_name, Failure, free_port, hashed_identifier, Num, Obj, Rec, Stream, catalog_streams, check,
                     compare_table, configured, describe, drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
                     sync_ok, table_columns, tables_in, write_json)
@@ -394,7 +394,8 @@ def json_text(v):
         return "{" + ", ".join("%s: %s" % (json.dumps(k), json_text(x)) for k, x in v.items()) + "}"
     if isinstance(v, list):
         return "[" + ", ".join(json_text(x) for x in v) + "]"
-    return json.dumps(v, ensure_ascii=False)
+    # A lone surrogate cannot be UTF-8: such a string is written with \u escapes.
+    return json.dumps(v, ensure_ascii=isinstance(v, str) and re.search("[\ud800-\udfff]", v) is not None)
 
 
 def case_long_identifiers():
@@ -766,6 +767,97 @@ def case_lean_table():
                                                         state_line(9)], lean)
         check(names(d, "f") == ["id", "name"] and _rows(d.name, "f", ["id", "name"]) == [["3", "lean now"]],
               "overwrite into lean: %r" % _rows(d.name, "f", ["id", "name"]))
+
+
+BINARY_SCHEMA = {"type": "object", "properties": {
+    "k": {"type": "integer"}, "i": {"type": "integer"}, "n": {"type": ["null", "number"]}, "f": {"type": "number", "format": "double"},
+    "b": {"type": "boolean"}, "d": {"type": "string", "format": "date"}, "t": {"type": "string", "format": "date-time"},
+    "tl": {"type": "string", "format": "date-time", "airbyte_type": "timestamp_without_timezone"}, "o": {"type": "object"},
+    "s": {"type": "string"}, "jt": {"type": "string", "contentMediaType": "application/json"}}}
+
+
+def binary_edge_rows():
+    """Values at every edge of the cells COPY binary encodes on the client: each must be stored exactly as COPY text
+    stores it (or NULLed for the same reason)."""
+    cols = {
+        "i": [1, 1.5, Num("1e2"), Num("12.30e1"), Num("9223372036854775807"), Num("-9223372036854775808"),
+              Num("9223372036854775808"), "7", True, 0, Num("-0")],
+        "n": [Num("0"), Num("-0"), Num("0.000"), Num("1e-5"), Num("1.5e3"), Num("1E+2"), Num("0.1e1"), Num("-0.0"),
+              Num("-123456789012345678901234567890.123456789"), Num("12345678.87654321"), Num("100000000"),
+              Num("0.00010000"), Num("1e1000"), Num("-1e-1000"), Num("1e1001"), Num("9999.9999"), Num("10000"),
+              Num("0.5e-3"), Num("123.456e-2"), Num("1" * 500 + ".5"), "NaN", "Infinity", "-Infinity", "nan", "x",
+              Num("-0.000000000000000000000000000001")],
+        "f": [Num("0.1"), Num("-0.0"), Num("1e308"), Num("4.9e-324"), Num("2.2250738585072014e-308"),
+              Num("123456789012345678901234567890"), Num("1e400"), Num("1e-400"), "NaN", "Infinity", "-Infinity", 3],
+        "b": [True, False, "yes", 1],
+        "d": ["2024-02-29", "2023-02-29", "0001-01-01", "0001-12-31 BC", "5874897-12-31", "5874898-01-01",
+              "4714-11-24 BC", "4714-11-23 BC", "1900-02-29", "2000-02-29", "0005-02-29 BC", "infinity", "-infinity",
+              "12345-01-01", "20240101"],
+        "t": ["2024-02-29T23:59:59.999999+01:00", "2024-01-01T00:00:00.0000005Z", "2024-01-01T00:00:00.0000015Z",
+              "2024-01-01T00:00:00.0000025Z", "2024-12-31T23:59:59.9999995Z", "2024-01-01T10:00:00.123456789",
+              "2024-01-01 10:00", "2024-01-01t10:00:00z", "2024-01-01T10:00:00+0530", "2024-01-01T10:00:00-15:59",
+              "2024-01-01T10:00:00+15", "0044-03-15T12:00:00Z BC", "4714-11-24T00:00:00Z BC",
+              "4714-11-24T00:00:00+01:00 BC", "4714-11-24T00:00:00-01:00 BC", "294276-12-31T23:59:59.999999Z",
+              "294276-12-31T23:59:59.9999999Z", "294276-12-31T20:00:00-05:00", "294277-01-01T00:00:00Z", "infinity",
+              "-infinity", "2024-01-01T24:00:00Z", "yesterday", "1999-12-31T23:59:59.999999Z", "2000-01-01T00:00:00Z"],
+        "tl": ["294276-12-31T23:59:59.999999+05:00", "2024-01-01T10:00:00+05:00", "0001-02-29T00:00:00 BC",
+               "4714-11-24T00:00:00+01:00 BC", "1970-01-01T00:00:00.1234565", "infinity"],
+        "o": [{"a": 1, "b": [True, None, "x\u0000y", "\ud800", "\ud83d\ude00", "tab\there", "back\\slash \"q\" /"]},
+              {"\u0000key": Num("1.50e2")}, [1, "two"], "str", Num("1e2000"), {"x": [Num("1e-1001")]}, Num("3"), False,
+              {"big": Num("1" * 500)}, {"nested": {"deep": [[[{"n": Num("-0.0")}]]]}}],
+        "s": ["x", "", "nul\u0000inside", "\\N", "line\nbreak\r\ttab", "quote \" backslash \\ slash /",
+              "\b\f\u001f", "\u00e9\u4e2d\ud83d\ude00", "\udc00lone", 5, Num("1.50e2"), True, {"x": [1, "\t"]}, [None]],
+        "jt": ["null", "{", " [1, 2.50] ", "{\"a\": \"\\u0000\\n\", \"b\": 1e2}", "\"\\ud800\"", "tab\there"],
+    }
+    rows = []
+    for name, values in cols.items():
+        for v in values:
+            rows.append({name: v})
+    return rows
+
+
+def case_binary_matches_text():
+    """copy_format binary (COPY BINARY, the default) stores exactly what copy_format text stores, value changes and
+    _connhost_meta included, for every type it encodes on the client, in full and lean tables and append_dedup; the
+    server log shows which format each COPY used."""
+    with Db("binary_matches_text") as d:
+        log_from = os.path.getsize(server()["log"])
+        psql('ALTER DATABASE "%s" SET log_statement = \'all\'' % d.name)
+        rows = binary_edge_rows()
+        meta = {"changes": [{"field": "s", "change": "TRUNCATED", "reason": "SOURCE_FIELD_SIZE_LIMITATION"}]}
+        stored = {}
+        for kind, mode, extra in (("full", "overwrite", {}), ("lean", "overwrite", {"metadata_columns": "lean"}),
+                                  ("dedup", "append_dedup", {})):
+            for fmt in ("text", "binary"):
+                name = "%s_%s" % (kind, fmt)
+                st = Stream(None, name, BINARY_SCHEMA, mode, primary_key=[["k"]] if mode == "append_dedup" else ())
+                lines = [record_line(name, {"k": -1}, 1000, meta=meta)]  # a record's own meta, in _connhost_meta
+                lines += ['{"type": "RECORD", "record": {"stream": "%s", "emitted_at": %d, "data": %s}}' %
+                          (name, 2000 + k, json_text(dict(r, k=k))) for k, r in enumerate(rows)]
+                d.sync([st], lines + [state_line(1)], dict(d.config, copy_format=fmt, **extra))
+                cols = [c for c, _ in table_columns(d.name, "public", name) if c != "_connhost_raw_id"]
+                stored[(kind, fmt)] = psql("SELECT json_build_array(%s) FROM public.%s ORDER BY k" %
+                                           (", ".join("(%s)::text" % qi(c) for c in cols), qi(name)), d.name)
+        for kind in ("full", "lean", "dedup"):
+            text_rows, binary_rows = stored[(kind, "text")].splitlines(), stored[(kind, "binary")].splitlines()
+            check(len(text_rows) == len(rows) + 1, "%s: %d rows stored, expected %d" % (kind, len(text_rows), len(rows) + 1))
+            diff = [(a, b) for a, b in zip(text_rows, binary_rows) if a != b]
+            check(not diff and len(text_rows) == len(binary_rows),
+                  "%s: COPY binary stored other values than COPY text (text | binary):\n%s" %
+                  (kind, "\n".join("%s\n%s" % ab for ab in diff[:5])))
+        changed = psql("SELECT count(*) FROM public.full_binary WHERE _connhost_meta IS NOT NULL", d.name).strip()
+        check(int(changed) > 20, "only %s rows of full_binary record changes" % changed)
+        with open(server()["log"], encoding="utf-8", errors="replace") as f:
+            f.seek(log_from)
+            copies = [l for l in f.read().splitlines() if "COPY " in l and "FROM STDIN" in l]
+        for kind in ("full", "lean", "dedup"):
+            for fmt in ("text", "binary"):
+                name = "%s_%s" % (kind, fmt)  # an overwrite COPYs into its staging table, append_dedup into a temp table
+                mine = [l for l in copies if "_" + name in l or hashed_identifier("_connhost_dedup_public." + name) in l]
+                want = fmt == "binary"
+                check(mine and all(("FORMAT binary" in l) == want for l in mine),
+                      "%s_%s: the server log shows COPYs %r" % (kind, fmt, mine))
+        print("%d values in full, lean and append_dedup tables: COPY binary stored what COPY text stored" % len(rows))
 
 
 CASES = {"file": case_file}

@@ -40,13 +40,19 @@ public:
     }
     // Writes 36 characters ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") into `out`.
     void next(char out[36]) {
-        uint64_t hi = rng_(), lo = rng_();
+        uint64_t hi, lo;
+        next(hi, lo);
+        format(hi, lo, out);
+    }
+    // The next id as its first 8 bytes `hi` and last 8 `lo` (big-endian), for binary COPY and the like.
+    void next(uint64_t& hi, uint64_t& lo) {
+        hi = rng_();
+        lo = rng_();
         if (sequenced_)
             hi = (next_seq_++ << 16) | (hi & 0x0FFFull) | 0x8000ull;  // version 8: the number, then random
         else
             hi = (hi & ~0xF000ull) | 0x4000ull;                     // version 4
         lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
-        format(hi, lo, out);
     }
 
     // From now on every id starts with a 48-bit number counting up from `first` (then random bits), so the ids of a

@@ -1,0 +1,120 @@
+#include "copy_binary.hpp"
+
+#include <cstring>
+#include <vector>
+
+namespace pgdest {
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// Binary numeric sign words (PostgreSQL's NUMERIC_POS ... NUMERIC_NINF).
+constexpr uint16_t kNumericPos = 0x0000, kNumericNeg = 0x4000, kNumericNaN = 0xC000, kNumericPinf = 0xD000,
+                   kNumericNinf = 0xF000;
+
+// Floor division for the base-10000 weight of a decimal exponent.
+int64_t floor_div4(int64_t e) { return e >= 0 ? e / 4 : -((-e + 3) / 4); }
+
+}  // namespace
+
+bool binary_copy_type(std::string_view t) {
+    return t == "bigint" || t == "numeric" || starts_with(t, "numeric(") || t == "double precision" || t == "boolean" ||
+        t == "text" || t == "character varying" || starts_with(t, "character varying(") || t == "date" ||
+        t == "timestamp with time zone" || t == "timestamp without time zone" || t == "json" || t == "jsonb";
+}
+
+void append_copy_binary_header(std::string& out) {
+    static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // 11 bytes with its terminating NUL
+    out.append(kSignature, sizeof kSignature);
+    append_be32(out, 0);  // flags: no OIDs
+    append_be32(out, 0);  // header extension length
+}
+
+void append_copy_binary_trailer(std::string& out) { append_be16(out, 0xFFFF); }
+
+void append_be16(std::string& out, uint16_t v) {
+    const char b[2] = {static_cast<char>(v >> 8), static_cast<char>(v)};
+    out.append(b, 2);
+}
+
+void append_be32(std::string& out, uint32_t v) {
+    const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+    out.append(b, 4);
+}
+
+void append_be64(std::string& out, uint64_t v) {
+    append_be32(out, static_cast<uint32_t>(v >> 32));
+    append_be32(out, static_cast<uint32_t>(v));
+}
+
+void patch_field_length(std::string& out, size_t at) {
+    const uint32_t len = static_cast<uint32_t>(out.size() - at - 4);
+    for (int k = 0; k < 4; ++k) out[at + k] = static_cast<char>(len >> (24 - 8 * k));
+}
+
+void append_float8_binary(std::string& out, double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    append_be64(out, bits);
+}
+
+// numeric_in's reading of "-12.34e5": the digits' decimal places give base-10000 digits aligned on the point, the
+// display scale is the fraction's length minus the exponent (at least 0); zeros before and after are dropped.
+void append_numeric_binary(std::string& out, std::string_view s) {
+    if (s == "NaN" || s == "Infinity" || s == "-Infinity") {
+        append_be16(out, 0);  // ndigits
+        append_be16(out, 0);  // weight
+        append_be16(out, s == "NaN" ? kNumericNaN : s[0] == '-' ? kNumericNinf : kNumericPinf);
+        append_be16(out, 0);  // dscale
+        return;
+    }
+    size_t i = 0;
+    const bool negative = !s.empty() && s[0] == '-';
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) ++i;
+    std::string digits;  // every mantissa digit, the point removed
+    int64_t int_len = 0, frac_len = 0, exponent = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++int_len) digits.push_back(s[i]);
+    if (i < s.size() && s[i] == '.')
+        for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++frac_len) digits.push_back(s[i]);
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        const bool neg_exp = i < s.size() && s[i] == '-';
+        if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && exponent < 100000; ++i)
+            exponent = exponent * 10 + (s[i] - '0');
+        if (neg_exp) exponent = -exponent;
+    }
+    const int64_t point = int_len + exponent;  // digits[k] has decimal place point - 1 - k
+    const int64_t dscale = frac_len - exponent > 0 ? frac_len - exponent : 0;
+    int64_t top = 0, bottom = 0;  // the base-10000 weights of the first and last nonzero digit
+    bool any = false;
+    std::vector<uint16_t> groups;
+    for (size_t k = 0; k < digits.size(); ++k) {
+        if (digits[k] == '0') continue;
+        const int64_t w = floor_div4(point - 1 - static_cast<int64_t>(k));
+        if (!any) {
+            top = w;
+            any = true;
+        }
+        bottom = w;
+    }
+    if (any) {
+        groups.assign(static_cast<size_t>(top - bottom + 1), 0);
+        for (size_t k = 0; k < digits.size(); ++k) {
+            if (digits[k] == '0') continue;
+            const int64_t place = point - 1 - static_cast<int64_t>(k);
+            const int64_t w = floor_div4(place);
+            static const uint16_t kPow[] = {1, 10, 100, 1000};
+            groups[static_cast<size_t>(top - w)] += static_cast<uint16_t>((digits[k] - '0') * kPow[place - 4 * w]);
+        }
+    }
+    append_be16(out, static_cast<uint16_t>(groups.size()));
+    append_be16(out, static_cast<uint16_t>(static_cast<int16_t>(any ? top : 0)));
+    append_be16(out, negative && any ? kNumericNeg : kNumericPos);
+    append_be16(out, static_cast<uint16_t>(dscale));
+    for (const uint16_t g : groups) append_be16(out, g);
+}
+
+}  // namespace pgdest

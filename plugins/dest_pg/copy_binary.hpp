@@ -1,0 +1,44 @@
+// COPY binary format: the framing of a `COPY ... FROM STDIN WITH (FORMAT binary)` stream and the binary values of the
+// column types dest_pg writes that way.
+//
+// Stream: a header ("PGCOPY\n\377\r\n\0", flags 0, no extension), then per row an int16 field count and per field an
+// int32 length (-1: NULL) and that many bytes, then an int16 -1. Integers are big-endian. A COPY is binary only when
+// every column it fills has a type listed by binary_copy_type (the cells of those types are checked exactly as in
+// text, copy_text.hpp): the server then parses no text for bigint, numeric, double, timestamp, date, uuid and boolean
+// cells.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pgdest {
+
+enum class CopyFormat { Text, Binary };
+
+// Does a column of this format_type() text take binary cells from dest_pg? bigint, numeric[(p,s)], double precision,
+// boolean, text, character varying[(n)], date, timestamp with / without time zone, json, jsonb.
+bool binary_copy_type(std::string_view format_type);
+
+void append_copy_binary_header(std::string& out);
+void append_copy_binary_trailer(std::string& out);
+
+void append_be16(std::string& out, uint16_t v);
+void append_be32(std::string& out, uint32_t v);
+void append_be64(std::string& out, uint64_t v);
+// A field's length word (-1 for NULL).
+inline void append_field_length(std::string& out, int32_t len) { append_be32(out, static_cast<uint32_t>(len)); }
+// Sets the length word at out[at] (appended before the field) to the length of the bytes after it.
+void patch_field_length(std::string& out, size_t at);
+
+// The binary numeric of JSON number text (finite, within numeric_problem's limits, see copy_text.cpp), or of "NaN",
+// "Infinity", "-Infinity": the value and display scale numeric_in gives the same text.
+void append_numeric_binary(std::string& out, std::string_view number);
+// The binary double precision of `v`.
+void append_float8_binary(std::string& out, double v);
+// The 16 bytes of a UUID whose first 8 bytes are `hi`, last 8 `lo`.
+inline void append_uuid_binary(std::string& out, uint64_t hi, uint64_t lo) {
+    append_be64(out, hi);
+    append_be64(out, lo);
+}
+
+}  // namespace pgdest
