@@ -1,7 +1,6 @@
 #include "copy_binary.hpp"
 
 #include <cstring>
-#include <vector>
 
 namespace pgdest {
 
@@ -73,11 +72,12 @@ void append_numeric_binary(std::string& out, std::string_view s) {
     size_t i = 0;
     const bool negative = !s.empty() && s[0] == '-';
     if (!s.empty() && (s[0] == '-' || s[0] == '+')) ++i;
-    std::string digits;  // every mantissa digit, the point removed
+    const size_t mantissa = i;  // digits, maybe a point and more digits
     int64_t int_len = 0, frac_len = 0, exponent = 0;
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++int_len) digits.push_back(s[i]);
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) ++int_len;
     if (i < s.size() && s[i] == '.')
-        for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++frac_len) digits.push_back(s[i]);
+        for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) ++frac_len;
+    const size_t mantissa_end = i;
     if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
         ++i;
         const bool neg_exp = i < s.size() && s[i] == '-';
@@ -86,35 +86,41 @@ void append_numeric_binary(std::string& out, std::string_view s) {
             exponent = exponent * 10 + (s[i] - '0');
         if (neg_exp) exponent = -exponent;
     }
-    const int64_t point = int_len + exponent;  // digits[k] has decimal place point - 1 - k
+    const int64_t point = int_len + exponent;  // the k-th mantissa digit has decimal place point - 1 - k
     const int64_t dscale = frac_len - exponent > 0 ? frac_len - exponent : 0;
+    // Calls f(place) for each nonzero mantissa digit, its decimal place and value.
+    auto each_nonzero = [&](auto f) {
+        int64_t k = 0;
+        for (size_t j = mantissa; j < mantissa_end; ++j) {
+            if (s[j] == '.') continue;
+            if (s[j] != '0') f(point - 1 - k, s[j] - '0');
+            ++k;
+        }
+    };
     int64_t top = 0, bottom = 0;  // the base-10000 weights of the first and last nonzero digit
     bool any = false;
-    std::vector<uint16_t> groups;
-    for (size_t k = 0; k < digits.size(); ++k) {
-        if (digits[k] == '0') continue;
-        const int64_t w = floor_div4(point - 1 - static_cast<int64_t>(k));
-        if (!any) {
-            top = w;
-            any = true;
-        }
-        bottom = w;
-    }
-    if (any) {
-        groups.assign(static_cast<size_t>(top - bottom + 1), 0);
-        for (size_t k = 0; k < digits.size(); ++k) {
-            if (digits[k] == '0') continue;
-            const int64_t place = point - 1 - static_cast<int64_t>(k);
-            const int64_t w = floor_div4(place);
-            static const uint16_t kPow[] = {1, 10, 100, 1000};
-            groups[static_cast<size_t>(top - w)] += static_cast<uint16_t>((digits[k] - '0') * kPow[place - 4 * w]);
-        }
-    }
-    append_be16(out, static_cast<uint16_t>(groups.size()));
+    each_nonzero([&](int64_t place, int) {
+        bottom = floor_div4(place);
+        if (!any) top = bottom;
+        any = true;
+    });
+    const size_t ndigits = any ? static_cast<size_t>(top - bottom + 1) : 0;
+    append_be16(out, static_cast<uint16_t>(ndigits));
     append_be16(out, static_cast<uint16_t>(static_cast<int16_t>(any ? top : 0)));
     append_be16(out, negative && any ? kNumericNeg : kNumericPos);
     append_be16(out, static_cast<uint16_t>(dscale));
-    for (const uint16_t g : groups) append_be16(out, g);
+    const size_t first = out.size();
+    out.append(2 * ndigits, '\0');
+    static const uint16_t kPow[] = {1, 10, 100, 1000};
+    each_nonzero([&](int64_t place, int digit) {  // base-10000 digits, big-endian, at most 9999 each
+        const int64_t w = floor_div4(place);
+        const size_t at = first + 2 * static_cast<size_t>(top - w);
+        const uint16_t v = static_cast<uint16_t>(
+            ((static_cast<unsigned char>(out[at]) << 8) | static_cast<unsigned char>(out[at + 1])) +
+            digit * kPow[place - 4 * w]);
+        out[at] = static_cast<char>(v >> 8);
+        out[at + 1] = static_cast<char>(v);
+    });
 }
 
 }  // namespace pgdest

@@ -465,6 +465,8 @@ void StreamTable::resolve_columns() {
     last_keys_.resize(fields_.size());
     for (size_t i = 0; i < fields_.size(); ++i) last_keys_[i].assign(fields_[i].key.data(), fields_[i].key.size());
     last_slots_ = slots_;
+    in_order_ = true;
+    for (size_t i = 1; i < slots_.size(); ++i) in_order_ = in_order_ && slots_[i] > slots_[i - 1];
 }
 
 void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
@@ -475,8 +477,61 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     }
     resolve_columns();
     if (!copying_) begin_copy();
-    if (cells_.size() < columns_.size()) cells_.resize(columns_.size());
+    changes_.clear();
+    if (format_ == CopyFormat::Binary)
+        append_be16(out_, static_cast<uint16_t>(columns_.size() + meta_columns_.size() + (dedup_ ? 1 : 0)));
+    if (in_order_)
+        append_fields_in_order();
+    else
+        append_fields_any_order();
+    tally_.add(changes_);
+    append_meta_cells(rec);
+    if (format_ == CopyFormat::Binary) return;
+    if (!columns_.empty() || !meta_columns_.empty() || dedup_) out_.pop_back();  // the last cell's tab
+    out_.push_back('\n');
+}
 
+CellOutcome StreamTable::append_field(std::string& out, int col, const connhost::sdk::Field& f) {
+    return columns_[col].json_text_in_jsonb ? append_json_text_as_jsonb(out, f, format_)
+                                            : append_cell(out, columns_[col].type, f, format_);
+}
+
+void StreamTable::append_null_cell() {
+    if (format_ == CopyFormat::Binary)
+        append_field_length(out_, -1);
+    else
+        out_ += "\\N\t";
+}
+
+// The field cells when the record's fields come in column order, each once (the common case): straight into out_
+// (text: each followed by a tab; binary: after its length word).
+void StreamTable::append_fields_in_order() {
+    const bool binary = format_ == CopyFormat::Binary;
+    size_t next = 0;  // the next column to write
+    for (size_t i = 0; i < fields_.size(); ++i) {
+        const size_t col = static_cast<size_t>(slots_[i]);
+        for (; next < col; ++next) append_null_cell();
+        next = col + 1;
+        const size_t at = out_.size();
+        if (binary) append_field_length(out_, 0);
+        const CellOutcome o = append_field(out_, static_cast<int>(col), fields_[i]);
+        if (o.change) changes_.push_back({columns_[col].field, o.change, o.reason});
+        if (!binary) {
+            out_.push_back('\t');
+        } else if (o.null) {
+            out_.resize(at);
+            append_field_length(out_, -1);
+        } else {
+            patch_field_length(out_, at);
+        }
+    }
+    for (; next < columns_.size(); ++next) append_null_cell();
+}
+
+// The field cells of a record whose fields come in another order, or twice (the last one wins): each encoded into
+// scratch_, then written in column order.
+void StreamTable::append_fields_any_order() {
+    if (cells_.size() < columns_.size()) cells_.resize(columns_.size());
     scratch_.clear();
     touched_.clear();
     for (size_t i = 0; i < fields_.size(); ++i) {
@@ -485,52 +540,27 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
         if (!cell.set) touched_.push_back(col);
         cell.set = true;
         cell.off = static_cast<uint32_t>(scratch_.size());
-        const CellOutcome o = columns_[col].json_text_in_jsonb
-            ? append_json_text_as_jsonb(scratch_, fields_[i], format_)
-            : append_cell(scratch_, columns_[col].type, fields_[i], format_);
+        const CellOutcome o = append_field(scratch_, col, fields_[i]);
         cell.len = static_cast<uint32_t>(scratch_.size() - cell.off);
         cell.null = o.null;
         cell.change = o.change;
         cell.reason = o.reason;
     }
-    append_field_cells();
-    changes_.clear();
+    for (size_t c = 0; c < columns_.size(); ++c) {
+        const Cell& cell = cells_[c];
+        if (!cell.set || (cell.null && format_ == CopyFormat::Binary)) {
+            append_null_cell();
+            continue;
+        }
+        if (format_ == CopyFormat::Binary) append_field_length(out_, static_cast<int32_t>(cell.len));
+        out_.append(scratch_, cell.off, cell.len);
+        if (format_ == CopyFormat::Text) out_.push_back('\t');
+    }
     for (int col : touched_) {
         Cell& cell = cells_[col];
         if (cell.change) changes_.push_back({columns_[col].field, cell.change, cell.reason});
         cell.set = false;
         cell.change = nullptr;
-    }
-    tally_.add(changes_);
-    append_meta_cells(rec);
-    if (format_ == CopyFormat::Binary) return;
-    if (!columns_.empty() || !meta_columns_.empty() || dedup_) out_.pop_back();  // the last cell's tab
-    out_.push_back('\n');
-}
-
-// The row's start and its field cells from scratch_ (text: each followed by a tab; binary: the field count first,
-// each cell after its length word).
-void StreamTable::append_field_cells() {
-    if (format_ == CopyFormat::Binary) {
-        append_be16(out_, static_cast<uint16_t>(columns_.size() + meta_columns_.size() + (dedup_ ? 1 : 0)));
-        for (size_t c = 0; c < columns_.size(); ++c) {
-            const Cell& cell = cells_[c];
-            if (!cell.set || cell.null) {
-                append_field_length(out_, -1);
-                continue;
-            }
-            append_field_length(out_, static_cast<int32_t>(cell.len));
-            out_.append(scratch_, cell.off, cell.len);
-        }
-        return;
-    }
-    for (size_t c = 0; c < columns_.size(); ++c) {
-        const Cell& cell = cells_[c];
-        if (cell.set)
-            out_.append(scratch_, cell.off, cell.len);
-        else
-            out_ += "\\N";
-        out_.push_back('\t');
     }
 }
 

@@ -20,6 +20,7 @@
 // run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
 #include "copy_binary.hpp"
+#include "copy_text.hpp"
 #include "pg_connection.hpp"
 
 #include <connhost/sdk/catalog.hpp>
@@ -125,7 +126,10 @@ private:
     void begin_copy();
     void resolve_columns();
     void encode_record(const connhost::sdk::RecordView& rec);
-    void append_field_cells();
+    CellOutcome append_field(std::string& out, int col, const connhost::sdk::Field& f);
+    void append_null_cell();
+    void append_fields_in_order();
+    void append_fields_any_order();
     void append_meta_cells(const connhost::sdk::RecordView& rec);
     void append_meta_json(std::string_view record_meta);
     void append_meta_binary(int meta_column, const connhost::sdk::RecordView& rec);
@@ -161,6 +165,7 @@ private:
     std::vector<int> slots_;
     std::vector<std::string> last_keys_;  // raw keys of the previous record, for the slot cache
     std::vector<int> last_slots_;
+    bool in_order_ = false;  // slots_ strictly increase
     std::vector<Cell> cells_;
     std::vector<int> touched_;
     std::vector<connhost::sdk::ValueChange> changes_;

@@ -832,8 +832,10 @@ def case_binary_matches_text():
                 name = "%s_%s" % (kind, fmt)
                 st = Stream(None, name, BINARY_SCHEMA, mode, primary_key=[["k"]] if mode == "append_dedup" else ())
                 lines = [record_line(name, {"k": -1}, 1000, meta=meta)]  # a record's own meta, in _connhost_meta
+                # Fields in column order (k first: encoded in place) and out of it (k last: through the scratch buffer).
                 lines += ['{"type": "RECORD", "record": {"stream": "%s", "emitted_at": %d, "data": %s}}' %
-                          (name, 2000 + k, json_text(dict(r, k=k))) for k, r in enumerate(rows)]
+                          (name, 2000 + k, json_text(dict({"k": k}, **r) if k % 2 else dict(r, k=k)))
+                          for k, r in enumerate(rows)]
                 d.sync([st], lines + [state_line(1)], dict(d.config, copy_format=fmt, **extra))
                 cols = [c for c, _ in table_columns(d.name, "public", name) if c != "_connhost_raw_id"]
                 stored[(kind, fmt)] = psql("SELECT json_build_array(%s) FROM public.%s ORDER BY k" %
