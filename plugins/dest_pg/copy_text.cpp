@@ -7,6 +7,7 @@
 #include <connhost/sdk/hex.hpp>
 #include <connhost/sdk/json_slice.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -79,37 +80,14 @@ bool parse_double(std::string_view text, double& v) {
     return errno != ERANGE || (v != 0.0 && v != HUGE_VAL && v != -HUGE_VAL);
 }
 
-// Appends the decoded body of a JSON string literal as it is (binary COPY); NULs are dropped (stripped = true).
+// Appends the decoded body of a JSON string literal as it is (binary COPY); NULs are dropped (stripped = true). Valid
+// JSON holds no raw NUL, so every NUL in the decoded text came from a \u0000 escape.
 void append_string_bytes(std::string& out, std::string_view raw, bool& stripped) {
-    for (size_t i = 0; i < raw.size(); ++i) {
-        const void* b = std::memchr(raw.data() + i, '\\', raw.size() - i);
-        const size_t stop = b ? static_cast<size_t>(static_cast<const char*>(b) - raw.data()) : raw.size();
-        out.append(raw.data() + i, stop - i);
-        i = stop;
-        if (i + 1 >= raw.size()) {
-            if (i < raw.size()) out.push_back('\\');
-            break;
-        }
-        const char e = raw[++i];
-        switch (e) {
-            case 'n': out.push_back('\n'); break;
-            case 'r': out.push_back('\r'); break;
-            case 't': out.push_back('\t'); break;
-            case 'b': out.push_back('\b'); break;
-            case 'f': out.push_back('\f'); break;
-            case 'u': {
-                const int cp = connhost::sdk::json_unicode_escape(raw, i);
-                if (cp < 0)
-                    out += "\\u";
-                else if (cp == 0)
-                    stripped = true;
-                else
-                    connhost::sdk::append_utf8(out, static_cast<unsigned>(cp));
-                break;
-            }
-            default: out.push_back(e);  // \\ \" \/
-        }
-    }
+    const size_t at = out.size();
+    out += connhost::sdk::json_unescape(raw);
+    const auto end = std::remove(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\0');
+    stripped = stripped || end != out.end();
+    out.erase(end, out.end());
 }
 
 // Appends a string field's value as a cell of `format`; NULs are dropped (stripped = true).
