@@ -270,6 +270,7 @@ void StreamTable::load_columns(const std::string& table) {
         const std::string name = r.text(i, 0);
         bool meta = false;
         for (const char* m : kMetaColumns) meta = meta || name == m;
+        if (meta && table == plan_.target()) meta_binary_ = meta_binary_ && meta_type_binary(name, r.text(i, 1));
         if (meta || name_owner_.count(name)) continue;
         // The owning field is not known yet (hashed names cannot be reversed): column_for claims it
         // when a field maps to this name. Unclaimed columns are written NULL.
@@ -320,6 +321,16 @@ void StreamTable::fit_type(int col, ColumnType wanted) {
                    sql_type(c.type) + ")");
         set_type(c, w.type);
     }
+}
+
+// Has metadata column `name` the type append_meta_binary writes? Someone may have changed it by hand: then the table is
+// written as COPY text, which the server casts.
+bool StreamTable::meta_type_binary(const std::string& name, const std::string& type) const {
+    using namespace connhost::sdk;
+    if (name == kMetaColumns[kRawIdColumn]) return type == (bigint_row_ids_ ? "bigint" : "uuid");
+    if (name == kMetaColumns[kExtractedAtColumn]) return type == "timestamp with time zone";
+    if (name == kMetaColumns[kMetaJsonColumn]) return type == "jsonb";
+    return type == "bigint";  // _connhost_generation_id, _connhost_sync_id
 }
 
 void StreamTable::set_type(Column& c, ColumnType type) {
@@ -418,7 +429,7 @@ void StreamTable::begin_copy() {
     for (int m : meta_columns_) cols += quote(kMetaColumns[m]) + ", ";
     if (dedup_) cols += quote(kSeqColumn) + ", ";
     if (!cols.empty()) cols = " (" + cols.substr(0, cols.size() - 2) + ")";  // a lean table may have no column yet
-    bool binary = binary_copy_;
+    bool binary = binary_copy_ && meta_binary_;
     for (const Column& c : columns_) binary = binary && c.binary;
     format_ = binary ? CopyFormat::Binary : CopyFormat::Text;
     conn_.copy_begin("COPY " + target + cols + " FROM STDIN" + (binary ? " WITH (FORMAT binary)" : ""));

@@ -134,6 +134,7 @@ private:
     void append_meta_json(std::string_view record_meta);
     void append_meta_binary(int meta_column, const connhost::sdk::RecordView& rec);
     void set_type(Column& c, connhost::sdk::ColumnType type);
+    bool meta_type_binary(const std::string& name, const std::string& type) const;
 
     PgConnection& conn_;
     connhost::sdk::Host host_;
@@ -145,6 +146,7 @@ private:
     size_t copy_buffer_bytes_;
     bool lean_;
     bool binary_copy_;
+    bool meta_binary_ = true;               // the target's metadata columns have the types binary cells need
     CopyFormat format_ = CopyFormat::Text;  // of the open COPY
     std::vector<int> meta_columns_;         // the MetaColumns written, in COPY order
 

@@ -862,6 +862,19 @@ def case_binary_matches_text():
         print("%d values in full, lean and append_dedup tables: COPY binary stored what COPY text stored" % len(rows))
 
 
+def case_binary_retyped_meta_column():
+    """A metadata column someone changed by hand (here _connhost_generation_id to integer) keeps the table on COPY text,
+    which the server casts: the next sync still writes its rows, where a binary COPY would send 8 bytes to a 4-byte
+    column and fail."""
+    s = Stream(None, "retyped", USERS, "append", generation_id=3)
+    with Db("binary_retyped_meta_column") as d:
+        d.sync([s], [record_line("retyped", {"id": 1, "name": "before"}, 1), state_line(1)])
+        psql("ALTER TABLE public.retyped ALTER COLUMN _connhost_generation_id TYPE integer", d.name)
+        d.sync([s], [record_line("retyped", {"id": 2, "name": "after"}, 2), state_line(2)])
+        got = _rows(d.name, "retyped", ["id", "name", "_connhost_generation_id"])
+        check(got == [["1", "before", "3"], ["2", "after", "3"]], "rows after the column changed type: %r" % got)
+
+
 CASES = {"file": case_file}
 CASES.update({k[5:]: v for k, v in globals().items() if k.startswith("case_") and k != "case_file"})
 
