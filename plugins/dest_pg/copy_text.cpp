@@ -225,10 +225,16 @@ const char* append_integer(std::string& out, const Field& f, CopyFormat format) 
     return nullptr;
 }
 
+// A cell that is not binary-capable (binary_copy_type) reached a binary COPY: a bug of dest_pg, never the data's.
+[[noreturn]] void not_binary(ColumnType type) {
+    throw std::logic_error(std::string("dest_pg: a ") + connhost::sdk::to_string(type) +
+                           " column was given to a binary COPY");
+}
+
 // Appends a date, timestamp or interval cell of string `s`; false (nothing appended) when the column cannot hold it.
 bool append_temporal(std::string& out, ColumnType type, std::string_view s, CopyFormat format) {
     if (type == ColumnType::Duration) {
-        if (format == CopyFormat::Binary) throw std::logic_error("dest_pg: interval cells are written as COPY text");
+        if (format == CopyFormat::Binary) not_binary(type);
         if (!valid_duration(s)) return false;
     } else if (type == ColumnType::Date) {
         int32_t days;
@@ -346,12 +352,6 @@ CellOutcome append_jsonb_field(std::string& out, const Field& f, CopyFormat form
     if (const char* problem = append_jsonb_cell(out, json, stripped, format)) return nulled(problem);
     if (stripped) r = {"TRUNCATED", kSerialization};
     return r;
-}
-
-// A cell that is not binary-capable (binary_copy_type) reached a binary COPY: a bug of dest_pg, never the data's.
-[[noreturn]] void not_binary(ColumnType type) {
-    throw std::logic_error(std::string("dest_pg: a ") + connhost::sdk::to_string(type) +
-                           " column was given to a binary COPY");
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 #include "copy_text.hpp"
 #include "pg_names.hpp"
 #include "pk_index.hpp"
+#include "temporal.hpp"
 
 #include <connhost/sdk/json_slice.hpp>
 #include <connhost/sdk/status.hpp>
 
-#include <limits>
 #include <stdexcept>
 
 namespace pgdest {
@@ -638,16 +638,7 @@ void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec
             }
             word = uuids_.next_number();
             break;
-        case kExtractedAtColumn: {
-            // Unix milliseconds to PostgreSQL microseconds (since 2000-01-01); one out of range the server refuses.
-            constexpr __int128 kUnixToPgMs = 946684800000LL;
-            const __int128 micros = (static_cast<__int128>(rec.emitted_at_ms) - kUnixToPgMs) * 1000;
-            const __int128 limit = std::numeric_limits<int64_t>::max();
-            word = static_cast<uint64_t>(static_cast<int64_t>(micros > limit        ? limit
-                                                                  : micros < -limit ? -limit
-                                                                                    : micros));
-            break;
-        }
+        case kExtractedAtColumn: word = static_cast<uint64_t>(unix_ms_to_micros(rec.emitted_at_ms)); break;
         case kGenerationIdColumn: word = static_cast<uint64_t>(stream_.generation_id); break;
         case kSyncIdColumn: word = static_cast<uint64_t>(stream_.sync_id); break;
     }

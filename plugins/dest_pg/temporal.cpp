@@ -180,6 +180,12 @@ bool timestamp_micros(std::string_view s, bool zoned, int64_t& micros) {
     return true;
 }
 
+int64_t unix_ms_to_micros(int64_t ms) {
+    const __int128 micros = (static_cast<__int128>(ms) - kUnixToPgDays * 86400000LL) * 1000;
+    const __int128 limit = std::numeric_limits<int64_t>::max();
+    return static_cast<int64_t>(micros > limit ? limit : micros < -limit ? -limit : micros);
+}
+
 bool valid_date(std::string_view s) {
     int32_t days;
     return date_days(s, days);

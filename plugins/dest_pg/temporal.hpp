@@ -23,6 +23,10 @@ bool date_days(std::string_view s, int32_t& days);
 // such timestamp, or lies outside PostgreSQL's range (4714-11-24 BC up to 294276 AD).
 bool timestamp_micros(std::string_view s, bool zoned, int64_t& micros);
 
+// PostgreSQL's timestamp (microseconds since 2000-01-01) of `ms` milliseconds since the Unix epoch, saturated to the
+// int64 range: a value outside PostgreSQL's range stays outside it, and the server refuses it.
+int64_t unix_ms_to_micros(int64_t ms);
+
 bool valid_date(std::string_view s);
 bool valid_timestamp(std::string_view s, bool zoned);
 // ISO 8601 "P[nY][nM][nW][nD][T[nH][nM][n[.f]S]]", signed integers, a fraction only on seconds, within interval's

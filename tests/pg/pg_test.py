@@ -20,7 +20,7 @@ import time
 from pg_lib import (AIRBYTE_DIR, CONNHOST, Db, db_name, Failure, free_port, hashed_identifier, Num, Obj, Rec, Stream, catalog_streams, check,
                     compare_table, configured, describe, drop_database, errors_in, exact, expected_records, fresh_database, identifier, lines_bytes, main, messages_of,
                     parse_output, psql, psql_json, qi, read_table, record_line, records_by_stream, run, run_write, server, state_line,
-                    sync_ok, table_columns, tables_in, write_json)
+                    sync_ok, SURROGATE, table_columns, tables_in, write_json)
 import dest_testlib  # noqa: E402
 from dest_testlib import read_messages_file  # noqa: E402 (pg_lib / sqlite_lib put tests/lib on the path)
 
@@ -395,7 +395,7 @@ def json_text(v):
     if isinstance(v, list):
         return "[" + ", ".join(json_text(x) for x in v) + "]"
     # A lone surrogate cannot be UTF-8: such a string is written with \u escapes.
-    return json.dumps(v, ensure_ascii=isinstance(v, str) and re.search("[\ud800-\udfff]", v) is not None)
+    return json.dumps(v, ensure_ascii=isinstance(v, str) and SURROGATE.search(v) is not None)
 
 
 def case_long_identifiers():
