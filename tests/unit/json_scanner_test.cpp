@@ -165,7 +165,27 @@ TEST_CASE("a byte that needs escaping or checking is found at every position of 
     }
 }
 
+// plain_run tests sixteen bytes at a time with SSE2, else eight: each byte kind must stop it at every offset of a
+// block and of the tail after the last whole block, in both its strict and its quote-and-backslash-only form.
+TEST_CASE("a plain run stops at the first byte of its kind at every offset") {
+    using connhost::internal::json_detail::plain_run;
+    const unsigned char kinds[] = {0x00, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xc3, 0xff};
+    for (size_t len = 1; len <= 50; ++len) {
+        for (size_t at = 0; at < len; ++at) {
+            for (unsigned char k : kinds) {
+                std::string s(len, 'a');
+                s[at] = static_cast<char>(k);
+                const bool strict_stop = k < 0x20 || k >= 0x80 || k == '"' || k == '\\';
+                const bool loose_stop = k == '"' || k == '\\';
+                CHECK(plain_run<true>(s.data(), s.data() + len) == (strict_stop ? at : len));
+                CHECK(plain_run<false>(s.data(), s.data() + len) == (loose_stop ? at : len));
+            }
+        }
+    }
+}
+
 TEST_CASE("unescaping copies the runs between escapes and keeps a trailing lone backslash") {
+    CHECK(unescape_json_string(R"(a"b\nc)") == "a\"b\nc");  // a bare quote (malformed) is kept as it is
     CHECK(unescape_json_string(R"({\"plan\": \"pro\", \"tags\": [\"a\"]})") == R"({"plan": "pro", "tags": ["a"]})");
     CHECK(unescape_json_string("plain text, no escape") == "plain text, no escape");
     CHECK(unescape_json_string(R"(ends with\)") == R"(ends with\)");

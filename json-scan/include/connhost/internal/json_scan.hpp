@@ -14,6 +14,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace connhost::internal {
 
 // A JSON syntax error at byte `offset` of the scanned text.
@@ -64,6 +68,19 @@ template <bool Strict = true>
 inline size_t plain_run(const char* p, const char* end) noexcept {
     constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     const char* const start = p;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where the CPU has SSE2 (every x86-64): the first flagged byte of a block is found by
+    // its mask bit, so a short run between escapes costs one block test instead of a byte loop.
+    while (end - p >= 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i flagged = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+        // A signed compare: bytes < 0x20 and bytes >= 0x80 (negative as signed chars) both test less than 0x20.
+        if constexpr (Strict) flagged = _mm_or_si128(flagged, _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(flagged));
+        if (mask) return static_cast<size_t>(p - start) + static_cast<size_t>(__builtin_ctz(mask));
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t x;
         std::memcpy(&x, p, 8);
@@ -229,11 +246,14 @@ inline std::string unescape_json_string(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
-        // The bytes up to the next backslash in one append.
-        const void* b = std::memchr(raw.data() + i, '\\', raw.size() - i);
-        const size_t stop = b ? static_cast<size_t>(static_cast<const char*>(b) - raw.data()) : raw.size();
+        // The bytes up to the next backslash or quote in one append.
+        const size_t stop = i + json_detail::plain_run<false>(raw.data() + i, raw.data() + raw.size());
         out.append(raw.data() + i, stop - i);
         i = stop;
+        if (i < raw.size() && raw[i] == '"') {  // a bare quote (not a string body's text) stays
+            out.push_back('"');
+            continue;
+        }
         if (i + 1 >= raw.size()) {
             if (i < raw.size()) out.push_back('\\');  // a trailing lone backslash stays
             break;
