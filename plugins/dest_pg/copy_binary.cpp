@@ -32,27 +32,6 @@ void append_copy_binary_header(std::string& out) {
 
 void append_copy_binary_trailer(std::string& out) { append_be16(out, 0xFFFF); }
 
-void append_be16(std::string& out, uint16_t v) {
-    const char b[2] = {static_cast<char>(v >> 8), static_cast<char>(v)};
-    out.append(b, 2);
-}
-
-void append_be32(std::string& out, uint32_t v) {
-    const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-                       static_cast<char>(v)};
-    out.append(b, 4);
-}
-
-void append_be64(std::string& out, uint64_t v) {
-    append_be32(out, static_cast<uint32_t>(v >> 32));
-    append_be32(out, static_cast<uint32_t>(v));
-}
-
-void patch_field_length(std::string& out, size_t at) {
-    const uint32_t len = static_cast<uint32_t>(out.size() - at - 4);
-    for (int k = 0; k < 4; ++k) out[at + k] = static_cast<char>(len >> (24 - 8 * k));
-}
-
 void append_float8_binary(std::string& out, double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);

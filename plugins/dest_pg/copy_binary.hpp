@@ -22,13 +22,27 @@ bool binary_copy_type(std::string_view format_type);
 void append_copy_binary_header(std::string& out);
 void append_copy_binary_trailer(std::string& out);
 
-void append_be16(std::string& out, uint16_t v);
-void append_be32(std::string& out, uint32_t v);
-void append_be64(std::string& out, uint64_t v);
+// Big-endian integers, a byte at a time: inline push_backs cost less than an out-of-line append of 2-8 bytes, which
+// a binary COPY makes several of per cell.
+inline void append_be16(std::string& out, uint16_t v) {
+    out.push_back(static_cast<char>(v >> 8));
+    out.push_back(static_cast<char>(v));
+}
+inline void append_be32(std::string& out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+inline void append_be64(std::string& out, uint64_t v) {
+    append_be32(out, static_cast<uint32_t>(v >> 32));
+    append_be32(out, static_cast<uint32_t>(v));
+}
 // A field's length word (-1 for NULL).
 inline void append_field_length(std::string& out, int32_t len) { append_be32(out, static_cast<uint32_t>(len)); }
 // Sets the length word at out[at] (appended before the field) to the length of the bytes after it.
-void patch_field_length(std::string& out, size_t at);
+inline void patch_field_length(std::string& out, size_t at) {
+    const uint32_t len = static_cast<uint32_t>(out.size() - at - 4);
+    char* word = &out[at];
+    for (int k = 0; k < 4; ++k) word[k] = static_cast<char>(len >> (24 - 8 * k));
+}
 
 // The binary numeric of JSON number text (finite, within numeric_problem's limits, see copy_text.cpp), or of "NaN",
 // "Infinity", "-Infinity": the value and display scale numeric_in gives the same text.

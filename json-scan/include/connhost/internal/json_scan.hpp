@@ -99,7 +99,31 @@ inline size_t plain_run(const char* p, const char* end) noexcept {
     return static_cast<size_t>(p - start);
 }
 
+// Appends the n bytes at p: a short run byte by byte (inline), a longer one in one append.
+inline void append_run(std::string& out, const char* p, size_t n) {
+    if (n < 8)
+        for (size_t k = 0; k < n; ++k) out.push_back(p[k]);
+    else
+        out.append(p, n);
+}
+
+// The letter of byte `c`'s two-character JSON escape (\" \\ \n \r \t \b \f), or 0 when it has none.
+inline char escape_letter(unsigned char c) noexcept {
+    switch (c) {
+        case '"': return '"';
+        case '\\': return '\\';
+        case '\n': return 'n';
+        case '\r': return 'r';
+        case '\t': return 't';
+        case '\b': return 'b';
+        case '\f': return 'f';
+        default: return 0;
+    }
+}
+
 }  // namespace json_detail
+
+inline std::string unescape_json_string(std::string_view raw);  // defined below
 
 // A scanner over one buffer; `Trusted` as described at the top. Not thread-safe; cheap to create.
 template <bool Trusted>
@@ -153,13 +177,13 @@ public:
     template <class F>
     void members(F&& on_member) {
         if (consume('}')) return;
-        std::string key;
+        std::string decoded;  // a name with escapes, decoded; other names are passed as the text they came in
         for (;;) {
             if (peek() != '"') fail("expected a member name in quotes");
-            key.clear();
-            read_string(&key);
+            std::string_view key = read_string();
+            if (escaped_) key = decoded = unescape_json_string(key);
             expect(':', "':' after a member name");
-            on_member(std::string_view(key));
+            on_member(key);
             if (consume(',')) continue;
             expect('}', "',' or '}' in an object");
             return;
@@ -248,7 +272,7 @@ inline std::string unescape_json_string(std::string_view raw) {
     for (size_t i = 0; i < raw.size(); ++i) {
         // The bytes up to the next backslash or quote in one append.
         const size_t stop = i + json_detail::plain_run<false>(raw.data() + i, raw.data() + raw.size());
-        out.append(raw.data() + i, stop - i);
+        json_detail::append_run(out, raw.data() + i, stop - i);
         i = stop;
         if (i < raw.size() && raw[i] == '"') {  // a bare quote (not a string body's text) stays
             out.push_back('"');
@@ -285,26 +309,20 @@ inline void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
     for (size_t i = 0; i < s.size(); ++i) {
         const size_t plain = json_detail::plain_run(s.data() + i, s.data() + s.size());
-        out.append(s.data() + i, plain);
+        json_detail::append_run(out, s.data() + i, plain);
         i += plain;
         if (i == s.size()) break;
+        // Escapes byte by byte: inline push_backs, where an append of two bytes is an out-of-line call (jsonb text
+        // in a string escapes every quote).
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out.push_back(hex[c >> 4]);
-                    out.push_back(hex[c & 15]);
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
+        const char letter = json_detail::escape_letter(c);
+        if (letter) {
+            out.push_back('\\');
+            out.push_back(letter);
+        } else if (c < 0x20) {
+            for (const char e : {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}) out.push_back(e);
+        } else {
+            out.push_back(static_cast<char>(c));
         }
     }
     out.push_back('"');
