@@ -18,8 +18,10 @@
 # (b) `connhost run --plugin dest_pg write` of the users records (a file of source_postgres's RECORD lines, append
 #     into an emptied table) against `psql \copy t (user columns) FROM FILE` of the same rows (COPY text from the
 #     source) into a table of the user columns only, target <= 1.0.
-# Each side runs into emptied tables after a CHECKPOINT, alternating; both over TCP on 127.0.0.1, fsync on. Timing
-# never fails the run; differing row counts, or sampled rows (key % 997 = 0) that differ from the source, do.
+# Each side runs into emptied tables after a CHECKPOINT, alternating (the sync's overwrite drops the table it replaces
+# when it ends: emptied first, as the pipe's is, so neither side's time holds the removal of the last round's rows);
+# both over TCP on 127.0.0.1, fsync on. Timing never fails the run; differing row counts, or sampled rows
+# (key % 997 = 0) that differ from the source, do.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -131,7 +133,7 @@ for shape in accounts users; do
         | psql_tcp "bench_$mode" -c "\\copy public.${shape}_pipe ($cols) FROM STDIN"
       t_pipe=$(elapsed "$t0")
       if [ -n "$before" ]; then
-        psql_su "bench_$mode" -c 'CHECKPOINT'
+        psql_su "bench_$mode" -c "TRUNCATE public.$shape" -c 'CHECKPOINT'
         t0=$(now)
         sync "$shape" "$work/dest_$mode.json" "$before"
         t_before=$(elapsed "$t0")
@@ -139,7 +141,7 @@ for shape in accounts users; do
         printf '%s %s round %d: connhost sync BEFORE %.2f s\n' "$shape" "$mode" "$r" "$t_before"
         b_before=$(best "$t_before" "$b_before")
       fi
-      psql_su "bench_$mode" -c 'CHECKPOINT'
+      psql_su "bench_$mode" -c "TRUNCATE public.$shape" -c 'CHECKPOINT'
       t0=$(now)
       sync "$shape" "$work/dest_$mode.json"
       t_sync=$(elapsed "$t0")
