@@ -11,6 +11,7 @@
 #include <connhost/sdk/status.hpp>
 #include <connhost/sdk/stream_status.hpp>
 
+#include <algorithm>
 #include <optional>
 
 namespace pgsource {
@@ -45,18 +46,40 @@ void emit_state(Host host, const Table& t, const boost::json::object& blob) {
     host.emit_state(connhost::sdk::stream_state_message(t.name, t.schema, blob));
 }
 
-// What one stream's read selects: its record columns, then the columns of its checkpoint key.
+// What one stream's read selects: its record columns, then the key columns that are not among them.
 struct ReadPlan {
     std::vector<const Column*> cols;
     ReadPosition pos;
+    std::vector<std::string> extra_keys;  // key expressions selected after the record columns, quoted
+    std::vector<size_t> key_fields;       // the COPY field holding each key column's text
 };
 
-// The SELECT of `plan`: the record columns, then the key's, ordered by the key, from its start; `literals` are
-// plan.pos.params() quoted (ReadPosition::where_sql).
+// Where each key column of `plan` is read: from its record column when it is one (the same text, sent once), else
+// from an extra field after the record columns (the ctid, or a key column the configured schema leaves out).
+void place_keys(ReadPlan& plan) {
+    if (plan.pos.by == ReadPosition::By::Nothing) return;
+    for (const std::string& key : plan.pos.columns) {
+        size_t field = plan.cols.size() + plan.extra_keys.size();
+        if (plan.pos.by == ReadPosition::By::Ctid) {
+            plan.extra_keys.push_back(key);
+        } else {
+            auto c =
+                std::find_if(plan.cols.begin(), plan.cols.end(), [&](const Column* col) { return col->name == key; });
+            if (c != plan.cols.end())
+                field = static_cast<size_t>(c - plan.cols.begin());
+            else
+                plan.extra_keys.push_back(sql_quote_identifier(key));
+        }
+        plan.key_fields.push_back(field);
+    }
+}
+
+// The SELECT of `plan`: the record columns, then its extra key fields, ordered by the key, from its start; `literals`
+// are plan.pos.params() quoted (ReadPosition::where_sql).
 std::string select_sql(const Table& t, const ReadPlan& plan, const std::vector<std::string>& literals) {
     std::string sql = "SELECT ";
     for (size_t i = 0; i < plan.cols.size(); ++i) sql += (i ? ", " : "") + sql_quote_identifier(plan.cols[i]->name);
-    if (plan.pos.by != ReadPosition::By::Nothing) sql += ", " + plan.pos.key_sql();
+    for (const std::string& key : plan.extra_keys) sql += ", " + key;
     sql += " FROM " + sql_quote_identifier(t.schema) + "." + sql_quote_identifier(t.name);
     return sql + plan.pos.where_sql(literals) + plan.pos.order_sql();
 }
@@ -100,7 +123,7 @@ std::vector<std::string> copy_rows(PgSession& db, const SourceConfig& cfg, const
     for (size_t i = 0; i < plan.cols.size(); ++i)
         keys.push_back((i ? "," : "{") + json_string(plan.cols[i]->name) + ":");
     const bool keyed = plan.pos.by != ReadPosition::By::Nothing;
-    const size_t key_col = plan.cols.size(), key_cols = keyed ? plan.pos.columns.size() : 0;
+    const size_t fields = plan.cols.size() + plan.extra_keys.size(), key_cols = plan.key_fields.size();
     std::vector<std::string> last = plan.pos.start.value_or(std::vector<std::string>{});
     uint64_t since_state = 0, rows = 0;
     std::string rec;
@@ -118,15 +141,15 @@ std::vector<std::string> copy_rows(PgSession& db, const SourceConfig& cfg, const
             host.throw_if_cancelled();
             emitted = RecordBatchWriter::now_ms();
         }
-        if (!row.parse(line, key_col + key_cols))
+        if (!row.parse(line, fields))
             throw connhost::sdk::SystemError(what + ": the server sent a COPY row of another shape than " +
-                                             std::to_string(key_col + key_cols) + " fields");
+                                             std::to_string(fields) + " fields");
         append_record(rec, row, plan, keys);
         w.add(rec, emitted);
         if (!keyed) continue;
-        if (!row.is_null(key_col)) {  // a NULL cursor (sorted last) moves nothing
+        if (!row.is_null(plan.key_fields[0])) {  // a NULL cursor (sorted last) moves nothing
             last.resize(key_cols);
-            for (size_t k = 0; k < key_cols; ++k) last[k].assign(row.view(key_col + k));
+            for (size_t k = 0; k < key_cols; ++k) last[k].assign(row.view(plan.key_fields[k]));
         }
         if (++since_state >= cfg.state_interval) {
             emit_state(host, t, plan.pos.blob(last));
@@ -143,6 +166,7 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     ReadPlan plan;
     plan.pos = read_position(db, t, cs, state, host, slice);
     plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
+    place_keys(plan);
     std::vector<std::string> literals;
     for (const std::string& p : plan.pos.params()) literals.push_back(db.literal(p));
     const std::string sql = select_sql(t, plan, literals);
