@@ -300,11 +300,18 @@ bool append_json_text_cell(std::string& out, const Field& f, CopyFormat format) 
         append_raw(out, compact, format);
         return true;
     }
+    if (format == CopyFormat::Binary) {  // binary json is its text: decoded in place, checked there
+        const size_t at = out.size();
+        connhost::sdk::json_unescape_append(out, f.value);
+        if (is_json_text(std::string_view(out).substr(at))) return true;
+        out.resize(at);
+        return false;
+    }
     std::string decoded;
     std::string_view s = f.value;
     if (f.value_escaped) s = decoded = connhost::sdk::json_unescape(f.value);
     if (!is_json_text(s)) return false;
-    append_raw(out, s, format);  // binary json is its text
+    append_raw(out, s, format);
     return true;
 }
 

@@ -264,11 +264,9 @@ inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
     return cp;
 }
 
-// Decodes the raw text between a string literal's quotes into UTF-8 (escapes resolved, \u surrogates joined, lone
-// ones U+FFFD). Malformed escapes are kept as they are; it never reads out of bounds.
-inline std::string unescape_json_string(std::string_view raw) {
-    std::string out;
-    out.reserve(raw.size());
+// Appends the raw text between a string literal's quotes to `out`, decoded into UTF-8 (escapes resolved, \u
+// surrogates joined, lone ones U+FFFD). Malformed escapes are kept as they are; it never reads out of bounds.
+inline void append_unescaped_json_string(std::string& out, std::string_view raw) {
     for (size_t i = 0; i < raw.size(); ++i) {
         // The bytes up to the next backslash or quote in one append.
         const size_t stop = i + json_detail::plain_run<false>(raw.data() + i, raw.data() + raw.size());
@@ -300,6 +298,13 @@ inline std::string unescape_json_string(std::string_view raw) {
             default: out.push_back(e);  // \" \\ \/
         }
     }
+}
+
+// The raw text between a string literal's quotes decoded, as append_unescaped_json_string appends it.
+inline std::string unescape_json_string(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    append_unescaped_json_string(out, raw);
     return out;
 }
 
