@@ -52,6 +52,13 @@ void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_vie
 }
 
 void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emitted_at) {
+    // One allocation for the whole batch, not a doubling per record (each one copying what the buffer held).
+    if (b.record_count && data_.capacity() < data_.size() + b.data_size) data_.reserve(data_.size() + b.data_size);
+    if (offsets_.capacity() < offsets_.size() + b.record_count) {
+        offsets_.reserve(offsets_.size() + b.record_count);
+        meta_offsets_.reserve(meta_offsets_.size() + b.record_count);
+        emitted_.reserve(emitted_.size() + b.record_count);
+    }
     for (uint32_t i = 0; i < b.record_count; ++i)
         add(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
 }

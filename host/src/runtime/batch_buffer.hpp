@@ -39,6 +39,11 @@ public:
     bool empty() const noexcept { return emitted_.empty(); }
     size_t size() const noexcept { return emitted_.size(); }
     size_t bytes() const noexcept { return data().size() + meta().size(); }
+    // The memory held for records, whether in use or not (what a recycled buffer keeps).
+    size_t capacity() const noexcept {
+        return data_.capacity() + meta_.capacity() +
+            (offsets_.capacity() + meta_offsets_.capacity() + emitted_.capacity()) * sizeof(uint64_t);
+    }
     bool same_stream(std::string_view stream, bool has_ns, std::string_view ns) const noexcept {
         return stream == stream_ && has_ns == has_ns_ && (!has_ns || ns == ns_);
     }

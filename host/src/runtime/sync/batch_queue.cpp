@@ -48,13 +48,17 @@ std::unique_ptr<BatchBuffer> BatchQueue::spare() {
     if (spares_.empty()) return std::make_unique<BatchBuffer>();
     auto b = std::move(spares_.front());
     spares_.pop_front();
+    spare_bytes_ -= b->capacity();
     return b;
 }
 
 void BatchQueue::recycle(std::unique_ptr<BatchBuffer> b) {
     if (!b) return;
     std::lock_guard lock(mu_);
-    if (spares_.size() < 4) spares_.push_back(std::move(b));
+    const size_t held = b->capacity();
+    if (spare_bytes_ + held > max_bytes_) return;  // freed: the spares never hold more than the queue may
+    spare_bytes_ += held;
+    spares_.push_back(std::move(b));
 }
 
 size_t BatchQueue::bytes() const {

@@ -42,7 +42,8 @@ public:
     void close();
     // A spare buffer to fill (recycled from consumed batches when there is one).
     std::unique_ptr<BatchBuffer> spare();
-    // Gives a consumed buffer back for reuse.
+    // Gives a consumed buffer back for reuse. Spares are kept up to the queue's bound in bytes, so a full queue's
+    // buffers are all reused when it drains (a fresh buffer costs its growth and page faults again).
     void recycle(std::unique_ptr<BatchBuffer> b);
 
     size_t bytes() const;
@@ -57,6 +58,7 @@ private:
     size_t bytes_ = 0;
     bool closed_ = false;
     std::deque<std::unique_ptr<BatchBuffer>> spares_;
+    size_t spare_bytes_ = 0;  // the capacity() of the spares
 };
 
 }  // namespace connhost::runtime::sync
