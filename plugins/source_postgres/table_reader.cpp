@@ -52,7 +52,26 @@ struct ReadPlan {
     ReadPosition pos;
     std::vector<std::string> extra_keys;  // key expressions selected after the record columns, quoted
     std::vector<size_t> key_fields;       // the COPY field holding each key column's text
+    std::vector<BinaryCell> binary;       // each field's binary cell when the COPY is binary; empty: COPY text
 };
+
+// Each field's binary cell when every field of `plan` has one (binary_cell), else nothing: COPY BINARY costs the
+// server no output function or escaping per value, and the plugin no unescaping.
+std::vector<BinaryCell> binary_cells(const Table& t, const ReadPlan& plan) {
+    if (plan.pos.by == ReadPosition::By::Ctid) return {};
+    std::vector<const Column*> fields = plan.cols;
+    for (const std::string& key : plan.pos.columns)
+        if (std::find_if(plan.cols.begin(), plan.cols.end(), [&](const Column* c) { return c->name == key; }) ==
+            plan.cols.end())
+            fields.push_back(t.column(key));
+    std::vector<BinaryCell> cells;
+    for (const Column* c : fields) {
+        const std::optional<BinaryCell> cell = c ? binary_cell(c->sql_type) : std::nullopt;
+        if (!cell) return {};
+        cells.push_back(*cell);
+    }
+    return cells;
+}
 
 // Where each key column of `plan` is read: from its record column when it is one (the same text, sent once), else
 // from an extra field after the record columns (the ctid, or a key column the configured schema leaves out).
@@ -136,12 +155,17 @@ std::vector<std::string> copy_rows(PgSession& db, const SourceConfig& cfg, const
     db.copy_out(copy, what);
     std::string_view line;
     int64_t emitted = 0;
+    bool header = !plan.binary.empty();  // the first binary message starts with the file header
     while (db.copy_row(line, what)) {
+        if (header && !cut_binary_copy_header(line))
+            throw connhost::sdk::SystemError(what + ": the server's binary COPY did not start with its header");
+        header = false;
+        if (!plan.binary.empty() && (line.empty() || is_binary_copy_trailer(line))) continue;
         if ((rows++ & 1023) == 0) {  // the clock and the cancel flag once per 1024 rows
             host.throw_if_cancelled();
             emitted = RecordBatchWriter::now_ms();
         }
-        if (!row.parse(line, fields))
+        if (plan.binary.empty() ? !row.parse(line, fields) : !row.parse_binary(line, plan.binary))
             throw connhost::sdk::SystemError(what + ": the server sent a COPY row of another shape than " +
                                              std::to_string(fields) + " fields");
         append_record(rec, row, plan, keys);
@@ -167,6 +191,7 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     plan.pos = read_position(db, t, cs, state, host, slice);
     plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
     place_keys(plan);
+    plan.binary = binary_cells(t, plan);
     std::vector<std::string> literals;
     for (const std::string& p : plan.pos.params()) literals.push_back(db.literal(p));
     const std::string sql = select_sql(t, plan, literals);
@@ -174,7 +199,9 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the read transaction of " + cs.display_name());
     if (auto rows = planner_rows(db, sql, cs)) connhost::sdk::emit_estimate(host, t.name, t.schema, *rows);
     RecordBatchWriter w(host, t.name, t.schema);
-    const std::vector<std::string> last = copy_rows(db, cfg, t, cs, plan, "COPY (" + sql + ") TO STDOUT", w, host);
+    const std::vector<std::string> last =
+        copy_rows(db, cfg, t, cs, plan,
+                  "COPY (" + sql + ") TO STDOUT" + (plan.binary.empty() ? "" : " WITH (FORMAT binary)"), w, host);
     db.exec("COMMIT", "ending the read transaction");
     w.flush();
     if (plan.pos.by != ReadPosition::By::Nothing) emit_state(host, t, plan.pos.final_blob(last));
