@@ -1,8 +1,11 @@
 #include "copy_row.hpp"
 
+#include "binary_text.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace pgsource {
 
@@ -33,16 +36,23 @@ int64_t big_endian(const char* p, size_t n) noexcept {
 }  // namespace
 
 std::optional<BinaryCell> binary_cell(std::string_view t) {
-    auto sized = [&](std::string_view base) {  // base, or base(n)
-        return t == base ||
-            (t.size() > base.size() + 2 && t.substr(0, base.size()) == base && t[base.size()] == '(' &&
-             t.back() == ')');
+    auto sized = [&](std::string_view base, std::string_view tail = {}) {  // base[(n)]tail
+        if (t.size() < base.size() + tail.size() || t.substr(0, base.size()) != base ||
+            t.substr(t.size() - tail.size()) != tail)
+            return false;
+        const std::string_view mod = t.substr(base.size(), t.size() - base.size() - tail.size());
+        return mod.empty() || (mod.size() > 2 && mod.front() == '(' && mod.back() == ')');
     };
-    if (t == "smallint") return BinaryCell::Int2;
-    if (t == "integer") return BinaryCell::Int4;
-    if (t == "bigint") return BinaryCell::Int8;
-    if (t == "boolean") return BinaryCell::Bool;
-    if (t == "text" || sized("character varying") || sized("character")) return BinaryCell::Text;
+    static constexpr std::pair<std::string_view, BinaryCell> kExact[] = {
+        {"smallint", BinaryCell::Int2}, {"integer", BinaryCell::Int4}, {"bigint", BinaryCell::Int8},
+        {"boolean", BinaryCell::Bool},  {"text", BinaryCell::Text},    {"date", BinaryCell::Date},
+        {"json", BinaryCell::Json},     {"jsonb", BinaryCell::Jsonb},  {"uuid", BinaryCell::Uuid}};
+    for (const auto& [name, cell] : kExact)
+        if (t == name) return cell;
+    if (sized("character varying") || sized("character")) return BinaryCell::Text;
+    if (sized("numeric")) return BinaryCell::Numeric;
+    if (sized("timestamp", " without time zone")) return BinaryCell::Timestamp;
+    if (sized("timestamp", " with time zone")) return BinaryCell::TimestampTz;
     return std::nullopt;
 }
 
@@ -57,20 +67,34 @@ bool cut_binary_copy_header(std::string_view& data) {
 }
 
 bool CopyRow::set_binary_field(size_t i, BinaryCell cell, std::string_view v) {
-    static constexpr size_t kSize[] = {2, 4, 8, 1};
-    if (cell != BinaryCell::Text && v.size() != kSize[static_cast<int>(cell)]) return false;
+    std::string& out = decoded_[i];
+    out.clear();
+    bool ok = true;
     switch (cell) {
-        case BinaryCell::Text: views_[i] = v; return true;
-        case BinaryCell::Bool: views_[i] = v[0] ? "t" : "f"; return true;
-        default: {
-            std::string& out = decoded_[i];
-            out.resize(24);
-            const auto r = std::to_chars(out.data(), out.data() + out.size(), big_endian(v.data(), v.size()));
-            out.resize(static_cast<size_t>(r.ptr - out.data()));
-            views_[i] = out;
+        case BinaryCell::Text:
+        case BinaryCell::Json: views_[i] = v; return true;
+        case BinaryCell::Jsonb:
+            if (v.empty() || v[0] != 1) return false;  // version 1, then the text
+            views_[i] = v.substr(1);
             return true;
+        case BinaryCell::Bool: views_[i] = !v.empty() && v[0] ? "t" : "f"; return v.size() == 1;
+        case BinaryCell::Int2:
+        case BinaryCell::Int4:
+        case BinaryCell::Int8: {
+            const size_t size = cell == BinaryCell::Int2 ? 2 : cell == BinaryCell::Int4 ? 4 : 8;
+            char buf[24];
+            ok = v.size() == size;
+            if (ok) out.append(buf, std::to_chars(buf, buf + sizeof buf, big_endian(v.data(), size)).ptr);
+            break;
         }
+        case BinaryCell::Numeric: ok = append_numeric_text(out, v); break;
+        case BinaryCell::Date: ok = append_date_text(out, v); break;
+        case BinaryCell::Timestamp:
+        case BinaryCell::TimestampTz: ok = append_timestamp_text(out, v, cell == BinaryCell::TimestampTz); break;
+        case BinaryCell::Uuid: ok = append_uuid_text(out, v); break;
     }
+    views_[i] = out;
+    return ok;
 }
 
 bool CopyRow::parse_binary(std::string_view tuple, const std::vector<BinaryCell>& cells) {

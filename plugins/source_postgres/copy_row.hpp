@@ -5,7 +5,8 @@
 // parse() undoes that, so each field is the column's text exactly as the server's output function wrote it (what
 // PQgetvalue gives for the same value in a query's result).
 // Binary (only for the column types of BinaryCell): parse_binary() turns each field into that same text: integers in
-// decimal, booleans as t / f, and character types as their bytes, which is what their output functions write.
+// decimal, booleans as t / f, character types and json as their bytes, jsonb after its version byte, and numeric,
+// date, timestamps and uuid as their output functions write them (binary_text.hpp).
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -15,9 +16,10 @@
 
 namespace pgsource {
 
-// A column type whose binary COPY field source_postgres reads: smallint, integer, bigint, boolean, text, varchar[(n)]
-// and character[(n)] (format_type names).
-enum class BinaryCell { Int2, Int4, Int8, Bool, Text };
+// A column type whose binary COPY field source_postgres reads: smallint, integer, bigint, boolean, text, varchar[(n)],
+// character[(n)], numeric[(p,s)], date, timestamp[(n)] with or without time zone, json, jsonb and uuid (format_type
+// names).
+enum class BinaryCell { Int2, Int4, Int8, Bool, Text, Numeric, Date, Timestamp, TimestampTz, Json, Jsonb, Uuid };
 
 // The binary cell of a column of format_type `sql_type`, or nothing when its rows must be read as text.
 std::optional<BinaryCell> binary_cell(std::string_view sql_type);
