@@ -908,10 +908,31 @@ def big_keyed_table(db, pad=40):
     return n
 
 
+def read_twins(db, names, state_interval):
+    """Reads each public table of `names` whole with the server logging every statement; returns the log's size before
+    and {name: the read's process}."""
+    log_from = os.path.getsize(server()["log"])
+    psql('ALTER DATABASE "%s" SET log_statement = \'all\'' % db.name)
+    cfg = db.cfg(state_interval=state_interval)
+    found = discover(db, cfg)
+    return log_from, {name: read(db, cfg, configured([found[("public", name)]])) for name in names}
+
+
+def check_copy_formats(log_from, binary_of):
+    """Checks that the server log, from byte `log_from`, shows every COPY ... TO of each table named in `binary_of`
+    in binary format exactly when binary_of[name] is true."""
+    with open(server()["log"], encoding="utf-8", errors="replace") as f:
+        f.seek(log_from)
+        copies = [l for l in f.read().splitlines() if "COPY (" in l]
+    for name, binary in binary_of.items():
+        mine = [l for l in copies if '"%s"' % name in l]
+        check(mine and all(("FORMAT binary" in l) == binary for l in mine), "%s: the server log shows %r" % (name, mine))
+
+
 def case_binary_read_matches_text():
     """A table whose columns are all smallint, integer, bigint, boolean, text, varchar or char is read through COPY
     BINARY (the server log shows it) and gives exactly the records and states the same rows give through COPY text,
-    which a table with one more column of another type (date) still uses: integer limits, NULL in every column,
+    which a table with one more column of another type (interval) still uses: integer limits, NULL in every column,
     COPY text's escaped characters, multi-byte UTF-8, padded char(n), empty strings and a 10,000-character text."""
     with SourceDb("binary_read") as db:
         cols = "k bigint PRIMARY KEY, s smallint, i integer, b boolean, t text, v varchar(5), c char(4), vv character varying"
@@ -923,13 +944,10 @@ def case_binary_read_matches_text():
         db.sql("INSERT INTO edge_bin VALUES %s; INSERT INTO edge_bin SELECT g, g %% 32767, -g, g %% 2 = 0, 'row ' || g,"
                " left(g::text, 5), 'c', NULL FROM generate_series(1, 2000) g;"
                "INSERT INTO edge_txt SELECT *, NULL FROM edge_bin; ANALYZE edge_bin; ANALYZE edge_txt;" % values)
-        log_from = os.path.getsize(server()["log"])
-        psql('ALTER DATABASE "%s" SET log_statement = \'all\'' % db.name)
-        cfg = db.cfg(state_interval=500)
-        found = discover(db, cfg)
+        log_from, reads = read_twins(db, ("edge_bin", "edge_txt"), 500)
         got = {}
-        for name in ("edge_bin", "edge_txt"):
-            msgs = parse_output(read(db, cfg, configured([found[("public", name)]])))
+        for name, p in reads.items():
+            msgs = parse_output(p)
             rows = [m["record"]["data"] for m in msgs if m.get("type") == "RECORD"]
             got[name] = ([{k: v for k, v in r.items() if k != "d"} for r in rows], stream_states(msgs))
         check(len(got["edge_bin"][0]) == 2004, "edge_bin: %d records, expected 2004" % len(got["edge_bin"][0]))
@@ -939,12 +957,7 @@ def case_binary_read_matches_text():
         check(got["edge_bin"][0][0] == {"k": -9223372036854775808, "s": -32768, "i": -2147483648, "b": True,
                                         "t": "tab\there\nnew\\back\r\b\f\x0b\"q", "v": "ab", "c": "x   ", "vv": ""},
               "the first edge row: %r" % got["edge_bin"][0][0])
-        with open(server()["log"], encoding="utf-8", errors="replace") as f:
-            f.seek(log_from)
-            copies = [l for l in f.read().splitlines() if "COPY (" in l]
-        for name, binary in (("edge_bin", True), ("edge_txt", False)):
-            mine = [l for l in copies if '"%s"' % name in l]
-            check(mine and all(("FORMAT binary" in l) == binary for l in mine), "%s: the server log shows %r" % (name, mine))
+        check_copy_formats(log_from, {"edge_bin": True, "edge_txt": False})
         print("2004 rows with edge values: COPY binary and COPY text gave the same records and states")
 
 
@@ -984,13 +997,9 @@ def case_binary_read_temporal_numeric_json():
             " json_build_object('g', g, 's', 'v' || g), jsonb_build_object('g', g, 'l', jsonb_build_array(g, 'x')),"
             " md5(g::text)::uuid FROM generate_series(1, 4000) g;"
             "INSERT INTO more_txt SELECT *, NULL FROM more_bin; ANALYZE more_bin; ANALYZE more_txt;")
-        log_from = os.path.getsize(server()["log"])
-        psql('ALTER DATABASE "%s" SET log_statement = \'all\'' % db.name)
-        cfg = db.cfg(state_interval=1000)
-        found = discover(db, cfg)
+        log_from, reads = read_twins(db, ("more_bin", "more_txt"), 1000)
         got = {}
-        for name in ("more_bin", "more_txt"):
-            p = read(db, cfg, configured([found[("public", name)]]))
+        for name, p in reads.items():
             lines = [l for l in p.stdout.decode("utf-8").split("\n") if l.startswith('{"type":"RECORD"')]
             # The exact text of each record's data, the interval field cut off (numbers compared as written).
             got[name] = [re.sub(r',"iv":(null|"[^"]*")', "", re.sub(r',"emitted_at":\d+', "", l)).replace(name, "more")
@@ -999,12 +1008,7 @@ def case_binary_read_temporal_numeric_json():
         diff = [(a, b) for a, b in zip(got["more_bin"], got["more_txt"]) if a != b]
         check(not diff and len(got["more_bin"]) == len(got["more_txt"]),
               "COPY binary gave other records than COPY text (binary, text):\n%s" % "\n".join("%s\n%s" % ab for ab in diff[:4]))
-        with open(server()["log"], encoding="utf-8", errors="replace") as f:
-            f.seek(log_from)
-            copies = [l for l in f.read().splitlines() if "COPY (" in l]
-        for name, binary in (("more_bin", True), ("more_txt", False)):
-            mine = [l for l in copies if '"%s"' % name in l]
-            check(mine and all(("FORMAT binary" in l) == binary for l in mine), "%s: the server log shows %r" % (name, mine))
+        check_copy_formats(log_from, {"more_bin": True, "more_txt": False})
         print("4008 rows of numeric, date, timestamp, json, jsonb and uuid: COPY binary gave what COPY text gave")
 
 
