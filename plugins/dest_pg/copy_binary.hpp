@@ -49,10 +49,21 @@ inline void patch_field_length(std::string& out, size_t at) {
 void append_numeric_binary(std::string& out, std::string_view number);
 // The binary double precision of `v`.
 void append_float8_binary(std::string& out, double v);
-// The 16 bytes of a UUID whose first 8 bytes are `hi`, last 8 `lo`.
-inline void append_uuid_binary(std::string& out, uint64_t hi, uint64_t lo) {
-    append_be64(out, hi);
-    append_be64(out, lo);
+// A whole binary cell of the 8-byte big-endian `v` (a bigint or timestamp): its length word and value, built on the
+// stack and appended at once (the metadata cells of every row).
+inline void append_int8_cell(std::string& out, uint64_t v) {
+    char cell[12] = {0, 0, 0, 8};
+    for (int k = 0; k < 8; ++k) cell[4 + k] = static_cast<char>(v >> (56 - 8 * k));
+    out.append(cell, sizeof cell);
+}
+// A whole binary uuid cell (its length word, then the 16 bytes whose first 8 are `hi`, last 8 `lo`), appended at once.
+inline void append_uuid_cell(std::string& out, uint64_t hi, uint64_t lo) {
+    char cell[20] = {0, 0, 0, 16};
+    for (int k = 0; k < 8; ++k) {
+        cell[4 + k] = static_cast<char>(hi >> (56 - 8 * k));
+        cell[12 + k] = static_cast<char>(lo >> (56 - 8 * k));
+    }
+    out.append(cell, sizeof cell);
 }
 
 }  // namespace pgdest

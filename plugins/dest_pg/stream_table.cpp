@@ -580,10 +580,7 @@ void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
     using namespace connhost::sdk;
     if (format_ == CopyFormat::Binary) {
         for (int m : meta_columns_) append_meta_binary(m, rec);
-        if (dedup_) {
-            append_field_length(out_, 8);
-            append_be64(out_, static_cast<uint64_t>(++seq_));
-        }
+        if (dedup_) append_int8_cell(out_, static_cast<uint64_t>(++seq_));
         return;
     }
     for (int m : meta_columns_) {
@@ -617,14 +614,13 @@ void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec
     uint64_t word = 0;
     switch (m) {
         case kMetaJsonColumn: {
-            const size_t at = out_.size();
-            append_field_length(out_, 0);
-            append_meta_json(rec.meta);
-            if (out_.size() == at + 4) {  // NULL
-                out_.resize(at);
+            if (rec.meta.empty() && changes_.empty()) {  // NULL, the common case (see append_meta_json)
                 append_field_length(out_, -1);
                 return;
             }
+            const size_t at = out_.size();
+            append_field_length(out_, 0);
+            append_meta_json(rec.meta);
             patch_field_length(out_, at);
             return;
         }
@@ -632,8 +628,7 @@ void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec
             if (!bigint_row_ids_) {
                 uint64_t hi, lo;
                 uuids_.next(hi, lo);
-                append_field_length(out_, 16);
-                append_uuid_binary(out_, hi, lo);
+                append_uuid_cell(out_, hi, lo);
                 return;
             }
             word = uuids_.next_number();
@@ -642,8 +637,7 @@ void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec
         case kGenerationIdColumn: word = static_cast<uint64_t>(stream_.generation_id); break;
         case kSyncIdColumn: word = static_cast<uint64_t>(stream_.sync_id); break;
     }
-    append_field_length(out_, 8);
-    append_be64(out_, word);
+    append_int8_cell(out_, word);
 }
 
 // _connhost_meta: NULL when the record has no meta and no value was changed (the common case costs no jsonb parse).
