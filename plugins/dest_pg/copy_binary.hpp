@@ -22,8 +22,8 @@ bool binary_copy_type(std::string_view format_type);
 void append_copy_binary_header(std::string& out);
 void append_copy_binary_trailer(std::string& out);
 
-// Big-endian integers, a byte at a time: inline push_backs cost less than an out-of-line append of 2-8 bytes, which
-// a binary COPY makes several of per cell.
+// Big-endian integers: 2 and 4 bytes as inline push_backs (cheaper than an append call, measured), 8 bytes built on
+// the stack and appended at once (cheaper than eight push_backs, measured); a binary COPY makes several per cell.
 inline void append_be16(std::string& out, uint16_t v) {
     out.push_back(static_cast<char>(v >> 8));
     out.push_back(static_cast<char>(v));
@@ -32,8 +32,9 @@ inline void append_be32(std::string& out, uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
 }
 inline void append_be64(std::string& out, uint64_t v) {
-    append_be32(out, static_cast<uint32_t>(v >> 32));
-    append_be32(out, static_cast<uint32_t>(v));
+    char b[8];
+    for (int k = 0; k < 8; ++k) b[k] = static_cast<char>(v >> (56 - 8 * k));
+    out.append(b, sizeof b);
 }
 // A field's length word (-1 for NULL).
 inline void append_field_length(std::string& out, int32_t len) { append_be32(out, static_cast<uint32_t>(len)); }
