@@ -24,15 +24,6 @@ char unescaped(char letter) noexcept {
     }
 }
 
-// The big-endian signed integer of the `n` bytes at `p`.
-int64_t big_endian(const char* p, size_t n) noexcept {
-    uint64_t v = 0;
-    for (size_t k = 0; k < n; ++k) v = (v << 8) | static_cast<unsigned char>(p[k]);
-    const unsigned bits = static_cast<unsigned>(n * 8);
-    if (bits < 64 && (v >> (bits - 1)) != 0) v |= ~uint64_t{0} << bits;  // sign-extend
-    return static_cast<int64_t>(v);
-}
-
 }  // namespace
 
 std::optional<BinaryCell> binary_cell(std::string_view t) {
@@ -59,7 +50,7 @@ std::optional<BinaryCell> binary_cell(std::string_view t) {
 bool cut_binary_copy_header(std::string_view& data) {
     static constexpr std::string_view kSignature("PGCOPY\n\377\r\n\0", 11);
     if (data.size() < kSignature.size() + 8 || data.substr(0, kSignature.size()) != kSignature) return false;
-    const int64_t extension = big_endian(data.data() + kSignature.size() + 4, 4);
+    const int64_t extension = big_endian_signed(data.data() + kSignature.size() + 4, 4);
     const size_t header = kSignature.size() + 8 + static_cast<size_t>(extension);
     if (extension < 0 || data.size() < header) return false;
     data.remove_prefix(header);
@@ -84,7 +75,7 @@ bool CopyRow::set_binary_field(size_t i, BinaryCell cell, std::string_view v) {
             const size_t size = cell == BinaryCell::Int2 ? 2 : cell == BinaryCell::Int4 ? 4 : 8;
             char buf[24];
             ok = v.size() == size;
-            if (ok) out.append(buf, std::to_chars(buf, buf + sizeof buf, big_endian(v.data(), size)).ptr);
+            if (ok) out.append(buf, std::to_chars(buf, buf + sizeof buf, big_endian_signed(v.data(), size)).ptr);
             break;
         }
         case BinaryCell::Numeric: ok = append_numeric_text(out, v); break;
@@ -99,11 +90,11 @@ bool CopyRow::set_binary_field(size_t i, BinaryCell cell, std::string_view v) {
 
 bool CopyRow::parse_binary(std::string_view tuple, const std::vector<BinaryCell>& cells) {
     fit(cells.size());
-    if (tuple.size() < 2 || static_cast<size_t>(big_endian(tuple.data(), 2)) != cells.size()) return false;
+    if (tuple.size() < 2 || static_cast<size_t>(big_endian_signed(tuple.data(), 2)) != cells.size()) return false;
     size_t at = 2;
     for (size_t i = 0; i < cells.size(); ++i) {
         if (tuple.size() - at < 4) return false;
-        const int64_t len = big_endian(tuple.data() + at, 4);
+        const int64_t len = big_endian_signed(tuple.data() + at, 4);
         at += 4;
         nulls_[i] = len < 0;
         if (len < 0) continue;

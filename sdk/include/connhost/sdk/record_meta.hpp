@@ -15,6 +15,38 @@
 
 namespace connhost::sdk {
 
+// Writes the 36-character text ("8-4-4-4-12" lowercase hex) of the UUID whose first 8 bytes are `hi`, last 8 `lo`.
+inline void format_uuid(uint64_t hi, uint64_t lo, char out[36]) {
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[16];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
+    int o = 0;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 15];
+    }
+}
+
+// A proleptic Gregorian calendar date.
+struct CivilDate {
+    int64_t year;  // 0 is 1 BC
+    unsigned month, day;
+};
+
+// The date `days` after 1970-01-01 (Howard Hinnant's civil_from_days, exact over the whole int64 range of eras).
+inline CivilDate civil_from_days(int64_t days) {
+    const int64_t z = days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const auto month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
+    return {yoe + era * 400 + (month <= 2), month, static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1)};
+}
+
 // The metadata columns every table destination writes, in this order, before the field columns:
 // a random UUID v4 per row, the record's emitted_at, the stream's generation_id, the meta JSON, and the stream's
 // sync_id. A table written before a column existed gets it added (its older rows hold NULL there).
@@ -42,7 +74,7 @@ public:
     void next(char out[36]) {
         uint64_t hi, lo;
         next(hi, lo);
-        format(hi, lo, out);
+        format_uuid(hi, lo, out);
     }
     // The next id as its first 8 bytes `hi` and last 8 `lo` (big-endian), for binary COPY and the like.
     void next(uint64_t& hi, uint64_t& lo) {
@@ -68,24 +100,11 @@ public:
     // The smallest id numbered `seq` (sequence_from): every id numbered `seq` or more sorts at or after it.
     static std::string sequence_floor(uint64_t seq) {
         std::string out(36, '0');
-        format(seq << 16, 0, &out[0]);
+        format_uuid(seq << 16, 0, &out[0]);
         return out;
     }
 
 private:
-    static void format(uint64_t hi, uint64_t lo, char out[36]) {
-        static const char hex[] = "0123456789abcdef";
-        unsigned char b[16];
-        for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
-        for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
-        int o = 0;
-        for (int i = 0; i < 16; ++i) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
-            out[o++] = hex[b[i] >> 4];
-            out[o++] = hex[b[i] & 15];
-        }
-    }
-
     std::mt19937_64 rng_;
     bool sequenced_ = false;
     uint64_t next_seq_ = 1;
@@ -98,20 +117,10 @@ inline void append_iso8601_utc_ms(std::string& out, int64_t ms) {
         rem += 86400000;
         --days;
     }
-    // Howard Hinnant's civil_from_days.
-    const int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) ++y;
+    const CivilDate date = civil_from_days(days);
     char buf[64];
-    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                                static_cast<long long>(date.year), date.month, date.day,
                                 static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
                                 static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
     out.append(buf, static_cast<size_t>(n));
