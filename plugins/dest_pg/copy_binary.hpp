@@ -31,9 +31,13 @@ inline void append_be16(std::string& out, uint16_t v) {
 inline void append_be32(std::string& out, uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
 }
+// Writes `v` big-endian into the 8 bytes at `p`.
+inline void store_be64(char* p, uint64_t v) {
+    for (int k = 0; k < 8; ++k) p[k] = static_cast<char>(v >> (56 - 8 * k));
+}
 inline void append_be64(std::string& out, uint64_t v) {
     char b[8];
-    for (int k = 0; k < 8; ++k) b[k] = static_cast<char>(v >> (56 - 8 * k));
+    store_be64(b, v);
     out.append(b, sizeof b);
 }
 // A field's length word (-1 for NULL).
@@ -54,16 +58,14 @@ void append_float8_binary(std::string& out, double v);
 // stack and appended at once (the metadata cells of every row).
 inline void append_int8_cell(std::string& out, uint64_t v) {
     char cell[12] = {0, 0, 0, 8};
-    for (int k = 0; k < 8; ++k) cell[4 + k] = static_cast<char>(v >> (56 - 8 * k));
+    store_be64(cell + 4, v);
     out.append(cell, sizeof cell);
 }
 // A whole binary uuid cell (its length word, then the 16 bytes whose first 8 are `hi`, last 8 `lo`), appended at once.
 inline void append_uuid_cell(std::string& out, uint64_t hi, uint64_t lo) {
     char cell[20] = {0, 0, 0, 16};
-    for (int k = 0; k < 8; ++k) {
-        cell[4 + k] = static_cast<char>(hi >> (56 - 8 * k));
-        cell[12 + k] = static_cast<char>(lo >> (56 - 8 * k));
-    }
+    store_be64(cell + 4, hi);
+    store_be64(cell + 12, lo);
     out.append(cell, sizeof cell);
 }
 

@@ -50,44 +50,43 @@ void emit_state(Host host, const Table& t, const boost::json::object& blob) {
 struct ReadPlan {
     std::vector<const Column*> cols;
     ReadPosition pos;
-    std::vector<std::string> extra_keys;  // key expressions selected after the record columns, quoted
-    std::vector<size_t> key_fields;       // the COPY field holding each key column's text
-    std::vector<BinaryCell> binary;       // each field's binary cell when the COPY is binary; empty: COPY text
+    std::vector<std::string> extra_keys;           // key expressions selected after the record columns, quoted
+    std::vector<const Column*> extra_key_columns;  // their columns (nullptr for the ctid)
+    std::vector<size_t> key_fields;                // the COPY field holding each key column's text
+    std::vector<BinaryCell> binary;                // each field's binary cell when the COPY is binary; empty: COPY text
 };
 
-// Each field's binary cell when every field of `plan` has one (binary_cell), else nothing: COPY BINARY costs the
-// server no output function or escaping per value, and the plugin no unescaping.
-std::vector<BinaryCell> binary_cells(const Table& t, const ReadPlan& plan) {
-    if (plan.pos.by == ReadPosition::By::Ctid) return {};
-    std::vector<const Column*> fields = plan.cols;
-    for (const std::string& key : plan.pos.columns)
-        if (std::find_if(plan.cols.begin(), plan.cols.end(), [&](const Column* c) { return c->name == key; }) ==
-            plan.cols.end())
-            fields.push_back(t.column(key));
+// Each field's binary cell when every field of `plan` (place_keys placed them) has one (binary_cell), else nothing:
+// COPY BINARY costs the server no output function or escaping per value, and the plugin no unescaping.
+std::vector<BinaryCell> binary_cells(const ReadPlan& plan) {
     std::vector<BinaryCell> cells;
-    for (const Column* c : fields) {
-        const std::optional<BinaryCell> cell = c ? binary_cell(c->sql_type) : std::nullopt;
-        if (!cell) return {};
-        cells.push_back(*cell);
-    }
+    for (const auto* fields : {&plan.cols, &plan.extra_key_columns})
+        for (const Column* c : *fields) {
+            const std::optional<BinaryCell> cell = c ? binary_cell(c->sql_type) : std::nullopt;  // the ctid: text
+            if (!cell) return {};
+            cells.push_back(*cell);
+        }
     return cells;
 }
 
 // Where each key column of `plan` is read: from its record column when it is one (the same text, sent once), else
 // from an extra field after the record columns (the ctid, or a key column the configured schema leaves out).
-void place_keys(ReadPlan& plan) {
+void place_keys(const Table& t, ReadPlan& plan) {
     if (plan.pos.by == ReadPosition::By::Nothing) return;
     for (const std::string& key : plan.pos.columns) {
         size_t field = plan.cols.size() + plan.extra_keys.size();
         if (plan.pos.by == ReadPosition::By::Ctid) {
             plan.extra_keys.push_back(key);
+            plan.extra_key_columns.push_back(nullptr);
         } else {
             auto c =
                 std::find_if(plan.cols.begin(), plan.cols.end(), [&](const Column* col) { return col->name == key; });
-            if (c != plan.cols.end())
+            if (c != plan.cols.end()) {
                 field = static_cast<size_t>(c - plan.cols.begin());
-            else
+            } else {
                 plan.extra_keys.push_back(sql_quote_identifier(key));
+                plan.extra_key_columns.push_back(t.column(key));
+            }
         }
         plan.key_fields.push_back(field);
     }
@@ -190,8 +189,8 @@ void read_table(PgSession& db, const SourceConfig& cfg, const Table& t, const Co
     ReadPlan plan;
     plan.pos = read_position(db, t, cs, state, host, slice);
     plan.cols = selected_columns(t, cs, cs.incremental() ? t.column(plan.pos.columns[0]) : nullptr);
-    place_keys(plan);
-    plan.binary = binary_cells(t, plan);
+    place_keys(t, plan);
+    plan.binary = binary_cells(plan);
     std::vector<std::string> literals;
     for (const std::string& p : plan.pos.params()) literals.push_back(db.literal(p));
     const std::string sql = select_sql(t, plan, literals);
