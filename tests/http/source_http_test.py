@@ -9,10 +9,12 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import scratch_dir  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 SERVER = os.environ.get("HTTP_TEST_SERVER", "build/tests/http/http_test_server")
@@ -100,7 +102,7 @@ class Run:
 
 
 def tmpdir():
-    return tempfile.mkdtemp(prefix="connhost-http-")
+    return scratch_dir("connhost-http-")
 
 
 def write_json(path, obj):

@@ -8,11 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 RESUME = "re-run the same command to resume"
@@ -31,7 +30,7 @@ def failure(p):
 
 class Faker:
     def __init__(self, streams=("users",), mode="append"):
-        self.dir = tempfile.mkdtemp(prefix="connhost-advice-")
+        self.dir = scratch_dir("connhost-advice-")
         self.src = write_json(os.path.join(self.dir, "faker.json"), {"count": 200, "state_interval": 50})
         self.db = os.path.join(self.dir, "out.sqlite")
         self.dst = write_json(os.path.join(self.dir, "dst.json"), {"path": self.db})

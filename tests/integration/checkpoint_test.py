@@ -11,11 +11,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
@@ -106,7 +105,7 @@ def state_line(stream, i):
 
 
 def overwrite_cut_input(kind):
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest(kind, d)
     cat = catalog(d, "full_refresh", "overwrite")
     r = write(dest, cat, faker_lines(d, 300, cat))
@@ -140,7 +139,7 @@ def case_overwrite_cut_input_pg():
 
 
 def overwrite_failed_then_resumed(kind):
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest(kind, d)
     cat = catalog(d, "incremental", "overwrite", streams=("users",))
     first = [status_line("users", "STARTED")] + [record_line("users", i) for i in range(1, 1001)] + [state_line("users", 1000)]
@@ -173,7 +172,7 @@ def case_overwrite_failed_then_resumed_pg():
 
 
 def case_sync_overwrite_killed_then_resumed():
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest("sqlite", d)
     count = 200000
     cfg = write_json(os.path.join(d, "faker.json"), {"count": count, "seed": 3, "state_interval": 1000})
@@ -201,7 +200,7 @@ def case_sync_overwrite_killed_then_resumed():
 
 
 def idle_commit(kind):
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest(kind, d)
     cat = catalog(d, "incremental", "append", streams=("users",))
     p = subprocess.Popen([CONNHOST, "run", "--plugin", dest.plugin, "write", "--config", dest.config, "--catalog", cat,
@@ -241,7 +240,7 @@ def faker_sync_args(d, dest, state, count=300, extra=()):
 
 
 def case_state_file_of_another_target():
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     state = os.path.join(d, "state.json")
     os.makedirs(os.path.join(d, "a"))
     a = Dest("sqlite", os.path.join(d, "a"))
@@ -263,7 +262,7 @@ def case_state_file_of_another_target():
 
 
 def case_empty_state_file_is_an_error():
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest("sqlite", d)
     state = os.path.join(d, "state.json")
     open(state, "w").close()
@@ -273,7 +272,7 @@ def case_empty_state_file_is_an_error():
 
 
 def case_concurrent_syncs_on_one_state_file():
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest("jsonl", d)
     state = os.path.join(d, "state.json")
     first = subprocess.Popen([CONNHOST, *faker_sync_args(d, dest, state, count=3000000)], stdout=subprocess.DEVNULL,
@@ -293,7 +292,7 @@ def case_concurrent_syncs_on_one_state_file():
 
 def case_concurrent_writes_into_one_target():
     for kind in ("sqlite", "jsonl"):
-        d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+        d = scratch_dir("connhost-ckpt-")
         dest = Dest(kind, d)
         cat = catalog(d, "incremental", "append", streams=("users",))
         first = subprocess.Popen([CONNHOST, "run", "--plugin", dest.plugin, "write", "--config", dest.config, "--catalog", cat,
@@ -313,7 +312,7 @@ def case_concurrent_writes_into_one_target():
 
 
 def sloppy(mode):
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     cfg = write_json(os.path.join(d, "cfg.json"), {"mode": mode})
     cat = write_json(os.path.join(d, "cat.json"), {"streams": [{"name": "numbers", "json_schema": {}}]})
     return run(["run", "--plugin", "source_sloppy", "--plugin-dir", TEST_PLUGINS, "read", "--config", cfg, "--catalog", cat,
@@ -340,7 +339,7 @@ def case_invalid_state_shape_is_refused():
     check(r.returncode != 0, "a source emitting {\"type\":\"STREAM\",\"stream\":{}} fails")
     check("stream_descriptor" in r.stderr, "the error says what the state lacks: " + r.stderr.strip()[-300:])
     check('"STATE"' not in r.stdout, "the broken state is not printed")
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest("jsonl", d)
     cat = catalog(d, "incremental", "append", streams=("users",))
     bad = json.dumps({"type": "STATE", "state": {"type": "STREAM", "stream": {}}}) + "\n"
@@ -356,7 +355,7 @@ def case_invalid_state_shape_is_refused():
 
 
 def record_after_complete(kind):
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest(kind, d)
     cat = catalog(d, "incremental", "append", streams=("users",))
     lines = [status_line("users", "STARTED"), record_line("users", 1), state_line("users", 1), status_line("users", "COMPLETE"),
@@ -386,7 +385,7 @@ def case_generation_refresh_refused_jsonl():
     """dest_jsonl stores no generation, so it cannot delete older ones at completion: an append stream with
     minimum_generation_id > 0 is refused before anything is written (the old lines would otherwise silently stay);
     an overwrite stream with it is fine (its swap replaces the file)."""
-    d = tempfile.mkdtemp(prefix="connhost-ckpt-")
+    d = scratch_dir("connhost-ckpt-")
     dest = Dest("jsonl", d)
     for mode, ok in (("append", False), ("overwrite", True)):
         cs = [{"stream": {"name": "users", "json_schema": {}}, "sync_mode": "full_refresh", "destination_sync_mode": mode,

@@ -10,10 +10,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.path.abspath(os.environ.get("CONNHOST", "build/bin/connhost"))
 SECRET = "Sup3r-Secret-Value-4711"
@@ -22,7 +21,7 @@ HTTP = {"base_url": "http://127.0.0.1:1", "streams": [{"name": "items", "path": 
 
 
 def tmp():
-    return tempfile.mkdtemp(prefix="connhost-cfgval-")
+    return scratch_dir("connhost-cfgval-")
 
 
 def run(plugin, op, config, *flags):

@@ -7,10 +7,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 
@@ -46,7 +45,7 @@ def case_usage_errors_are_json():
 
 def case_isolated_child_stderr_is_json():
     """A plugin run --isolate that prints to stderr: its line arrives as a JSON object of its logger (masked)."""
-    d = tempfile.mkdtemp(prefix="connhost-jsonlog-")
+    d = scratch_dir("connhost-jsonlog-")
     cfg = write_json(os.path.join(d, "cfg.json"), {"api_key": "good-secret-4711", "count": 3})
     cat = write_json(os.path.join(d, "cat.json"), {"streams": [{"stream": {"name": "items"}, "sync_mode": "full_refresh",
                                                                  "destination_sync_mode": "append"}]})

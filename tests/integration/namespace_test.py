@@ -9,10 +9,9 @@ import re
 import sqlite3
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 STREAMS = ("users", "products", "purchases")
@@ -42,7 +41,7 @@ def committed(p):
 
 class Faker:
     def __init__(self, count, mode="append_dedup", sync_mode="incremental"):
-        self.dir = tempfile.mkdtemp(prefix="connhost-ns-")
+        self.dir = scratch_dir("connhost-ns-")
         self.src = write_json(os.path.join(self.dir, "faker.json"), {"count": count, "seed": 3, "state_interval": 100})
         self.db = os.path.join(self.dir, "out.sqlite")
         self.dst = write_json(os.path.join(self.dir, "dst.json"), {"path": self.db})

@@ -8,11 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "")
@@ -43,7 +42,7 @@ class Workers:
     """N faker -> dest_jsonl workers of one sync, each with its own output directory and state file."""
 
     def __init__(self, n, count, catalog=None, state_interval=500):
-        self.dir = tempfile.mkdtemp(prefix="connhost-partition-")
+        self.dir = scratch_dir("connhost-partition-")
         self.n, self.count = n, count
         self.src = write_json(os.path.join(self.dir, "faker.json"),
                               {"count": count, "seed": 3, "state_interval": state_interval})
@@ -161,7 +160,7 @@ def case_state_file_of_another_worker():
 def case_source_ignoring_slices_fails():
     """A source whose catalog stream is marked splittable but which emits it without asking for its slice fails the
     sync rather than having every worker move the whole stream."""
-    d = tempfile.mkdtemp(prefix="connhost-partition-")
+    d = scratch_dir("connhost-partition-")
     src = write_json(os.path.join(d, "src.json"), {"streams": ["s"], "messages": [{"stream": "s", "data": '{"id":1}'}]})
     dst = write_json(os.path.join(d, "dst.json"), {"destination_path": os.path.join(d, "out")})
     cat = write_json(os.path.join(d, "cat.json"), {"streams": [{
@@ -196,7 +195,7 @@ def case_usage_errors():
 
 def case_connection_file_partition():
     """"partition" in a connection file, the flag overriding it; its default state file carries the worker."""
-    d = tempfile.mkdtemp(prefix="connhost-partition-")
+    d = scratch_dir("connhost-partition-")
     conn = write_json(os.path.join(d, "conn.json"), {
         "source": {"plugin": "source_faker", "config": {"count": 90}},
         "destination": {"plugin": "dest_jsonl", "config": {"destination_path": "out"}},

@@ -10,10 +10,9 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
@@ -43,7 +42,7 @@ def faker_state(stream, updated_at):
 
 
 def case_faker_estimate_in_read():
-    d = tempfile.mkdtemp(prefix="connhost-progress-")
+    d = scratch_dir("connhost-progress-")
     r = faker_read(d, 50)
     check(r.returncode == 0, "the read succeeds: " + r.stderr[-300:])
     msgs = messages(r.stdout)
@@ -61,7 +60,7 @@ def case_faker_estimate_in_read():
 
 
 def case_progress_shows_estimate():
-    d = tempfile.mkdtemp(prefix="connhost-progress-")
+    d = scratch_dir("connhost-progress-")
     src = write_json(os.path.join(d, "faker.json"), {"count": 1500000, "state_interval": 5000})
     dst = write_json(os.path.join(d, "null.json"), {})
     r = run(["sync", "--progress-seconds", "1", "--source", "source_faker", "--source-config", src,
@@ -74,7 +73,7 @@ def case_progress_shows_estimate():
 
 
 def case_faker_cursor_not_a_date():
-    d = tempfile.mkdtemp(prefix="connhost-progress-")
+    d = scratch_dir("connhost-progress-")
     r = faker_read(d, 20, "incremental", faker_state("users", "not a date"), ("users",))
     check(r.returncode == 0, "the read succeeds: " + r.stderr[-300:])
     recs = [m for m in messages(r.stdout) if m["type"] == "RECORD"]
@@ -90,7 +89,7 @@ def crash_catalog(d):
 
 
 def case_isolated_crash_incomplete():
-    d = tempfile.mkdtemp(prefix="connhost-progress-")
+    d = scratch_dir("connhost-progress-")
     src = write_json(os.path.join(d, "src.json"), {"crash_after": 25})
     r = run(["run", "--isolate", "--plugin-dir", TEST_PLUGINS, "--plugin", "source_crash", "read", "--config", src,
              "--catalog", crash_catalog(d)])

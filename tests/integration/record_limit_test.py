@@ -9,10 +9,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
@@ -45,7 +44,7 @@ class Write:
     """`connhost run --plugin dest_jsonl write` of stream "blobs" in a temp directory."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="connhost-limit-")
+        self.dir = scratch_dir("connhost-limit-")
         self.out = os.path.join(self.dir, "out")
         self.config = write_json(os.path.join(self.dir, "j.json"), {"destination_path": self.out})
         self.catalog = write_json(os.path.join(self.dir, "c.json"), {"streams": [
@@ -132,7 +131,7 @@ class Sync:
     """`connhost sync` of source_wide (records of the given sizes) into dest_jsonl, each record followed by a state."""
 
     def __init__(self, sizes):
-        self.dir = tempfile.mkdtemp(prefix="connhost-limit-")
+        self.dir = scratch_dir("connhost-limit-")
         self.out = os.path.join(self.dir, "out")
         self.state = os.path.join(self.dir, "state.json")
         self.src = write_json(os.path.join(self.dir, "src.json"), {"sizes": sizes})

@@ -8,10 +8,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
@@ -30,7 +29,7 @@ class Target:
     """An empty dest_append_only folder and a faker source of `count` records."""
 
     def __init__(self, count=20):
-        self.dir = tempfile.mkdtemp(prefix="connhost-modes-")
+        self.dir = scratch_dir("connhost-modes-")
         self.out = os.path.join(self.dir, "out")
         os.mkdir(self.out)
         self.dst = write_json(os.path.join(self.dir, "dst.json"), {"destination_path": self.out})

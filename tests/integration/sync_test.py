@@ -9,11 +9,10 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 
@@ -29,7 +28,7 @@ def ids_in(path):
 
 class Setup:
     def __init__(self, count, mode, state_interval=2000, destination="dest_jsonl"):
-        self.dir = tempfile.mkdtemp(prefix="connhost-sync-")
+        self.dir = scratch_dir("connhost-sync-")
         self.count = count
         self.src = write_json(os.path.join(self.dir, "faker.json"), {"count": count, "state_interval": state_interval, "seed": 7})
         self.out = os.path.join(self.dir, "out")
@@ -140,7 +139,7 @@ def null_sync_args(d, count):
 
 def case_progress_on_terminal():
     import pty
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     master, slave = pty.openpty()
     p = subprocess.Popen([CONNHOST, "sync", *null_sync_args(d, 400000)], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
     os.close(slave)
@@ -169,7 +168,7 @@ def case_progress_on_terminal():
 
 
 def case_progress_logged_off_terminal():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     r = sync(["--progress-seconds", "1", *null_sync_args(d, 1500000)], timeout=300)
     check(r.returncode == 0, "the sync succeeds: " + r.stderr[-300:])
     lines = [l for l in r.stderr.splitlines() if "progress: " in l]
@@ -221,7 +220,7 @@ def case_legacy_state_resumes():
 
 
 def case_discover_defaults():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     src = write_json(os.path.join(d, "f.json"), {"count": 100})
     out = os.path.join(d, "out")
     dst = write_json(os.path.join(d, "j.json"), {"destination_path": out})
@@ -233,7 +232,7 @@ def case_discover_defaults():
 
 
 def case_connection_file():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     conn = write_json(os.path.join(d, "conn.json"), {
         "source": {"plugin": "source_faker", "config": {"count": 50}},
         "destination": {"plugin": "dest_jsonl", "config": {"destination_path": "out"}},
@@ -252,7 +251,7 @@ def case_connection_file():
 
 
 def case_destination_failure_names_plugin():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     blocker = os.path.join(d, "not-a-dir")
     open(blocker, "w").write("x")
     src = write_json(os.path.join(d, "f.json"), {"count": 10})
@@ -287,7 +286,7 @@ def case_json_log_format_every_line():
           "the summary is one JSON object with the counts: %r" % summary)
     check(sorted(x["stream"] for x in summary[0]["streams"]) == ["products", "purchases", "users"],
           "the summary object lists every stream: %r" % summary[0]["streams"])
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     blocker = os.path.join(d, "not-a-dir")
     open(blocker, "w").write("x")
     src = write_json(os.path.join(d, "f.json"), {"count": 10})
@@ -303,7 +302,7 @@ def case_json_log_format_every_line():
 
 
 def case_source_failure_keeps_state():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     src = write_json(os.path.join(d, "f.json"), {"count": 10})
     dst = write_json(os.path.join(d, "j.json"), {"destination_path": os.path.join(d, "out")})
     cat = write_json(os.path.join(d, "c.json"), {"streams": [{"name": "users"}, {"name": "no_such_stream"}]})
@@ -327,7 +326,7 @@ TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
 
 
 def case_isolated_source_crash():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     src = write_json(os.path.join(d, "src.json"), {"crash_after": 55})
     dst = write_json(os.path.join(d, "j.json"), {"destination_path": os.path.join(d, "out")})
     cat = write_json(os.path.join(d, "c.json"), {"streams": [{"stream": {"name": "numbers"}, "sync_mode": "full_refresh",
@@ -346,7 +345,7 @@ def case_isolated_source_crash():
 
 
 def case_isolated_destination_crash():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     src = write_json(os.path.join(d, "f.json"), {"count": 5000, "state_interval": 100})
     dst = write_json(os.path.join(d, "dst.json"), {"crash_after": 1500})
     state = os.path.join(d, "state.json")
@@ -365,7 +364,7 @@ def case_isolated_destination_crash():
 
 
 def case_upstream_error_completes_nothing():
-    d = tempfile.mkdtemp(prefix="connhost-sync-")
+    d = scratch_dir("connhost-sync-")
     out = os.path.join(d, "out")
     os.makedirs(out)
     open(os.path.join(out, "users.jsonl"), "w").write('{"id":"old"}\n')

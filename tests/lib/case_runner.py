@@ -3,8 +3,11 @@
 Usage in a test script: `from case_runner import check, run_case, write_json`, define `case_<name>()` functions,
 and end with `run_case(globals())`; ctest runs `script.py <name>`.
 """
+import atexit
 import json
+import shutil
 import sys
+import tempfile
 
 
 def check(cond, msg):
@@ -13,6 +16,13 @@ def check(cond, msg):
         print("FAIL:", msg)
         sys.exit(1)
     print("ok:", msg)
+
+
+def scratch_dir(prefix):
+    """Creates a folder under TMPDIR that is removed when the script exits (tmp.nothing_left fails on leftovers)."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
+    return d
 
 
 def write_json(path, obj):

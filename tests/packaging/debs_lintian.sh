@@ -80,8 +80,10 @@ stray=$(find "$work/unspecified" -type f | sed "s|^$work/unspecified/||" | head 
 echo "ok: every install() rule names the component runtime or dev"
 
 # ---- lintian -----------------------------------------------------------------------------------------------------
+# lintian leaves its mldbm-elf-* scratch folders in TMPDIR: give it one inside $work, which the test removes.
+mkdir -p "$work/lintian-tmp"
 for deb in "$run_deb" "$dev_deb"; do
-  if ! lintian --fail-on error,warning --display-info "$deb" > "$work/lintian.log" 2>&1; then
+  if ! TMPDIR=$work/lintian-tmp lintian --fail-on error,warning --display-info "$deb" > "$work/lintian.log" 2>&1; then
     cat "$work/lintian.log"
     fail "lintian reports errors or warnings on $(basename "$deb")"
   fi

@@ -10,8 +10,10 @@ import os
 import select
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import scratch_dir  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "connhost")
 
@@ -46,7 +48,7 @@ class Target:
     """connhost as a Singer target into dest_jsonl, fed through a pipe by this (slow) writer."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="connhost-singer-stream-")
+        self.dir = scratch_dir("connhost-singer-stream-")
         self.out = os.path.join(self.dir, "data")
         cfg = os.path.join(self.dir, "cfg.json")
         json.dump({"destination_path": self.out}, open(cfg, "w"))

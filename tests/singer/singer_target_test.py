@@ -9,7 +9,10 @@ import os
 import select
 import sqlite3
 import subprocess
-import tempfile
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import scratch_dir  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "connhost")
 BIG = "123456789012345678901234567890"  # a state value's number must come back as the same text
@@ -31,7 +34,7 @@ def rows(db):
 
 
 def main():
-    d = tempfile.mkdtemp(prefix="connhost-singer-target-")
+    d = scratch_dir("connhost-singer-target-")
     db = os.path.join(d, "t.sqlite")
     cfg = os.path.join(d, "cfg.json")
     json.dump({"path": db}, open(cfg, "w"))

@@ -13,7 +13,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from case_runner import scratch_dir  # noqa: E402
 
 REJECTED = {
     "invalid_schema": ("stdin line 1", "no \"properties\""),
@@ -121,7 +123,7 @@ def check_sqlite(name, db_path, want, keys_of):
 
 def main(path, dest="dest_jsonl"):
     name = os.path.splitext(os.path.basename(path))[0]
-    out = tempfile.mkdtemp(prefix="connhost-singer-")
+    out = scratch_dir("connhost-singer-")
     cfg = os.path.join(out, "config.json")
     db_path = os.path.join(out, "singer.sqlite")
     json.dump({"path": db_path} if dest == "dest_sqlite" else {"destination_path": os.path.join(out, "data")}, open(cfg, "w"))
