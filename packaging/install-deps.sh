@@ -2,7 +2,8 @@
 # Installs, as root on Debian 12, the packages connhost needs to build and test; does nothing when all are present.
 # Usage: packaging/install-deps.sh [build|test]   (test adds what the test suite and benchmarks need)
 # (`file` is for cpack's dependency scan of the .debs; lintian and man-db for ctest packaging.debs_lintian; podman,
-# runc and debootstrap for ctest image.airbyte and `make image`.)
+# runc and debootstrap for ctest image.airbyte and `make image`; iproute2 for the network namespaces of
+# ctest pg.network_cut.)
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache
@@ -12,7 +13,7 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache
 if [ "$what" = test ]; then
   pkgs+=(doctest-dev clang libclang-rt-14-dev libc++-dev libc++abi-dev abigail-tools bc
          python3-yaml python3-jsonschema postgresql postgresql-client libcpp-httplib-dev universal-ctags clang-format
-         lintian man-db podman runc debootstrap)
+         lintian man-db podman runc debootstrap iproute2)
 fi
 if [ "$what" = test ]; then
   # kubernetes.manifests validates with the npm package kubernetes-models: Debian's npm (it pulls nodejs); a node

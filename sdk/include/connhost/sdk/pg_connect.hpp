@@ -73,6 +73,7 @@ struct PgConnectConfig {
     int connect_timeout_seconds = 10;  // per attempt
     int connect_attempts = 5;          // tries per connect, >= 1
     int connect_backoff_ms = 500;      // first wait between tries; doubles up to 8 s
+    int network_timeout_seconds = 60;  // unanswered packets fail the connection after this long; 0: the OS's TCP
 
     // "host:port", for messages.
     std::string endpoint() const { return host + ":" + std::to_string(port); }
@@ -99,6 +100,7 @@ inline PgConnectConfig parse_pg_connect(const json::object& config) {
     p.connect_timeout_seconds = static_cast<int>(c.integer_or("connect_timeout_seconds", 10, 1, 3600));
     p.connect_attempts = static_cast<int>(c.integer_or("connect_attempts", 5, 1, 100));
     p.connect_backoff_ms = static_cast<int>(c.integer_or("connect_backoff_ms", 500, 0, 600000));
+    p.network_timeout_seconds = static_cast<int>(c.integer_or("network_timeout_seconds", 60, 0, 86400));
     return p;
 }
 
@@ -122,7 +124,9 @@ inline json::object pg_connect_spec_properties() {
       "connect_attempts": {"type": "integer", "default": 5, "minimum": 1,
                            "description": "tries to (re)connect when the server refuses or drops the connection"},
       "connect_backoff_ms": {"type": "integer", "default": 500, "minimum": 0,
-                             "description": "first wait between connection tries; doubles each time, at most 8 s"}
+                             "description": "first wait between connection tries; doubles each time, at most 8 s"},
+      "network_timeout_seconds": {"type": "integer", "default": 60, "minimum": 0, "maximum": 86400,
+                                  "description": "a connection whose packets go unanswered this long (a network cut, a vanished host) fails instead of hanging; 0 leaves it to the operating system's TCP settings (hours)"}
     })SPEC",
                         "spec");
 }
@@ -134,6 +138,43 @@ inline void add_pg_connect_spec(json::object& spec) {
 }
 
 namespace detail {
+// libpq's connection keywords and values for `cfg`, as owned strings (the key and value arrays point into them).
+struct PgConnectParams {
+    std::vector<std::pair<const char*, std::string>> kv;
+    std::vector<const char*> keys, values;
+
+    PgConnectParams(const PgConnectConfig& cfg, const char* application_name) {
+        kv = {{"host", cfg.host},
+              {"port", std::to_string(cfg.port)},
+              {"dbname", cfg.database},
+              {"user", cfg.username},
+              {"password", cfg.password},
+              {"sslmode", cfg.ssl_mode},
+              {"connect_timeout", std::to_string(cfg.connect_timeout_seconds)},
+              {"application_name", application_name},
+              {"client_encoding", "UTF8"},
+              {"options", "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3"}};
+        if (const int t = cfg.network_timeout_seconds; t > 0) {
+            // Sent data unacknowledged for t fails the socket (tcp_user_timeout); a silent one is probed after t/3
+            // and dropped after three probes t/6 apart, so a read waiting on a cut network fails within t as well.
+            kv.insert(kv.end(),
+                      {{"keepalives", "1"},
+                       {"keepalives_idle", std::to_string(std::max(1, t / 3))},
+                       {"keepalives_interval", std::to_string(std::max(1, t / 6))},
+                       {"keepalives_count", "3"},
+                       {"tcp_user_timeout", std::to_string(t * 1000)}});
+        }
+        for (const auto& [k, v] : kv) {
+            keys.push_back(k);
+            values.push_back(v.c_str());
+        }
+        keys.push_back(nullptr);
+        values.push_back(nullptr);
+    }
+    PgConnectParams(const PgConnectParams&) = delete;  // keys and values point into kv
+    PgConnectParams& operator=(const PgConnectParams&) = delete;
+};
+
 inline std::string pg_trimmed(const char* s) {
     std::string out = s ? s : "";
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
@@ -142,34 +183,14 @@ inline std::string pg_trimmed(const char* s) {
 }  // namespace detail
 
 // Opens a connection (client_encoding UTF8, TimeZone UTC, DateStyle ISO, IntervalStyle iso_8601,
-// extra_float_digits 3), retrying an unreachable or starting server with back-off. Returns an open
-// connection the caller PQfinish()es; throws ConfigError when the server rejects the login or the
-// database, SystemError when it stays unreachable. Run thread.
+// extra_float_digits 3; TCP keepalives and tcp_user_timeout from network_timeout_seconds), retrying
+// an unreachable or starting server with back-off. Returns an open connection the caller
+// PQfinish()es; throws ConfigError when the server rejects the login or the database, SystemError
+// when it stays unreachable. Run thread.
 inline PGconn* pg_connect(const PgConnectConfig& cfg, Host host, const char* application_name) {
-    const std::string port = std::to_string(cfg.port);
-    const std::string timeout = std::to_string(cfg.connect_timeout_seconds);
-    const char* keys[] = {"host",
-                          "port",
-                          "dbname",
-                          "user",
-                          "password",
-                          "sslmode",
-                          "connect_timeout",
-                          "application_name",
-                          "client_encoding",
-                          "options",
-                          nullptr};
-    const char* values[] = {cfg.host.c_str(),
-                            port.c_str(),
-                            cfg.database.c_str(),
-                            cfg.username.c_str(),
-                            cfg.password.c_str(),
-                            cfg.ssl_mode.c_str(),
-                            timeout.c_str(),
-                            application_name,
-                            "UTF8",
-                            "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3",
-                            nullptr};
+    const detail::PgConnectParams params(cfg, application_name);
+    const char* const* keys = params.keys.data();
+    const char* const* values = params.values.data();
     int wait_ms = cfg.connect_backoff_ms;
     std::string last;
     PGconn* conn = nullptr;
