@@ -116,25 +116,19 @@ std::string ReadPosition::resume_sql(const std::vector<std::string>& literals) c
     return "(" + key_sql() + ") > (" + values + ")";
 }
 
-std::string ReadPosition::where_sql(const std::vector<std::string>& literals) const {
-    std::string where;
-    size_t n = 0;
-    if (start) {
-        where = resume_sql(literals);
-        n = start->size();
-    }
-    if (slice) {
-        const std::string key = sql_quote_identifier(slice->column);
-        if (slice->from) where += (where.empty() ? "" : " AND ") + key + " >= " + literals.at(n++);
-        if (slice->to) where += (where.empty() ? "" : " AND ") + key + " < " + literals.at(n++);
+std::string ReadPosition::where_sql(const std::vector<std::string>& literals, bool keep_to_slice) const {
+    std::string where = start ? resume_sql(literals) : "";
+    if (slice && keep_to_slice) {
+        const std::string in_slice = slice->condition_sql(literals, start ? start->size() : 0);
+        if (!in_slice.empty()) where += (where.empty() ? "" : " AND ") + in_slice;
     }
     return where.empty() ? "" : " WHERE " + where;
 }
 
 std::vector<std::string> ReadPosition::params() const {
     std::vector<std::string> out = start.value_or(std::vector<std::string>{});
-    if (slice && slice->from) out.push_back(*slice->from);
-    if (slice && slice->to) out.push_back(*slice->to);
+    if (slice)
+        for (std::string& p : slice->params()) out.push_back(std::move(p));
     return out;
 }
 
@@ -179,7 +173,7 @@ ReadPosition read_position(PgSession& db, const Table& t, const ConfiguredStream
             throw ConfigError("stream " + cs.display_name() +
                               " is marked connhost_splittable in the catalog, but its primary key is no longer one "
                               "integer column, so it cannot be read in slices: run discover again for a new catalog");
-        pos.slice = slice_bounds(db, t, slice, blob);
+        pos.slice = slice_bounds(t, slice, blob);
         host.info("stream " + cs.display_name() + ": " + pos.slice->describe());
     }
     if (cs.incremental()) {

@@ -8,8 +8,8 @@
 // state is {}, so the next sync reads the whole table again. A view, foreign or partitioned table without a primary
 // key has no key: its full refresh emits no state and a re-run reads it from the start.
 // Key values are the server's text of the columns, exactly as it wrote them.
-// A slice of a partitioned sync (slice_bounds.hpp) reads only its primary-key range, and its state blobs carry the
-// range as "slice", so a resumed or later read of the slice stays inside it.
+// A slice of a partitioned sync (slice_bounds.hpp) reads only its rows, and its state blobs carry the slice as
+// "slice", so a resumed or later read of the slice stays inside it.
 #pragma once
 #include "pg_session.hpp"
 #include "slice_bounds.hpp"
@@ -30,14 +30,14 @@ struct ReadPosition {
     By by = By::Nothing;
     std::vector<std::string> columns;               // the key's columns ({"ctid"} for Ctid)
     std::optional<std::vector<std::string>> start;  // the saved key value to resume from
-    std::optional<SliceBounds> slice;               // the key range of this worker's slice (--partition)
+    std::optional<SliceBounds> slice;               // this worker's slice (--partition)
 
     // The key's expressions, quoted, separated by ", " ("" for Nothing).
     std::string key_sql() const;
-    // The WHERE clause resuming from `start` and keeping to `slice` ("" without either), its values `literals`:
-    // params(), each quoted as an SQL literal (PgSession::literal), since COPY takes no parameters.
-    std::string where_sql(const std::vector<std::string>& literals) const;
-    // The values where_sql needs: `start`'s, then the slice's bounds.
+    // The WHERE clause resuming from `start` and keeping to `slice` unless !keep_to_slice ("" without either), its
+    // values `literals`: params(), each quoted as an SQL literal (PgSession::literal), since COPY takes no parameters.
+    std::string where_sql(const std::vector<std::string>& literals, bool keep_to_slice = true) const;
+    // The values where_sql needs: `start`'s, then a saved range's bounds.
     std::vector<std::string> params() const;
     // The ORDER BY clause ("" for Nothing).
     std::string order_sql() const;
@@ -53,8 +53,8 @@ private:
 };
 
 // The read position of `cs` over `t`: its checkpoint key, and the saved value to resume from when the state holds one
-// for that key (a state for another key is ignored with a warning), and the key range of `slice` unless it is the
-// whole table. Throws ConfigError for a bad cursor field, or a slice of a table that cannot be split.
+// for that key (a state for another key is ignored with a warning), and `slice` unless it is the whole table. Throws
+// ConfigError for a bad cursor field, or a slice of a table that cannot be split.
 ReadPosition read_position(PgSession& db, const Table& t, const connhost::sdk::ConfiguredStream& cs,
                            const connhost::sdk::StateMap& state, connhost::sdk::Host host, connhost::sdk::Slice slice);
 

@@ -1,11 +1,15 @@
-// SliceBounds: the primary-key range one worker of a partitioned sync reads of a table (`connhost sync --partition`).
+// SliceBounds: the rows of a table one worker of a partitioned sync reads (`connhost sync --partition I/N`).
 //
-// A table splits when its primary key is one smallint, integer or bigint column. The N slices are the ranges
-// (-inf, k1), [k1, k2) .. [k(N-1), +inf) of that column: the k come from the column's histogram_bounds in pg_stats
-// (equal shares of the rows as ANALYZE sampled them), or, when the table has no statistics, from equal ranges of
-// min..max. The first and last ranges are open, so every row, also one inserted later, is in exactly one slice.
-// Bounds are computed when a slice starts and kept in its state, so a resumed or later incremental read of the slice
-// covers the same range whatever the statistics say by then.
+// A table splits when its primary key is one smallint, integer or bigint column. Slice I of N holds the rows whose key
+// hashes to I: (hashint8extended(key, 0) & 2^63-1) mod N = I, PostgreSQL's own 64-bit hash, the one hash-partitioned
+// tables use, which pg_upgrade keeps. Which slice a row is in depends on its key alone, never on when a worker starts,
+// what the statistics say or which rows exist, so the N workers read every row exactly once even when they start apart
+// while the table changes or is analyzed, and a worker whose state is reset reads the same slice again. Each worker
+// scans the whole key order and keeps its share.
+//
+// A state saved by an earlier version holds a key range [from, to) instead (ranges came from pg_stats); its slice keeps
+// reading that range, so the workers it was computed with stay complementary; a completed full refresh or
+// --reset-state moves it to the hash.
 #pragma once
 #include "pg_session.hpp"
 #include "table_catalog.hpp"
@@ -22,20 +26,26 @@ namespace pgsource {
 struct SliceBounds {
     uint32_t index = 0, count = 1;
     std::string column;                   // the primary-key column
-    std::optional<std::string> from, to;  // from <= key < to; none: open
-    std::string origin;                   // "pg_stats histogram" / "min..max" / "the saved state"
+    bool by_range = false;                // a saved key range [from, to) rather than the key's hash
+    std::optional<std::string> from, to;  // by_range: from <= key < to; none: open
+    std::string origin;                   // by_range: "the saved state"
 
-    // {"index": I, "count": N, "from": "k" | null, "to": "k" | null}: kept in the slice's state blob.
+    // {"index": I, "count": N, "column": C, "by": "key_hash"}, or a saved range's {..., "from": k | null, "to": ...}:
+    // kept in the slice's state blob.
     boost::json::object to_json() const;
-    // "[from, to) of column (origin)" for logs.
+    // The condition that keeps a row to this slice ("" for an open range), `literals` holding params()' values.
+    std::string condition_sql(const std::vector<std::string>& literals, size_t first) const;
+    // The values condition_sql needs: a range's bounds.
+    std::vector<std::string> params() const;
+    // "slice I of N: ..." for logs.
     std::string describe() const;
 };
 
-// Whether `t` can be split into key ranges (a one-column integer primary key).
+// Whether `t` can be split (a one-column integer primary key).
 bool splittable(const Table& t);
 
-// The bounds of `slice` of `t`: those the saved state blob holds for the same slice, else computed from the
-// statistics (see above). `t` must be splittable.
-SliceBounds slice_bounds(PgSession& db, const Table& t, connhost::sdk::Slice slice, const boost::json::object* blob);
+// The slice `slice` of `t`: the range the saved state blob holds for the same slice, else the key's hash. `t` must be
+// splittable.
+SliceBounds slice_bounds(const Table& t, connhost::sdk::Slice slice, const boost::json::object* blob);
 
 }  // namespace pgsource

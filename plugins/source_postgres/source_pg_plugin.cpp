@@ -54,7 +54,7 @@ public:
         json::array streams;
         for (const Table& t : pgsource::load_tables(db, cfg.schemas)) {
             json::object s = pgsource::stream_json(t);
-            if (pgsource::splittable(t)) mark_splittable(s);  // key ranges per worker of a partitioned sync
+            if (pgsource::splittable(t)) mark_splittable(s);  // a key-hash slice per worker of a partitioned sync
             streams.push_back(std::move(s));
         }
         return streams;

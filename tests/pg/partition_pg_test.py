@@ -59,6 +59,16 @@ def dest_counts(dest, table="public.big"):
                            "FROM %s" % table, dest))
 
 
+def in_slice(i, n=WORKERS, key="id"):
+    """The SQL condition of slice i of n: source_postgres's membership by the key's hash."""
+    return "(hashint8extended(%s::int8, 0) & 9223372036854775807) %% %d = %d" % (key, n, i)
+
+
+def slice_rows(db, cond, table="big"):
+    """How many rows of `table` in the source database satisfy `cond`."""
+    return int(db.sql("SELECT count(*) FROM %s WHERE %s;" % (table, cond)).strip())
+
+
 def analyze(db, table):
     """Fresh statistics that stay put: autovacuum must not re-sample them while the workers compute their slices."""
     db.sql("ALTER TABLE %s SET (autovacuum_enabled = false); ANALYZE %s;" % (table, table))
@@ -66,17 +76,18 @@ def analyze(db, table):
 
 def case_three_workers_300k():
     """3 workers at once over the 300k-row table `big` into dest_pg: exactly 300k distinct rows, each worker between 20%
-    and 50% of them (slices from pg_stats), the slice bounds kept in each worker's state."""
+    and 50% of them (its slice: the rows whose key hashes to it), the slice kept in each worker's state."""
     with SourceDb("part_300k") as db:
         n = big_keyed_table(db)
-        analyze(db, "big")
         dest = "dst_part_300k"
         dest_cfg = fresh_database(dest)
         conn = connection(db, dest_cfg, "big", [{"name": "big"}])
         errs = run_workers(db, conn, "big")
         for i, err in enumerate(errs):
-            check("partition: stream public.big: slice %d of 3" % i in err and "from pg_stats histogram" in err,
-                  "worker %d reads slice %d of the key range from the statistics" % (i, i))
+            check("partition: stream public.big: slice %d of 3" % i in err and
+                  "stream public.big: slice %d of 3: rows whose id hashes to %d mod 3" % (i, i) in err,
+                  "worker %d reads slice %d, the rows whose key hashes to it: %s" % (i, i, err[-1500:]))
+            check(records_read(err) == slice_rows(db, in_slice(i)), "worker %d read exactly its slice's rows" % i)
         check_shares(errs, n, "300k keyed rows")
         check(dest_counts(dest) == (n, n, 1, n), "dest_pg holds exactly %d distinct rows 1..%d: %r" % (n, n, dest_counts(dest)))
         drop_database(dest)
@@ -113,37 +124,68 @@ def case_rerun_one_worker_resumes_slice():
         conn = connection(db, dest_cfg, "big", [{"name": "big"}])
         state1 = os.path.join(db.tmp, "big.1.state.json")
         saved = kill_worker_mid_slice(db, conn, "big", 1, state1)
-        lo, hi, last = int(saved["slice"]["from"]), int(saved["slice"]["to"]), int(saved["last"][0])
-        check(lo <= last < hi, "the saved key %d is inside the slice [%d, %d)" % (last, lo, hi))
+        last = int(saved["last"][0])
+        check(saved["slice"] == {"index": 1, "count": 3, "column": "id", "by": "key_hash"}, "the state names the slice: %r"
+              % saved["slice"])
+        check(slice_rows(db, "id = %d AND %s" % (last, in_slice(1))) == 1, "the saved key %d is in slice 1" % last)
         p = connhost(worker_args(db, conn, "big", 1))
         check(p.returncode == 0, "the re-run of worker 1 succeeds: %s" % describe(p))
         err = p.stderr.decode()
-        check("from the saved state" in err, "the re-run keeps the slice bounds it saved: " + err[-600:])
+        rest = slice_rows(db, "id > %d AND %s" % (last, in_slice(1)))
         got = records_read(err)
-        check(got == hi - 1 - last, "the re-run read only the rest of its slice, ids %d..%d (%d records, got %d)"
-              % (last + 1, hi - 1, hi - 1 - last, got))
+        check(got == rest, "the re-run read only the rest of its slice, after id %d (%d records, got %d)" % (last, rest, got))
         for i in (0, 2):
             p = connhost(worker_args(db, conn, "big", i))
             check(p.returncode == 0, "worker %d succeeds: %s" % (i, describe(p)))
         check(dest_counts(dest) == (n, n, 1, n), "every row exactly once: %r" % (dest_counts(dest),))
         check(json.load(open(state1))["states"][0]["stream"]["stream_state"] == {},
               "the finished full refresh leaves worker 1 an empty state, so its next run reads its slice whole")
+        whole = slice_rows(db, in_slice(1))
         p = connhost(worker_args(db, conn, "big", 1))
-        check(p.returncode == 0 and records_read(p.stderr.decode()) == hi - lo,
-              "worker 1 run again reads its whole slice (%d rows) and no other" % (hi - lo))
+        check(p.returncode == 0 and records_read(p.stderr.decode()) == whole,
+              "worker 1 run again reads its whole slice (%d rows) and no other" % whole)
         check(dest_counts(dest) == (n, n, 1, n), "append_dedup keeps every row once: %r" % (dest_counts(dest),))
         drop_database(dest)
 
 
+def case_saved_range_kept():
+    """A state an earlier version saved, whose slice is a key range, resumes inside that range (so the workers it was
+    computed with stay complementary); once the full refresh completes, the next run reads the key's hash slice."""
+    with SourceDb("part_range") as db:
+        n = big_keyed_table(db)
+        dest = "dst_part_range"
+        dest_cfg = fresh_database(dest)
+        dest_cfg["commit_ms"] = 50
+        conn = connection(db, dest_cfg, "big", [{"name": "big"}])
+        state1 = os.path.join(db.tmp, "big.1.state.json")
+        kill_worker_mid_slice(db, conn, "big", 1, state1)
+        with open(state1) as f:
+            doc = json.load(f)
+        doc["states"][0]["stream"]["stream_state"].update(
+            {"last": ["150000"], "slice": {"index": 1, "count": 3, "column": "id", "from": "100001", "to": "200001"}})
+        with open(state1, "w") as f:
+            json.dump(doc, f)
+        p = connhost(worker_args(db, conn, "big", 1))
+        check(p.returncode == 0, "the run from the range state succeeds: %s" % describe(p))
+        err = p.stderr.decode()
+        check("slice 1 of 3: id in [100001, 200001) from the saved state" in err, "it keeps the saved range: " + err[-800:])
+        check(records_read(err) == 50000, "it reads ids 150001..200000 only (%d records)" % records_read(err))
+        p = connhost(worker_args(db, conn, "big", 1))
+        check(p.returncode == 0 and "rows whose id hashes to 1 mod 3" in p.stderr.decode(), "the next run reads the hash slice")
+        check(records_read(p.stderr.decode()) == slice_rows(db, in_slice(1)), "all of it")
+        check(dest_counts(dest)[0] == dest_counts(dest)[1] <= n, "no row twice: %r" % (dest_counts(dest),))
+        drop_database(dest)
+
+
 def case_skewed_keys():
-    """A key with gaps and skew (most ids dense and small, some spread up to 10^12): the statistics still give every
-    worker 20%..50% of the rows, where equal ranges of min..max would give one worker nearly all."""
+    """A key with gaps and skew (most ids dense and small, some spread up to 10^12, some multiples of 3): the key's
+    hash still gives every worker 20%..50% of the rows, where equal ranges of min..max would give one worker nearly
+    all and the key mod 3 one worker the multiples."""
     with SourceDb("part_skew") as db:
         db.sql("CREATE TABLE skewed (id bigint PRIMARY KEY, v text);"
                "INSERT INTO skewed SELECT g, 'dense' FROM generate_series(1, 200000) g;"
                "INSERT INTO skewed SELECT 1000000 + g * 37, 'gappy' FROM generate_series(1, 60000) g;"
                "INSERT INTO skewed SELECT (g::bigint * 25000000), 'sparse' FROM generate_series(1, 40000) g;")
-        analyze(db, "skewed")
         db.cfg(state_interval=5000, fetch_rows=2000)
         n = 300000
         dest = "dst_part_skew"
@@ -159,8 +201,8 @@ def case_skewed_keys():
 
 
 def case_unsplittable_table_one_worker():
-    """A table whose key cannot be split (text key; no key at all) goes to one worker whole; without statistics an
-    integer key is split by equal ranges of min..max."""
+    """A table whose key cannot be split (text key; no key at all) goes to one worker whole; an integer key without
+    statistics is split as one with them."""
     with SourceDb("part_unsplit") as db:
         db.sql("CREATE TABLE words (w text PRIMARY KEY); INSERT INTO words SELECT 'w' || g FROM generate_series(1, 3000) g;"
                "CREATE TABLE plain (id int PRIMARY KEY) WITH (autovacuum_enabled = false); INSERT INTO plain SELECT g FROM generate_series(1, 3000) g;")
@@ -173,11 +215,43 @@ def case_unsplittable_table_one_worker():
         check(len(readers) == 1 and all(not re.search(r"stream public\.words: \d+ records", e)
                                         for i, e in enumerate(errs) if i != readers[0]),
               "one worker reads words whole, the others not at all (%s)" % readers)
-        check(all("from min..max" in e for e in errs), "plain has no statistics: its slices are equal ranges of min..max")
+        check(all("stream public.plain: slice %d of 3: rows whose id hashes to" % i in e for i, e in enumerate(errs)),
+              "plain, without statistics, is split by the key's hash")
         check(sum(records_read(e, "public.plain") for e in errs) == 3000, "plain's slices add up to its 3000 rows")
         got = psql_json("SELECT json_build_array((SELECT count(DISTINCT w) FROM public.words), (SELECT count(*) FROM public.words),"
                         " (SELECT count(DISTINCT id) FROM public.plain), (SELECT count(*) FROM public.plain))", dest)
         check(tuple(got) == (3000, 3000, 3000, 3000), "every row of both tables exactly once: %r" % (got,))
+        drop_database(dest)
+
+
+def case_table_changing_while_workers_start():
+    """Workers that start apart while the table gets new rows and new statistics (ANALYZE, as autovacuum runs it) still
+    read every row once: worker 0 runs alone first, then rows are added and the table analyzed, then workers 1 and 2.
+    (Key ranges from each worker's own statistics left the rows between two workers' boundaries to no worker.)"""
+    with SourceDb("part_changing") as db:
+        n = big_keyed_table(db)
+        analyze(db, "big")
+        dest = "dst_part_changing"
+        dest_cfg = fresh_database(dest)
+        conn = connection(db, dest_cfg, "big", [{"name": "big"}])
+        p = connhost(worker_args(db, conn, "big", 0))
+        check(p.returncode == 0, "worker 0 succeeds: %s" % describe(p))
+        db.sql("INSERT INTO big SELECT g, 'late' FROM generate_series(%d, %d) g; DELETE FROM big WHERE id <= 150000 AND "
+               "id %% 2 = 0 AND NOT (%s); ANALYZE big;" % (n + 1, 3 * n, in_slice(0)))
+        for i in (1, 2):
+            p = connhost(worker_args(db, conn, "big", i))
+            check(p.returncode == 0, "worker %d succeeds: %s" % (i, describe(p)))
+        want = psql_json("SELECT json_build_array(count(*), count(*) FILTER (WHERE id <= %d OR NOT (%s))) FROM big"
+                         % (n, in_slice(0)), db.name)
+        got = dest_counts(dest)
+        print("dest: %r; source now %r" % (got, want))
+        check(got[0] == got[1], "no row twice: %r" % (got,))
+        kept = n - 75000  # the even ids up to 150000 are left out: some of them were deleted
+        have = psql_json("SELECT count(*) FROM big WHERE id <= %d AND (id > 150000 OR id %% 2 = 1)" % n, dest)
+        check(have == kept, "every row that existed before worker 0 started is there, but those deleted (%d of %d)"
+              % (have, kept))
+        check(got[0] == want[1], "dest_pg holds the rows each worker's slice had when it read it: %d, want %d"
+              % (got[0], want[1]))
         drop_database(dest)
 
 

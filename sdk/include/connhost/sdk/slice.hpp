@@ -6,7 +6,8 @@
 namespace connhost::sdk {
 
 // Slice `index` of `count` of a stream: the `count` slices of a split stream hold every record exactly once. A
-// source decides what a slice is (key ranges, record indexes), from `index`, `count` and what every worker sees alike.
+// source decides what a slice is (key hashes, record indexes), from `index`, `count` and what every worker sees alike:
+// never from what may change between two workers' starts (statistics, a table's key range).
 struct Slice {
     uint32_t index = 0, count = 1;
 
