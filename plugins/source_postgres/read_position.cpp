@@ -175,6 +175,13 @@ ReadPosition read_position(PgSession& db, const Table& t, const ConfiguredStream
                               "integer column, so it cannot be read in slices: run discover again for a new catalog");
         pos.slice = slice_bounds(t, slice, blob);
         host.info("stream " + cs.display_name() + ": " + pos.slice->describe());
+        if (pos.slice->by_range)
+            host.warn("stream " + cs.display_name() +
+                      ": this worker keeps the key range an earlier connhost saved in "
+                      "its state, and the other workers of this sync must keep theirs: a range and key-hash slices "
+                      "together leave rows to no worker. A full refresh moves to key-hash slices once it completes; an "
+                      "incremental sync when the states of all " +
+                      std::to_string(slice.count) + " workers are reset together (--reset-state on each)");
     }
     if (cs.incremental()) {
         const Column* cursor = cursor_column(t, cs);

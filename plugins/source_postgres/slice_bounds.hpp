@@ -1,15 +1,15 @@
 // SliceBounds: the rows of a table one worker of a partitioned sync reads (`connhost sync --partition I/N`).
 //
 // A table splits when its primary key is one smallint, integer or bigint column. Slice I of N holds the rows whose key
-// hashes to I: (hashint8extended(key, 0) & 2^63-1) mod N = I, PostgreSQL's own 64-bit hash, the one hash-partitioned
-// tables use, which pg_upgrade keeps. Which slice a row is in depends on its key alone, never on when a worker starts,
-// what the statistics say or which rows exist, so the N workers read every row exactly once even when they start apart
-// while the table changes or is analyzed, and a worker whose state is reset reads the same slice again. Each worker
-// scans the whole key order and keeps its share.
+// hashes to I: (hashint8extended(key, 0) & 2^63-1) mod N = I, PostgreSQL's own seeded 64-bit hash of a bigint, stable
+// across major versions. Which slice a row is in depends on its key alone, never on when a worker starts, what the
+// statistics say or which rows exist, so the N workers read every row exactly once even when they start apart while
+// the table changes or is analyzed, and a worker whose state is reset reads the same slice again. Each worker scans
+// the whole key (or cursor) order and keeps its share.
 //
 // A state saved by an earlier version holds a key range [from, to) instead (ranges came from pg_stats); its slice keeps
-// reading that range, so the workers it was computed with stay complementary; a completed full refresh or
-// --reset-state moves it to the hash.
+// reading that range, so the workers it was computed with stay complementary, and says so in a warning. A completed
+// full refresh moves it to the hash; an incremental sync's workers must be reset together (--reset-state on each).
 #pragma once
 #include "pg_session.hpp"
 #include "table_catalog.hpp"

@@ -572,6 +572,10 @@ def main():
         if pg_info:
             subprocess.run([os.path.join(TESTS, "pg", "pg_server.sh"), "cleanup", pg_info])
     if failed or args.keep:
+        keep_dir = os.environ.get("CONNHOST_TEST_KEEP_DIR")  # under ctest: TMPDIR is emptied after the suite
+        if keep_dir:
+            os.makedirs(keep_dir, exist_ok=True)
+            workdir = shutil.move(workdir, os.path.join(keep_dir, os.path.basename(workdir)))
         print("work dir kept (connection files, state files, run logs): %s" % workdir)
     else:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -151,10 +151,10 @@ struct PgConnectParams {
               {"password", cfg.password},
               {"sslmode", cfg.ssl_mode},
               {"connect_timeout", std::to_string(cfg.connect_timeout_seconds)},
-              {"application_name", application_name},
+              {"application_name", application_name ? application_name : ""},
               {"client_encoding", "UTF8"},
               {"options", "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3"}};
-        if (const int t = cfg.network_timeout_seconds; t > 0) {
+        if (const int t = cfg.network_timeout_seconds; t > 0 && PQlibVersion() >= 120000) {  // tcp_user_timeout: 12
             // Sent data unacknowledged for t fails the socket (tcp_user_timeout); a silent one is probed after t/3
             // and dropped after three probes t/6 apart, so a read waiting on a cut network fails within t as well.
             kv.insert(kv.end(),
