@@ -274,9 +274,13 @@ void StreamTable::load_columns(const std::string& table) {
         if (meta || name_owner_.count(name)) continue;
         // The owning field is not known yet (hashed names cannot be reversed): column_for claims it
         // when a field maps to this name. Unclaimed columns are written NULL.
-        Column c{std::string(), name, type_from_sql(r.text(i, 1)), table == plan_.target()};
+        Column c;
+        c.name = name;
+        c.type = type_from_sql(r.text(i, 1));
+        c.stored = table == plan_.target();
         // A column of the replaced table is created in the staging table as sql_type(c.type).
         c.binary = binary_copy_type(c.stored ? r.text(i, 1) : std::string(sql_type(c.type)));
+        if (c.stored) c.limit = column_limit(r.text(i, 1));
         name_owner_[name] = std::string();
         columns_.push_back(c);
     }
@@ -297,7 +301,10 @@ int StreamTable::column_for(const std::string& field, ColumnType type_if_new, bo
                 return static_cast<int>(i);
             }
     }
-    Column c{field, name, type_if_new};
+    Column c;
+    c.field = field;
+    c.name = name;
+    c.type = type_if_new;
     c.binary = binary_copy_type(sql_type(type_if_new));
     if (alter) add_column_now(c);
     name_owner_[name] = field;
@@ -503,8 +510,14 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
 }
 
 CellOutcome StreamTable::append_field(std::string& out, int col, const connhost::sdk::Field& f) {
-    return columns_[col].json_text_in_jsonb ? append_json_text_as_jsonb(out, f, format_)
-                                            : append_cell(out, columns_[col].type, f, format_);
+    const Column& c = columns_[col];
+    const size_t at = out.size();
+    const CellOutcome o =
+        c.json_text_in_jsonb ? append_json_text_as_jsonb(out, f, format_) : append_cell(out, c.type, f, format_);
+    if (!c.limit || o.null || fits(c.limit, f, std::string_view(out).substr(at), format_)) return o;
+    out.resize(at);  // a value the narrower column cannot take: NULL, as one its type cannot take
+    if (format_ == CopyFormat::Text) out += "\\N";
+    return {"NULLED", kSizeLimit, true};
 }
 
 void StreamTable::append_null_cell() {

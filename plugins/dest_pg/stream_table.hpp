@@ -19,6 +19,7 @@
 // order). All statements
 // run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
+#include "column_limit.hpp"
 #include "copy_binary.hpp"
 #include "copy_text.hpp"
 #include "pg_connection.hpp"
@@ -95,10 +96,11 @@ private:
     struct Column {
         std::string field;
         std::string name;
-        connhost::sdk::ColumnType type;
+        connhost::sdk::ColumnType type = connhost::sdk::ColumnType::String;
         bool stored = false;              // the column exists in the table rows are written to now
         bool json_text_in_jsonb = false;  // the schema says JSON text, the (older) column is jsonb
         bool binary = false;              // its type takes binary cells (binary_copy_type)
+        ColumnLimit limit;                // a stored column narrower than dest_pg's type for it
     };
     struct Cell {
         uint32_t off = 0, len = 0;

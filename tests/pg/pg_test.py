@@ -875,6 +875,96 @@ def case_binary_retyped_meta_column():
         check(got == [["1", "before", "3"], ["2", "after", "3"]], "rows after the column changed type: %r" % got)
 
 
+NARROW_SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                                 "n": {"type": "integer"}, "small": {"type": "integer"},
+                                                 "x": {"type": "number"}, "r": {"type": "number"},
+                                                 "c": {"type": "string"}}}
+# (data, what each narrowed column then holds: None for NULL, "-" for a column the table has not)
+NARROW_ROWS = [
+    ({"name": "abcdef", "n": 1, "small": 1, "x": 1.5, "r": 1, "c": "ab"}, [None, "1", "1", "1.50", "1", "ab"]),
+    ({"name": "ab", "n": 3000000000, "small": 32768, "x": 99.994, "r": 1e39, "c": "a "}, ["ab", None, None, "99.99", None, "a"]),  # char(n) as text drops trailing spaces
+    ({"name": "ab\n", "n": -2147483648, "small": -32768, "x": 99.995, "r": 1e-50, "c": "abc"},
+     ["ab\n", "-2147483648", "-32768", None, None, None]),
+    ({"name": "\u00e9\u20ac\U0001d11e", "n": 2147483648, "small": -32769, "x": "NaN", "r": 1e-40, "c": "ab   "},
+     ["\u00e9\u20ac\U0001d11e", None, None, "NaN", "1e-40", "ab"]),
+    ({"name": "abc   ", "n": 5, "small": 5, "x": "Infinity", "r": 3.4e38, "c": "a\\\\"}, ["abc", "5", "5", None, "3.4e+38", None]),
+    ({"name": None, "n": 7, "small": 7, "x": 0.0049, "r": -0.0, "c": ""}, [None, "7", "7", "0.00", "-0", ""]),
+    ({"name": "xyz", "n": 8, "small": 8, "x": "@-9999.49e-2@", "r": 2, "c": "z"}, ["xyz", "8", "8", "-99.99", "2", "z"]),
+    ({"name": "xyz", "n": 9, "small": 9, "x": "@0.0999995e3@", "r": 2, "c": "z"}, ["xyz", "9", "9", None, "2", "z"]),
+]
+
+
+def case_narrow_columns():
+    """A table created beforehand with narrower columns than dest_pg's own (varchar(3), integer, smallint,
+    numeric(4,2), real, char(2)): a value such a column cannot take is NULLed with a change in _connhost_meta, as one
+    its type cannot take, instead of failing the COPY and every re-run of it. Both COPY formats: a table of only
+    varchar and numeric columns goes binary, one with integer columns text."""
+    narrowed = {"name": "varchar(3)", "n": "integer", "small": "smallint", "x": "numeric(4,2)", "r": "real", "c": "char(2)"}
+    with Db("narrow_columns") as d:
+        for table, cols in (("narrow_text", list(narrowed)), ("narrow_bin", ["name", "x"])):
+            psql("CREATE TABLE public.%s (id bigint, %s); ALTER TABLE public.%s OWNER TO %s"
+                 % (table, ", ".join("%s %s" % (c, narrowed[c]) for c in cols), table, server()["username"]), d.name)
+            schema = {"type": "object", "properties": {k: NARROW_SCHEMA["properties"][k] for k in ["id"] + cols}}
+            lines = ['{"type": "RECORD", "record": {"stream": "%s", "emitted_at": 1000, "data": %s}}'
+                     % (table, re.sub(r'"@([^@]*)@"', r"\1", json.dumps(dict({"id": i}, **{k: v for k, v in data.items() if k in cols}))))
+                     for i, (data, _) in enumerate(NARROW_ROWS)]
+            d.sync([Stream(None, table, schema, "append")], lines + [state_line(1)])
+            got = _rows(d.name, table, ["id"] + cols + ["_connhost_meta"])
+            for i, (data, want) in enumerate(NARROW_ROWS):
+                want_cells = [w for c, w in zip(narrowed, want) if c in cols]
+                nulled = sorted(c for c, w in zip(narrowed, want) if c in cols and w is None and data[c] is not None)
+                meta = json.loads(got[i][-1]) if got[i][-1] else {"changes": []}
+                changes = sorted(ch["field"] for ch in meta["changes"])
+                same = [g == w or (c == "r" and None not in (g, w) and abs(float(g) - float(w)) <= 1e-6 * abs(float(w)))
+                        for c, g, w in zip([c for c in narrowed if c in cols], got[i][1:-1], want_cells)]
+                check(all(same) and len(got[i]) == len(want_cells) + 2 and changes == nulled,
+                      "%s row %d: stored %r with changes %r, expected %r with %r NULLed" % (table, i, got[i][1:-1], meta["changes"],
+                                                                                           want_cells, nulled))
+                check(all(ch["change"] == "NULLED" and ch["reason"] == "DESTINATION_FIELD_SIZE_LIMITATION" for ch in meta["changes"]),
+                      "%s row %d: the changes say NULLED, DESTINATION_FIELD_SIZE_LIMITATION: %r" % (table, i, meta["changes"]))
+        print("values past varchar(3), integer, smallint, numeric(4,2), real and char(2) NULLed, the rest stored")
+        narrow_numeric_against_server(d)
+
+
+def random_json_number(rng):
+    """A JSON number text near the edges of numeric(p,s): runs of 9s, 5s and 4s, zeros, exponents."""
+    digit = lambda: rng.choice("9999954401")  # noqa: E731
+    whole = "".join(digit() for _ in range(rng.randint(0, 6))).lstrip("0") or "0"
+    text = ("-" if rng.random() < 0.3 else "") + whole
+    if rng.random() < 0.7:
+        text += "." + "".join(digit() for _ in range(rng.randint(1, 8)))
+    if rng.random() < 0.3:
+        text += rng.choice("eE") + rng.choice(["", "+", "-"]) + str(rng.randint(0, 8))
+    return text
+
+
+def narrow_numeric_against_server(d):
+    """2000 numbers near the edges into numeric(4,2), (3,0), (5,5) and (10,3) columns: each is NULLed exactly when
+    PostgreSQL's own cast of its text to that type fails."""
+    import random
+    rng = random.Random(20261204)
+    types = {"a": (4, 2), "b": (3, 0), "c": (5, 5), "e": (10, 3)}
+    psql("CREATE TABLE public.numfuzz (id bigint, raw text, %s); ALTER TABLE public.numfuzz OWNER TO %s;"
+         "CREATE FUNCTION fits(t text, p int, s int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+         "EXECUTE format('SELECT %%L::numeric(%%s,%%s)', t, p, s); RETURN true; EXCEPTION WHEN others THEN RETURN false; END $$"
+         % (", ".join("%s numeric(%d,%d)" % (c, p, s) for c, (p, s) in types.items()), server()["username"]), d.name)
+    numbers = [random_json_number(rng) for _ in range(2000)]
+    lines = ['{"type": "RECORD", "record": {"stream": "numfuzz", "emitted_at": 1, "data": {"id": %d, "raw": "%s", %s}}}'
+             % (i, n, ", ".join('"%s": %s' % (c, n) for c in types)) for i, n in enumerate(numbers)]
+    schema = {"type": "object", "properties": dict({"id": {"type": "integer"}, "raw": {"type": "string"}},
+                                                   **{c: {"type": "number"} for c in types})}
+    d.sync([Stream(None, "numfuzz", schema, "append")], lines + [state_line(1)])
+    wrong = psql_json("SELECT coalesce(json_agg(json_build_array(raw, col, stored_null)), '[]') FROM ("
+                      + " UNION ALL ".join("SELECT raw, '%s' AS col, %s IS NULL AS stored_null, fits(raw, %d, %d) AS ok "
+                                           "FROM public.numfuzz" % (c, c, p, s) for c, (p, s) in types.items())
+                      + ") x WHERE stored_null = ok", d.name)
+    nulled = int(psql("SELECT count(*) FROM public.numfuzz WHERE a IS NULL", d.name).strip())
+    check(not wrong, "%d of 8000 values NULLed where PostgreSQL takes them or kept where it refuses them, e.g. %r"
+          % (len(wrong), wrong[:10]))
+    check(0 < nulled < len(numbers), "some but not all values past numeric(4,2) (%d of %d)" % (nulled, len(numbers)))
+    print("2000 numbers x 4 numeric(p,s) columns: NULLed exactly where PostgreSQL's cast fails (%d past (4,2))" % nulled)
+
+
 CASES = {"file": case_file}
 CASES.update({k[5:]: v for k, v in globals().items() if k.startswith("case_") and k != "case_file"})
 
