@@ -7,6 +7,7 @@
 
 namespace pgdest {
 
+using connhost::sdk::ConfigError;
 using connhost::sdk::SystemError;
 
 using connhost::sdk::detail::pg_trimmed;
@@ -109,7 +110,18 @@ void PgConnection::copy_end() {
             failed = std::move(r);
         }
     }
+    if (!error.empty() && !broken()) refuse_rows(error, failed.get());
     if (!error.empty() || broken()) fail("COPY", error.empty() ? PQerrorMessage(conn_) : error.c_str(), failed.get());
+}
+
+void PgConnection::refuse_rows(const std::string& error, const PGresult* result) const {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    if (!state || (std::strncmp(state, "22", 2) != 0 && std::strncmp(state, "23", 2) != 0)) return;
+    throw ConfigError("COPY failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(error.c_str()) +
+                      " (the table refuses the value: a type, length or constraint of a column it had before dest_pg "
+                      "wrote to it does not hold it. Change the table (widen the column, drop the constraint, or drop "
+                      "the column for dest_pg to create with its own type), then re-run; nothing after the last "
+                      "acknowledged state was committed, and a re-run fails the same way until the table changes)");
 }
 
 }  // namespace pgdest

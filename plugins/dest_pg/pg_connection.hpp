@@ -59,6 +59,9 @@ private:
     // Throws connhost::sdk::throw_pg_error's error (TransientError for a lost connection, else SystemError) for
     // `what` failing with `detail`; `result` is the failed statement's result when there is one.
     [[noreturn]] void fail(std::string_view what, const char* detail, const PGresult* result = nullptr) const;
+    // Throws ConfigError, saying to change the table, when the COPY's `error` (its `result`) is a data exception
+    // (SQLSTATE class 22) or a constraint violation (23): rows a column of a table made beforehand cannot take.
+    void refuse_rows(const std::string& error, const PGresult* result) const;
 
     PgConfig config_;
     connhost::sdk::Host host_;

@@ -924,6 +924,14 @@ def case_narrow_columns():
                       "%s row %d: the changes say NULLED, DESTINATION_FIELD_SIZE_LIMITATION: %r" % (table, i, meta["changes"]))
         print("values past varchar(3), integer, smallint, numeric(4,2), real and char(2) NULLed, the rest stored")
         narrow_numeric_against_server(d)
+        # A type dest_pg does not check (uuid) refuses a value in the COPY: a config error that says to change the table.
+        psql("CREATE TABLE public.ids (id bigint, u uuid); ALTER TABLE public.ids OWNER TO %s" % server()["username"], d.name)
+        schema = {"type": "object", "properties": {"id": {"type": "integer"}, "u": {"type": "string"}}}
+        p, _ = run_write(d.tmp, d.config, configured([Stream(None, "ids", schema, "append")]),
+                         lines_bytes([record_line("ids", {"id": 1, "u": "not-a-uuid"}, 1), state_line(1)]))
+        err = p.stderr.decode()
+        check(p.returncode != 0 and "(config error)" in err and "column u" in err and "Change the table" in err,
+              "a value the uuid column refuses fails the write as a config error saying to change the table: %s" % err[-800:])
 
 
 def random_json_number(rng):
