@@ -61,6 +61,8 @@ free_port() {
 
 setup() {
   local bindir root user="" port pw attempt
+  # A cluster this info file still names (ctest --repeat runs the setup again before the one cleanup) goes first.
+  if [ -f "$info" ]; then cleanup >/dev/null; fi
   bindir=$(find_or_install_bindir)
   root=$(mktemp -d /tmp/connhost-pg.XXXXXX)
   if [ "$(id -u)" = 0 ]; then
