@@ -1,7 +1,6 @@
 #include "column_limit.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -25,16 +24,10 @@ bool modifiers(std::string_view t, std::string_view prefix, int& a, int* b) {
     return std::from_chars(second.data(), second.data() + second.size(), *b).ec == std::errc();
 }
 
-// The integer of a cell: decimal text, or binary bigint (8 bytes, big-endian).
-bool cell_integer(std::string_view cell, CopyFormat format, int64_t& v) {
-    if (format == CopyFormat::Binary) {
-        if (cell.size() != 8) return false;
-        uint64_t u = 0;
-        for (char c : cell) u = u << 8 | static_cast<unsigned char>(c);
-        v = static_cast<int64_t>(u);
-        return true;
-    }
-    return std::from_chars(cell.data(), cell.data() + cell.size(), v).ec == std::errc();
+// Whether the decimal text of an integer cell is within [lo, hi].
+bool integer_within(std::string_view cell, int64_t lo, int64_t hi) {
+    int64_t v = 0;
+    return std::from_chars(cell.data(), cell.data() + cell.size(), v).ec == std::errc() && v >= lo && v <= hi;
 }
 
 // Whether the text cell's characters (text format: an escape pair is one) are at most n, or the rest all spaces.
@@ -81,45 +74,35 @@ ColumnLimit column_limit(std::string_view t) {
 
 bool numeric_fits(std::string_view s, int precision, int scale) {
     if (s == "NaN") return true;
-    size_t i = s.empty() || s[0] != '-' ? 0 : 1;
-    std::string digits;  // every digit, leading zeros dropped
-    int64_t point = 0;   // digits before the decimal point (after the leading zeros are dropped)
-    bool fraction = false;
-    for (; i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.'); ++i) {
-        if (s[i] == '.') {
-            fraction = true;
-        } else if (!digits.empty() || s[i] != '0') {
-            digits.push_back(s[i]);
-            if (!fraction) ++point;
-        } else if (fraction) {
-            --point;  // a zero between the point and the first significant digit
-        }
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        int64_t exponent = 0;
-        std::string_view e = s.substr(i + 1 + (i + 1 < s.size() && s[i + 1] == '+'));
-        if (std::from_chars(e.data(), e.data() + e.size(), exponent).ec != std::errc()) return false;
-        point += exponent;
-    } else if (i != s.size()) {
-        return false;  // Infinity, -Infinity, or no number
-    }
-    if (digits.empty()) return true;  // zero
-    // The value is 0.digits x 10^point; rounding at `scale` decimals keeps point + scale digits.
+    const connhost::sdk::DecimalShape d = connhost::sdk::decimal_shape(s);
+    if (!d.finite) return false;  // Infinity, -Infinity, or no number
+    // Digit k of the number's digits, the integer part's then the fraction's.
+    const std::string_view ip = d.int_part, fp = d.frac_part;
+    auto digit = [&](size_t k) { return k < ip.size() ? ip[k] : fp[k - ip.size()]; };
+    const size_t total = ip.size() + fp.size();
+    size_t lead = 0;
+    while (lead < total && digit(lead) == '0') ++lead;
+    if (lead == total) return true;  // zero
+    // The value is 0.d1d2... x 10^point (d1 its first significant digit); rounding at `scale` decimals keeps
+    // point + scale significant digits.
+    const int64_t point = static_cast<int64_t>(ip.size()) - static_cast<int64_t>(lead) + d.exponent;
     const int64_t keep = point + scale;
     int64_t integer_digits = point;
-    if (keep >= 0 && keep < static_cast<int64_t>(digits.size()) && digits[keep] >= '5' &&
-        digits.find_first_not_of('9') >= static_cast<size_t>(keep))
-        ++integer_digits;  // 9.995 at 2 decimals carries into 10.00
+    if (keep >= 0 && lead + static_cast<size_t>(keep) < total && digit(lead + static_cast<size_t>(keep)) >= '5') {
+        bool nines = true;  // 9.995 at 2 decimals carries into 10.00
+        for (size_t k = lead; k < lead + static_cast<size_t>(keep); ++k) nines = nines && digit(k) == '9';
+        if (nines) ++integer_digits;
+    }
     return std::max<int64_t>(integer_digits, 0) <= precision - scale;
 }
 
 bool fits(const ColumnLimit& limit, const connhost::sdk::Field& field, std::string_view cell, CopyFormat format) {
-    int64_t v = 0;
+    // smallint, integer and real take no binary cells (binary_copy_type), so a table with one goes as COPY text.
     switch (limit.kind) {
         case ColumnLimit::Kind::None: return true;
-        case ColumnLimit::Kind::Int16: return cell_integer(cell, format, v) && v >= INT16_MIN && v <= INT16_MAX;
-        case ColumnLimit::Kind::Int32: return cell_integer(cell, format, v) && v >= INT32_MIN && v <= INT32_MAX;
-        case ColumnLimit::Kind::Float4: return format == CopyFormat::Binary || float4_fits(cell);
+        case ColumnLimit::Kind::Int16: return integer_within(cell, INT16_MIN, INT16_MAX);
+        case ColumnLimit::Kind::Int32: return integer_within(cell, INT32_MIN, INT32_MAX);
+        case ColumnLimit::Kind::Float4: return float4_fits(cell);
         case ColumnLimit::Kind::Chars: return chars_fit(cell, limit.chars, format);
         case ColumnLimit::Kind::Numeric: return numeric_fits(field.value, limit.precision, limit.scale);
     }

@@ -32,10 +32,12 @@ void PgConnection::reconnect() {
     connect();
 }
 
+std::string PgConnection::failure(std::string_view what, const char* detail) const {
+    return std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail);
+}
+
 void PgConnection::fail(std::string_view what, const char* detail, const PGresult* result) const {
-    connhost::sdk::throw_pg_error(
-        conn_, result,
-        std::string(what) + " failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(detail));
+    connhost::sdk::throw_pg_error(conn_, result, failure(what, detail));
 }
 
 void PgConnection::exec(const std::string& sql, std::string_view what) {
@@ -117,7 +119,7 @@ void PgConnection::copy_end() {
 void PgConnection::refuse_rows(const std::string& error, const PGresult* result) const {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     if (!state || (std::strncmp(state, "22", 2) != 0 && std::strncmp(state, "23", 2) != 0)) return;
-    throw ConfigError("COPY failed on PostgreSQL at " + config_.conn.endpoint() + ": " + pg_trimmed(error.c_str()) +
+    throw ConfigError(failure("COPY", error.c_str()) +
                       " (the table refuses the value: a type, length or constraint of a column it had before dest_pg "
                       "wrote to it does not hold it. Change the table (widen the column, drop the constraint, or drop "
                       "the column for dest_pg to create with its own type), then re-run; nothing after the last "

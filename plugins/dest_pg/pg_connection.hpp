@@ -59,6 +59,8 @@ private:
     // Throws connhost::sdk::throw_pg_error's error (TransientError for a lost connection, else SystemError) for
     // `what` failing with `detail`; `result` is the failed statement's result when there is one.
     [[noreturn]] void fail(std::string_view what, const char* detail, const PGresult* result = nullptr) const;
+    // "<what> failed on PostgreSQL at host:port: <detail>", the start of every message of a failed statement.
+    std::string failure(std::string_view what, const char* detail) const;
     // Throws ConfigError, saying to change the table, when the COPY's `error` (its `result`) is a data exception
     // (SQLSTATE class 22) or a constraint violation (23): rows a column of a table made beforehand cannot take.
     void refuse_rows(const std::string& error, const PGresult* result) const;

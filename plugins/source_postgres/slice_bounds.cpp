@@ -18,21 +18,21 @@ std::optional<std::string> bound_at(const json::object& o, const char* key, bool
     return std::nullopt;
 }
 
-// The key range an earlier version saved for the same slice of the same column, if the blob holds one.
-bool saved_range(const json::object* blob, SliceBounds& b) {
+// Sets b's key range to the one an earlier version saved for the same slice of the same column, if the blob holds one.
+void saved_range(const json::object* blob, SliceBounds& b) {
     const json::value* s = blob ? blob->if_contains("slice") : nullptr;
-    if (!s || !s->is_object()) return false;
+    if (!s || !s->is_object()) return;
     const json::object& o = s->as_object();
     const json::value *index = o.if_contains("index"), *count = o.if_contains("count"), *col = o.if_contains("column");
     if (!index || !count || !index->is_int64() || !count->is_int64() || index->as_int64() != b.index ||
         count->as_int64() != b.count || !col || !col->is_string() || col->as_string() != b.column ||
         !o.contains("from") || !o.contains("to"))
-        return false;
+        return;
     bool ok = true;
     b.from = bound_at(o, "from", ok);
     b.to = bound_at(o, "to", ok);
     b.by_range = ok;
-    return ok;
+    if (!ok) b.from = b.to = std::nullopt;
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ std::string SliceBounds::describe() const {
     const std::string head = "slice " + std::to_string(index) + " of " + std::to_string(count) + ": ";
     if (!by_range)
         return head + "rows whose " + column + " hashes to " + std::to_string(index) + " mod " + std::to_string(count);
-    return head + column + " in [" + from.value_or("-inf") + ", " + to.value_or("+inf") + ") from " + origin;
+    return head + column + " in [" + from.value_or("-inf") + ", " + to.value_or("+inf") + ") from the saved state";
 }
 
 bool splittable(const Table& t) {
@@ -87,7 +87,7 @@ SliceBounds slice_bounds(const Table& t, connhost::sdk::Slice slice, const json:
     b.index = slice.index;
     b.count = slice.count;
     b.column = t.primary_key.at(0);
-    b.origin = saved_range(blob, b) ? "the saved state" : "the key's hash";
+    saved_range(blob, b);
     return b;
 }
 

@@ -11,7 +11,6 @@
 // reading that range, so the workers it was computed with stay complementary, and says so in a warning. A completed
 // full refresh moves it to the hash; an incremental sync's workers must be reset together (--reset-state on each).
 #pragma once
-#include "pg_session.hpp"
 #include "table_catalog.hpp"
 
 #include <connhost/sdk/slice.hpp>
@@ -28,7 +27,6 @@ struct SliceBounds {
     std::string column;                   // the primary-key column
     bool by_range = false;                // a saved key range [from, to) rather than the key's hash
     std::optional<std::string> from, to;  // by_range: from <= key < to; none: open
-    std::string origin;                   // by_range: "the saved state"
 
     // {"index": I, "count": N, "column": C, "by": "key_hash"}, or a saved range's {..., "from": k | null, "to": ...}:
     // kept in the slice's state blob.

@@ -193,10 +193,11 @@ inline IntegerText parse_json_integer(std::string_view text, int64_t& out) {
 
 // The parts of a finite JSON number's text, for range checks against a decimal column type.
 struct DecimalShape {
-    bool finite = false;     // false for NaN / Infinity / -Infinity / garbage
-    int64_t int_digits = 0;  // significant digits before the decimal point, after applying the exponent
-    int64_t scale = 0;       // digits after the decimal point, after applying the exponent (>= 0)
-    int64_t exponent = 0;    // the literal exponent (0 without one)
+    bool finite = false;                   // false for NaN / Infinity / -Infinity / garbage
+    int64_t int_digits = 0;                // significant digits before the decimal point, after applying the exponent
+    int64_t scale = 0;                     // digits after the decimal point, after applying the exponent (>= 0)
+    int64_t exponent = 0;                  // the literal exponent (0 without one)
+    std::string_view int_part, frac_part;  // the digits before and after the point, as written (views into the text)
 };
 
 // The shape of JSON number text `text` (never converts the value).
@@ -227,6 +228,8 @@ inline DecimalShape decimal_shape(std::string_view text) {
         d.exponent = eneg ? -e : e;
     }
     if (i != text.size()) return d;
+    d.int_part = ip;
+    d.frac_part = fp;
     const size_t nz = ip.find_first_not_of('0');
     const int64_t sig_int = nz == std::string_view::npos ? 0 : static_cast<int64_t>(ip.size() - nz);
     d.finite = true;
