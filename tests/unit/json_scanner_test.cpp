@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 using connhost::protocol::is_valid_json;
@@ -205,4 +206,57 @@ TEST_CASE("the trusted scanner finds a string's closing quote and escapes at eve
         CHECK(unescaped.size() == 40);
         CHECK(unescaped[at] == '"');
     }
+}
+
+// Strings are escaped, scanned and unescaped a sixteen-byte block at a time, each block's escapes taken from one
+// mask (JSON text in a string escapes every few bytes): random strings dense in escapes and UTF-8, at every offset
+// of the blocks and tails, against the byte-by-byte rules.
+TEST_CASE("dense escapes across block edges: escaping, both scans and unescaping agree with the byte-by-byte rules") {
+    std::mt19937 rng(20261204);
+    const std::string odd[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "/", "u", " "};
+    auto reference = [](const std::string& s) {  // the escape of s, byte by byte
+        std::string e = "\"";
+        for (unsigned char c : s) {
+            if (c == '"' || c == '\\')
+                e += std::string("\\") + static_cast<char>(c);
+            else if (c == '\n')
+                e += "\\n";
+            else if (c < 0x20)
+                e += c == 0x01 ? "\\u0001" : "\\u001f";
+            else
+                e += static_cast<char>(c);
+        }
+        return e + "\"";
+    };
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        for (size_t n = rng() % 90; n-- > 0;)
+            s += rng() % 3 ? std::string(1, static_cast<char>('a' + rng() % 26)) : odd[rng() % 11];
+        const std::string prefix(rng() % 4, 'p'), escaped = reference(s);
+        std::string out = prefix;
+        connhost::internal::append_json_string(out, s);
+        REQUIRE(out == prefix + escaped);
+        const std::string line = escaped + std::string(rng() % 20, ' ');  // the string's end anywhere in a block
+        JsonScanner strict(line);
+        REQUIRE(strict.read_string() == escaped.substr(1, escaped.size() - 2));
+        strict.expect_end();
+        connhost::internal::TrustedJsonScanner trusted(line);
+        std::string unescaped;
+        REQUIRE(trusted.read_string(&unescaped) == escaped.substr(1, escaped.size() - 2));
+        REQUIRE(unescaped == s);
+    }
+}
+
+TEST_CASE("malformed escapes and bare quotes decode as the byte-by-byte decoder keeps them") {
+    CHECK(unescape_json_string(std::string(30, 'a') + "\\u12") == std::string(30, 'a') + "\\u12");  // in the tail
+    CHECK(unescape_json_string(std::string(14, 'a') + "\\ud83d\\ude00" + std::string(30, 'b')) ==
+          std::string(14, 'a') + "\xf0\x9f\x98\x80" + std::string(30, 'b'));  // a pair across the block edge
+    CHECK(unescape_json_string(std::string(15, 'a') + "\\ud800x" + std::string(30, 'b')) ==
+          std::string(15, 'a') + "\xef\xbf\xbdx" + std::string(30, 'b'));  // a lone surrogate: U+FFFD
+    CHECK(unescape_json_string(std::string(31, 'a') + "\\") == std::string(31, 'a') + "\\");
+    CHECK(unescape_json_string(std::string(40, '"')) == std::string(40, '"'));
+    CHECK(error_of('"' + std::string(15, 'a') + "\\x" + std::string(30, 'b') + '"').find("invalid escape") !=
+          std::string::npos);
+    CHECK(error_of('"' + std::string(13, 'a') + "\\u12G4" + std::string(30, 'b') + '"').find("four hex") !=
+          std::string::npos);
 }

@@ -6,6 +6,7 @@
 // for text already checked by the host: the grammar is still enforced, but strings are scanned for their closing
 // quote and escapes only (their UTF-8 and control characters are not checked again).
 #pragma once
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +62,46 @@ struct PlainTable {
 };
 inline constexpr PlainTable kPlain;
 
+// The mask of the bytes of the sixteen at p that stop a string's scan: '"' and '\\', and when `Strict` the bytes a
+// string may not hold as they are (< 0x20) or that start a UTF-8 sequence to check (>= 0x80).
+template <bool Strict>
+inline unsigned stop_mask(const char* p) noexcept {
+#if defined(__SSE2__)
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i flagged = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+    // A signed compare: bytes < 0x20 and bytes >= 0x80 (negative as signed chars) both test less than 0x20.
+    if constexpr (Strict) flagged = _mm_or_si128(flagged, _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    return static_cast<unsigned>(_mm_movemask_epi8(flagged));
+#else
+    unsigned mask = 0;
+    for (unsigned k = 0; k < 16; ++k) {
+        const auto c = static_cast<unsigned char>(p[k]);
+        mask |= unsigned{c == '"' || c == '\\' || (Strict && (c < 0x20 || c >= 0x80))} << k;
+    }
+    return mask;
+#endif
+}
+
+// The mask of the bytes of the sixteen at p that a JSON string literal escapes: '"', '\\' and bytes < 0x20.
+inline unsigned escape_mask(const char* p) noexcept {
+#if defined(__SSE2__)
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i quote_or_backslash =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+    // Control bytes: below 0x20 as signed chars, and not negative (bytes >= 0x80 pass as they are).
+    const __m128i control =
+        _mm_andnot_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(quote_or_backslash, control)));
+#else
+    unsigned mask = 0;
+    for (unsigned k = 0; k < 16; ++k) {
+        const auto c = static_cast<unsigned char>(p[k]);
+        mask |= unsigned{c == '"' || c == '\\' || c < 0x20} << k;
+    }
+    return mask;
+#endif
+}
+
 // The number of leading bytes of [p, end) that kPlain accepts (`Strict`), or that are neither '"' nor '\\' (not
 // `Strict`: text already checked), counted eight at a time, then byte by byte: a string's runs of plain text cost one
 // word test per eight bytes instead of a branch per byte.
@@ -72,11 +113,7 @@ inline size_t plain_run(const char* p, const char* end) noexcept {
     // Sixteen bytes at a time where the CPU has SSE2 (every x86-64): the first flagged byte of a block is found by
     // its mask bit, so a short run between escapes costs one block test instead of a byte loop.
     while (end - p >= 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        __m128i flagged = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
-        // A signed compare: bytes < 0x20 and bytes >= 0x80 (negative as signed chars) both test less than 0x20.
-        if constexpr (Strict) flagged = _mm_or_si128(flagged, _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
-        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(flagged));
+        const unsigned mask = stop_mask<Strict>(p);
         if (mask) return static_cast<size_t>(p - start) + static_cast<size_t>(__builtin_ctz(mask));
         p += 16;
     }
@@ -97,14 +134,6 @@ inline size_t plain_run(const char* p, const char* end) noexcept {
     else
         while (p < end && *p != '"' && *p != '\\') ++p;
     return static_cast<size_t>(p - start);
-}
-
-// Appends the n bytes at p: a short run byte by byte (inline), a longer one in one append.
-inline void append_run(std::string& out, const char* p, size_t n) {
-    if (n < 8)
-        for (size_t k = 0; k < n; ++k) out.push_back(p[k]);
-    else
-        out.append(p, n);
 }
 
 // The letter of byte `c`'s two-character JSON escape (\" \\ \n \r \t \b \f), or 0 when it has none.
@@ -209,6 +238,7 @@ private:
     void skip_container();
     bool after_value(int base);
     void skip_string_body();
+    void skip_string_stop();
     void skip_escape();
     void check_utf8_sequence(unsigned char lead);
     void skip_digits() noexcept {
@@ -264,38 +294,115 @@ inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
     return cp;
 }
 
+namespace json_detail {
+
+// Writes code point `cp` (<= 0x10FFFF) at w as UTF-8; returns the end of what it wrote.
+inline char* write_utf8(char* w, uint32_t cp) noexcept {
+    if (cp < 0x80) {
+        *w++ = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        *w++ = static_cast<char>(0xC0 | (cp >> 6));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *w++ = static_cast<char>(0xE0 | (cp >> 12));
+        *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        *w++ = static_cast<char>(0xF0 | (cp >> 18));
+        *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return w;
+}
+
+// Writes what the bytes at q (a backslash or a bare quote) up to `end` decode to at w, never more bytes than it
+// reads: \" \\ \/ \b \f \n \r \t and \u escapes resolved, anything else kept as it is. Returns the byte after them.
+inline const char* write_unescaped(const char* q, const char* end, char*& w) noexcept {
+    if (*q == '"' || end - q < 2) {  // a bare quote (not a string body's text), or a trailing lone backslash, stays
+        *w++ = *q;
+        return q + 1;
+    }
+    size_t i = 1;
+    switch (q[1]) {
+        case 'n': *w++ = '\n'; break;
+        case 't': *w++ = '\t'; break;
+        case 'r': *w++ = '\r'; break;
+        case 'b': *w++ = '\b'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'u': {
+            const int cp = json_unicode_escape(std::string_view(q, static_cast<size_t>(end - q)), i);
+            if (cp < 0)
+                *w++ = '\\', *w++ = 'u';
+            else
+                w = write_utf8(w, static_cast<uint32_t>(cp));
+            break;
+        }
+        default: *w++ = q[1];  // \" \\ \/
+    }
+    return q + i + 1;
+}
+
+// Decodes the bytes from p to the end of its sixteen (or to `end`), 32 readable at p, whose stops (stop_mask) are
+// `mask` (not 0), into `out`: the runs between escapes copied sixteen bytes at a time into room made beforehand.
+// Returns where it stopped (an escape may end past the block).
+inline const char* append_unescaped_block(std::string& out, const char* p, const char* end, unsigned mask) {
+    const size_t at = out.size();
+    out.resize(at + 48);  // what is read (at most 27 bytes) is never shorter than what it decodes to, +16 per store
+    char* w = &out[at];
+    const char* q = p;  // the next byte to copy
+    while (mask) {
+        const char* const stop = p + __builtin_ctz(mask);
+        std::memcpy(w, q, 16);  // the run [q, stop), and bytes the next writes replace
+        w += stop - q;
+        q = write_unescaped(stop, end, w);
+        const auto next = static_cast<size_t>(q - p);
+        mask = next < 16 ? mask & (~0u << next) : 0;
+    }
+    const char* const block_end = p + std::min<ptrdiff_t>(end - p, 16);
+    if (q < block_end) {
+        std::memcpy(w, q, 16);
+        w += block_end - q;
+        q = block_end;
+    }
+    out.resize(static_cast<size_t>(w - out.data()));
+    return q;
+}
+
+}  // namespace json_detail
+
 // Appends the raw text between a string literal's quotes to `out`, decoded into UTF-8 (escapes resolved, \u
 // surrogates joined, lone ones U+FFFD). Malformed escapes are kept as they are; it never reads out of bounds.
 inline void append_unescaped_json_string(std::string& out, std::string_view raw) {
-    for (size_t i = 0; i < raw.size(); ++i) {
-        // The bytes up to the next backslash or quote in one append.
-        const size_t stop = i + json_detail::plain_run<false>(raw.data() + i, raw.data() + raw.size());
-        json_detail::append_run(out, raw.data() + i, stop - i);
-        i = stop;
-        if (i < raw.size() && raw[i] == '"') {  // a bare quote (not a string body's text) stays
-            out.push_back('"');
+    // Sixteen bytes at a time, each block's escapes from one mask (JSON text in a string escapes every few bytes);
+    // the runs without one are appended whole.
+    const char* p = raw.data();
+    const char* const end = p + raw.size();
+    const char* run = p;  // the bytes from run to p have no escape
+    while (end - p >= 32) {
+        const unsigned mask = json_detail::stop_mask<false>(p);
+        if (!mask) {
+            p += 16;
             continue;
         }
-        if (i + 1 >= raw.size()) {
-            if (i < raw.size()) out.push_back('\\');  // a trailing lone backslash stays
-            break;
-        }
-        char e = raw[++i];
-        switch (e) {
-            case 'n': out.push_back('\n'); break;
-            case 't': out.push_back('\t'); break;
-            case 'r': out.push_back('\r'); break;
-            case 'b': out.push_back('\b'); break;
-            case 'f': out.push_back('\f'); break;
-            case 'u': {
-                const int cp = json_unicode_escape(raw, i);
-                if (cp < 0)
-                    out += "\\u";
-                else
-                    append_utf8(out, static_cast<uint32_t>(cp));
-                break;
-            }
-            default: out.push_back(e);  // \" \\ \/
+        out.append(run, static_cast<size_t>(p - run));
+        run = p = json_detail::append_unescaped_block(out, p, end, mask);
+    }
+    if (p + json_detail::plain_run<false>(p, end) == end) {  // no escape in the last bytes
+        out.append(run, static_cast<size_t>(end - run));
+        return;
+    }
+    out.append(run, static_cast<size_t>(p - run));
+    char tail[64] = {};  // the last bytes from a copy with 32 readable past each block
+    const auto left = static_cast<size_t>(end - p);
+    std::memcpy(tail, p, left);
+    for (const char* t = tail; t < tail + left;) {
+        const auto n = static_cast<unsigned>(std::min<ptrdiff_t>(tail + left - t, 16));
+        if (const unsigned mask = json_detail::stop_mask<false>(t) & ((1u << n) - 1)) {
+            t = json_detail::append_unescaped_block(out, t, tail + left, mask);
+        } else {
+            out.append(t, n);
+            t += n;
         }
     }
 }
@@ -308,26 +415,68 @@ inline std::string unescape_json_string(std::string_view raw) {
     return out;
 }
 
+namespace json_detail {
+
+// Writes the escape of byte c (one escape_letter has, else \u00XX) at w; returns the end of what it wrote.
+inline char* write_escape(char* w, unsigned char c) noexcept {
+    static const char hex[] = "0123456789abcdef";
+    w[0] = '\\';
+    if (const char letter = escape_letter(c)) {
+        w[1] = letter;
+        return w + 2;
+    }
+    w[1] = 'u', w[2] = '0', w[3] = '0', w[4] = hex[c >> 4], w[5] = hex[c & 15];
+    return w + 6;
+}
+
+// Appends the n <= 16 bytes at p (32 readable), whose escapes (escape_mask) are `mask` (not 0), JSON-escaped: the
+// runs between escapes copied sixteen bytes at a time into room made beforehand.
+inline void append_escaped_block(std::string& out, const char* p, unsigned n, unsigned mask) {
+    const size_t at = out.size();
+    // Room for sixteen \u00XX escapes and the last copy's sixteen bytes (a count of the escapes would be a libgcc
+    // call: the build targets every x86-64, which may lack POPCNT).
+    out.resize(at + 16 * 6 + 16);
+    char* w = &out[at];
+    unsigned from = 0;
+    for (; mask; mask &= mask - 1) {
+        const auto k = static_cast<unsigned>(__builtin_ctz(mask));
+        std::memcpy(w, p + from, 16);  // the run [from, k), and bytes the next writes replace
+        w = write_escape(w + (k - from), static_cast<unsigned char>(p[k]));
+        from = k + 1;
+    }
+    std::memcpy(w, p + from, 16);
+    out.resize(static_cast<size_t>(w + (n - from) - out.data()));
+}
+
+}  // namespace json_detail
+
 // Appends `s` to `out` as a JSON string literal (quotes included, RFC 8259 escapes, other bytes as they are).
 inline void append_json_string(std::string& out, std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
+    // Sixteen bytes at a time, each block's escapes from one mask (JSON text in a string escapes a quote every few
+    // bytes); the runs without one are appended whole.
     out.push_back('"');
-    for (size_t i = 0; i < s.size(); ++i) {
-        const size_t plain = json_detail::plain_run(s.data() + i, s.data() + s.size());
-        json_detail::append_run(out, s.data() + i, plain);
-        i += plain;
-        if (i == s.size()) break;
-        // Escapes byte by byte: inline push_backs, where an append of two bytes is an out-of-line call (jsonb text
-        // in a string escapes every quote).
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        const char letter = json_detail::escape_letter(c);
-        if (letter) {
-            out.push_back('\\');
-            out.push_back(letter);
-        } else if (c < 0x20) {
-            for (const char e : {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}) out.push_back(e);
-        } else {
-            out.push_back(static_cast<char>(c));
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* run = p;  // the bytes from run to p need no escape
+    for (; end - p >= 32; p += 16)
+        // The strict stop mask first: fewer operations, and 0 for the common block of printable ASCII.
+        if (const unsigned mask = json_detail::stop_mask<true>(p) ? json_detail::escape_mask(p) : 0) {
+            out.append(run, static_cast<size_t>(p - run));
+            json_detail::append_escaped_block(out, p, 16, mask);
+            run = p + 16;
+        }
+    if (p + json_detail::plain_run(p, end) == end) {  // nothing to escape in the last bytes
+        out.append(run, static_cast<size_t>(end - run));
+    } else {
+        out.append(run, static_cast<size_t>(p - run));
+        char tail[32] = {};  // the last bytes from a copy with 32 readable
+        for (unsigned n; p < end; p += n) {
+            n = static_cast<unsigned>(std::min<ptrdiff_t>(end - p, 16));
+            std::memcpy(tail, p, static_cast<size_t>(std::min<ptrdiff_t>(end - p, 32)));
+            if (const unsigned mask = json_detail::escape_mask(tail) & ((1u << n) - 1))
+                json_detail::append_escaped_block(out, tail, n, mask);
+            else
+                out.append(tail, n);
         }
     }
     out.push_back('"');
@@ -399,33 +548,50 @@ void BasicJsonScanner<Trusted>::skip_escape() {
     }
 }
 
+// Moves p_ past the escape (or, checking, the UTF-8 sequence) at p_, a byte other than '"' that stopped a string's
+// scan, or throws.
+template <bool Trusted>
+void BasicJsonScanner<Trusted>::skip_string_stop() {
+    const unsigned char c = static_cast<unsigned char>(*p_);
+    if (c == '\\') {
+        escaped_ = true;
+        skip_escape();
+    } else if constexpr (Trusted) {
+        ++p_;  // not reached: a trusted scan stops at quotes and backslashes only
+    } else if (c < 0x20) {
+        fail("unescaped control character in a string (write it as \\u00XX)");
+    } else {
+        check_utf8_sequence(c);
+    }
+}
+
 // Moves p_ from after the opening quote to the closing quote.
 template <bool Trusted>
 void BasicJsonScanner<Trusted>::skip_string_body() {
-    if constexpr (Trusted) {
-        // From escape to escape, eight bytes at a time (two memchr calls a string cost more on short strings).
-        for (;;) {
-            p_ += json_detail::plain_run<false>(p_, end_);
-            if (p_ >= end_) fail("unterminated string");
+    // Sixteen bytes at a time, every stop of a block taken from the block's one mask: JSON text in a string escapes
+    // a quote every few bytes, and a new block test per escape had cost more than the escapes.
+    const char* p = p_;
+    while (end_ - p >= 16) {
+        unsigned mask = json_detail::stop_mask<!Trusted>(p);
+        if (!mask) {
+            p += 16;
+            continue;
+        }
+        const char* const block = p;
+        do {
+            p_ = block + __builtin_ctz(mask);
             if (*p_ == '"') return;
-            escaped_ = true;
-            skip_escape();
-        }
-    } else {
-        for (;;) {
-            p_ += json_detail::plain_run(p_, end_);
-            if (p_ >= end_) fail("unterminated string");
-            const unsigned char c = static_cast<unsigned char>(*p_);
-            if (c == '"') return;
-            if (c == '\\') {
-                escaped_ = true;
-                skip_escape();
-            } else if (c < 0x20) {
-                fail("unescaped control character in a string (write it as \\u00XX)");
-            } else {
-                check_utf8_sequence(c);
-            }
-        }
+            skip_string_stop();
+            const auto next = static_cast<size_t>(p_ - block);  // past the escape: maybe in the next block
+            mask = next < 16 ? mask & (~0u << next) : 0;
+        } while (mask);
+        p = std::max(p_, block + 16);
+    }
+    for (p_ = p;;) {
+        p_ += json_detail::plain_run<!Trusted>(p_, end_);
+        if (p_ >= end_) fail("unterminated string");
+        if (*p_ == '"') return;
+        skip_string_stop();
     }
 }
 
