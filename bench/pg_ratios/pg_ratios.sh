@@ -14,7 +14,8 @@
 #             is_active boolean, created_at timestamptz, profile jsonb (a few NULLs).
 # (a) `connhost sync` source_postgres -> dest_pg (full_refresh / overwrite) against the BARE pipe
 #     `psql \copy (SELECT user columns) TO STDOUT | psql \copy t (user columns) FROM STDIN` into a table of the user
-#     columns only (no metadata), target <= 1.25.
+#     columns only (no metadata), target <= 1.25. Beside it, the floor: the time the destination server alone takes to
+#     write the rows the sync wrote (every column, COPY binary from a file), which no sync into that table can beat.
 # (b) `connhost run --plugin dest_pg write` of the users records (a file of source_postgres's RECORD lines, append
 #     into an emptied table) against `psql \copy t (user columns) FROM FILE` of the same rows (COPY text from the
 #     source) into a table of the user columns only, target <= 1.0.
@@ -116,6 +117,26 @@ expect_rows() {  # database $1 table $2 has $3 rows
   [ "$got" = "$3" ] || { echo "$1.public.$2 has $got rows, expected $3" >&2; exit 1; }
 }
 
+# write_floor SHAPE: the best of $rounds times of the destination server alone writing the rows the sync wrote (every
+# column of bench_$mode.public.SHAPE, metadata included), COPY binary from a file into an empty table of the same
+# shape: no source, no connhost, what no sync into that table shape can go below.
+write_floor() {
+  local b="" t
+  psql_su "bench_$mode" -c "\\copy public.$1 TO '$work/floor.bin' WITH (FORMAT binary)"
+  psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${1}_floor" \
+    -c "CREATE TABLE public.${1}_floor (LIKE public.$1)"
+  for r in $(seq 1 "$rounds"); do
+    psql_su "bench_$mode" -c "TRUNCATE public.${1}_floor" -c 'CHECKPOINT'
+    t0=$(now)
+    psql_tcp "bench_$mode" -c "\\copy public.${1}_floor FROM '$work/floor.bin' WITH (FORMAT binary)"
+    t=$(elapsed "$t0")
+    b=$(best "$t" "$b")
+  done
+  expect_rows "bench_$mode" "${1}_floor" "${rows[$1]}"
+  psql_tcp "bench_$mode" -c "DROP TABLE public.${1}_floor"
+  rm -f "$work/floor.bin"
+  echo "$b"
+}
 declare -A rows=([accounts]=$n [users]=$users)
 results=()
 # (a) sync vs the bare pipe, per shape and table mode.
@@ -154,6 +175,8 @@ for shape in accounts users; do
     same_sample "bench_$mode" "$shape"
     same_sample "bench_$mode" "$shape" "${shape}_pipe"
     results+=("$("$PY" -c "print('(a) %-8s %-4s sync %6.2f s, bare pipe %6.2f s: ratio %.2f (target <= 1.25)' % ('$shape', '$mode', $b_sync, $b_pipe, $b_sync / $b_pipe))")")
+    b_floor=$(write_floor "$shape")
+    results+=("$("$PY" -c "print('    %-8s %-4s floor: the synced rows (every column) COPYed binary from a file %6.2f s, %.2f of the bare pipe' % ('$shape', '$mode', $b_floor, $b_floor / $b_pipe))")")
     [ -z "$b_before" ] || results+=("$("$PY" -c "print('(a) %-8s %-4s BEFORE sync %6.2f s: ratio %.2f' % ('$shape', '$mode', $b_before, $b_before / $b_pipe))")")
   done
 done
