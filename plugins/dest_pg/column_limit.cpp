@@ -1,6 +1,11 @@
 #include "column_limit.hpp"
 
+#include "copy_text.hpp"
+
+#include <boost/json.hpp>
+
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -68,8 +73,45 @@ ColumnLimit column_limit(std::string_view t) {
         l.kind = ColumnLimit::Kind::Numeric;
         l.precision = a;
         l.scale = b;
+    } else if (t == "uuid") {
+        l.kind = ColumnLimit::Kind::Uuid;
     }
     return l;
+}
+
+ColumnLimit enum_limit(std::string_view labels_json) {
+    ColumnLimit l;
+    l.kind = ColumnLimit::Kind::Enum;
+    const boost::json::value labels = boost::json::parse(labels_json);
+    for (const boost::json::value& v : labels.as_array()) {
+        l.labels.emplace_back();
+        append_copy_escaped(l.labels.back(), v.as_string());
+    }
+    return l;
+}
+
+const char* limit_reason(const ColumnLimit& limit) noexcept {
+    return limit.kind == ColumnLimit::Kind::Uuid || limit.kind == ColumnLimit::Kind::Enum ? kTypecast : kSizeLimit;
+}
+
+// As string_to_uuid in PostgreSQL's uuid.c: an optional '{', 16 pairs of hex digits with an optional '-' after each
+// second pair but the last, the matching '}', nothing else.
+bool uuid_text_valid(std::string_view t) noexcept {
+    size_t i = 0;
+    const bool braces = !t.empty() && t[0] == '{';
+    if (braces) ++i;
+    for (int pair = 0; pair < 16; ++pair) {
+        if (i + 2 > t.size() || !std::isxdigit(static_cast<unsigned char>(t[i])) ||
+            !std::isxdigit(static_cast<unsigned char>(t[i + 1])))
+            return false;
+        i += 2;
+        if (i < t.size() && t[i] == '-' && pair % 2 == 1 && pair < 15) ++i;
+    }
+    if (braces) {
+        if (i >= t.size() || t[i] != '}') return false;
+        ++i;
+    }
+    return i == t.size();
 }
 
 bool numeric_fits(std::string_view s, int precision, int scale) {
@@ -105,6 +147,10 @@ bool fits(const ColumnLimit& limit, const connhost::sdk::Field& field, std::stri
         case ColumnLimit::Kind::Float4: return float4_fits(cell);
         case ColumnLimit::Kind::Chars: return chars_fit(cell, limit.chars, format);
         case ColumnLimit::Kind::Numeric: return numeric_fits(field.value, limit.precision, limit.scale);
+        // Columns of these types take text cells only (binary_copy_type): a valid value's cell needs no escape.
+        case ColumnLimit::Kind::Uuid: return uuid_text_valid(cell);
+        case ColumnLimit::Kind::Enum:
+            return std::find(limit.labels.begin(), limit.labels.end(), cell) != limit.labels.end();
     }
     return true;
 }

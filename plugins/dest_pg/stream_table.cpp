@@ -263,7 +263,9 @@ bool StreamTable::is_key_field(std::string_view field) const {
 
 void StreamTable::load_columns(const std::string& table) {
     PgResult r = conn_.query(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), (SELECT json_agg(e.enumlabel ORDER BY "
+        "e.enumsortorder) "
+        "FROM pg_enum e WHERE e.enumtypid = a.atttypid) FROM pg_attribute a "
         "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         {q(table)}, "reading the columns of " + q(table));
     for (int i = 0; i < r.rows(); ++i) {
@@ -280,7 +282,7 @@ void StreamTable::load_columns(const std::string& table) {
         c.stored = table == plan_.target();
         // A column of the replaced table is created in the staging table as sql_type(c.type).
         c.binary = binary_copy_type(c.stored ? r.text(i, 1) : std::string(sql_type(c.type)));
-        if (c.stored) c.limit = column_limit(r.text(i, 1));
+        if (c.stored) c.limit = r.is_null(i, 2) ? column_limit(r.text(i, 1)) : enum_limit(r.view(i, 2));
         name_owner_[name] = std::string();
         columns_.push_back(c);
     }
@@ -517,7 +519,7 @@ CellOutcome StreamTable::append_field(std::string& out, int col, const connhost:
     if (!c.limit || o.null || fits(c.limit, f, std::string_view(out).substr(at), format_)) return o;
     out.resize(at);  // a value the narrower column cannot take: NULL, as one its type cannot take
     if (format_ == CopyFormat::Text) out += "\\N";
-    return {"NULLED", kSizeLimit, true};
+    return {"NULLED", limit_reason(c.limit), true};
 }
 
 void StreamTable::append_null_cell() {

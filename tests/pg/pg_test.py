@@ -924,14 +924,72 @@ def case_narrow_columns():
                       "%s row %d: the changes say NULLED, DESTINATION_FIELD_SIZE_LIMITATION: %r" % (table, i, meta["changes"]))
         print("values past varchar(3), integer, smallint, numeric(4,2), real and char(2) NULLed, the rest stored")
         narrow_numeric_against_server(d)
-        # A type dest_pg does not check (uuid) refuses a value in the COPY: a config error that says to change the table.
-        psql("CREATE TABLE public.ids (id bigint, u uuid); ALTER TABLE public.ids OWNER TO %s" % server()["username"], d.name)
+        narrow_uuid_enum_against_server(d)
+        # A refusal dest_pg does not check (a CHECK constraint) fails the COPY: a config error that says to change the table.
+        psql("CREATE TABLE public.ids (id bigint CHECK (id < 100), u text); ALTER TABLE public.ids OWNER TO %s"
+             % server()["username"], d.name)
         schema = {"type": "object", "properties": {"id": {"type": "integer"}, "u": {"type": "string"}}}
         p, _ = run_write(d.tmp, d.config, configured([Stream(None, "ids", schema, "append")]),
-                         lines_bytes([record_line("ids", {"id": 1, "u": "not-a-uuid"}, 1), state_line(1)]))
+                         lines_bytes([record_line("ids", {"id": 1000, "u": "x"}, 1), state_line(1)]))
         err = p.stderr.decode()
-        check(p.returncode != 0 and "(config error)" in err and "column u" in err and "Change the table" in err,
-              "a value the uuid column refuses fails the write as a config error saying to change the table: %s" % err[-800:])
+        check(p.returncode != 0 and "(config error)" in err and "ids_id_check" in err and "Change the table" in err,
+              "a value the table's CHECK refuses fails the write as a config error saying to change the table: %s" % err[-800:])
+
+
+def random_uuid_text(rng):
+    """A uuid text in one of the forms uuid_in takes, or one mutated near them (a digit, dash, brace or space)."""
+    hexdigits = "".join(rng.choice("0123456789abcdefABCDEF") for _ in range(32))
+    form = rng.randrange(4)
+    if form == 0:
+        text = "-".join([hexdigits[:8], hexdigits[8:12], hexdigits[12:16], hexdigits[16:20], hexdigits[20:]])
+    elif form == 1:
+        text = "-".join(hexdigits[i:i + 4] for i in range(0, 32, 4))  # a dash after every group of four
+    else:
+        text = hexdigits
+    if form == 3 or rng.random() < 0.2:
+        text = "{" + text + "}"
+    for _ in range(rng.choice([0, 0, 1, 2])):
+        at = rng.randrange(len(text) + 1)
+        text = rng.choice([text[:at] + rng.choice("-g {}0") + text[at:], text[:at] + text[at + 1:]])
+    return text
+
+
+def narrow_uuid_enum_against_server(d):
+    """600 uuid texts and enum labels into a table created beforehand with a uuid and an enum column: each is NULLed
+    (DESTINATION_TYPECAST_ERROR) exactly when PostgreSQL's own cast of it fails, where such a value used to fail the
+    whole COPY, and every re-run."""
+    import random
+    rng = random.Random(20261204)
+    psql("CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy', 'it''s \\ odd');"
+         "CREATE TABLE public.typed (id bigint, u_raw text, m_raw text, u uuid, m public.mood);"
+         "ALTER TABLE public.typed OWNER TO %s;"
+         "CREATE FUNCTION casts(t text, typ text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+         "EXECUTE format('SELECT %%L::%%s', t, typ); RETURN true; EXCEPTION WHEN others THEN RETURN false; END $$"
+         % server()["username"], d.name)
+    labels = ["sad", "ok", "happy", "it's \\ odd", "OK", "ok ", "", "happy\n", "it's \\\\ odd", "sad\t"]
+    rows = [{"id": i, "u": random_uuid_text(rng), "m": rng.choice(labels)} for i in range(600)]
+    lines = ['{"type": "RECORD", "record": {"stream": "typed", "emitted_at": 1, "data": {"id": %d, "u_raw": %s, '
+             '"m_raw": %s, "u": %s, "m": %s}}}' % (r["id"], json.dumps(r["u"]), json.dumps(r["m"]), json.dumps(r["u"]),
+                                                   json.dumps(r["m"])) for r in rows]
+    schema = {"type": "object", "properties": {k: {"type": "integer" if k == "id" else "string"}
+                                               for k in ("id", "u_raw", "m_raw", "u", "m")}}
+    d.sync([Stream(None, "typed", schema, "append")], lines + [state_line(1)])
+    wrong = psql_json("SELECT coalesce(json_agg(json_build_array(id, raw, stored_null)), '[]') FROM ("
+                      "SELECT id, u_raw AS raw, u IS NULL AS stored_null, casts(u_raw, 'uuid') AS ok FROM public.typed "
+                      "UNION ALL SELECT id, m_raw, m IS NULL, casts(m_raw, 'public.mood') FROM public.typed"
+                      ") x WHERE stored_null = ok", d.name)
+    check(not wrong, "%d of 1200 values NULLed where PostgreSQL takes them or kept where it refuses them, e.g. %r"
+          % (len(wrong), wrong[:10]))
+    counts = psql("SELECT count(*) FILTER (WHERE u IS NULL), count(*) FILTER (WHERE m IS NULL), "
+                  "count(*) FILTER (WHERE CASE WHEN u IS NULL THEN false ELSE u <> u_raw::uuid END) FROM public.typed",
+                  d.name).strip().split("|")
+    check(0 < int(counts[0]) < 600 and 0 < int(counts[1]) < 600 and counts[2] == "0",
+          "some but not all uuid and enum values NULLed, the rest stored as given: %r" % counts)
+    reasons = psql_json("SELECT coalesce(json_agg(DISTINCT c->>'reason'), '[]') FROM public.typed, "
+                        "jsonb_array_elements(_connhost_meta->'changes') c", d.name)
+    check(reasons == ["DESTINATION_TYPECAST_ERROR"], "the changes of NULLed uuid and enum values: %r" % reasons)
+    print("600 uuid texts and enum labels: NULLed exactly where PostgreSQL's cast fails (%s uuid, %s enum)"
+          % (counts[0], counts[1]))
 
 
 def random_json_number(rng):
