@@ -3,7 +3,7 @@
 # throwaway cluster (tests/pg/pg_server.sh), for dest_pg's default table and its lean one ("metadata_columns": "lean").
 #
 #   bench/pg_ratios/pg_ratios.sh [CONNHOST_BINARY] [ACCOUNTS_ROWS]   (default build/bin/connhost, 1000000)
-#   USERS=N (default 300000) rows of the users shape; ROUNDS=N (default 3) runs of each side, the best compared.
+#   USERS=N (default 300000) rows of the users shape; ROUNDS=N (default 5) runs of each side, the best compared.
 #   BEFORE=OTHER_CONNHOST_BINARY also times that build in each mode in the same rounds (a before/after
 #   comparison against the same limits); MODES="full lean" (default) the dest_pg table modes run.
 #
@@ -29,7 +29,7 @@ root=$(cd "$here/../.." && pwd)
 tag=pgratios
 . "$root/bench/pg/bench_cluster.sh"
 users=${USERS:-300000}
-rounds=${ROUNDS:-3}  # a sub-second side varies by up to 0.1 s between rounds on a 2-core machine
+rounds=${ROUNDS:-5}  # a sub-second side varies by up to 0.1 s between rounds on a 2-core machine: the best of 5
 before=${BEFORE:-}
 modes=${MODES:-full lean}
 src_db=$db
