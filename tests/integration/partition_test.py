@@ -41,9 +41,9 @@ def complete_lines(path):
 class Workers:
     """N faker -> dest_jsonl workers of one sync, each with its own output directory and state file."""
 
-    def __init__(self, n, count, catalog=None, state_interval=500):
+    def __init__(self, n, count, catalog=None, state_interval=500, isolate=False):
         self.dir = scratch_dir("connhost-partition-")
-        self.n, self.count = n, count
+        self.n, self.count, self.isolate = n, count, isolate
         self.src = write_json(os.path.join(self.dir, "faker.json"),
                               {"count": count, "seed": 3, "state_interval": state_interval})
         self.catalog = write_json(os.path.join(self.dir, "catalog.json"), catalog) if catalog else None
@@ -58,7 +58,7 @@ class Workers:
         dst = write_json(os.path.join(self.dir, "dst%d.json" % i), {"destination_path": self.out(i)})
         a = ["--source", "source_faker", "--source-config", self.src, "--destination", "dest_jsonl",
              "--destination-config", dst, "--state-file", self.state(i), "--partition", "%d/%d" % (i, self.n)]
-        return a + (["--catalog", self.catalog] if self.catalog else [])
+        return a + (["--catalog", self.catalog] if self.catalog else []) + (["--isolate"] if self.isolate else [])
 
     def run(self, i):
         r = sync(self.args(i), timeout=300)
@@ -79,10 +79,10 @@ def check_union(w, stream):
     return [len(ids) / w.count for ids in got]
 
 
-def case_faker_union_exact():
+def case_faker_union_exact(isolate=False):
     """3 workers over source_faker (every stream split by record index): each stream's ids exactly once in all, each
     worker a third of each stream, its own state file holding its worker."""
-    w = Workers(3, 30000)
+    w = Workers(3, 30000, isolate=isolate)
     for i in range(3):
         r = w.run(i)
         check("partition: worker %d of 3" % i in r.stderr and "partition: stream users: slice %d of 3" % i in r.stderr,
@@ -95,6 +95,12 @@ def case_faker_union_exact():
     for i in range(3):
         saved = json.load(open(w.state(i)))
         check(saved["owner"].get("partition") == "%d/3" % i, "state file %d names its worker: %r" % (i, saved["owner"]))
+
+
+def case_faker_union_exact_isolated():
+    """As faker_union_exact with --isolate: the source runs in a child process, which is given the partition and
+    answers the source's slice requests from the same plan."""
+    case_faker_union_exact(isolate=True)
 
 
 def case_faker_rerun_resumes_slice():
@@ -159,23 +165,24 @@ def case_state_file_of_another_worker():
 
 def case_source_ignoring_slices_fails():
     """A source whose catalog stream is marked splittable but which emits it without asking for its slice fails the
-    sync rather than having every worker move the whole stream."""
+    sync rather than having every worker move the whole stream; in a child process (--isolate) as well."""
     d = scratch_dir("connhost-partition-")
     src = write_json(os.path.join(d, "src.json"), {"streams": ["s"], "messages": [{"stream": "s", "data": '{"id":1}'}]})
     dst = write_json(os.path.join(d, "dst.json"), {"destination_path": os.path.join(d, "out")})
     cat = write_json(os.path.join(d, "cat.json"), {"streams": [{
         "stream": {"name": "s", "json_schema": {}, "supported_sync_modes": ["full_refresh"], "connhost_splittable": True},
         "sync_mode": "full_refresh", "destination_sync_mode": "append"}]})
-    r = sync(["--plugin-dir", TEST_PLUGINS, "--source", "source_scripted", "--source-config", src, "--destination", "dest_jsonl",
-              "--destination-config", dst, "--catalog", cat, "--partition", "0/2", "--state-file", os.path.join(d, "st.json")],
-             timeout=120)
-    check(r.returncode == 1 and "without asking for its slice" in r.stderr,
-          "the sync fails naming the source's mistake: " + r.stderr.strip()[-400:])
+    for isolate in ([], ["--isolate"]):
+        r = sync(["--plugin-dir", TEST_PLUGINS, "--source", "source_scripted", "--source-config", src, "--destination",
+                  "dest_jsonl", "--destination-config", dst, "--catalog", cat, "--partition", "0/2", "--state-file",
+                  os.path.join(d, "st.json")] + isolate, timeout=120)
+        check(r.returncode == 1 and "without asking for its slice" in r.stderr and not ids_in(os.path.join(d, "out", "s.jsonl")),
+              "the sync %s fails naming the source's mistake, nothing written: %s" % (isolate, r.stderr.strip()[-400:]))
 
 
 def case_usage_errors():
-    """Malformed --partition values, I >= N, N < 1, with --isolate, and in a connection file: exit 2 naming the flag
-    and what to pass."""
+    """Malformed --partition values, I >= N, N < 1, and in a connection file: exit 2 naming the flag and what to
+    pass."""
     w = Workers(2, 10)
     base = w.args(0)[:-2]  # without --partition
     for bad, why in (("x", "is not I/N"), ("1", "is not I/N"), ("1/", "is not I/N"), ("-1/3", "is not I/N"),
@@ -183,8 +190,6 @@ def case_usage_errors():
         r = sync(base + ["--partition", bad], timeout=60)
         check(r.returncode == 2 and ('--partition "%s"' % bad) in r.stderr and why in r.stderr and "pass I/N" in r.stderr,
               "--partition %s is a usage error saying why and what to pass: %s" % (bad, r.stderr.strip()[-300:]))
-    r = sync(base + ["--partition", "0/2", "--isolate"], timeout=60)
-    check(r.returncode == 2 and "--isolate" in r.stderr, "--partition with --isolate is refused: " + r.stderr.strip()[-300:])
     conn = write_json(os.path.join(w.dir, "conn.json"), {
         "source": {"plugin": "source_faker", "config": {"count": 10}},
         "destination": {"plugin": "dest_jsonl", "config": {"destination_path": "out"}}, "partition": "2/2"})

@@ -27,10 +27,10 @@ def worker_args(db, conn, tag, i, n=WORKERS):
     return ["sync", conn, "--partition", "%d/%d" % (i, n), "--state-file", os.path.join(db.tmp, "%s.%d.state.json" % (tag, i))]
 
 
-def run_workers(db, conn, tag, n=WORKERS):
-    """Starts the n workers at once and waits for all; returns their stderr texts."""
-    procs = [subprocess.Popen([CONNHOST, *worker_args(db, conn, tag, i, n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for i in range(n)]
+def run_workers(db, conn, tag, n=WORKERS, extra=()):
+    """Starts the n workers at once (with `extra` arguments) and waits for all; returns their stderr texts."""
+    procs = [subprocess.Popen([CONNHOST, *worker_args(db, conn, tag, i, n), *extra], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for i in range(n)]
     errs = []
     for i, p in enumerate(procs):
         _, err = p.communicate(timeout=600)
@@ -74,15 +74,15 @@ def analyze(db, table):
     db.sql("ALTER TABLE %s SET (autovacuum_enabled = false); ANALYZE %s;" % (table, table))
 
 
-def case_three_workers_300k():
+def case_three_workers_300k(isolate=False):
     """3 workers at once over the 300k-row table `big` into dest_pg: exactly 300k distinct rows, each worker between 20%
     and 50% of them (its slice: the rows whose key hashes to it), the slice kept in each worker's state."""
-    with SourceDb("part_300k") as db:
+    with SourceDb("part_300k_isolated" if isolate else "part_300k") as db:
         n = big_keyed_table(db)
-        dest = "dst_part_300k"
+        dest = "dst_part_300k_isolated" if isolate else "dst_part_300k"
         dest_cfg = fresh_database(dest)
         conn = connection(db, dest_cfg, "big", [{"name": "big"}])
-        errs = run_workers(db, conn, "big")
+        errs = run_workers(db, conn, "big", extra=["--isolate"] if isolate else [])
         for i, err in enumerate(errs):
             check("partition: stream public.big: slice %d of 3" % i in err and
                   "stream public.big: slice %d of 3: rows whose id hashes to %d mod 3" % (i, i) in err,
@@ -91,6 +91,12 @@ def case_three_workers_300k():
         check_shares(errs, n, "300k keyed rows")
         check(dest_counts(dest) == (n, n, 1, n), "dest_pg holds exactly %d distinct rows 1..%d: %r" % (n, n, dest_counts(dest)))
         drop_database(dest)
+
+
+def case_three_workers_300k_isolated():
+    """As three_workers_300k with --isolate: each worker's source_postgres runs in a child process, which is given the
+    partition and reads the same slice."""
+    case_three_workers_300k(isolate=True)
 
 
 def kill_worker_mid_slice(db, conn, tag, i, state):

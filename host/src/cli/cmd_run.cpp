@@ -73,8 +73,9 @@ int cmd_run(int argc, char** argv) {
     po::options_description hidden;
     long parent_pid = 0;  // set by --isolate's parent: die with it, never finish its work alone
     hidden.add_options()("verb", po::value(&verb))("parent-pid", po::value(&parent_pid))  //
-        ("rejects-to-parent", po::bool_switch(&o.rejects_to_parent))   // set by a parent that takes rejects
-        ("changes-to-parent", po::bool_switch(&o.changes_to_parent));  // set by a parent that counts changed values
+        ("rejects-to-parent", po::bool_switch(&o.rejects_to_parent))  // set by a parent that takes rejects
+        ("changes-to-parent", po::bool_switch(&o.changes_to_parent))  // set by a parent that counts changed values
+        ("partition", po::value(&o.partition));                       // set by the parent of a partitioned sync
     po::options_description all;
     all.add(desc).add(hidden);
     po::positional_options_description pos;

@@ -123,10 +123,6 @@ void apply(const po::variables_map& vm, const SyncArgs& a, runtime::sync::SyncOp
         o.max_record_bytes = protocol::max_record_bytes(a.max_record_mb, "--max-record-mb");
     if (vm.count("isolate")) o.isolate = true;
     if (vm.count("partition")) o.partition = runtime::sync::parse_partition(a.partition, "--partition");
-    if (o.isolate && o.partition.active())
-        throw std::invalid_argument(
-            "--partition does not work with --isolate (\"isolate\") yet: a source in a child process cannot be given "
-            "its slices; run the partitioned sync without --isolate");
     runtime::sync::name_state_file_for_partition(o);
     if (vm.count("reset-state")) o.reset_state = true;
     if (!vm["idle-commit-seconds"].defaulted() || from_flags)

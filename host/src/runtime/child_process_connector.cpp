@@ -70,8 +70,8 @@ void ChildProcessConnector::cancel() {
     if (pid_ > 0) ::kill(pid_, SIGTERM);  // the child's `run` cancels its plugin and commits what it has
 }
 
-std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t line_limit,
-                                                           bool rejects_to_parent) const {
+std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t line_limit, bool rejects_to_parent,
+                                                           const std::string& partition) const {
     std::vector<std::string> args{this_executable(),
                                   "run",
                                   "--plugin",
@@ -84,7 +84,8 @@ std::vector<std::string> ChildProcessConnector::child_args(Operation op, size_t 
                                   "--parent-pid",
                                   std::to_string(::getpid())};
     if (rejects_to_parent) args.push_back("--rejects-to-parent");
-    if (op == Operation::Write) args.push_back("--changes-to-parent");  // the parent's summaries count them
+    if (op == Operation::Write) args.push_back("--changes-to-parent");            // the parent's summaries count them
+    if (!partition.empty()) args.insert(args.end(), {"--partition", partition});  // the child plans the slices
     return args;
 }
 
@@ -102,7 +103,8 @@ Outcome ChildProcessConnector::run(ConnectorEvents& ev, Operation op, std::strin
     std::optional<SpawnedChild> child;
     const bool json_stderr = logging::json_on_stderr();  // the child's raw stderr lines must become JSON too
     try {
-        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_, ev.takes_rejects()),
+        child.emplace(child_args(op, feed_input ? line_limit : max_record_bytes_, ev.takes_rejects(),
+                                 op == Operation::Read ? ev.delegate_partition() : std::string()),
                       child_files(op, config, catalog, state), feed_input, json_stderr);
     } catch (const std::exception& e) {
         return {CONNHOST_STATUS_SYSTEM,

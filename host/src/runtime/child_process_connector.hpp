@@ -38,7 +38,8 @@ private:
     // The child's command line, its line limit `line_limit` bytes (rounded down to MiB); `rejects_to_parent`: a
     // read or write whose bad or rejected records come back as private lines (the host takes them: --error-tolerance
     // all).
-    std::vector<std::string> child_args(Operation op, size_t line_limit, bool rejects_to_parent) const;
+    std::vector<std::string> child_args(Operation op, size_t line_limit, bool rejects_to_parent,
+                                        const std::string& partition) const;
     // Records the running child for cancel() (-1: none); signals it at once when a cancel came first.
     void set_running(pid_t pid);
 

@@ -72,6 +72,9 @@ public:
         count = 1;
         return CONNHOST_STATUS_OK;
     }
+    // Source in a child process (--isolate): the partition of the sync ("I/N"; "" when it has none), which the child
+    // then plans itself from its catalog, answering the source's slice requests and checking its records.
+    virtual std::string delegate_partition() { return {}; }
     // Destination: true when records it rejects go to the dead-letter file (--error-tolerance all), so a destination
     // in a child process is asked to report them (reject_reported).
     virtual bool takes_rejects() const { return false; }

@@ -33,6 +33,7 @@ public:
     int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) override {
         return inner_.partition_slice(ns, name, index, count);
     }
+    std::string delegate_partition() override { return inner_.delegate_partition(); }
     bool takes_rejects() const override { return inner_.takes_rejects(); }
     int32_t bad_record_reported(const RejectedRecord& r) override { return inner_.bad_record_reported(r); }
     void changes_reported(const protocol::ValueChanges& c) override { inner_.changes_reported(c); }

@@ -1,13 +1,28 @@
 #include "runtime/protocol_events.hpp"
 
 #include "logging/log_setup.hpp"
+#include "protocol/stream_name.hpp"
 #include "protocol/trace_fields.hpp"
 #include "runtime/private_rejects.hpp"
 
 namespace connhost::runtime {
 
 ProtocolEvents::ProtocolEvents(protocol::MessageWriter& out, const std::string& plugin_name)
-    : out_(out), log_(logging::plugin_log(plugin_name)) {}
+    : out_(out), log_(logging::plugin_log(plugin_name)), plugin_(plugin_name) {}
+
+void ProtocolEvents::partition(const std::string& partition, std::string_view configured_catalog) {
+    plan_ = std::make_unique<sync::PartitionPlan>(sync::parse_partition(partition, "--partition"), configured_catalog);
+}
+
+int32_t ProtocolEvents::partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) {
+    if (!plan_) return ConnectorEvents::partition_slice(ns, name, index, count);
+    if (plan_->slice(ns, name, index, count)) return CONNHOST_STATUS_OK;
+    log_->error(
+        "the source asked for the slice of stream \"{}\", which is not in this worker's catalog (a bug in the "
+        "source; report it to its authors)",
+        protocol::stream_display_name(ns, name));
+    return CONNHOST_STATUS_CONFIG;
+}
 
 void ProtocolEvents::on_log(int32_t level, std::string_view msg) {
     log_->log(logging::from_abi_level(level), "{}", msg);
@@ -15,6 +30,13 @@ void ProtocolEvents::on_log(int32_t level, std::string_view msg) {
 
 int32_t ProtocolEvents::on_records(const connhost_record_batch& batch) {
     if (cancelled_) return CONNHOST_STATUS_CANCELLED;
+    if (plan_) {
+        const std::string_view ns(batch.ns ? batch.ns : "", batch.ns ? batch.ns_size : 0);
+        if (std::string why = plan_->emit_problem(ns, {batch.stream, batch.stream_size}, plugin_); !why.empty()) {
+            log_->error("{}", why);
+            return CONNHOST_STATUS_INTERNAL;
+        }
+    }
     out_.records(batch, protocol::MessageWriter::now_ms());
     records_ += batch.record_count;
     bad_before_batch_ = bad_;

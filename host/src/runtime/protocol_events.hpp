@@ -3,10 +3,13 @@
 #include "protocol/message_writer.hpp"
 #include "runtime/connector.hpp"
 #include "runtime/open_streams.hpp"
+#include "runtime/sync/partition_plan.hpp"
 
 #include <atomic>
 #include <memory>
 #include <spdlog/logger.h>
+#include <string>
+#include <string_view>
 
 namespace connhost::runtime {
 
@@ -28,6 +31,11 @@ public:
     // when its data is over half `max_record_bytes`: the parent reads lines up to about that size), and the read goes
     // on.
     void forward_bad_records(size_t max_record_bytes) noexcept { forward_bad_limit_ = max_record_bytes; }
+    // The source's child of a partitioned --isolate sync: worker `partition` ("I/N") of the sync, whose catalog this
+    // read was given, as its parent planned it. The slices the source asks for come from the same plan, and records
+    // of a split stream whose slice it never asked for fail the read. Throws std::invalid_argument for a bad "I/N".
+    void partition(const std::string& partition, std::string_view configured_catalog);
+    int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) override;
 
     // Asks the operation to stop (signal handler thread).
     void request_cancel() noexcept { cancelled_ = true; }
@@ -43,7 +51,9 @@ protected:
     OpenStreams open_;
 
 private:
-    size_t forward_bad_limit_ = 0;   // forward_bad_records(); 0: bad records fail the read
+    size_t forward_bad_limit_ = 0;               // forward_bad_records(); 0: bad records fail the read
+    std::unique_ptr<sync::PartitionPlan> plan_;  // partition(); none: every stream is read whole
+    std::string plugin_;
     uint64_t bad_ = 0;               // bad records forwarded
     uint64_t bad_before_batch_ = 0;  // of them, those of the batches before the current one
 };

@@ -214,6 +214,7 @@ OperationEvents make_events(const RunOptions& opts, protocol::MessageWriter& out
     if (opts.op != Operation::Write) {
         auto ev = std::make_unique<ProtocolEvents>(out, plugin);
         if (opts.rejects_to_parent && opts.op == Operation::Read) ev->forward_bad_records(opts.max_record_bytes);
+        if (!opts.partition.empty() && opts.op == Operation::Read) ev->partition(opts.partition, in.catalog);
         e.events = std::move(ev);
         return e;
     }

@@ -30,6 +30,7 @@ struct RunOptions {
     ToleranceOptions tolerance;                                     // write: what a record that cannot be written does
     bool rejects_to_parent = false;  // read/write in a child of --isolate: records set aside go to the parent (stdout)
     bool changes_to_parent = false;  // write in a child of --isolate: counts of changed values go to the parent
+    std::string partition;  // read in the child of a partitioned --isolate sync: "I/N", its slices planned here
 };
 
 // Runs the operation, its protocol messages (and logs, in protocol format) written to `out`. Throws RunFailure,

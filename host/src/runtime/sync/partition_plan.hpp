@@ -39,6 +39,8 @@ public:
     // destination_sync_mode overwrite (every worker would replace the others' rows).
     PartitionPlan(Partition p, std::string_view configured_catalog);
 
+    // The worker this plan is for.
+    const Partition& partition() const noexcept { return p_; }
     // The catalog with only the streams this worker reads (the whole catalog when not partitioned).
     const std::string& catalog() const noexcept { return catalog_; }
     // One line per configured stream: "users: slice 1 of 3", "products: worker 2 (not this one)".

@@ -27,6 +27,12 @@ int32_t SourceEvents::partition_slice(std::string_view ns, std::string_view name
     return CONNHOST_STATUS_CONFIG;
 }
 
+std::string SourceEvents::delegate_partition() {
+    if (!plan_) return {};
+    plan_delegated_ = true;
+    return plan_->partition().text();
+}
+
 int32_t SourceEvents::on_bad_record(const connhost_record_batch& b, uint32_t index, std::string_view reason) {
     if (!dead_letter_) return CONNHOST_STATUS_UNSUPPORTED;
     dead_letter_->add(b, index, seen_ + index + 1, reason);
@@ -76,7 +82,7 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
             "\", which is not in the configured catalog (a bug in the source; report it to its authors)";
         return CONNHOST_STATUS_INTERNAL;
     }
-    if (plan_) {
+    if (plan_ && !plan_delegated_) {
         if (std::string why = plan_->emit_problem(ns, stream, plugin_name_); !why.empty()) {
             error_ = std::move(why);
             return CONNHOST_STATUS_INTERNAL;

@@ -42,6 +42,8 @@ public:
     int32_t bad_record_reported(const RejectedRecord& r) override;
     bool cancelled() const override { return ctl_.cancelled.load(); }
     int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) override;
+    // A source in a child process plans the slices itself; its records are then checked there, not here.
+    std::string delegate_partition() override;
     // --partition: the slices the source asks for come from `plan`, which must outlive this; records of a split
     // stream whose slice the source never asked for fail the sync.
     void partition(PartitionPlan& plan) noexcept { plan_ = &plan; }
@@ -66,6 +68,7 @@ private:
     OpenStreams open_;
     DeadLetter* dead_letter_ = nullptr;
     PartitionPlan* plan_ = nullptr;
+    bool plan_delegated_ = false;  // delegate_partition(): the source's child answers and checks the slices
     std::string plugin_name_;
     uint64_t seen_ = 0;                        // records the source emitted before the batch being handled
     std::vector<uint32_t> rejected_in_batch_;  // of the batch being handled, records sent to the dead-letter file
