@@ -31,8 +31,12 @@ build-all: test-deps
 demo: build
 	@BUILD=$(BUILD) packaging/demo.sh
 
-# The two Debian packages (connhost, connhost-dev) of the host and the bundled plugins, in $(BUILD)/.
-deb: build
+# The two Debian packages (connhost, connhost-dev) of the host and the bundled plugins, in $(BUILD)/: from the build
+# tree as it is configured (one `make test` set up keeps its suite: the packages hold no test files either way), or
+# the main job's build when there is none yet.
+HAVE_BUILD := $(wildcard $(BUILD)/CMakeCache.txt)
+deb: $(if $(HAVE_BUILD),deps,build)
+	$(if $(HAVE_BUILD),cmake --build $(BUILD) -j$(JOBS))
 	cd $(BUILD) && cpack -G DEB
 
 # The packages on a new machine: install both .debs in a fresh Debian 12 root, then `connhost new` a source and a
