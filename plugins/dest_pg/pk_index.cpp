@@ -31,7 +31,9 @@ void ensure_pk_index(PgConnection& conn, const std::string& schema, const std::s
     const std::string qualified_index = quote(schema) + "." + quote(index);
     const std::string qualified_table = quote(schema) + "." + quote(table);
     const std::vector<std::string> existing = index_columns(conn, qualified_index);
-    if (!existing.empty() && existing != columns) {
+    // CREATE INDEX IF NOT EXISTS takes its lock before it looks: it would wait for other writers' open transactions.
+    if (existing == columns) return;
+    if (!existing.empty()) {
         host.warn("the primary key of " + qualified_table + " changed from (" + listed(existing) + ") to (" +
                   listed(columns) + "): rebuilding its unique index " + qualified_index);
         conn.exec("DROP INDEX " + qualified_index, "dropping the unique index of the old key of " + qualified_table);

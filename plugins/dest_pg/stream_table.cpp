@@ -172,10 +172,14 @@ void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
         for (const FieldPath& pk : stream_.primary_key) key_columns_.push_back(key_column(pk, "primary_key"));
         if (!stream_.cursor_field.empty()) cursor_column_ = key_column(stream_.cursor_field, "cursor_field");
     }
-    // Add every column the table lacks (IF NOT EXISTS: columns loaded from the replaced table).
+    // Add every column the table lacks, and only those: an ALTER TABLE waits for an exclusive lock, so one of a column
+    // the table has would wait for every other writer's open transaction (partition workers filling the same table),
+    // and queue their next writes behind it. IF NOT EXISTS: columns loaded from the replaced table.
     for (const Column& c : columns_)
-        conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
-                   "adding column " + quote(c.name) + " to " + q(target));
+        if (!c.stored)
+            conn_.exec(
+                "ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(c.name) + " " + sql_type(c.type),
+                "adding column " + quote(c.name) + " to " + q(target));
     if (dedup_) {
         std::vector<std::string> cols;
         for (int k : key_columns_) cols.push_back(columns_[k].name);

@@ -188,10 +188,10 @@ def parse_output(p):
     return outputs
 
 
-def run_write(workdir, config, catalog, stdin_bytes):
+def run_write(workdir, config, catalog, stdin_bytes, timeout=600):
     cfg = write_json(os.path.join(workdir, "config.json"), config)
     cat = catalog if isinstance(catalog, str) else write_json(os.path.join(workdir, "catalog.json"), catalog)
-    p = run(["run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog", cat], stdin_bytes)
+    p = run(["run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog", cat], stdin_bytes, timeout)
     return p, parse_output(p)
 
 

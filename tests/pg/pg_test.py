@@ -875,6 +875,50 @@ def case_binary_retyped_meta_column():
         check(got == [["1", "before", "3"], ["2", "after", "3"]], "rows after the column changed type: %r" % got)
 
 
+def case_writer_beside_an_open_transaction():
+    """Writers of one table at once (the workers of a partitioned sync): a writer's start must not wait for another's
+    open transaction. A session holds an uncommitted INSERT into an append and an append_dedup table, as a worker
+    holds its COPY until its window commits, while a second write into both opens. Its ALTER TABLE ... ADD COLUMN IF
+    NOT EXISTS of columns the tables had, and CREATE UNIQUE INDEX IF NOT EXISTS of the index they had, waited for that
+    transaction's end (and every writer queued behind them); now it finishes while the transaction is still open."""
+    app = Stream(None, "beside_app", USERS, "append")
+    dedup = Stream(None, "beside_dedup", USERS, "append_dedup", primary_key=[["id"]])
+    with Db("writer_beside_open_xact") as d:
+        d.sync([app, dedup], [record_line(s.name, {"id": 1, "name": "first"}, 1) for s in (app, dedup)] + [state_line(1)])
+        info = server()
+        holder = subprocess.Popen([os.path.join(info["bindir"], "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                   "-h", info["socket_dir"], "-p", str(info["port"]), "-U", info["superuser"], "-d", d.name],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            values = "(gen_random_uuid(), now(), 99, 'held')"
+            holder.stdin.write(("BEGIN; INSERT INTO public.beside_app (_connhost_raw_id, _connhost_extracted_at, id, name) "
+                                "VALUES %s; INSERT INTO public.beside_dedup (_connhost_raw_id, _connhost_extracted_at, id, name) "
+                                "VALUES %s; SELECT pg_backend_pid();\n" % (values, values)).encode())
+            holder.stdin.flush()
+            holder_pid = holder.stdout.readline().decode().strip()
+            check(holder_pid.isdigit(), "the holding session started its transaction: %r" % holder_pid)
+            lines = [record_line(s.name, {"id": 2, "name": "second"}, 2) for s in (app, dedup)] + [state_line(2)]
+            try:
+                p, _ = run_write(d.tmp, d.config, configured([app, dedup]), lines_bytes(lines), timeout=60)
+            except subprocess.TimeoutExpired:
+                waits = psql("SELECT string_agg(query, ' | ') FROM pg_stat_activity WHERE wait_event_type = 'Lock'", d.name)
+                raise Failure("the second writer still waited after 60 s for the open transaction, on: " + waits.strip())
+            check(p.returncode == 0, "the second write succeeds: %s" % p.stderr.decode()[-600:])
+            still = psql("SELECT count(*) FROM pg_stat_activity WHERE pid = %s AND state = 'idle in transaction'" % holder_pid,
+                         d.name).strip()
+            check(still == "1", "the write finished while the other transaction was still open")
+            holder.stdin.write(b"COMMIT;\n")
+            holder.stdin.close()
+            holder.wait(timeout=30)
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+                holder.wait()
+        for s in (app, dedup):
+            got = psql("SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM public.%s" % s.name, d.name).strip()
+            check(got == "1:first,2:second,99:held", "%s holds every writer's rows: %s" % (s.name, got))
+
+
 NARROW_SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                                                  "n": {"type": "integer"}, "small": {"type": "integer"},
                                                  "x": {"type": "number"}, "r": {"type": "number"},
