@@ -1,7 +1,6 @@
 #include "runtime/protocol_events.hpp"
 
 #include "logging/log_setup.hpp"
-#include "protocol/stream_name.hpp"
 #include "protocol/trace_fields.hpp"
 #include "runtime/private_rejects.hpp"
 
@@ -17,10 +16,7 @@ void ProtocolEvents::partition(const std::string& partition, std::string_view co
 int32_t ProtocolEvents::partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) {
     if (!plan_) return ConnectorEvents::partition_slice(ns, name, index, count);
     if (plan_->slice(ns, name, index, count)) return CONNHOST_STATUS_OK;
-    log_->error(
-        "the source asked for the slice of stream \"{}\", which is not in this worker's catalog (a bug in the "
-        "source; report it to its authors)",
-        protocol::stream_display_name(ns, name));
+    log_->error("{}", sync::PartitionPlan::slice_problem(ns, name));
     return CONNHOST_STATUS_CONFIG;
 }
 

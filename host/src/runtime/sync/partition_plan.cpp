@@ -105,6 +105,11 @@ bool PartitionPlan::slice(std::string_view ns, std::string_view name, uint32_t& 
     return true;
 }
 
+std::string PartitionPlan::slice_problem(std::string_view ns, std::string_view name) {
+    return "the source asked for the slice of stream \"" + protocol::stream_display_name(ns, name) +
+        "\", which is not in this worker's catalog (a bug in the source; report it to its authors)";
+}
+
 std::string PartitionPlan::emit_problem(std::string_view ns, std::string_view name, const std::string& source) const {
     if (!p_.active()) return "";  // nothing is split: no lookup per batch
     auto it = streams_.find({std::string(ns), std::string(name)});

@@ -48,6 +48,8 @@ public:
     // The slice of (ns, name) this worker reads, {0, 1} for a stream read whole; false when this worker's catalog
     // does not hold the stream. Remembers that the source asked.
     bool slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count);
+    // Why slice() refused (ns, name): the source asked for a stream this worker's catalog does not hold.
+    static std::string slice_problem(std::string_view ns, std::string_view name);
     // "" when the source may emit records of (ns, name); else why not: it splits it and never asked for its slice.
     std::string emit_problem(std::string_view ns, std::string_view name, const std::string& source) const;
 

@@ -22,8 +22,7 @@ void SourceEvents::on_log(int32_t level, std::string_view msg) { log_->log(loggi
 int32_t SourceEvents::partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) {
     if (!plan_) return ConnectorEvents::partition_slice(ns, name, index, count);
     if (plan_->slice(ns, name, index, count)) return CONNHOST_STATUS_OK;
-    error_ = "the source asked for the slice of stream \"" + protocol::stream_display_name(ns, name) +
-        "\", which is not in this worker's catalog (a bug in the source; report it to its authors)";
+    error_ = PartitionPlan::slice_problem(ns, name);
     return CONNHOST_STATUS_CONFIG;
 }
 

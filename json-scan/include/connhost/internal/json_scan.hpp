@@ -258,42 +258,6 @@ using JsonScanner = BasicJsonScanner<false>;
 // For text the host already checked (record data handed to a destination, pages parsed by Boost.JSON).
 using TrustedJsonScanner = BasicJsonScanner<true>;
 
-// Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
-inline void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
-// The code point of the \u escape whose 'u' is raw[i] (a following \u low surrogate joined, a lone
-// surrogate U+FFFD), moving i to its last hex digit; -1 (i unchanged) when 4 hex digits do not follow.
-inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
-    int cp = read_hex4(raw, i + 1);
-    if (cp < 0) return -1;
-    i += 4;
-    if (cp >= 0xD800 && cp < 0xDC00 && i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
-        const int lo = read_hex4(raw, i + 3);
-        if (lo >= 0xDC00 && lo < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-        }
-    }
-    if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate is not UTF-8
-    return cp;
-}
-
 namespace json_detail {
 
 // Writes code point `cp` (<= 0x10FFFF) at w as UTF-8; returns the end of what it wrote.
@@ -315,6 +279,33 @@ inline char* write_utf8(char* w, uint32_t cp) noexcept {
     }
     return w;
 }
+
+}  // namespace json_detail
+
+// Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
+inline void append_utf8(std::string& out, uint32_t cp) {
+    char buf[4];
+    out.append(buf, static_cast<size_t>(json_detail::write_utf8(buf, cp) - buf));
+}
+
+// The code point of the \u escape whose 'u' is raw[i] (a following \u low surrogate joined, a lone
+// surrogate U+FFFD), moving i to its last hex digit; -1 (i unchanged) when 4 hex digits do not follow.
+inline int json_unicode_escape(std::string_view raw, size_t& i) noexcept {
+    int cp = read_hex4(raw, i + 1);
+    if (cp < 0) return -1;
+    i += 4;
+    if (cp >= 0xD800 && cp < 0xDC00 && i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+        const int lo = read_hex4(raw, i + 3);
+        if (lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+        }
+    }
+    if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate is not UTF-8
+    return cp;
+}
+
+namespace json_detail {
 
 // Writes what the bytes at q (a backslash or a bare quote) up to `end` decode to at w, never more bytes than it
 // reads: \" \\ \/ \b \f \n \r \t and \u escapes resolved, anything else kept as it is. Returns the byte after them.
