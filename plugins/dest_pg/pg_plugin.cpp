@@ -93,6 +93,7 @@ public:
         PgLane& first = lanes_.front();
         first.begin_if_needed();
         const std::string schema = identifier(cfg_.schema);
+        WindowLedger::await_runs(*first.conn, schema);  // killed runs' sessions ending: no other writer waits
         lock_table_creation(*first.conn);
         WindowLedger::recover(*first.conn, schema, host());  // before any table changes
         std::set<std::string> schemas;

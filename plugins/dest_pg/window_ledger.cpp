@@ -6,6 +6,7 @@
 #include <connhost/sdk/json.hpp>
 #include <connhost/sdk/record_meta.hpp>
 
+#include <thread>
 #include <vector>
 
 namespace pgdest {
@@ -16,7 +17,8 @@ using connhost::sdk::LaneWindow;
 namespace {
 
 constexpr const char* kLedgerTable = "_connhost_windows";
-constexpr const char* kLockWait = "10s";
+constexpr std::chrono::seconds kLockWait{10};        // for the sessions of killed runs to end, all together
+constexpr std::chrono::milliseconds kProbeGap{150};  // between two looks at a holder's session
 
 // A fresh run id: a random UUID's text.
 std::string new_run_id() {
@@ -42,35 +44,65 @@ void WindowLedger::relock(PgConnection& first) {
 
 std::string WindowLedger::table_in(const std::string& schema) { return quote(schema) + "." + quote(kLedgerTable); }
 
+std::vector<std::string> WindowLedger::runs_in(PgConnection& first, const std::string& table) {
+    std::vector<std::string> out;
+    PgResult exists = first.query("SELECT to_regclass($1) IS NOT NULL", {table}, "looking up " + table);
+    if (exists.view(0, 0) != "t") return out;
+    PgResult runs = first.query("SELECT DISTINCT run FROM " + table, {}, "reading the commit-window ledger");
+    for (int i = 0; i < runs.rows(); ++i) out.push_back(runs.text(i, 0));
+    return out;
+}
+
+void WindowLedger::await_runs(PgConnection& first, const std::string& schema) {
+    const auto deadline = std::chrono::steady_clock::now() + kLockWait;
+    for (const std::string& run : runs_in(first, table_in(schema))) await_run(first, run, deadline);
+}
+
 void WindowLedger::recover(PgConnection& first, const std::string& schema, connhost::sdk::Host host) {
     const std::string table = table_in(schema);
-    PgResult exists = first.query("SELECT to_regclass($1) IS NOT NULL", {table}, "looking up " + table);
-    if (exists.view(0, 0) != "t") return;
-    PgResult runs = first.query("SELECT DISTINCT run FROM " + table, {}, "reading the commit-window ledger");
-    for (int i = 0; i < runs.rows(); ++i) {
-        const std::string run = runs.text(i, 0);
-        if (lock_run(first, run))
+    for (const std::string& run : runs_in(first, table)) {
+        if (try_lock(first, run))  // held already when await_runs saw its session end
             trim_run(first, table, run, host);
         else  // a live run: not ours to touch
             host.info("an earlier run (" + run + ") is still writing into " + table + ": its ledger rows stay");
     }
 }
 
-// Takes `run`'s lock for this transaction. A sync killed a moment ago may still hold it (its sessions end when the
-// server notices the closed socket), so wait up to kLockWait before calling it alive.
-bool WindowLedger::lock_run(PgConnection& first, const std::string& run) {
+// Takes `run`'s lock for this transaction, if free.
+bool WindowLedger::try_lock(PgConnection& first, const std::string& run) {
     PgResult r = first.query("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))", {run},
                              "locking an earlier run's ledger rows");
-    if (r.view(0, 0) == "t") return true;
-    first.exec("SAVEPOINT connhost_ledger", "opening a savepoint");
-    first.exec(std::string("SET LOCAL lock_timeout = '") + kLockWait + "'", "setting lock_timeout");
-    std::string error;
-    const bool got = first.exec_unless("SELECT pg_advisory_xact_lock(hashtextextended(" + literal(run) + ", 0))",
-                                       "waiting for an earlier run's ledger rows", "55P03", error);
-    first.exec(got ? "RELEASE SAVEPOINT connhost_ledger" : "ROLLBACK TO SAVEPOINT connhost_ledger",
-               "closing the savepoint");
-    if (got) first.exec("SET LOCAL lock_timeout = DEFAULT", "resetting lock_timeout");
-    return got;
+    return r.view(0, 0) == "t";
+}
+
+// Takes `run`'s lock once its holder's session ends, by `deadline`. A sync killed a moment ago may still hold it: its
+// session ends when the server notices the closed socket, at once if the backend was waiting for the client, after
+// its statement if busy. So a holder seen waiting for its client twice, kProbeGap apart, is a live run.
+bool WindowLedger::await_run(PgConnection& first, const std::string& run,
+                             std::chrono::steady_clock::time_point deadline) {
+    bool waiting_seen = false;
+    while (!try_lock(first, run)) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        const bool waiting = holder_waits_for_client(first, run);
+        if (waiting && waiting_seen) return false;
+        waiting_seen = waiting;
+        std::this_thread::sleep_for(kProbeGap);
+    }
+    return true;
+}
+
+// Whether the session holding `run`'s lock is waiting for its client (false when this user may not see its state).
+// pg_locks shows a bigint advisory key as classid (high 32 bits), objid (low 32 bits) and objsubid 1.
+bool WindowLedger::holder_waits_for_client(PgConnection& first, const std::string& run) {
+    first.query("SELECT pg_stat_clear_snapshot()", {}, "refreshing the view of other sessions");
+    PgResult r = first.query(
+        "SELECT coalesce(bool_and(a.wait_event IS NOT DISTINCT FROM 'ClientRead'), false) FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND l.classid = ((hashtextextended($1, 0) >> 32) & 4294967295)::oid "
+        "AND l.objid = (hashtextextended($1, 0) & 4294967295)::oid",
+        {run}, "looking up the session of an earlier run");
+    return r.view(0, 0) == "t";
 }
 
 // Trims the rows of `run`'s partial window from its append tables and forgets the run, in the caller's transaction.

@@ -10,17 +10,22 @@
 
 #include <connhost/sdk/host.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace pgdest {
 
 class WindowLedger {
 public:
+    // Locks, for `first`'s transaction, every earlier run in `schema`'s ledger whose session ends within one shared
+    // budget, and none that is alive. Call before the table-creation lock, so that the wait holds no other writer up.
+    static void await_runs(PgConnection& first, const std::string& schema);
     // Trims the partial windows of every earlier run in `schema`'s ledger that no live session holds, and forgets
     // those runs; nothing when there is no ledger. Every open calls it, whatever its connections: a run killed with 4
-    // may be re-run with 1. Call inside `first`'s transaction, before any table is altered.
+    // may be re-run with 1. Call inside `first`'s transaction, after await_runs, before any table is altered.
     static void recover(PgConnection& first, const std::string& schema, connhost::sdk::Host host);
     // Creates the ledger table in `schema` when missing and locks this run. Call inside `first`'s transaction.
     WindowLedger(PgConnection& first, const std::string& schema, uint32_t lanes, connhost::sdk::Host host);
@@ -35,7 +40,10 @@ public:
 
 private:
     static std::string table_in(const std::string& schema);
-    static bool lock_run(PgConnection& first, const std::string& run);
+    static std::vector<std::string> runs_in(PgConnection& first, const std::string& table);
+    static bool try_lock(PgConnection& first, const std::string& run);
+    static bool await_run(PgConnection& first, const std::string& run, std::chrono::steady_clock::time_point deadline);
+    static bool holder_waits_for_client(PgConnection& first, const std::string& run);
     static void trim_run(PgConnection& first, const std::string& table, const std::string& run,
                          connhost::sdk::Host host);
 

@@ -8,6 +8,8 @@ the last state it echoed: every record lands exactly once (no missing id, no dup
   lanes_test.py killed_at_random ROUNDS   SIGKILLs at random moments, ROUNDS times, each re-run killed again at times;
                                        a kill after a window's last commit and before its state is echoed re-sends
                                        that whole window, as with one connection (reported, not failed)
+  lanes_test.py every_mode             overwrite, append and append_dedup streams over 3 connections, written twice
+  lanes_test.py opener_beside_live_runs   a write opening while two others run: no wait for their sessions to end
 """
 import collections
 import json
@@ -46,10 +48,10 @@ def blocks(n_blocks):
 class Write:
     """A running `connhost run --plugin dest_pg write`; `echoed` collects the blocks of the states it echoed."""
 
-    def __init__(self, d, config, data_blocks, pace=0.0, close=True):
-        cfg = write_json(os.path.join(d.tmp, "cfg.json"), config)
-        cat = write_json(os.path.join(d.tmp, "cat.json"), configured(STREAMS))
-        self.err = open(os.path.join(d.tmp, "err.txt"), "w+b")
+    def __init__(self, d, config, data_blocks, pace=0.0, close=True, tag=""):
+        cfg = write_json(os.path.join(d.tmp, "cfg%s.json" % tag), config)
+        cat = write_json(os.path.join(d.tmp, "cat%s.json" % tag), configured(STREAMS))
+        self.err = open(os.path.join(d.tmp, "err%s.txt" % tag), "w+b")
         self.proc = subprocess.Popen([CONNHOST, "run", "--plugin", "dest_pg", "write", "--config", cfg, "--catalog", cat],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err)
         self.echoed = []
@@ -224,8 +226,41 @@ def case_every_mode():
         check(left == "0", "%s ledger rows left after clean runs" % left)
 
 
+def case_opener_beside_live_runs():
+    """Two runs over 2 connections stay open (their ledger rows locked by live sessions) while a third writes the
+    same streams: it must not wait out the killed-run budget (10 s) for each live run, and leaves their rows alone."""
+    data = blocks(1)
+    with Db("lanes_beside_live_runs") as d:
+        config = dict(d.config, connections=2, commit_ms=0)
+        live = [Write(d, config, data, close=False, tag=str(i)) for i in range(2)]
+        deadline = time.monotonic() + 60
+        while any(w.echoed != [0] for w in live) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(all(w.echoed == [0] for w in live), "state 0 not echoed by both live runs: %r" % [w.echoed for w in live])
+        runs = psql("SELECT count(DISTINCT run) FROM %s" % LEDGER, d.name).strip()
+        check(runs == "2", "the live runs hold %s ledger run(s), not 2: the case did not happen" % runs)
+        started = time.monotonic()
+        logs = resume_from(d, config, data, -1)
+        took = time.monotonic() - started
+        alive = logs.count("is still writing into")
+        check(alive == 2, "the third run took %d earlier run(s) for live, not 2: %s" % (alive, logs[-2000:]))
+        check(took < 8, "the third run took %.1f s beside two live runs: it waited out the budget for killed runs"
+              % took)
+        for w in live:
+            w.proc.stdin.close()
+            rc, err = w.finish()
+            check(rc == 0, "a live run failed (%d): %s" % (rc, err[-2000:]))
+        for s in STREAMS:
+            counts = collections.Counter(collections.Counter(stream_ids(d.name, s)).values())
+            want = {1: PER_BLOCK} if s.mode == "append_dedup" else {3: PER_BLOCK}
+            check(counts == want, "%s: ids held n times: %r, expected %r" % (s.name, dict(counts), want))
+        left = psql("SELECT count(*) FROM %s" % LEDGER, d.name).strip()
+        check(left == "0", "%s ledger rows left after clean runs" % left)
+        print("the third run opened beside two live runs in %.1f s; every run's rows kept" % took)
+
+
 CASES = {"kill_between_commits": case_kill_between_commits, "killed_at_random": case_killed_at_random,
-         "every_mode": case_every_mode}
+         "every_mode": case_every_mode, "opener_beside_live_runs": case_opener_beside_live_runs}
 
 if __name__ == "__main__":
     main(CASES)
