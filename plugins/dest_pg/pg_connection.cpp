@@ -25,6 +25,7 @@ void PgConnection::connect() {
     conn_ = nullptr;
     conn_ = connhost::sdk::pg_connect(config_.conn, host_, "connhost dest_pg");
     in_copy_ = false;
+    copy_answer_due_ = false;
 }
 
 void PgConnection::reconnect() {
@@ -41,12 +42,14 @@ void PgConnection::fail(std::string_view what, const char* detail, const PGresul
 }
 
 void PgConnection::exec(const std::string& sql, std::string_view what) {
+    settle();
     PgResult r(PQexec(conn_, sql.c_str()));
     if (!r.ok()) fail(what, PQerrorMessage(conn_), r.get());
 }
 
 bool PgConnection::exec_unless(const std::string& sql, std::string_view what, const char* tolerated,
                                std::string& error) {
+    settle();
     PgResult r(PQexec(conn_, sql.c_str()));
     if (r.ok()) return true;
     const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
@@ -56,12 +59,14 @@ bool PgConnection::exec_unless(const std::string& sql, std::string_view what, co
 }
 
 PgResult PgConnection::query(const std::string& sql, const std::vector<std::string>& params, std::string_view what) {
+    settle();
     PgResult r = connhost::sdk::pg_exec_params(conn_, sql, params);
     if (!r.ok()) fail(what, PQerrorMessage(conn_), r.get());
     return r;
 }
 
 void PgConnection::send(const std::string& sql, std::string_view what) {
+    settle();
     if (PQsendQuery(conn_, sql.c_str()) != 1) fail(what, PQerrorMessage(conn_));
 }
 
@@ -79,6 +84,7 @@ void PgConnection::wait(std::string_view what) {
 }
 
 void PgConnection::commit() {
+    settle();
     PgResult r(PQexec(conn_, "COMMIT"));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail("COMMIT", PQerrorMessage(conn_), r.get());
     if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
@@ -87,6 +93,7 @@ void PgConnection::commit() {
 }
 
 void PgConnection::copy_begin(const std::string& sql) {
+    settle();
     PgResult r(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(r.get()) != PGRES_COPY_IN) fail("starting COPY", PQerrorMessage(conn_), r.get());
     in_copy_ = true;
@@ -103,6 +110,12 @@ void PgConnection::copy_send(std::string_view data) {
 void PgConnection::copy_end() {
     in_copy_ = false;
     if (PQputCopyEnd(conn_, nullptr) != 1) fail("ending COPY", PQerrorMessage(conn_));
+    copy_answer_due_ = true;
+}
+
+void PgConnection::settle() {
+    if (!copy_answer_due_) return;
+    copy_answer_due_ = false;
     std::string error;
     PgResult failed;  // the first failed result, for its SQLSTATE
     while (PGresult* raw = PQgetResult(conn_)) {

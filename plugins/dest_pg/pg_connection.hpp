@@ -43,8 +43,12 @@ public:
     void copy_begin(const std::string& sql);
     // Sends COPY data; blocks while the server's socket is full (that is the back-pressure).
     void copy_send(std::string_view data);
-    // Ends the COPY and checks the server accepted every row; returns the rows copied.
+    // Ends the COPY without waiting for the server's answer, so the caller can prepare its next rows while the server
+    // writes these: the next statement or COPY on this connection (or settle()) first checks that every row was
+    // accepted, and throws naming the COPY when not.
     void copy_end();
+    // Waits for the answer to an ended COPY, if one is due; throws as copy_end() describes.
+    void settle();
     bool in_copy() const noexcept { return in_copy_; }
 
     // True when the connection is gone (server stopped, network dropped).
@@ -69,6 +73,7 @@ private:
     connhost::sdk::Host host_;
     PGconn* conn_ = nullptr;
     bool in_copy_ = false;
+    bool copy_answer_due_ = false;  // a COPY ended, its result not read yet
 };
 
 }  // namespace pgdest

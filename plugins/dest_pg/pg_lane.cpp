@@ -47,6 +47,9 @@ void PgLane::commit() {
 
 void PgLane::roll_back() noexcept {
     try {
+        if (conn) conn->settle();  // the answer to an ended COPY: read it, failed or not, before the ROLLBACK
+    } catch (...) {}
+    try {
         if (conn && !conn->broken() && (in_transaction || conn->in_copy())) conn->exec("ROLLBACK", "ROLLBACK");
     } catch (...) {}
     in_transaction = false;

@@ -414,13 +414,18 @@ void StreamTable::add_column_now(const Column& c) {
 void StreamTable::session_lost() noexcept {
     temp_ready_ = false;
     copying_ = false;
+    copy_started_ = false;
     merge_pending_ = false;
     out_.clear();
 }
 
+std::string StreamTable::dedup_temp_name() const {
+    return hashed_identifier("_connhost_dedup_" + schema_ + "." + table_);
+}
+
 void StreamTable::ensure_temp() {
     if (temp_ready_) return;
-    temp_table_ = hashed_identifier("_connhost_dedup_" + schema_ + "." + table_);
+    temp_table_ = dedup_temp_name();
     conn_.exec("DROP TABLE IF EXISTS pg_temp." + quote(temp_table_), "dropping the dedup temp table");
     conn_.exec("CREATE TEMP TABLE " + quote(temp_table_) + " (LIKE " + q(table_) + ") ON COMMIT DELETE ROWS",
                "creating the dedup temp table of " + q(table_));
@@ -429,14 +434,9 @@ void StreamTable::ensure_temp() {
     temp_ready_ = true;
 }
 
+// Prepares a COPY into the table (the dedup temp table for append_dedup): its statement, and the binary header. The
+// COPY itself starts with the first send, so this table's rows are encoded while the server writes the last COPY's.
 void StreamTable::begin_copy() {
-    std::string target;
-    if (dedup_) {
-        ensure_temp();
-        target = quote(temp_table_);
-    } else {
-        target = q(plan_.target());
-    }
     std::string cols;
     for (const Column& c : columns_) cols += quote(c.name) + ", ";
     for (int m : meta_columns_) cols += quote(kMetaColumns[m]) + ", ";
@@ -445,28 +445,37 @@ void StreamTable::begin_copy() {
     bool binary = binary_copy_ && meta_binary_;
     for (const Column& c : columns_) binary = binary && c.binary;
     format_ = binary ? CopyFormat::Binary : CopyFormat::Text;
-    conn_.copy_begin("COPY " + target + cols + " FROM STDIN" + (binary ? " WITH (FORMAT binary)" : ""));
+    copy_sql_ = "COPY " + (dedup_ ? quote(dedup_temp_name()) : q(plan_.target())) + cols + " FROM STDIN" +
+        (binary ? " WITH (FORMAT binary)" : "");
     if (binary) append_copy_binary_header(out_);
     copying_ = true;
+    copy_started_ = false;
     merge_pending_ = merge_pending_ || dedup_;
+}
+
+// Sends the rows encoded so far, starting the COPY first.
+void StreamTable::send_rows() {
+    if (!copy_started_) {
+        if (dedup_) ensure_temp();
+        conn_.copy_begin(copy_sql_);
+        copy_started_ = true;
+    }
+    conn_.copy_send(out_);
+    out_.clear();
 }
 
 void StreamTable::end_copy() {
     if (!copying_) return;
     copying_ = false;
     if (format_ == CopyFormat::Binary) append_copy_binary_trailer(out_);
-    conn_.copy_send(out_);
-    out_.clear();
+    send_rows();
     conn_.copy_end();
 }
 
 void StreamTable::write(const connhost::sdk::BatchView& batch) {
     connhost::sdk::write_each_record(host_, batch, [this](const connhost::sdk::RecordView& r) {
         encode_record(r);
-        if (out_.size() >= copy_buffer_bytes_) {
-            conn_.copy_send(out_);
-            out_.clear();
-        }
+        if (out_.size() >= copy_buffer_bytes_) send_rows();
     });
 }
 

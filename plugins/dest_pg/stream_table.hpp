@@ -72,7 +72,8 @@ public:
     // no other table's COPY open. A record the database refuses (RecordRefused) is set aside through
     // the host (sdk::write_each_record), or thrown when bad records fail the run.
     void write(const connhost::sdk::BatchView& batch);
-    // Sends what is buffered and ends the COPY, if one is open.
+    // Sends what is buffered and ends the COPY, if one is open, without waiting for the server (see
+    // PgConnection::copy_end).
     void end_copy();
     // append_dedup: the statement upserting this transaction's rows into the table, "" when there are none (then
     // nothing is pending any more). Run it after end_copy(), before COMMIT.
@@ -124,8 +125,10 @@ private:
     void warn_kept(const Column& c, connhost::sdk::ColumnType wanted, const std::string& why);
     int key_column(const connhost::sdk::FieldPath& path, const char* what);
     void add_column_now(const Column& c);
+    std::string dedup_temp_name() const;  // the session temp table an append_dedup stream's rows go to first
     void ensure_temp();
     void begin_copy();
+    void send_rows();
     void resolve_columns();
     void encode_record(const connhost::sdk::RecordView& rec);
     CellOutcome append_field(std::string& out, int col, const connhost::sdk::Field& f);
@@ -158,7 +161,9 @@ private:
     std::vector<int> key_columns_;
     int cursor_column_ = -1;
 
-    bool copying_ = false;
+    bool copying_ = false;       // rows of a COPY are being encoded
+    bool copy_started_ = false;  // ... and the COPY statement went to the server
+    std::string copy_sql_;
     bool temp_ready_ = false;
     bool merge_pending_ = false;
     int64_t seq_ = 0;

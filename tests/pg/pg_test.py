@@ -978,6 +978,18 @@ def case_narrow_columns():
         err = p.stderr.decode()
         check(p.returncode != 0 and "(config error)" in err and "ids_id_check" in err and "Change the table" in err,
               "a value the table's CHECK refuses fails the write as a config error saying to change the table: %s" % err[-800:])
+        # The same refusal when another stream's rows follow: the server answers the ended COPY only when the next one
+        # starts, and the write still fails with it, committing neither stream's rows and echoing no state.
+        other = Stream(None, "after_ids", schema, "append")
+        p, _ = run_write(d.tmp, d.config, configured([Stream(None, "ids", schema, "append"), other]),
+                         lines_bytes([record_line("ids", {"id": 1000, "u": "x"}, 1)] +
+                                     [record_line("after_ids", {"id": i, "u": "y"}, 1) for i in range(3)] +
+                                     [state_line(1)]))
+        err = p.stderr.decode()
+        check(p.returncode != 0 and "(config error)" in err and "ids_id_check" in err and b'"STATE"' not in p.stdout,
+              "a refused COPY followed by another stream's fails the write, echoing no state: %s" % err[-800:])
+        left = psql("SELECT (SELECT count(*) FROM public.ids) + (SELECT count(*) FROM public.after_ids)", d.name).strip()
+        check(left == "0", "%s row(s) committed by the failed write" % left)
 
 
 def random_uuid_text(rng):
