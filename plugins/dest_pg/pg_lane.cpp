@@ -26,9 +26,13 @@ void PgLane::copy_into(StreamTable* t) {
     active = t;
 }
 
-bool PgLane::finish_rows() {
+void PgLane::end_rows() {
     if (active) active->end_copy();
     active = nullptr;
+}
+
+bool PgLane::send_merges() {
+    conn->settle();
     std::string merges;
     for (StreamTable* t : tables)
         if (std::string sql = t->merge_statement(); !sql.empty()) merges += (merges.empty() ? "" : "; ") + sql;

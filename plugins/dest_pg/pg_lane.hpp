@@ -24,9 +24,11 @@ struct PgLane {
     bool begin_if_needed();
     // Makes `t` the table being copied into, ending another table's COPY first.
     void copy_into(StreamTable* t);
-    // Ends the open COPY and sends the merges of the append_dedup rows of the open transaction without waiting:
-    // the lanes' servers merge at the same time. Returns whether merge_wait() must collect them.
-    bool finish_rows();
+    // Ends the open COPY without waiting for the server: the lanes' servers finish their rows at the same time.
+    void end_rows();
+    // After end_rows(): checks the server took every row (throws when not), then sends the merges of the
+    // append_dedup rows of the open transaction without waiting. Returns whether merge_wait() must collect them.
+    bool send_merges();
     // Waits for the merges finish_rows() sent.
     void merge_wait();
     // COMMIT (checked); the lane is then outside a transaction.

@@ -123,19 +123,23 @@ public:
         count_changed_values(t->tally().total() - changed_before);
     }
 
-    // One lane: as before. Several: every lane ends its rows first (a failure there commits nothing), then each writes
-    // its ledger row of this window and commits, lane after lane (connhost/sdk/commit_windows.hpp).
+    // One lane: as before. Several: every lane ends its rows first (a failure there commits nothing: each lane's
+    // server has taken all its rows before any commits), then each writes its ledger row of this window and commits,
+    // lane after lane (connhost/sdk/commit_windows.hpp).
     void commit() override {
         bool open = plan_.tags_to_store();
         for (const PgLane& l : lanes_) open = open || l.in_transaction;
         if (!open) return;
         if (ledger_) ++window_;
-        std::vector<PgLane*> merging;
+        std::vector<PgLane*> ending, merging;
         for (PgLane& l : lanes_) {
             if (!ledger_ && !l.in_transaction && !l.active) continue;
             begin(l);
-            if (l.finish_rows()) merging.push_back(&l);
+            l.end_rows();
+            ending.push_back(&l);
         }
+        for (PgLane* l : ending)
+            if (l->send_merges()) merging.push_back(l);
         for (PgLane* l : merging) l->merge_wait();
         for (auto& [s, t] : tables_)  // the marks commit with the rows, on the stream's lane
             if (plan_.at(*s).resumable() && plan_.at(*s).tag_dirty) {

@@ -990,6 +990,16 @@ def case_narrow_columns():
               "a refused COPY followed by another stream's fails the write, echoing no state: %s" % err[-800:])
         left = psql("SELECT (SELECT count(*) FROM public.ids) + (SELECT count(*) FROM public.after_ids)", d.name).strip()
         check(left == "0", "%s row(s) committed by the failed write" % left)
+        # Over two connections, the refused stream on the second: the first lane commits nothing either.
+        p, _ = run_write(d.tmp, dict(d.config, connections=2, commit_ms=0),
+                         configured([other, Stream(None, "ids", schema, "append")]),
+                         lines_bytes([record_line("after_ids", {"id": i, "u": "y"}, 1) for i in range(3)] +
+                                     [record_line("ids", {"id": 1000, "u": "x"}, 1), state_line(1)]))
+        err = p.stderr.decode()
+        check(p.returncode != 0 and "ids_id_check" in err and b'"STATE"' not in p.stdout,
+              "a refused COPY on the second of two connections fails the write, echoing no state: %s" % err[-800:])
+        left = psql("SELECT (SELECT count(*) FROM public.ids) + (SELECT count(*) FROM public.after_ids)", d.name).strip()
+        check(left == "0", "%s row(s) committed by the failed write over two connections" % left)
 
 
 def random_uuid_text(rng):
