@@ -29,7 +29,7 @@ struct PgLane {
     // After end_rows(): checks the server took every row (throws when not), then sends the merges of the
     // append_dedup rows of the open transaction without waiting. Returns whether merge_wait() must collect them.
     bool send_merges();
-    // Waits for the merges finish_rows() sent.
+    // Waits for the merges send_merges() sent.
     void merge_wait();
     // COMMIT (checked); the lane is then outside a transaction.
     void commit();
