@@ -7,8 +7,6 @@
 #include <connhost/sdk/json_slice.hpp>
 #include <connhost/sdk/url.hpp>
 
-#include <boost/json/src.hpp>
-
 using namespace connhost::sdk;
 
 TEST_CASE("json_find returns the exact text at a pointer") {

@@ -1,7 +1,6 @@
 // ConfiguredCatalog::parse (connhost/sdk/catalog.hpp): sync modes become enums when the catalog is parsed.
 #include <connhost/sdk/catalog.hpp>
 
-#include <boost/json/src.hpp>  // the SDK is header-only; one file of a program compiles Boost.JSON
 #include <doctest/doctest.h>
 
 #include <string>

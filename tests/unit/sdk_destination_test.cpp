@@ -2,7 +2,6 @@
 // connhost/sdk/testing.hpp: what is committed, acknowledged, completed and closed, and in which order.
 #include <connhost/sdk/testing.hpp>
 
-#include <boost/json/src.hpp>  // the SDK is header-only; one file of a program compiles Boost.JSON
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -5,7 +5,6 @@
 #include <connhost/sdk/pg_array.hpp>
 #include <connhost/sdk/record_fields.hpp>
 
-#include <boost/json/src.hpp>  // the SDK is header-only; one file of a program compiles Boost.JSON
 #include <doctest/doctest.h>
 
 #include <string>

@@ -3,7 +3,6 @@
 #include <connhost/sdk/table_plan.hpp>
 #include <connhost/sdk/testing.hpp>
 
-#include <boost/json/src.hpp>  // the SDK is header-only; one file of a program compiles Boost.JSON
 #include <doctest/doctest.h>
 
 #include <string>

@@ -1,5 +1,7 @@
 // CONNHOST_PLUGIN: generates the exported entry point and the noexcept trampolines for a connector class.
-// Include this header in exactly one source file of a connector (it also compiles Boost.JSON into it).
+// Include this header in exactly one source file of a connector. It also compiles Boost.JSON into it, unless the
+// build links Boost.JSON compiled once for all its connectors (connhost_add_plugin() does, defining
+// CONNHOST_SDK_BOOST_JSON_LINKED).
 #pragma once
 #include <connhost/plugin_api.h>
 #include <connhost/sdk/destination.hpp>
@@ -7,7 +9,9 @@
 #include <connhost/sdk/source.hpp>
 #include <connhost/sdk/status.hpp>
 
+#ifndef CONNHOST_SDK_BOOST_JSON_LINKED
 #include <boost/json/src.hpp>
+#endif
 
 #include <cstring>
 #include <memory>
