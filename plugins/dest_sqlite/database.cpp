@@ -62,6 +62,12 @@ void Database::exec(const std::string& sql) {
     if (rc != SQLITE_OK) fail(rc, "SQL failed (" + sql.substr(0, 200) + ")");
 }
 
+bool Database::has_table(const std::string& name) {
+    Statement q(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    q.bind_text_copy(1, name);
+    return q.step();
+}
+
 void Database::fail(int rc, const std::string& what) const {
     throw_for(rc, "SQLite database " + path_ + ": " + what + ": " + sqlite3_errmsg(db_) + advice(rc));
 }

@@ -20,6 +20,8 @@ public:
 
     // Runs one or more statements without results; throws naming `sql`.
     void exec(const std::string& sql);
+    // Whether a table of exactly this name exists.
+    bool has_table(const std::string& name);
     // Throws the Error for the connection's last failure, prefixed by `what`.
     [[noreturn]] void fail(int rc, const std::string& what) const;
     sqlite3* handle() const noexcept { return db_; }

@@ -11,26 +11,16 @@ void ensure_staging_tags(Database& db) {
             " (table_name TEXT NOT NULL PRIMARY KEY, tag TEXT NOT NULL)");
 }
 
-namespace {
-
-bool table_exists(Database& db, const std::string& table) {
-    Statement exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-    exists.bind_text_copy(1, table);
-    return exists.step();
-}
-
-}  // namespace
-
 std::optional<std::string> staging_tag(Database& db, const std::string& staging) {
-    if (!table_exists(db, staging)) return std::nullopt;
-    if (!table_exists(db, kStagingTable)) return std::string();
+    if (!db.has_table(staging)) return std::nullopt;
+    if (!db.has_table(kStagingTable)) return std::string();
     Statement q(db, std::string("SELECT tag FROM ") + kStagingTable + " WHERE table_name = ?1");
     q.bind_text_copy(1, staging);
     return q.step() ? q.column_text(0) : std::string();
 }
 
 void set_staging_tag(Database& db, const std::string& staging, const std::string& tag) {
-    if (tag.empty() && !table_exists(db, kStagingTable)) return;
+    if (tag.empty() && !db.has_table(kStagingTable)) return;
     Statement st(db,
                  tag.empty() ? std::string("DELETE FROM ") + kStagingTable + " WHERE table_name = ?1"
                              : std::string("INSERT OR REPLACE INTO ") + kStagingTable + " VALUES (?1, ?2)");

@@ -29,6 +29,11 @@ constexpr int kMetaCount = connhost::sdk::kMetaColumnCount;
 const char* kTypecast = "DESTINATION_TYPECAST_ERROR";
 const char* kTooLarge = "DESTINATION_FIELD_SIZE_LIMITATION";
 
+// SQLite says this with a plain SQLITE_ERROR, leaving the table as it was.
+bool too_many_columns(const connhost::sdk::SystemError& e) {
+    return std::string_view(e.what()).find("too many columns") != std::string_view::npos;
+}
+
 std::string replace_nul(const std::string& s) {
     std::string out;
     for (char c : s) {
@@ -55,10 +60,12 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
         del.bind_text_copy(1, table_);
         del.run();
     }
-    std::string create = "CREATE TABLE IF NOT EXISTS " + quote(table_) + " (";
-    for (int i = 0; i < kMetaCount; ++i)
-        create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
-    db_.exec(create + ")");
+    if (!create_with_schema_columns()) {
+        std::string create = "CREATE TABLE IF NOT EXISTS " + quote(table_) + " (";
+        for (int i = 0; i < kMetaCount; ++i)
+            create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
+        db_.exec(create + ")");
+    }
     load_existing();
     fit_schema_columns();
 
@@ -77,6 +84,41 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
     }
 }
 
+// One statement, because each ALTER TABLE ... ADD COLUMN re-reads the whole table definition: a stream of 2000 fields
+// took 9 s to open when its columns were added one at a time.
+bool StreamTable::create_with_schema_columns() {
+    auto p = stream_.json_schema.find("properties");
+    if (p == stream_.json_schema.end() || !p->value().is_object() || db_.has_table(table_)) return false;
+    std::unordered_set<std::string> taken;
+    std::string create = "CREATE TABLE " + quote(table_) + " (";
+    for (int i = 0; i < kMetaCount; ++i) {
+        create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
+        taken.insert(fold(kMetaColumns[i]));
+    }
+    std::vector<std::pair<std::string, std::string>> names;  // field -> column
+    for (const auto& prop : p->value().as_object()) {
+        std::string name = free_name(std::string(prop.key()), taken);
+        create += ", " + quote(name) + " " + declared_type(kind_from_schema(prop.value()));
+        taken.insert(fold(name));
+        names.emplace_back(std::string(prop.key()), std::move(name));
+    }
+    try {
+        db_.exec(create + ")");
+    } catch (const connhost::sdk::SystemError& e) {
+        if (!too_many_columns(e)) throw;
+        schema_too_wide(e.what());
+    }
+    for (const auto& [field, name] : names) record_column_name(field, name);
+    return true;
+}
+
+void StreamTable::schema_too_wide(const std::string& refusal) const {
+    throw ConfigError("stream " + stream_.display_name() + ": its schema in the catalog has " +
+                      std::to_string(stream_.json_schema.at("properties").as_object().size()) +
+                      " fields, more columns than SQLite allows in one table (" + refusal +
+                      "): deselect fields in the catalog so that the table fits, or use dest_pg");
+}
+
 void StreamTable::fit_schema_columns() {
     auto p = stream_.json_schema.find("properties");
     if (p == stream_.json_schema.end() || !p->value().is_object()) return;
@@ -84,7 +126,12 @@ void StreamTable::fit_schema_columns() {
     std::vector<std::pair<int, std::string>> notes;    // widened column -> what to log
     for (const auto& prop : p->value().as_object()) {  // in schema order
         const ColumnKind wanted = kind_from_schema(prop.value());
-        const int col = column_for(std::string(prop.key()), wanted);
+        int col = 0;
+        try {
+            col = column_for(std::string(prop.key()), wanted);
+        } catch (const RecordRefused& e) {  // no record to set aside: the catalog itself asks too much
+            schema_too_wide(e.what());
+        }
         const ColumnKind have = columns_[col].kind;
         // JSON text (source_postgres json) into a JSON_TEXT column of an earlier sync: store the JSON itself.
         columns_[col].json_text_in_json = have == ColumnKind::Json &&
@@ -203,35 +250,37 @@ void StreamTable::load_existing() {
     }
 }
 
-std::string StreamTable::free_name(const std::string& field) const {
+std::string StreamTable::free_name(const std::string& field, const std::unordered_set<std::string>& taken) {
     std::string base = field.find('\0') == std::string::npos ? field : replace_nul(field);
-    if (!taken_.count(fold(base))) return base;
+    if (!taken.count(fold(base))) return base;
     for (int n = 2;; ++n) {
         std::string candidate = base + "_" + std::to_string(n);
-        if (!taken_.count(fold(candidate))) return candidate;
+        if (!taken.count(fold(candidate))) return candidate;
     }
+}
+
+void StreamTable::record_column_name(const std::string& field, const std::string& name) {
+    if (name == field) return;
+    Statement ins(db_,
+                  std::string("INSERT OR REPLACE INTO ") + kColumnsTable +
+                      " (table_name, field, column_name) VALUES (?1, ?2, ?3)");
+    ins.bind_text_copy(1, table_);
+    ins.bind_text_copy(2, field);
+    ins.bind_text_copy(3, name);
+    ins.run();
 }
 
 int StreamTable::column_for(const std::string& field, ColumnKind kind_if_new) {
     if (auto it = by_field_.find(field); it != by_field_.end()) return it->second;
-    std::string name = free_name(field);
+    std::string name = free_name(field, taken_);
     try {
         db_.exec("ALTER TABLE " + quote(table_) + " ADD COLUMN " + quote(name) + " " + declared_type(kind_if_new));
     } catch (const connhost::sdk::SystemError& e) {
-        // SQLite says this with a plain SQLITE_ERROR; the table is unchanged and records without the field still fit.
-        if (std::string_view(e.what()).find("too many columns") == std::string_view::npos) throw;
+        if (!too_many_columns(e)) throw;  // the table is unchanged, and records without the field still fit
         throw RecordRefused("stream " + stream_.display_name() + ": field \"" + field +
                             "\" needs a new column, but the table has SQLite's maximum number of columns: " + e.what());
     }
-    if (name != field) {
-        Statement ins(db_,
-                      std::string("INSERT OR REPLACE INTO ") + kColumnsTable +
-                          " (table_name, field, column_name) VALUES (?1, ?2, ?3)");
-        ins.bind_text_copy(1, table_);
-        ins.bind_text_copy(2, field);
-        ins.bind_text_copy(3, name);
-        ins.run();
-    }
+    record_column_name(field, name);
     int idx = static_cast<int>(columns_.size());
     columns_.push_back({name, kind_if_new});
     taken_.insert(fold(name));

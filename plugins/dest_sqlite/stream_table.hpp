@@ -67,6 +67,11 @@ private:
         bool json_text_in_json = false;  // the schema says JSON text, the (older) column is JSON_TEXT
     };
 
+    // Creates the missing table with the metadata columns and one column per field of the catalog's schema, in one
+    // statement; false when the table exists (column_for then adds the missing columns).
+    bool create_with_schema_columns();
+    // Throws the ConfigError of a catalog schema with more fields than SQLite takes columns, quoting `refusal`.
+    [[noreturn]] void schema_too_wide(const std::string& refusal) const;
     void load_existing();
     // Each schema property's column, widened where its kind changed (one rebuild for all).
     void fit_schema_columns();
@@ -74,7 +79,10 @@ private:
     std::string rebuild_widened(const std::unordered_map<int, ColumnKind>& wider);
     void warn_kept(const std::string& about, int col, const std::string& why);
     int column_for(const std::string& field, ColumnKind kind_if_new);
-    std::string free_name(const std::string& field) const;
+    // A column name for `field` that no name in `taken` (fold()ed) has.
+    static std::string free_name(const std::string& field, const std::unordered_set<std::string>& taken);
+    // Records in the columns table that `field` is held by the column `name`, when the two differ.
+    void record_column_name(const std::string& field, const std::string& name);
     void prepare();
     void write_record(const connhost::sdk::RecordView& rec);
     void bind_value(int col, const connhost::sdk::Field& m);

@@ -22,16 +22,10 @@ struct StoredColumn {
     ColumnKind kind;
 };
 
-bool table_exists(Database& db, const std::string& name) {
-    Statement q(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-    q.bind_text_copy(1, name);
-    return q.step();
-}
-
 // The field columns of `table` in column order, each with the field it holds.
 std::vector<StoredColumn> field_columns(Database& db, const std::string& table) {
     std::unordered_map<std::string, std::string> renamed;  // column -> field
-    if (table_exists(db, kColumnsTable)) {
+    if (db.has_table(kColumnsTable)) {
         Statement map(db, std::string("SELECT column_name, field FROM ") + kColumnsTable + " WHERE table_name = ?1");
         map.bind_text_copy(1, table);
         while (map.step()) renamed[map.column_text(0)] = map.column_text(1);
@@ -69,7 +63,7 @@ void add_cell(connhost::sdk::StoredObject& obj, const StoredColumn& c, const Sta
 }  // namespace
 
 void read_table(Database& db, const std::string& table, connhost::sdk::RecordBatchWriter& out) {
-    if (!table_exists(db, table)) return;
+    if (!db.has_table(table)) return;
     const std::vector<StoredColumn> columns = field_columns(db, table);
     std::string select = "SELECT ";
     for (size_t i = 0; i < columns.size(); ++i) select += (i ? ", " : "") + quote(columns[i].name);
