@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, volume, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
@@ -174,7 +174,7 @@ def case_overwrite_failed_then_resumed_pg():
 def case_sync_overwrite_killed_then_resumed():
     d = scratch_dir("connhost-ckpt-")
     dest = Dest("sqlite", d)
-    count = 200000
+    count = volume(200000)
     cfg = write_json(os.path.join(d, "faker.json"), {"count": count, "seed": 3, "state_interval": 1000})
     cat = catalog(d, "incremental", "overwrite", streams=("users",))
     state = os.path.join(d, "state.json")

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, volume, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 TEST_PLUGINS = os.environ.get("CONNHOST_TEST_PLUGIN_DIR", "build/test-plugins")
@@ -61,14 +61,15 @@ def case_faker_estimate_in_read():
 
 def case_progress_shows_estimate():
     d = scratch_dir("connhost-progress-")
-    src = write_json(os.path.join(d, "faker.json"), {"count": 1500000, "state_interval": 5000})
+    count = volume(1500000)
+    src = write_json(os.path.join(d, "faker.json"), {"count": count, "state_interval": 5000})
     dst = write_json(os.path.join(d, "null.json"), {})
     r = run(["sync", "--progress-seconds", "1", "--source", "source_faker", "--source-config", src,
              "--destination", "dest_null", "--destination-config", dst])
     check(r.returncode == 0, "the sync succeeds: " + r.stderr[-300:])
     lines = [l for l in r.stderr.splitlines() if "progress: " in l]
     check(lines, "progress lines are logged")
-    shown = [l for l in lines if re.search(r"(users|products|purchases) \d+/1500000 \d+% ETA (\d+|\?)s? \(\d+/s\)", l)]
+    shown = [l for l in lines if re.search(r"(users|products|purchases) \d+/%d \d+%% ETA (\d+|\?)s? \(\d+/s\)" % count, l)]
     check(shown, "the progress shows records of the estimate, a percentage and an ETA per stream: %r" % lines[:2])
 
 

@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from case_runner import check, run_case, scratch_dir, write_json  # noqa: E402
+from case_runner import check, run_case, scratch_dir, volume, write_json  # noqa: E402
 
 CONNHOST = os.environ.get("CONNHOST", "build/bin/connhost")
 
@@ -69,7 +69,7 @@ class Setup:
 
 
 def killed_then_resumed(mode, sig, destination="dest_jsonl"):
-    s = Setup(400000, mode, destination=destination)
+    s = Setup(volume(400000), mode, destination=destination)
     p = s.start()
     check(s.wait_for_state(p), "the sync saved a first state while still running")
     p.send_signal(sig)
@@ -169,7 +169,7 @@ def case_progress_on_terminal():
 
 def case_progress_logged_off_terminal():
     d = scratch_dir("connhost-sync-")
-    r = sync(["--progress-seconds", "1", *null_sync_args(d, 1500000)], timeout=300)
+    r = sync(["--progress-seconds", "1", *null_sync_args(d, volume(1500000))], timeout=300)
     check(r.returncode == 0, "the sync succeeds: " + r.stderr[-300:])
     lines = [l for l in r.stderr.splitlines() if "progress: " in l]
     check(lines and all(re.search(r"INFO \[connhost\] progress: .* records, \d+ committed, \d+ states", l) for l in lines),
