@@ -65,9 +65,13 @@ fresh_root_setup() {
   mount --bind /dev "$root/dev" && mounted+=("$root/dev")
   mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts")
   # The compiler cache outlives the root (compiling again what did not change proves nothing about packages:
-  # a missing header or library still fails, as configure and the link run every time).
-  mkdir -p "$cache/ccache" "$root/var/cache/connhost-ccache"
-  mount --bind "$cache/ccache" "$root/var/cache/connhost-ccache" && mounted+=("$root/var/cache/connhost-ccache")
+  # a missing header or library still fails, as configure and the link run every time). It is this machine's own
+  # when it has ccache, so what `make test` compiled here is not compiled again (CMakeLists.txt makes the entries
+  # independent of the clone's folder); else one kept in $cache.
+  local ccache_dir="$cache/ccache"
+  if command -v ccache >/dev/null; then ccache_dir=$(ccache --get-config cache_dir); fi
+  mkdir -p "$ccache_dir" "$root/var/cache/connhost-ccache"
+  mount --bind "$ccache_dir" "$root/var/cache/connhost-ccache" && mounted+=("$root/var/cache/connhost-ccache")
 }
 
 in_root() {
