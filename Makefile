@@ -2,9 +2,10 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
-CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
-
-CONFIGURE  := cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Both looked up when a recipe runs, after `deps` installed ninja: decided when make starts, a fresh machine's
+# `make demo` configured with Unix Makefiles and the `make test` after it failed on the generator change.
+CMAKE_GEN   = $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+CONFIGURE   = cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: all deps test-deps build build-all demo deb deb-check image test test-asan campaign bench fresh-check clean
 
