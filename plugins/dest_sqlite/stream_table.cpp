@@ -34,6 +34,14 @@ bool too_many_columns(const connhost::sdk::SystemError& e) {
     return std::string_view(e.what()).find("too many columns") != std::string_view::npos;
 }
 
+// The metadata columns' definitions, as in CREATE TABLE.
+std::string meta_column_defs() {
+    std::string defs;
+    for (int i = 0; i < kMetaCount; ++i)
+        defs += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
+    return defs;
+}
+
 std::string replace_nul(const std::string& s) {
     std::string out;
     for (char c : s) {
@@ -60,12 +68,8 @@ StreamTable::StreamTable(Database& db, const ConfiguredStream& stream, std::stri
         del.bind_text_copy(1, table_);
         del.run();
     }
-    if (!create_with_schema_columns()) {
-        std::string create = "CREATE TABLE IF NOT EXISTS " + quote(table_) + " (";
-        for (int i = 0; i < kMetaCount; ++i)
-            create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
-        db_.exec(create + ")");
-    }
+    if (!create_with_schema_columns())
+        db_.exec("CREATE TABLE IF NOT EXISTS " + quote(table_) + " (" + meta_column_defs() + ")");
     load_existing();
     fit_schema_columns();
 
@@ -90,11 +94,8 @@ bool StreamTable::create_with_schema_columns() {
     auto p = stream_.json_schema.find("properties");
     if (p == stream_.json_schema.end() || !p->value().is_object() || db_.has_table(table_)) return false;
     std::unordered_set<std::string> taken;
-    std::string create = "CREATE TABLE " + quote(table_) + " (";
-    for (int i = 0; i < kMetaCount; ++i) {
-        create += std::string(i ? ", " : "") + quote(kMetaColumns[i]) + " " + declared_type(kMetaKinds[i]);
-        taken.insert(fold(kMetaColumns[i]));
-    }
+    std::string create = "CREATE TABLE " + quote(table_) + " (" + meta_column_defs();
+    for (int i = 0; i < kMetaCount; ++i) taken.insert(fold(kMetaColumns[i]));
     std::vector<std::pair<std::string, std::string>> names;  // field -> column
     for (const auto& prop : p->value().as_object()) {
         std::string name = free_name(std::string(prop.key()), taken);
