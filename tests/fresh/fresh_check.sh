@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The fresh-machine check: runs the README's first command, `make demo`, in a brand-new Debian 12 root
 # (debootstrap --variant=minbase with make, git and ca-certificates, as a new user's machine), entered with
-# chroot, on a clone of the current commit. A missing install step fails here even when the developer's
-# machine has the package. The debootstrap result is cached as a tarball; every run unpacks a new root.
+# chroot, on a clone of the current commit, then configures its build folder again as the second command,
+# `make test`, does. A missing install step fails here even when the developer's machine has the package. The
+# debootstrap result is cached as a tarball; every run unpacks a new root.
 # Usage: tests/fresh/fresh_check.sh [CACHE_DIR]   (as root; default cache /var/tmp/connhost-fresh-cache, which
 # outlives build folders and clones, so CI's fresh clone on the same machine reuses it)
 set -euo pipefail
@@ -28,6 +29,13 @@ if [ $rc = 0 ]; then
     say "make demo exited 0 but out/demo/demo.sqlite holds '${users:-nothing}' users, not 100000"
     rc=1
   fi
+fi
+# The README's second command, `make test`, configures the same build folder again, now that `make demo` installed
+# what was missing (ninja among it). A generator chosen before the install would make that configure fail ("Does not
+# match the generator used previously"); `make build` runs the same configure without the test packages.
+if [ $rc = 0 ]; then
+  say "configuring the same build folder again, as the README's next command (make test) does"
+  in_root 'cd /src/connhost && make build' || { rc=$?; say "a second configure of build/ after 'make demo' failed"; }
 fi
 elapsed=$(( $(date +%s) - started ))
 if [ $rc = 0 ]; then
