@@ -27,6 +27,7 @@
 # both over TCP on 127.0.0.1, fsync on. Timing never fails the run; differing row counts, or sampled rows
 # (key % 997 = 0) that differ from the source, do.
 set -euo pipefail
+shopt -s inherit_errexit  # a failed step inside $(...) (the timed sides, the floor) stops the bench, not a bad time
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tag=pgratios
@@ -148,12 +149,13 @@ meta_pipe() {
            WHERE attrelid = 'public.$1'::regclass AND attnum > 0 AND NOT attisdropped AND attname ~ '^_connhost_'")
   exprs=$(echo "$meta" | sed -e 's/_connhost_raw_id/gen_random_uuid()/' -e 's/_connhost_extracted_at/now()/' \
     -e 's/_connhost_generation_id/0::bigint/' -e 's/_connhost_meta/NULL::jsonb/' -e 's/_connhost_sync_id/0::bigint/')
-  [ "$(echo "$exprs" | tr -d ' ' | tr ',' '\n' | sort | tr '\n' ' ')" = "0::bigint 0::bigint NULL::jsonb gen_random_uuid() now() " ] \
+  [ "$(echo "$exprs" | tr -d ' ' | tr ',' '\n' | LC_ALL=C sort | tr '\n' ' ')" = "0::bigint 0::bigint NULL::jsonb gen_random_uuid() now() " ] \
     || { echo "bench_$mode.public.$1 has the metadata columns '$meta', which meta_pipe does not know" >&2; exit 1; }
   psql_su "bench_$mode" -c "TRUNCATE public.${1}_meta_pipe" -c 'CHECKPOINT'
   t0=$(now)
   psql_tcp "$src_db" -c "\\copy (SELECT $exprs, $2 FROM public.$1) TO STDOUT" \
-    | psql_tcp "bench_$mode" -c "\\copy public.${1}_meta_pipe ($meta, $3) FROM STDIN"
+    | psql_tcp "bench_$mode" -c "\\copy public.${1}_meta_pipe ($meta, $3) FROM STDIN" \
+    || { echo "the metadata pipe of $1 failed" >&2; exit 1; }
   elapsed "$t0"
 }
 declare -A rows=([accounts]=$n [users]=$users)

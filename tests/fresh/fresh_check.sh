@@ -21,7 +21,7 @@ fresh_root_setup
 git clone -q --no-local "$repo" "$root/src/connhost"
 git -C "$root/src/connhost" checkout -q "$commit"
 say "running 'make demo' in a fresh $suite root at $root (commit ${commit:0:12})"
-rc=0
+rc=0 step="make demo"
 in_root 'cd /src/connhost && make demo' || rc=$?
 if [ $rc = 0 ]; then
   users=$(in_root 'sqlite3 /src/connhost/out/demo/demo.sqlite "SELECT count(*) FROM users"') || rc=$?
@@ -35,12 +35,13 @@ fi
 # match the generator used previously"); `make build` runs the same configure without the test packages.
 if [ $rc = 0 ]; then
   say "configuring the same build folder again, as the README's next command (make test) does"
-  in_root 'cd /src/connhost && make build' || { rc=$?; say "a second configure of build/ after 'make demo' failed"; }
+  step="a second configure (make build) after make demo"
+  in_root 'cd /src/connhost && make build' || rc=$?
 fi
 elapsed=$(( $(date +%s) - started ))
 if [ $rc = 0 ]; then
-  say "PASSED: make demo works on a fresh Debian 12 root ($elapsed s)"
+  say "PASSED: make demo, then a second configure of its build folder, work on a fresh Debian 12 root ($elapsed s)"
 else
-  say "FAILED: make demo on a fresh Debian 12 root exited $rc ($elapsed s); the output above says which step"
+  say "FAILED: $step on a fresh Debian 12 root exited $rc ($elapsed s); the output above says why"
 fi
 exit $rc
