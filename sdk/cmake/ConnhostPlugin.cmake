@@ -39,19 +39,31 @@ function(_connhost_link_api target)
   endif()
 endfunction()
 
-# Compiles Boost.JSON once for every C++ connector of the project, as the static library connhost_sdk_boost_json
-# (position-independent, hidden symbols): in each connector's entry file it took three quarters of the compile time
-# of a small connector.
-function(_connhost_boost_json_library)
-  if(TARGET connhost_sdk_boost_json)
+# connhost_boost_json_library(<out>): sets <out> to the project's Boost.JSON library for the calling folder, made on
+# first use; a test program that links it does not include <boost/json/src.hpp>. Boost.JSON
+# compiled once (static, position-independent, hidden symbols) rather than in each connector's entry file, where it
+# took three quarters of a small connector's compile time. A library takes the compile settings of the folder that
+# creates it, so there is one per set of settings (the folder's options, definitions and include folders, the
+# compiler flags, the SDK's headers): a test folder's flags (-O0, sanitizers) never reach the connectors of another.
+function(connhost_boost_json_library out)
+  get_directory_property(options COMPILE_OPTIONS)
+  get_directory_property(definitions COMPILE_DEFINITIONS)
+  get_directory_property(includes INCLUDE_DIRECTORIES)
+  get_target_property(sdk_includes connhost::sdk INTERFACE_INCLUDE_DIRECTORIES)
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" config)
+  string(SHA1 key "${options}|${definitions}|${includes}|${sdk_includes}|${CMAKE_CXX_FLAGS}|${CMAKE_CXX_FLAGS_${config}}")
+  string(SUBSTRING ${key} 0 10 key)
+  set(lib connhost_sdk_boost_json_${key})
+  set(${out} ${lib} PARENT_SCOPE)
+  if(TARGET ${lib})
     return()
   endif()
   set(source ${CMAKE_BINARY_DIR}/connhost_sdk_boost_json.cpp)
   file(CONFIGURE OUTPUT ${source} CONTENT
-       "// Boost.JSON, compiled once for every connector of this project by connhost_add_plugin().\n#include <boost/json/src.hpp>\n")
-  add_library(connhost_sdk_boost_json STATIC ${source})
-  target_link_libraries(connhost_sdk_boost_json PRIVATE connhost::sdk)
-  set_target_properties(connhost_sdk_boost_json PROPERTIES
+       "// Boost.JSON, compiled once for the connectors of this project by connhost_add_plugin().\n#include <boost/json/src.hpp>\n")
+  add_library(${lib} STATIC ${source})
+  target_link_libraries(${lib} PRIVATE connhost::sdk)
+  set_target_properties(${lib} PROPERTIES
     POSITION_INDEPENDENT_CODE ON
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
@@ -59,8 +71,8 @@ endfunction()
 
 # Links <target> to the project's one Boost.JSON library and tells the SDK's entry.hpp not to compile its own.
 function(_connhost_link_boost_json target)
-  _connhost_boost_json_library()
-  target_link_libraries(${target} PRIVATE connhost_sdk_boost_json)
+  connhost_boost_json_library(lib)
+  target_link_libraries(${target} PRIVATE ${lib})
   target_compile_definitions(${target} PRIVATE CONNHOST_SDK_BOOST_JSON_LINKED)
 endfunction()
 

@@ -55,3 +55,32 @@ error=$(tr -s ' \n' '  ' < "$work/nosdk.log")  # CMake wraps the message's lines
 grep -q "connhost::sdk does not exist. Call find_package(connhost REQUIRED) before connhost_add_plugin()" <<< "$error" ||
   { cat "$work/nosdk.log"; fail "the missing-SDK error does not say to call find_package(connhost) first"; }
 echo "ok: connhost_add_plugin() without find_package(connhost) stops, saying to call find_package(connhost) first"
+
+# A project whose test folder, configured before its connectors, compiles with flags of its own: the shipped
+# connector's Boost.JSON (connhost_boost_json_library) must not take them. Checked from the configured build: the
+# Boost.JSON library on the shipped connector's link line, and that library's compile command.
+mkdir -p "$work/flags/tests" "$work/flags/src"
+cp "$work/hello.cpp" "$work/flags/tests/" && cp "$work/hello.cpp" "$work/flags/src/"
+printf '%s\n' "cmake_minimum_required(VERSION 3.22)" "project(flags CXX)" "find_package(connhost REQUIRED)" \
+  "add_subdirectory(tests)" "add_subdirectory(src)" > "$work/flags/CMakeLists.txt"
+printf '%s\n' "add_compile_options(-DCONNHOST_TEST_FOLDER_ONLY)" \
+  "connhost_add_plugin(source_test_copy SOURCES hello.cpp)" > "$work/flags/tests/CMakeLists.txt"
+echo "connhost_add_plugin(source_shipped SOURCES hello.cpp)" > "$work/flags/src/CMakeLists.txt"
+cmake -S "$work/flags" -B "$work/flags/build" -G "Unix Makefiles" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON > "$work/flags.cfg.log" 2>&1 ||
+  { cat "$work/flags.cfg.log"; fail "the project with a test folder does not configure"; }
+python3 - "$work/flags/build" <<'PY' || fail "the test folder's flags reached the shipped connector's Boost.JSON"
+import json, re, sys
+build = sys.argv[1]
+link = open(build + "/src/CMakeFiles/source_shipped.dir/link.txt").read()
+libs = re.findall(r"lib(connhost_sdk_boost_json\w*)\.a", link)
+if len(libs) != 1:
+    sys.exit("source_shipped links %d Boost.JSON libraries: %s" % (len(libs), link))
+for entry in json.load(open(build + "/compile_commands.json")):
+    if "CMakeFiles/%s.dir/" % libs[0] in entry.get("output", "") + " " + entry["command"]:
+        if "CONNHOST_TEST_FOLDER_ONLY" in entry["command"]:
+            sys.exit("%s is compiled with the test folder's flag: %s" % (libs[0], entry["command"]))
+        sys.exit(0)
+sys.exit("no compile command for " + libs[0])
+PY
+echo "ok: a test folder's compile flags do not reach the Boost.JSON of the project's other connectors"
