@@ -56,7 +56,8 @@ test: build-all
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
 # `make demo` in a new Debian 12 root (debootstrap minbase, cached in $(FRESH_CACHE)) through chroot, on a
-# clone of the current commit: catches an install step that only this machine's packages hide.
+# clone of the current commit, then `make build` there (the same folder configured again, as `make test` does
+# next): catches an install step that only this machine's packages hide.
 FRESH_CACHE ?= /var/tmp/connhost-fresh-cache
 fresh-check:
 	tests/fresh/fresh_check.sh $(FRESH_CACHE)

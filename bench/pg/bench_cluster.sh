@@ -1,4 +1,4 @@
-# Sourced by the PostgreSQL benchmarks (bench/pg, bench/pg_to_pg) after `set -euo pipefail`, with `root` (the
+# Sourced by the PostgreSQL benchmarks (bench/pg, bench/pg_to_pg, bench/streams, bench/pg_ratios) after `set -euo pipefail`, with `root` (the
 # repository) and `tag` (names the work dir) set. Reads the benchmark's arguments [CONNHOST_BINARY] [RECORDS]
 # into connhost and n (defaults build/bin/connhost, 1000000) and ROUNDS into rounds (default 2); makes $work
 # (removed on exit), starts a throwaway cluster

@@ -33,7 +33,7 @@ root=$(cd "$here/../.." && pwd)
 tag=pgratios
 . "$root/bench/pg/bench_cluster.sh"
 users=${USERS:-300000}
-rounds=${ROUNDS:-5}  # a sub-second side varies by up to 0.1 s between rounds on a 2-core machine: the best of 5
+rounds=${ROUNDS:-5}  # one side varied by 0.1 s to over 1 s between rounds on a noisy 2-core machine: the best of 5
 before=${BEFORE:-}
 modes=${MODES:-full lean}
 src_db=$db
