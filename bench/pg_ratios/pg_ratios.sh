@@ -95,9 +95,11 @@ now() { date +%s.%N; }
 elapsed() { "$PY" -c "print($(now) - $1)"; }
 best() { "$PY" -c "print(min(x for x in [$1, ${2:-1e9}]))"; }
 count() { psql_su "$1" -c "SELECT count(*) FROM public.$2"; }
-cols_of() {  # the user columns of table $2 in database $1, quoted, comma-separated
+cols_of() {  # the user columns of table $2 in database $1 (its _connhost_ metadata columns with $3 = meta), quoted, comma-separated
+  local match='!~'
+  [ "${3:-}" != meta ] || match='~'
   psql_su "$1" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
-                   WHERE attrelid = 'public.$2'::regclass AND attnum > 0 AND NOT attisdropped AND attname !~ '^_connhost_'"
+                   WHERE attrelid = 'public.$2'::regclass AND attnum > 0 AND NOT attisdropped AND attname $match '^_connhost_'"
 }
 sync() {  # sync shape $1 into destination config $2 [with connhost binary $3]
   rm -f "$work/state.json"
@@ -141,20 +143,24 @@ write_floor() {
   rm -f "$work/floor.bin"
   echo "$b"
 }
-# meta_pipe SHAPE SRC_COLS COLS: the seconds of the bare pipe of SHAPE writing the default table's metadata columns
-# too, as issue 13 measured it (5.75 s against the bare pipe's 2.14 s there), into the emptied ${SHAPE}_meta_pipe.
-meta_pipe() {
-  local meta exprs t0
-  meta=$(psql_su "bench_$mode" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
-           WHERE attrelid = 'public.$1'::regclass AND attnum > 0 AND NOT attisdropped AND attname ~ '^_connhost_'")
-  exprs=$(echo "$meta" | sed -e 's/_connhost_raw_id/gen_random_uuid()/' -e 's/_connhost_extracted_at/now()/' \
+# meta_exprs META: the values the metadata pipe selects for the metadata columns META (cols_of ... meta), in order.
+meta_exprs() {
+  local exprs
+  exprs=$(echo "$1" | sed -e 's/_connhost_raw_id/gen_random_uuid()/' -e 's/_connhost_extracted_at/now()/' \
     -e 's/_connhost_generation_id/0::bigint/' -e 's/_connhost_meta/NULL::jsonb/' -e 's/_connhost_sync_id/0::bigint/')
   [ "$(echo "$exprs" | tr -d ' ' | tr ',' '\n' | LC_ALL=C sort | tr '\n' ' ')" = "0::bigint 0::bigint NULL::jsonb gen_random_uuid() now() " ] \
-    || { echo "bench_$mode.public.$1 has the metadata columns '$meta', which meta_pipe does not know" >&2; exit 1; }
+    || { echo "bench_$mode has the metadata columns '$1', which meta_exprs does not know" >&2; exit 1; }
+  echo "$exprs"
+}
+# meta_pipe SHAPE SRC_COLS COLS META EXPRS: the seconds of the bare pipe of SHAPE writing the default table's metadata
+# columns META too (selected as EXPRS), as issue 13 measured it (5.75 s against the bare pipe's 2.14 s there), into
+# the emptied ${SHAPE}_meta_pipe.
+meta_pipe() {
+  local t0
   psql_su "bench_$mode" -c "TRUNCATE public.${1}_meta_pipe" -c 'CHECKPOINT'
   t0=$(now)
-  psql_tcp "$src_db" -c "\\copy (SELECT $exprs, $2 FROM public.$1) TO STDOUT" \
-    | psql_tcp "bench_$mode" -c "\\copy public.${1}_meta_pipe ($meta, $3) FROM STDIN" \
+  psql_tcp "$src_db" -c "\\copy (SELECT $5, $2 FROM public.$1) TO STDOUT" \
+    | psql_tcp "bench_$mode" -c "\\copy public.${1}_meta_pipe ($4, $3) FROM STDIN" \
     || { echo "the metadata pipe of $1 failed" >&2; exit 1; }
   elapsed "$t0"
 }
@@ -168,8 +174,12 @@ for shape in accounts users; do
     psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${shape}_pipe" \
       -c "CREATE TABLE public.${shape}_pipe AS SELECT $cols FROM public.$shape WITH NO DATA"
     src_cols=$(cols_of "$src_db" "$shape")
-    [ "$mode" = lean ] || psql_tcp "bench_$mode" -c "SET client_min_messages = warning" \
-      -c "DROP TABLE IF EXISTS public.${shape}_meta_pipe" -c "CREATE TABLE public.${shape}_meta_pipe (LIKE public.$shape)"
+    if [ "$mode" != lean ]; then
+      meta=$(cols_of "bench_$mode" "$shape" meta)
+      exprs=$(meta_exprs "$meta")
+      psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${shape}_meta_pipe" \
+        -c "CREATE TABLE public.${shape}_meta_pipe (LIKE public.$shape)"
+    fi
     b_pipe="" b_sync="" b_before="" b_meta=""
     for r in $(seq 1 "$rounds"); do
       psql_su "bench_$mode" -c "TRUNCATE public.${shape}_pipe" -c 'CHECKPOINT'
@@ -178,7 +188,7 @@ for shape in accounts users; do
         | psql_tcp "bench_$mode" -c "\\copy public.${shape}_pipe ($cols) FROM STDIN"
       t_pipe=$(elapsed "$t0")
       if [ "$mode" != lean ]; then
-        t_meta=$(meta_pipe "$shape" "$src_cols" "$cols")
+        t_meta=$(meta_pipe "$shape" "$src_cols" "$cols" "$meta" "$exprs")
         printf '%s %s round %d: metadata pipe %.2f s\n' "$shape" "$mode" "$r" "$t_meta"
         b_meta=$(best "$t_meta" "$b_meta")
       fi

@@ -40,11 +40,11 @@ function(_connhost_link_api target)
 endfunction()
 
 # connhost_boost_json_library(<out>): sets <out> to the project's Boost.JSON library for the calling folder, made on
-# first use; a test program that links it does not include <boost/json/src.hpp>. Boost.JSON
-# compiled once (static, position-independent, hidden symbols) rather than in each connector's entry file, where it
-# took three quarters of a small connector's compile time. A library takes the compile settings of the folder that
-# creates it, so there is one per set of settings (the folder's options, definitions and include folders, the
-# compiler flags, the SDK's headers): a test folder's flags (-O0, sanitizers) never reach the connectors of another.
+# first use; a test program that links it does not include <boost/json/src.hpp>. Boost.JSON is compiled there once
+# (static, position-independent, hidden symbols), not in each connector's entry file, where it took three quarters of
+# a small connector's compile time. A library takes the compile settings of the folder that creates it, so there is
+# one per set of settings (the folder's options, definitions and include folders, the compiler flags, the SDK's
+# headers): a test folder's flags (-O0, sanitizers) never reach the connectors of another.
 function(connhost_boost_json_library out)
   get_directory_property(options COMPILE_OPTIONS)
   get_directory_property(definitions COMPILE_DEFINITIONS)
@@ -69,7 +69,7 @@ function(connhost_boost_json_library out)
     VISIBILITY_INLINES_HIDDEN ON)
 endfunction()
 
-# Links <target> to the project's one Boost.JSON library and tells the SDK's entry.hpp not to compile its own.
+# Links <target> to its folder's Boost.JSON library and tells the SDK's entry.hpp not to compile its own.
 function(_connhost_link_boost_json target)
   connhost_boost_json_library(lib)
   target_link_libraries(${target} PRIVATE ${lib})
