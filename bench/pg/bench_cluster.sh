@@ -5,6 +5,7 @@
 # (tests/pg/pg_server.sh, stopped on exit) and sets port, user, db, sock, bindir, PGPASSWORD, PY and
 #   psql_tcp DB ARGS...   psql as the test role over TCP 127.0.0.1
 #   psql_su DB ARGS...    psql as the superuser over the unix socket, unaligned tuples only
+#   cpu_mark, cpu_since   how busy the machine's cores were over a timed step (below)
 connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
 n=${2:-1000000}
 rounds=${ROUNDS:-2}
@@ -23,3 +24,13 @@ PGPASSWORD=$(get password)
 export PGPASSWORD
 psql_tcp() { local d=$1; shift; "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$user" -d "$d" "$@"; }
 psql_su() { local d=$1; shift; "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d "$d" "$@"; }
+# cpu_mark: the CPU time of every core so far, busy and in all, in clock ticks ("BUSY TOTAL", from /proc/stat).
+cpu_mark() { awk '/^cpu /{busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6; exit}' /proc/stat; }
+# cpu_since MARK: "SECONDS PERCENT": the busy CPU time of all cores since MARK (cpu_mark), and the share of the cores'
+# time it was. The whole machine's: read it on an otherwise idle one.
+cpu_since() {
+  local b0 t0 b1 t1
+  read -r b0 t0 <<< "$1"
+  read -r b1 t1 <<< "$(cpu_mark)"
+  "$PY" -c "print('%.2f %.0f' % (($b1 - $b0) / $(getconf CLK_TCK), 100.0 * ($b1 - $b0) / max(1, $t1 - $t0)))"
+}

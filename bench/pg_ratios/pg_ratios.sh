@@ -18,7 +18,9 @@
 #     write the rows the sync wrote (every column, COPY binary from a file), which no sync into that table can beat;
 #     and for default tables the METADATA pipe, issue 13's other reference: the same pipe writing the metadata
 #     columns too (`gen_random_uuid()`, `now()`, 0, NULL, 0 selected beside the user columns) into a table of the
-#     sync's shape.
+#     sync's shape. And the CPU line: how busy the machine's cores were over each side's best round, and the least time
+#     the CPU the sync used allows on those cores (its busy CPU time over their number) against the bare pipe: the
+#     whole machine's, so read it from a run on an otherwise idle one.
 # (b) `connhost run --plugin dest_pg write` of the users records (a file of source_postgres's RECORD lines, append
 #     into an emptied table) against `psql \copy t (user columns) FROM FILE` of the same rows (COPY text from the
 #     source) into a table of the user columns only, target <= 1.0.
@@ -165,6 +167,7 @@ meta_pipe() {
   elapsed "$t0"
 }
 declare -A rows=([accounts]=$n [users]=$users)
+cores=$(nproc)
 results=()
 # (a) sync vs the bare pipe, per shape and table mode.
 for shape in accounts users; do
@@ -180,13 +183,15 @@ for shape in accounts users; do
       psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${shape}_meta_pipe" \
         -c "CREATE TABLE public.${shape}_meta_pipe (LIKE public.$shape)"
     fi
-    b_pipe="" b_sync="" b_before="" b_meta=""
+    b_pipe="" b_sync="" b_before="" b_meta="" cb_pipe="" cb_sync=""
     for r in $(seq 1 "$rounds"); do
       psql_su "bench_$mode" -c "TRUNCATE public.${shape}_pipe" -c 'CHECKPOINT'
+      m0=$(cpu_mark)
       t0=$(now)
       psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.$shape) TO STDOUT" \
         | psql_tcp "bench_$mode" -c "\\copy public.${shape}_pipe ($cols) FROM STDIN"
       t_pipe=$(elapsed "$t0")
+      c_pipe=$(cpu_since "$m0")
       if [ "$mode" != lean ]; then
         t_meta=$(meta_pipe "$shape" "$src_cols" "$cols" "$meta" "$exprs")
         printf '%s %s round %d: metadata pipe %.2f s\n' "$shape" "$mode" "$r" "$t_meta"
@@ -202,17 +207,24 @@ for shape in accounts users; do
         b_before=$(best "$t_before" "$b_before")
       fi
       psql_su "bench_$mode" -c "TRUNCATE public.$shape" -c 'CHECKPOINT'
+      m0=$(cpu_mark)
       t0=$(now)
       sync "$shape" "$work/dest_$mode.json"
       t_sync=$(elapsed "$t0")
+      c_sync=$(cpu_since "$m0")
       expect_rows "bench_$mode" "$shape" "${rows[$shape]}"
       expect_rows "bench_$mode" "${shape}_pipe" "${rows[$shape]}"
       printf '%s %s round %d: bare pipe %.2f s, connhost sync %.2f s\n' "$shape" "$mode" "$r" "$t_pipe" "$t_sync"
+      [ "$(best "$t_pipe" "$b_pipe")" != "$t_pipe" ] || cb_pipe=$c_pipe  # the CPU of each side's best round
+      [ "$(best "$t_sync" "$b_sync")" != "$t_sync" ] || cb_sync=$c_sync
       b_pipe=$(best "$t_pipe" "$b_pipe") b_sync=$(best "$t_sync" "$b_sync")
     done
     same_sample "bench_$mode" "$shape"
     same_sample "bench_$mode" "$shape" "${shape}_pipe"
     results+=("$("$PY" -c "print('(a) %-8s %-4s sync %6.2f s, bare pipe %6.2f s: ratio %.2f (target <= 1.25)' % ('$shape', '$mode', $b_sync, $b_pipe, $b_sync / $b_pipe))")")
+    read -r cs_sync pct_sync <<< "$cb_sync"
+    read -r cs_pipe pct_pipe <<< "$cb_pipe"
+    results+=("$("$PY" -c "print('    %-8s %-4s CPU: the sync kept the %d cores %s%% busy, %.2f s of CPU (at least %.2f s on them, %.2f of the bare pipe); the pipe %s%%, %.2f s' % ('$shape', '$mode', $cores, '$pct_sync', $cs_sync, $cs_sync / $cores, $cs_sync / $cores / $b_pipe, '$pct_pipe', $cs_pipe))")")
     if [ "$mode" != lean ]; then
       expect_rows "bench_$mode" "${shape}_meta_pipe" "${rows[$shape]}"
       psql_tcp "bench_$mode" -c "DROP TABLE public.${shape}_meta_pipe"

@@ -5,7 +5,9 @@
 # cluster (tests/pg/pg_server.sh). The 4-stream input interleaves the streams in blocks of 1000 records, as a source
 # reading its streams concurrently emits them (gen_streams.py). Also times the 4-stream input over one connection.
 # Prints the times and the speed-up (one at a time / concurrent); then the same for a real `connhost sync` of
-# source_faker's 3 streams (one after another over 1 connection vs read in turns and written over 3).
+# source_faker's 3 streams (one after another over 1 connection vs read in turns and written over 3). Beside each
+# time: how busy the machine's cores were meanwhile (cpu_since: the whole machine's, so read it from a run on an
+# otherwise idle one). A speed-up needs cores that one stream at a time leaves idle.
 #
 #   bench/streams/streams_bench.sh [CONNHOST_BINARY] [RECORDS]      (default build/bin/connhost, 1000000)
 # Each variant runs ROUNDS times (default 2) into emptied tables after a CHECKPOINT, alternating; best times are
@@ -39,33 +41,36 @@ count() { psql_su "$db" -c 'SELECT (SELECT count(*) FROM public.s0) + (SELECT co
 reset() { psql_su "$db" -c 'TRUNCATE public.s0, public.s1, public.s2, public.s3' -c 'CHECKPOINT' >/dev/null; }
 total=$(( n / 4 * 4 ))
 best() { "$PY" -c "print(min(float(x) for x in '$1 ${2:-1e9}'.split()))"; }
-b_seq="" b_one="" b_many=""
+b_seq="" b_one="" b_many="" p_seq="" p_one="" p_many=""
 for r in $(seq 1 "$rounds"); do
   reset
-  t0=$(now)
+  m0=$(cpu_mark) t0=$(now)
   for k in 0 1 2 3; do write 1 "$work/s$k.jsonl"; done
-  t_seq=$("$PY" -c "print($(now) - $t0)")
+  t_seq=$("$PY" -c "print($(now) - $t0)") c_seq=$(cpu_since "$m0")
   [ "$(count)" = "$total" ] || { echo "one at a time: $(count) rows, expected $total" >&2; exit 1; }
   reset
-  t0=$(now)
+  m0=$(cpu_mark) t0=$(now)
   write 1 "$work/all.jsonl"
-  t_one=$("$PY" -c "print($(now) - $t0)")
+  t_one=$("$PY" -c "print($(now) - $t0)") c_one=$(cpu_since "$m0")
   [ "$(count)" = "$total" ] || { echo "4 streams, 1 connection: $(count) rows, expected $total" >&2; exit 1; }
   reset
-  t0=$(now)
+  m0=$(cpu_mark) t0=$(now)
   write "$connections" "$work/all.jsonl"
-  t_many=$("$PY" -c "print($(now) - $t0)")
+  t_many=$("$PY" -c "print($(now) - $t0)") c_many=$(cpu_since "$m0")
   [ "$(count)" = "$total" ] || { echo "4 streams, $connections connections: $(count) rows, expected $total" >&2; exit 1; }
-  printf 'round %d: one at a time %.2f s, 4 streams over 1 connection %.2f s, over %d connections %.2f s\n' \
-    "$r" "$t_seq" "$t_one" "$connections" "$t_many"
+  printf 'round %d: one at a time %.2f s (cores %s%% busy), 4 streams over 1 connection %.2f s (%s%%), over %d connections %.2f s (%s%%)\n' \
+    "$r" "$t_seq" "${c_seq#* }" "$t_one" "${c_one#* }" "$connections" "$t_many" "${c_many#* }"
+  [ "$(best "$t_seq" "$b_seq")" != "$t_seq" ] || p_seq=${c_seq#* }  # how busy the cores were in each best round
+  [ "$(best "$t_one" "$b_one")" != "$t_one" ] || p_one=${c_one#* }
+  [ "$(best "$t_many" "$b_many")" != "$t_many" ] || p_many=${c_many#* }
   b_seq=$(best "$t_seq" "$b_seq") b_one=$(best "$t_one" "$b_one") b_many=$(best "$t_many" "$b_many")
 done
 "$PY" -c "
 s, o, m, n = $b_seq, $b_one, $b_many, $total
 print('records: %d in 4 streams (%d cores)' % (n, __import__('os').cpu_count()))
-print('one stream at a time, 1 connection: %.2f s  (%.0f records/s)' % (s, n / s))
-print('4 streams, 1 connection:            %.2f s  (%.0f records/s)' % (o, n / o))
-print('4 streams, $connections connections:           %.2f s  (%.0f records/s)' % (m, n / m))
+print('one stream at a time, 1 connection: %.2f s  (%.0f records/s, cores $p_seq%% busy)' % (s, n / s))
+print('4 streams, 1 connection:            %.2f s  (%.0f records/s, cores $p_one%% busy)' % (o, n / o))
+print('4 streams, $connections connections:           %.2f s  (%.0f records/s, cores $p_many%% busy)' % (m, n / m))
 print('speed-up of the 4-stream write over one at a time: %.2fx' % (s / m))
 print('the 4 interleaved streams over 1 connection against one at a time: %.2fx the time' % (o / s))
 "
@@ -94,25 +99,28 @@ sync_run() {  # sync_run FAKER_CONFIG CONNECTIONS
 sync_total=$(( per_stream * 3 ))
 sync_count() { psql_su "$db" -c 'SELECT (SELECT count(*) FROM public.users) + (SELECT count(*) FROM public.products) + (SELECT count(*) FROM public.purchases)'; }
 sync_reset() { psql_su "$db" -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS public.users, public.products, public.purchases' -c 'CHECKPOINT' >/dev/null; }
-b_sseq="" b_smany=""
+b_sseq="" b_smany="" p_sseq="" p_smany=""
 for r in $(seq 1 "$rounds"); do
   sync_reset
-  t0=$(now)
+  m0=$(cpu_mark) t0=$(now)
   sync_run "$work/faker-seq.json" 1
-  t_sseq=$("$PY" -c "print($(now) - $t0)")
+  t_sseq=$("$PY" -c "print($(now) - $t0)") c_sseq=$(cpu_since "$m0")
   [ "$(sync_count)" = "$sync_total" ] || { echo "sync one at a time: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
   sync_reset
-  t0=$(now)
+  m0=$(cpu_mark) t0=$(now)
   sync_run "$work/faker-inter.json" 3
-  t_smany=$("$PY" -c "print($(now) - $t0)")
+  t_smany=$("$PY" -c "print($(now) - $t0)") c_smany=$(cpu_since "$m0")
   [ "$(sync_count)" = "$sync_total" ] || { echo "sync in turns: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
-  printf 'sync round %d: 3 streams one at a time %.2f s, in turns over 3 connections %.2f s\n' "$r" "$t_sseq" "$t_smany"
+  printf 'sync round %d: 3 streams one at a time %.2f s (cores %s%% busy), in turns over 3 connections %.2f s (%s%%)\n' \
+    "$r" "$t_sseq" "${c_sseq#* }" "$t_smany" "${c_smany#* }"
+  [ "$(best "$t_sseq" "$b_sseq")" != "$t_sseq" ] || p_sseq=${c_sseq#* }
+  [ "$(best "$t_smany" "$b_smany")" != "$t_smany" ] || p_smany=${c_smany#* }
   b_sseq=$(best "$t_sseq" "$b_sseq") b_smany=$(best "$t_smany" "$b_smany")
 done
 "$PY" -c "
 s, m, n = $b_sseq, $b_smany, $sync_total
 print('connhost sync source_faker -> dest_pg, %d records in 3 streams:' % n)
-print('  one stream at a time, 1 connection:    %.2f s  (%.0f records/s)' % (s, n / s))
-print('  streams in turns, 3 connections:       %.2f s  (%.0f records/s)' % (m, n / m))
+print('  one stream at a time, 1 connection:    %.2f s  (%.0f records/s, cores $p_sseq%% busy)' % (s, n / s))
+print('  streams in turns, 3 connections:       %.2f s  (%.0f records/s, cores $p_smany%% busy)' % (m, n / m))
 print('speed-up of the 3-stream sync over one at a time: %.2fx' % (s / m))
 "
