@@ -6,6 +6,7 @@
 #   psql_tcp DB ARGS...   psql as the test role over TCP 127.0.0.1
 #   psql_su DB ARGS...    psql as the superuser over the unix socket, unaligned tuples only
 #   cpu_mark, cpu_since   how busy the machine's cores were over a timed step (below)
+#   child_cpu             the CPU time of this shell's finished children (below)
 connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
 n=${2:-1000000}
 rounds=${ROUNDS:-2}
@@ -34,3 +35,6 @@ cpu_since() {
   read -r b1 t1 <<< "$(cpu_mark)"
   "$PY" -c "print('%.2f %.0f' % (($b1 - $b0) / $(getconf CLK_TCK), 100.0 * ($b1 - $b0) / max(1, $t1 - $t0)))"
 }
+# child_cpu: the CPU seconds (user + system) of this shell's finished children so far; a command's own is the
+# difference around it.
+child_cpu() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($14 + $15) / t }' "/proc/$$/stat"; }

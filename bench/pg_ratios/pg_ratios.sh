@@ -20,10 +20,11 @@
 #     columns too (`gen_random_uuid()`, `now()`, 0, NULL, 0 selected beside the user columns) into a table of the
 #     sync's shape. And the CPU line: how busy the machine's cores were over each side's best round, and the least time
 #     the CPU the sync used allows on those cores (its busy CPU time over their number) against the bare pipe: the
-#     whole machine's, so read it from a run on an otherwise idle one.
+#     whole machine's, so read it from a run on an otherwise idle one; connhost's own CPU time is beside it.
 # (b) `connhost run --plugin dest_pg write` of the users records (a file of source_postgres's RECORD lines, append
 #     into an emptied table) against `psql \copy t (user columns) FROM FILE` of the same rows (COPY text from the
-#     source) into a table of the user columns only, target <= 1.0.
+#     source) into a table of the user columns only, target <= 1.0. Its CPU line: how busy the cores were and the CPU
+#     connhost used, whose one run thread reads, checks and encodes every line.
 # Each side runs into emptied tables after a CHECKPOINT, alternating (the sync's overwrite drops the table it replaces
 # when it ends: emptied first, as the pipe's is, so neither side's time holds the removal of the last round's rows);
 # both over TCP on 127.0.0.1, fsync on. Timing never fails the run; differing row counts, or sampled rows
@@ -207,11 +208,11 @@ for shape in accounts users; do
         b_before=$(best "$t_before" "$b_before")
       fi
       psql_su "bench_$mode" -c "TRUNCATE public.$shape" -c 'CHECKPOINT'
-      m0=$(cpu_mark)
+      m0=$(cpu_mark) k0=$(child_cpu)
       t0=$(now)
       sync "$shape" "$work/dest_$mode.json"
       t_sync=$(elapsed "$t0")
-      c_sync=$(cpu_since "$m0")
+      c_sync="$(cpu_since "$m0") $("$PY" -c "print('%.2f' % ($(child_cpu) - $k0))")"
       expect_rows "bench_$mode" "$shape" "${rows[$shape]}"
       expect_rows "bench_$mode" "${shape}_pipe" "${rows[$shape]}"
       printf '%s %s round %d: bare pipe %.2f s, connhost sync %.2f s\n' "$shape" "$mode" "$r" "$t_pipe" "$t_sync"
@@ -222,9 +223,9 @@ for shape in accounts users; do
     same_sample "bench_$mode" "$shape"
     same_sample "bench_$mode" "$shape" "${shape}_pipe"
     results+=("$("$PY" -c "print('(a) %-8s %-4s sync %6.2f s, bare pipe %6.2f s: ratio %.2f (target <= 1.25)' % ('$shape', '$mode', $b_sync, $b_pipe, $b_sync / $b_pipe))")")
-    read -r cs_sync pct_sync <<< "$cb_sync"
+    read -r cs_sync pct_sync ch_sync <<< "$cb_sync"
     read -r cs_pipe pct_pipe <<< "$cb_pipe"
-    results+=("$("$PY" -c "print('    %-8s %-4s CPU: the sync kept the %d cores %s%% busy, %.2f s of CPU (at least %.2f s on them, %.2f of the bare pipe); the pipe %s%%, %.2f s' % ('$shape', '$mode', $cores, '$pct_sync', $cs_sync, $cs_sync / $cores, $cs_sync / $cores / $b_pipe, '$pct_pipe', $cs_pipe))")")
+    results+=("$("$PY" -c "print('    %-8s %-4s CPU: the sync kept the %d cores %s%% busy, %.2f s of CPU (at least %.2f s on them, %.2f of the bare pipe; connhost %.2f s); the pipe %s%%, %.2f s' % ('$shape', '$mode', $cores, '$pct_sync', $cs_sync, $cs_sync / $cores, $cs_sync / $cores / $b_pipe, $ch_sync, '$pct_pipe', $cs_pipe))")")
     if [ "$mode" != lean ]; then
       expect_rows "bench_$mode" "${shape}_meta_pipe" "${rows[$shape]}"
       psql_tcp "bench_$mode" -c "DROP TABLE public.${shape}_meta_pipe"
@@ -255,7 +256,7 @@ for mode in $modes; do
   cols=$(cols_of "bench_$mode" users)
   psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.users_copy" \
     -c "CREATE TABLE public.users_copy AS SELECT $cols FROM public.users WITH NO DATA"
-  b_copy="" b_write="" b_before=""
+  b_copy="" b_write="" b_before="" cb_write=""
   for r in $(seq 1 "$rounds"); do
     psql_su "bench_$mode" -c 'TRUNCATE public.users, public.users_copy' -c 'CHECKPOINT'
     t0=$(now)
@@ -271,17 +272,22 @@ for mode in $modes; do
       b_before=$(best "$t_before" "$b_before")
     fi
     psql_su "bench_$mode" -c 'TRUNCATE public.users' -c 'CHECKPOINT'
+    m0=$(cpu_mark) k0=$(child_cpu)
     t0=$(now)
     write_users "$connhost" "connhost run write"
     t_write=$(elapsed "$t0")
+    c_write="$(cpu_since "$m0") $("$PY" -c "print('%.2f' % ($(child_cpu) - $k0))")"
     expect_rows "bench_$mode" users "$users"
     expect_rows "bench_$mode" users_copy "$users"
     printf 'users %s round %d: \\copy %.2f s, run write %.2f s\n' "$mode" "$r" "$t_copy" "$t_write"
+    [ "$(best "$t_write" "$b_write")" != "$t_write" ] || cb_write=$c_write
     b_copy=$(best "$t_copy" "$b_copy") b_write=$(best "$t_write" "$b_write")
   done
   same_sample "bench_$mode" users
   same_sample "bench_$mode" users users_copy
   results+=("$("$PY" -c "print('(b) users    %-4s run write %6.2f s, \\\\copy %6.2f s: ratio %.2f (target <= 1.0)' % ('$mode', $b_write, $b_copy, $b_write / $b_copy))")")
+  read -r cs_write pct_write ch_write <<< "$cb_write"
+  results+=("$("$PY" -c "print('    users    %-4s CPU: the run write kept the %d cores %s%% busy, %.2f s of CPU; connhost %.2f s, almost all on its one run thread (%.2f of the \\\\copy)' % ('$mode', $cores, '$pct_write', $cs_write, $ch_write, $ch_write / $b_copy))")")
   [ -z "$b_before" ] || results+=("$("$PY" -c "print('(b) users    %-4s BEFORE run write %6.2f s: ratio %.2f' % ('$mode', $b_before, $b_before / $b_copy))")")
 done
 echo "rows: accounts $n, users $users; best of $rounds rounds each"
