@@ -27,12 +27,13 @@ psql_tcp() { local d=$1; shift; "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0
 psql_su() { local d=$1; shift; "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d "$d" "$@"; }
 # cpu_mark: the CPU time of every core so far, busy and in all, in clock ticks ("BUSY TOTAL", from /proc/stat).
 cpu_mark() { awk '/^cpu /{busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6; exit}' /proc/stat; }
-# cpu_since MARK: "SECONDS PERCENT": the busy CPU time of all cores since MARK (cpu_mark), and the share of the cores'
-# time it was. The whole machine's: read it on an otherwise idle one.
+# cpu_since MARK [END]: "SECONDS PERCENT": the busy CPU time of all cores from MARK to END (cpu_mark; default now),
+# and the share of the cores' time it was. The whole machine's: read it on an otherwise idle one. Take END right after
+# the timed step, so that the processes computing its time are not counted.
 cpu_since() {
   local b0 t0 b1 t1
   read -r b0 t0 <<< "$1"
-  read -r b1 t1 <<< "$(cpu_mark)"
+  read -r b1 t1 <<< "${2:-$(cpu_mark)}"
   "$PY" -c "print('%.2f %.0f' % (($b1 - $b0) / $(getconf CLK_TCK), 100.0 * ($b1 - $b0) / max(1, $t1 - $t0)))"
 }
 # child_cpu: the CPU seconds (user + system) of this shell's finished children so far; a command's own is the

@@ -46,17 +46,20 @@ for r in $(seq 1 "$rounds"); do
   reset
   m0=$(cpu_mark) t0=$(now)
   for k in 0 1 2 3; do write 1 "$work/s$k.jsonl"; done
-  t_seq=$("$PY" -c "print($(now) - $t0)") c_seq=$(cpu_since "$m0")
+  t1=$(now) m1=$(cpu_mark)
+  t_seq=$("$PY" -c "print($t1 - $t0)") c_seq=$(cpu_since "$m0" "$m1")
   [ "$(count)" = "$total" ] || { echo "one at a time: $(count) rows, expected $total" >&2; exit 1; }
   reset
   m0=$(cpu_mark) t0=$(now)
   write 1 "$work/all.jsonl"
-  t_one=$("$PY" -c "print($(now) - $t0)") c_one=$(cpu_since "$m0")
+  t1=$(now) m1=$(cpu_mark)
+  t_one=$("$PY" -c "print($t1 - $t0)") c_one=$(cpu_since "$m0" "$m1")
   [ "$(count)" = "$total" ] || { echo "4 streams, 1 connection: $(count) rows, expected $total" >&2; exit 1; }
   reset
   m0=$(cpu_mark) t0=$(now)
   write "$connections" "$work/all.jsonl"
-  t_many=$("$PY" -c "print($(now) - $t0)") c_many=$(cpu_since "$m0")
+  t1=$(now) m1=$(cpu_mark)
+  t_many=$("$PY" -c "print($t1 - $t0)") c_many=$(cpu_since "$m0" "$m1")
   [ "$(count)" = "$total" ] || { echo "4 streams, $connections connections: $(count) rows, expected $total" >&2; exit 1; }
   printf 'round %d: one at a time %.2f s (cores %s%% busy), 4 streams over 1 connection %.2f s (%s%%), over %d connections %.2f s (%s%%)\n' \
     "$r" "$t_seq" "${c_seq#* }" "$t_one" "${c_one#* }" "$connections" "$t_many" "${c_many#* }"
@@ -104,12 +107,14 @@ for r in $(seq 1 "$rounds"); do
   sync_reset
   m0=$(cpu_mark) t0=$(now)
   sync_run "$work/faker-seq.json" 1
-  t_sseq=$("$PY" -c "print($(now) - $t0)") c_sseq=$(cpu_since "$m0")
+  t1=$(now) m1=$(cpu_mark)
+  t_sseq=$("$PY" -c "print($t1 - $t0)") c_sseq=$(cpu_since "$m0" "$m1")
   [ "$(sync_count)" = "$sync_total" ] || { echo "sync one at a time: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
   sync_reset
   m0=$(cpu_mark) t0=$(now)
   sync_run "$work/faker-inter.json" 3
-  t_smany=$("$PY" -c "print($(now) - $t0)") c_smany=$(cpu_since "$m0")
+  t1=$(now) m1=$(cpu_mark)
+  t_smany=$("$PY" -c "print($t1 - $t0)") c_smany=$(cpu_since "$m0" "$m1")
   [ "$(sync_count)" = "$sync_total" ] || { echo "sync in turns: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
   printf 'sync round %d: 3 streams one at a time %.2f s (cores %s%% busy), in turns over 3 connections %.2f s (%s%%)\n' \
     "$r" "$t_sseq" "${c_sseq#* }" "$t_smany" "${c_smany#* }"
