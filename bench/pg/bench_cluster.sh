@@ -5,8 +5,8 @@
 # (tests/pg/pg_server.sh, stopped on exit) and sets port, user, db, sock, bindir, PGPASSWORD, PY and
 #   psql_tcp DB ARGS...   psql as the test role over TCP 127.0.0.1
 #   psql_su DB ARGS...    psql as the superuser over the unix socket, unaligned tuples only
-#   cpu_mark, cpu_since   how busy the machine's cores were over a timed step (below)
-#   child_cpu             the CPU time of this shell's finished children (below)
+#   timed, keep_best      time a step, with how busy the machine's cores were and its own CPU, and keep the best
+#                         round (below)
 connhost=${1:-${CONNHOST:-$root/build/bin/connhost}}
 n=${2:-1000000}
 rounds=${ROUNDS:-2}
@@ -25,17 +25,30 @@ PGPASSWORD=$(get password)
 export PGPASSWORD
 psql_tcp() { local d=$1; shift; "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$user" -d "$d" "$@"; }
 psql_su() { local d=$1; shift; "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d "$d" "$@"; }
+tck=$(getconf CLK_TCK)
 # cpu_mark: the CPU time of every core so far, busy and in all, in clock ticks ("BUSY TOTAL", from /proc/stat).
 cpu_mark() { awk '/^cpu /{busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6; exit}' /proc/stat; }
-# cpu_since MARK [END]: "SECONDS PERCENT": the busy CPU time of all cores from MARK to END (cpu_mark; default now),
-# and the share of the cores' time it was. The whole machine's: read it on an otherwise idle one. Take END right after
-# the timed step, so that the processes computing its time are not counted.
-cpu_since() {
-  local b0 t0 b1 t1
-  read -r b0 t0 <<< "$1"
-  read -r b1 t1 <<< "${2:-$(cpu_mark)}"
-  "$PY" -c "print('%.2f %.0f' % (($b1 - $b0) / $(getconf CLK_TCK), 100.0 * ($b1 - $b0) / max(1, $t1 - $t0)))"
+# child_cpu: the CPU seconds (user + system) of this shell's finished children so far.
+child_cpu() { awk -v t="$tck" '{ sub(/^.*\) /, ""); print ($14 + $15) / t }' "/proc/$$/stat"; }
+# timed CMD...: runs CMD (a command or a function of this shell) and sets `took`, its wall seconds, and `cpu`,
+# "BUSY PERCENT OWN": the busy CPU seconds of all cores over it and their busy share (the whole machine's: read them on
+# an otherwise idle one), and the CPU seconds of this shell's children that ended in it (CMD's own). The marks are
+# taken right around CMD, so the processes that compute the figures are not counted.
+timed() {
+  local m0 k0 t0 t1 m1 k1 b0 a0 b1 a1
+  m0=$(cpu_mark) k0=$(child_cpu) t0=$(date +%s.%N)
+  "$@"
+  t1=$(date +%s.%N) m1=$(cpu_mark) k1=$(child_cpu)
+  read -r b0 a0 <<< "$m0"
+  read -r b1 a1 <<< "$m1"
+  took=$("$PY" -c "print($t1 - $t0)")
+  cpu=$("$PY" -c "print('%.2f %.0f %.2f' % (($b1 - $b0) / $tck, 100.0 * ($b1 - $b0) / max(1, $a1 - $a0), $k1 - $k0))")
 }
-# child_cpu: the CPU seconds (user + system) of this shell's finished children so far; a command's own is the
-# difference around it.
-child_cpu() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($14 + $15) / t }' "/proc/$$/stat"; }
+# keep_best BEST BEST_CPU: after timed, when `took` beats the seconds in the variable named BEST (or it is empty), sets
+# BEST to `took` and BEST_CPU to `cpu`: the best round so far and what it used.
+keep_best() {
+  if [ -z "${!1}" ] || "$PY" -c "import sys; sys.exit($took >= ${!1})"; then
+    printf -v "$1" %s "$took"
+    printf -v "$2" %s "$cpu"
+  fi
+}

@@ -146,6 +146,11 @@ write_floor() {
   rm -f "$work/floor.bin"
   echo "$b"
 }
+# bare_pipe SHAPE SRC_COLS COLS: the bare pipe, the source's user columns SRC_COLS of SHAPE into ${SHAPE}_pipe (COLS).
+bare_pipe() {
+  psql_tcp "$src_db" -c "\\copy (SELECT $2 FROM public.$1) TO STDOUT" \
+    | psql_tcp "bench_$mode" -c "\\copy public.${1}_pipe ($3) FROM STDIN"
+}
 # meta_exprs META: the values the metadata pipe selects for the metadata columns META (cols_of ... meta), in order.
 meta_exprs() {
   local exprs
@@ -187,12 +192,9 @@ for shape in accounts users; do
     b_pipe="" b_sync="" b_before="" b_meta="" cb_pipe="" cb_sync=""
     for r in $(seq 1 "$rounds"); do
       psql_su "bench_$mode" -c "TRUNCATE public.${shape}_pipe" -c 'CHECKPOINT'
-      m0=$(cpu_mark)
-      t0=$(now)
-      psql_tcp "$src_db" -c "\\copy (SELECT $src_cols FROM public.$shape) TO STDOUT" \
-        | psql_tcp "bench_$mode" -c "\\copy public.${shape}_pipe ($cols) FROM STDIN"
-      t1=$(now) m1=$(cpu_mark)
-      t_pipe=$("$PY" -c "print($t1 - $t0)") c_pipe=$(cpu_since "$m0" "$m1")
+      timed bare_pipe "$shape" "$src_cols" "$cols"
+      t_pipe=$took
+      keep_best b_pipe cb_pipe
       if [ "$mode" != lean ]; then
         t_meta=$(meta_pipe "$shape" "$src_cols" "$cols" "$meta" "$exprs")
         printf '%s %s round %d: metadata pipe %.2f s\n' "$shape" "$mode" "$r" "$t_meta"
@@ -208,24 +210,18 @@ for shape in accounts users; do
         b_before=$(best "$t_before" "$b_before")
       fi
       psql_su "bench_$mode" -c "TRUNCATE public.$shape" -c 'CHECKPOINT'
-      m0=$(cpu_mark) k0=$(child_cpu)
-      t0=$(now)
-      sync "$shape" "$work/dest_$mode.json"
-      t1=$(now) m1=$(cpu_mark) k1=$(child_cpu)
-      t_sync=$("$PY" -c "print($t1 - $t0)")
-      c_sync="$(cpu_since "$m0" "$m1") $("$PY" -c "print('%.2f' % ($k1 - $k0))")"
+      timed sync "$shape" "$work/dest_$mode.json"
+      t_sync=$took
+      keep_best b_sync cb_sync
       expect_rows "bench_$mode" "$shape" "${rows[$shape]}"
       expect_rows "bench_$mode" "${shape}_pipe" "${rows[$shape]}"
       printf '%s %s round %d: bare pipe %.2f s, connhost sync %.2f s\n' "$shape" "$mode" "$r" "$t_pipe" "$t_sync"
-      [ "$(best "$t_pipe" "$b_pipe")" != "$t_pipe" ] || cb_pipe=$c_pipe  # the CPU of each side's best round
-      [ "$(best "$t_sync" "$b_sync")" != "$t_sync" ] || cb_sync=$c_sync
-      b_pipe=$(best "$t_pipe" "$b_pipe") b_sync=$(best "$t_sync" "$b_sync")
     done
     same_sample "bench_$mode" "$shape"
     same_sample "bench_$mode" "$shape" "${shape}_pipe"
     results+=("$("$PY" -c "print('(a) %-8s %-4s sync %6.2f s, bare pipe %6.2f s: ratio %.2f (target <= 1.25)' % ('$shape', '$mode', $b_sync, $b_pipe, $b_sync / $b_pipe))")")
     read -r cs_sync pct_sync ch_sync <<< "$cb_sync"
-    read -r cs_pipe pct_pipe <<< "$cb_pipe"
+    read -r cs_pipe pct_pipe _ <<< "$cb_pipe"
     results+=("$("$PY" -c "print('    %-8s %-4s CPU: the sync kept the %d cores %s%% busy, %.2f s of CPU (at least %.2f s on them, %.2f of the bare pipe; connhost %.2f s); the pipe %s%%, %.2f s' % ('$shape', '$mode', $cores, '$pct_sync', $cs_sync, $cs_sync / $cores, $cs_sync / $cores / $b_pipe, $ch_sync, '$pct_pipe', $cs_pipe))")")
     if [ "$mode" != lean ]; then
       expect_rows "bench_$mode" "${shape}_meta_pipe" "${rows[$shape]}"
@@ -273,17 +269,13 @@ for mode in $modes; do
       b_before=$(best "$t_before" "$b_before")
     fi
     psql_su "bench_$mode" -c 'TRUNCATE public.users' -c 'CHECKPOINT'
-    m0=$(cpu_mark) k0=$(child_cpu)
-    t0=$(now)
-    write_users "$connhost" "connhost run write"
-    t1=$(now) m1=$(cpu_mark) k1=$(child_cpu)
-    t_write=$("$PY" -c "print($t1 - $t0)")
-    c_write="$(cpu_since "$m0" "$m1") $("$PY" -c "print('%.2f' % ($k1 - $k0))")"
+    timed write_users "$connhost" "connhost run write"
+    t_write=$took
+    keep_best b_write cb_write
     expect_rows "bench_$mode" users "$users"
     expect_rows "bench_$mode" users_copy "$users"
     printf 'users %s round %d: \\copy %.2f s, run write %.2f s\n' "$mode" "$r" "$t_copy" "$t_write"
-    [ "$(best "$t_write" "$b_write")" != "$t_write" ] || cb_write=$c_write
-    b_copy=$(best "$t_copy" "$b_copy") b_write=$(best "$t_write" "$b_write")
+    b_copy=$(best "$t_copy" "$b_copy")
   done
   same_sample "bench_$mode" users
   same_sample "bench_$mode" users users_copy

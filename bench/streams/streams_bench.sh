@@ -6,8 +6,8 @@
 # reading its streams concurrently emits them (gen_streams.py). Also times the 4-stream input over one connection.
 # Prints the times and the speed-up (one at a time / concurrent); then the same for a real `connhost sync` of
 # source_faker's 3 streams (one after another over 1 connection vs read in turns and written over 3). Beside each
-# time: how busy the machine's cores were meanwhile (cpu_since: the whole machine's, so read it from a run on an
-# otherwise idle one). A speed-up needs cores that one stream at a time leaves idle.
+# time: how busy the machine's cores were meanwhile (timed, bench/pg/bench_cluster.sh: the whole machine's, so read it
+# from a run on an otherwise idle one). A speed-up needs cores that one stream at a time leaves idle.
 #
 #   bench/streams/streams_bench.sh [CONNHOST_BINARY] [RECORDS]      (default build/bin/connhost, 1000000)
 # Each variant runs ROUNDS times (default 2) into emptied tables after a CHECKPOINT, alternating; best times are
@@ -36,38 +36,36 @@ write() {  # write CONNECTIONS FILE
   "$connhost" run --plugin dest_pg write --config "$work/config-$1.json" --catalog "$work/catalog.json" < "$2" > "$work/out.txt"
 }
 write 1 /dev/null  # creates the tables
-now() { date +%s.%N; }
 count() { psql_su "$db" -c 'SELECT (SELECT count(*) FROM public.s0) + (SELECT count(*) FROM public.s1) + (SELECT count(*) FROM public.s2) + (SELECT count(*) FROM public.s3)'; }
 reset() { psql_su "$db" -c 'TRUNCATE public.s0, public.s1, public.s2, public.s3' -c 'CHECKPOINT' >/dev/null; }
 total=$(( n / 4 * 4 ))
-best() { "$PY" -c "print(min(float(x) for x in '$1 ${2:-1e9}'.split()))"; }
-b_seq="" b_one="" b_many="" p_seq="" p_one="" p_many=""
+write_each() { for k in 0 1 2 3; do write 1 "$work/s$k.jsonl"; done; }  # the 4 streams one at a time
+b_seq="" b_one="" b_many="" cb_seq="" cb_one="" cb_many=""
 for r in $(seq 1 "$rounds"); do
   reset
-  m0=$(cpu_mark) t0=$(now)
-  for k in 0 1 2 3; do write 1 "$work/s$k.jsonl"; done
-  t1=$(now) m1=$(cpu_mark)
-  t_seq=$("$PY" -c "print($t1 - $t0)") c_seq=$(cpu_since "$m0" "$m1")
+  timed write_each
+  t_seq=$took
+  read -r _ c_seq _ <<< "$cpu"  # how busy the cores were
+  keep_best b_seq cb_seq
   [ "$(count)" = "$total" ] || { echo "one at a time: $(count) rows, expected $total" >&2; exit 1; }
   reset
-  m0=$(cpu_mark) t0=$(now)
-  write 1 "$work/all.jsonl"
-  t1=$(now) m1=$(cpu_mark)
-  t_one=$("$PY" -c "print($t1 - $t0)") c_one=$(cpu_since "$m0" "$m1")
+  timed write 1 "$work/all.jsonl"
+  t_one=$took
+  read -r _ c_one _ <<< "$cpu"
+  keep_best b_one cb_one
   [ "$(count)" = "$total" ] || { echo "4 streams, 1 connection: $(count) rows, expected $total" >&2; exit 1; }
   reset
-  m0=$(cpu_mark) t0=$(now)
-  write "$connections" "$work/all.jsonl"
-  t1=$(now) m1=$(cpu_mark)
-  t_many=$("$PY" -c "print($t1 - $t0)") c_many=$(cpu_since "$m0" "$m1")
+  timed write "$connections" "$work/all.jsonl"
+  t_many=$took
+  read -r _ c_many _ <<< "$cpu"
+  keep_best b_many cb_many
   [ "$(count)" = "$total" ] || { echo "4 streams, $connections connections: $(count) rows, expected $total" >&2; exit 1; }
   printf 'round %d: one at a time %.2f s (cores %s%% busy), 4 streams over 1 connection %.2f s (%s%%), over %d connections %.2f s (%s%%)\n' \
-    "$r" "$t_seq" "${c_seq#* }" "$t_one" "${c_one#* }" "$connections" "$t_many" "${c_many#* }"
-  [ "$(best "$t_seq" "$b_seq")" != "$t_seq" ] || p_seq=${c_seq#* }  # how busy the cores were in each best round
-  [ "$(best "$t_one" "$b_one")" != "$t_one" ] || p_one=${c_one#* }
-  [ "$(best "$t_many" "$b_many")" != "$t_many" ] || p_many=${c_many#* }
-  b_seq=$(best "$t_seq" "$b_seq") b_one=$(best "$t_one" "$b_one") b_many=$(best "$t_many" "$b_many")
+    "$r" "$t_seq" "$c_seq" "$t_one" "$c_one" "$connections" "$t_many" "$c_many"
 done
+read -r _ p_seq _ <<< "$cb_seq"  # how busy the cores were in each best round
+read -r _ p_one _ <<< "$cb_one"
+read -r _ p_many _ <<< "$cb_many"
 "$PY" -c "
 s, o, m, n = $b_seq, $b_one, $b_many, $total
 print('records: %d in 4 streams (%d cores)' % (n, __import__('os').cpu_count()))
@@ -102,26 +100,25 @@ sync_run() {  # sync_run FAKER_CONFIG CONNECTIONS
 sync_total=$(( per_stream * 3 ))
 sync_count() { psql_su "$db" -c 'SELECT (SELECT count(*) FROM public.users) + (SELECT count(*) FROM public.products) + (SELECT count(*) FROM public.purchases)'; }
 sync_reset() { psql_su "$db" -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS public.users, public.products, public.purchases' -c 'CHECKPOINT' >/dev/null; }
-b_sseq="" b_smany="" p_sseq="" p_smany=""
+b_sseq="" b_smany="" cb_sseq="" cb_smany=""
 for r in $(seq 1 "$rounds"); do
   sync_reset
-  m0=$(cpu_mark) t0=$(now)
-  sync_run "$work/faker-seq.json" 1
-  t1=$(now) m1=$(cpu_mark)
-  t_sseq=$("$PY" -c "print($t1 - $t0)") c_sseq=$(cpu_since "$m0" "$m1")
+  timed sync_run "$work/faker-seq.json" 1
+  t_sseq=$took
+  read -r _ c_sseq _ <<< "$cpu"
+  keep_best b_sseq cb_sseq
   [ "$(sync_count)" = "$sync_total" ] || { echo "sync one at a time: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
   sync_reset
-  m0=$(cpu_mark) t0=$(now)
-  sync_run "$work/faker-inter.json" 3
-  t1=$(now) m1=$(cpu_mark)
-  t_smany=$("$PY" -c "print($t1 - $t0)") c_smany=$(cpu_since "$m0" "$m1")
+  timed sync_run "$work/faker-inter.json" 3
+  t_smany=$took
+  read -r _ c_smany _ <<< "$cpu"
+  keep_best b_smany cb_smany
   [ "$(sync_count)" = "$sync_total" ] || { echo "sync in turns: $(sync_count) rows, expected $sync_total" >&2; exit 1; }
   printf 'sync round %d: 3 streams one at a time %.2f s (cores %s%% busy), in turns over 3 connections %.2f s (%s%%)\n' \
-    "$r" "$t_sseq" "${c_sseq#* }" "$t_smany" "${c_smany#* }"
-  [ "$(best "$t_sseq" "$b_sseq")" != "$t_sseq" ] || p_sseq=${c_sseq#* }
-  [ "$(best "$t_smany" "$b_smany")" != "$t_smany" ] || p_smany=${c_smany#* }
-  b_sseq=$(best "$t_sseq" "$b_sseq") b_smany=$(best "$t_smany" "$b_smany")
+    "$r" "$t_sseq" "$c_sseq" "$t_smany" "$c_smany"
 done
+read -r _ p_sseq _ <<< "$cb_sseq"
+read -r _ p_smany _ <<< "$cb_smany"
 "$PY" -c "
 s, m, n = $b_sseq, $b_smany, $sync_total
 print('connhost sync source_faker -> dest_pg, %d records in 3 streams:' % n)
