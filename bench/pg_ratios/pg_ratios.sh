@@ -94,8 +94,6 @@ for name in ("accounts", "users"):
                   open("%s/%s_%s.json" % (work, name, kind), "w"))
 PYEOF
 
-now() { date +%s.%N; }
-elapsed() { "$PY" -c "print($(now) - $1)"; }
 best() { "$PY" -c "print(min(x for x in [$1, ${2:-1e9}]))"; }
 count() { psql_su "$1" -c "SELECT count(*) FROM public.$2"; }
 cols_of() {  # the user columns of table $2 in database $1 (its _connhost_ metadata columns with $3 = meta), quoted, comma-separated
@@ -130,16 +128,14 @@ expect_rows() {  # database $1 table $2 has $3 rows
 # column of bench_$mode.public.SHAPE, metadata included), COPY binary from a file into an empty table of the same
 # shape: no source, no connhost, what no sync into that table shape can go below.
 write_floor() {
-  local b="" t
+  local b=""
   psql_su "bench_$mode" -c "\\copy public.$1 TO '$work/floor.bin' WITH (FORMAT binary)"
   psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${1}_floor" \
     -c "CREATE TABLE public.${1}_floor (LIKE public.$1)"
   for r in $(seq 1 "$rounds"); do
     psql_su "bench_$mode" -c "TRUNCATE public.${1}_floor" -c 'CHECKPOINT'
-    t0=$(now)
-    psql_tcp "bench_$mode" -c "\\copy public.${1}_floor FROM '$work/floor.bin' WITH (FORMAT binary)"
-    t=$(elapsed "$t0")
-    b=$(best "$t" "$b")
+    timed psql_tcp "bench_$mode" -c "\\copy public.${1}_floor FROM '$work/floor.bin' WITH (FORMAT binary)"
+    b=$(best "$took" "$b")
   done
   expect_rows "bench_$mode" "${1}_floor" "${rows[$1]}"
   psql_tcp "bench_$mode" -c "DROP TABLE public.${1}_floor"
@@ -160,17 +156,13 @@ meta_exprs() {
     || { echo "bench_$mode has the metadata columns '$1', which meta_exprs does not know" >&2; exit 1; }
   echo "$exprs"
 }
-# meta_pipe SHAPE SRC_COLS COLS META EXPRS: the seconds of the bare pipe of SHAPE writing the default table's metadata
-# columns META too (selected as EXPRS), as issue 13 measured it (5.75 s against the bare pipe's 2.14 s there), into
-# the emptied ${SHAPE}_meta_pipe.
+# meta_pipe SHAPE SRC_COLS COLS META EXPRS: the bare pipe of SHAPE writing the default table's metadata columns META
+# too (selected as EXPRS), as issue 13 measured it (5.75 s against the bare pipe's 2.14 s there), into
+# ${SHAPE}_meta_pipe.
 meta_pipe() {
-  local t0
-  psql_su "bench_$mode" -c "TRUNCATE public.${1}_meta_pipe" -c 'CHECKPOINT'
-  t0=$(now)
   psql_tcp "$src_db" -c "\\copy (SELECT $5, $2 FROM public.$1) TO STDOUT" \
     | psql_tcp "bench_$mode" -c "\\copy public.${1}_meta_pipe ($4, $3) FROM STDIN" \
     || { echo "the metadata pipe of $1 failed" >&2; exit 1; }
-  elapsed "$t0"
 }
 declare -A rows=([accounts]=$n [users]=$users)
 cores=$(nproc)
@@ -196,15 +188,16 @@ for shape in accounts users; do
       t_pipe=$took
       keep_best b_pipe cb_pipe
       if [ "$mode" != lean ]; then
-        t_meta=$(meta_pipe "$shape" "$src_cols" "$cols" "$meta" "$exprs")
+        psql_su "bench_$mode" -c "TRUNCATE public.${shape}_meta_pipe" -c 'CHECKPOINT'
+        timed meta_pipe "$shape" "$src_cols" "$cols" "$meta" "$exprs"
+        t_meta=$took
         printf '%s %s round %d: metadata pipe %.2f s\n' "$shape" "$mode" "$r" "$t_meta"
         b_meta=$(best "$t_meta" "$b_meta")
       fi
       if [ -n "$before" ]; then
         psql_su "bench_$mode" -c "TRUNCATE public.$shape" -c 'CHECKPOINT'
-        t0=$(now)
-        sync "$shape" "$work/dest_$mode.json" "$before"
-        t_before=$(elapsed "$t0")
+        timed sync "$shape" "$work/dest_$mode.json" "$before"
+        t_before=$took
         expect_rows "bench_$mode" "$shape" "${rows[$shape]}"
         printf '%s %s round %d: connhost sync BEFORE %.2f s\n' "$shape" "$mode" "$r" "$t_before"
         b_before=$(best "$t_before" "$b_before")
@@ -256,14 +249,12 @@ for mode in $modes; do
   b_copy="" b_write="" b_before="" cb_write=""
   for r in $(seq 1 "$rounds"); do
     psql_su "bench_$mode" -c 'TRUNCATE public.users, public.users_copy' -c 'CHECKPOINT'
-    t0=$(now)
-    psql_tcp "bench_$mode" -c "\\copy public.users_copy ($cols) FROM '$work/users.copy'"
-    t_copy=$(elapsed "$t0")
+    timed psql_tcp "bench_$mode" -c "\\copy public.users_copy ($cols) FROM '$work/users.copy'"
+    t_copy=$took
     if [ -n "$before" ]; then
       psql_su "bench_$mode" -c 'CHECKPOINT'
-      t0=$(now)
-      write_users "$before" "connhost run write (BEFORE)"
-      t_before=$(elapsed "$t0")
+      timed write_users "$before" "connhost run write (BEFORE)"
+      t_before=$took
       expect_rows "bench_$mode" users "$users"
       printf 'users %s round %d: run write BEFORE %.2f s\n' "$mode" "$r" "$t_before"
       b_before=$(best "$t_before" "$b_before")
