@@ -504,7 +504,7 @@ void StreamTable::resolve_columns() {
 
 void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     try {
-        connhost::sdk::scan_fields(rec.json, fields_);
+        connhost::sdk::record_fields(rec, fields_);
     } catch (const std::invalid_argument& e) {
         throw ConfigError("stream " + stream_.display_name() + ": " + e.what());
     }

@@ -332,7 +332,7 @@ void StreamTable::write(const connhost::sdk::BatchView& batch) {
 
 void StreamTable::write_record(const connhost::sdk::RecordView& rec) {
     try {
-        connhost::sdk::scan_fields(rec.json, members_);
+        connhost::sdk::record_fields(rec, members_);
     } catch (const std::invalid_argument& e) {
         throw ConfigError("stream " + stream_.display_name() + ": " + e.what());
     }

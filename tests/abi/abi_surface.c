@@ -57,6 +57,8 @@ EXPORT uint32_t connhost_abi_surface_read_back_ext(const connhost_read_back_ext*
 EXPORT uint32_t connhost_abi_surface_record_reject_ext(const connhost_record_reject_ext* e) { return e->struct_size; }
 EXPORT uint32_t connhost_abi_surface_value_changes_ext(const connhost_value_changes_ext* e) { return e->struct_size; }
 EXPORT uint32_t connhost_abi_surface_partition_ext(const connhost_partition_ext* e) { return e->struct_size; }
+EXPORT uint32_t connhost_abi_surface_record_fields_ext(const connhost_record_fields_ext* e) { return e->struct_size; }
+EXPORT connhost_field_kind connhost_abi_surface_field(const connhost_field* f) { return f->kind; }
 /* The value families by name: a typedef renamed or retyped shows in the report. */
 EXPORT connhost_status connhost_abi_surface_values(connhost_log_level l, connhost_kind k, connhost_msg_type m,
                                                    connhost_input_kind i) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """grow_header.py IN OUT: writes OUT, plugin_api.h as a minor 1.1 would grow it, for the ctest abi.minor_* tests.
 
-Every struct gets a test-only field `uint64_t connhost_test_1_1` at its end (tagged "since 1.1"), CONNHOST_ABI_MINOR
+Every struct that starts with struct_size gets a test-only field `uint64_t connhost_test_1_1` at its end (tagged "since 1.1"), CONNHOST_ABI_MINOR
 becomes 1, each struct gets a CONNHOST_<NAME>_SIZE_1_1 define, and the header's sizeof assertions move to the 1.1
 sizes (the 1.0 sizes and their assertions stay). Fails, naming what it missed, when the header no longer has the
 shape this relies on, so the tests built from OUT can never pass on an ungrown copy.
@@ -17,14 +17,18 @@ def grow(text):
     text, n = re.subn(r"^#define CONNHOST_ABI_MINOR 0$", "#define CONNHOST_ABI_MINOR 1", text, flags=re.M)
     if n != 1:
         sys.exit("grow_header.py: no '#define CONNHOST_ABI_MINOR 0' line")
-    out, structs, current = [], [], None
+    out, structs, current, first = [], [], None, None
     for line in text.splitlines(keepends=True):
         m = re.match(r"^(?:typedef )?struct (connhost_\w+) \{$", line)
         if m:
-            current = m.group(1)
-        elif current and re.match(r"^\}( connhost_\w+)?;$", line):
-            out.append(FIELD)
-            structs.append(current)
+            current, first = m.group(1), None
+        elif current and first is None and line.strip():
+            first = line
+        if current and re.match(r"^\}( connhost_\w+)?;$", line):
+            # Only a struct that starts with struct_size grows: an array element (connhost_field) never changes.
+            if re.match(r"^\s*uint32_t struct_size;", first or ""):
+                out.append(FIELD)
+                structs.append(current)
             current = None
         out.append(line)
     text = "".join(out)

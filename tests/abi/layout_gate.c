@@ -148,6 +148,26 @@ OFF(connhost_partition_ext, struct_size, 0);
 OFF(connhost_partition_ext, reserved0, 4);
 OFF(connhost_partition_ext, slice, 8);
 
+CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_RECORD_FIELDS) == sizeof("connhost.record_fields/1"),
+                       "the id of the record-fields extension changed");
+SIZE(connhost_record_fields_ext, 16);
+OFF(connhost_record_fields_ext, struct_size, 0);
+OFF(connhost_record_fields_ext, reserved0, 4);
+OFF(connhost_record_fields_ext, batch_fields, 8);
+SIZE(connhost_field, 20);
+OFF(connhost_field, key_offset, 0);
+OFF(connhost_field, key_size, 4);
+OFF(connhost_field, value_offset, 8);
+OFF(connhost_field, value_size, 12);
+OFF(connhost_field, kind, 16);
+OFF(connhost_field, flags, 17);
+OFF(connhost_field, reserved0, 18);
+CONNHOST_STATIC_ASSERT(CONNHOST_FIELD_STRING == 1 && CONNHOST_FIELD_NUMBER == 2 && CONNHOST_FIELD_TRUE == 3 &&
+                           CONNHOST_FIELD_FALSE == 4 && CONNHOST_FIELD_NULL == 5 && CONNHOST_FIELD_OBJECT == 6 &&
+                           CONNHOST_FIELD_ARRAY == 7 && CONNHOST_FIELD_KEY_ESCAPED == 1 &&
+                           CONNHOST_FIELD_VALUE_ESCAPED == 2,
+                       "a record field kind or flag changed its value");
+
 /* Plugin extension tables, reached by id through connhost_plugin.get_extension. */
 CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_READ_BACK) == sizeof("connhost.read_back/1"),
                        "the id of the read-back extension changed");

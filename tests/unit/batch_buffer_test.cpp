@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using connhost::runtime::BatchBuffer;
 
@@ -135,4 +136,80 @@ TEST_CASE("a borrowed record is seen in place, not copied, until the next reset"
     buf.add(R"({"id":1})", 1);
     CHECK(buf.view().data != data.data());
     CHECK(record(buf.view(), 0) == R"({"id":1})");
+}
+
+namespace {
+
+connhost_field member(uint32_t key_offset, uint32_t value_offset) {
+    connhost_field f{};
+    f.key_offset = key_offset;
+    f.key_size = 1;
+    f.value_offset = value_offset;
+    f.value_size = 1;
+    f.kind = CONNHOST_FIELD_NUMBER;
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("the records' members are kept when every record came with them, and count in bytes()") {
+    BatchBuffer buf;
+    buf.reset("s", false, "");
+    const std::vector<connhost_field> one{member(2, 6)}, two{member(2, 6), member(8, 12)}, none;
+    buf.add(R"({"a":1})", 1, {}, &one);
+    buf.add("{}", 2, {}, &none);
+    buf.add(R"({"a":1,"b":2})", 3, {}, &two);
+    CHECK(buf.bytes() == 7 + 2 + 13 + 3 * sizeof(connhost_field));
+    connhost::runtime::BatchFields f;
+    REQUIRE(buf.fields(f));
+    CHECK(f.offsets[0] == 0);
+    CHECK(f.offsets[1] == 1);
+    CHECK(f.offsets[2] == 1);
+    CHECK(f.offsets[3] == 3);
+    CHECK(f.fields[2].key_offset == 8);
+    buf.clear();
+    CHECK(!buf.fields(f));  // an empty batch has none
+    buf.add(R"({"a":1})", 1, {}, &one);
+    CHECK(buf.fields(f));
+}
+
+TEST_CASE("one record without its members leaves the whole batch without them") {
+    BatchBuffer buf;
+    buf.reset("s", false, "");
+    const std::vector<connhost_field> one{member(2, 6)};
+    buf.add(R"({"a":1})", 1, {}, &one);
+    buf.add(R"({"a":1})", 2);
+    buf.add(R"({"a":1})", 3, {}, &one);
+    connhost::runtime::BatchFields f;
+    CHECK(!buf.fields(f));
+    CHECK(buf.bytes() == 21);
+    buf.reset("s", false, "");
+    buf.add(R"({"a":1})", 1, {}, &one);
+    CHECK(buf.fields(f));  // reset starts over
+    buf.borrow("s", false, "", R"({"a":1})", 1);
+    CHECK(!buf.fields(f));  // a borrowed record was not checked here
+}
+
+TEST_CASE("add_batch carries a batch's members after those already held") {
+    BatchBuffer src;
+    src.reset("s", false, "");
+    const std::vector<connhost_field> one{member(2, 6)}, two{member(2, 6), member(8, 12)};
+    src.add(R"({"a":1,"b":2})", 1, {}, &two);
+    src.add(R"({"a":1})", 2, {}, &one);
+    connhost::runtime::BatchFields sf;
+    REQUIRE(src.fields(sf));
+    BatchBuffer dst;
+    dst.reset("s", false, "");
+    dst.add(R"({"a":1})", 0, {}, &one);
+    dst.add_batch(src.view(), 0, sf);
+    connhost::runtime::BatchFields f;
+    REQUIRE(dst.fields(f));
+    CHECK(dst.size() == 3);
+    CHECK(f.offsets[1] == 1);
+    CHECK(f.offsets[2] == 3);
+    CHECK(f.offsets[3] == 4);
+    CHECK(f.fields[2].key_offset == 8);
+    dst.add_batch(src.view(), 0);  // without members
+    CHECK(!dst.fields(f));
+    CHECK(dst.size() == 5);
 }

@@ -157,3 +157,33 @@ TEST_CASE("type_name gives the protocol name of each kind") {
     CHECK(std::string(type_name(MessageType::SingerSchema)) == "SCHEMA");
     CHECK(std::string(type_name(MessageType::Unknown)) == "UNKNOWN");
 }
+
+TEST_CASE("an Airbyte RECORD's data members are kept, counted from the data's first byte") {
+    ParsedMessage m = parse(
+        R"({"type":"RECORD","record":{"data": {"id" : 7, "n\"m":"a\tb", "o":{"x":[1]}},"stream":"s","data_note":1}})");
+    REQUIRE(m.has_fields);
+    REQUIRE(m.fields.size() == 3);
+    CHECK(m.data.substr(m.fields[0].key_offset, m.fields[0].key_size) == "id");
+    CHECK(m.data.substr(m.fields[0].value_offset, m.fields[0].value_size) == "7");
+    CHECK(m.data.substr(m.fields[1].key_offset, m.fields[1].key_size) == R"(n\"m)");
+    CHECK(m.fields[1].flags == (CONNHOST_FIELD_KEY_ESCAPED | CONNHOST_FIELD_VALUE_ESCAPED));
+    CHECK(m.data.substr(m.fields[2].value_offset, m.fields[2].value_size) == R"({"x":[1]})");
+    CHECK(m.fields[2].kind == CONNHOST_FIELD_OBJECT);
+}
+
+TEST_CASE("the members are the last data object's; none for a Singer record, a non-object data or another message") {
+    ParsedMessage m = parse(R"({"type":"RECORD","record":{"stream":"s","data":{"a":1,"b":2},"data":{"c":3}}})");
+    REQUIRE(m.has_fields);
+    REQUIRE(m.fields.size() == 1);
+    CHECK(m.data.substr(m.fields[0].key_offset, m.fields[0].key_size) == "c");
+    m = parse(R"({"type":"RECORD","stream":"s","record":{"data":{"a":1},"b":2}})");
+    CHECK(m.type == MessageType::SingerRecord);
+    CHECK(!m.has_fields);
+    CHECK(!parse(R"({"type":"STATE","state":{"data":{"a":1}},"record":{"data":{"a":1}}})").has_fields);
+    ParsedMessage reused;
+    parse_message(R"({"type":"RECORD","record":{"stream":"s","data":{"a":1}}})", reused);
+    CHECK(reused.has_fields);
+    CHECK_THROWS_AS(parse_message(R"({"type":"RECORD","record":{"stream":"s","data":{"a":1},"data":[1]}})", reused),
+                    RecordDataNotObject);
+    CHECK(!reused.has_fields);
+}

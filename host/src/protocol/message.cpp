@@ -1,6 +1,7 @@
 #include "protocol/message.hpp"
 
 #include "protocol/json_scan.hpp"
+#include "protocol/record_fields.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -42,6 +43,7 @@ struct Captured {
     bool rec_has_stream = false, rec_has_data = false, top_has_stream = false;
     std::string rec_stream, top_stream;
     std::string_view rec_data, rec_meta;
+    bool rec_fields_ok = false;  // out.fields holds the members of rec_data
     int64_t rec_emitted_at = 0;
     bool rec_has_emitted_at = false;
     std::string_view rec_bad_emitted_at;  // an emitted_at no int64 holds (an error only for an Airbyte RECORD)
@@ -58,8 +60,14 @@ void scan_record_object(JsonScanner& s, ParsedMessage& out, Captured& c) {
         } else if (key == "namespace" && next == '"') {
             s.read_string(&out.ns);
             out.has_ns = true;
+        } else if (key == "data" && next == '{') {  // a data object's members are kept as they are checked
+            out.fields.clear();
+            c.rec_data = read_record_fields(s, s.position(), out.fields);
+            c.rec_fields_ok = c.rec_data.size() <= kMaxFieldsRecordBytes;
+            c.rec_has_data = true;
         } else if (key == "data") {
             c.rec_data = s.skip_value();
+            c.rec_fields_ok = false;
             c.rec_has_data = true;
         } else if (key == "emitted_at" && (next == '-' || (next >= '0' && next <= '9'))) {
             const std::string_view num = s.read_number();
@@ -88,6 +96,8 @@ void reset(ParsedMessage& out, std::string_view line) {
     out.has_ns = false;
     out.ns.clear();
     out.data = out.meta = out.body = out.key_properties = out.time_extracted = {};
+    out.fields.clear();
+    out.has_fields = false;
     out.emitted_at = 0;
     out.has_emitted_at = false;
 }
@@ -162,6 +172,7 @@ void finish_record(ParsedMessage& out, const Captured& c) {
     out.stream = c.rec_stream;
     if (c.rec_data.front() != '{') throw RecordDataNotObject("\"record.data\" must be an object");
     out.data = c.rec_data;
+    out.has_fields = c.rec_fields_ok;
     out.meta = c.rec_meta;
     out.emitted_at = c.rec_emitted_at;
     out.has_emitted_at = c.rec_has_emitted_at;

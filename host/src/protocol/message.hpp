@@ -1,9 +1,12 @@
 // ParsedMessage: one input line (Airbyte or Singer) split into its parts in a single validating pass.
 #pragma once
+#include <connhost/plugin_api.h>
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace connhost::protocol {
 
@@ -44,9 +47,11 @@ struct ParsedMessage {
     std::string stream;     // RECORD / Singer: stream name (unescaped)
     std::string ns;         // RECORD: namespace (unescaped); empty when has_ns is false
     bool has_ns = false;
-    std::string_view data;   // RECORD: the data object's exact text; Singer RECORD: the record object
-    std::string_view meta;   // RECORD: the meta object's text, if any
-    int64_t emitted_at = 0;  // RECORD: ms since epoch (valid when has_emitted_at)
+    std::string_view data;               // RECORD: the data object's exact text; Singer RECORD: the record object
+    std::vector<connhost_field> fields;  // RECORD: the members of data, offsets from its first byte (has_fields)
+    bool has_fields = false;             // data is an object of at most 4 GiB whose members are in `fields`
+    std::string_view meta;               // RECORD: the meta object's text, if any
+    int64_t emitted_at = 0;              // RECORD: ms since epoch (valid when has_emitted_at)
     bool has_emitted_at = false;
     std::string_view body;            // STATE/TRACE/LOG/SPEC/CATALOG/CONNECTION_STATUS/CONTROL: the payload object;
                                       // Singer SCHEMA: the schema; Singer STATE: the value

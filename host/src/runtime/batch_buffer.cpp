@@ -23,6 +23,9 @@ void BatchBuffer::clear() {
     offsets_.assign(1, 0);
     meta_offsets_.assign(1, 0);
     emitted_.clear();
+    fields_.clear();
+    field_offsets_.assign(1, 0);
+    fields_ok_ = true;
     any_meta_ = false;
     borrowed_ = false;
     borrowed_data_ = borrowed_meta_ = {};
@@ -39,8 +42,20 @@ void BatchBuffer::rename(std::string_view stream, bool has_ns, std::string_view 
     ns_.assign(has_ns ? ns : std::string_view());
 }
 
-void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_view meta) {
+void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_view meta,
+                      const std::vector<connhost_field>* fields) {
     if (borrowed_) throw std::logic_error("BatchBuffer::add on a borrowed record: reset() first");
+    if (!fields) {
+        fields_ok_ = false;
+        fields_.clear();
+    } else if (fields_ok_) {
+        fields_.insert(fields_.end(), fields->begin(), fields->end());
+        field_offsets_.push_back(fields_.size());
+    }
+    add_texts(data, emitted_at, meta);
+}
+
+void BatchBuffer::add_texts(std::string_view data, int64_t emitted_at, std::string_view meta) {
     data_.append(data);
     offsets_.push_back(data_.size());
     emitted_.push_back(emitted_at);
@@ -51,7 +66,7 @@ void BatchBuffer::add(std::string_view data, int64_t emitted_at, std::string_vie
     meta_offsets_.push_back(meta_.size());
 }
 
-void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emitted_at) {
+void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emitted_at, const BatchFields& fields) {
     // One allocation for the whole batch, not a doubling per record (each one copying what the buffer held).
     if (b.record_count && data_.capacity() < data_.size() + b.data_size) data_.reserve(data_.size() + b.data_size);
     if (offsets_.capacity() < offsets_.size() + b.record_count) {
@@ -59,20 +74,36 @@ void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emit
         meta_offsets_.reserve(meta_offsets_.size() + b.record_count);
         emitted_.reserve(emitted_.size() + b.record_count);
     }
+    if (fields_ok_ && fields.fields && fields.offsets) {
+        fields_.insert(fields_.end(), fields.fields, fields.fields + fields.offsets[b.record_count]);
+        const uint64_t base = field_offsets_.back();
+        for (uint32_t i = 1; i <= b.record_count; ++i) field_offsets_.push_back(base + fields.offsets[i]);
+    } else {
+        fields_ok_ = false;
+        fields_.clear();
+    }
     for (uint32_t i = 0; i < b.record_count; ++i)
-        add(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
+        add_texts(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
 }
 
 void BatchBuffer::borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data,
                          int64_t emitted_at, std::string_view meta) {
     reset(stream, has_ns, ns);
     borrowed_ = true;
+    fields_ok_ = false;
     borrowed_data_ = data;
     borrowed_meta_ = meta;
     offsets_.push_back(data.size());
     meta_offsets_.push_back(meta.size());
     emitted_.push_back(emitted_at);
     any_meta_ = !meta.empty();
+}
+
+bool BatchBuffer::fields(BatchFields& out) const noexcept {
+    if (!fields_ok_ || borrowed_ || emitted_.empty()) return false;
+    out.fields = fields_.data();
+    out.offsets = field_offsets_.data();
+    return true;
 }
 
 const connhost_record_batch& BatchBuffer::view() {

@@ -15,6 +15,8 @@ struct ValueChanges;
 
 namespace connhost::runtime {
 
+struct BatchFields;  // batch_buffer.hpp
+
 // Receives what a running connector produces and feeds what it consumes.
 // log() and cancelled() may be called from any thread; the rest on the operation's run thread.
 class ConnectorEvents {
@@ -23,6 +25,12 @@ public:
     virtual void on_log(int32_t level, std::string_view msg) = 0;
     // Source records (already validated as JSON objects). Returns a CONNHOST_STATUS_*.
     virtual int32_t on_records(const connhost_record_batch& batch) = 0;
+    // Source records checked by the host, with the members of their data it found doing so (`fields`, which the
+    // events may keep while they keep the records). The default passes the records alone to on_records.
+    virtual int32_t on_checked_records(const connhost_record_batch& batch, const BatchFields& fields) {
+        (void)fields;
+        return on_records(batch);
+    }
     // Source state (validated JSON object). Returns a CONNHOST_STATUS_*.
     virtual int32_t on_state(std::string_view state_json) = 0;
     // SPEC / CATALOG / CONNECTION_STATUS / TRACE / CONTROL payload (validated JSON object).
@@ -56,6 +64,13 @@ public:
     // all); UNSUPPORTED when bad records fail the run, CONFIG for an index outside that batch.
     virtual int32_t reject_record(uint32_t index, std::string_view reason) {
         (void)index, (void)reason;
+        return CONNHOST_STATUS_UNSUPPORTED;
+    }
+    // Destination: the members of the records of the RECORDS batch delivered last, as the host found them (host
+    // extension "connhost.record_fields/1"). OK with `out` set; UNSUPPORTED (the default) when there are none, CONFIG
+    // when no batch is current.
+    virtual int32_t batch_fields(BatchFields& out) {
+        (void)out;
         return CONNHOST_STATUS_UNSUPPORTED;
     }
     // Destination: `count` values of records of the RECORDS batch delivered last were changed to fit the target

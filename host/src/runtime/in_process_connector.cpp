@@ -4,6 +4,7 @@
 #include "runtime/batch_buffer.hpp"
 #include "protocol/json_scan.hpp"
 #include "protocol/message_writer.hpp"
+#include "protocol/record_fields.hpp"
 #include "protocol/record_limit.hpp"
 #include "protocol/state_shape.hpp"
 #include "protocol/stream_name.hpp"
@@ -23,8 +24,10 @@ struct CallContext {
     ConnectorEvents* ev;
     const std::atomic<bool>* cancel_requested;
     size_t max_record_bytes;
-    std::string plugin_error;  // set by the plugin through set_error
-    std::string host_error;    // set by the host when the plugin broke a contract or a sink failed
+    std::string plugin_error;             // set by the plugin through set_error
+    std::string host_error;               // set by the host when the plugin broke a contract or a sink failed
+    std::vector<connhost_field> fields;   // the members of the records of the batch being emitted
+    std::vector<uint64_t> field_offsets;  // record i's start at fields[field_offsets[i]]
 };
 
 CallContext& ctx(const connhost_host* h) { return *static_cast<CallContext*>(h->host_data); }
@@ -151,17 +154,26 @@ connhost_status cb_emit_records(const connhost_host* h, const connhost_record_ba
             return contract_violation(h, "emit_records got records without data or offsets");
         if (std::string why = batch_layout_problem(*b); !why.empty()) return contract_violation(h, why);
         std::vector<bool> bad;
+        auto& fields = ctx(h).fields;
+        auto& field_offsets = ctx(h).field_offsets;
+        fields.clear();
+        field_offsets.assign(1, 0);
+        bool all_fields = true;  // the members of every record were found
         for (uint32_t i = 0; i < b->record_count; ++i) {
             const bool too_large = b->offsets[i + 1] - b->offsets[i] > ctx(h).max_record_bytes;
-            std::string why = too_large
-                ? std::string()
-                : object_problem({b->data + b->offsets[i], static_cast<size_t>(b->offsets[i + 1] - b->offsets[i])});
+            bool has_fields = false;
+            std::string why =
+                too_large ? std::string() : protocol::record_object_problem(record_data(*b, i), fields, has_fields);
+            all_fields = all_fields && has_fields;
+            field_offsets.push_back(fields.size());
             if (!too_large && why.empty()) continue;
             if (int32_t st = bad_record(h, *b, i, too_large, why); st != CONNHOST_STATUS_OK) return st;
             bad.resize(b->record_count);
             bad[i] = true;
         }
-        return bad.empty() ? ctx(h).ev->on_records(*b) : emit_good_records(h, *b, bad);
+        if (!bad.empty()) return emit_good_records(h, *b, bad);
+        if (!all_fields || fields.empty()) return ctx(h).ev->on_records(*b);
+        return ctx(h).ev->on_checked_records(*b, {fields.data(), field_offsets.data()});
     });
 }
 
@@ -238,11 +250,25 @@ connhost_status cb_slice(const connhost_host* h, const char* ns, size_t ns_size,
 
 const connhost_partition_ext kPartitionExt{sizeof(connhost_partition_ext), 0, cb_slice};
 
+connhost_status cb_batch_fields(const connhost_host* h, const connhost_field** fields, const uint64_t** offsets) {
+    return shielded(h, [&]() -> int32_t {
+        if (!fields || !offsets) return contract_violation(h, "batch_fields got a NULL result");
+        BatchFields f;
+        const int32_t st = ctx(h).ev->batch_fields(f);
+        *fields = st == CONNHOST_STATUS_OK ? f.fields : nullptr;
+        *offsets = st == CONNHOST_STATUS_OK ? f.offsets : nullptr;
+        return st;
+    });
+}
+
+const connhost_record_fields_ext kRecordFieldsExt{sizeof(connhost_record_fields_ext), 0, cb_batch_fields};
+
 const void* cb_get_extension(const connhost_host*, const char* id) {
     if (id && std::string_view(id) == CONNHOST_EXT_SECRETS) return &kSecretsExt;
     if (id && std::string_view(id) == CONNHOST_EXT_RECORD_REJECT) return &kRecordRejectExt;
     if (id && std::string_view(id) == CONNHOST_EXT_VALUE_CHANGES) return &kValueChangesExt;
     if (id && std::string_view(id) == CONNHOST_EXT_PARTITION) return &kPartitionExt;
+    if (id && std::string_view(id) == CONNHOST_EXT_RECORD_FIELDS) return &kRecordFieldsExt;
     return nullptr;
 }
 
@@ -250,7 +276,7 @@ const void* cb_get_extension(const connhost_host*, const char* id) {
 
 template <class Call>
 Outcome InProcessConnector::run(ConnectorEvents& ev, Call&& call) {
-    CallContext cx{&ev, &cancel_requested_, max_record_bytes_, {}, {}};
+    CallContext cx{&ev, &cancel_requested_, max_record_bytes_, {}, {}, {}, {}};
     connhost_host host{};
     host.struct_size = sizeof host;
     host.abi_major = CONNHOST_ABI_MAJOR;

@@ -60,6 +60,11 @@ bool LineInputEvents::reject_line(std::string_view line, std::string_view reason
     return true;
 }
 
+int32_t LineInputEvents::batch_fields(BatchFields& out) {
+    if (!delivered_) return CONNHOST_STATUS_CONFIG;
+    return delivered_->fields(out) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_UNSUPPORTED;
+}
+
 int32_t LineInputEvents::reject_record(uint32_t index, std::string_view reason) {
     if (!tolerant()) return CONNHOST_STATUS_UNSUPPORTED;
     if (!delivered_ || index >= delivered_->size()) return CONNHOST_STATUS_CONFIG;
@@ -188,7 +193,7 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
 }
 
 void LineInputEvents::add_to_building(int64_t emitted_at, std::string_view meta) {
-    building_.add(msg_.data, emitted_at, meta);
+    building_.add(msg_.data, emitted_at, meta, msg_.has_fields ? &msg_.fields : nullptr);
     if (tolerant()) building_lines_.push_back(lines_.line_number());  // only a dead letter names input lines
 }
 

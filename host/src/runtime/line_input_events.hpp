@@ -31,6 +31,7 @@ public:
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
+    int32_t batch_fields(BatchFields& out) override;
     int32_t values_changed(uint64_t count) override;
     void changes_reported(const protocol::ValueChanges& c) override;
     bool takes_rejects() const override { return dead_letter_ != nullptr; }

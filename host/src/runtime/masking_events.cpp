@@ -12,6 +12,15 @@ bool MaskingEvents::holds_secret(const connhost_record_batch& b) const {
 
 int32_t MaskingEvents::on_records(const connhost_record_batch& b) {
     if (masker_.empty() || !holds_secret(b)) return inner_.on_records(b);
+    return inner_.on_records(masked(b));
+}
+
+int32_t MaskingEvents::on_checked_records(const connhost_record_batch& b, const BatchFields& fields) {
+    if (masker_.empty() || !holds_secret(b)) return inner_.on_checked_records(b, fields);
+    return inner_.on_records(masked(b));
+}
+
+const connhost_record_batch& MaskingEvents::masked(const connhost_record_batch& b) {
     masked_.reset(std::string_view(b.stream, b.stream_size), b.ns != nullptr,
                   b.ns ? std::string_view(b.ns, b.ns_size) : std::string_view());
     const int64_t now = protocol::MessageWriter::now_ms();
@@ -21,7 +30,7 @@ int32_t MaskingEvents::on_records(const connhost_record_batch& b) {
         if (!meta.empty() && masker_.mask_data(meta, meta_text_)) meta = meta_text_;
         masked_.add(data, b.emitted_at ? b.emitted_at[i] : now, meta);
     }
-    return inner_.on_records(masked_.view());
+    return masked_.view();
 }
 
 int32_t MaskingEvents::on_state(std::string_view state_json) {

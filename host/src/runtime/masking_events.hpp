@@ -19,6 +19,8 @@ public:
 
     void on_log(int32_t level, std::string_view msg) override { inner_.on_log(level, msg); }
     int32_t on_records(const connhost_record_batch& batch) override;
+    // A batch without secrets passes on with its members; a masked copy without them (masking moves the texts).
+    int32_t on_checked_records(const connhost_record_batch& batch, const BatchFields& fields) override;
     int32_t on_state(std::string_view state_json) override;
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override { return inner_.next_input(in, wait_ms); }
@@ -30,6 +32,7 @@ public:
         return inner_.reject_record(index, reason);
     }
     int32_t values_changed(uint64_t count) override { return inner_.values_changed(count); }
+    int32_t batch_fields(BatchFields& out) override { return inner_.batch_fields(out); }
     int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) override {
         return inner_.partition_slice(ns, name, index, count);
     }
@@ -46,6 +49,8 @@ public:
 private:
     // True when a record or meta text of `b` holds a secret spelling.
     bool holds_secret(const connhost_record_batch& b) const;
+    // `b` with every secret spelling masked: a copy in masked_, without the records' members.
+    const connhost_record_batch& masked(const connhost_record_batch& b);
 
     ConnectorEvents& inner_;
     const logging::SecretMasker& masker_;

@@ -367,6 +367,48 @@ typedef struct connhost_partition_ext {
                              size_t stream_size, uint32_t* index, uint32_t* count);
 } connhost_partition_ext;
 
+/* "connhost.record_fields/1": the top-level members of each record's data object, as the host found them while it
+   checked the record's JSON, so that a destination mapping fields to columns does not scan the text a second time.
+   The host offers them for the batches whose records it checked whole (not for a record too large to copy). */
+#define CONNHOST_EXT_RECORD_FIELDS "connhost.record_fields/1"
+
+/* Kind of a record field's value: CONNHOST_FIELD_*. */
+typedef uint8_t connhost_field_kind;
+#define CONNHOST_FIELD_STRING 1
+#define CONNHOST_FIELD_NUMBER 2
+#define CONNHOST_FIELD_TRUE 3
+#define CONNHOST_FIELD_FALSE 4
+#define CONNHOST_FIELD_NULL 5
+#define CONNHOST_FIELD_OBJECT 6
+#define CONNHOST_FIELD_ARRAY 7
+
+/* connhost_field.flags: CONNHOST_FIELD_*_ESCAPED, set when that text holds a backslash (decode its escapes). */
+#define CONNHOST_FIELD_KEY_ESCAPED 1
+#define CONNHOST_FIELD_VALUE_ESCAPED 2
+
+/* One top-level member of a record's data object. Offsets count bytes from the record's first byte. An element of
+   an array, so it has no struct_size: it never changes; another layout would come with a new extension id. */
+typedef struct connhost_field {
+    uint32_t key_offset;      /* since 1.0: the member name's text between its quotes, escapes not decoded */
+    uint32_t key_size;        /* since 1.0 */
+    uint32_t value_offset;    /* since 1.0: a string's text between its quotes; any other value's exact text */
+    uint32_t value_size;      /* since 1.0 */
+    connhost_field_kind kind; /* since 1.0: CONNHOST_FIELD_STRING ... ARRAY */
+    uint8_t flags;            /* since 1.0: CONNHOST_FIELD_KEY_ESCAPED | CONNHOST_FIELD_VALUE_ESCAPED */
+    uint16_t reserved0;       /* since 1.0: zero */
+} connhost_field;
+
+typedef struct connhost_record_fields_ext {
+    uint32_t struct_size; /* since 1.0: sizeof(connhost_record_fields_ext) of the host */
+    uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. Destination: the members of every record of the RECORDS batch the last next_input delivered,
+       record i's in (*fields)[(*field_offsets)[i]] up to [(*field_offsets)[i + 1]], in input order (duplicates kept);
+       both borrowed like the batch. Run thread. Returns OK, UNSUPPORTED when the host has none for this batch (scan
+       the records' JSON yourself) or CONFIG when no RECORDS batch is current. */
+    connhost_status (*batch_fields)(const connhost_host* host, const connhost_field** fields,
+                                    const uint64_t** field_offsets);
+} connhost_record_fields_ext;
+
 /* ---- plugin extensions: descriptor->get_extension(instance, id) returns the table or NULL ---- */
 
 /* "connhost.read_back/1": a destination reads back what it holds (what Airbyte's destination tests call
@@ -397,6 +439,8 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 16
 #define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 16
 #define CONNHOST_PARTITION_EXT_SIZE_1_0 16
+#define CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 16
+#define CONNHOST_FIELD_SIZE 20
 #else
 #define CONNHOST_RECORD_BATCH_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_batch, meta_size)
 #define CONNHOST_INPUT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_input, reserved0)
@@ -409,6 +453,8 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_reject_ext, reject)
 #define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_value_changes_ext, changed)
 #define CONNHOST_PARTITION_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_partition_ext, slice)
+#define CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_fields_ext, batch_fields)
+#define CONNHOST_FIELD_SIZE 20
 #endif
 
 /* ---- layout gates: released structs never change size or offsets -------- */
@@ -441,6 +487,7 @@ CONNHOST_ASSERT_ENDS_AT(connhost_read_back_ext, read_back, CONNHOST_READ_BACK_EX
 CONNHOST_ASSERT_ENDS_AT(connhost_record_reject_ext, reject, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_value_changes_ext, changed, CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0);
 CONNHOST_ASSERT_ENDS_AT(connhost_partition_ext, slice, CONNHOST_PARTITION_EXT_SIZE_1_0);
+CONNHOST_ASSERT_ENDS_AT(connhost_record_fields_ext, batch_fields, CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_batch, CONNHOST_RECORD_BATCH_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_input, CONNHOST_INPUT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_host, CONNHOST_HOST_SIZE_1_0);
@@ -452,6 +499,9 @@ CONNHOST_ASSERT_SIZE(connhost_read_back_ext, CONNHOST_READ_BACK_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_record_reject_ext, CONNHOST_RECORD_REJECT_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_value_changes_ext, CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0);
 CONNHOST_ASSERT_SIZE(connhost_partition_ext, CONNHOST_PARTITION_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_record_fields_ext, CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0);
+CONNHOST_ASSERT_SIZE(connhost_field, CONNHOST_FIELD_SIZE);
+CONNHOST_ASSERT_OFFSET(connhost_field, kind, 16);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, stream, 8);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, data, 40);
 CONNHOST_ASSERT_OFFSET(connhost_record_batch, meta_offsets, 80);

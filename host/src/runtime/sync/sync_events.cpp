@@ -56,7 +56,9 @@ bool SourceEvents::push(QueueItem item) {
     return q_.push(std::move(item));
 }
 
-int32_t SourceEvents::on_records(const connhost_record_batch& b) {
+int32_t SourceEvents::on_records(const connhost_record_batch& b) { return on_checked_records(b, {}); }
+
+int32_t SourceEvents::on_checked_records(const connhost_record_batch& b, const BatchFields& fields) {
     if (ctl_.cancelled) return CONNHOST_STATUS_CANCELLED;
     const uint64_t first = seen_ + 1, left_out = rejected_in_batch_.size();  // the host left bad records out of `b`
     std::vector<uint32_t> left_out_indices;
@@ -91,7 +93,7 @@ int32_t SourceEvents::on_records(const connhost_record_batch& b) {
     item.kind = QueueItem::Records;
     item.batch = q_.spare();
     item.batch->reset(stream, b.ns != nullptr, ns);
-    item.batch->add_batch(b, protocol::MessageWriter::now_ms());
+    item.batch->add_batch(b, protocol::MessageWriter::now_ms(), fields);
     item.first_record = first;
     item.left_out = std::move(left_out_indices);
     seen_ += b.record_count + left_out;
@@ -270,6 +272,11 @@ int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
             }
             return source_status_ == CONNHOST_STATUS_CANCELLED ? CONNHOST_STATUS_CANCELLED : CONNHOST_STATUS_SYSTEM;
     }
+}
+
+int32_t DestinationEvents::batch_fields(BatchFields& out) {
+    if (!current_delivered_ || !current_.batch || current_.kind != QueueItem::Records) return CONNHOST_STATUS_CONFIG;
+    return current_.batch->fields(out) ? CONNHOST_STATUS_OK : CONNHOST_STATUS_UNSUPPORTED;
 }
 
 void DestinationEvents::rename_current_batch() {

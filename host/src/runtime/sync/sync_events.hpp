@@ -35,6 +35,8 @@ public:
 
     void on_log(int32_t level, std::string_view msg) override;
     int32_t on_records(const connhost_record_batch& batch) override;
+    // Queues the batch with its records' members, for the destination (record_fields extension).
+    int32_t on_checked_records(const connhost_record_batch& batch, const BatchFields& fields) override;
     int32_t on_state(std::string_view state_json) override;
     int32_t on_message(int32_t msg_type, std::string_view payload) override;
     int32_t on_bad_record(const connhost_record_batch& batch, uint32_t index, std::string_view reason) override;
@@ -90,6 +92,7 @@ public:
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
     int32_t values_changed(uint64_t count) override;
+    int32_t batch_fields(BatchFields& out) override;
     bool takes_rejects() const override { return dead_letter_ != nullptr; }
     uint64_t record_position(uint32_t index) const override;
     int32_t reject_reported(const RejectedRecord& r, uint64_t before_state) override;

@@ -51,6 +51,22 @@ inline int read_hex4(std::string_view text, size_t at) noexcept {
     return v;
 }
 
+// The JSON type of a value, numbered as the plugin ABI's CONNHOST_FIELD_* kinds.
+enum class ValueKind : uint8_t { String = 1, Number, True, False, Null, Object, Array };
+
+// The type of the (valid) value whose first byte is `first`.
+inline ValueKind value_kind(char first) noexcept {
+    switch (first) {
+        case '"': return ValueKind::String;
+        case '{': return ValueKind::Object;
+        case '[': return ValueKind::Array;
+        case 't': return ValueKind::True;
+        case 'f': return ValueKind::False;
+        case 'n': return ValueKind::Null;
+        default: return ValueKind::Number;
+    }
+}
+
 namespace json_detail {
 
 // true for bytes a string may hold without inspection: printable ASCII except '"' and '\\'.
@@ -199,6 +215,8 @@ public:
     }
     // Byte offset of the cursor.
     size_t offset() const noexcept { return static_cast<size_t>(p_ - begin_); }
+    // The byte at the cursor (in the scanned text).
+    const char* position() const noexcept { return p_; }
     // Throws JsonSyntaxError at the cursor.
     [[noreturn]] void fail(const std::string& what) const { throw JsonSyntaxError(offset(), what); }
 
@@ -218,6 +236,13 @@ public:
             return;
         }
     }
+
+    // Reads the object at the cursor member by member, checking it as skip_value does:
+    // on_member(key, key_escaped, first, value, value_escaped) for each, in input order (duplicates kept), `key` the
+    // raw text between the name's quotes, `first` the value's first byte, `value` a string's raw text between its
+    // quotes or any other value's exact text, the flags whether that text holds a backslash.
+    template <class F>
+    void object_members(F&& on_member);
 
     // Increments nesting depth for a value that the caller scans by hand; throws past kMaxDepth.
     void enter() {
@@ -691,6 +716,34 @@ void BasicJsonScanner<Trusted>::skip_container() {
         }
         if (after_value(base)) return;
     }
+}
+
+template <bool Trusted>
+template <class F>
+void BasicJsonScanner<Trusted>::object_members(F&& on_member) {
+    expect('{', "'{'");
+    enter();
+    if (!consume('}')) {
+        for (;;) {
+            const std::string_view key = read_string();
+            const bool key_escaped = escaped_;
+            expect(':', "':' after a member name");
+            const char first = peek();
+            if (first == '"') {
+                const std::string_view value = read_string();
+                on_member(key, key_escaped, first, value, escaped_);
+            } else {
+                on_member(key, key_escaped, first, skip_value(), false);
+            }
+            const char next = peek();  // then as after_value does, with its messages
+            if (next != ',' && next != '}')
+                fail(next == 0 ? "unexpected end of the line inside an object or array"
+                               : "expected ',' or '}' in an object");
+            ++p_;
+            if (next == '}') break;
+        }
+    }
+    leave();
 }
 
 template <bool Trusted>

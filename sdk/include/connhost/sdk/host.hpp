@@ -146,6 +146,18 @@ public:
         if (vc && vc->struct_size >= CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 && vc->changed) (void)vc->changed(h_, count);
     }
 
+    // Destination: the members of the records of the RECORDS batch the last next_input delivered, as the host found
+    // them checking the records (extension "connhost.record_fields/1"): record i's in fields[offsets[i]] up to
+    // [offsets[i + 1]]. False when the host has none for the batch, or lacks the extension. Run thread.
+    bool batch_fields(const connhost_field*& fields, const uint64_t*& offsets) const noexcept {
+        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_RECORD_FIELDS) : nullptr;
+        const auto* rf = static_cast<const connhost_record_fields_ext*>(ext);
+        fields = nullptr;
+        offsets = nullptr;
+        if (!rf || rf->struct_size < CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 || !rf->batch_fields) return false;
+        return rf->batch_fields(h_, &fields, &offsets) == CONNHOST_STATUS_OK && fields && offsets;
+    }
+
     // Source: the slice of stream (ns, name) this read covers (extension "connhost.partition/1"); the whole stream
     // ({0, 1}) when the run is not partitioned, the stream is not split, or the host lacks the extension. Call it for
     // each stream discover marked splittable (Source::slice_of) before emitting its records. Throws for a stream not

@@ -1,9 +1,11 @@
 // Destination input: typed views over the batches and states the host delivers through next_input.
 #pragma once
 #include <connhost/sdk/host.hpp>
+#include <connhost/sdk/record_fields.hpp>
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace connhost::sdk {
 
@@ -12,13 +14,25 @@ struct RecordView {
     std::string_view json;
     int64_t emitted_at_ms;
     std::string_view meta;
+    const connhost_field* fields = nullptr;  // the members of `json` the host found (see record_fields), or none
+    uint32_t field_count = 0;
 };
+
+// Replaces `out` with the top-level members of the record's data object, in input order (duplicates kept): those the
+// host found checking the record when it gave them, else scanned here. Throws std::invalid_argument if the data is
+// not one object.
+inline void record_fields(const RecordView& rec, std::vector<Field>& out) {
+    if (!rec.fields || !fields_from_host(rec.json, rec.fields, rec.field_count, out)) scan_fields(rec.json, out);
+}
 
 // A borrowed batch of records of one stream; valid until the next next_input call.
 class BatchView {
 public:
     BatchView() = default;
-    explicit BatchView(const connhost_record_batch* b) noexcept : b_(b) {}
+    // `fields` and `field_offsets`: the records' members the host found (Host::batch_fields), or null.
+    explicit BatchView(const connhost_record_batch* b, const connhost_field* fields = nullptr,
+                       const uint64_t* field_offsets = nullptr) noexcept
+        : b_(b), fields_(fields), field_offsets_(field_offsets) {}
 
     std::string_view stream() const noexcept { return {b_->stream, b_->stream_size}; }
     std::string_view ns() const noexcept { return b_->ns ? std::string_view(b_->ns, b_->ns_size) : std::string_view(); }
@@ -32,12 +46,18 @@ public:
         if (CONNHOST_HAS_FIELD(b_, connhost_record_batch, meta_size) && b_->meta && b_->meta_offsets)
             r.meta = {b_->meta + b_->meta_offsets[i],
                       static_cast<size_t>(b_->meta_offsets[i + 1] - b_->meta_offsets[i])};
+        if (fields_ && field_offsets_[i + 1] >= field_offsets_[i]) {
+            r.fields = fields_ + field_offsets_[i];
+            r.field_count = static_cast<uint32_t>(field_offsets_[i + 1] - field_offsets_[i]);
+        }
         return r;
     }
     const connhost_record_batch* raw() const noexcept { return b_; }
 
 private:
     const connhost_record_batch* b_ = nullptr;
+    const connhost_field* fields_ = nullptr;
+    const uint64_t* field_offsets_ = nullptr;
 };
 
 // One input item: a batch, a state to acknowledge, a stream status, or IDLE (no input came for a while).
@@ -69,7 +89,10 @@ public:
             return false;
         }
         item.kind = in.kind;
-        item.batch = BatchView(in.batch);
+        const connhost_field* fields = nullptr;
+        const uint64_t* field_offsets = nullptr;
+        if (in.kind == CONNHOST_INPUT_RECORDS) host_.batch_fields(fields, field_offsets);
+        item.batch = BatchView(in.batch, fields, field_offsets);
         item.json = in.json ? std::string_view(in.json, in.json_size) : std::string_view();
         item.state_id = in.state_id;
         return true;

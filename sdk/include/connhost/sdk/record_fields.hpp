@@ -6,6 +6,7 @@
 // and fail like any other malformed text (the host never passes them on).
 #pragma once
 #include <connhost/internal/json_scan.hpp>
+#include <connhost/plugin_api.h>
 
 #include <cstdint>
 #include <cstring>
@@ -27,36 +28,16 @@ struct Field {
     bool value_escaped;      // String only: holds a backslash
 };
 
+static_assert(int(FieldKind::String) + 1 == CONNHOST_FIELD_STRING &&
+                  int(FieldKind::Array) + 1 == CONNHOST_FIELD_ARRAY &&
+                  int(internal::ValueKind::String) == CONNHOST_FIELD_STRING &&
+                  int(internal::ValueKind::Array) == CONNHOST_FIELD_ARRAY,
+              "FieldKind and ValueKind follow the CONNHOST_FIELD_* kinds, one less and equal");
+
 namespace detail {
 
 // The kind of the value starting with byte `c`.
-inline FieldKind field_kind(char c) noexcept {
-    switch (c) {
-        case '"': return FieldKind::String;
-        case '{': return FieldKind::Object;
-        case '[': return FieldKind::Array;
-        case 't': return FieldKind::True;
-        case 'f': return FieldKind::False;
-        case 'n': return FieldKind::Null;
-        default: return FieldKind::Number;
-    }
-}
-
-// Reads one member (the cursor on its name) into `f`.
-inline void read_field(internal::TrustedJsonScanner& s, Field& f) {
-    if (s.peek() != '"') s.fail("expected a member name in quotes");
-    f.key = s.read_string();
-    f.key_escaped = s.last_string_escaped();
-    s.expect(':', "':' after a member name");
-    f.kind = field_kind(s.peek());
-    if (f.kind == FieldKind::String) {
-        f.value = s.read_string();
-        f.value_escaped = s.last_string_escaped();
-    } else {
-        f.value = s.skip_value();
-        f.value_escaped = false;
-    }
-}
+inline FieldKind field_kind(char c) noexcept { return static_cast<FieldKind>(int(internal::value_kind(c)) - 1); }
 
 }  // namespace detail
 
@@ -67,23 +48,36 @@ inline void scan_fields(std::string_view json, std::vector<Field>& out) {
     internal::TrustedJsonScanner s(json);
     try {
         if (s.peek() != '{') s.fail("the record data is not a JSON object");
-        s.expect('{', "'{'");
-        s.enter();
-        if (!s.consume('}')) {
-            for (;;) {
-                Field f{};
-                detail::read_field(s, f);
-                out.push_back(f);
-                if (s.consume(',')) continue;
-                s.expect('}', "',' or '}' in an object");
-                break;
-            }
-        }
+        s.object_members(
+            [&](std::string_view key, bool key_escaped, char first, std::string_view value, bool value_escaped) {
+                out.push_back({key, key_escaped, detail::field_kind(first), value, value_escaped});
+            });
         s.expect_end();
     } catch (const internal::JsonSyntaxError& e) {
         throw std::invalid_argument("record data is not valid JSON: " + std::string(e.what()) + " at byte " +
                                     std::to_string(e.offset()));
     }
+}
+
+// Replaces `out` with the `count` members the host found in the record `json` (extension "connhost.record_fields/1",
+// see RecordView::fields); false, `out` then unusable, when a member's span or kind is outside the record.
+inline bool fields_from_host(std::string_view json, const connhost_field* fields, uint32_t count,
+                             std::vector<Field>& out) {
+    out.resize(count);
+    for (uint32_t i = 0; i < count; ++i) {
+        const connhost_field& h = fields[i];
+        if (h.key_offset > json.size() || h.key_size > json.size() - h.key_offset || h.value_offset > json.size() ||
+            h.value_size > json.size() - h.value_offset || h.kind < CONNHOST_FIELD_STRING ||
+            h.kind > CONNHOST_FIELD_ARRAY)
+            return false;
+        Field& f = out[i];
+        f.key = json.substr(h.key_offset, h.key_size);
+        f.key_escaped = (h.flags & CONNHOST_FIELD_KEY_ESCAPED) != 0;
+        f.kind = static_cast<FieldKind>(h.kind - CONNHOST_FIELD_STRING);
+        f.value = json.substr(h.value_offset, h.value_size);
+        f.value_escaped = (h.flags & CONNHOST_FIELD_VALUE_ESCAPED) != 0;
+    }
+    return true;
 }
 
 // Replaces `out` with the elements of the JSON array `json`, in order, each as a Field with an empty key (an array

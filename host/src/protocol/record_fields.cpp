@@ -1,0 +1,50 @@
+#include "protocol/record_fields.hpp"
+
+#include <cstdint>
+
+namespace connhost::protocol {
+
+static_assert(int(internal::ValueKind::String) == CONNHOST_FIELD_STRING &&
+                  int(internal::ValueKind::Array) == CONNHOST_FIELD_ARRAY,
+              "ValueKind numbers its kinds as CONNHOST_FIELD_*");
+
+std::string_view read_record_fields(JsonScanner& s, const char* base, std::vector<connhost_field>& out) {
+    s.peek();
+    const char* const start = s.position();
+    s.object_members(
+        [&](std::string_view key, bool key_escaped, char first, std::string_view value, bool value_escaped) {
+            connhost_field f{};
+            f.key_offset = static_cast<uint32_t>(key.data() - base);
+            f.key_size = static_cast<uint32_t>(key.size());
+            f.value_offset = static_cast<uint32_t>(value.data() - base);
+            f.value_size = static_cast<uint32_t>(value.size());
+            f.kind = static_cast<connhost_field_kind>(internal::value_kind(first));
+            f.flags = static_cast<uint8_t>((key_escaped ? CONNHOST_FIELD_KEY_ESCAPED : 0) |
+                                           (value_escaped ? CONNHOST_FIELD_VALUE_ESCAPED : 0));
+            out.push_back(f);
+        });
+    return {start, static_cast<size_t>(s.position() - start)};
+}
+
+std::string record_object_problem(std::string_view text, std::vector<connhost_field>& out, bool& has_fields) {
+    const size_t before = out.size();
+    has_fields = false;
+    try {
+        JsonScanner s(text);
+        const char first = s.peek();
+        if (first != '{' || text.size() > kMaxFieldsRecordBytes) {
+            s.skip_value();
+            s.expect_end();
+            return first == '{' ? "" : "not a JSON object";
+        }
+        read_record_fields(s, text.data(), out);
+        s.expect_end();
+        has_fields = true;
+        return {};
+    } catch (const JsonSyntaxError& e) {
+        out.resize(before);
+        return std::string(e.what()) + " at byte " + std::to_string(e.offset());
+    }
+}
+
+}  // namespace connhost::protocol
