@@ -447,7 +447,10 @@ void StreamTable::begin_copy() {
     format_ = binary ? CopyFormat::Binary : CopyFormat::Text;
     copy_sql_ = "COPY " + (dedup_ ? quote(dedup_temp_name()) : q(plan_.target())) + cols + " FROM STDIN" +
         (binary ? " WITH (FORMAT binary)" : "");
-    if (binary) append_copy_binary_header(out_);
+    if (binary) {
+        append_copy_binary_header(out_);
+        build_meta_row();
+    }
     copying_ = true;
     copy_started_ = false;
     merge_pending_ = merge_pending_ || dedup_;
@@ -607,6 +610,7 @@ void StreamTable::append_fields_any_order() {
 void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
     using namespace connhost::sdk;
     if (format_ == CopyFormat::Binary) {
+        if (rec.meta.empty() && changes_.empty()) return append_meta_row(rec);  // the common case: meta NULL
         for (int m : meta_columns_) append_meta_binary(m, rec);
         if (dedup_) append_int8_cell(out_, static_cast<uint64_t>(++seq_));
         return;
@@ -666,6 +670,62 @@ void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec
         case kSyncIdColumn: word = static_cast<uint64_t>(stream_.sync_id); break;
     }
     append_int8_cell(out_, word);
+}
+
+// meta_row_ for this COPY's metadata columns: append_meta_binary's cells of a record whose meta is NULL, the row id,
+// extraction time and dedup sequence left for append_meta_row to fill in.
+void StreamTable::build_meta_row() {
+    using namespace connhost::sdk;
+    meta_row_.clear();
+    row_id_at_ = extracted_at_at_ = seq_at_ = std::string::npos;
+    for (int m : meta_columns_) {
+        switch (m) {
+            case kMetaJsonColumn: append_field_length(meta_row_, -1); continue;
+            case kRawIdColumn:
+                row_id_at_ = meta_row_.size() + 4;
+                if (bigint_row_ids_)
+                    append_int8_cell(meta_row_, 0);
+                else
+                    append_uuid_cell(meta_row_, 0, 0);
+                continue;
+            case kExtractedAtColumn:
+                extracted_at_at_ = meta_row_.size() + 4;
+                meta_row_ms_ = 0;
+                append_int8_cell(meta_row_, static_cast<uint64_t>(unix_ms_to_micros(0)));
+                continue;
+            case kGenerationIdColumn:
+                append_int8_cell(meta_row_, static_cast<uint64_t>(stream_.generation_id));
+                continue;
+            case kSyncIdColumn: append_int8_cell(meta_row_, static_cast<uint64_t>(stream_.sync_id)); continue;
+        }
+    }
+    if (dedup_) {
+        seq_at_ = meta_row_.size() + 4;
+        append_int8_cell(meta_row_, 0);
+    }
+}
+
+// The metadata cells of a record whose meta is NULL: meta_row_ with its row id, extraction time and dedup sequence,
+// as append_meta_binary writes them.
+void StreamTable::append_meta_row(const connhost::sdk::RecordView& rec) {
+    if (extracted_at_at_ != std::string::npos && rec.emitted_at_ms != meta_row_ms_) {  // a batch shares one time
+        meta_row_ms_ = rec.emitted_at_ms;
+        store_be64(&meta_row_[extracted_at_at_], static_cast<uint64_t>(unix_ms_to_micros(rec.emitted_at_ms)));
+    }
+    const size_t at = out_.size();
+    out_.append(meta_row_);
+    char* row = &out_[at];
+    if (row_id_at_ != std::string::npos) {
+        if (bigint_row_ids_) {
+            store_be64(row + row_id_at_, uuids_.next_number());
+        } else {
+            uint64_t hi, lo;
+            uuids_.next(hi, lo);
+            store_be64(row + row_id_at_, hi);
+            store_be64(row + row_id_at_ + 8, lo);
+        }
+    }
+    if (seq_at_ != std::string::npos) store_be64(row + seq_at_, static_cast<uint64_t>(++seq_));
 }
 
 // _connhost_meta: NULL when the record has no meta and no value was changed (the common case costs no jsonb parse).

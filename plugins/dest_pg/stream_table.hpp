@@ -138,6 +138,8 @@ private:
     void append_meta_cells(const connhost::sdk::RecordView& rec);
     void append_meta_json(std::string_view record_meta);
     void append_meta_binary(int meta_column, const connhost::sdk::RecordView& rec);
+    void build_meta_row();
+    void append_meta_row(const connhost::sdk::RecordView& rec);
     void set_type(Column& c, connhost::sdk::ColumnType type);
     bool meta_type_binary(const std::string& name, const std::string& type) const;
 
@@ -185,6 +187,11 @@ private:
     // a staging of an older version, whose column is uuid, goes on with numbered UUIDs.
     bool bigint_row_ids_ = false;
     std::string generation_text_, sync_text_;
+    // The binary metadata cells of a record whose meta is NULL, built once per COPY (build_meta_row): the constant
+    // cells as they are, and where the row id, extraction time and dedup sequence go (npos: not written).
+    std::string meta_row_;
+    size_t row_id_at_ = std::string::npos, extracted_at_at_ = std::string::npos, seq_at_ = std::string::npos;
+    int64_t meta_row_ms_ = 0;  // the emission time whose extraction time meta_row_ holds
 };
 
 }  // namespace pgdest
