@@ -183,6 +183,7 @@ public:
     }
 
     CommitPolicy commit_policy() const override { return {cfg_.commit_bytes, cfg_.commit_seconds}; }
+    bool uses_record_fields() const override { return true; }  // StreamTable::encode_record maps members to columns
 
     // Each stream's table as committed, in a session on UTC with ISO dates (how timestamps and dates come back).
     void read_back(const json::object& config, const ConfiguredCatalog& catalog) override {

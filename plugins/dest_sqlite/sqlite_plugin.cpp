@@ -125,6 +125,7 @@ public:
 
     void complete_stream(const ConfiguredStream& s) override { plan_.complete(s, *this); }
 
+    bool uses_record_fields() const override { return true; }  // StreamTable::write_record maps members to columns
     void close(bool success) override {
         if (!db_) return;
         if (success) {

@@ -150,10 +150,11 @@ OFF(connhost_partition_ext, slice, 8);
 
 CONNHOST_STATIC_ASSERT(sizeof(CONNHOST_EXT_RECORD_FIELDS) == sizeof("connhost.record_fields/1"),
                        "the id of the record-fields extension changed");
-SIZE(connhost_record_fields_ext, 16);
+SIZE(connhost_record_fields_ext, 24);
 OFF(connhost_record_fields_ext, struct_size, 0);
 OFF(connhost_record_fields_ext, reserved0, 4);
-OFF(connhost_record_fields_ext, batch_fields, 8);
+OFF(connhost_record_fields_ext, keep, 8);
+OFF(connhost_record_fields_ext, batch_fields, 16);
 SIZE(connhost_field, 20);
 OFF(connhost_field, key_offset, 0);
 OFF(connhost_field, key_size, 4);

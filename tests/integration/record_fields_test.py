@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Integration tests of the host extension "connhost.record_fields/1" through the real binary.
 
-The host finds the top-level members of each record's data while it checks the record, and hands them to the
-destination with the batch, so that the destination does not scan the JSON again. dest_fields_probe (a test plugin)
-compares what it is given with its own scan of every record, fails on a difference, and reports how many records came
-with the host's members. Usage: record_fields_test.py CASE (CONNHOST names the binary, CONNHOST_TEST_PLUGIN_DIR holds
+The host finds the top-level members of each record's data while it checks the record, and hands them to a
+destination that asked for them (Destination::uses_record_fields) with the batch, so that the destination does not
+scan the JSON again; a destination that did not ask gets none (they cost memory while batches wait). dest_fields_probe
+(a test plugin) compares what it is given with its own scan of every record, fails on a difference, and reports how
+many records came with the host's members. Usage: record_fields_test.py CASE (CONNHOST names the binary, CONNHOST_TEST_PLUGIN_DIR holds
 dest_fields_probe). Exits non-zero on failure.
 """
 import json
@@ -52,10 +53,10 @@ def report(path):
     return int(records), int(with_fields)
 
 
-def write(lines, *flags):
+def write(lines, *flags, keep=True):
     d = scratch_dir("connhost-fields-")
     out = os.path.join(d, "report.txt")
-    config = write_json(os.path.join(d, "probe.json"), {"report": out})
+    config = write_json(os.path.join(d, "probe.json"), {"report": out, "keep": keep})
     r = subprocess.run([CONNHOST, "run", "--plugin-dir", TEST_PLUGINS, "--plugin", "dest_fields_probe", "write",
                         "--config", config, "--catalog", catalog(d), *flags],
                        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
@@ -75,6 +76,12 @@ def case_isolated_write_gives_members():
           "run write --isolate: the destination's child process gives every record's members too")
 
 
+def case_run_write_keeps_none_unasked():
+    lines = [record_line(d) for d in DATA] + [state_line(1)]
+    check(write(lines, keep=False) == (len(DATA), 0),
+          "run write: the host kept no members for a destination that did not ask (batch_fields has none)")
+
+
 def case_sync_gives_members():
     d = scratch_dir("connhost-fields-")
     out = os.path.join(d, "report.txt")
@@ -87,8 +94,9 @@ def case_sync_gives_members():
     check(r.returncode == 0, "the sync succeeds, every record's members the same as a scan's (rc %d): %s"
           % (r.returncode, r.stderr.strip()[-400:]))
     records, with_fields = report(out)
-    check(records > 2500 and with_fields == records,
+    check(records == 7500 and with_fields == records,
           "sync: all %d records came with the host's members (%d did)" % (records, with_fields))
+
 
 
 run_case(globals())

@@ -66,6 +66,9 @@ public:
         (void)index, (void)reason;
         return CONNHOST_STATUS_UNSUPPORTED;
     }
+    // Destination: keep the members of the records delivered from now on, for batch_fields (host extension
+    // "connhost.record_fields/1"; they cost memory while batches wait, so only for a destination that asks).
+    virtual void keep_fields() {}
     // Destination: the members of the records of the RECORDS batch delivered last, as the host found them (host
     // extension "connhost.record_fields/1"). OK with `out` set; UNSUPPORTED (the default) when there are none, CONFIG
     // when no batch is current.

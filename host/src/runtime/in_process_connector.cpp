@@ -261,7 +261,15 @@ connhost_status cb_batch_fields(const connhost_host* h, const connhost_field** f
     });
 }
 
-const connhost_record_fields_ext kRecordFieldsExt{sizeof(connhost_record_fields_ext), 0, cb_batch_fields};
+connhost_status cb_keep_fields(const connhost_host* h) {
+    return shielded(h, [&]() -> int32_t {
+        ctx(h).ev->keep_fields();
+        return CONNHOST_STATUS_OK;
+    });
+}
+
+const connhost_record_fields_ext kRecordFieldsExt{sizeof(connhost_record_fields_ext), 0, cb_keep_fields,
+                                                  cb_batch_fields};
 
 const void* cb_get_extension(const connhost_host*, const char* id) {
     if (id && std::string_view(id) == CONNHOST_EXT_SECRETS) return &kSecretsExt;

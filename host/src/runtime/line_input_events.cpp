@@ -193,7 +193,8 @@ LineInputEvents::Step LineInputEvents::accept_record(connhost_input& in, bool ha
 }
 
 void LineInputEvents::add_to_building(int64_t emitted_at, std::string_view meta) {
-    building_.add(msg_.data, emitted_at, meta, msg_.has_fields ? &msg_.fields : nullptr);
+    building_.add(msg_.data, emitted_at, meta,
+                  keep_fields_ == KeepFields::Keep && msg_.has_fields ? &msg_.fields : nullptr);
     if (tolerant()) building_lines_.push_back(lines_.line_number());  // only a dead letter names input lines
 }
 
@@ -397,6 +398,7 @@ bool LineInputEvents::read_until_delivery(connhost_input& in, int32_t& status, u
 }
 
 int32_t LineInputEvents::next_input(connhost_input& in, uint32_t wait_ms) {
+    if (keep_fields_ == KeepFields::Undecided) keep_fields_ = KeepFields::Drop;
     if (large_due_) return deliver_large(in);
     if (held_) return deliver_held(in);
     int32_t status = CONNHOST_STATUS_OK;

@@ -31,6 +31,7 @@ public:
     int32_t next_input(connhost_input& in, uint32_t wait_ms) override;
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
+    void keep_fields() override { keep_fields_ = KeepFields::Keep; }
     int32_t batch_fields(BatchFields& out) override;
     int32_t values_changed(uint64_t count) override;
     void changes_reported(const protocol::ValueChanges& c) override;
@@ -134,6 +135,9 @@ private:
     BatchBuffer large_;                  // a record too large to copy, borrowed from the line reader's buffer
     std::vector<uint64_t> large_lines_;  // large_'s input line
     BatchBuffer* delivered_ = nullptr;   // the RECORDS batch delivered last (reject_record's)
+    // Whether the destination reads the records' members (keep_fields): decided at its first next_input, before
+    // any batch is built.
+    enum class KeepFields { Undecided, Keep, Drop } keep_fields_ = KeepFields::Undecided;
     const std::vector<uint64_t>* delivered_lines_ = nullptr;
     DeadLetter* dead_letter_ = nullptr;  // --error-tolerance all
     bool forward_rejects_ = false;       // forward_rejects()

@@ -32,6 +32,7 @@ public:
         return inner_.reject_record(index, reason);
     }
     int32_t values_changed(uint64_t count) override { return inner_.values_changed(count); }
+    void keep_fields() override { inner_.keep_fields(); }
     int32_t batch_fields(BatchFields& out) override { return inner_.batch_fields(out); }
     int32_t partition_slice(std::string_view ns, std::string_view name, uint32_t& index, uint32_t& count) override {
         return inner_.partition_slice(ns, name, index, count);

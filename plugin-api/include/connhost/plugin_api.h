@@ -369,7 +369,8 @@ typedef struct connhost_partition_ext {
 
 /* "connhost.record_fields/1": the top-level members of each record's data object, as the host found them while it
    checked the record's JSON, so that a destination mapping fields to columns does not scan the text a second time.
-   The host offers them for the batches whose records it checked whole (not for a record too large to copy). */
+   The host keeps them (20 bytes a member while a batch waits) only for a destination that asks with `keep`, and
+   only for the batches whose records it checked whole (not for a record too large to copy). */
 #define CONNHOST_EXT_RECORD_FIELDS "connhost.record_fields/1"
 
 /* Kind of a record field's value: CONNHOST_FIELD_*. */
@@ -401,6 +402,10 @@ typedef struct connhost_field {
 typedef struct connhost_record_fields_ext {
     uint32_t struct_size; /* since 1.0: sizeof(connhost_record_fields_ext) of the host */
     uint32_t reserved0;   /* since 1.0: zero */
+    /* since 1.0. Destination: keep the members of the records for batch_fields. Call it once, before the first
+       next_input: then every batch the host can give them for has them; a later call counts from then on. Run
+       thread. Returns OK. */
+    connhost_status (*keep)(const connhost_host* host);
     /* since 1.0. Destination: the members of every record of the RECORDS batch the last next_input delivered,
        record i's in (*fields)[(*field_offsets)[i]] up to [(*field_offsets)[i + 1]], in input order (duplicates kept);
        both borrowed like the batch. Run thread. Returns OK, UNSUPPORTED when the host has none for this batch (scan
@@ -439,7 +444,7 @@ typedef struct connhost_read_back_ext {
 #define CONNHOST_RECORD_REJECT_EXT_SIZE_1_0 16
 #define CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 16
 #define CONNHOST_PARTITION_EXT_SIZE_1_0 16
-#define CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 16
+#define CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 24
 #define CONNHOST_FIELD_SIZE 20
 #else
 #define CONNHOST_RECORD_BATCH_SIZE_1_0 CONNHOST_SIZE_THROUGH(connhost_record_batch, meta_size)

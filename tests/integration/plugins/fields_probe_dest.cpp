@@ -1,7 +1,9 @@
 // Test destination `dest_fields_probe`: checks, for every record it is given, that the members the host handed over
 // with the batch (extension "connhost.record_fields/1", RecordView::fields) are exactly those a scan of the record's
 // JSON finds, and fails the write on the first difference. At close it writes to config "report" one line:
-// "<records> <records with the host's members>", so a test can tell that the host gave them.
+// "<records> <records with the host's members>", so a test can tell that the host gave them. It asks for the members
+// (Destination::uses_record_fields) unless config "keep" is false; then it counts the records of the batches whose
+// members the host kept all the same (Host::batch_fields).
 #include <connhost/sdk.hpp>
 #include <connhost/sdk/entry.hpp>
 
@@ -37,8 +39,13 @@ public:
         const auto* report = config.if_contains("report");
         if (!report || !report->is_string()) throw ConfigError("config.report must be the path of the report file");
         report_ = std::string(report->as_string());
+        const auto* keep = config.if_contains("keep");  // false: a destination that does not ask for the members
+        keep_ = !keep || !keep->is_bool() || keep->as_bool();
     }
     void write_batch(const ConfiguredStream&, const BatchView& batch) override {
+        const connhost_field* kept = nullptr;
+        const uint64_t* kept_offsets = nullptr;
+        if (!keep_ && host().batch_fields(kept, kept_offsets)) with_fields_ += batch.size();  // kept unasked
         for (size_t i = 0; i < batch.size(); ++i) {
             const RecordView rec = batch[i];
             record_fields(rec, given_);
@@ -49,12 +56,14 @@ public:
             if (rec.fields) ++with_fields_;
         }
     }
+    bool uses_record_fields() const override { return keep_; }
     void commit() override {}
     void complete_stream(const ConfiguredStream&) override {}
     void close(bool) override { std::ofstream(report_) << records_ << ' ' << with_fields_ << '\n'; }
 
 private:
     std::string report_;
+    bool keep_ = true;
     std::vector<Field> given_, scanned_;
     uint64_t records_ = 0, with_fields_ = 0;
 };

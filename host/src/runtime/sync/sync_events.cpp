@@ -93,7 +93,9 @@ int32_t SourceEvents::on_checked_records(const connhost_record_batch& b, const B
     item.kind = QueueItem::Records;
     item.batch = q_.spare();
     item.batch->reset(stream, b.ns != nullptr, ns);
-    item.batch->add_batch(b, protocol::MessageWriter::now_ms(), fields);
+    item.batch->add_batch(
+        b, protocol::MessageWriter::now_ms(),
+        ctl_.keep_fields.load(std::memory_order_relaxed) != SyncControl::kDrop ? fields : BatchFields{});
     item.first_record = first;
     item.left_out = std::move(left_out_indices);
     seen_ += b.record_count + left_out;
@@ -210,6 +212,8 @@ std::string DestinationEvents::summary_name(std::string_view ns, bool has_ns, st
 }
 
 int32_t DestinationEvents::next_input(connhost_input& in, uint32_t wait_ms) {
+    int undecided = SyncControl::kUndecided;  // a destination that did not ask for the members by now never reads them
+    ctl_.keep_fields.compare_exchange_strong(undecided, SyncControl::kDrop, std::memory_order_relaxed);
     current_delivered_ = false;
     q_.recycle(std::move(current_.batch));
     if (ended_) return source_status_ == CONNHOST_STATUS_OK ? CONNHOST_STATUS_END_OF_INPUT : source_status_;

@@ -24,6 +24,10 @@ namespace connhost::runtime::sync {
 // Shared between both sides: why the sync is stopping.
 struct SyncControl {
     std::atomic<bool> cancelled{false};  // a signal, or the other side failed
+    // Whether the destination reads the records' members (record_fields extension): kUndecided until its first
+    // next_input (the source keeps them meanwhile), then kKeep if it asked before, else kDrop.
+    static constexpr int kUndecided = 0, kKeep = 1, kDrop = 2;
+    std::atomic<int> keep_fields{kUndecided};
 };
 
 // Source side: copies each batch into a queue item (no re-serialisation), passes states and stream statuses on,
@@ -92,6 +96,7 @@ public:
     int32_t ack_state(uint64_t id) override;
     int32_t reject_record(uint32_t index, std::string_view reason) override;
     int32_t values_changed(uint64_t count) override;
+    void keep_fields() override { ctl_.keep_fields.store(SyncControl::kKeep, std::memory_order_relaxed); }
     int32_t batch_fields(BatchFields& out) override;
     bool takes_rejects() const override { return dead_letter_ != nullptr; }
     uint64_t record_position(uint32_t index) const override;

@@ -54,6 +54,10 @@ public:
     virtual void close(bool success) = 0;
     // When commit() is called at a state and while idle; read once, after open() (so it may come from the config).
     virtual CommitPolicy commit_policy() const { return {}; }
+    // True when write_batch reads records' members with record_fields() (input.hpp): the host then keeps the members
+    // it finds checking each record (20 bytes a member while a batch waits), so they are not scanned again. Read
+    // once, after open(). Default: false.
+    virtual bool uses_record_fields() const { return false; }
     // Called from any thread when the host cancels. Default: nothing.
     virtual void on_cancel() noexcept {}
 
@@ -93,7 +97,8 @@ public:
     int32_t run(const json::object& config) {
         dest_.open(config, catalog_);
         policy_ = dest_.commit_policy();  // after open(): a destination's policy may come from its config
-        InputReader input(host_, static_cast<uint32_t>(policy_.idle_seconds * 1000));
+        const bool record_fields = dest_.uses_record_fields() && host_.keep_record_fields();
+        InputReader input(host_, static_cast<uint32_t>(policy_.idle_seconds * 1000), record_fields);
         try {
             InputItem item;
             while (input.next(item)) on_item(item);

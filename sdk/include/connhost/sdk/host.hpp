@@ -146,15 +146,21 @@ public:
         if (vc && vc->struct_size >= CONNHOST_VALUE_CHANGES_EXT_SIZE_1_0 && vc->changed) (void)vc->changed(h_, count);
     }
 
+    // Destination: asks the host to keep the members of the records it delivers from now on (extension
+    // "connhost.record_fields/1"), for batch_fields. False when the host lacks the extension. Call it before the first
+    // next_input. Run thread.
+    bool keep_record_fields() const noexcept {
+        const connhost_record_fields_ext* rf = record_fields_ext();
+        return rf && rf->keep && rf->keep(h_) == CONNHOST_STATUS_OK;
+    }
     // Destination: the members of the records of the RECORDS batch the last next_input delivered, as the host found
-    // them checking the records (extension "connhost.record_fields/1"): record i's in fields[offsets[i]] up to
+    // them checking the records (keep_record_fields asked for them): record i's in fields[offsets[i]] up to
     // [offsets[i + 1]]. False when the host has none for the batch, or lacks the extension. Run thread.
     bool batch_fields(const connhost_field*& fields, const uint64_t*& offsets) const noexcept {
-        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_RECORD_FIELDS) : nullptr;
-        const auto* rf = static_cast<const connhost_record_fields_ext*>(ext);
+        const connhost_record_fields_ext* rf = record_fields_ext();
         fields = nullptr;
         offsets = nullptr;
-        if (!rf || rf->struct_size < CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 || !rf->batch_fields) return false;
+        if (!rf || !rf->batch_fields) return false;
         return rf->batch_fields(h_, &fields, &offsets) == CONNHOST_STATUS_OK && fields && offsets;
     }
 
@@ -178,6 +184,13 @@ public:
     }
 
 private:
+    // The host's "connhost.record_fields/1" table, or null.
+    const connhost_record_fields_ext* record_fields_ext() const noexcept {
+        const void* ext = h_ && h_->get_extension ? h_->get_extension(h_, CONNHOST_EXT_RECORD_FIELDS) : nullptr;
+        const auto* rf = static_cast<const connhost_record_fields_ext*>(ext);
+        return rf && rf->struct_size >= CONNHOST_RECORD_FIELDS_EXT_SIZE_1_0 ? rf : nullptr;
+    }
+
     const connhost_host* h_;
 };
 

@@ -72,7 +72,10 @@ struct InputItem {
 class InputReader {
 public:
     // `idle_ms` > 0: next() gives an IDLE item when no input came for that long (the host may wake it sooner).
-    explicit InputReader(Host host, uint32_t idle_ms = 0) noexcept : host_(host), idle_ms_(idle_ms) {}
+    // `record_fields`: the batches carry the records' members when the host gives them (Host::keep_record_fields
+    // asked for them before the first next()).
+    explicit InputReader(Host host, uint32_t idle_ms = 0, bool record_fields = false) noexcept
+        : host_(host), idle_ms_(idle_ms), record_fields_(record_fields) {}
 
     // Fills `item`; false when input ended (status() OK), broke, or was cancelled.
     bool next(InputItem& item) {
@@ -91,7 +94,7 @@ public:
         item.kind = in.kind;
         const connhost_field* fields = nullptr;
         const uint64_t* field_offsets = nullptr;
-        if (in.kind == CONNHOST_INPUT_RECORDS) host_.batch_fields(fields, field_offsets);
+        if (record_fields_ && in.kind == CONNHOST_INPUT_RECORDS) host_.batch_fields(fields, field_offsets);
         item.batch = BatchView(in.batch, fields, field_offsets);
         item.json = in.json ? std::string_view(in.json, in.json_size) : std::string_view();
         item.state_id = in.state_id;
@@ -103,6 +106,7 @@ public:
 private:
     Host host_;
     uint32_t idle_ms_;
+    bool record_fields_;
     int32_t status_ = CONNHOST_STATUS_OK;
     bool ended_ = false;
 };
