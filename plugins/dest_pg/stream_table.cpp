@@ -336,7 +336,7 @@ void StreamTable::fit_type(int col, ColumnType wanted) {
     }
 }
 
-// Has metadata column `name` the type append_meta_binary writes? Someone may have changed it by hand: then the table is
+// Has metadata column `name` the type build_meta_row writes? Someone may have changed it by hand: then the table is
 // written as COPY text, which the server casts.
 bool StreamTable::meta_type_binary(const std::string& name, const std::string& type) const {
     using namespace connhost::sdk;
@@ -609,12 +609,7 @@ void StreamTable::append_fields_any_order() {
 // The cells of meta_columns_ (and of the dedup sequence), each followed by a tab in text.
 void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
     using namespace connhost::sdk;
-    if (format_ == CopyFormat::Binary) {
-        if (rec.meta.empty() && changes_.empty()) return append_meta_row(rec);  // the common case: meta NULL
-        for (int m : meta_columns_) append_meta_binary(m, rec);
-        if (dedup_) append_int8_cell(out_, static_cast<uint64_t>(++seq_));
-        return;
-    }
+    if (format_ == CopyFormat::Binary) return append_meta_row(rec);
     for (int m : meta_columns_) {
         switch (m) {
             case kMetaJsonColumn: append_meta_json(rec.meta); break;
@@ -640,47 +635,19 @@ void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
     }
 }
 
-// One metadata cell in binary, with its length word.
-void StreamTable::append_meta_binary(int m, const connhost::sdk::RecordView& rec) {
-    using namespace connhost::sdk;
-    uint64_t word = 0;
-    switch (m) {
-        case kMetaJsonColumn: {
-            if (rec.meta.empty() && changes_.empty()) {  // NULL, the common case (see append_meta_json)
-                append_field_length(out_, -1);
-                return;
-            }
-            const size_t at = out_.size();
-            append_field_length(out_, 0);
-            append_meta_json(rec.meta);
-            patch_field_length(out_, at);
-            return;
-        }
-        case kRawIdColumn:
-            if (!bigint_row_ids_) {
-                uint64_t hi, lo;
-                uuids_.next(hi, lo);
-                append_uuid_cell(out_, hi, lo);
-                return;
-            }
-            word = uuids_.next_number();
-            break;
-        case kExtractedAtColumn: word = static_cast<uint64_t>(unix_ms_to_micros(rec.emitted_at_ms)); break;
-        case kGenerationIdColumn: word = static_cast<uint64_t>(stream_.generation_id); break;
-        case kSyncIdColumn: word = static_cast<uint64_t>(stream_.sync_id); break;
-    }
-    append_int8_cell(out_, word);
-}
-
-// meta_row_ for this COPY's metadata columns: append_meta_binary's cells of a record whose meta is NULL, the row id,
-// extraction time and dedup sequence left for append_meta_row to fill in.
+// meta_row_ for this COPY's metadata columns (and the dedup sequence): the binary cells of a record whose meta is NULL
+// (the UUID as its 16 bytes, the extraction time as microseconds, bigints), the row id, extraction time and dedup
+// sequence left for append_meta_row to fill in.
 void StreamTable::build_meta_row() {
     using namespace connhost::sdk;
     meta_row_.clear();
     row_id_at_ = extracted_at_at_ = seq_at_ = std::string::npos;
     for (int m : meta_columns_) {
         switch (m) {
-            case kMetaJsonColumn: append_field_length(meta_row_, -1); continue;
+            case kMetaJsonColumn:  // first, when written (the constructor's order): append_meta_row may replace it
+                if (!meta_row_.empty()) throw std::logic_error("_connhost_meta must be the first metadata column");
+                append_field_length(meta_row_, -1);
+                continue;
             case kRawIdColumn:
                 row_id_at_ = meta_row_.size() + 4;
                 if (bigint_row_ids_)
@@ -705,15 +672,24 @@ void StreamTable::build_meta_row() {
     }
 }
 
-// The metadata cells of a record whose meta is NULL: meta_row_ with its row id, extraction time and dedup sequence,
-// as append_meta_binary writes them.
+// A record's binary metadata cells: meta_row_ with its row id, extraction time and dedup sequence stored in place,
+// and, when the record has meta or a value was changed, its _connhost_meta cell instead of the template's NULL.
 void StreamTable::append_meta_row(const connhost::sdk::RecordView& rec) {
+    using namespace connhost::sdk;
     if (extracted_at_at_ != std::string::npos && rec.emitted_at_ms != meta_row_ms_) {  // a batch shares one time
         meta_row_ms_ = rec.emitted_at_ms;
         store_be64(&meta_row_[extracted_at_at_], static_cast<uint64_t>(unix_ms_to_micros(rec.emitted_at_ms)));
     }
-    const size_t at = out_.size();
-    out_.append(meta_row_);
+    size_t from = 0;  // the bytes of meta_row_ to write from
+    if (!meta_columns_.empty() && meta_columns_[0] == kMetaJsonColumn && !(rec.meta.empty() && changes_.empty())) {
+        const size_t cell = out_.size();
+        append_field_length(out_, 0);
+        append_meta_json(rec.meta);
+        patch_field_length(out_, cell);
+        from = 4;  // past the template's NULL
+    }
+    const size_t at = out_.size() - from;  // where meta_row_'s first byte would be: its offsets count from there
+    out_.append(meta_row_, from, std::string::npos);
     char* row = &out_[at];
     if (row_id_at_ != std::string::npos) {
         if (bigint_row_ids_) {
@@ -731,7 +707,7 @@ void StreamTable::append_meta_row(const connhost::sdk::RecordView& rec) {
 // _connhost_meta: NULL when the record has no meta and no value was changed (the common case costs no jsonb parse).
 void StreamTable::append_meta_json(std::string_view record_meta) {
     if (record_meta.empty() && changes_.empty()) {
-        if (format_ == CopyFormat::Text) out_ += "\\N";  // binary: append_meta_binary writes the NULL
+        if (format_ == CopyFormat::Text) out_ += "\\N";  // binary: the template's NULL (append_meta_row)
         return;
     }
     connhost::sdk::build_record_meta(meta_, record_meta, changes_);

@@ -137,7 +137,6 @@ private:
     void append_fields_any_order();
     void append_meta_cells(const connhost::sdk::RecordView& rec);
     void append_meta_json(std::string_view record_meta);
-    void append_meta_binary(int meta_column, const connhost::sdk::RecordView& rec);
     void build_meta_row();
     void append_meta_row(const connhost::sdk::RecordView& rec);
     void set_type(Column& c, connhost::sdk::ColumnType type);
@@ -188,7 +187,8 @@ private:
     bool bigint_row_ids_ = false;
     std::string generation_text_, sync_text_;
     // The binary metadata cells of a record whose meta is NULL, built once per COPY (build_meta_row): the constant
-    // cells as they are, and where the row id, extraction time and dedup sequence go (npos: not written).
+    // cells as they are, and where the row id, extraction time and dedup sequence go (npos: not written). Every
+    // binary row's metadata cells are written from it (append_meta_row).
     std::string meta_row_;
     size_t row_id_at_ = std::string::npos, extracted_at_at_ = std::string::npos, seq_at_ = std::string::npos;
     int64_t meta_row_ms_ = 0;  // the emission time whose extraction time meta_row_ holds
