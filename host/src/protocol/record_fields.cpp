@@ -1,6 +1,7 @@
 #include "protocol/record_fields.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace connhost::protocol {
 
@@ -26,24 +27,44 @@ std::string_view read_record_fields(JsonScanner& s, const char* base, std::vecto
     return {start, static_cast<size_t>(s.position() - start)};
 }
 
+namespace {
+
+std::string syntax_problem(const JsonSyntaxError& e) {
+    return std::string(e.what()) + " at byte " + std::to_string(e.offset());
+}
+
+}  // namespace
+
+std::string json_problem(std::string_view text) {
+    try {
+        JsonScanner s(text);
+        s.skip_value();
+        s.expect_end();
+        return {};
+    } catch (const JsonSyntaxError& e) {
+        return syntax_problem(e);
+    }
+}
+
+std::string object_problem(std::string_view text) {
+    std::string why = json_problem(text);
+    if (why.empty() && text[text.find_first_not_of(" \t\r\n")] != '{') return "not a JSON object";  // valid: not blank
+    return why;
+}
+
 std::string record_object_problem(std::string_view text, std::vector<connhost_field>& out, bool& has_fields) {
     const size_t before = out.size();
     has_fields = false;
+    if (JsonScanner(text).peek() != '{' || text.size() > kMaxFieldsRecordBytes) return object_problem(text);
     try {
         JsonScanner s(text);
-        const char first = s.peek();
-        if (first != '{' || text.size() > kMaxFieldsRecordBytes) {
-            s.skip_value();
-            s.expect_end();
-            return first == '{' ? "" : "not a JSON object";
-        }
         read_record_fields(s, text.data(), out);
         s.expect_end();
         has_fields = true;
         return {};
     } catch (const JsonSyntaxError& e) {
         out.resize(before);
-        return std::string(e.what()) + " at byte " + std::to_string(e.offset());
+        return syntax_problem(e);
     }
 }
 

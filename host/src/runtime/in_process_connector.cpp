@@ -51,25 +51,6 @@ int32_t contract_violation(const connhost_host* h, std::string msg) {
     return CONNHOST_STATUS_INTERNAL;
 }
 
-// Checks that `text` is one JSON value; returns an empty string or the reason it is not.
-std::string json_problem(std::string_view text) {
-    try {
-        protocol::JsonScanner s(text);
-        s.skip_value();
-        s.expect_end();
-        return {};
-    } catch (const protocol::JsonSyntaxError& e) {
-        return std::string(e.what()) + " at byte " + std::to_string(e.offset());
-    }
-}
-
-// Checks that `text` is one JSON object; returns an empty string or the reason it is not.
-std::string object_problem(std::string_view text) {
-    std::string why = json_problem(text);
-    if (why.empty() && text[text.find_first_not_of(" \t\r\n")] != '{') return "not a JSON object";  // valid: not blank
-    return why;
-}
-
 void cb_log(const connhost_host* h, connhost_log_level level, const char* msg, size_t size) {
     try {
         ctx(h).ev->on_log(level, msg ? std::string_view(msg, size) : std::string_view());
@@ -111,7 +92,7 @@ std::string batch_layout_problem(const connhost_record_batch& b) {
         if (b.meta_offsets[i] > b.meta_offsets[i + 1] || b.meta_offsets[i + 1] > b.meta_size)
             return "meta offsets of stream " + stream + " are out of order or past meta_size";
         if (b.meta_offsets[i] == b.meta_offsets[i + 1]) continue;  // no meta for this record
-        std::string why = object_problem(
+        std::string why = protocol::object_problem(
             {b.meta + b.meta_offsets[i], static_cast<size_t>(b.meta_offsets[i + 1] - b.meta_offsets[i])});
         if (!why.empty())
             return "the meta of record " + std::to_string(i) + " of stream " + stream + " is invalid: " + why;
@@ -126,7 +107,8 @@ int32_t bad_record(const connhost_host* h, const connhost_record_batch& b, uint3
     const std::string reason =
         too_large ? protocol::over_limit_text(size, true, ctx(h).max_record_bytes) : "record data is " + why;
     // Only valid JSON can be a bad record (it is written as it is into the dead-letter file); broken text is a bug.
-    if (json_problem(record_data(b, i)).empty() && ctx(h).ev->on_bad_record(b, i, reason) == CONNHOST_STATUS_OK)
+    if (protocol::json_problem(record_data(b, i)).empty() &&
+        ctx(h).ev->on_bad_record(b, i, reason) == CONNHOST_STATUS_OK)
         return CONNHOST_STATUS_OK;
     if (too_large) return record_too_large(h, b, size);
     return contract_violation(h,
@@ -180,7 +162,7 @@ connhost_status cb_emit_records(const connhost_host* h, const connhost_record_ba
 connhost_status cb_emit_state(const connhost_host* h, const char* json, size_t size) {
     return shielded(h, [&]() -> int32_t {
         std::string_view s(json ? json : "", json ? size : 0);
-        std::string why = object_problem(s);
+        std::string why = protocol::object_problem(s);
         if (!why.empty()) return contract_violation(h, "emit_state got a state that is " + why);
         why = protocol::state_shape_problem(s);
         if (!why.empty()) return contract_violation(h, "emit_state got a state no later run could resume from: " + why);
@@ -193,7 +175,7 @@ connhost_status cb_emit_message(const connhost_host* h, connhost_msg_type type, 
         if (type < CONNHOST_MSG_SPEC || type > CONNHOST_MSG_CONTROL)
             return contract_violation(h, "emit_message got unknown message type " + std::to_string(type));
         std::string_view s(json ? json : "", json ? size : 0);
-        std::string why = object_problem(s);
+        std::string why = protocol::object_problem(s);
         if (!why.empty()) return contract_violation(h, "emit_message got a payload that is " + why);
         return ctx(h).ev->on_message(type, s);
     });
