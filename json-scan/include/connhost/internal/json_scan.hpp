@@ -363,9 +363,10 @@ inline const char* write_unescaped(const char* q, const char* end, char*& w) noe
 // `mask` (not 0), into `out`: the runs between escapes copied sixteen bytes at a time into room made beforehand.
 // Returns where it stopped (an escape may end past the block).
 inline const char* append_unescaped_block(std::string& out, const char* p, const char* end, unsigned mask) {
-    const size_t at = out.size();
-    out.resize(at + 48);  // what is read (at most 27 bytes) is never shorter than what it decodes to, +16 per store
-    char* w = &out[at];
+    // Decoded on the stack, appended once: what is read (at most 27 bytes) is never shorter than what it decodes
+    // to, +16 per store. (Room made in `out` by resize would be zero-filled by a call first, twice per block.)
+    char buf[48];
+    char* w = buf;
     const char* q = p;  // the next byte to copy
     while (mask) {
         const char* const stop = p + __builtin_ctz(mask);
@@ -381,7 +382,7 @@ inline const char* append_unescaped_block(std::string& out, const char* p, const
         w += block_end - q;
         q = block_end;
     }
-    out.resize(static_cast<size_t>(w - out.data()));
+    out.append(buf, static_cast<size_t>(w - buf));
     return q;
 }
 
@@ -448,11 +449,10 @@ inline char* write_escape(char* w, unsigned char c) noexcept {
 // Appends the n <= 16 bytes at p (32 readable), whose escapes (escape_mask) are `mask` (not 0), JSON-escaped: the
 // runs between escapes copied sixteen bytes at a time into room made beforehand.
 inline void append_escaped_block(std::string& out, const char* p, unsigned n, unsigned mask) {
-    const size_t at = out.size();
-    // Room for sixteen \u00XX escapes and the last copy's sixteen bytes (a count of the escapes would be a libgcc
-    // call: the build targets every x86-64, which may lack POPCNT).
-    out.resize(at + 16 * 6 + 16);
-    char* w = &out[at];
+    // Escaped on the stack, appended once. Room for sixteen \u00XX escapes and the last copy's sixteen bytes (a count
+    // of the escapes would be a libgcc call: the build targets every x86-64, which may lack POPCNT).
+    char buf[16 * 6 + 16];
+    char* w = buf;
     unsigned from = 0;
     for (; mask; mask &= mask - 1) {
         const auto k = static_cast<unsigned>(__builtin_ctz(mask));
@@ -461,7 +461,7 @@ inline void append_escaped_block(std::string& out, const char* p, unsigned n, un
         from = k + 1;
     }
     std::memcpy(w, p + from, 16);
-    out.resize(static_cast<size_t>(w + (n - from) - out.data()));
+    out.append(buf, static_cast<size_t>(w + (n - from) - buf));
 }
 
 }  // namespace json_detail
