@@ -2,32 +2,50 @@
 
 #include <connhost/sdk/record_meta.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 
 namespace pgsource {
 
 namespace {
 
-// Appends `v` in decimal, zero-padded to `width` digits.
-void append_padded(std::string& out, uint64_t v, int width) {
+// Writes `v` in decimal at `w`, zero-padded to `width` digits; returns the end (at most 20 + width bytes).
+char* put_padded(char* w, uint64_t v, int width) {
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    for (int pad = width - static_cast<int>(r.ptr - buf); pad > 0; --pad) out.push_back('0');
-    out.append(buf, r.ptr);
+    for (int pad = width - static_cast<int>(r.ptr - buf); pad > 0; --pad) *w++ = '0';
+    const auto n = static_cast<size_t>(r.ptr - buf);
+    std::memcpy(w, buf, n);
+    return w + n;
+}
+
+// Appends `v` in decimal, zero-padded to `width` (at most 4) digits.
+void append_padded(std::string& out, uint64_t v, int width) {
+    char buf[24];
+    out.append(buf, static_cast<size_t>(put_padded(buf, v, width) - buf));
+}
+
+// Writes the two digits of `v` < 100 at `w`; returns the end.
+char* put2(char* w, uint64_t v) {
+    w[0] = static_cast<char>('0' + v / 10);
+    w[1] = static_cast<char>('0' + v % 10);
+    return w + 2;
 }
 
 constexpr int64_t kUnixToPgDays = 10957;  // days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch
 
-// Appends "YYYY-MM-DD" of `days` after PostgreSQL's epoch; sets `bc` for a year before 1 (printed as 1 - year).
-void append_ymd(std::string& out, int64_t days, bool& bc) {
+// Writes "YYYY-MM-DD" of `days` after PostgreSQL's epoch at `w` (at most 24 bytes); returns the end. Sets `bc` for a
+// year before 1 (printed as 1 - year).
+char* put_ymd(char* w, int64_t days, bool& bc) {
     const connhost::sdk::CivilDate date = connhost::sdk::civil_from_days(days + kUnixToPgDays);
     bc = date.year <= 0;
-    append_padded(out, static_cast<uint64_t>(bc ? 1 - date.year : date.year), 4);
-    out.push_back('-');
-    append_padded(out, date.month, 2);
-    out.push_back('-');
-    append_padded(out, date.day, 2);
+    w = put_padded(w, static_cast<uint64_t>(bc ? 1 - date.year : date.year), 4);
+    *w++ = '-';
+    w = put2(w, date.month);
+    *w++ = '-';
+    return put2(w, date.day);
 }
 
 }  // namespace
@@ -66,7 +84,8 @@ bool append_date_text(std::string& out, std::string_view v) {
         return true;
     }
     bool bc = false;
-    append_ymd(out, days, bc);
+    char text[32];
+    out.append(text, static_cast<size_t>(put_ymd(text, days, bc) - text));
     if (bc) out += " BC";
     return true;
 }
@@ -80,22 +99,24 @@ bool append_timestamp_text(std::string& out, std::string_view v, bool zoned) {
     }
     constexpr int64_t kDay = 86400000000;
     const int64_t days = us / kDay - (us % kDay < 0), of_day = us - days * kDay;
+    char text[64], *w = text;  // one append of "YYYY-MM-DD hh:mm:ss[.ffffff][+00][ BC]"
     bool bc = false;
-    append_ymd(out, days, bc);
-    out.push_back(' ');
-    append_padded(out, static_cast<uint64_t>(of_day / 3600000000), 2);
-    out.push_back(':');
-    append_padded(out, static_cast<uint64_t>(of_day / 60000000 % 60), 2);
-    out.push_back(':');
-    append_padded(out, static_cast<uint64_t>(of_day / 1000000 % 60), 2);
+    w = put_ymd(w, days, bc);
+    *w++ = ' ';
+    w = put2(w, static_cast<uint64_t>(of_day / 3600000000));
+    *w++ = ':';
+    w = put2(w, static_cast<uint64_t>(of_day / 60000000 % 60));
+    *w++ = ':';
+    w = put2(w, static_cast<uint64_t>(of_day / 1000000 % 60));
     if (uint64_t fraction = static_cast<uint64_t>(of_day % 1000000)) {  // six digits, trailing zeros dropped
         int width = 6;
         for (; fraction % 10 == 0; fraction /= 10) --width;
-        out.push_back('.');
-        append_padded(out, fraction, width);
+        *w++ = '.';
+        w = put_padded(w, fraction, width);
     }
-    if (zoned) out += "+00";
-    if (bc) out += " BC";
+    if (zoned) w = std::copy_n("+00", 3, w);
+    if (bc) w = std::copy_n(" BC", 3, w);
+    out.append(text, static_cast<size_t>(w - text));
     return true;
 }
 
