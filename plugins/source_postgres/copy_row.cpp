@@ -75,7 +75,10 @@ bool CopyRow::set_binary_field(size_t i, BinaryCell cell, std::string_view v) {
             const size_t size = cell == BinaryCell::Int2 ? 2 : cell == BinaryCell::Int4 ? 4 : 8;
             char buf[24];
             ok = v.size() == size;
-            if (ok) out.append(buf, std::to_chars(buf, buf + sizeof buf, big_endian_signed(v.data(), size)).ptr);
+            if (ok) {  // pointer and size: append(first, last) is the iterator overload, a slower _M_replace call
+                const char* end = std::to_chars(buf, buf + sizeof buf, big_endian_signed(v.data(), size)).ptr;
+                out.append(buf, static_cast<size_t>(end - buf));
+            }
             break;
         }
         case BinaryCell::Numeric: ok = append_numeric_text(out, v); break;
