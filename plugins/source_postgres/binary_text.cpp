@@ -36,8 +36,8 @@ char* put2(char* w, uint64_t v) {
 
 constexpr int64_t kUnixToPgDays = 10957;  // days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch
 
-// Writes "YYYY-MM-DD" of `days` after PostgreSQL's epoch at `w` (at most 24 bytes); returns the end. Sets `bc` for a
-// year before 1 (printed as 1 - year).
+// Writes "YYYY-MM-DD" of `days` after PostgreSQL's epoch at `w` (at most 26 bytes: a year of up to 20 digits);
+// returns the end. Sets `bc` for a year before 1 (printed as 1 - year).
 char* put_ymd(char* w, int64_t days, bool& bc) {
     const connhost::sdk::CivilDate date = connhost::sdk::civil_from_days(days + kUnixToPgDays);
     bc = date.year <= 0;
