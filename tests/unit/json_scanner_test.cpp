@@ -247,6 +247,31 @@ TEST_CASE("dense escapes across block edges: escaping, both scans and unescaping
     }
 }
 
+TEST_CASE("blocks that are all escapes: the longest escaped and unescaped blocks fit the room made for them") {
+    // Sixteen control bytes escape to 96 bytes, the most a block can take; sixteen \u0001 decode to 16.
+    for (size_t n : {16u, 17u, 31u, 32u, 33u, 48u, 64u}) {
+        const std::string s(n, '\x01');
+        std::string expected = "\"";
+        for (size_t i = 0; i < n; ++i) expected += "\\u0001";
+        expected += "\"";
+        std::string out = "p";
+        connhost::internal::append_json_string(out, s);
+        REQUIRE(out == "p" + expected);
+        REQUIRE(unescape_json_string(expected.substr(1, expected.size() - 2)) == s);
+        const std::string quotes(n, '"');
+        std::string escaped;
+        connhost::internal::append_json_string(escaped, quotes);
+        REQUIRE(unescape_json_string(escaped.substr(1, escaped.size() - 2)) == quotes);
+    }
+    // One escape at every offset of a block: a two-byte one (the block's last run copied after it) and a surrogate
+    // pair (12 bytes, read past the block's end).
+    for (size_t k = 0; k < 40; ++k) {
+        const std::string a(k, 'a'), b(20, 'b');
+        REQUIRE(unescape_json_string(a + R"(\n)" + b) == a + "\n" + b);
+        REQUIRE(unescape_json_string(a + R"(\ud83d\ude00)" + b) == a + "\xF0\x9F\x98\x80" + b);
+    }
+}
+
 TEST_CASE("malformed escapes and bare quotes decode as the byte-by-byte decoder keeps them") {
     CHECK(unescape_json_string(std::string(30, 'a') + "\\u12") == std::string(30, 'a') + "\\u12");  // in the tail
     CHECK(unescape_json_string(std::string(14, 'a') + "\\ud83d\\ude00" + std::string(30, 'b')) ==
