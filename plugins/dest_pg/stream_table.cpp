@@ -681,7 +681,7 @@ void StreamTable::append_meta_row(const connhost::sdk::RecordView& rec) {
         store_be64(&meta_row_[extracted_at_at_], static_cast<uint64_t>(unix_ms_to_micros(rec.emitted_at_ms)));
     }
     size_t from = 0;  // the bytes of meta_row_ to write from
-    if (!meta_columns_.empty() && meta_columns_[0] == kMetaJsonColumn && !(rec.meta.empty() && changes_.empty())) {
+    if (!meta_columns_.empty() && meta_columns_[0] == kMetaJsonColumn && !meta_is_null(rec.meta)) {
         const size_t cell = out_.size();
         append_field_length(out_, 0);
         append_meta_json(rec.meta);
@@ -706,7 +706,7 @@ void StreamTable::append_meta_row(const connhost::sdk::RecordView& rec) {
 
 // _connhost_meta: NULL when the record has no meta and no value was changed (the common case costs no jsonb parse).
 void StreamTable::append_meta_json(std::string_view record_meta) {
-    if (record_meta.empty() && changes_.empty()) {
+    if (meta_is_null(record_meta)) {
         if (format_ == CopyFormat::Text) out_ += "\\N";  // binary: the template's NULL (append_meta_row)
         return;
     }

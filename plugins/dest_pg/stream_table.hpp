@@ -137,6 +137,8 @@ private:
     void append_fields_any_order();
     void append_meta_cells(const connhost::sdk::RecordView& rec);
     void append_meta_json(std::string_view record_meta);
+    // Whether a record's _connhost_meta is NULL: it has no meta and no value of it was changed (the common case).
+    bool meta_is_null(std::string_view record_meta) const { return record_meta.empty() && changes_.empty(); }
     void build_meta_row();
     void append_meta_row(const connhost::sdk::RecordView& rec);
     void set_type(Column& c, connhost::sdk::ColumnType type);

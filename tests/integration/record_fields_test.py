@@ -3,10 +3,10 @@
 
 The host finds the top-level members of each record's data while it checks the record, and hands them to a
 destination that asked for them (Destination::uses_record_fields) with the batch, so that the destination does not
-scan the JSON again; a destination that did not ask gets none (they cost memory while batches wait). dest_fields_probe
-(a test plugin) compares what it is given with its own scan of every record, fails on a difference, and reports how
-many records came with the host's members. Usage: record_fields_test.py CASE (CONNHOST names the binary, CONNHOST_TEST_PLUGIN_DIR holds
-dest_fields_probe). Exits non-zero on failure.
+scan the JSON again; a destination that did not ask gets none (they cost memory while batches wait).
+dest_fields_probe (a test plugin) compares what it is given with its own scan of every record, fails on a
+difference, and reports how many records came with the host's members. Usage: record_fields_test.py CASE (CONNHOST
+names the binary, CONNHOST_TEST_PLUGIN_DIR holds dest_fields_probe). Exits non-zero on failure.
 """
 import json
 import os
@@ -96,7 +96,6 @@ def case_sync_gives_members():
     records, with_fields = report(out)
     check(records == 7500 and with_fields == records,
           "sync: all %d records came with the host's members (%d did)" % (records, with_fields))
-
 
 
 run_case(globals())
