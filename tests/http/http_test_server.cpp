@@ -296,18 +296,8 @@ void clamped_items(const httplib::Request& req, httplib::Response& res) {
           fault);
 }
 
-}  // namespace
-
-void add_echo_endpoint(httplib::Server& svr);  // defined at the end of this file
-
-int main(int argc, char** argv) {
-    int lifetime = 300;
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::string(argv[i]) == "--lifetime") lifetime = std::atoi(argv[i + 1]);
-
-    httplib::Server svr;
-    svr.new_task_queue = [] { return new httplib::ThreadPool(16); };
-
+// POST /admin/reset|add|fault|shutdown, GET /admin/requests: the test's controls and the request log.
+void add_admin_endpoints(httplib::Server& svr) {
     svr.Post("/admin/reset", [](const httplib::Request& req, httplib::Response& res) {
         std::lock_guard<std::mutex> lock(g.mu);
         g.items = param_int(req, "items", 12);
@@ -351,7 +341,10 @@ int main(int argc, char** argv) {
         res.set_content("{}", "application/json");
         std::thread([&svr] { stop_server(svr); }).detach();
     });
+}
 
+// POST /oauth/token: client credentials (Basic or form), tokens that expire after g.expires_in seconds.
+void add_oauth_endpoint(httplib::Server& svr) {
     svr.Post("/oauth/token", [](const httplib::Request& req, httplib::Response& res) {
         std::lock_guard<std::mutex> lock(g.mu);
         record(req, "");
@@ -376,7 +369,10 @@ int main(int argc, char** argv) {
                             ",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(g.expires_in) + "}",
                         "application/json");
     });
+}
 
+// GET /health and the paged item lists: page number, offset, opaque cursor, Link header, one page.
+void add_paging_endpoints(httplib::Server& svr) {
     svr.Get("/health", [](const httplib::Request& req, httplib::Response& res) {
         std::string fault;
         if (admit(req, res, fault)) reply(res, "{\"ok\": true}", fault);
@@ -427,18 +423,10 @@ int main(int argc, char** argv) {
         auto ids = visible(req);
         reply(res, "{\"records\": " + join(ids, 0, ids.size()) + "}", fault);
     });
-    add_echo_endpoint(svr);
+}
 
-    svr.Get("/clamped/items", clamped_items);
-
-    int port = svr.bind_to_any_port("127.0.0.1");
-    if (port <= 0) {
-        std::fprintf(stderr, "http_test_server: cannot bind 127.0.0.1\n");
-        return 1;
-    }
-    std::printf("PORT %d\n", port);
-    std::fflush(stdout);
-
+// Stops the server after `lifetime` seconds, or as soon as stdin closes (the test that started it went away).
+void stop_when_abandoned(httplib::Server& svr, int lifetime) {
     std::thread([&svr, lifetime] {  // bounded lifetime
         std::this_thread::sleep_for(std::chrono::seconds(lifetime));
         std::fprintf(stderr, "http_test_server: lifetime of %d s over, stopping\n", lifetime);
@@ -451,7 +439,33 @@ int main(int argc, char** argv) {
         stop_server(svr);
     })
         .detach();
+}
 
+}  // namespace
+
+void add_echo_endpoint(httplib::Server& svr);  // defined at the end of this file
+
+int main(int argc, char** argv) {
+    int lifetime = 300;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string(argv[i]) == "--lifetime") lifetime = std::atoi(argv[i + 1]);
+
+    httplib::Server svr;
+    svr.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    add_admin_endpoints(svr);
+    add_oauth_endpoint(svr);
+    add_paging_endpoints(svr);
+    add_echo_endpoint(svr);
+    svr.Get("/clamped/items", clamped_items);
+
+    int port = svr.bind_to_any_port("127.0.0.1");
+    if (port <= 0) {
+        std::fprintf(stderr, "http_test_server: cannot bind 127.0.0.1\n");
+        return 1;
+    }
+    std::printf("PORT %d\n", port);
+    std::fflush(stdout);
+    stop_when_abandoned(svr, lifetime);
     svr.listen_after_bind();
     return 0;
 }
