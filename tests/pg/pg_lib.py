@@ -328,10 +328,8 @@ def duration_fits(v):
     return abs(months) < 2 ** 31 and abs(days) < 2 ** 31 and abs(micros) < 2 ** 63
 
 
-def expected_cell(kind, v):
-    """(predicate over the stored text or None, change or None); predicate None means SQL NULL."""
-    if v is None:
-        return None, None
+def expected_number_cell(kind, v):
+    """expected_cell for the number kinds: integer, float, number (and the NaN / Infinity strings they may carry)."""
     if kind == "integer":
         if not isinstance(v, Num) or num_ok(v.text) == TYPECAST:
             return None, ("NULLED", TYPECAST)
@@ -345,22 +343,27 @@ def expected_cell(kind, v):
         if not INT64[0] <= i <= INT64[1]:
             return None, ("NULLED", TOO_LARGE)
         return ("=", str(i)), None
-    if kind in ("number", "float") and isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"):
+    if isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"):
         return ("=", v), None  # the strings a number column may carry (column_types.hpp)
+    if not isinstance(v, Num):
+        return None, ("NULLED", TYPECAST)
     if kind == "float":
-        if not isinstance(v, Num):
-            return None, ("NULLED", TYPECAST)
         f = float(v.text)
         if f in (float("inf"), float("-inf")) or (f == 0 and decimal.Decimal(v.text) != 0):
             return None, ("NULLED", TOO_LARGE)
         return ("float", f), None
-    if kind == "number":
-        if not isinstance(v, Num):
-            return None, ("NULLED", TYPECAST)
-        r = num_ok(v.text)
-        if r:
-            return None, ("NULLED", r)
-        return ("decimal", decimal.Decimal(v.text)), None
+    r = num_ok(v.text)
+    if r:
+        return None, ("NULLED", r)
+    return ("decimal", decimal.Decimal(v.text)), None
+
+
+def expected_cell(kind, v):
+    """(predicate over the stored text or None, change or None); predicate None means SQL NULL."""
+    if v is None:
+        return None, None
+    if kind in ("integer", "float", "number"):
+        return expected_number_cell(kind, v)
     if kind == "boolean":
         return (("=", "true" if v else "false"), None) if isinstance(v, bool) else (None, ("NULLED", TYPECAST))
     if kind in ("date", "datetime", "datetime_local") and isinstance(v, str):

@@ -504,6 +504,26 @@ def case_connection_dropped_between_commits():
         compare_table(d.name, s, got[(None, "dropped")])
 
 
+def check_killed_resume(tmp, info, cfg, cat, streams, lines, last, n_records):
+    """After case_server_killed's restart: every record up to the last echoed state (`last`) is committed, and a
+    re-run from that state leaves none missing (none duplicated in the append_dedup stream)."""
+    db = info["database"]
+    for s in streams:
+        have = set(psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db, info))
+        want = {i for i in range(0, last + 1) if streams[i % 2] is s}
+        missing = want - have
+        check(not missing, "%s: %d records before the last echoed state are missing, e.g. %r" % (s.name, len(missing), sorted(missing)[:5]))
+    rest_start = next(k for k, l in enumerate(lines) if '"upto": %d}' % last in l) + 1
+    p, _ = run_write(tmp, cfg, cat, lines_bytes(lines[rest_start:]))
+    check(p.returncode == 0, "the re-run failed: %s" % describe(p))
+    for s in streams:
+        ids = psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db, info)
+        want = {i for i in range(n_records) if streams[i % 2] is s}
+        check(set(ids) == want, "%s: %d records missing after the re-run" % (s.name, len(want - set(ids))))
+        if s.mode == "append_dedup":
+            check(len(ids) == len(want), "%s: duplicates after the re-run" % s.name)
+
+
 def case_server_killed():
     """The server is killed (pg_ctl stop -m immediate) mid-load: non-zero exit, every echoed state precedes the
     lost data; after a restart, a re-run from the last echoed state leaves no record missing (and, with
@@ -565,23 +585,7 @@ def case_server_killed():
             check("127.0.0.1:%d" % info["port"] in err, "the error does not name the server: %s" % err[-1500:])
             subprocess.run([script, "start", info_path], check=True)
             last = echoed[-1]
-            # Every record up to the last echoed state is committed.
-            db = info["database"]
-            for s in streams:
-                have = set(psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db, info))
-                want = {i for i in range(0, last + 1) if streams[i % 2] is s}
-                missing = want - have
-                check(not missing, "%s: %d records before the last echoed state are missing, e.g. %r" % (s.name, len(missing), sorted(missing)[:5]))
-            # Re-run from the last echoed state: the records after it.
-            rest_start = next(k for k, l in enumerate(lines) if '"upto": %d}' % last in l) + 1
-            p, outputs = run_write(tmp, cfg, cat, lines_bytes(lines[rest_start:]))
-            check(p.returncode == 0, "the re-run failed: %s" % describe(p))
-            for s in streams:
-                ids = psql_json("SELECT coalesce(json_agg(id), '[]') FROM %s" % qi(s.name), db, info)
-                want = {i for i in range(n_records) if streams[i % 2] is s}
-                check(set(ids) == want, "%s: %d records missing after the re-run" % (s.name, len(want - set(ids))))
-                if s.mode == "append_dedup":
-                    check(len(ids) == len(want), "%s: duplicates after the re-run" % s.name)
+            check_killed_resume(tmp, info, cfg, cat, streams, lines, last, n_records)
             print("killed after %d echoed states (last covers record %d); re-run complete" % (len(echoed), last))
         finally:
             subprocess.run([script, "cleanup", info_path], stdout=subprocess.DEVNULL)
