@@ -61,6 +61,7 @@ lacks run '^/usr/(include|share/cmake|share/pkgconfig|share/connhost)/'
 has dev /usr/include/connhost/plugin_api.h
 has dev /usr/include/connhost/sdk.hpp
 has dev /usr/include/connhost/internal/json_scan.hpp
+has dev /usr/include/connhost/internal/out_buffer.hpp
 for f in connhostConfig.cmake connhostConfigVersion.cmake connhostTargets.cmake ConnhostPlugin.cmake; do
   has dev "/usr/share/cmake/connhost/$f"
 done

@@ -1,6 +1,8 @@
 // protocol::JsonScanner: strict validation (UTF-8, control characters, depth) and exact value spans.
 #include "protocol/json_scan.hpp"
 
+#include <connhost/internal/out_buffer.hpp>
+
 #include <doctest/doctest.h>
 
 #include <random>
@@ -236,6 +238,13 @@ TEST_CASE("dense escapes across block edges: escaping, both scans and unescaping
         std::string out = prefix;
         connhost::internal::append_json_string(out, s);
         REQUIRE(out == prefix + escaped);
+        connhost::internal::OutBuffer buffer;  // the encoders' other output: the same bytes
+        buffer.append(prefix);
+        connhost::internal::append_json_string(buffer, s);
+        REQUIRE(buffer.view() == out);
+        buffer.truncate(prefix.size());
+        connhost::internal::append_unescaped_json_string(buffer, escaped.substr(1, escaped.size() - 2));
+        REQUIRE(buffer.view() == prefix + s);
         const std::string line = escaped + std::string(rng() % 20, ' ');  // the string's end anywhere in a block
         JsonScanner strict(line);
         REQUIRE(strict.read_string() == escaped.substr(1, escaped.size() - 2));

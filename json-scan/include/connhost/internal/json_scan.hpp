@@ -307,9 +307,13 @@ inline char* write_utf8(char* w, uint32_t cp) noexcept {
 
 }  // namespace json_detail
 
+// The append_* functions below write to `out`, a std::string or an OutBuffer (out_buffer.hpp): anything with
+// append(const char*, size_t) and push_back(char).
+
 // Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
-inline void append_utf8(std::string& out, uint32_t cp) {
-    char buf[4];
+template <class Out>
+inline void append_utf8(Out& out, uint32_t cp) {
+    char buf[16];  // 4 used: an OutBuffer's inline copy of up to 16 bytes has a branch that reads 8
     out.append(buf, static_cast<size_t>(json_detail::write_utf8(buf, cp) - buf));
 }
 
@@ -362,7 +366,8 @@ inline const char* write_unescaped(const char* q, const char* end, char*& w) noe
 // Decodes the bytes from p to the end of its sixteen (or to `end`), 32 readable at p, whose stops (stop_mask) are
 // `mask` (not 0), into `out`: the runs between escapes copied sixteen bytes at a time into room made beforehand.
 // Returns where it stopped (an escape may end past the block).
-inline const char* append_unescaped_block(std::string& out, const char* p, const char* end, unsigned mask) {
+template <class Out>
+inline const char* append_unescaped_block(Out& out, const char* p, const char* end, unsigned mask) {
     // Decoded on the stack, appended once: what is read (at most 27 bytes) is never shorter than what it decodes
     // to, +16 per store. (Room made in `out` by resize would be zero-filled by a call first, twice per block.)
     char buf[48];
@@ -390,7 +395,8 @@ inline const char* append_unescaped_block(std::string& out, const char* p, const
 
 // Appends the raw text between a string literal's quotes to `out`, decoded into UTF-8 (escapes resolved, \u
 // surrogates joined, lone ones U+FFFD). Malformed escapes are kept as they are; it never reads out of bounds.
-inline void append_unescaped_json_string(std::string& out, std::string_view raw) {
+template <class Out>
+inline void append_unescaped_json_string(Out& out, std::string_view raw) {
     // Sixteen bytes at a time, each block's escapes from one mask (JSON text in a string escapes every few bytes);
     // the runs without one are appended whole.
     const char* p = raw.data();
@@ -448,7 +454,8 @@ inline char* write_escape(char* w, unsigned char c) noexcept {
 
 // Appends the n <= 16 bytes at p (32 readable), whose escapes (escape_mask) are `mask` (not 0), JSON-escaped: the
 // runs between escapes copied sixteen bytes at a time into room made beforehand.
-inline void append_escaped_block(std::string& out, const char* p, unsigned n, unsigned mask) {
+template <class Out>
+inline void append_escaped_block(Out& out, const char* p, unsigned n, unsigned mask) {
     // Escaped on the stack, appended once. Room for sixteen \u00XX escapes and the last copy's sixteen bytes (a count
     // of the escapes would be a libgcc call: the build targets every x86-64, which may lack POPCNT).
     char buf[16 * 6 + 16];
@@ -467,7 +474,8 @@ inline void append_escaped_block(std::string& out, const char* p, unsigned n, un
 }  // namespace json_detail
 
 // Appends `s` to `out` as a JSON string literal (quotes included, RFC 8259 escapes, other bytes as they are).
-inline void append_json_string(std::string& out, std::string_view s) {
+template <class Out>
+inline void append_json_string(Out& out, std::string_view s) {
     // Sixteen bytes at a time, each block's escapes from one mask (JSON text in a string escapes a quote every few
     // bytes); the runs without one are appended whole.
     out.push_back('"');
@@ -499,8 +507,8 @@ inline void append_json_string(std::string& out, std::string_view s) {
 }
 
 // Appends the decimal text of integer `v`, a JSON number (std::to_chars: no locale, no format string).
-template <typename Int>
-inline void append_decimal(std::string& out, Int v) {
+template <typename Int, class Out>
+inline void append_decimal(Out& out, Int v) {
     char buf[24];
     out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }

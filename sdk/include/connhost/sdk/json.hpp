@@ -2,6 +2,7 @@
 #pragma once
 #include <connhost/internal/edit_distance.hpp>
 #include <connhost/internal/json_scan.hpp>
+#include <connhost/internal/out_buffer.hpp>
 #include <connhost/sdk/status.hpp>
 
 #include <boost/json.hpp>
@@ -37,6 +38,9 @@ inline json::object parse_object(std::string_view text, std::string_view what) {
 // The shared JSON string encoder (connhost/internal/json_scan.hpp), one for the host and every connector.
 using internal::append_json_string;  // appends `s` as a JSON string literal (quotes included, RFC 8259 escapes)
 using internal::json_string;         // `s` as a JSON string literal
+// The byte buffer for a record's encoding (connhost/internal/out_buffer.hpp): inline appends where std::string's are
+// an out-of-line call; append_json_string and json_unescape_append take it or a std::string.
+using internal::OutBuffer;
 
 // Spelling suggestions (connhost/internal/edit_distance.hpp), shared with the host's config validation.
 using internal::edit_distance;  // the edits (ASCII case ignored) that turn one name into another

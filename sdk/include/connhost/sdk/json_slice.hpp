@@ -23,8 +23,9 @@ using internal::is_valid_json;        // is the text exactly one valid JSON valu
 using internal::json_unicode_escape;  // the code point of a \u escape, surrogate pairs joined
 // Decodes the raw text between a string literal's quotes (escapes resolved, \u surrogates joined, lone ones U+FFFD).
 inline std::string json_unescape(std::string_view raw) { return internal::unescape_json_string(raw); }
-// Appends the decoded text of json_unescape(raw) to `out`, without a string of its own.
-inline void json_unescape_append(std::string& out, std::string_view raw) {
+// Appends the decoded text of json_unescape(raw) to `out` (a std::string or an OutBuffer), without a string of its own.
+template <class Out>
+inline void json_unescape_append(Out& out, std::string_view raw) {
     internal::append_unescaped_json_string(out, raw);
 }
 

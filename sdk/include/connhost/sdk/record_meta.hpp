@@ -110,8 +110,10 @@ private:
     uint64_t next_seq_ = 1;
 };
 
-// Appends milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds: "2020-10-14T01:06:29.100Z".
-inline void append_iso8601_utc_ms(std::string& out, int64_t ms) {
+// Appends milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds: "2020-10-14T01:06:29.100Z", to `out`
+// (a std::string or an OutBuffer).
+template <class Out>
+inline void append_iso8601_utc_ms(Out& out, int64_t ms) {
     int64_t days = ms / 86400000, rem = ms % 86400000;
     if (rem < 0) {
         rem += 86400000;
