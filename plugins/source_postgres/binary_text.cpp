@@ -22,7 +22,7 @@ char* put_padded(char* w, uint64_t v, int width) {
 }
 
 // Appends `v` in decimal, zero-padded to `width` (at most 4) digits.
-void append_padded(std::string& out, uint64_t v, int width) {
+void append_padded(connhost::sdk::OutBuffer& out, uint64_t v, int width) {
     char buf[24];
     out.append(buf, static_cast<size_t>(put_padded(buf, v, width) - buf));
 }
@@ -50,7 +50,7 @@ char* put_ymd(char* w, int64_t days, bool& bc) {
 
 }  // namespace
 
-bool append_numeric_text(std::string& out, std::string_view v) {
+bool append_numeric_text(connhost::sdk::OutBuffer& out, std::string_view v) {
     if (v.size() < 8) return false;
     const auto ndigits = static_cast<int16_t>(big_endian_unsigned(v.data(), 2)),
                weight = static_cast<int16_t>(big_endian_unsigned(v.data() + 2, 2)),
@@ -70,13 +70,13 @@ bool append_numeric_text(std::string& out, std::string_view v) {
     for (int i = 0; i <= weight; ++i) append_padded(out, digit(i), i == 0 ? 0 : 4);
     if (dscale == 0) return true;
     out.push_back('.');
-    std::string frac;
-    for (int i = weight + 1; static_cast<int>(frac.size()) < dscale; ++i) append_padded(frac, digit(i), 4);
-    out.append(frac, 0, static_cast<size_t>(dscale));
+    const size_t frac = out.size();  // the fraction's groups of four digits, cut to dscale digits
+    for (int i = weight + 1; out.size() - frac < static_cast<size_t>(dscale); ++i) append_padded(out, digit(i), 4);
+    out.truncate(frac + static_cast<size_t>(dscale));
     return true;
 }
 
-bool append_date_text(std::string& out, std::string_view v) {
+bool append_date_text(connhost::sdk::OutBuffer& out, std::string_view v) {
     if (v.size() != 4) return false;
     const auto days = static_cast<int32_t>(big_endian_signed(v.data(), 4));
     if (days == INT32_MAX || days == INT32_MIN) {
@@ -90,7 +90,7 @@ bool append_date_text(std::string& out, std::string_view v) {
     return true;
 }
 
-bool append_timestamp_text(std::string& out, std::string_view v, bool zoned) {
+bool append_timestamp_text(connhost::sdk::OutBuffer& out, std::string_view v, bool zoned) {
     if (v.size() != 8) return false;
     const int64_t us = big_endian_signed(v.data(), 8);
     if (us == INT64_MAX || us == INT64_MIN) {
@@ -120,7 +120,7 @@ bool append_timestamp_text(std::string& out, std::string_view v, bool zoned) {
     return true;
 }
 
-bool append_uuid_text(std::string& out, std::string_view v) {
+bool append_uuid_text(connhost::sdk::OutBuffer& out, std::string_view v) {
     if (v.size() != 16) return false;
     char text[36];
     connhost::sdk::format_uuid(big_endian_unsigned(v.data(), 8), big_endian_unsigned(v.data() + 8, 8), text);

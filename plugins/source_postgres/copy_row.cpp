@@ -58,7 +58,7 @@ bool cut_binary_copy_header(std::string_view& data) {
 }
 
 bool CopyRow::set_binary_field(size_t i, BinaryCell cell, std::string_view v) {
-    std::string& out = decoded_[i];
+    connhost::sdk::OutBuffer& out = decoded_[i];
     out.clear();
     bool ok = true;
     switch (cell) {
@@ -115,7 +115,7 @@ void CopyRow::set_field(size_t i, std::string_view raw) {
         views_[i] = raw;
         return;
     }
-    std::string& out = decoded_[i];
+    connhost::sdk::OutBuffer& out = decoded_[i];
     out.clear();
     for (size_t k = 0; k < raw.size(); ++k)
         out.push_back(raw[k] == '\\' && k + 1 < raw.size() ? unescaped(raw[++k]) : raw[k]);

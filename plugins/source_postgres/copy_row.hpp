@@ -8,6 +8,8 @@
 // decimal, booleans as t / f, character types and json as their bytes, jsonb after its version byte, and numeric,
 // date, timestamps and uuid as their output functions write them (binary_text.hpp).
 #pragma once
+#include <connhost/sdk/json.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -51,7 +53,7 @@ private:
 
     std::vector<std::string_view> views_;
     std::vector<char> nulls_;
-    std::vector<std::string> decoded_;  // the decoded text of fields that held escapes, reused across rows
+    std::vector<connhost::sdk::OutBuffer> decoded_;  // the decoded text of fields that held escapes, reused across rows
 };
 
 }  // namespace pgsource

@@ -133,7 +133,8 @@ std::optional<uint64_t> estimated_rows(PgSession& db, const Table& t, const Read
 
 // Appends the JSON text of `row`'s first plan.cols.size() fields to `rec`; `keys` holds each column's JSON key with
 // the separator before it.
-void append_record(std::string& rec, const CopyRow& row, const ReadPlan& plan, const std::vector<std::string>& keys) {
+void append_record(connhost::sdk::OutBuffer& rec, const CopyRow& row, const ReadPlan& plan,
+                   const std::vector<std::string>& keys) {
     rec.clear();
     for (size_t i = 0; i < plan.cols.size(); ++i) {
         rec += keys[i];
@@ -157,7 +158,7 @@ std::vector<std::string> copy_rows(PgSession& db, const SourceConfig& cfg, const
     const size_t fields = plan.cols.size() + plan.extra_keys.size(), key_cols = plan.key_fields.size();
     std::vector<std::string> last = plan.pos.start.value_or(std::vector<std::string>{});
     uint64_t since_state = 0, rows = 0;
-    std::string rec;
+    connhost::sdk::OutBuffer rec;
     CopyRow row;
     const std::string what = "reading " + cs.display_name();
     struct Abandon {  // a COPY still running when a record or the host throws
@@ -181,7 +182,7 @@ std::vector<std::string> copy_rows(PgSession& db, const SourceConfig& cfg, const
             throw connhost::sdk::SystemError(what + ": the server sent a COPY row of another shape than " +
                                              std::to_string(fields) + " fields");
         append_record(rec, row, plan, keys);
-        w.add(rec, emitted);
+        w.add(rec.view(), emitted);
         if (!keyed) continue;
         if (!row.is_null(plan.key_fields[0])) {  // a NULL cursor (sorted last) moves nothing
             last.resize(key_cols);

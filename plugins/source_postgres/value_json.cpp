@@ -8,11 +8,12 @@
 namespace pgsource {
 
 using connhost::sdk::append_json_string;
+using connhost::sdk::OutBuffer;
 
 namespace {
 
 // Appends the time part of a timestamp ("13:45:00.5+05:30"); with_tz: the offset "+00" as 'Z', "+hh" as "+hh:00".
-void append_time_part(std::string& out, std::string_view rest, bool with_tz) {
+void append_time_part(OutBuffer& out, std::string_view rest, bool with_tz) {
     // The offset is the last '+' or '-' (the time part holds neither otherwise).
     const size_t sign = with_tz ? rest.find_last_of("+-") : std::string_view::npos;
     if (sign == std::string_view::npos) {
@@ -31,7 +32,7 @@ void append_time_part(std::string& out, std::string_view rest, bool with_tz) {
 
 // "2024-01-31 13:45:00" -> "2024-01-31T13:45:00"; a year past 9999 stays ("294276-12-31T23:59:59"), a BC
 // timestamp keeps its suffix ("0044-03-15T12:00:00Z BC"), infinity and -infinity stay as they are.
-void append_timestamp(std::string& out, std::string_view t, bool with_tz) {
+void append_timestamp(OutBuffer& out, std::string_view t, bool with_tz) {
     constexpr std::string_view kBc = " BC";
     const bool bc = t.size() > kBc.size() && t.substr(t.size() - kBc.size()) == kBc;
     if (bc) t.remove_suffix(kBc.size());
@@ -72,7 +73,7 @@ std::string bytea_bytes(std::string_view t) {
 }
 
 // Parses one level of an array's text form at t[i] == '{'; appends a JSON array. False on a malformed text.
-bool append_array_level(std::string& out, Kind elem, char delim, std::string_view t, size_t& i) {
+bool append_array_level(OutBuffer& out, Kind elem, char delim, std::string_view t, size_t& i) {
     if (i >= t.size() || t[i] != '{') return false;
     ++i;
     out += '[';
@@ -135,7 +136,7 @@ bool append_array_level(std::string& out, Kind elem, char delim, std::string_vie
 
 }  // namespace
 
-void append_base64(std::string& out, std::string_view bytes) {
+void append_base64(OutBuffer& out, std::string_view bytes) {
     static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t i = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -160,7 +161,7 @@ void append_base64(std::string& out, std::string_view bytes) {
     }
 }
 
-void append_scalar(std::string& out, Kind k, std::string_view t) {
+void append_scalar(OutBuffer& out, Kind k, std::string_view t) {
     switch (k) {
         case Kind::Integer: out.append(t); return;
         case Kind::Numeric:
@@ -188,7 +189,7 @@ void append_scalar(std::string& out, Kind k, std::string_view t) {
     }
 }
 
-void append_value(std::string& out, const Column& col, std::string_view text) {
+void append_value(OutBuffer& out, const Column& col, std::string_view text) {
     if (col.kind != Kind::Array) {
         append_scalar(out, col.kind, text);
         return;
@@ -205,7 +206,7 @@ void append_value(std::string& out, const Column& col, std::string_view text) {
     }
     const size_t mark = out.size();
     if (!append_array_level(out, col.elem, col.delim, text, i)) {
-        out.resize(mark);
+        out.truncate(mark);
         append_json_string(out, text);  // not an array text this parser knows: keep it as text
     }
 }

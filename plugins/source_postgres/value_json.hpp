@@ -18,16 +18,18 @@
 #pragma once
 #include "table_catalog.hpp"
 
+#include <connhost/sdk/json.hpp>
+
 #include <string>
 #include <string_view>
 
 namespace pgsource {
 
 // Appends the JSON value of a non-NULL column value whose text form is `text`.
-void append_value(std::string& out, const Column& col, std::string_view text);
+void append_value(connhost::sdk::OutBuffer& out, const Column& col, std::string_view text);
 // Appends the JSON value of one scalar of kind `k` (an array element or a column).
-void append_scalar(std::string& out, Kind k, std::string_view text);
+void append_scalar(connhost::sdk::OutBuffer& out, Kind k, std::string_view text);
 // Appends `bytes` base64-encoded (RFC 4648, with padding), without quotes.
-void append_base64(std::string& out, std::string_view bytes);
+void append_base64(connhost::sdk::OutBuffer& out, std::string_view bytes);
 
 }  // namespace pgsource

@@ -87,7 +87,7 @@ private:
     Host host_;
     std::string stream_, ns_;
     size_t max_bytes_, max_records_;
-    std::string data_;
+    OutBuffer data_;  // the records' JSON texts, back to back
     std::vector<uint64_t> offsets_;
     std::vector<int64_t> emitted_;
     uint64_t total_ = 0;
