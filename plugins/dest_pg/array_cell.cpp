@@ -47,11 +47,11 @@ bool element_text_fits(ColumnType element, std::string_view text) {
             break;
         default: break;
     }
-    std::string scratch;
+    OutBuffer scratch;
     return append_cell(scratch, element, f).change == nullptr;
 }
 
-CellOutcome append_bounds_literal(std::string& out, ColumnType element, const Field& f) {
+CellOutcome append_bounds_literal(OutBuffer& out, ColumnType element, const Field& f) {
     const std::string decoded = f.value_escaped ? connhost::sdk::json_unescape(f.value) : std::string(f.value);
     const bool ok = connhost::sdk::is_pg_array_bounds_literal(
         decoded, [&](std::optional<std::string_view> e) { return !e || element_text_fits(element, *e); });
@@ -65,12 +65,13 @@ CellOutcome append_bounds_literal(std::string& out, ColumnType element, const Fi
 
 }  // namespace
 
-CellOutcome append_array_cell(std::string& out, ColumnType type, const Field& f) {
+CellOutcome append_array_cell(OutBuffer& out, ColumnType type, const Field& f) {
     const ColumnType element = connhost::sdk::array_element(type);
     if (f.kind == FieldKind::String) return append_bounds_literal(out, element, f);
     CellOutcome r;
     const char* refused = kTypecast;  // why an element was refused (its cell's reason)
-    std::string literal, cell;
+    std::string literal;
+    OutBuffer cell;
     auto problem = connhost::sdk::PgArrayProblem::Malformed;
     if (f.kind == FieldKind::Array) {
         problem = connhost::sdk::append_pg_array(literal, f.value, [&](const Field& e, std::string& text) {

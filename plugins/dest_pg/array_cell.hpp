@@ -13,6 +13,6 @@
 namespace pgdest {
 
 // Appends the cell of `field` in a column of array type `type` (connhost::sdk::is_array) to `out`, COPY-escaped.
-CellOutcome append_array_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field);
+CellOutcome append_array_cell(OutBuffer& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field);
 
 }  // namespace pgdest

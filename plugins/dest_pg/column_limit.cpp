@@ -84,8 +84,9 @@ ColumnLimit enum_limit(std::string_view labels_json) {
     l.kind = ColumnLimit::Kind::Enum;
     const boost::json::value labels = boost::json::parse(labels_json);
     for (const boost::json::value& v : labels.as_array()) {
-        l.labels.emplace_back();
-        append_copy_escaped(l.labels.back(), v.as_string());
+        OutBuffer label;
+        append_copy_escaped(label, v.as_string());
+        l.labels.push_back(label.str());
     }
     return l;
 }

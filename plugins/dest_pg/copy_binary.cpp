@@ -23,16 +23,16 @@ bool binary_copy_type(std::string_view t) {
         t == "timestamp with time zone" || t == "timestamp without time zone" || t == "json" || t == "jsonb";
 }
 
-void append_copy_binary_header(std::string& out) {
+void append_copy_binary_header(OutBuffer& out) {
     static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // 11 bytes with its terminating NUL
     out.append(kSignature, sizeof kSignature);
     append_be32(out, 0);  // flags: no OIDs
     append_be32(out, 0);  // header extension length
 }
 
-void append_copy_binary_trailer(std::string& out) { append_be16(out, 0xFFFF); }
+void append_copy_binary_trailer(OutBuffer& out) { append_be16(out, 0xFFFF); }
 
-void append_float8_binary(std::string& out, double v) {
+void append_float8_binary(OutBuffer& out, double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
     append_be64(out, bits);
@@ -40,7 +40,7 @@ void append_float8_binary(std::string& out, double v) {
 
 // numeric_in's reading of "-12.34e5": the digits' decimal places give base-10000 digits aligned on the point, the
 // display scale is the fraction's length minus the exponent (at least 0); zeros before and after are dropped.
-void append_numeric_binary(std::string& out, std::string_view s) {
+void append_numeric_binary(OutBuffer& out, std::string_view s) {
     if (s == "NaN" || s == "Infinity" || s == "-Infinity") {
         append_be16(out, 0);  // ndigits
         append_be16(out, 0);  // weight

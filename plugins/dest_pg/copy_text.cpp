@@ -22,7 +22,7 @@ using connhost::sdk::FieldKind;
 
 namespace {
 
-void append_copy_char(std::string& out, char c) {
+void append_copy_char(OutBuffer& out, char c) {
     switch (c) {
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
@@ -33,7 +33,7 @@ void append_copy_char(std::string& out, char c) {
 }
 
 // Appends the decoded body of a JSON string literal as COPY text; NULs are dropped (stripped = true).
-void append_string_body(std::string& out, std::string_view raw, bool escaped, bool& stripped) {
+void append_string_body(OutBuffer& out, std::string_view raw, bool escaped, bool& stripped) {
     if (!escaped) {  // no backslash: valid JSON strings hold no raw tab / newline either
         out.append(raw);
         return;
@@ -82,16 +82,16 @@ bool parse_double(std::string_view text, double& v) {
 
 // Appends the decoded body of a JSON string literal as it is (binary COPY); NULs are dropped (stripped = true). Valid
 // JSON holds no raw NUL, so every NUL in the decoded text came from a \u0000 escape.
-void append_string_bytes(std::string& out, std::string_view raw, bool& stripped) {
+void append_string_bytes(OutBuffer& out, std::string_view raw, bool& stripped) {
     const size_t at = out.size();
     out += connhost::sdk::json_unescape(raw);
-    const auto end = std::remove(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\0');
+    char* const end = std::remove(out.begin() + at, out.end(), '\0');
     stripped = stripped || end != out.end();
-    out.erase(end, out.end());
+    out.truncate(static_cast<size_t>(end - out.begin()));
 }
 
 // Appends a string field's value as a cell of `format`; NULs are dropped (stripped = true).
-void append_string_value(std::string& out, const Field& f, CopyFormat format, bool& stripped) {
+void append_string_value(OutBuffer& out, const Field& f, CopyFormat format, bool& stripped) {
     if (format == CopyFormat::Text)
         append_string_body(out, f.value, f.value_escaped, stripped);
     else if (!f.value_escaped)
@@ -101,7 +101,7 @@ void append_string_value(std::string& out, const Field& f, CopyFormat format, bo
 }
 
 // Appends `text` as a cell of `format`: escaped for COPY text, as it is in binary.
-void append_raw(std::string& out, std::string_view text, CopyFormat format) {
+void append_raw(OutBuffer& out, std::string_view text, CopyFormat format) {
     if (format == CopyFormat::Text)
         append_copy_escaped(out, text);
     else
@@ -118,7 +118,7 @@ const char* numeric_problem(std::string_view text) {
 
 }  // namespace
 
-void append_copy_escaped(std::string& out, std::string_view text) {
+void append_copy_escaped(OutBuffer& out, std::string_view text) {
     size_t start = 0;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -131,7 +131,7 @@ void append_copy_escaped(std::string& out, std::string_view text) {
     out.append(text.data() + start, text.size() - start);
 }
 
-const char* append_jsonb_cell(std::string& out, std::string_view json, bool& stripped, CopyFormat format) {
+const char* append_jsonb_cell(OutBuffer& out, std::string_view json, bool& stripped, CopyFormat format) {
     const size_t mark = out.size();
     const bool text = format == CopyFormat::Text;
     const std::string_view backslash = text ? "\\\\" : "\\";  // a backslash of the JSON text, in the cell
@@ -212,7 +212,7 @@ const char* append_jsonb_cell(std::string& out, std::string_view json, bool& str
 namespace {
 
 // Appends `f` as a bigint cell; returns why it cannot be one (nothing appended), or nullptr.
-const char* append_integer(std::string& out, const Field& f, CopyFormat format) {
+const char* append_integer(OutBuffer& out, const Field& f, CopyFormat format) {
     int64_t v = 0;
     const auto p = f.kind == FieldKind::Number ? connhost::sdk::parse_json_integer(f.value, v)
                                                : connhost::sdk::IntegerText::NotInteger;
@@ -232,7 +232,7 @@ const char* append_integer(std::string& out, const Field& f, CopyFormat format) 
 }
 
 // Appends a date, timestamp or interval cell of string `s`; false (nothing appended) when the column cannot hold it.
-bool append_temporal(std::string& out, ColumnType type, std::string_view s, CopyFormat format) {
+bool append_temporal(OutBuffer& out, ColumnType type, std::string_view s, CopyFormat format) {
     if (type == ColumnType::Duration) {
         if (format == CopyFormat::Binary) not_binary(type);
         if (!valid_duration(s)) return false;
@@ -256,7 +256,7 @@ bool is_special_number_field(const Field& f) {
 }
 
 // Appends `f` as a numeric (or double precision) cell; returns why it cannot be one (nothing appended), or nullptr.
-const char* append_number(std::string& out, bool is_double, const Field& f, CopyFormat format) {
+const char* append_number(OutBuffer& out, bool is_double, const Field& f, CopyFormat format) {
     const bool special = is_special_number_field(f);  // NaN / Infinity / -Infinity: both types hold them
     if (!special && f.kind != FieldKind::Number) return kTypecast;
     double v = 0;
@@ -293,7 +293,7 @@ bool is_json_text(std::string_view text) {
 
 // Appends a json cell: a string field's text when it is JSON (the exact text, as json keeps it), another
 // value's compact JSON text. False (nothing appended) when the string is no JSON text.
-bool append_json_text_cell(std::string& out, const Field& f, CopyFormat format) {
+bool append_json_text_cell(OutBuffer& out, const Field& f, CopyFormat format) {
     if (f.kind != FieldKind::String) {
         std::string compact;
         connhost::sdk::append_json_compact(compact, f.value);
@@ -317,7 +317,7 @@ bool append_json_text_cell(std::string& out, const Field& f, CopyFormat format) 
 
 // Appends a bytea cell ("\\x" and hex digits, the backslash escaped for COPY) of a base64 string field's bytes.
 // False (nothing appended) when the field is no base64 string.
-bool append_bytea_cell(std::string& out, const Field& f) {
+bool append_bytea_cell(OutBuffer& out, const Field& f) {
     std::string bytes;
     if (f.kind != FieldKind::String) return false;
     const std::string decoded = f.value_escaped ? connhost::sdk::json_unescape(f.value) : std::string();
@@ -332,7 +332,7 @@ bool append_bytea_cell(std::string& out, const Field& f) {
 }
 
 // Appends a text cell of `f`: a string decoded, an object or array as compact JSON, a number or boolean as its text.
-CellOutcome append_text_cell(std::string& out, const Field& f, CopyFormat format) {
+CellOutcome append_text_cell(OutBuffer& out, const Field& f, CopyFormat format) {
     CellOutcome r;
     if (f.kind == FieldKind::String) {
         bool stripped = false;
@@ -350,7 +350,7 @@ CellOutcome append_text_cell(std::string& out, const Field& f, CopyFormat format
 
 // Appends a jsonb cell of `f`; nulled() the reason when jsonb cannot hold it.
 template <class Nulled>
-CellOutcome append_jsonb_field(std::string& out, const Field& f, CopyFormat format, Nulled nulled) {
+CellOutcome append_jsonb_field(OutBuffer& out, const Field& f, CopyFormat format, Nulled nulled) {
     CellOutcome r;
     bool stripped = false;
     // A string's f.value is its body: re-wrap it in its quotes (they precede and follow it in the record text).
@@ -363,7 +363,7 @@ CellOutcome append_jsonb_field(std::string& out, const Field& f, CopyFormat form
 
 }  // namespace
 
-CellOutcome append_cell(std::string& out, ColumnType type, const Field& f, CopyFormat format) {
+CellOutcome append_cell(OutBuffer& out, ColumnType type, const Field& f, CopyFormat format) {
     CellOutcome r;
     auto nulled = [&](const char* reason) {
         if (format == CopyFormat::Text) out += "\\N";
@@ -421,7 +421,7 @@ CellOutcome append_cell(std::string& out, ColumnType type, const Field& f, CopyF
     return r;
 }
 
-CellOutcome append_json_text_as_jsonb(std::string& out, const Field& f, CopyFormat format) {
+CellOutcome append_json_text_as_jsonb(OutBuffer& out, const Field& f, CopyFormat format) {
     if (f.kind != FieldKind::String) return append_cell(out, ColumnType::Json, f, format);
     const std::string decoded = f.value_escaped ? connhost::sdk::json_unescape(f.value) : std::string(f.value);
     CellOutcome r;

@@ -50,18 +50,18 @@ struct CellOutcome {
 
 // Appends the cell of `field` in a column of `type` to `out` (without the separator or length word). Binary only for a
 // type binary_copy_type lists (otherwise std::logic_error).
-CellOutcome append_cell(std::string& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field,
+CellOutcome append_cell(OutBuffer& out, connhost::sdk::ColumnType type, const connhost::sdk::Field& field,
                         CopyFormat format = CopyFormat::Text);
 // Appends the cell of a JSON-text string field (contentMediaType application/json) in a jsonb column: the JSON
 // it holds; a value that is no JSON text is NULLed (typecast). Other fields as append_cell(Json) does.
-CellOutcome append_json_text_as_jsonb(std::string& out, const connhost::sdk::Field& field,
+CellOutcome append_json_text_as_jsonb(OutBuffer& out, const connhost::sdk::Field& field,
                                       CopyFormat format = CopyFormat::Text);
 // Appends `text` escaped for COPY text format.
-void append_copy_escaped(std::string& out, std::string_view text);
+void append_copy_escaped(OutBuffer& out, std::string_view text);
 // Appends JSON text `json` as a jsonb cell: compacted, NUL escapes removed (stripped set true), backslashes
 // escaped for COPY text (binary: the version byte first, nothing escaped). Returns nullptr, or the change reason when
 // the value cannot be jsonb (out unchanged).
-const char* append_jsonb_cell(std::string& out, std::string_view json, bool& stripped,
+const char* append_jsonb_cell(OutBuffer& out, std::string_view json, bool& stripped,
                               CopyFormat format = CopyFormat::Text);
 
 }  // namespace pgdest

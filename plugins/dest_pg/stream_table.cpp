@@ -527,7 +527,7 @@ void StreamTable::encode_record(const connhost::sdk::RecordView& rec) {
     out_.push_back('\n');
 }
 
-CellOutcome StreamTable::append_field(std::string& out, int col, const connhost::sdk::Field& f) {
+CellOutcome StreamTable::append_field(OutBuffer& out, int col, const connhost::sdk::Field& f) {
     const Column& c = columns_[col];
     const size_t at = out.size();
     const CellOutcome o =
@@ -595,7 +595,7 @@ void StreamTable::append_fields_any_order() {
             continue;
         }
         if (format_ == CopyFormat::Binary) append_field_length(out_, static_cast<int32_t>(cell.len));
-        out_.append(scratch_, cell.off, cell.len);
+        out_.append(scratch_.data() + cell.off, cell.len);
         if (format_ == CopyFormat::Text) out_.push_back('\t');
     }
     for (int col : touched_) {
@@ -689,7 +689,7 @@ void StreamTable::append_meta_row(const connhost::sdk::RecordView& rec) {
         from = 4;  // past the template's NULL
     }
     const size_t at = out_.size() - from;  // where meta_row_'s first byte would be: its offsets count from there
-    out_.append(meta_row_, from, std::string::npos);
+    out_.append(meta_row_.data() + from, meta_row_.size() - from);
     char* row = &out_[at];
     if (row_id_at_ != std::string::npos) {
         if (bigint_row_ids_) {

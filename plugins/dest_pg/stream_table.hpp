@@ -131,7 +131,7 @@ private:
     void send_rows();
     void resolve_columns();
     void encode_record(const connhost::sdk::RecordView& rec);
-    CellOutcome append_field(std::string& out, int col, const connhost::sdk::Field& f);
+    CellOutcome append_field(OutBuffer& out, int col, const connhost::sdk::Field& f);
     void append_null_cell();
     void append_fields_in_order();
     void append_fields_any_order();
@@ -170,7 +170,7 @@ private:
     bool temp_ready_ = false;
     bool merge_pending_ = false;
     int64_t seq_ = 0;
-    std::string out_;  // COPY data not yet sent
+    OutBuffer out_;  // COPY data not yet sent
 
     // Per-record scratch, kept across records.
     std::vector<connhost::sdk::Field> fields_;
@@ -182,7 +182,8 @@ private:
     std::vector<int> touched_;
     std::vector<connhost::sdk::ValueChange> changes_;
     connhost::sdk::ChangeTally tally_;
-    std::string scratch_, meta_, key_;
+    OutBuffer scratch_;
+    std::string meta_, key_;
     connhost::sdk::UuidGenerator uuids_;
     // A lean resumable staging numbers its rows with a bigint _connhost_raw_id (no UUID for the server to parse);
     // a staging of an older version, whose column is uuid, goes on with numbered UUIDs.
@@ -191,7 +192,7 @@ private:
     // The binary metadata cells of a record whose meta is NULL, built once per COPY (build_meta_row): the constant
     // cells as they are, and where the row id, extraction time and dedup sequence go (npos: not written). Every
     // binary row's metadata cells are written from it (append_meta_row).
-    std::string meta_row_;
+    OutBuffer meta_row_;
     size_t row_id_at_ = std::string::npos, extracted_at_at_ = std::string::npos, seq_at_ = std::string::npos;
     int64_t meta_row_ms_ = 0;  // the emission time whose extraction time meta_row_ holds
 };
