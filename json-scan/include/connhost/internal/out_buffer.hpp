@@ -23,22 +23,24 @@ namespace connhost::internal {
 
 namespace out_detail {
 
+// Copies n bytes (sizeof(Word) <= n <= 2 * sizeof(Word)) from s to d as two overlapping words.
+template <class Word>
+CONNHOST_OUT_INLINE void copy_two_words(char* d, const char* s, size_t n) noexcept {
+    Word a, b;
+    std::memcpy(&a, s, sizeof a);
+    std::memcpy(&b, s + n - sizeof b, sizeof b);
+    std::memcpy(d, &a, sizeof a);
+    std::memcpy(d + n - sizeof b, &b, sizeof b);
+}
+
 // Copies n bytes from s to d; up to 16 bytes with two overlapping fixed-size moves each, inline.
 CONNHOST_OUT_INLINE void copy_bytes(char* d, const char* s, size_t n) noexcept {
     if (n > 16) {
         std::memcpy(d, s, n);
     } else if (n >= 8) {
-        uint64_t a, b;
-        std::memcpy(&a, s, 8);
-        std::memcpy(&b, s + n - 8, 8);
-        std::memcpy(d, &a, 8);
-        std::memcpy(d + n - 8, &b, 8);
+        copy_two_words<uint64_t>(d, s, n);
     } else if (n >= 4) {
-        uint32_t a, b;
-        std::memcpy(&a, s, 4);
-        std::memcpy(&b, s + n - 4, 4);
-        std::memcpy(d, &a, 4);
-        std::memcpy(d + n - 4, &b, 4);
+        copy_two_words<uint32_t>(d, s, n);
     } else if (n) {
         d[0] = s[0];
         d[n / 2] = s[n / 2];
