@@ -483,13 +483,11 @@ void StreamTable::write(const connhost::sdk::BatchView& batch) {
 }
 
 void StreamTable::resolve_columns() {
-    slots_.resize(fields_.size());
     bool same = fields_.size() == last_keys_.size();
     for (size_t i = 0; same && i < fields_.size(); ++i) same = fields_[i].key == last_keys_[i];
-    if (same) {
-        slots_ = last_slots_;
-        return;
-    }
+    if (same) return;    // slots_ and in_order_ are the previous record's
+    last_keys_.clear();  // until the slots below are all set: a throw leaves no key list they do not match
+    slots_.resize(fields_.size());
     for (size_t i = 0; i < fields_.size(); ++i) {
         const auto& f = fields_[i];
         if (f.key_escaped)
@@ -500,7 +498,6 @@ void StreamTable::resolve_columns() {
     }
     last_keys_.resize(fields_.size());
     for (size_t i = 0; i < fields_.size(); ++i) last_keys_[i].assign(fields_[i].key.data(), fields_[i].key.size());
-    last_slots_ = slots_;
     in_order_ = true;
     for (size_t i = 1; i < slots_.size(); ++i) in_order_ = in_order_ && slots_[i] > slots_[i - 1];
 }

@@ -175,9 +175,8 @@ private:
     // Per-record scratch, kept across records.
     std::vector<connhost::sdk::Field> fields_;
     std::vector<int> slots_;
-    std::vector<std::string> last_keys_;  // raw keys of the previous record, for the slot cache
-    std::vector<int> last_slots_;
-    bool in_order_ = false;  // slots_ strictly increase
+    std::vector<std::string> last_keys_;  // raw keys of the record slots_ was resolved for (empty: none yet)
+    bool in_order_ = false;               // slots_ strictly increase
     std::vector<Cell> cells_;
     std::vector<int> touched_;
     std::vector<connhost::sdk::ValueChange> changes_;
