@@ -84,7 +84,7 @@ bool parse_double(std::string_view text, double& v) {
 // JSON holds no raw NUL, so every NUL in the decoded text came from a \u0000 escape.
 void append_string_bytes(OutBuffer& out, std::string_view raw, bool& stripped) {
     const size_t at = out.size();
-    out += connhost::sdk::json_unescape(raw);
+    connhost::sdk::json_unescape_append(out, raw);
     char* const end = std::remove(out.begin() + at, out.end(), '\0');
     stripped = stripped || end != out.end();
     out.truncate(static_cast<size_t>(end - out.begin()));
@@ -196,7 +196,7 @@ const char* append_jsonb_cell(OutBuffer& out, std::string_view json, bool& strip
             while (j < json.size() && (std::strchr("0123456789+-.eEINaifnty", json[j]) != nullptr)) ++j;
             const std::string_view num = json.substr(i, j - i);
             if (const char* problem = numeric_problem(num)) {
-                out.resize(mark);
+                out.truncate(mark);
                 return problem;
             }
             out.append(num);
@@ -304,7 +304,7 @@ bool append_json_text_cell(OutBuffer& out, const Field& f, CopyFormat format) {
         const size_t at = out.size();
         connhost::sdk::json_unescape_append(out, f.value);
         if (is_json_text(std::string_view(out).substr(at))) return true;
-        out.resize(at);
+        out.truncate(at);
         return false;
     }
     std::string decoded;

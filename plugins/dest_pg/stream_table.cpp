@@ -530,7 +530,7 @@ CellOutcome StreamTable::append_field(OutBuffer& out, int col, const connhost::s
     const CellOutcome o =
         c.json_text_in_jsonb ? append_json_text_as_jsonb(out, f, format_) : append_cell(out, c.type, f, format_);
     if (!c.limit || o.null || fits(c.limit, f, std::string_view(out).substr(at), format_)) return o;
-    out.resize(at);  // a value the narrower column cannot take: NULL, as one its type cannot take
+    out.truncate(at);  // a value the narrower column cannot take: NULL, as one its type cannot take
     if (format_ == CopyFormat::Text) out += "\\N";
     return {"NULLED", limit_reason(c.limit), true};
 }
@@ -558,7 +558,7 @@ void StreamTable::append_fields_in_order() {
         if (!binary) {
             out_.push_back('\t');
         } else if (o.null) {
-            out_.resize(at);
+            out_.truncate(at);
             append_field_length(out_, -1);
         } else {
             patch_field_length(out_, at);
@@ -615,9 +615,7 @@ void StreamTable::append_meta_cells(const connhost::sdk::RecordView& rec) {
                     append_decimal(out_, uuids_.next_number());
                     break;
                 }
-                const size_t at = out_.size();
-                out_.resize(at + 36);
-                uuids_.next(&out_[at]);
+                uuids_.next(out_.extend(36));
                 break;
             }
             case kExtractedAtColumn: append_iso8601_utc_ms(out_, rec.emitted_at_ms); break;

@@ -32,15 +32,15 @@ TEST_CASE("appends of every length up to 40 at every fill give std::string's byt
     }
 }
 
-TEST_CASE("truncate, resize, extend, pop_back and moves keep the bytes before them") {
+TEST_CASE("truncate, extend, fill appends, pop_back and moves keep the bytes before them") {
     OutBuffer b;
     b.append(std::string(1000, 'x'));  // past several doublings at once
     CHECK(b.size() == 1000);
     b.truncate(10);
     CHECK(b.view() == std::string(10, 'x'));
-    b.resize(13, 'y');
+    b.append(3, 'y');
     CHECK(b.view() == std::string(10, 'x') + "yyy");
-    b.resize(11);
+    b.truncate(11);
     b.pop_back();
     CHECK(b.view() == std::string(10, 'x'));
     char* at = b.extend(4);

@@ -51,6 +51,7 @@ CONNHOST_OUT_INLINE void copy_bytes(char* d, const char* s, size_t n) noexcept {
 }  // namespace out_detail
 
 // A growable byte buffer with std::string's append, push_back, += and [] (so json_scan.hpp's templates take either);
+// truncate() where std::string would shrink with resize(), extend() to grow by bytes the caller then writes;
 // size() bytes from data() are valid, not NUL-terminated. Move-only.
 class OutBuffer {
 public:
@@ -114,17 +115,6 @@ public:
     void clear() noexcept { end_ = buf_.get(); }
     // Drops the bytes after the first n (n <= size()): undoes appends made after size() was n.
     void truncate(size_t n) noexcept { end_ = buf_.get() + n; }
-    // As std::string's: drops the bytes after the first n, or appends c up to n bytes.
-    void resize(size_t n, char c = '\0') {
-        if (n <= size())
-            truncate(n);
-        else
-            append(n - size(), c);
-    }
-    // Room for n more bytes without growing.
-    void reserve_more(size_t n) {
-        if (static_cast<size_t>(cap_ - end_) < n) grow(n);
-    }
 
 private:
     void grow(size_t n) {
