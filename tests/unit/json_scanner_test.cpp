@@ -7,6 +7,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 using connhost::protocol::is_valid_json;
 using connhost::protocol::JsonScanner;
@@ -293,4 +294,30 @@ TEST_CASE("malformed escapes and bare quotes decode as the byte-by-byte decoder 
           std::string::npos);
     CHECK(error_of('"' + std::string(13, 'a') + "\\u12G4" + std::string(30, 'b') + '"').find("four hex") !=
           std::string::npos);
+}
+
+// A string that ends in the last sixteen bytes of a text is tested as the block that ends the text, its bytes before
+// the string's scan position cut from the block's mask: the quotes, escapes and control bytes there (the name, the
+// previous members, the string's own start) must not stop it, and its own bytes must.
+TEST_CASE("a string ending in the text's last block: bytes before the scan position do not count") {
+    const std::string tails[] = {"", "x", "\\\"", "a\\nb", "\xc3\xa9", "\\u00e9z", "0123456789abcdef0"};
+    for (size_t pad = 0; pad < 24; ++pad) {
+        for (const std::string& tail : tails) {
+            const std::string value = std::string(pad % 5, 'v') + tail;
+            const std::string text = "{\"" + std::string(pad, 'k') + "\":\"q\\\\\\\"\",\"z\":\"" + value + "\"}";
+            std::vector<std::string> values;
+            JsonScanner s(text);
+            s.object_members([&](std::string_view, bool, char, std::string_view v, bool) { values.emplace_back(v); });
+            s.expect_end();
+            REQUIRE(values.size() == 2);
+            CHECK(values[0] == "q\\\\\\\"");
+            CHECK(values[1] == value);
+            for (size_t at = 0; at < value.size(); ++at) {  // a control byte anywhere in the last string is refused
+                std::string bad = text;
+                bad[text.size() - 2 - value.size() + at] = '\x01';
+                CHECK_FALSE(error_of(bad).empty());  // (in an escape or a UTF-8 sequence it is refused as their part)
+            }
+            CHECK(error_of(text.substr(0, text.size() - 2)).find("unterminated") != std::string::npos);
+        }
+    }
 }

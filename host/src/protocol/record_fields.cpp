@@ -12,18 +12,18 @@ static_assert(int(internal::ValueKind::String) == CONNHOST_FIELD_STRING &&
 std::string_view read_record_fields(JsonScanner& s, const char* base, std::vector<connhost_field>& out) {
     s.peek();
     const char* const start = s.position();
-    s.object_members(
-        [&](std::string_view key, bool key_escaped, char first, std::string_view value, bool value_escaped) {
-            connhost_field f{};
-            f.key_offset = static_cast<uint32_t>(key.data() - base);
-            f.key_size = static_cast<uint32_t>(key.size());
-            f.value_offset = static_cast<uint32_t>(value.data() - base);
-            f.value_size = static_cast<uint32_t>(value.size());
-            f.kind = static_cast<connhost_field_kind>(internal::value_kind(first));
-            f.flags = static_cast<uint8_t>((key_escaped ? CONNHOST_FIELD_KEY_ESCAPED : 0) |
-                                           (value_escaped ? CONNHOST_FIELD_VALUE_ESCAPED : 0));
-            out.push_back(f);
-        });
+    s.object_members([&](std::string_view key, bool key_escaped, char first, std::string_view value, bool value_escaped)
+                         __attribute__((always_inline)) {  // a call per member had cost a quarter of the scan
+                             connhost_field f{};
+                             f.key_offset = static_cast<uint32_t>(key.data() - base);
+                             f.key_size = static_cast<uint32_t>(key.size());
+                             f.value_offset = static_cast<uint32_t>(value.data() - base);
+                             f.value_size = static_cast<uint32_t>(value.size());
+                             f.kind = static_cast<connhost_field_kind>(internal::value_kind(first));
+                             f.flags = static_cast<uint8_t>((key_escaped ? CONNHOST_FIELD_KEY_ESCAPED : 0) |
+                                                            (value_escaped ? CONNHOST_FIELD_VALUE_ESCAPED : 0));
+                             out.push_back(f);
+                         });
     return {start, static_cast<size_t>(s.position() - start)};
 }
 

@@ -251,7 +251,11 @@ public:
     void leave() noexcept { --depth_; }
 
 private:
+    // One test when the next byte is no space (compact JSON: every call), the loop otherwise.
     void skip_ws() noexcept {
+        if (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ') skip_spaces();
+    }
+    void skip_spaces() noexcept {
         while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
     }
     void skip_literal(std::string_view lit) {
@@ -594,14 +598,25 @@ template <bool Trusted>
 void BasicJsonScanner<Trusted>::skip_string_body() {
     // Sixteen bytes at a time, every stop of a block taken from the block's one mask: JSON text in a string escapes
     // a quote every few bytes, and a new block test per escape had cost more than the escapes.
+    // The last bytes of a text of 16 or more are tested as the 16 that end it, the mask cut to the bytes from p: the
+    // end of a string at the end of a record (the host checks each record's data on its own) costs one block test,
+    // not a word and byte loop.
     const char* p = p_;
-    while (end_ - p >= 16) {
-        unsigned mask = json_detail::stop_mask<!Trusted>(p);
+    while (p < end_) {
+        const char* block = p;
+        unsigned mask;
+        if (end_ - p >= 16) {
+            mask = json_detail::stop_mask<!Trusted>(p);
+        } else if (end_ - begin_ >= 16) {
+            block = end_ - 16;
+            mask = json_detail::stop_mask<!Trusted>(block) & (~0u << (p - block));
+        } else {
+            break;  // a text under 16 bytes: the loop below
+        }
         if (!mask) {
-            p += 16;
+            p = block + 16;
             continue;
         }
-        const char* const block = p;
         do {
             p_ = block + __builtin_ctz(mask);
             if (*p_ == '"') return;
@@ -740,6 +755,8 @@ void BasicJsonScanner<Trusted>::object_members(F&& on_member) {
             if (first == '"') {
                 const std::string_view value = read_string();
                 on_member(key, key_escaped, first, value, escaped_);
+            } else if ((first >= '0' && first <= '9') || first == '-') {
+                on_member(key, key_escaped, first, read_number(), false);  // skip_value's work for a number
             } else {
                 on_member(key, key_escaped, first, skip_value(), false);
             }
