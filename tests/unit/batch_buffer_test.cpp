@@ -89,6 +89,22 @@ TEST_CASE("add_batch copies another batch; the host stamps records without a tim
     REQUIRE(v.meta != nullptr);
     CHECK(std::string_view(v.meta + v.meta_offsets[1], v.meta_offsets[2] - v.meta_offsets[1]) == R"({"m":1})");
     CHECK(v.meta_offsets[3] == v.meta_offsets[2]);
+
+    // A batch with its own times and no meta, after records that had some: appended as one span, offsets moved.
+    BatchBuffer more;
+    more.reset("s", false, "");
+    more.add(R"({"b":"x"})", 7);
+    more.add(R"({"b":"yy"})", 8);
+    dst.add_batch(more.view(), 99);
+    const connhost_record_batch& w = dst.view();
+    REQUIRE(w.record_count == 5);
+    CHECK(record(w, 2) == R"({"a":2})");
+    CHECK(record(w, 3) == R"({"b":"x"})");
+    CHECK(record(w, 4) == R"({"b":"yy"})");
+    CHECK(w.emitted_at[3] == 7);
+    CHECK(w.emitted_at[4] == 8);
+    CHECK(w.meta_offsets[5] == w.meta_offsets[2]);
+    CHECK(w.offsets[5] == w.data_size);
 }
 
 TEST_CASE("a batch from an older, shorter struct is read without its meta fields") {

@@ -82,8 +82,28 @@ void BatchBuffer::add_batch(const connhost_record_batch& b, int64_t default_emit
         fields_ok_ = false;
         fields_.clear();
     }
-    for (uint32_t i = 0; i < b.record_count; ++i)
-        add_texts(record_data(b, i), b.emitted_at ? b.emitted_at[i] : default_emitted_at, record_meta(b, i));
+    const uint32_t n = b.record_count;
+    if (n == 0) return;
+    // The batch's texts lie back to back: one copy of each span, the offsets moved by where it lands (what add_texts
+    // does record by record, at a tenth of the cost).
+    append_span(data_, offsets_, b.data, b.offsets, n);
+    if (has_meta(b)) {
+        any_meta_ = any_meta_ || b.meta_offsets[n] != b.meta_offsets[0];
+        append_span(meta_, meta_offsets_, b.meta, b.meta_offsets, n);
+    } else {
+        meta_offsets_.insert(meta_offsets_.end(), n, meta_.size());
+    }
+    if (b.emitted_at)
+        emitted_.insert(emitted_.end(), b.emitted_at, b.emitted_at + n);
+    else
+        emitted_.insert(emitted_.end(), n, default_emitted_at);
+}
+
+void BatchBuffer::append_span(std::string& text, std::vector<uint64_t>& ends, const char* from,
+                              const uint64_t* from_offsets, uint32_t n) {
+    const uint64_t first = from_offsets[0], base = text.size();
+    text.append(from + first, static_cast<size_t>(from_offsets[n] - first));
+    for (uint32_t i = 1; i <= n; ++i) ends.push_back(base + from_offsets[i] - first);
 }
 
 void BatchBuffer::borrow(std::string_view stream, bool has_ns, std::string_view ns, std::string_view data,

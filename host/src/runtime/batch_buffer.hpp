@@ -75,6 +75,9 @@ public:
 private:
     // Appends a record's texts and emission time (add without its members).
     void add_texts(std::string_view data, int64_t emitted_at, std::string_view meta);
+    // Appends the n texts of a batch's span (`from`, delimited by from_offsets[0..n]) to `text`, their ends to `ends`.
+    static void append_span(std::string& text, std::vector<uint64_t>& ends, const char* from,
+                            const uint64_t* from_offsets, uint32_t n);
     std::string_view data() const noexcept { return borrowed_ ? borrowed_data_ : std::string_view(data_); }
     std::string_view meta() const noexcept { return borrowed_ ? borrowed_meta_ : std::string_view(meta_); }
 
