@@ -542,6 +542,19 @@ void StreamTable::append_null_cell() {
         out_ += "\\N\t";
 }
 
+// Appends `f` as a binary bigint cell of column `c`, an Integer column, when it is one as it comes (an integer, no
+// limit), what append_field would append for it without its calls (a third of a narrow row's encoding); false (nothing
+// appended) for every other cell.
+bool StreamTable::append_bigint_cell(const Column& c, const connhost::sdk::Field& f) {
+    int64_t v = 0;
+    if (c.limit || f.kind != connhost::sdk::FieldKind::Number) return false;
+    if (!connhost::sdk::parse_plain_integer(f.value, v) &&  // inlined: 1 to 18 digits, the common integer
+        connhost::sdk::parse_json_integer(f.value, v) != connhost::sdk::IntegerText::Ok)
+        return false;
+    append_int8_cell(out_, static_cast<uint64_t>(v));
+    return true;
+}
+
 // The field cells when the record's fields come in column order, each once (the common case): straight into out_
 // (text: each followed by a tab; binary: after its length word).
 void StreamTable::append_fields_in_order() {
@@ -551,6 +564,8 @@ void StreamTable::append_fields_in_order() {
         const size_t col = static_cast<size_t>(slots_[i]);
         for (; next < col; ++next) append_null_cell();
         next = col + 1;
+        const bool integer = columns_[col].type == connhost::sdk::ColumnType::Integer;  // tested here: no call else
+        if (binary && integer && append_bigint_cell(columns_[col], fields_[i])) continue;
         const size_t at = out_.size();
         if (binary) append_field_length(out_, 0);
         const CellOutcome o = append_field(out_, static_cast<int>(col), fields_[i]);

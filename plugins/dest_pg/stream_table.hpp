@@ -133,6 +133,7 @@ private:
     void encode_record(const connhost::sdk::RecordView& rec);
     CellOutcome append_field(OutBuffer& out, int col, const connhost::sdk::Field& f);
     void append_null_cell();
+    bool append_bigint_cell(const Column& c, const connhost::sdk::Field& f);
     void append_fields_in_order();
     void append_fields_any_order();
     void append_meta_cells(const connhost::sdk::RecordView& rec);
