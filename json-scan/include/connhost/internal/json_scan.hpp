@@ -203,11 +203,11 @@ public:
     // Validates one value of any type; returns its exact text.
     std::string_view skip_value();
     // Reads a string; returns its raw text between the quotes and sets *unescaped when given.
-    std::string_view read_string(std::string* unescaped = nullptr);
+    [[gnu::always_inline]] inline std::string_view read_string(std::string* unescaped = nullptr);
     // Whether the last string read held an escape (a backslash).
     bool last_string_escaped() const noexcept { return escaped_; }
     // Validates a number; returns its exact text.
-    std::string_view read_number();
+    [[gnu::always_inline]] inline std::string_view read_number();
     // Throws unless only white space remains.
     void expect_end() {
         skip_ws();
@@ -266,7 +266,7 @@ private:
     void skip_scalar(char c);
     void skip_container();
     bool after_value(int base);
-    void skip_string_body();
+    [[gnu::always_inline]] inline void skip_string_body();
     void skip_string_stop();
     void skip_escape();
     void check_utf8_sequence(unsigned char lead);
