@@ -317,8 +317,9 @@ inline char* write_utf8(char* w, uint32_t cp) noexcept {
 // Appends code point `cp` (<= 0x10FFFF) to `out` as UTF-8.
 template <class Out>
 inline void append_utf8(Out& out, uint32_t cp) {
-    char buf[16];  // 4 used: an OutBuffer's inline copy of up to 16 bytes has a branch that reads 8
-    out.append(buf, static_cast<size_t>(json_detail::write_utf8(buf, cp) - buf));
+    char buf[4];  // byte by byte: an append of a length the compiler cannot bound warned of reading past buf
+    const char* const end = json_detail::write_utf8(buf, cp);
+    for (const char* b = buf; b != end; ++b) out.push_back(*b);
 }
 
 // The code point of the \u escape whose 'u' is raw[i] (a following \u low surrogate joined, a lone
