@@ -5,11 +5,10 @@
 #include <connhost/sdk/json_slice.hpp>
 
 #include "fuzz_require.hpp"
+#include "json_oracle.hpp"
 
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,38 +18,10 @@
 
 namespace {
 
-// Equal values; doubles within 1e-12 relative, since Boost 1.81's fast number parsing can give the same
-// literal a last-digit difference depending on where it stands in the text.
-bool same(const boost::json::value& a, const boost::json::value& b) {
-    if (a.is_double() || b.is_double()) {
-        if (!a.is_number() || !b.is_number()) return false;
-        const double x = a.to_number<double>(), y = b.to_number<double>();
-        return x == y || (x != x && y != y) || std::fabs(x - y) <= 1e-12 * std::max(std::fabs(x), std::fabs(y));
-    }
-    if (a.kind() != b.kind()) return false;
-    if (a.is_object()) {
-        const auto &oa = a.as_object(), &ob = b.as_object();
-        if (oa.size() != ob.size()) return false;
-        for (const auto& kv : oa) {
-            auto it = ob.find(kv.key());
-            if (it == ob.end() || !same(kv.value(), it->value())) return false;
-        }
-        return true;
-    }
-    if (a.is_array()) {
-        const auto &xa = a.as_array(), &xb = b.as_array();
-        if (xa.size() != xb.size()) return false;
-        for (size_t i = 0; i < xa.size(); ++i)
-            if (!same(xa[i], xb[i])) return false;
-        return true;
-    }
-    return a == b;
-}
-
 bool same_text(std::string_view text, const boost::json::value& want) {
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
-    return !ec && same(v, want);
+    return !ec && same_value(v, want);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <connhost/sdk/record_fields.hpp>
 
 #include "fuzz_require.hpp"
+#include "json_oracle.hpp"
 
 #include <boost/json.hpp>
 
@@ -52,9 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string compact;
         append_json_compact(compact, value_text);
         boost::system::error_code cec;
-        // Compared as serialised text: Boost.JSON reads 0e400 as NaN, which equals nothing.
+        // The same value, not the same serialised text: white space removed before a long number can change the path
+        // Boost.JSON parses it on (json_oracle.hpp, same_value).
         const boost::json::value cv = boost::json::parse(compact, cec);
-        require(!cec && boost::json::serialize(cv) == boost::json::serialize(v));
+        require(!cec && same_value(cv, v));
     }
     return 0;
 }
