@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,30 @@ bool same_text(std::string_view text, const boost::json::value& want) {
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
     return !ec && same_value(v, want);
+}
+
+// Whether walking `pointer` (no ~ escapes) through `dom` meets an empty token at an array: Boost 1.81's find_pointer
+// reads it as index 0 when more tokens follow ("/data//" finds data[0][""]), where RFC 6901 (and json_find) find
+// nothing, so Boost's answer is no oracle for such a pointer.
+bool empty_index_on_the_way(const boost::json::value& dom, std::string_view pointer) {
+    const boost::json::value* cur = &dom;
+    size_t at = 1;
+    while (cur && at <= pointer.size()) {
+        const size_t end = std::min(pointer.find('/', at), pointer.size());
+        const std::string_view token = pointer.substr(at, end - at);
+        at = end + 1;
+        if (cur->is_array()) {
+            if (token.empty()) return true;
+            size_t i = 0;
+            for (char c : token) i = c >= '0' && c <= '9' && i < 1000000 ? i * 10 + (c - '0') : SIZE_MAX;
+            cur = i < cur->as_array().size() ? &cur->as_array()[i] : nullptr;
+        } else if (cur->is_object()) {
+            cur = cur->as_object().if_contains(boost::json::string_view(token.data(), token.size()));
+        } else {
+            cur = nullptr;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -42,6 +67,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     if (!pointer.empty() && pointer[0] != '/') return 0;
+    if (empty_index_on_the_way(dom,
+                               pointer)) {  // Boost's answer is not RFC 6901's: only check json_find does not throw
+        try {
+            (void)json_find(text, pointer);
+        } catch (...) {
+            require(false);
+        }
+        return 0;
+    }
     std::optional<std::string_view> found;
     try {
         found = json_find(text, pointer);
