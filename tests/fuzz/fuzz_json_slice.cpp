@@ -21,8 +21,8 @@ namespace {
 
 bool same_text(std::string_view text, const boost::json::value& want) {
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
-    return !ec && same_value(v, want);
+    boost::json::value v = parse_padded(text, ec);
+    return !ec && boost::json::serialize(v) == boost::json::serialize(want);  // as text: Boost reads 0e400 as NaN
 }
 
 // Whether walking `pointer` (no ~ escapes) through `dom` meets an empty token at an array with more tokens after it:
@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view pointer = all.substr(0, nl), text = all.substr(nl + 1);
     if (pointer.find('~') != std::string_view::npos) return 0;  // ~0 / ~1 escapes: RFC 6901 details not fuzzed here
     boost::system::error_code ec;
-    boost::json::value dom = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
+    boost::json::value dom = parse_padded(text, ec);
     if (ec) {
         try {
             (void)json_find(text, pointer);

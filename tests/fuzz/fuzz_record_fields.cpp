@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string value_text =
             f.kind == FieldKind::String ? "\"" + std::string(f.value) + "\"" : std::string(f.value);
         boost::system::error_code vec;
-        boost::json::value v = boost::json::parse(value_text, vec);
+        boost::json::value v = parse_padded(value_text, vec);
         require(!vec);
         bool last_of_key = true;  // which duplicate Boost.JSON keeps is its business: compare the last only
         for (size_t j = i + 1; j < fields.size(); ++j) last_of_key = last_of_key && keys[j] != keys[i];
@@ -53,10 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string compact;
         append_json_compact(compact, value_text);
         boost::system::error_code cec;
-        // The same value, not the same serialised text: white space removed before a long number can change the path
-        // Boost.JSON parses it on (json_oracle.hpp, same_value).
-        const boost::json::value cv = boost::json::parse(compact, cec);
-        require(!cec && same_value(cv, v));
+        const boost::json::value cv = parse_padded(compact, cec);
+        // As text: Boost.JSON reads 0e400 as NaN, which no == holds for.
+        require(!cec && boost::json::serialize(cv) == boost::json::serialize(v));
     }
     return 0;
 }
