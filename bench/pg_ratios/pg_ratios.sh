@@ -125,13 +125,20 @@ expect_rows() {  # database $1 table $2 has $3 rows
 }
 
 # write_floor SHAPE: the best of $rounds times of the destination server alone writing the rows the sync wrote (every
-# column of bench_$mode.public.SHAPE, metadata included), COPY binary from a file into an empty table of the same
-# shape: no source, no connhost, what no sync into that table shape can go below.
+# column of bench_$mode.public.SHAPE each row stores, metadata included: an overwrite's generation and sync are kept
+# in the catalog, dest_pg.md), COPY binary from a file into an empty table of those columns (NOT NULL kept): no
+# source, no connhost, what no sync into that table shape can go below.
 write_floor() {
-  local b=""
-  psql_su "bench_$mode" -c "\\copy public.$1 TO '$work/floor.bin' WITH (FORMAT binary)"
+  local b="" cols nn
+  cols=$(psql_su "bench_$mode" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+    WHERE attrelid = 'public.$1'::regclass AND attnum > 0 AND NOT attisdropped AND NOT atthasmissing")
+  nn=$(psql_su "bench_$mode" -c "SELECT coalesce(string_agg('ALTER COLUMN ' || quote_ident(attname) || ' SET NOT NULL',
+    ', '), '') FROM pg_attribute WHERE attrelid = 'public.$1'::regclass AND attnum > 0 AND NOT attisdropped AND
+    NOT atthasmissing AND attnotnull")
+  psql_su "bench_$mode" -c "\\copy (SELECT $cols FROM public.$1) TO '$work/floor.bin' WITH (FORMAT binary)"
   psql_tcp "bench_$mode" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS public.${1}_floor" \
-    -c "CREATE TABLE public.${1}_floor (LIKE public.$1)"
+    -c "CREATE TABLE public.${1}_floor AS SELECT $cols FROM public.$1 WITH NO DATA"
+  [ -z "$nn" ] || psql_tcp "bench_$mode" -c "ALTER TABLE public.${1}_floor $nn"
   for r in $(seq 1 "$rounds"); do
     psql_su "bench_$mode" -c "TRUNCATE public.${1}_floor" -c 'CHECKPOINT'
     timed psql_tcp "bench_$mode" -c "\\copy public.${1}_floor FROM '$work/floor.bin' WITH (FORMAT binary)"

@@ -147,7 +147,9 @@ void StreamTable::prepare(const connhost::sdk::StagingOpening& opening) {
                    "trimming the staging table " + q(target) + " to the saved state");
         host_.info("stream " + stream_.display_name() + ": resuming its overwrite in " + q(target));
     }
+    plan_constant_columns(opening.keep);
     create_target(opening.keep);
+    if (constants_at_swap_ && !opening.keep) note_constant_values(conn_, q(target), constant_values());
     load_columns(target);
     if (plan_.staged) {
         // Keep the columns (and their types) of the table being replaced, so a column's type stays put.
@@ -200,6 +202,26 @@ bool StreamTable::uses_bigint_row_ids(bool kept) {
     return r.rows() == 1 && r.view(0, 0) == "bigint";
 }
 
+// A full overwrite's staging gets its constant columns at the swap (constant_columns.hpp): a fresh one, or a kept one
+// without them whose rows were noted for this stream's values. A kept one noted for other values first gets its
+// columns with those (NULL when none are noted), and this attempt's rows store theirs, as a kept one with the columns
+// (of an older version) does.
+void StreamTable::plan_constant_columns(bool kept) {
+    using namespace connhost::sdk;
+    if (lean_ || !plan_.staged || dedup_) return;
+    const std::string staging = q(plan_.target());
+    if (kept) {
+        if (has_column(conn_, staging, kMetaColumns[kGenerationIdColumn])) return;
+        const std::optional<ConstantValues> noted = noted_constant_values(conn_, staging);
+        if (!noted || !(*noted == constant_values())) {
+            add_constant_columns(conn_, staging, noted);
+            return;
+        }
+    }
+    constants_at_swap_ = true;
+    meta_columns_ = {kMetaJsonColumn, kRawIdColumn, kExtractedAtColumn};
+}
+
 // The target with the metadata columns of this mode; an existing table written in the other mode is refused.
 void StreamTable::create_target(bool kept) {
     const std::string& target = plan_.target();
@@ -224,7 +246,7 @@ void StreamTable::upgrade_meta_columns(const std::string& target) {
         {q(target)}, "looking up the columns of " + q(target));
     std::unordered_map<std::string, bool> not_null;
     for (int i = 0; i < r.rows(); ++i) not_null[r.text(i, 0)] = r.view(i, 1) == "t";
-    for (int i = 0; i < connhost::sdk::kMetaColumnCount; ++i)
+    for (int i : meta_columns_)
         if (!not_null.count(kMetaColumns[i]))
             conn_.exec("ALTER TABLE " + q(target) + " ADD COLUMN IF NOT EXISTS " + quote(kMetaColumns[i]) + " " +
                            kMetaTypes[i],
@@ -764,6 +786,7 @@ void StreamTable::swap_in() {
         conn_.exec(
             "ALTER TABLE " + q(plan_.staging_name) + " DROP COLUMN " + quote(kMetaColumns[connhost::sdk::kRawIdColumn]),
             "dropping the row ids of " + q(plan_.staging_name));
+    if (constants_at_swap_) add_constant_columns(conn_, q(plan_.staging_name), constant_values());
     conn_.exec("DROP TABLE IF EXISTS " + q(table_), "dropping the previous " + q(table_));
     conn_.exec("ALTER TABLE " + q(plan_.staging_name) + " RENAME TO " + quote(table_),
                "renaming the staging table to " + q(table_));

@@ -3,7 +3,8 @@
 // Row shape: one column per field (type from the JSON schema, see copy_text.hpp), then
 // _connhost_raw_id uuid, _connhost_extracted_at timestamptz (from emitted_at), _connhost_generation_id
 // bigint, _connhost_meta jsonb (the record's meta plus the changes made here; NULL when it has neither),
-// _connhost_sync_id bigint (added to a table that lacks it). A lean table (metadata_columns "lean") has the field
+// _connhost_sync_id bigint (added to a table that lacks it; an overwrite's staging gets these two at swap_in(), kept
+// in the catalog: constant_columns.hpp). A lean table (metadata_columns "lean") has the field
 // columns only; a resumable overwrite's lean staging also has _connhost_raw_id (bigint: the row number), dropped at
 // swap_in(). A table written in one mode is refused in the other. A field's column is identifier(field)
 // (pg_names.hpp), or hashed_identifier(field) for fields named "_connhost_...".
@@ -20,6 +21,7 @@
 // run in the caller's transaction. Not thread-safe (run thread only).
 #pragma once
 #include "column_limit.hpp"
+#include "constant_columns.hpp"
 #include "copy_binary.hpp"
 #include "copy_text.hpp"
 #include "pg_connection.hpp"
@@ -113,6 +115,8 @@ private:
 
     std::string q(const std::string& table) const;  // "schema"."table"
     bool uses_bigint_row_ids(bool kept);
+    void plan_constant_columns(bool kept);
+    ConstantValues constant_values() const { return {stream_.generation_id, stream_.sync_id}; }
     void create_target(bool kept);
     void upgrade_meta_columns(const std::string& target);
     void refuse_other_mode(const std::string& table);
@@ -158,6 +162,7 @@ private:
     bool meta_binary_ = true;               // the target's metadata columns have the types binary cells need
     CopyFormat format_ = CopyFormat::Text;  // of the open COPY
     std::vector<int> meta_columns_;         // the MetaColumns written, in COPY order
+    bool constants_at_swap_ = false;        // the staging gets its constant columns at swap_in (constant_columns.hpp)
 
     std::vector<Column> columns_;
     std::unordered_map<std::string, int> by_field_;

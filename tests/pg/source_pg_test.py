@@ -1146,12 +1146,86 @@ def _overwrite_killed_resumes(tag, lean, legacy_uuid_ids=False):
         columns = psql_json("SELECT json_agg(attname ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'public.big'::regclass "
                             "AND attnum > 0 AND NOT attisdropped", dest)
         check(columns == ["id", "v"] if lean else "_connhost_raw_id" in columns, "columns of the final table: %r" % columns)
+        if not lean:
+            check(constant_columns(dest, "big") == {"_connhost_generation_id": [True, n, 0], "_connhost_sync_id": [True, n, 0]},
+                  "both attempts' rows hold generation and sync 0 in the catalog only: %r" % constant_columns(dest, "big"))
         saved, attempts = saved_stream(state)
         check(saved == {} and attempts == [], "the completed overwrite leaves an empty state and no attempt: %r %r" % (saved, attempts))
 
         p = connhost(["sync", conn])
         check(p.returncode == 0 and "records after" not in p.stderr.decode(), "the next sync reads the whole table: %s" % describe(p))
         check(counts("big") == (n, n, 0), "the next sync replaces the table with every row once")
+        drop_database(dest)
+
+
+def constant_columns(dest, table):
+    """{column: [kept in the catalog for earlier rows (atthasmissing), rows with 0, rows with other values]} of the
+    generation and sync columns of public.`table`, NULL counting as neither."""
+    out = {}
+    for col in ("_connhost_generation_id", "_connhost_sync_id"):
+        out[col] = psql_json(
+            "SELECT json_build_array((SELECT atthasmissing FROM pg_attribute WHERE attrelid = 'public.%s'::regclass AND "
+            "attname = '%s'), count(*) FILTER (WHERE %s = 0), count(*) FILTER (WHERE %s <> 0)) FROM public.%s"
+            % (table, col, col, col, table), dest)
+    return out
+
+
+def case_overwrite_resumed_under_another_sync():
+    """An overwrite's rows get the stream's generation_id and sync_id in the catalog only, by a fast ADD COLUMN at the
+    swap (16 bytes less per row). A staging resumed by a sync of another sync_id keeps the earlier rows' values, noted
+    on it: they get their columns first, and the resumed rows store their own."""
+    with SourceDb("ow_sync_ids") as db:
+        n = big_keyed_table(db)
+        dest = "dst_ow_sync_ids"
+        dest_cfg = dict(fresh_database(dest), commit_ms=50)
+        stream = discover(db, db.cfg(state_interval=5000, fetch_rows=2000))[("public", "big")]
+
+        def conn_with(sync_id):
+            cat = configured([stream], dest="overwrite")
+            cat["streams"][0].update(generation_id=3, minimum_generation_id=0, sync_id=sync_id)
+            conn, state = overwrite_connection(db, dest_cfg, "big", "ids")
+            with open(conn, encoding="utf-8") as f:
+                c = json.load(f)
+            del c["streams"]
+            c["catalog"] = cat
+            return write_json(conn, c), state
+
+        conn, state = conn_with(41)
+        kill_when_saved(conn, state)
+        staging = "public._connhost_tmp_big"
+        has = psql_json("SELECT json_agg(attname ORDER BY attnum) FROM pg_attribute WHERE attrelid = '%s'::regclass AND "
+                        "attnum > 0 AND NOT attisdropped" % staging, dest)
+        check("_connhost_sync_id" not in has and "_connhost_generation_id" not in has and "_connhost_raw_id" in has,
+              "the staging's rows are written without the constant columns: %r" % has)
+        note = psql_json("SELECT to_json(col_description('%s'::regclass, (SELECT attnum FROM pg_attribute WHERE "
+                         "attrelid = '%s'::regclass AND attname = '_connhost_meta')))" % (staging, staging), dest)
+        check(json.loads(note) == {"connhost_generation_id": 3, "connhost_sync_id": 41},
+              "the staging notes the values its rows are to get: %r" % note)
+        before = psql_json("SELECT count(*) FROM %s" % staging, dest)
+
+        conn, state = conn_with(42)
+        p = connhost(["sync", conn])
+        check(p.returncode == 0 and "records after" in p.stderr.decode(), "the re-run resumes: %s" % describe(p))
+        got = psql_json("SELECT json_build_array(count(*), count(DISTINCT id), count(*) FILTER (WHERE _connhost_sync_id = 41), "
+                        "count(*) FILTER (WHERE _connhost_sync_id = 42), count(*) FILTER (WHERE _connhost_generation_id = 3), "
+                        "count(*) FILTER (WHERE _connhost_sync_id = 41 AND id > (SELECT min(id) FROM public.big WHERE "
+                        "_connhost_sync_id = 42))) FROM public.big", dest)
+        check(got[0] == n and got[1] == n and got[2] > 0 and got[2] <= before and got[2] + got[3] == n and got[4] == n
+              and got[5] == 0, "every row once, the first attempt's with sync 41, the resumed ones with 42, all of "
+              "generation 3 (rows, distinct, 41, 42, gen 3, 41 after a 42): %r (%d staged when killed)" % (got, before))
+
+        conn, state = conn_with(43)
+        sync(conn)
+        got = constant_columns(dest, "big")
+        check(got == {"_connhost_generation_id": [True, 0, n], "_connhost_sync_id": [True, 0, n]},
+              "a whole overwrite's rows hold their values in the catalog only: %r" % got)
+        check(psql_json("SELECT count(*) FROM public.big WHERE _connhost_sync_id = 43", dest) == n, "every row has sync 43")
+        check(psql_json("SELECT to_json(col_description('public.big'::regclass, 1))", dest) is None,
+              "the swapped-in table carries no note")
+        psql("SET ROLE %s; INSERT INTO public.big (id, _connhost_raw_id, _connhost_extracted_at) VALUES (-1, "
+             "gen_random_uuid(), now())" % ROLE, dest)
+        check(psql_json("SELECT to_json(_connhost_sync_id) FROM public.big WHERE id = -1", dest) is None,
+              "a row added later gets no default")
         drop_database(dest)
 
 
