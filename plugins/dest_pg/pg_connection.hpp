@@ -57,6 +57,8 @@ public:
     void reconnect();
 
     const PgConfig& config() const noexcept { return config_; }
+    // The server's version as PQserverVersion gives it (110000 for 11.0), 0 without a connection.
+    int server_version() const noexcept { return conn_ ? PQserverVersion(conn_) : 0; }
 
 private:
     void connect();

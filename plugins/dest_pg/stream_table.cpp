@@ -24,6 +24,7 @@ using connhost::sdk::kMetaColumns;
 const char* const kMetaTypes[connhost::sdk::kMetaColumnCount] = {"uuid NOT NULL", "timestamp with time zone NOT NULL",
                                                                  "bigint", "jsonb", "bigint"};
 constexpr const char* kSeqColumn = "_connhost_seq";
+constexpr int kFastDefaultVersion = 110000;  // PostgreSQL 11: ADD COLUMN ... DEFAULT without a rewrite
 
 // The SQL type of an array column of `element` (array_of(element)); text[] for an element with no array of its own.
 const char* array_sql_type(ColumnType element) {
@@ -205,10 +206,11 @@ bool StreamTable::uses_bigint_row_ids(bool kept) {
 // A full overwrite's staging gets its constant columns at the swap (constant_columns.hpp): a fresh one, or a kept one
 // without them whose rows were noted for this stream's values. A kept one noted for other values first gets its
 // columns with those (NULL when none are noted), and this attempt's rows store theirs, as a kept one with the columns
-// (of an older version) does.
+// (of an older version) does. A server before PostgreSQL 11 would rewrite the table for each ADD COLUMN ... DEFAULT:
+// there every row stores them.
 void StreamTable::plan_constant_columns(bool kept) {
     using namespace connhost::sdk;
-    if (lean_ || !plan_.staged || dedup_) return;
+    if (lean_ || !plan_.staged || dedup_ || conn_.server_version() < kFastDefaultVersion) return;
     const std::string staging = q(plan_.target());
     if (kept) {
         if (has_column(conn_, staging, kMetaColumns[kGenerationIdColumn])) return;
