@@ -15,7 +15,8 @@
 # (a) `connhost sync` source_postgres -> dest_pg (full_refresh / overwrite) against the BARE pipe
 #     `psql \copy (SELECT user columns) TO STDOUT | psql \copy t (user columns) FROM STDIN` into a table of the user
 #     columns only (no metadata), target <= 1.25. Beside it, the floor: the time the destination server alone takes to
-#     write the rows the sync wrote (every column, COPY binary from a file), which no sync into that table can beat;
+#     write the rows the sync wrote (every column a row stores, COPY binary from a file), which no sync into that
+#     table can beat;
 #     and for default tables the METADATA pipe, issue 13's other reference: the same pipe writing the metadata
 #     columns too (`gen_random_uuid()`, `now()`, 0, NULL, 0 selected beside the user columns) into a table of the
 #     sync's shape. And the CPU line: how busy the machine's cores were over each side's best round, and the least time
@@ -229,7 +230,7 @@ for shape in accounts users; do
       results+=("$("$PY" -c "print('    %-8s %-4s metadata pipe (the pipe writing the metadata columns too) %6.2f s: the sync is %.2f of it' % ('$shape', '$mode', $b_meta, $b_sync / $b_meta))")")
     fi
     b_floor=$(write_floor "$shape")
-    results+=("$("$PY" -c "print('    %-8s %-4s floor: the synced rows (every column) COPYed binary from a file %6.2f s, %.2f of the bare pipe' % ('$shape', '$mode', $b_floor, $b_floor / $b_pipe))")")
+    results+=("$("$PY" -c "print('    %-8s %-4s floor: the synced rows (every column a row stores) COPYed binary from a file %6.2f s, %.2f of the bare pipe' % ('$shape', '$mode', $b_floor, $b_floor / $b_pipe))")")
     [ -z "$b_before" ] || results+=("$("$PY" -c "print('(a) %-8s %-4s BEFORE sync %6.2f s: ratio %.2f' % ('$shape', '$mode', $b_before, $b_before / $b_pipe))")")
   done
 done
