@@ -16,12 +16,11 @@
 #     `psql \copy (SELECT user columns) TO STDOUT | psql \copy t (user columns) FROM STDIN` into a table of the user
 #     columns only (no metadata), target <= 1.25. Beside it, the floor: the time the destination server alone takes to
 #     write the rows the sync wrote (every column a row stores, COPY binary from a file), which no sync into that
-#     table can beat;
-#     and for default tables the METADATA pipe, issue 13's other reference: the same pipe writing the metadata
-#     columns too (`gen_random_uuid()`, `now()`, 0, NULL, 0 selected beside the user columns) into a table of the
-#     sync's shape. And the CPU line: how busy the machine's cores were over each side's best round, and the least time
-#     the CPU the sync used allows on those cores (its busy CPU time over their number) against the bare pipe: the
-#     whole machine's, so read it from a run on an otherwise idle one; connhost's own CPU time is beside it.
+#     table can beat; and for default tables the METADATA pipe, issue 13's other reference: the same pipe writing the
+#     metadata columns too (`gen_random_uuid()`, `now()`, 0, NULL, 0 selected beside the user columns) into a table of
+#     the sync's shape. And the CPU line: how busy the machine's cores were over each side's best round, and the least
+#     time the CPU the sync used allows on those cores (its busy CPU time over their number) against the bare pipe:
+#     the whole machine's, so read it from a run on an otherwise idle one; connhost's own CPU time is beside it.
 # (b) `connhost run --plugin dest_pg write` of the users records (a file of source_postgres's RECORD lines, append
 #     into an emptied table) against `psql \copy t (user columns) FROM FILE` of the same rows (COPY text from the
 #     source) into a table of the user columns only, target <= 1.0. Its CPU line: how busy the cores were and the CPU

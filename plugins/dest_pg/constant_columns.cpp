@@ -52,10 +52,10 @@ void add_constant_columns(PgConnection& conn, const std::string& qualified,
                           const std::optional<ConstantValues>& values) {
     const std::string gen = quote(kMetaColumns[connhost::sdk::kGenerationIdColumn]);
     const std::string sync = quote(kMetaColumns[connhost::sdk::kSyncIdColumn]);
-    auto value = [&](int64_t v) { return values ? std::to_string(v) : std::string("NULL"); };
-    conn.exec("ALTER TABLE " + qualified + " ADD COLUMN " + gen + " bigint DEFAULT " +
-                  value(values ? values->generation_id : 0) + ", ADD COLUMN " + sync + " bigint DEFAULT " +
-                  value(values ? values->sync_id : 0),
+    const std::string gen_value = values ? std::to_string(values->generation_id) : "NULL";
+    const std::string sync_value = values ? std::to_string(values->sync_id) : "NULL";
+    conn.exec("ALTER TABLE " + qualified + " ADD COLUMN " + gen + " bigint DEFAULT " + gen_value + ", ADD COLUMN " +
+                  sync + " bigint DEFAULT " + sync_value,
               "adding the generation and sync of the rows of " + qualified);
     conn.exec(
         "ALTER TABLE " + qualified + " ALTER COLUMN " + gen + " DROP DEFAULT, ALTER COLUMN " + sync + " DROP DEFAULT",
