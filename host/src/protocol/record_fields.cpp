@@ -12,9 +12,18 @@ static_assert(int(internal::ValueKind::String) == CONNHOST_FIELD_STRING &&
 std::string_view read_record_fields(JsonScanner& s, const char* base, std::vector<connhost_field>& out) {
     s.peek();
     const char* const start = s.position();
+    // The members gather in a block on the stack that joins `out` a block at a time: a push_back per member (a call
+    // GCC keeps out of line, copying a struct just stored a byte at a time) had cost 6% of a sync's host CPU.
+    constexpr size_t kBlock = 32;
+    connhost_field block[kBlock];
+    size_t n = 0;
     s.object_members([&](std::string_view key, bool key_escaped, char first, std::string_view value, bool value_escaped)
                          __attribute__((always_inline)) {  // a call per member had cost a quarter of the scan
-                             connhost_field f{};
+                             if (n == kBlock) [[unlikely]] {
+                                 out.insert(out.end(), block, block + n);
+                                 n = 0;
+                             }
+                             connhost_field& f = block[n++];
                              f.key_offset = static_cast<uint32_t>(key.data() - base);
                              f.key_size = static_cast<uint32_t>(key.size());
                              f.value_offset = static_cast<uint32_t>(value.data() - base);
@@ -22,8 +31,9 @@ std::string_view read_record_fields(JsonScanner& s, const char* base, std::vecto
                              f.kind = static_cast<connhost_field_kind>(internal::value_kind(first));
                              f.flags = static_cast<uint8_t>((key_escaped ? CONNHOST_FIELD_KEY_ESCAPED : 0) |
                                                             (value_escaped ? CONNHOST_FIELD_VALUE_ESCAPED : 0));
-                             out.push_back(f);
+                             f.reserved0 = 0;
                          });
+    out.insert(out.end(), block, block + n);
     return {start, static_cast<size_t>(s.position() - start)};
 }
 
