@@ -83,3 +83,21 @@ TEST_CASE("a text that is no object says why as the host always did, and adds no
     CHECK(!has);
     CHECK(out.size() == 1);  // what the caller had stays
 }
+
+TEST_CASE("a record of many members keeps every one in order, and a flaw after them adds none") {
+    std::string text = "{";
+    for (int i = 0; i < 100; ++i) text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i * 7);
+    text += "}";
+    std::vector<connhost_field> out(3);  // members of earlier records stay before this one's
+    bool has = false;
+    REQUIRE(record_object_problem(text, out, has) == "");
+    REQUIRE(out.size() == 103);
+    for (int i = 0; i < 100; ++i) {
+        CHECK(key_of(text, out[3 + i]) == "k" + std::to_string(i));
+        CHECK(value_of(text, out[3 + i]) == std::to_string(i * 7));
+    }
+    text.back() = ',';  // {"k0":0,...,"k99":693, : broken after 100 members
+    CHECK(record_object_problem(text, out, has) != "");
+    CHECK(!has);
+    CHECK(out.size() == 103);
+}
